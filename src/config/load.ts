@@ -1,0 +1,215 @@
+import { parseArgs } from "node:util";
+import { type Level, LOG_LEVELS } from "../core/mod.ts";
+import type { Env, EnvVar } from "./env_vars.ts";
+import {
+  addressValue,
+  booleanValue,
+  choiceValue,
+  durationValue,
+  integerValue,
+  portValue,
+  type RawValue,
+  secondsValue,
+  SettingError,
+  sizeValue,
+  urlValue,
+} from "./parse_values.ts";
+import {
+  type Config,
+  ConfigSchema,
+  type Limits,
+  type WorkerConfig,
+  WorkerConfigSchema,
+} from "./schema.ts";
+
+/** Result of loading configuration: a config or one line to print before exiting 2. */
+export type LoadResult<T> = { ok: true; config: T } | { ok: false; message: string };
+
+const SERVE_OPTIONS = {
+  transport: { type: "string" },
+  host: { type: "string" },
+  port: { type: "string" },
+  "grpc-port": { type: "string" },
+  "local-workers": { type: "string" },
+  "workspace-root": { type: "string" },
+  "audit-log": { type: "string" },
+  "redis-url": { type: "string" },
+  "admin-port": { type: "string" },
+  "allowed-host": { type: "string", multiple: true },
+  "insecure-no-sandbox": { type: "boolean" },
+  debug: { type: "boolean" },
+} as const;
+
+const WORKER_OPTIONS = {
+  coordinator: { type: "string" },
+  listen: { type: "string" },
+  advertise: { type: "string" },
+  "worker-id": { type: "string" },
+  "max-sessions": { type: "string" },
+  "workspace-root": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-ca": { type: "string" },
+  "admin-port": { type: "string" },
+  "insecure-no-sandbox": { type: "boolean" },
+  debug: { type: "boolean" },
+} as const;
+
+type Flags = Record<string, string | boolean | string[] | undefined>;
+
+// Flag beats environment; returns undefined when neither is set.
+function pick(flags: Flags, flag: string, env: Env, name?: EnvVar): RawValue | undefined {
+  const f = flags[flag];
+  if (typeof f === "string") return { text: f, source: `--${flag}` };
+  if (name && env[name] !== undefined) return { text: env[name]!, source: name };
+  return undefined;
+}
+
+function optional<T>(raw: RawValue | undefined, parse: (raw: RawValue) => T): T | undefined {
+  return raw === undefined ? undefined : parse(raw);
+}
+
+/** The per-user data directory: `$XDG_DATA_HOME/codegen-mcp` or `~/.local/share/codegen-mcp`. */
+export function defaultDataDir(env: Env): string {
+  if (env.XDG_DATA_HOME) return `${env.XDG_DATA_HOME}/codegen-mcp`;
+  if (env.HOME) return `${env.HOME}/.local/share/codegen-mcp`;
+  return "./.codegen-mcp";
+}
+
+function logLevel(flags: Flags, env: Env): Level {
+  if (flags.debug === true) return "debug";
+  return optional(pick(flags, "log-level", env, "LOG_LEVEL"), (r) => choiceValue(r, LOG_LEVELS)) ??
+    "info";
+}
+
+function loadLimits(env: Env): Partial<Limits> {
+  const e = (name: EnvVar) => pick({}, "", env, name);
+  const limits: Partial<Limits> = {
+    maxFileBytes: optional(e("MAX_FILE_BYTES"), sizeValue),
+    maxReadBytes: optional(e("MAX_READ_BYTES"), sizeValue),
+    maxRequestBytes: optional(e("MAX_REQUEST_BYTES"), sizeValue),
+    maxArgumentBytes: optional(e("MAX_ARGUMENT_BYTES"), sizeValue),
+    maxListEntries: optional(e("MAX_LIST_ENTRIES"), (r) => integerValue(r, 1, 1_000_000)),
+    runTimeoutDefaultSeconds: optional(e("RUN_TIMEOUT_DEFAULT"), secondsValue),
+    runTimeoutMaxSeconds: optional(e("RUN_TIMEOUT_MAX"), secondsValue),
+    outputLimitBytes: optional(e("OUTPUT_LIMIT"), sizeValue),
+    cpuSeconds: optional(e("SANDBOX_CPU_SECONDS"), (r) => integerValue(r, 1, 86_400)),
+    memoryBytes: optional(e("SANDBOX_MEMORY"), sizeValue),
+    maxProcesses: optional(e("SANDBOX_MAX_PROCESSES"), (r) => integerValue(r, 1, 100_000)),
+    maxWriteFileBytes: optional(e("SANDBOX_MAX_FILE_SIZE"), sizeValue),
+  };
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+}
+
+function wrap<T>(build: () => T): LoadResult<T> {
+  try {
+    return { ok: true, config: build() };
+  } catch (err) {
+    if (err instanceof SettingError) return { ok: false, message: err.message };
+    if (err instanceof TypeError && "code" in err) {
+      // node:util parseArgs: unknown flag or missing value
+      return { ok: false, message: err.message };
+    }
+    const issue = (err as { issues?: { path: unknown[]; message: string }[] }).issues?.[0];
+    if (issue) return { ok: false, message: `invalid ${issue.path.join(".")}: ${issue.message}` };
+    throw err;
+  }
+}
+
+/** Builds the coordinator `Config` from `serve` arguments and the environment. */
+export function loadConfig(args: string[], env: Env): LoadResult<Config> {
+  return wrap(() => {
+    const { values: flags } = parseArgs({ args, options: SERVE_OPTIONS, strict: true });
+    const transport = optional(pick(flags, "transport", env, "MCP_TRANSPORT"), (r) =>
+      choiceValue(r, ["stdio", "http"] as const)) ?? "stdio";
+    const grpcRaw = pick(flags, "grpc-port", env, "GRPC_PORT");
+    const dataDir = defaultDataDir(env);
+    const allowedHosts = [
+      ...(flags["allowed-host"] ?? []),
+      ...(env.MCP_ALLOWED_HOSTS?.split(",").map((h) =>
+        h.trim()
+      ).filter(Boolean) ?? []),
+    ];
+    const insecure = flags["insecure-no-sandbox"] === true;
+    const config = ConfigSchema.parse({
+      transport,
+      host: pick(flags, "host", env, "HTTP_HOST")?.text,
+      port: optional(pick(flags, "port", env, "HTTP_PORT"), portValue),
+      // http mode always listens for workers; stdio only when asked, so two desktop
+      // clients can run side by side
+      grpcPort: grpcRaw ? portValue(grpcRaw) : transport === "http" ? 50050 : undefined,
+      localWorkers: optional(pick(flags, "local-workers", env, "LOCAL_WORKERS"), (r) =>
+        integerValue(r, 0, 64)),
+      workspaceRoot: pick(flags, "workspace-root", env, "WORKSPACE_ROOT")?.text ??
+        `${dataDir}/workspaces`,
+      auditLog: pick(flags, "audit-log", env, "AUDIT_LOG")?.text ?? `${dataDir}/audit.jsonl`,
+      redisUrl: optional(pick(flags, "redis-url", env, "REDIS_URL"), (r) =>
+        urlValue(r, ["redis", "rediss"])),
+      logLevel: logLevel(flags, env),
+      sessionMaxAgeMs: optional(pick(flags, "", env, "SESSION_MAX_AGE"), durationValue),
+      cleanupIntervalMs: optional(pick(flags, "", env, "CLEANUP_INTERVAL"), durationValue),
+      workerHeartbeatTimeoutMs: optional(
+        pick(flags, "", env, "WORKER_HEARTBEAT_TIMEOUT"),
+        durationValue,
+      ),
+      workerToken: env.WORKER_TOKEN,
+      mcpAuthToken: env.MCP_AUTH_TOKEN,
+      allowedHosts,
+      adminPort: optional(pick(flags, "admin-port", env, "ADMIN_PORT"), portValue),
+      insecureNoSandbox: insecure,
+      pipIndexUrl: optional(pick(flags, "", env, "PIP_INDEX_URL"), (r) =>
+        urlValue(r, ["http", "https", "file"])),
+      limits: loadLimits(env),
+    });
+    if (config.limits.runTimeoutDefaultSeconds > config.limits.runTimeoutMaxSeconds) {
+      throw new SettingError(
+        "RUN_TIMEOUT_DEFAULT",
+        `${config.limits.runTimeoutDefaultSeconds}s`,
+        "at most RUN_TIMEOUT_MAX",
+      );
+    }
+    return config;
+  });
+}
+
+/** Builds the `WorkerConfig` from `worker` arguments and the environment. */
+export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerConfig> {
+  return wrap(() => {
+    const { values: flags } = parseArgs({ args, options: WORKER_OPTIONS, strict: true });
+    const coordinator = optional(pick(flags, "coordinator", env, "COORDINATOR_ADDR"), addressValue);
+    if (!coordinator) {
+      throw new SettingError(
+        "--coordinator",
+        "",
+        "HOST:PORT of the coordinator (or COORDINATOR_ADDR)",
+      );
+    }
+    const listen = optional(pick(flags, "listen", env, "WORKER_LISTEN"), addressValue);
+    return WorkerConfigSchema.parse({
+      coordinator,
+      listen,
+      advertise: optional(pick(flags, "advertise", env, "WORKER_ADVERTISE"), addressValue) ??
+        listen,
+      workerId: pick(flags, "worker-id", env, "WORKER_ID")?.text ??
+        `worker-${crypto.randomUUID().slice(0, 8)}`,
+      maxSessions: optional(
+        pick(flags, "max-sessions", env, "MAX_SESSIONS"),
+        (r) => integerValue(r, 1, 100_000),
+      ),
+      workspaceRoot: pick(flags, "workspace-root", env, "WORKSPACE_ROOT")?.text ??
+        `${defaultDataDir(env)}/worker-workspaces`,
+      logLevel: logLevel(flags, env),
+      workerToken: env.WORKER_TOKEN,
+      tlsCert: pick(flags, "tls-cert", env)?.text,
+      tlsKey: pick(flags, "tls-key", env)?.text,
+      tlsCa: pick(flags, "tls-ca", env)?.text,
+      insecureNoSandbox: flags["insecure-no-sandbox"] === true,
+      pipIndexUrl: optional(
+        pick(flags, "", env, "PIP_INDEX_URL"),
+        (r) => urlValue(r, ["http", "https", "file"]),
+      ),
+      adminPort: optional(pick(flags, "admin-port", env, "ADMIN_PORT"), portValue),
+      limits: loadLimits(env),
+    });
+  });
+}

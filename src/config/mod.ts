@@ -1,0 +1,16 @@
+/**
+ * One typed configuration from command-line flags and environment variables, validated
+ * with zod. Bad values become one line naming the flag or variable (the caller exits 2).
+ * @module
+ */
+export {
+  type Config,
+  ConfigSchema,
+  type Limits,
+  LimitsSchema,
+  type WorkerConfig,
+  WorkerConfigSchema,
+} from "./schema.ts";
+export { defaultDataDir, loadConfig, type LoadResult, loadWorkerConfig } from "./load.ts";
+export { type Env, ENV_VARS, type EnvVar, readEnv } from "./env_vars.ts";
+export { parseCommand, type ParsedCommand } from "./command.ts";

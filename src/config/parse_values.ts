@@ -1,0 +1,109 @@
+import { parseDuration } from "../core/mod.ts";
+
+const SIZE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1024 ** 3,
+};
+
+/** A raw setting's text and where it came from, for error messages. */
+export interface RawValue {
+  text: string;
+  /** `SESSION_MAX_AGE` or `--port`. */
+  source: string;
+}
+
+/** Thrown by the value parsers; the loader turns it into one line and exit code 2. */
+export class SettingError extends Error {
+  constructor(source: string, text: string, expected: string) {
+    super(`invalid ${source} "${text}": expected ${expected}`);
+    this.name = "SettingError";
+  }
+}
+
+/** Parses a duration setting (`90s`, `5m`, `1h`) to milliseconds. */
+export function durationValue(raw: RawValue): number {
+  const ms = parseDuration(raw.text);
+  if (ms === undefined || ms <= 0) {
+    throw new SettingError(raw.source, raw.text, "a duration like 90s, 5m or 1h");
+  }
+  return ms;
+}
+
+/** Parses a non-negative integer setting within `[min, max]`. */
+export function integerValue(raw: RawValue, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const text = raw.text.trim();
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new SettingError(raw.source, raw.text, `an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Parses a port number (0 picks a free port). */
+export function portValue(raw: RawValue): number {
+  return integerValue(raw, 0, 65535);
+}
+
+/** Parses a byte size: `1048576`, `512KiB`, `10MB`, `1GiB`. */
+export function sizeValue(raw: RawValue): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.text.trim());
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  const n = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new SettingError(raw.source, raw.text, "a size like 1048576, 512KiB or 10MB");
+  }
+  return n;
+}
+
+/** Parses a whole number of seconds from a duration (`30s`, `10m`). */
+export function secondsValue(raw: RawValue): number {
+  const ms = durationValue(raw);
+  if (ms % 1000 !== 0) {
+    throw new SettingError(raw.source, raw.text, "whole seconds, like 30s or 10m");
+  }
+  return ms / 1000;
+}
+
+/** Parses one of `choices`. */
+export function choiceValue<T extends string>(raw: RawValue, choices: readonly T[]): T {
+  const text = raw.text.trim().toLowerCase();
+  const found = choices.find((c) => c === text);
+  if (!found) throw new SettingError(raw.source, raw.text, `one of ${choices.join(", ")}`);
+  return found;
+}
+
+/** Parses `true/false/1/0/yes/no`. */
+export function booleanValue(raw: RawValue): boolean {
+  const text = raw.text.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(text)) return true;
+  if (["0", "false", "no", "off"].includes(text)) return false;
+  throw new SettingError(raw.source, raw.text, "true or false");
+}
+
+/** Parses an absolute `http(s)://` or `redis://` URL. */
+export function urlValue(raw: RawValue, schemes: readonly string[]): string {
+  try {
+    const url = new URL(raw.text.trim());
+    if (schemes.includes(url.protocol.replace(/:$/, ""))) return url.toString();
+  } catch {
+    // fall through to the error below
+  }
+  throw new SettingError(raw.source, raw.text, `a ${schemes.join(" or ")} URL`);
+}
+
+/** Parses `host:port` (host may be a name, IPv4 or bracketed IPv6). */
+export function addressValue(raw: RawValue): string {
+  const text = raw.text.trim();
+  const m = /^(\[[0-9a-f:.]+\]|[A-Za-z0-9.*_-]+):(\d{1,5})$/i.exec(text);
+  if (!m || Number(m[2]) > 65535) throw new SettingError(raw.source, raw.text, "HOST:PORT");
+  return text;
+}

@@ -1,0 +1,65 @@
+/** Stable error codes every layer reports; the text of an `isError` result starts with one. */
+export const ERROR_CODES = [
+  "INVALID_ARGUMENT",
+  "PATH_VIOLATION",
+  "NOT_FOUND",
+  "ALREADY_EXISTS",
+  "TOO_LARGE",
+  "LIMIT_EXCEEDED",
+  "TIMEOUT",
+  "CANCELLED",
+  "WORKER_UNAVAILABLE",
+  "SANDBOX_UNAVAILABLE",
+  "UNAUTHENTICATED",
+  "PERMISSION_DENIED",
+  "SESSION_EXPIRED",
+  "CONFIG_INVALID",
+  "INTERNAL",
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = typeof ERROR_CODES[number];
+
+/** Options for {@link CodegenError}. */
+export interface CodegenErrorOptions {
+  /** Whether the same call may succeed if retried (e.g. on another worker). Default false. */
+  retriable?: boolean;
+  /** The original error, kept for logs. */
+  cause?: unknown;
+}
+
+/** The one error type of the project: a stable `code`, a message, and `retriable`. */
+export class CodegenError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: CodegenErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CodegenError";
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+  }
+
+  /** `CODE: message`, the form clients see. */
+  override toString(): string {
+    return `${this.code}: ${this.message}`;
+  }
+
+  /** Converts any thrown value once, at an I/O edge; a `CodegenError` passes through. */
+  static from(err: unknown, code: ErrorCode = "INTERNAL"): CodegenError {
+    if (err instanceof CodegenError) return err;
+    if (err instanceof Deno.errors.NotFound) {
+      return new CodegenError("NOT_FOUND", err.message, { cause: err });
+    }
+    if (err instanceof Deno.errors.AlreadyExists) {
+      return new CodegenError("ALREADY_EXISTS", err.message, { cause: err });
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return new CodegenError(code, message, { cause: err });
+  }
+}
+
+/** Whether `value` is a known error code (used when codes cross a process boundary). */
+export function isErrorCode(value: string): value is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,25 @@
+/**
+ * Core building blocks every other module may use: the error type and codes, logging,
+ * time, ids, durations, hashing and the program version. Imports nothing from `src/`.
+ * @module
+ */
+export {
+  CodegenError,
+  type CodegenErrorOptions,
+  ERROR_CODES,
+  type ErrorCode,
+  isErrorCode,
+} from "./errors.ts";
+export { type Clock, FakeClock, SYSTEM_CLOCK } from "./clock.ts";
+export { type IdGenerator, isSafeId, RANDOM_IDS, sequentialIds } from "./ids.ts";
+export { formatDuration, parseDuration } from "./duration.ts";
+export {
+  configureLogging,
+  getLogger,
+  type Level,
+  LOG_LEVELS,
+  type Logger,
+  resetLogging,
+} from "./logger.ts";
+export { constantTimeEqual, sha256Hex } from "./hash.ts";
+export { PROGRAM_NAME, VERSION } from "./version.ts";

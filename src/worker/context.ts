@@ -1,0 +1,25 @@
+import type { Limits } from "../config/mod.ts";
+import type { TaskEvent } from "../rpc/mod.ts";
+
+/** What a tool handler gets besides its arguments. */
+export interface TaskContext {
+  sessionId: string;
+  /** Absolute, real (symlink-free) host path of the session workspace; it exists. */
+  workspace: string;
+  /** Absolute host path of the worker's state directory for this session (venv, kernel). */
+  stateDir: string;
+  limits: Limits;
+  signal: AbortSignal;
+  emit(event: TaskEvent): void;
+}
+
+/** Options shared by every worker-side component. */
+export interface WorkerOptions {
+  /** Root under which every session workspace lives. */
+  workspaceRoot: string;
+  limits: Limits;
+  /** Run Python without bubblewrap (explicit opt-out, logged). */
+  insecureNoSandbox: boolean;
+  /** Default index for pkg.install. */
+  pipIndexUrl?: string | undefined;
+}

@@ -1,0 +1,127 @@
+import { CodegenError, getLogger, isSafeId } from "../core/mod.ts";
+import type {
+  ExecuteOptions,
+  SessionLimits,
+  TaskExecutor,
+  TaskOutcome,
+  TaskRequest,
+  TaskTool,
+  TaskTypes,
+} from "../rpc/mod.ts";
+import type { TaskContext, WorkerOptions } from "./context.ts";
+import { FS_HANDLERS } from "./fs/mod.ts";
+import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
+import { WorkspaceManager } from "./workspace_manager.ts";
+
+const log = getLogger("worker");
+
+/** A handler returns the tool's result, or throws a `CodegenError`. */
+export type ToolHandler<K extends TaskTool> = (
+  ctx: TaskContext,
+  args: TaskTypes[K]["args"],
+) => Promise<TaskOutcome<K>>;
+
+/** The worker's executing side, shared by the embedded worker and `codegen-mcp worker`. */
+export class WorkerExecutor implements TaskExecutor {
+  #options: WorkerOptions;
+  #workspaces: WorkspaceManager;
+  #python: PythonRuntime;
+  #running = new Set<AbortController>();
+
+  constructor(options: WorkerOptions) {
+    this.#options = options;
+    this.#workspaces = new WorkspaceManager(options.workspaceRoot);
+    this.#python = createPythonRuntime(options);
+  }
+
+  async createSession(sessionId: string): Promise<void> {
+    if (!isSafeId(sessionId)) {
+      throw new CodegenError("INVALID_ARGUMENT", `Bad session id "${sessionId}"`);
+    }
+    await this.#workspaces.ensure(sessionId);
+  }
+
+  async destroySession(sessionId: string): Promise<void> {
+    if (!isSafeId(sessionId)) return;
+    await this.#python.closeSession(sessionId);
+    await this.#workspaces.remove(sessionId);
+  }
+
+  async execute(
+    sessionId: string,
+    task: TaskRequest,
+    options: ExecuteOptions = {},
+  ): Promise<TaskOutcome> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
+    this.#running.add(controller);
+    try {
+      if (!isSafeId(sessionId)) {
+        throw new CodegenError("INVALID_ARGUMENT", `Bad session id "${sessionId}"`);
+      }
+      const { workspace, stateDir } = await this.#workspaces.ensure(sessionId);
+      const ctx: TaskContext = {
+        sessionId,
+        workspace,
+        stateDir,
+        limits: this.#options.limits,
+        signal: controller.signal,
+        emit: (event) => options.onEvent?.(event),
+      };
+      return await this.#dispatch(ctx, task);
+    } catch (err) {
+      const e = CodegenError.from(err);
+      if (e.code === "INTERNAL") {
+        log.error("Task {tool} failed: {error}", { tool: task.tool, error: e.message });
+      }
+      return { ok: false, error: { code: e.code, message: e.message, retriable: e.retriable } };
+    } finally {
+      this.#running.delete(controller);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  #dispatch(ctx: TaskContext, task: TaskRequest): Promise<TaskOutcome> {
+    switch (task.tool) {
+      case "fs.read":
+        return FS_HANDLERS["fs.read"](ctx, task.args);
+      case "fs.write":
+        return FS_HANDLERS["fs.write"](ctx, task.args);
+      case "fs.list":
+        return FS_HANDLERS["fs.list"](ctx, task.args);
+      case "fs.delete":
+        return FS_HANDLERS["fs.delete"](ctx, task.args);
+      case "workspace.stats":
+        return FS_HANDLERS["workspace.stats"](ctx, task.args);
+      case "artifact.get":
+        return FS_HANDLERS["artifact.get"](ctx, task.args);
+      case "run.python":
+        return this.#python.runPython(ctx, task.args);
+      case "pkg.install":
+        return this.#python.pkgInstall(ctx, task.args);
+      case "test.run":
+        return this.#python.testRun(ctx, task.args);
+    }
+  }
+
+  limits(): SessionLimits {
+    const l = this.#options.limits;
+    return {
+      max_file_bytes: l.maxFileBytes,
+      max_read_bytes: l.maxReadBytes,
+      max_list_entries: l.maxListEntries,
+      run_timeout_seconds_default: l.runTimeoutDefaultSeconds,
+      run_timeout_seconds_max: l.runTimeoutMaxSeconds,
+      output_limit_bytes: l.outputLimitBytes,
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.#running) {
+      c.abort(new CodegenError("CANCELLED", "Worker is shutting down"));
+    }
+    await this.#python.close();
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * The executing side of a worker: session workspaces, file tools and sandboxed Python.
+ * The embedded worker and `codegen-mcp worker` both use {@link WorkerExecutor}.
+ * @module
+ */
+export { type ToolHandler, WorkerExecutor } from "./executor.ts";
+export type { TaskContext, WorkerOptions } from "./context.ts";
