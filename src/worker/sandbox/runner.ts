@@ -1,0 +1,69 @@
+/**
+ * The contract for running a command in the OS sandbox. The bubblewrap launcher and the
+ * explicit insecure fallback implement it; run.python, pkg.install and test.run use it.
+ * @module
+ */
+
+/** A host directory made visible inside the sandbox. */
+export interface Mount {
+  /** Absolute host path. */
+  host: string;
+  /** Absolute path inside the sandbox. */
+  sandbox: string;
+  writable: boolean;
+}
+
+/** Resource limits applied to the sandboxed process tree (from config). */
+export interface SandboxLimits {
+  cpuSeconds: number;
+  memoryBytes: number;
+  maxProcesses: number;
+  maxFileBytes: number;
+}
+
+/** One command to run in the sandbox. */
+export interface SandboxSpec {
+  /** Program and arguments as seen inside the sandbox, e.g. `["python3", "-c", code]`. */
+  argv: string[];
+  /** Host path of the session workspace, mounted writable at `/workspace`. */
+  workspace: string;
+  /** Working directory inside the sandbox; default `/workspace`. */
+  cwd?: string;
+  /** The complete environment of the process (nothing is inherited from the worker). */
+  env: Record<string, string>;
+  /** Extra mounts (e.g. the session's virtual environment). */
+  mounts?: Mount[];
+  /** Grant network access (only pip gets it). Default false. */
+  network?: boolean;
+  limits: SandboxLimits;
+  /** Bytes written to stdin, then closed. */
+  stdin?: string;
+  /** Wall-clock limit; when reached the whole process group is killed. */
+  timeoutMs: number;
+  /** Cap on each of stdout and stderr; the rest is dropped and `truncated` set. */
+  outputLimitBytes: number;
+  /** Aborting kills the whole process group at once. */
+  signal?: AbortSignal;
+  /** Receives output as it arrives (already decoded, may split lines). */
+  onOutput?: (stream: "stdout" | "stderr", text: string) => void;
+}
+
+/** What happened to a sandboxed command. */
+export interface SandboxResult {
+  exitCode: number;
+  /** Signal that ended the process, if any (e.g. "SIGKILL", "SIGXCPU"). */
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  cancelled: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** Runs commands in the sandbox. */
+export interface SandboxRunner {
+  /** "bubblewrap" or "insecure" (no isolation; explicit opt-out only). */
+  readonly kind: "bubblewrap" | "insecure";
+  run(spec: SandboxSpec): Promise<SandboxResult>;
+}
