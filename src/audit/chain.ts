@@ -1,0 +1,75 @@
+import { CodegenError, sha256Hex } from "../core/mod.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import { type AuditEvent, type AuditRecord, GENESIS_HASH } from "./event.ts";
+
+/** Where a chain stands: the last record's `seq` and `hash` (0 and genesis when empty). */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** The head of an empty log. */
+export const EMPTY_HEAD: ChainHead = Object.freeze({ seq: 0, hash: GENESIS_HASH });
+
+/** The hash a record must carry: over `prev` and every other field, keys sorted. */
+export function computeRecordHash(record: Record<string, unknown>): Promise<string> {
+  const { hash: _hash, ...body } = record;
+  return sha256Hex(String(record.prev) + canonicalJson(body));
+}
+
+/**
+ * Builds the record following `head` from `event`, with fields in a readable order. Only
+ * known fields are copied, and the result is passed through JSON once so what is hashed
+ * is exactly what a reader of the stored line will see.
+ */
+export async function sealRecord(
+  head: ChainHead,
+  event: AuditEvent,
+  options: { ts: string },
+): Promise<AuditRecord> {
+  checkEvent(event);
+  const body = JSON.parse(JSON.stringify({
+    seq: head.seq + 1,
+    ts: options.ts,
+    kind: event.kind ?? "tool_call",
+    principal: event.principal,
+    session_id: event.session_id,
+    tool: event.tool,
+    decision: event.decision,
+    reason: event.reason,
+    outcome: event.outcome,
+    error_code: event.error_code,
+    duration_ms: event.duration_ms,
+    bytes_in: event.bytes_in,
+    bytes_out: event.bytes_out,
+    trace_id: event.trace_id,
+    arguments: event.arguments,
+    prev: head.hash,
+  }));
+  return { ...body, hash: await computeRecordHash(body) };
+}
+
+// A malformed event is a bug in the caller; refusing it keeps the log well-typed.
+function checkEvent(event: AuditEvent): void {
+  const strings = ["principal", "session_id", "tool"] as const;
+  for (const field of strings) {
+    if (typeof event[field] !== "string") throw invalid(field, "must be a string");
+  }
+  if (event.kind !== undefined && event.kind !== "tool_call" && event.kind !== "startup") {
+    throw invalid("kind", 'must be "tool_call" or "startup"');
+  }
+  if (event.decision !== "allowed" && event.decision !== "denied") {
+    throw invalid("decision", 'must be "allowed" or "denied"');
+  }
+  if (event.outcome !== "ok" && event.outcome !== "error") {
+    throw invalid("outcome", 'must be "ok" or "error"');
+  }
+  if (!Number.isFinite(event.duration_ms)) throw invalid("duration_ms", "must be a number");
+  if (event.arguments === null || typeof event.arguments !== "object") {
+    throw invalid("arguments", "must be an object");
+  }
+}
+
+function invalid(field: string, detail: string): CodegenError {
+  return new CodegenError("INVALID_ARGUMENT", `Cannot audit event: "${field}" ${detail}`);
+}

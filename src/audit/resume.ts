@@ -1,0 +1,72 @@
+import { CodegenError } from "../core/mod.ts";
+import { type ChainHead, EMPTY_HEAD } from "./chain.ts";
+import { MAX_RECORD_BYTES } from "./event.ts";
+import { parseRecordLine } from "./record_shape.ts";
+
+const NEWLINE = 0x0a;
+const CHUNK_BYTES = 64 * 1024;
+const decoder = new TextDecoder();
+
+/** Where an existing log ends: its chain head, its length, and any partial tail removed. */
+export interface ResumePoint {
+  head: ChainHead;
+  size: number;
+  droppedBytes: number;
+}
+
+/**
+ * Finds the last complete record of an open log so appends continue its chain. A partial
+ * last line (the process died mid-write, so no caller was ever told it was stored) is
+ * truncated away. A damaged last record is refused: starting a new chain over it would
+ * hide the damage.
+ */
+export async function resumeChain(file: Deno.FsFile, path: string): Promise<ResumePoint> {
+  let size = (await file.stat()).size;
+  let droppedBytes = 0;
+  if (size > 0 && (await readAt(file, size - 1, 1))[0] !== NEWLINE) {
+    const keep = (await lastNewline(file, size, path)) + 1;
+    await file.truncate(keep);
+    droppedBytes = size - keep;
+    size = keep;
+  }
+  if (size === 0) return { head: EMPTY_HEAD, size, droppedBytes };
+  const start = (await lastNewline(file, size - 1, path)) + 1;
+  const line = decoder.decode(await readAt(file, start, size - 1 - start));
+  const parsed = await parseRecordLine(line);
+  if (!parsed.ok) {
+    throw new CodegenError(
+      "INTERNAL",
+      `Cannot resume audit log "${path}": its last record is damaged (${parsed.reason})`,
+    );
+  }
+  return { head: { seq: parsed.record.seq, hash: parsed.record.hash }, size, droppedBytes };
+}
+
+/** Offset of the last newline before `end`, or -1 if the line runs from the file start. */
+async function lastNewline(file: Deno.FsFile, end: number, path: string): Promise<number> {
+  const floor = Math.max(0, end - MAX_RECORD_BYTES);
+  for (let stop = end; stop > floor;) {
+    const from = Math.max(floor, stop - CHUNK_BYTES);
+    const chunk = await readAt(file, from, stop - from);
+    const at = chunk.lastIndexOf(NEWLINE);
+    if (at >= 0) return from + at;
+    stop = from;
+  }
+  if (floor === 0) return -1;
+  throw new CodegenError(
+    "INTERNAL",
+    `Cannot resume audit log "${path}": its last line is longer than ${MAX_RECORD_BYTES} bytes`,
+  );
+}
+
+async function readAt(file: Deno.FsFile, position: number, length: number): Promise<Uint8Array> {
+  await file.seek(position, Deno.SeekMode.Start);
+  const out = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const n = await file.read(out.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return out.subarray(0, filled);
+}

@@ -1,0 +1,78 @@
+import { CodegenError } from "../core/mod.ts";
+import { ChainVerifier } from "./chain_verifier.ts";
+import { MAX_RECORD_BYTES } from "./event.ts";
+import { readLines } from "./line_reader.ts";
+
+/** Result of {@link verifyAuditLog}: the record count, or the first bad line (1-based). */
+export type AuditVerifyResult =
+  | { ok: true; records: number }
+  | { ok: false; line: number; reason: string };
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Checks the whole hash chain of the log at `path`, streaming it line by line (memory is
+ * bounded by one line, {@link MAX_RECORD_BYTES}). Reports the first line that was edited,
+ * reordered, follows a removed record, or was cut off. Records removed from the end leave
+ * no trace in the file itself. Throws a `CodegenError` only if the file cannot be read.
+ */
+export async function verifyAuditLog(path: string): Promise<AuditVerifyResult> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (err) {
+    const missing = err instanceof Deno.errors.NotFound;
+    throw new CodegenError(
+      missing ? "NOT_FOUND" : "INTERNAL",
+      `Cannot read audit log "${path}": ${missing ? "no such file" : errorText(err)}`,
+      { cause: err },
+    );
+  }
+  try {
+    return await verifyOpenFile(file);
+  } finally {
+    file.close();
+  }
+}
+
+async function verifyOpenFile(file: Deno.FsFile): Promise<AuditVerifyResult> {
+  const verifier = new ChainVerifier();
+  let number = 0;
+  for await (const line of readLines(file, MAX_RECORD_BYTES)) {
+    number++;
+    if (line.kind === "too_long") {
+      return { ok: false, line: number, reason: `line is longer than ${MAX_RECORD_BYTES} bytes` };
+    }
+    if (!line.terminated) {
+      return {
+        ok: false,
+        line: number,
+        reason: "partial trailing line: the last record was cut off while being written",
+      };
+    }
+    let text: string;
+    try {
+      text = decoder.decode(line.bytes);
+    } catch {
+      return { ok: false, line: number, reason: "line is not valid UTF-8" };
+    }
+    const reason = await verifier.check(text);
+    if (reason !== undefined) return { ok: false, line: number, reason };
+  }
+  return { ok: true, records: verifier.records };
+}
+
+/** `codegen-mcp audit verify FILE`: one line for the operator and the exit code. */
+export async function runAuditVerify(file: string): Promise<{ exitCode: 0 | 1; message: string }> {
+  try {
+    const result = await verifyAuditLog(file);
+    if (result.ok) return { exitCode: 0, message: `audit log intact: ${result.records} records` };
+    return { exitCode: 1, message: `audit log broken at line ${result.line}: ${result.reason}` };
+  } catch (err) {
+    return { exitCode: 1, message: CodegenError.from(err).message };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
