@@ -14,8 +14,8 @@ export class ChainVerifier {
     return this.#head.seq;
   }
 
-  async check(line: string): Promise<string | undefined> {
-    const parsed = await parseRecordLine(line);
+  check(line: string): string | undefined {
+    const parsed = parseRecordLine(line);
     if (!parsed.ok) return parsed.reason;
     const { seq, prev, hash } = parsed.record;
     const expected = this.#head.seq + 1;

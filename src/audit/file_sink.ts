@@ -94,7 +94,7 @@ export class FileAuditSink implements AuditSink {
 
   async #write(event: AuditEvent, ts: string): Promise<void> {
     if (this.#broken) throw this.#broken;
-    const record = await sealRecord(this.#head, event, { ts });
+    const record = sealRecord(this.#head, event, { ts });
     const bytes = encoder.encode(JSON.stringify(record) + "\n");
     if (bytes.length > MAX_RECORD_BYTES) {
       throw new CodegenError(

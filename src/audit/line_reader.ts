@@ -20,6 +20,10 @@ export async function* readLines(file: Deno.FsFile, maxBytes: number): AsyncGene
     let start = 0;
     for (let i = 0; i < n; i++) {
       if (chunk[i] !== NEWLINE) continue;
+      if (pendingBytes + i - start > maxBytes) {
+        yield { kind: "too_long" };
+        return;
+      }
       pending.push(chunk.slice(start, i));
       yield { kind: "line", bytes: concat(pending), terminated: true };
       pending = [];

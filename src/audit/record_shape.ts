@@ -7,7 +7,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 export type ParsedLine = { ok: true; record: AuditRecord } | { ok: false; reason: string };
 
 /** Parses one stored line and checks the fields the chain depends on, and its own hash. */
-export async function parseRecordLine(line: string): Promise<ParsedLine> {
+export function parseRecordLine(line: string): ParsedLine {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -27,7 +27,7 @@ export async function parseRecordLine(line: string): Promise<ParsedLine> {
       return { ok: false, reason: `record has no valid "${field}"` };
     }
   }
-  if (await computeRecordHash(record) !== record.hash) {
+  if (computeRecordHash(record) !== record.hash) {
     return { ok: false, reason: "record hash does not match its contents" };
   }
   return { ok: true, record: record as unknown as AuditRecord };

@@ -32,7 +32,7 @@ export async function resumeChain(file: Deno.FsFile, path: string): Promise<Resu
   if (size === 0) return { head: EMPTY_HEAD, size, droppedBytes };
   const start = (await lastNewline(file, size - 1, path)) + 1;
   const line = decoder.decode(await readAt(file, start, size - 1 - start));
-  const parsed = await parseRecordLine(line);
+  const parsed = parseRecordLine(line);
   if (!parsed.ok) {
     throw new CodegenError(
       "INTERNAL",

@@ -56,7 +56,7 @@ async function verifyOpenFile(file: Deno.FsFile): Promise<AuditVerifyResult> {
     } catch {
       return { ok: false, line: number, reason: "line is not valid UTF-8" };
     }
-    const reason = await verifier.check(text);
+    const reason = verifier.check(text);
     if (reason !== undefined) return { ok: false, line: number, reason };
   }
   return { ok: true, records: verifier.records };
