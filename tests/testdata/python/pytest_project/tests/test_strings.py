@@ -1,0 +1,5 @@
+"""Fixture for test.run: a file that passes on its own."""
+
+
+def test_upper():
+    assert "a".upper() == "A"
