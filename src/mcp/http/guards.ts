@@ -1,0 +1,99 @@
+import { constantTimeEqual } from "../../core/mod.ts";
+import { RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
+
+/** Host names every HTTP front accepts: a browser page cannot rebind DNS to these. */
+export const LOOPBACK_HOSTNAMES: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
+
+// Addresses that mean "every interface": no client names them in a Host header.
+const UNSPECIFIED = new Set(["0.0.0.0", "[::]"]);
+const HOST_CHARS = /^[A-Za-z0-9.\-:[\]]+$/;
+
+/** Options of {@link createRequestGuard}. */
+export interface RequestGuardOptions {
+  /** Extra host names (optionally with a port, which is ignored) to accept. */
+  allowedHosts: readonly string[];
+  /** The address the listener binds; a non-loopback one is accepted as a host name too. */
+  boundHost: string;
+  /** When set, every request needs `Authorization: Bearer <authToken>`. */
+  authToken?: string | undefined;
+}
+
+/**
+ * The lower-case host name of a `Host` header value or an allow-list entry (port dropped,
+ * IPv6 in brackets), or undefined when it is not a plain host name.
+ */
+export function normalizeHostname(value: string): string | undefined {
+  let host = value.trim();
+  if (!HOST_CHARS.test(host)) return undefined;
+  // A bare IPv6 address in an allow-list entry: bracket it so it parses as a host.
+  if (!host.startsWith("[") && host.split(":").length > 2) host = `[${host}]`;
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The set of host names the guard accepts for the given options. */
+export function allowedHostnames(allowedHosts: readonly string[], boundHost: string): Set<string> {
+  const names = new Set(LOOPBACK_HOSTNAMES);
+  for (const entry of [...allowedHosts, boundHost]) {
+    const name = normalizeHostname(entry);
+    if (name !== undefined && !UNSPECIFIED.has(name)) names.add(name);
+  }
+  return names;
+}
+
+function forbidden(message: string): Response {
+  return rpcErrorResponse(403, RPC_SERVER_ERROR, message);
+}
+
+function originHostname(origin: string): string | undefined {
+  try {
+    const url = new URL(origin);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.hostname : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function unauthorized(message: string, challenge: string): Response {
+  return rpcErrorResponse(401, RPC_SERVER_ERROR, message, { "www-authenticate": challenge });
+}
+
+function checkBearer(req: Request, token: string): Response | undefined {
+  const header = req.headers.get("authorization");
+  if (header === null) return unauthorized("Missing bearer token", "Bearer");
+  const match = /^Bearer +(\S+) *$/i.exec(header);
+  if (match === null || !constantTimeEqual(match[1] ?? "", token)) {
+    return unauthorized("Invalid bearer token", 'Bearer error="invalid_token"');
+  }
+  return undefined;
+}
+
+/**
+ * Builds the check every non-public request passes first: the DNS-rebinding guard on
+ * `Host` and `Origin` (403), then the bearer token when one is configured (401).
+ * Returns the error response, or undefined when the request may proceed.
+ */
+export function createRequestGuard(
+  options: RequestGuardOptions,
+): (req: Request) => Response | undefined {
+  const names = allowedHostnames(options.allowedHosts, options.boundHost);
+  const token = options.authToken;
+  return function guard(req: Request): Response | undefined {
+    const host = req.headers.get("host");
+    const hostname = host === null ? undefined : normalizeHostname(host);
+    if (hostname === undefined || !names.has(hostname)) {
+      return forbidden(`Host "${host ?? ""}" is not allowed`);
+    }
+    const origin = req.headers.get("origin");
+    if (origin !== null) {
+      const originName = originHostname(origin);
+      if (originName === undefined || !names.has(originName)) {
+        return forbidden(`Origin "${origin}" is not allowed`);
+      }
+    }
+    return token === undefined ? undefined : checkBearer(req, token);
+  };
+}

@@ -1,0 +1,96 @@
+import { getLogger } from "../../core/mod.ts";
+import { createRequestGuard } from "./guards.ts";
+import { principalOf } from "./principal.ts";
+import { RPC_INTERNAL_ERROR, RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
+import type { RouteContext } from "./_route_context.ts";
+import { SessionTable } from "./session_table.ts";
+import { handleSseMessage, handleSseOpen } from "./sse_route.ts";
+import { handleStreamable } from "./streamable_route.ts";
+import type { HttpServerHandle, HttpServerOptions } from "./types.ts";
+
+const log = getLogger("mcp", "http");
+
+type Route = (req: Request, ctx: RouteContext) => Promise<Response>;
+const ROUTES: ReadonlyMap<string, Route> = new Map([
+  ["/mcp", handleStreamable],
+  ["/sse", handleSseOpen],
+  ["/messages", handleSseMessage],
+]);
+
+function baseUrl(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Starts the MCP HTTP front on `Deno.serve`: Streamable HTTP at `/mcp`, legacy HTTP+SSE at
+ * `GET /sse` + `POST /messages`. Every request other than `publicRoutes` passes the
+ * `Host`/`Origin` guard and the bearer check first; bodies are bounded by
+ * `maxRequestBytes`; each session belongs to the principal that opened it.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
+  const sessions = new SessionTable({
+    maxSessions: options.maxSessions ?? 1000,
+    onSessionClosed: options.onSessionClosed,
+  });
+  const guard = createRequestGuard({
+    allowedHosts: options.allowedHosts,
+    boundHost: options.host,
+    authToken: options.authToken,
+  });
+  // With a token every accepted caller is the same principal: work it out once.
+  const bearerPrincipal = options.authToken === undefined
+    ? undefined
+    : await principalOf(options.authToken, "");
+  const keepAliveMs = options.keepAliveMs ?? 25_000;
+
+  async function route(req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) {
+    const publicResponse = await options.publicRoutes?.(req);
+    if (publicResponse !== undefined) return publicResponse;
+    const refused = guard(req);
+    if (refused !== undefined) return refused;
+    const handler = ROUTES.get(new URL(req.url).pathname);
+    if (handler === undefined) return rpcErrorResponse(404, RPC_SERVER_ERROR, "Not found");
+    const principal = bearerPrincipal ?? await principalOf(undefined, info.remoteAddr.hostname);
+    return await handler(req, {
+      sessions,
+      principal,
+      maxRequestBytes: options.maxRequestBytes,
+      keepAliveMs,
+      createServer: options.createServer,
+    });
+  }
+
+  async function handle(req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) {
+    try {
+      return await route(req, info);
+    } catch (err) {
+      log.error("HTTP request {method} {url} failed: {error}", {
+        method: req.method,
+        url: req.url,
+        error: err,
+      });
+      return rpcErrorResponse(500, RPC_INTERNAL_ERROR, "Internal error");
+    }
+  }
+
+  const server = Deno.serve({
+    hostname: options.host,
+    port: options.port,
+    onListen: () => {},
+  }, handle);
+  const port = server.addr.port;
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    await sessions.closeAll();
+    await server.shutdown();
+    await server.finished;
+  }
+  return {
+    url: baseUrl(options.host, port),
+    port,
+    sessionCount: () => sessions.size,
+    closeSession: (id) => sessions.close(id),
+    close: () => closing ??= close(),
+    [Symbol.asyncDispose]: () => closing ??= close(),
+  };
+}

@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import { startHttpServer } from "./http_server.ts";
+import type { HttpServerOptions } from "./types.ts";
+import {
+  connectStreamable,
+  echoServerFactory,
+  firstText,
+  INITIALIZE_BODY,
+  POST_HEADERS,
+} from "./_testing.ts";
+
+function options(overrides: Partial<HttpServerOptions> = {}): HttpServerOptions {
+  return {
+    host: "127.0.0.1",
+    port: 0,
+    allowedHosts: [],
+    maxRequestBytes: 64 * 1024,
+    createServer: echoServerFactory().createServer,
+    ...overrides,
+  };
+}
+
+Deno.test("startHttpServer serves initialize, tools/list and tools/call over Streamable HTTP", async () => {
+  const factory = echoServerFactory();
+  await using http = await startHttpServer(options({ createServer: factory.createServer }));
+  assert.equal(http.url, `http://127.0.0.1:${http.port}`);
+  const { client, transport } = await connectStreamable(http.url);
+  try {
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name), ["echo"]);
+    const result = await client.callTool({ name: "echo", arguments: { message: "hi" } });
+    assert.equal(firstText(result), `${transport.sessionId}:hi`);
+    assert.equal(factory.infos.length, 1);
+    assert.deepEqual(factory.infos[0], {
+      sessionId: transport.sessionId,
+      principal: "anonymous@127.0.0.1",
+      transport: "streamable-http",
+    });
+    assert.equal(http.sessionCount(), 1);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("startHttpServer gives each Streamable HTTP client its own session and server", async () => {
+  const factory = echoServerFactory();
+  await using http = await startHttpServer(options({ createServer: factory.createServer }));
+  const a = await connectStreamable(http.url);
+  const b = await connectStreamable(http.url);
+  try {
+    assert.notEqual(a.transport.sessionId, b.transport.sessionId);
+    assert.deepEqual(
+      factory.infos.map((i) => i.sessionId),
+      [a.transport.sessionId, b.transport.sessionId],
+    );
+    const text = firstText(await b.client.callTool({ name: "echo", arguments: { message: "b" } }));
+    assert.equal(text, `${b.transport.sessionId}:b`);
+    assert.equal(http.sessionCount(), 2);
+  } finally {
+    await a.client.close();
+    await b.client.close();
+  }
+});
+
+Deno.test("DELETE /mcp ends the session, reports it closed, and the id then gets 404", async () => {
+  const closed: string[] = [];
+  await using http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  const { client, transport } = await connectStreamable(http.url);
+  const id = transport.sessionId!;
+  await transport.terminateSession();
+  await client.close();
+  assert.deepEqual(closed, [id]);
+  assert.equal(http.sessionCount(), 0);
+  const res = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: { ...POST_HEADERS, "mcp-session-id": id },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }),
+  });
+  assert.equal(res.status, 404);
+  const body = await res.json();
+  assert.equal(body.jsonrpc, "2.0");
+  assert.equal(body.error.message, "Session not found");
+});
+
+Deno.test("closeSession ends one session and calls onSessionClosed once", async () => {
+  const closed: string[] = [];
+  await using http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  const a = await connectStreamable(http.url);
+  const b = await connectStreamable(http.url);
+  try {
+    await http.closeSession(a.transport.sessionId!);
+    await http.closeSession(a.transport.sessionId!);
+    await http.closeSession("no-such-session");
+    assert.deepEqual(closed, [a.transport.sessionId]);
+    assert.equal(http.sessionCount(), 1);
+    await assert.rejects(a.client.listTools());
+    assert.equal((await b.client.listTools()).tools.length, 1);
+  } finally {
+    await a.client.close();
+    await b.client.close();
+  }
+});
+
+Deno.test("a POST to /mcp without a session id that is not initialize gets 400", async () => {
+  await using http = await startHttpServer(options());
+  const res = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: POST_HEADERS,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+  });
+  assert.equal(res.status, 400);
+  await res.body?.cancel();
+  assert.equal(http.sessionCount(), 0);
+});
+
+Deno.test("an initialize the transport refuses leaves no session behind", async () => {
+  const closed: string[] = [];
+  await using http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  const res = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: INITIALIZE_BODY,
+  });
+  assert.equal(res.status, 406);
+  await res.body?.cancel();
+  assert.equal(http.sessionCount(), 0);
+  assert.equal(closed.length, 1);
+});
+
+Deno.test("startHttpServer refuses a session beyond maxSessions with 503", async () => {
+  await using http = await startHttpServer(options({ maxSessions: 1 }));
+  const a = await connectStreamable(http.url);
+  try {
+    const res = await fetch(`${http.url}/mcp`, {
+      method: "POST",
+      headers: POST_HEADERS,
+      body: INITIALIZE_BODY,
+    });
+    assert.equal(res.status, 503);
+    await res.body?.cancel();
+    const sse = await fetch(`${http.url}/sse`);
+    assert.equal(sse.status, 503);
+    await sse.body?.cancel();
+  } finally {
+    await a.client.close();
+  }
+});
+
+Deno.test("close() ends every session, including an open GET stream, and stops listening", async () => {
+  const closed: string[] = [];
+  const http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  const { client, transport } = await connectStreamable(http.url);
+  // The SDK client opens the standalone GET stream after initialization; list tools to
+  // be sure the session is in use.
+  await client.listTools();
+  await http.close();
+  await http.close();
+  assert.deepEqual(closed, [transport.sessionId]);
+  assert.equal(http.sessionCount(), 0);
+  await client.close();
+  await assert.rejects(fetch(`${http.url}/mcp`));
+});

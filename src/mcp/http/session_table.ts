@@ -1,0 +1,97 @@
+import { getLogger } from "../../core/mod.ts";
+import type { McpServer, Transport } from "./_sdk.ts";
+import type { HttpTransportKind } from "./types.ts";
+
+const log = getLogger("mcp", "http");
+
+/** One live MCP session over HTTP. */
+export interface HttpSession<T extends Transport = Transport> {
+  id: string;
+  principal: string;
+  kind: HttpTransportKind;
+  transport: T;
+  server: McpServer;
+}
+
+/** Options of {@link SessionTable}. */
+export interface SessionTableOptions {
+  /** Most sessions held at once. */
+  maxSessions: number;
+  /** Told once per session when it ends. */
+  onSessionClosed?: ((sessionId: string) => void) | undefined;
+}
+
+/**
+ * The sessions of one HTTP front, keyed by id and bound to their principal. A session
+ * leaves the table when its transport closes, whichever side closed it.
+ */
+export class SessionTable {
+  #sessions = new Map<string, HttpSession>();
+  #maxSessions: number;
+  #onSessionClosed: ((sessionId: string) => void) | undefined;
+
+  constructor(options: SessionTableOptions) {
+    this.#maxSessions = options.maxSessions;
+    this.#onSessionClosed = options.onSessionClosed;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Whether a new session would exceed the limit. */
+  get full(): boolean {
+    return this.#sessions.size >= this.#maxSessions;
+  }
+
+  /**
+   * Registers a session and connects its server to its transport. Must be called before
+   * the transport handles anything, so the table learns when it closes.
+   */
+  async open<T extends Transport>(session: HttpSession<T>): Promise<void> {
+    this.#sessions.set(session.id, session);
+    // Protocol.connect keeps an onclose set before it and calls it first.
+    session.transport.onclose = () => this.#forget(session.id);
+    try {
+      await session.server.connect(session.transport);
+    } catch (err) {
+      await this.close(session.id);
+      throw err;
+    }
+  }
+
+  /** The session with this id if `principal` owns it; another's session is not revealed. */
+  get(id: string, principal: string): HttpSession | undefined {
+    const session = this.#sessions.get(id);
+    return session?.principal === principal ? session : undefined;
+  }
+
+  /** Closes one session (its server and transport); unknown ids are ignored. */
+  async close(id: string): Promise<void> {
+    const session = this.#sessions.get(id);
+    if (session === undefined) return;
+    try {
+      await session.server.close();
+      await session.transport.close();
+    } finally {
+      this.#forget(id);
+    }
+  }
+
+  /** Closes every session. */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.#sessions.keys()].map((id) => this.close(id)));
+  }
+
+  #forget(id: string): void {
+    const session = this.#sessions.get(id);
+    if (session === undefined) return;
+    this.#sessions.delete(id);
+    log.debug("MCP session {sessionId} closed", { sessionId: id, transport: session.kind });
+    try {
+      this.#onSessionClosed?.(id);
+    } catch (err) {
+      log.error("onSessionClosed failed for {sessionId}: {error}", { sessionId: id, error: err });
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { readJsonBody } from "./body.ts";
+import {
+  methodNotAllowed,
+  RPC_INVALID_REQUEST,
+  RPC_PARSE_ERROR,
+  RPC_SERVER_ERROR,
+  rpcErrorResponse,
+  sessionNotFound,
+} from "./_responses.ts";
+import type { RouteContext } from "./_route_context.ts";
+import { SseServerTransport } from "./sse_server_transport.ts";
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+};
+
+/**
+ * Legacy HTTP+SSE, `GET /sse`: opens a session whose server speaks over this event
+ * stream. The stream's first event names the URL to post messages to; the session ends
+ * when the client disconnects.
+ */
+export async function handleSseOpen(req: Request, ctx: RouteContext): Promise<Response> {
+  if (req.method !== "GET") return methodNotAllowed(req.method, "/sse", "GET");
+  if (ctx.sessions.full) {
+    return rpcErrorResponse(503, RPC_SERVER_ERROR, "Too many sessions: try again later");
+  }
+  const id = crypto.randomUUID();
+  const transport = new SseServerTransport(id, {
+    endpoint: `/messages?sessionId=${id}`,
+    keepAliveMs: ctx.keepAliveMs,
+  });
+  const server = ctx.createServer({ sessionId: id, principal: ctx.principal, transport: "sse" });
+  await ctx.sessions.open({ id, principal: ctx.principal, kind: "sse", transport, server });
+  // Cancelling the body also closes the transport; the signal catches a disconnect
+  // before the first read.
+  req.signal.addEventListener("abort", () => void ctx.sessions.close(id), { once: true });
+  return new Response(transport.body, { headers: SSE_HEADERS });
+}
+
+/** Legacy HTTP+SSE, `POST /messages?sessionId=<id>`: one JSON-RPC message, 202 Accepted. */
+export async function handleSseMessage(req: Request, ctx: RouteContext): Promise<Response> {
+  if (req.method !== "POST") return methodNotAllowed(req.method, "/messages", "POST");
+  const url = new URL(req.url);
+  const id = url.searchParams.get("sessionId");
+  if (id === null) {
+    return rpcErrorResponse(400, RPC_SERVER_ERROR, "sessionId query parameter is required");
+  }
+  const session = ctx.sessions.get(id, ctx.principal);
+  if (session === undefined || !(session.transport instanceof SseServerTransport)) {
+    return sessionNotFound();
+  }
+  const body = await readJsonBody(req, ctx.maxRequestBytes);
+  if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
+  const delivered = session.transport.deliver(body.value, {
+    requestInfo: { headers: Object.fromEntries(req.headers), url },
+  });
+  if (!delivered.ok) return rpcErrorResponse(400, RPC_INVALID_REQUEST, delivered.message);
+  return new Response("Accepted", { status: 202 });
+}

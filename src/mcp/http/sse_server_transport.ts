@@ -1,0 +1,122 @@
+import {
+  type JSONRPCMessage,
+  JSONRPCMessageSchema,
+  type MessageExtraInfo,
+  type Transport,
+} from "./_sdk.ts";
+
+/** Interval timers, injected so tests can fire keep-alives without waiting. */
+export interface IntervalTimers {
+  /** Returns an opaque handle for {@link clearInterval}. */
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const SYSTEM_TIMERS: IntervalTimers = {
+  setInterval: (callback, ms) => setInterval(callback, ms),
+  clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+};
+
+/** Options of {@link SseServerTransport}. */
+export interface SseServerTransportOptions {
+  /** Where the client posts its messages; sent as the first (`endpoint`) event. */
+  endpoint: string;
+  /** Milliseconds between keep-alive comments. Default 25 000. */
+  keepAliveMs?: number;
+  /** Default: the global `setInterval` / `clearInterval`. */
+  timers?: IntervalTimers;
+}
+
+/** Outcome of {@link SseServerTransport.deliver}. */
+export type DeliverResult = { ok: true } | { ok: false; message: string };
+
+const encoder = new TextEncoder();
+
+/**
+ * The legacy HTTP+SSE transport (MCP 2024-11-05) on web-standard streams: server messages
+ * go out on {@link body} as `event: message`, client messages arrive through
+ * {@link deliver} from `POST /messages`. The SDK's own SSE transport needs Node's http.
+ * Cancelling the stream (the client went away) closes the transport.
+ */
+export class SseServerTransport implements Transport {
+  readonly sessionId: string;
+  /** The event stream to send as the response body of `GET /sse`. */
+  readonly body: ReadableStream<Uint8Array>;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #endpoint: string;
+  #keepAliveMs: number;
+  #timers: IntervalTimers;
+  #timer: unknown;
+  #started = false;
+  #closed = false;
+
+  constructor(sessionId: string, options: SseServerTransportOptions) {
+    this.sessionId = sessionId;
+    this.#endpoint = options.endpoint;
+    this.#keepAliveMs = options.keepAliveMs ?? 25_000;
+    this.#timers = options.timers ?? SYSTEM_TIMERS;
+    this.body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      cancel: () => this.close(),
+    });
+  }
+
+  /** Whether {@link close} has run (or the client went away). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  start(): Promise<void> {
+    if (this.#started) return Promise.reject(new Error("SseServerTransport already started"));
+    this.#started = true;
+    this.#write(`event: endpoint\ndata: ${this.#endpoint}\n\n`);
+    this.#timer = this.#timers.setInterval(() => this.#write(": keepalive\n\n"), this.#keepAliveMs);
+    return Promise.resolve();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("Not connected"));
+    // JSON.stringify without indentation has no newlines, so one `data:` line suffices.
+    this.#write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    return Promise.resolve();
+  }
+
+  /** Hands one posted JSON value to the server; an invalid JSON-RPC message is refused. */
+  deliver(value: unknown, extra?: MessageExtraInfo): DeliverResult {
+    if (this.#closed) return { ok: false, message: "Session is closed" };
+    const parsed = JSONRPCMessageSchema.safeParse(value);
+    if (!parsed.success) return { ok: false, message: "Body is not a JSON-RPC message" };
+    this.onmessage?.(parsed.data, extra);
+    return { ok: true };
+  }
+
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    if (this.#timer !== undefined) this.#timers.clearInterval(this.#timer);
+    this.#timer = undefined;
+    try {
+      this.#controller.close();
+    } catch {
+      // Already closed or cancelled by the client.
+    }
+    this.onclose?.();
+    return Promise.resolve();
+  }
+
+  #write(text: string): void {
+    if (this.#closed) return;
+    try {
+      this.#controller.enqueue(encoder.encode(text));
+    } catch (err) {
+      this.onerror?.(err instanceof Error ? err : new Error(String(err)));
+      void this.close();
+    }
+  }
+}

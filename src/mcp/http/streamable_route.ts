@@ -1,0 +1,80 @@
+import {
+  isInitializeRequest,
+  type McpServer,
+  WebStandardStreamableHTTPServerTransport,
+} from "./_sdk.ts";
+import { readJsonBody } from "./body.ts";
+import {
+  methodNotAllowed,
+  RPC_INVALID_REQUEST,
+  RPC_PARSE_ERROR,
+  RPC_SERVER_ERROR,
+  rpcErrorResponse,
+  sessionNotFound,
+} from "./_responses.ts";
+import type { RouteContext } from "./_route_context.ts";
+import type { HttpSession } from "./session_table.ts";
+
+type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
+
+/**
+ * Streamable HTTP at `/mcp`: an `initialize` POST without `Mcp-Session-Id` opens a
+ * session; every other request must name a session its principal owns. The SDK's
+ * web-standard transport does the protocol (SSE responses, GET stream, DELETE).
+ */
+export async function handleStreamable(req: Request, ctx: RouteContext): Promise<Response> {
+  if (req.method !== "GET" && req.method !== "POST" && req.method !== "DELETE") {
+    return methodNotAllowed(req.method, "/mcp", "GET, POST, DELETE");
+  }
+  const id = req.headers.get("mcp-session-id");
+  if (id === null) {
+    if (req.method !== "POST") {
+      return rpcErrorResponse(400, RPC_SERVER_ERROR, "Mcp-Session-Id header is required");
+    }
+    return await openSession(req, ctx);
+  }
+  const session = ctx.sessions.get(id, ctx.principal);
+  if (session === undefined || session.kind !== "streamable-http") return sessionNotFound();
+  const transport = (session as StreamableSession).transport;
+  if (req.method !== "POST") return await transport.handleRequest(req);
+  const body = await readJsonBody(req, ctx.maxRequestBytes);
+  if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
+  return await transport.handleRequest(req, { parsedBody: body.value });
+}
+
+async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
+  const body = await readJsonBody(req, ctx.maxRequestBytes);
+  if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
+  if (!isInitializeRequest(body.value)) {
+    return rpcErrorResponse(
+      400,
+      RPC_INVALID_REQUEST,
+      "Mcp-Session-Id header is required except on an initialize request",
+    );
+  }
+  if (ctx.sessions.full) {
+    return rpcErrorResponse(503, RPC_SERVER_ERROR, "Too many sessions: try again later");
+  }
+  const id = crypto.randomUUID();
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: () => id,
+    keepAliveMs: ctx.keepAliveMs,
+    maxRequestBodySize: ctx.maxRequestBytes,
+  });
+  const server: McpServer = ctx.createServer({
+    sessionId: id,
+    principal: ctx.principal,
+    transport: "streamable-http",
+  });
+  await ctx.sessions.open({
+    id,
+    principal: ctx.principal,
+    kind: "streamable-http",
+    transport,
+    server,
+  });
+  const response = await transport.handleRequest(req, { parsedBody: body.value });
+  // The transport refused the initialize (e.g. a wrong Accept header): no session exists.
+  if (transport.sessionId === undefined) await ctx.sessions.close(id);
+  return response;
+}

@@ -1,0 +1,50 @@
+import type { McpServer } from "./_sdk.ts";
+
+/** Which HTTP transport a session speaks. */
+export type HttpTransportKind = "streamable-http" | "sse";
+
+/** What the server factory learns about the connection it serves. */
+export interface ConnectionInfo {
+  /** The MCP session id the client sends back (`Mcp-Session-Id` or `?sessionId=`). */
+  sessionId: string;
+  /** Who created the session; see `principalOf`. */
+  principal: string;
+  transport: HttpTransportKind;
+}
+
+/** Options of `startHttpServer`. */
+export interface HttpServerOptions {
+  /** Address to bind; loopback unless deliberately exposed. */
+  host: string;
+  /** Port to bind; 0 picks a free one. */
+  port: number;
+  /** When set, every non-public request needs `Authorization: Bearer <authToken>`. */
+  authToken?: string | undefined;
+  /** Host names accepted in `Host` / `Origin` besides the loopback names. */
+  allowedHosts: readonly string[];
+  /** Largest request body; more is refused with 413. */
+  maxRequestBytes: number;
+  /** Builds one MCP server per session; called once per new session. */
+  createServer: (info: ConnectionInfo) => McpServer;
+  /** Told once when a session ends, however it ends. */
+  onSessionClosed?: (sessionId: string) => void;
+  /** Consulted before any guard (health, readiness, metrics); undefined falls through. */
+  publicRoutes?: (req: Request) => Response | Promise<Response> | undefined;
+  /** Most concurrent sessions; a new one beyond this gets 503. Default 1000. */
+  maxSessions?: number;
+  /** Milliseconds between SSE keep-alive comments on both transports. Default 25 000. */
+  keepAliveMs?: number;
+}
+
+/** A running HTTP front. */
+export interface HttpServerHandle extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  port: number;
+  /** Sessions currently open, both transports. */
+  sessionCount(): number;
+  /** Ends one session (idle expiry); unknown ids are ignored. */
+  closeSession(id: string): Promise<void>;
+  /** Ends every session and stops listening. */
+  close(): Promise<void>;
+}
