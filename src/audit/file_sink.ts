@@ -1,6 +1,7 @@
 import { type Clock, CodegenError, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
-import { type ChainHead, sealRecord } from "./chain.ts";
-import { type AuditEvent, MAX_RECORD_BYTES } from "./event.ts";
+import type { ChainHead } from "./chain.ts";
+import { ChainWriter } from "./chain_writer.ts";
+import type { AuditEvent } from "./event.ts";
 import { resumeChain } from "./resume.ts";
 import { SerialQueue } from "./serial_queue.ts";
 import type { AuditSink } from "./sink.ts";
@@ -13,37 +14,27 @@ export interface FileAuditSinkOptions {
   fsync?: boolean;
 }
 
-const encoder = new TextEncoder();
 const log = getLogger("audit");
 
 /**
- * Appends hash-chained records to a JSON-lines file. Takes and returns plain data only,
- * so it can run inside a Deno Worker whose permissions reach only the log's directory.
- * Holds an exclusive advisory lock on the file: a second writer would fork the chain.
+ * Appends hash-chained records to a JSON-lines file; `append` resolves once the line is
+ * written to the file, in call order. Takes and returns plain data only, so it can run
+ * inside a Deno Worker allowed to read and write only the log's directory. Holds an
+ * exclusive advisory lock on the file: a second writer would fork the chain.
  */
 export class FileAuditSink implements AuditSink {
   #file: Deno.FsFile;
   #path: string;
-  #head: ChainHead;
-  #size: number;
+  #writer: ChainWriter;
   #clock: Clock;
-  #fsync: boolean;
   #queue = new SerialQueue();
   #closed = false;
-  #broken: CodegenError | undefined;
 
-  private constructor(
-    file: Deno.FsFile,
-    path: string,
-    at: { head: ChainHead; size: number },
-    options: FileAuditSinkOptions,
-  ) {
+  private constructor(file: Deno.FsFile, writer: ChainWriter, path: string, clock: Clock) {
     this.#file = file;
+    this.#writer = writer;
     this.#path = path;
-    this.#head = at.head;
-    this.#size = at.size;
-    this.#clock = options.clock ?? SYSTEM_CLOCK;
-    this.#fsync = options.fsync ?? false;
+    this.#clock = clock;
   }
 
   /** Opens (creating if absent) the log at `path` and resumes its chain. */
@@ -60,29 +51,26 @@ export class FileAuditSink implements AuditSink {
       if (at.droppedBytes > 0) {
         log.warn("Dropped a partial last line of the audit log", { path, bytes: at.droppedBytes });
       }
-      return new FileAuditSink(file, path, at, options);
+      const writer = new ChainWriter(file, { path, ...at, fsync: options.fsync ?? false });
+      return new FileAuditSink(file, writer, path, options.clock ?? SYSTEM_CLOCK);
     } catch (err) {
       file.close();
       throw err;
     }
   }
 
-  /** The last stored record's `seq` and `hash`. */
+  /** The last stored record's `seq` and `hash` (worth logging as an outside anchor). */
   get head(): ChainHead {
-    return { ...this.#head };
+    return this.#writer.head;
   }
 
   append(event: AuditEvent): Promise<void> {
     if (this.#closed) {
-      return Promise.reject(
-        new CodegenError(
-          "INTERNAL",
-          `Cannot append to audit log "${this.#path}": the sink is closed`,
-        ),
-      );
+      const message = `Cannot append to audit log "${this.#path}": the sink is closed`;
+      return Promise.reject(new CodegenError("INTERNAL", message));
     }
     const ts = new Date(this.#clock.now()).toISOString();
-    return this.#queue.run(() => this.#write(event, ts));
+    return this.#queue.run(() => this.#writer.write(event, ts));
   }
 
   async close(): Promise<void> {
@@ -90,46 +78,6 @@ export class FileAuditSink implements AuditSink {
     this.#closed = true;
     await this.#queue.drain();
     this.#file.close();
-  }
-
-  async #write(event: AuditEvent, ts: string): Promise<void> {
-    if (this.#broken) throw this.#broken;
-    const record = sealRecord(this.#head, event, { ts });
-    const bytes = encoder.encode(JSON.stringify(record) + "\n");
-    if (bytes.length > MAX_RECORD_BYTES) {
-      throw new CodegenError(
-        "TOO_LARGE",
-        `Cannot append audit record ${record.seq}: ${bytes.length} bytes is over ${MAX_RECORD_BYTES}`,
-      );
-    }
-    try {
-      await writeAll(this.#file, bytes);
-      if (this.#fsync) await this.#file.syncData();
-    } catch (err) {
-      await this.#rollBack();
-      throw new CodegenError("INTERNAL", `Cannot write audit log "${this.#path}": ${String(err)}`, {
-        cause: err,
-      });
-    }
-    this.#size += bytes.length;
-    this.#head = { seq: record.seq, hash: record.hash };
-  }
-
-  // A failed write may have left part of a line; cut it off so the next record starts on
-  // a fresh line of an intact chain. If even that fails, refuse all later appends.
-  async #rollBack(): Promise<void> {
-    try {
-      await this.#file.truncate(this.#size);
-    } catch (err) {
-      this.#broken = new CodegenError(
-        "INTERNAL",
-        `Cannot write audit log "${this.#path}": a failed write could not be undone`,
-        { cause: err },
-      );
-      log.error("Audit log left with a partial line; further appends refused", {
-        path: this.#path,
-      });
-    }
   }
 }
 
@@ -147,13 +95,9 @@ async function openLog(path: string): Promise<Deno.FsFile> {
     if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true, mode: 0o700 });
     return await Deno.open(path, { read: true, append: true, create: true, mode: 0o600 });
   } catch (err) {
-    throw new CodegenError("INTERNAL", `Cannot open audit log "${path}": ${String(err)}`, {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new CodegenError("INTERNAL", `Cannot open audit log "${path}": ${detail}`, {
       cause: err,
     });
   }
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
 }

@@ -30,6 +30,10 @@ export async function verifyAuditLog(path: string): Promise<AuditVerifyResult> {
   }
   try {
     return await verifyOpenFile(file);
+  } catch (err) {
+    throw new CodegenError("INTERNAL", `Cannot read audit log "${path}": ${errorText(err)}`, {
+      cause: err,
+    });
   } finally {
     file.close();
   }

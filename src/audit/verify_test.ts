@@ -143,4 +143,7 @@ Deno.test("runAuditVerify() gives exit code and one line for each outcome", asyn
   const missing = await runAuditVerify(`${dir.path}/none.jsonl`);
   assert.equal(missing.exitCode, 1);
   assert.match(missing.message, /Cannot read audit log ".*none\.jsonl": no such file/);
+  const directory = await runAuditVerify(dir.path);
+  assert.equal(directory.exitCode, 1);
+  assert.match(directory.message, /^Cannot read audit log "/);
 });
