@@ -1,24 +1,35 @@
 /**
  * Workspace file tools executed by the worker: every path is checked lexically and then
  * resolved against the real filesystem so no symlink can lead outside the workspace.
+ * Writes are atomic (temp file + rename). See resolve.ts for the remaining race.
  * @module
  */
-import { CodegenError } from "../../core/mod.ts";
-import type { TaskTool } from "../../rpc/mod.ts";
 import type { ToolHandler } from "../executor.ts";
+import { artifactGet } from "./artifact.ts";
+import { fsDelete } from "./delete.ts";
+import { fsList } from "./list.ts";
+import { fsRead } from "./read.ts";
+import { workspaceStats } from "./stats.ts";
+import { fsWrite } from "./write.ts";
+
+export {
+  isInside,
+  type ResolvedPath,
+  type ResolveIntent,
+  type ResolveOptions,
+  resolvePath,
+} from "./resolve.ts";
+export { compileGlob } from "./glob.ts";
+export { type Detected, detectMime } from "./mime.ts";
 
 type FsTool = "fs.read" | "fs.write" | "fs.list" | "fs.delete" | "workspace.stats" | "artifact.get";
 
-function notYet<K extends TaskTool>(tool: K): ToolHandler<K> {
-  return () => Promise.reject(new CodegenError("INTERNAL", `${tool} is not implemented yet`));
-}
-
 /** Handlers for the file tools, keyed by tool name. */
 export const FS_HANDLERS: { [K in FsTool]: ToolHandler<K> } = {
-  "fs.read": notYet("fs.read"),
-  "fs.write": notYet("fs.write"),
-  "fs.list": notYet("fs.list"),
-  "fs.delete": notYet("fs.delete"),
-  "workspace.stats": notYet("workspace.stats"),
-  "artifact.get": notYet("artifact.get"),
+  "fs.read": fsRead,
+  "fs.write": fsWrite,
+  "fs.list": fsList,
+  "fs.delete": fsDelete,
+  "workspace.stats": workspaceStats,
+  "artifact.get": artifactGet,
 };

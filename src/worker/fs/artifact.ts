@@ -1,0 +1,47 @@
+import { posix } from "node:path";
+import type { ArtifactGetArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { failure, requireFile, throwIfAborted } from "./_common.ts";
+import { encodeBase64 } from "./encoding.ts";
+import { detectMime } from "./mime.ts";
+import { openVerified, readRange } from "./open.ts";
+import { resolvePath } from "./resolve.ts";
+
+/**
+ * artifact.get: a whole file with its media type, as text when it is text and base64
+ * otherwise (images are detected by magic bytes). Files over `maxFileBytes` are TOO_LARGE.
+ */
+export async function artifactGet(
+  ctx: TaskContext,
+  args: ArtifactGetArgs,
+): Promise<TaskOutcome<"artifact.get">> {
+  throwIfAborted(ctx);
+  const resolved = await resolvePath(ctx.workspace, args.path, {
+    intent: "read",
+    maxPathBytes: ctx.limits.maxPathBytes,
+  });
+  requireFile(resolved, "get", args.path);
+  const { file, info } = await openVerified(ctx.workspace, args.path, resolved.host);
+  let bytes: Uint8Array;
+  try {
+    const limit = ctx.limits.maxFileBytes;
+    if (info.size > limit) {
+      const detail = `${info.size} bytes exceed the file limit of ${limit}`;
+      throw failure("TOO_LARGE", "get", args.path, detail);
+    }
+    bytes = await readRange(file, 0, info.size);
+  } finally {
+    file.close();
+  }
+  const detected = detectMime(posix.basename(resolved.relative), bytes);
+  return {
+    ok: true,
+    result: {
+      path: resolved.relative,
+      mime_type: detected.mimeType,
+      size_bytes: bytes.length,
+      encoding: detected.text === null ? "base64" : "text",
+      data: detected.text ?? encodeBase64(bytes),
+    },
+  };
+}

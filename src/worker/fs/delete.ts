@@ -1,0 +1,42 @@
+import { posix } from "node:path";
+import { pathViolation } from "../../policy/mod.ts";
+import type { FsDeleteArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { failure, throwIfAborted } from "./_common.ts";
+import { verifyDirectory } from "./open.ts";
+import { resolvePath } from "./resolve.ts";
+
+/**
+ * fs.delete: removes a file, a symlink (the link itself, never its target) or a directory;
+ * a non-empty directory needs `recursive: true`. Recursive removal does not follow
+ * symlinks inside the tree. The workspace root itself cannot be deleted.
+ */
+export async function fsDelete(
+  ctx: TaskContext,
+  args: FsDeleteArgs,
+): Promise<TaskOutcome<"fs.delete">> {
+  throwIfAborted(ctx);
+  const resolved = await resolvePath(ctx.workspace, args.path, {
+    intent: "delete",
+    allowRoot: false,
+    maxPathBytes: ctx.limits.maxPathBytes,
+  });
+  if (resolved.host === ctx.workspace) {
+    throw pathViolation(args.path, "the workspace root cannot be deleted");
+  }
+  const info = resolved.info;
+  if (info === null) throw failure("NOT_FOUND", "delete", args.path, "no such file or directory");
+  const recursive = args.recursive ?? false;
+  if (info.isDirectory && !recursive && !(await isEmpty(resolved.host))) {
+    const detail = "the directory is not empty (pass recursive: true)";
+    throw failure("INVALID_ARGUMENT", "delete", args.path, detail);
+  }
+  await verifyDirectory(ctx.workspace, args.path, posix.dirname(resolved.host));
+  await Deno.remove(resolved.host, { recursive: info.isDirectory && recursive });
+  return { ok: true, result: { path: resolved.relative, deleted: true } };
+}
+
+async function isEmpty(dir: string): Promise<boolean> {
+  for await (const _ of Deno.readDir(dir)) return false;
+  return true;
+}

@@ -1,0 +1,57 @@
+import type { FsReadArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { failure, requireCount, requireFile, throwIfAborted } from "./_common.ts";
+import { decodeUtf8, encodeBase64, utf8Boundary } from "./encoding.ts";
+import { openVerified, readRange } from "./open.ts";
+import { resolvePath } from "./resolve.ts";
+
+/**
+ * fs.read: returns a file, or the byte slice `offset`/`length` of it, read with a seek so
+ * only that slice is loaded. Without `length`, more than `maxReadBytes` is cut short with
+ * `truncated: true` (on a character boundary for utf-8); an explicit `length` above the
+ * limit is TOO_LARGE.
+ */
+export async function fsRead(ctx: TaskContext, args: FsReadArgs): Promise<TaskOutcome<"fs.read">> {
+  throwIfAborted(ctx);
+  const encoding = args.encoding ?? "utf-8";
+  const offset = requireCount(args.offset ?? 0, "offset", "read", args.path);
+  const limit = ctx.limits.maxReadBytes;
+  if (args.length !== undefined) {
+    const length = requireCount(args.length, "length", "read", args.path);
+    if (length > limit) {
+      const detail = `length ${length} exceeds the read limit of ${limit} bytes`;
+      throw failure("TOO_LARGE", "read", args.path, detail);
+    }
+  }
+  const resolved = await resolvePath(ctx.workspace, args.path, {
+    intent: "read",
+    maxPathBytes: ctx.limits.maxPathBytes,
+  });
+  requireFile(resolved, "read", args.path);
+  const { file, info } = await openVerified(ctx.workspace, args.path, resolved.host);
+  let bytes: Uint8Array;
+  let truncated: boolean;
+  try {
+    const available = Math.max(0, info.size - offset);
+    const wanted = args.length === undefined ? available : Math.min(args.length, available);
+    truncated = wanted > limit;
+    bytes = await readRange(file, offset, Math.min(wanted, limit));
+  } finally {
+    file.close();
+  }
+  let contents: string;
+  if (encoding === "base64") {
+    contents = encodeBase64(bytes);
+  } else {
+    const text = decodeUtf8(truncated ? bytes.subarray(0, utf8Boundary(bytes)) : bytes);
+    if (text === null) {
+      const detail = 'the bytes are not valid UTF-8 text; read them with encoding "base64"';
+      throw failure("INVALID_ARGUMENT", "read", args.path, detail);
+    }
+    contents = text;
+  }
+  return {
+    ok: true,
+    result: { path: resolved.relative, contents, encoding, size_bytes: info.size, truncated },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Open-time resolution of a workspace path against the real filesystem.
+ *
+ * The path is first checked lexically (src/policy), then walked one component at a time
+ * with `lstat`. A component that is a symlink is resolved with `realPath` and must stay
+ * inside the workspace; the walk continues from the real target, so the host path
+ * returned contains no symlink and later operations never traverse one again. Symlinks
+ * that stay inside are allowed. Missing parents are created one `mkdir` at a time (never a
+ * recursive mkdir, which would follow a symlink planted in the middle).
+ *
+ * Remaining race, stated plainly: user code running in the same workspace could replace a
+ * directory on the resolved path with a symlink between this walk and the operation that
+ * uses its result. Deno offers no `openat`/`O_NOFOLLOW`, so the window cannot be closed
+ * here; it is narrowed instead: reads re-check after opening that the path still resolves
+ * to itself and to the very file opened (device + inode), and writes re-check the parent
+ * directory before and after the final rename (see open.ts and write.ts). The sandbox
+ * keeps user code from seeing anything outside the workspace, which limits what a swapped
+ * symlink could name.
+ * @module
+ */
+import { posix } from "node:path";
+import { CodegenError } from "../../core/mod.ts";
+import { checkRelativePath, pathViolation, quotePath } from "../../policy/mod.ts";
+
+/** What the caller will do with the path; decides how missing or dangling parts are met. */
+export type ResolveIntent = "read" | "write" | "delete";
+
+/** Options for {@link resolvePath}. */
+export interface ResolveOptions {
+  /** "read" and "write" follow a final symlink; "delete" acts on the link itself. */
+  intent: ResolveIntent;
+  /** Create missing parent directories (write only). Default false. */
+  createParents?: boolean;
+  /** Accept the workspace root itself ("."). Default true. */
+  allowRoot?: boolean;
+  /** Longest path accepted, in bytes. Default 4096. */
+  maxPathBytes?: number;
+}
+
+/** A workspace path resolved to the host path to operate on. */
+export interface ResolvedPath {
+  /** Normalized workspace-relative path ("." for the root), as results report it. */
+  relative: string;
+  /** Absolute host path inside the workspace; no component of it is a symlink, except
+   * the final one when `intent` is "delete". */
+  host: string;
+  /** `lstat` of `host`, or null when nothing exists there. */
+  info: Deno.FileInfo | null;
+}
+
+const OUTSIDE = "path leads outside the workspace through a symlink";
+
+/** Whether the absolute `hostPath` is `workspace` or below it. */
+export function isInside(workspace: string, hostPath: string): boolean {
+  return hostPath === workspace || hostPath.startsWith(`${workspace}/`);
+}
+
+/**
+ * Resolves `path` inside `workspace` (an absolute real path). Throws PATH_VIOLATION when
+ * the path is refused or a symlink on it leads outside, INVALID_ARGUMENT when a parent is
+ * not a directory. A missing target is not an error: `info` is null.
+ */
+export async function resolvePath(
+  workspace: string,
+  path: string,
+  options: ResolveOptions,
+): Promise<ResolvedPath> {
+  const check = checkRelativePath(path, {
+    allowRoot: options.allowRoot ?? true,
+    maxBytes: options.maxPathBytes ?? 4096,
+  });
+  if (!check.ok) throw pathViolation(path, check.reason);
+  const { segments, normalized } = check;
+  let current = workspace;
+  let info: Deno.FileInfo | null = await Deno.lstat(workspace);
+  for (let i = 0; i < segments.length; i++) {
+    const last = i === segments.length - 1;
+    const candidate = `${current}/${segments[i]}`;
+    info = await lstatOrNull(candidate);
+    if (info === null && !last && options.createParents) {
+      await Deno.mkdir(candidate, { mode: 0o755 }).catch(ignore(Deno.errors.AlreadyExists));
+      info = await Deno.lstat(candidate);
+    }
+    if (info === null) {
+      const host = [candidate, ...segments.slice(i + 1)].join("/");
+      return { relative: normalized, host, info: null };
+    }
+    if (info.isSymlink && (!last || options.intent !== "delete")) {
+      const real = await followLink(workspace, path, candidate, options.intent);
+      if (real === null) return { relative: normalized, host: candidate, info: null };
+      current = real;
+      info = await Deno.lstat(real);
+    } else {
+      current = candidate;
+    }
+    if (!last && !info.isDirectory) {
+      const prefix = segments.slice(0, i + 1).join("/");
+      throw new CodegenError(
+        "INVALID_ARGUMENT",
+        `Cannot use ${quotePath(path)}: ${quotePath(prefix)} is not a directory`,
+      );
+    }
+  }
+  return { relative: normalized, host: current, info };
+}
+
+/** The real target of a symlink, checked to be inside; null when it dangles inside. */
+async function followLink(
+  workspace: string,
+  path: string,
+  link: string,
+  intent: ResolveIntent,
+): Promise<string | null> {
+  let real: string;
+  try {
+    real = await Deno.realPath(link);
+  } catch {
+    // Dangling or looping: judge where it points lexically; never create through it.
+    const target = posix.resolve(posix.dirname(link), await Deno.readLink(link));
+    if (!isInside(workspace, target)) throw pathViolation(path, OUTSIDE);
+    if (intent === "write") {
+      throw pathViolation(path, "path goes through a symlink whose target does not exist");
+    }
+    return null;
+  }
+  if (!isInside(workspace, real)) throw pathViolation(path, OUTSIDE);
+  return real;
+}
+
+async function lstatOrNull(hostPath: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.lstat(hostPath);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+}
+
+function ignore(kind: new (...args: never[]) => Error): (err: unknown) => void {
+  return (err) => {
+    if (!(err instanceof kind)) throw err;
+  };
+}

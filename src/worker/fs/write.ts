@@ -1,0 +1,90 @@
+import { posix } from "node:path";
+import type { FsWriteArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { failure, requireFile, throwIfAborted } from "./_common.ts";
+import { writeAtomically } from "./atomic.ts";
+import { base64Size, decodeBase64 } from "./encoding.ts";
+import { openVerified, readRange } from "./open.ts";
+import { resolvePath } from "./resolve.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * fs.write: writes `contents` (utf-8 or strict base64) atomically, creating parent
+ * directories unless `create_dirs` is false. `append` copies the existing bytes plus the
+ * new ones into the replacement file, so a crash never leaves a half-appended file.
+ */
+export async function fsWrite(
+  ctx: TaskContext,
+  args: FsWriteArgs,
+): Promise<TaskOutcome<"fs.write">> {
+  throwIfAborted(ctx);
+  const data = decodeContents(args, ctx.limits.maxFileBytes);
+  const resolved = await resolvePath(ctx.workspace, args.path, {
+    intent: "write",
+    createParents: args.create_dirs ?? true,
+    allowRoot: false,
+    maxPathBytes: ctx.limits.maxPathBytes,
+  });
+  if (resolved.info?.isDirectory) {
+    throw failure("INVALID_ARGUMENT", "write", args.path, "it is a directory");
+  }
+  if (resolved.info === null) {
+    const parent = await Deno.lstat(posix.dirname(resolved.host)).catch(() => null);
+    if (!parent?.isDirectory) {
+      const detail = "the parent directory does not exist (create_dirs is false)";
+      throw failure("NOT_FOUND", "write", args.path, detail);
+    }
+  }
+  let bytes = data;
+  if (args.append && resolved.info !== null) {
+    requireFile(resolved, "append to", args.path);
+    bytes = await withExisting(ctx, resolved.host, args.path, data);
+  }
+  throwIfAborted(ctx);
+  await writeAtomically(ctx.workspace, resolved.host, { path: args.path, bytes });
+  return { ok: true, result: { path: resolved.relative, bytes_written: data.length } };
+}
+
+function decodeContents(args: FsWriteArgs, limit: number): Uint8Array {
+  const tooLarge = (size: number) =>
+    failure("TOO_LARGE", "write", args.path, `${size} bytes exceed the file limit of ${limit}`);
+  if (args.encoding === "base64") {
+    if (base64Size(args.contents) > limit) throw tooLarge(base64Size(args.contents));
+    const bytes = decodeBase64(args.contents);
+    if (bytes === null) {
+      const detail = "contents are not valid base64 (padded, standard alphabet, no spaces)";
+      throw failure("INVALID_ARGUMENT", "write", args.path, detail);
+    }
+    return bytes;
+  }
+  // every UTF-16 unit is at least one UTF-8 byte: refuse before encoding a huge string
+  if (args.contents.length > limit) throw tooLarge(args.contents.length);
+  const bytes = encoder.encode(args.contents);
+  if (bytes.length > limit) throw tooLarge(bytes.length);
+  return bytes;
+}
+
+async function withExisting(
+  ctx: TaskContext,
+  host: string,
+  path: string,
+  data: Uint8Array,
+): Promise<Uint8Array> {
+  const { file, info } = await openVerified(ctx.workspace, path, host);
+  try {
+    const total = info.size + data.length;
+    if (total > ctx.limits.maxFileBytes) {
+      const detail =
+        `appending makes ${total} bytes, over the file limit of ${ctx.limits.maxFileBytes}`;
+      throw failure("TOO_LARGE", "append to", path, detail);
+    }
+    const existing = await readRange(file, 0, info.size);
+    const joined = new Uint8Array(existing.length + data.length);
+    joined.set(existing);
+    joined.set(data, existing.length);
+    return joined;
+  } finally {
+    file.close();
+  }
+}
