@@ -1,6 +1,7 @@
 /**
  * The worker protocol: typed tasks, results and events shared by the coordinator and the
- * workers, and (later) the gRPC glue. Imports only `core`.
+ * workers; their proto messages (generated in `gen/`) and conversions; and the gRPC glue.
+ * Imports only `core`.
  * @module
  */
 export type {
@@ -35,3 +36,14 @@ export type {
   WorkspaceStatsArgs,
   WorkspaceStatsResult,
 } from "./tasks.ts";
+export { toolRequestFromProto, toolRequestToProto } from "./convert_tool_requests.ts";
+export { type ToolResult, toolResultFromProto, toolResultToProto } from "./convert_tool_results.ts";
+export {
+  type DecodedTaskEvent,
+  limitsFromProto,
+  limitsToProto,
+  outcomeToProto,
+  taskErrorFromProto,
+  taskEventFromProto,
+  taskEventToProto,
+} from "./convert_events.ts";

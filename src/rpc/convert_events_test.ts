@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import type { TaskEvent, TaskOutcome, TaskRequest } from "./tasks.ts";
+import { Limits, TaskEvent as TaskEventMessage } from "./gen/codegen/v1/worker.ts";
+import {
+  limitsFromProto,
+  limitsToProto,
+  outcomeToProto,
+  taskEventFromProto,
+  taskEventToProto,
+} from "./convert_events.ts";
+
+function wire(message: TaskEventMessage): TaskEventMessage {
+  return TaskEventMessage.decode(TaskEventMessage.encode(message).finish());
+}
+
+const TASK: TaskRequest = { tool: "fs.delete", args: { path: "x" } };
+
+Deno.test("progress and log events survive a round trip through the wire format", () => {
+  const events: TaskEvent[] = [
+    { type: "progress", progress: 0.5 },
+    { type: "progress", progress: 3, total: 10, message: "step 3" },
+    { type: "log", stream: "stdout", level: "info", data: "hello\n" },
+    { type: "log", stream: "system", level: "warning", data: "" },
+  ];
+  for (const event of events) {
+    assert.deepEqual(taskEventFromProto(wire(taskEventToProto(event))), { kind: "event", event });
+  }
+});
+
+Deno.test("successful, tool-failed and failed outcomes survive a round trip", () => {
+  const outcomes: TaskOutcome[] = [
+    { ok: true, result: { path: "x", deleted: true } },
+    { ok: true, result: { path: "x", deleted: false }, is_error: true, error_text: "NOT_FOUND" },
+    { ok: false, error: { code: "PATH_VIOLATION", message: "Cannot", retriable: false } },
+    { ok: false, error: { code: "WORKER_UNAVAILABLE", message: "gone", retriable: true } },
+  ];
+  for (const outcome of outcomes) {
+    const decoded = taskEventFromProto(wire(outcomeToProto(TASK, outcome)));
+    assert.deepEqual(decoded, { kind: "outcome", outcome });
+  }
+});
+
+Deno.test("an error code unknown to this version arrives as INTERNAL", () => {
+  const message = {
+    event: { $case: "error" as const, value: { code: "NEW", message: "m", retriable: false } },
+  };
+  const decoded = taskEventFromProto(message);
+  assert.deepEqual(decoded, {
+    kind: "outcome",
+    outcome: { ok: false, error: { code: "INTERNAL", message: "m", retriable: false } },
+  });
+});
+
+Deno.test("an empty event decodes as nothing", () => {
+  assert.equal(taskEventFromProto({}), undefined);
+});
+
+Deno.test("session limits survive a round trip", () => {
+  const limits = {
+    max_file_bytes: 10_485_760,
+    max_read_bytes: 1,
+    max_list_entries: 2,
+    run_timeout_seconds_default: 30,
+    run_timeout_seconds_max: 600,
+    output_limit_bytes: 3,
+  };
+  const bytes = Limits.encode(limitsToProto(limits)).finish();
+  assert.deepEqual(limitsFromProto(Limits.decode(bytes)), limits);
+});
