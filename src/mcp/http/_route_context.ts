@@ -10,4 +10,6 @@ export interface RouteContext {
   maxRequestBytes: number;
   keepAliveMs: number;
   createServer: (info: ConnectionInfo) => McpServer;
+  /** Settles when the response has been sent or the client went away. */
+  completed: Promise<void>;
 }

@@ -75,3 +75,57 @@ export const POST_HEADERS = {
   "content-type": "application/json",
   accept: "application/json, text/event-stream",
 };
+
+/** Records `onSessionClosed` calls and lets a test await them without polling. */
+export function sessionClosures(): {
+  ids: string[];
+  onSessionClosed: (id: string) => void;
+  /** Resolves once `count` sessions have closed; rejects after `ms` milliseconds. */
+  waitFor(count: number, ms?: number): Promise<void>;
+} {
+  const ids: string[] = [];
+  let wake: (() => void) | undefined;
+  function onSessionClosed(id: string): void {
+    ids.push(id);
+    wake?.();
+  }
+  async function waitFor(count: number, ms = 5_000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${count} sessions did not close`)), ms);
+    });
+    try {
+      while (ids.length < count) {
+        await Promise.race([new Promise<void>((resolve) => wake = resolve), timeout]);
+      }
+    } finally {
+      clearTimeout(timer);
+      wake = undefined;
+    }
+  }
+  return { ids, onSessionClosed, waitFor };
+}
+
+/**
+ * Sends `head` (request line and headers, no final blank line) and `body` over a raw TCP
+ * connection, since fetch will not send a forged `Host`; returns the status code.
+ */
+export async function rawStatus(port: number, head: string, body = ""): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const text = `${head}\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    await conn.write(new TextEncoder().encode(text));
+    const buffer = new Uint8Array(512);
+    let received = "";
+    for (let i = 0; i < 100 && !received.includes("\r\n"); i++) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      received += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
+    if (status === undefined) throw new Error(`No status line in ${JSON.stringify(received)}`);
+    return Number(status);
+  } finally {
+    conn.close();
+  }
+}

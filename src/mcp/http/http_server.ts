@@ -57,6 +57,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       maxRequestBytes: options.maxRequestBytes,
       keepAliveMs,
       createServer: options.createServer,
+      completed: info.completed,
     });
   }
 

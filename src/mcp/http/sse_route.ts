@@ -33,9 +33,9 @@ export async function handleSseOpen(req: Request, ctx: RouteContext): Promise<Re
   });
   const server = ctx.createServer({ sessionId: id, principal: ctx.principal, transport: "sse" });
   await ctx.sessions.open({ id, principal: ctx.principal, kind: "sse", transport, server });
-  // Cancelling the body also closes the transport; the signal catches a disconnect
-  // before the first read.
-  req.signal.addEventListener("abort", () => void ctx.sessions.close(id), { once: true });
+  // Cancelling the body closes the transport too; `completed` also settles when the client
+  // disconnects before the stream was ever read.
+  ctx.completed.catch(() => {}).finally(() => ctx.sessions.close(id));
   return new Response(transport.body, { headers: SSE_HEADERS });
 }
 
