@@ -1,29 +1,62 @@
 /**
- * codegen-mcp: the composition root. Parses the command line, builds the modules for the
- * chosen subcommand, starts them, and closes them in reverse order on a signal.
+ * codegen-mcp: the composition root. Parses the command line and runs the chosen
+ * subcommand; src/app builds the modules and closes them in reverse order on a signal.
  * @module
  */
-import { parseCommand } from "./src/config/mod.ts";
-import { VERSION } from "./src/core/mod.ts";
+import { runServe } from "./src/app/mod.ts";
+import { runAuditVerify } from "./src/audit/mod.ts";
+import { loadConfig, parseCommand, readEnv } from "./src/config/mod.ts";
+import { configureLogging, VERSION } from "./src/core/mod.ts";
 
 const encoder = new TextEncoder();
 
-function write(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
+function say(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
   stream.writeSync(encoder.encode(text + "\n"));
 }
+
+const HELP =
+  `codegen-mcp ${VERSION}: MCP server that runs Python and edits files in isolated workspaces
+
+Usage:
+  codegen-mcp [serve] [--transport stdio|http] [--host H] [--port P] [--grpc-port P]
+                      [--local-workers N] [--workspace-root DIR] [--audit-log FILE]
+                      [--redis-url URL] [--admin-port P] [--allowed-host NAME] [--debug]
+  codegen-mcp worker --coordinator HOST:PORT [--listen HOST:PORT] [--advertise HOST:PORT]
+                     [--worker-id ID] [--max-sessions N] [--workspace-root DIR]
+  codegen-mcp permissions [--json]
+  codegen-mcp audit verify FILE
+  codegen-mcp --version | --help
+
+Environment variables are listed in the README (LOG_LEVEL, SESSION_MAX_AGE, ...).`;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv);
   switch (parsed.command) {
     case "version":
-      write(Deno.stdout, `codegen-mcp ${VERSION}`);
+      say(Deno.stdout, `codegen-mcp ${VERSION}`);
+      return 0;
+    case "help":
+      say(Deno.stdout, HELP);
       return 0;
     case "error":
-      write(Deno.stderr, `codegen-mcp: ${parsed.message}`);
+      say(Deno.stderr, `codegen-mcp: ${parsed.message}`);
       return 2;
+    case "audit-verify": {
+      const { exitCode, message } = await runAuditVerify(parsed.file);
+      say(exitCode === 0 ? Deno.stdout : Deno.stderr, message);
+      return exitCode;
+    }
+    case "serve": {
+      const loaded = loadConfig(parsed.args, readEnv());
+      if (!loaded.ok) {
+        say(Deno.stderr, `codegen-mcp: ${loaded.message}`);
+        return 2;
+      }
+      configureLogging(loaded.config.logLevel);
+      return await runServe(loaded.config);
+    }
     default:
-      await Promise.resolve();
-      write(Deno.stderr, `codegen-mcp: ${parsed.command} is not wired yet`);
+      say(Deno.stderr, `codegen-mcp: "${parsed.command}" is not available in this build yet`);
       return 2;
   }
 }

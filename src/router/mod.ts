@@ -1,7 +1,8 @@
 /**
- * Routing from sessions to workers: the {@link WorkerClient} interface and its in-process
- * and gRPC implementations.
+ * Routing from sessions to workers: the {@link WorkerClient} interface, its in-process
+ * implementation, and the {@link Router} that keeps session affinity and re-homes sessions.
  * @module
  */
 export type { WorkerClient } from "./worker_client.ts";
 export { EmbeddedWorkerClient } from "./embedded_worker_client.ts";
+export { type RemoteWorkers, type Route, Router, type RouterOptions } from "./router.ts";

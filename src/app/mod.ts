@@ -1,0 +1,8 @@
+/**
+ * Composition of the subcommands: builds and wires the modules for `serve`, `worker`,
+ * `permissions` and `audit verify`. Only main.ts imports this.
+ * @module
+ */
+export { type Coordinator, type CoordinatorOptions, createCoordinator } from "./coordinator.ts";
+export { runServe } from "./serve.ts";
+export { createEmbeddedWorkers } from "./embedded_workers.ts";

@@ -1,0 +1,180 @@
+import { digestArguments } from "../audit/mod.ts";
+import { CodegenError, getLogger } from "../core/mod.ts";
+import type { ExecuteOptions, TaskEvent, TaskOutcome, TaskRequest, TaskTool } from "../rpc/mod.ts";
+import type { Session } from "../session/mod.ts";
+import type { ConnectionInfo, McpDeps } from "./context.ts";
+import { errorResult, replyToResult, type ToolReply } from "./results.ts";
+import type {
+  CallToolResult,
+  McpServer,
+  RequestHandlerExtra,
+  ServerNotification,
+  ServerRequest,
+} from "./sdk.ts";
+
+const log = getLogger("mcp");
+
+/** The SDK's per-request extra. */
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** Codes that mean the request was refused by policy rather than failing while running. */
+const DENIED_CODES = new Set([
+  "PATH_VIOLATION",
+  "PERMISSION_DENIED",
+  "UNAUTHENTICATED",
+  "LIMIT_EXCEEDED",
+]);
+
+/** What a tool handler can do during one call. */
+export class ToolCall {
+  readonly deps: McpDeps;
+  readonly conn: ConnectionInfo;
+  readonly tool: string;
+  readonly extra: Extra;
+  readonly server: McpServer;
+  /** Bytes of file data returned (for the audit record). */
+  bytesOut = 0;
+  #notice: string | undefined;
+
+  constructor(
+    init: { deps: McpDeps; conn: ConnectionInfo; tool: string; extra: Extra; server: McpServer },
+  ) {
+    this.deps = init.deps;
+    this.conn = init.conn;
+    this.tool = init.tool;
+    this.extra = init.extra;
+    this.server = init.server;
+  }
+
+  /** The caller's session (created on first use). */
+  session(): Promise<Session> {
+    return this.deps.sessions.forConnection(this.conn.sessionId, this.conn.principal);
+  }
+
+  /** A note to prepend to the result text (e.g. the session moved to another worker). */
+  get notice(): string | undefined {
+    return this.#notice;
+  }
+
+  /** Runs a task on the session's worker, streaming its events to the client. */
+  async execute<K extends TaskTool>(
+    task: Extract<TaskRequest, { tool: K }>,
+    options: { signal?: AbortSignal; onEvent?: (e: TaskEvent) => void } = {},
+  ): Promise<TaskOutcome<K>> {
+    const session = await this.session();
+    const route = await this.deps.router.route(session);
+    if (route.placed) {
+      await this.deps.sessions.update(route.session);
+      if (route.session.rehomedFrom) {
+        this.#notice = `Session moved from worker "${route.session.rehomedFrom}", which is gone; ` +
+          `files written before are not on the new worker "${route.client.workerId}"`;
+      }
+    }
+    const exec: ExecuteOptions = {
+      signal: options.signal ?? this.extra.signal,
+      onEvent: options.onEvent ?? ((e) => this.forward(e)),
+    };
+    const outcome = await route.client.execute(route.session.id, task, exec) as TaskOutcome<K>;
+    if (!outcome.ok && outcome.error.code === "WORKER_UNAVAILABLE") {
+      await this.deps.router.abandon(route.session);
+      await this.deps.sessions.update({
+        ...route.session,
+        workerId: undefined,
+        rehomedFrom: route.client.workerId,
+      });
+    }
+    return outcome;
+  }
+
+  /** Sends a worker event to the client as a progress or logging notification. */
+  forward(event: TaskEvent): void {
+    const token = this.extra._meta?.progressToken;
+    const send = (p: Promise<void>) => p.catch(() => {}); // the client may have gone
+    if (event.type === "progress") {
+      if (token === undefined) return;
+      send(this.extra.sendNotification({
+        method: "notifications/progress",
+        params: {
+          progressToken: token,
+          progress: event.progress,
+          total: event.total,
+          message: event.message,
+        },
+      }));
+    } else {
+      send(
+        this.server.sendLoggingMessage({ level: event.level, logger: this.tool, data: event.data }),
+      );
+    }
+  }
+}
+
+/** Unwraps a task outcome: the result, or a thrown CodegenError. */
+export function unwrap<K extends TaskTool>(
+  outcome: TaskOutcome<K>,
+): Extract<TaskOutcome<K>, { ok: true }> {
+  if (outcome.ok) return outcome as Extract<TaskOutcome<K>, { ok: true }>;
+  throw new CodegenError(outcome.error.code, outcome.error.message, {
+    retriable: outcome.error.retriable,
+  });
+}
+
+/**
+ * Runs one tool call end to end: the handler, error conversion, and the audit record,
+ * which is written before the result is returned (a call that cannot be audited fails).
+ */
+export async function runToolCall(
+  call: ToolCall,
+  args: Record<string, unknown>,
+  handler: (call: ToolCall) => Promise<ToolReply>,
+): Promise<CallToolResult> {
+  const { deps } = call;
+  const started = deps.clock.monotonic();
+  let result: CallToolResult;
+  let decision: "allowed" | "denied" = "allowed";
+  let reason: string | undefined;
+  let errorCode: string | undefined;
+  try {
+    const reply = await handler(call);
+    if (call.notice) {
+      reply.text = `${call.notice}\n${reply.text ?? JSON.stringify(reply.structured)}`;
+    }
+    result = replyToResult(reply);
+    if (reply.isError) errorCode = "TOOL_FAILED";
+  } catch (err) {
+    const e = CodegenError.from(err);
+    if (e.code === "INTERNAL") {
+      log.error("Tool {tool} failed: {error}", { tool: call.tool, error: e.message });
+    }
+    if (DENIED_CODES.has(e.code)) {
+      decision = "denied";
+      reason = e.message;
+    }
+    errorCode = e.code;
+    result = errorResult(e);
+  }
+  const durationMs = Math.round((deps.clock.monotonic() - started) * 1000) / 1000;
+  const outcome = decision === "denied" ? "denied" : errorCode ? "error" : "ok";
+  deps.onToolCall?.(call.tool, outcome, durationMs);
+  try {
+    const sessionId = (await call.session().catch(() => undefined))?.id ?? "";
+    await deps.audit.append({
+      principal: call.conn.principal,
+      session_id: sessionId,
+      tool: call.tool,
+      arguments: digestArguments(call.tool, args),
+      decision,
+      ...(reason ? { reason } : {}),
+      outcome: errorCode ? "error" : "ok",
+      ...(errorCode ? { error_code: errorCode } : {}),
+      duration_ms: durationMs,
+      bytes_out: call.bytesOut,
+    });
+  } catch (err) {
+    log.error("Audit write failed: {error}", { error: String(err) });
+    return errorResult(
+      new CodegenError("INTERNAL", "The call could not be recorded in the audit log"),
+    );
+  }
+  return result;
+}

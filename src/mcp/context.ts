@@ -1,0 +1,27 @@
+import type { AuditSink } from "../audit/mod.ts";
+import type { Config } from "../config/mod.ts";
+import type { Clock } from "../core/mod.ts";
+import type { Router } from "../router/mod.ts";
+import type { SessionManager } from "../session/mod.ts";
+import type { AsyncTasks } from "./async_tasks.ts";
+
+/** Which client connection a server instance serves. */
+export interface ConnectionInfo {
+  /** Transport-level session id (MCP session id; a fresh id for a stdio connection). */
+  sessionId: string;
+  /** Who is calling: bearer fingerprint, peer address, or the local stdio user. */
+  principal: string;
+  transport: "stdio" | "streamable-http" | "sse" | "memory";
+}
+
+/** Everything tool handlers use, built once by main.ts and shared by all connections. */
+export interface McpDeps {
+  config: Config;
+  sessions: SessionManager;
+  router: Router;
+  audit: AuditSink;
+  tasks: AsyncTasks;
+  clock: Clock;
+  /** Optional per-call hook for metrics (tool, outcome, duration). */
+  onToolCall?: (tool: string, outcome: "ok" | "error" | "denied", durationMs: number) => void;
+}

@@ -1,0 +1,9 @@
+/**
+ * The MCP front: the server factory (tools, resources, logging), the stdio and HTTP
+ * transports, and background tasks. The only module that imports the MCP SDK.
+ * @module
+ */
+export { createMcpServer } from "./server.ts";
+export type { ConnectionInfo, McpDeps } from "./context.ts";
+export { AsyncTasks, type AsyncTasksOptions } from "./async_tasks.ts";
+export { serveStdio } from "./stdio.ts";

@@ -1,0 +1,46 @@
+import { getLogger, PROGRAM_NAME, VERSION } from "../core/mod.ts";
+import { runToolCall, ToolCall } from "./call.ts";
+import type { ConnectionInfo, McpDeps } from "./context.ts";
+import { registerWorkspaceResources } from "./resources.ts";
+import { McpServer } from "./sdk.ts";
+import { ALL_TOOLS } from "./tools/mod.ts";
+
+const log = getLogger("mcp");
+
+const INSTRUCTIONS = "Each connection gets its own isolated workspace. Use fs.* tools for files, " +
+  "run.python to execute code in a sandbox without network, pkg.install for packages, test.run for " +
+  "pytest, and artifact.get to view images or other outputs. Paths are relative to the workspace.";
+
+/**
+ * Builds the MCP server for one connection: every tool, workspace resources, and the
+ * logging capability. All state lives in `deps`, shared by all connections.
+ */
+export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer {
+  const server = new McpServer(
+    { name: PROGRAM_NAME, version: VERSION },
+    { capabilities: { logging: {}, tools: { listChanged: false } }, instructions: INSTRUCTIONS },
+  );
+  for (const factory of ALL_TOOLS) {
+    const def = factory(deps.config);
+    server.registerTool(
+      def.name,
+      {
+        title: def.title,
+        description: def.description,
+        inputSchema: def.input,
+        outputSchema: def.output,
+        ...(def.annotations ? { annotations: def.annotations } : {}),
+      },
+      (args: Record<string, unknown>, extra) => {
+        const call = new ToolCall({ deps, conn, tool: def.name, extra, server });
+        return runToolCall(call, args, (c) => def.run(c, args));
+      },
+    );
+  }
+  registerWorkspaceResources(server, deps, conn);
+  log.debug("MCP server ready for connection {id} ({transport})", {
+    id: conn.sessionId,
+    transport: conn.transport,
+  });
+  return server;
+}

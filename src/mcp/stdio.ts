@@ -1,0 +1,46 @@
+import { getLogger, RANDOM_IDS } from "../core/mod.ts";
+import type { McpDeps } from "./context.ts";
+import { StdioServerTransport } from "./sdk.ts";
+import { createMcpServer } from "./server.ts";
+
+const log = getLogger("mcp");
+
+/** A running stdio server. */
+export interface StdioHandle {
+  /** Resolves when the client closes stdin (or `close` is called). */
+  closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Serves one MCP connection over stdin/stdout (the desktop-client default). */
+export async function serveStdio(
+  deps: McpDeps,
+  options: { principal?: string } = {},
+): Promise<StdioHandle> {
+  const conn = {
+    sessionId: RANDOM_IDS.next(),
+    principal: options.principal ?? "local:stdio",
+    transport: "stdio" as const,
+  };
+  const server = createMcpServer(deps, conn);
+  const transport = new StdioServerTransport();
+  const { promise: closed, resolve } = Promise.withResolvers<void>();
+  transport.onclose = () => resolve();
+  await server.connect(transport);
+  // stdin ending means the client went away
+  const stdin = (globalThis as { process?: { stdin?: { on(e: string, f: () => void): void } } })
+    .process?.stdin;
+  stdin?.on("end", () => void server.close().catch(() => {}));
+  log.info("Serving MCP over stdio");
+  const done = closed.then(async () => {
+    await deps.sessions.closeConnection(conn.sessionId);
+    deps.tasks.closeOwner(conn.sessionId);
+  });
+  return {
+    closed: done,
+    async close() {
+      await server.close();
+      await done;
+    },
+  };
+}

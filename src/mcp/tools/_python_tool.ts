@@ -1,0 +1,52 @@
+import type { z } from "zod";
+import type { TaskRequest, TaskResultOf, TaskTool } from "../../rpc/mod.ts";
+import { runToolCall, ToolCall } from "../call.ts";
+import type { ToolReply } from "../results.ts";
+import { defineTool, type ToolDefinition } from "./tool.ts";
+import { checkPath, workerTool, type WorkerToolSpec } from "./_worker_tool.ts";
+
+/**
+ * A worker tool that can also run in the background (`async: true`): the call returns a
+ * task id at once and the run is audited when it finishes.
+ */
+export function backgroundableTool<
+  K extends TaskTool,
+  I extends z.ZodObject,
+  O extends z.ZodObject,
+>(
+  spec: WorkerToolSpec<K, I, O> & { validate?: (args: z.infer<I>) => void },
+): ToolDefinition {
+  const foreground = workerTool(spec);
+  return defineTool({
+    ...foreground,
+    input: spec.input,
+    output: spec.output,
+    async run(call, args): Promise<ToolReply> {
+      spec.validate?.(args);
+      if (!(args as { async?: boolean }).async) return await foreground.run(call, args);
+      for (const p of spec.paths(args)) checkPath(p, spec.maxPathBytes);
+      const taskId = call.deps.tasks.start(call.conn.sessionId, spec.name, (signal) => {
+        // the request that started it is over: no progress token, its own cancellation
+        const extra = { ...call.extra, signal, _meta: undefined };
+        const bg = new ToolCall({
+          deps: call.deps,
+          conn: call.conn,
+          tool: spec.name,
+          extra,
+          server: call.server,
+        });
+        return runToolCall(bg, { ...args, async: false }, (c) => foreground.run(c, args));
+      });
+      return {
+        structured: { task_id: taskId, status: "running" },
+        text:
+          `Started ${spec.name} in the background as task ${taskId}; poll it with task.status or task.result`,
+      };
+    },
+  });
+}
+
+/** Types a task request for tool K (helps inference in tool files). */
+export type ArgsOf<K extends TaskTool> = Extract<TaskRequest, { tool: K }>["args"];
+/** The result type of tool K. */
+export type ResultOf<K extends TaskTool> = TaskResultOf<K>;

@@ -1,0 +1,130 @@
+import {
+  type Clock,
+  CodegenError,
+  getLogger,
+  type IdGenerator,
+  RANDOM_IDS,
+  SYSTEM_CLOCK,
+} from "../core/mod.ts";
+import type { Session } from "./session.ts";
+import type { SessionStore } from "./session_store.ts";
+
+const log = getLogger("session");
+
+/** Options for {@link SessionManager}. */
+export interface SessionManagerOptions {
+  store: SessionStore;
+  /** Idle time after which a session expires. */
+  maxAgeMs: number;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Called for each expired or closed session, before it is forgotten (removes workspaces). */
+  onEnd?: (session: Session, reason: "expired" | "closed") => Promise<void>;
+}
+
+/**
+ * Creates, finds, touches and ends sessions. A session belongs to one connection and one
+ * principal; using it from another principal fails as if it did not exist.
+ */
+export class SessionManager {
+  #store: SessionStore;
+  #maxAgeMs: number;
+  #clock: Clock;
+  #ids: IdGenerator;
+  #onEnd: SessionManagerOptions["onEnd"];
+  // one in-flight creation per connection so concurrent first calls share a session
+  #opening = new Map<string, Promise<Session>>();
+  #byConnection = new Map<string, string>();
+
+  constructor(options: SessionManagerOptions) {
+    this.#store = options.store;
+    this.#maxAgeMs = options.maxAgeMs;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#ids = options.ids ?? RANDOM_IDS;
+    this.#onEnd = options.onEnd;
+  }
+
+  /** The session of `connectionId`, created on first use, touched on every use. */
+  async forConnection(connectionId: string, principal: string): Promise<Session> {
+    const known = this.#byConnection.get(connectionId);
+    if (known) {
+      const session = await this.#store.get(known);
+      if (session) {
+        if (session.principal !== principal) {
+          throw new CodegenError("PERMISSION_DENIED", "Session belongs to another principal");
+        }
+        const now = this.#clock.now();
+        await this.#store.touch(session.id, now);
+        return { ...session, lastActivityAt: Math.max(now, session.lastActivityAt) };
+      }
+      this.#byConnection.delete(connectionId);
+    }
+    let opening = this.#opening.get(connectionId);
+    if (!opening) {
+      opening = this.#create(connectionId, principal).finally(() =>
+        this.#opening.delete(connectionId)
+      );
+      this.#opening.set(connectionId, opening);
+    }
+    return await opening;
+  }
+
+  async #create(connectionId: string, principal: string): Promise<Session> {
+    const now = this.#clock.now();
+    const session: Session = {
+      id: this.#ids.next(),
+      principal,
+      connectionId,
+      createdAt: now,
+      lastActivityAt: now,
+    };
+    await this.#store.put(session);
+    this.#byConnection.set(connectionId, session.id);
+    log.debug("Session {id} opened", { id: session.id });
+    return session;
+  }
+
+  /** Looks a session up by id. */
+  get(id: string): Promise<Session | undefined> {
+    return this.#store.get(id);
+  }
+
+  /** Saves changed fields (e.g. the assigned worker). */
+  update(session: Session): Promise<void> {
+    return this.#store.put(session);
+  }
+
+  /** Ends the session of a connection that closed (workspace removed via `onEnd`). */
+  async closeConnection(connectionId: string): Promise<void> {
+    const id = this.#byConnection.get(connectionId);
+    if (!id) return;
+    this.#byConnection.delete(connectionId);
+    const session = await this.#store.get(id);
+    if (session) await this.#end(session, "closed");
+  }
+
+  /** Ends every session idle for longer than the maximum age; returns their ids. */
+  async expire(): Promise<string[]> {
+    const idle = await this.#store.idleSince(this.#clock.now() - this.#maxAgeMs);
+    for (const session of idle) {
+      this.#byConnection.delete(session.connectionId);
+      await this.#end(session, "expired");
+    }
+    return idle.map((s) => s.id);
+  }
+
+  async #end(session: Session, reason: "expired" | "closed"): Promise<void> {
+    try {
+      await this.#onEnd?.(session, reason);
+    } catch (err) {
+      log.warn("Cleaning up session {id} failed: {error}", { id: session.id, error: String(err) });
+    }
+    await this.#store.delete(session.id);
+    log.info("Session {id} ended ({reason})", { id: session.id, reason });
+  }
+
+  /** Number of live sessions. */
+  count(): Promise<number> {
+    return this.#store.count();
+  }
+}
