@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { codeOf, createFixture } from "./_testing.ts";
+
+async function names(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(dir)) found.push(entry.name);
+  return found.sort();
+}
+
+Deno.test("fs.write creates parent directories and reports bytes written", async () => {
+  await using fx = await createFixture();
+  const out = await fx.call("fs.write", { path: "a/b/c.txt", contents: "héllo" });
+  assert.deepEqual(out, { ok: true, result: { path: "a/b/c.txt", bytes_written: 6 } });
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/a/b/c.txt`), "héllo");
+  const mode = (await Deno.stat(`${fx.workspace}/a/b/c.txt`)).mode! & 0o777;
+  assert.equal(mode & 0o600, 0o600);
+});
+
+Deno.test("fs.write with create_dirs false reports a missing parent as NOT_FOUND", async () => {
+  await using fx = await createFixture();
+  const out = await fx.call("fs.write", { path: "x/y.txt", contents: "", create_dirs: false });
+  assert.equal(codeOf(out), "NOT_FOUND");
+  assert.deepEqual(await names(fx.workspace), []);
+});
+
+Deno.test("fs.write round-trips binary bytes through base64", async () => {
+  await using fx = await createFixture();
+  const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const out = await fx.call("fs.write", {
+    path: "all.bin",
+    contents: bytes.toBase64(),
+    encoding: "base64",
+  });
+  assert.ok(out.ok && out.result.bytes_written === 256);
+  assert.deepEqual(await Deno.readFile(`${fx.workspace}/all.bin`), bytes);
+  const back = await fx.call("fs.read", { path: "all.bin", encoding: "base64" });
+  assert.ok(back.ok && back.result.contents === bytes.toBase64());
+});
+
+Deno.test("fs.write refuses malformed base64 with INVALID_ARGUMENT", async () => {
+  await using fx = await createFixture();
+  for (const contents of ["YQ", "Y Q==", "-_8=", "YQ==YQ==", "****"]) {
+    const out = await fx.call("fs.write", { path: "x.bin", contents, encoding: "base64" });
+    assert.equal(codeOf(out), "INVALID_ARGUMENT", contents);
+  }
+  assert.deepEqual(await names(fx.workspace), []);
+});
+
+Deno.test("fs.write refuses contents over maxFileBytes with TOO_LARGE", async () => {
+  await using fx = await createFixture({ maxFileBytes: 10 });
+  assert.equal(
+    codeOf(await fx.call("fs.write", { path: "x", contents: "x".repeat(11) })),
+    "TOO_LARGE",
+  );
+  // 4 characters of 3 bytes each: short string, too many bytes
+  assert.equal(codeOf(await fx.call("fs.write", { path: "x", contents: "€€€€" })), "TOO_LARGE");
+  const b64 = new Uint8Array(11).toBase64();
+  const out = await fx.call("fs.write", { path: "x", contents: b64, encoding: "base64" });
+  assert.equal(codeOf(out), "TOO_LARGE");
+  assert.ok(!out.ok && out.error.message.startsWith('Cannot write "x"'));
+  assert.ok((await fx.call("fs.write", { path: "x", contents: "x".repeat(10) })).ok);
+});
+
+Deno.test("fs.write replaces a file atomically and leaves no temp files", async () => {
+  await using fx = await createFixture();
+  await Deno.writeTextFile(`${fx.workspace}/f.txt`, "old contents");
+  const before = (await Deno.stat(`${fx.workspace}/f.txt`)).ino;
+  const out = await fx.call("fs.write", { path: "f.txt", contents: "new" });
+  assert.ok(out.ok);
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/f.txt`), "new");
+  // a rename installs a new inode; an in-place rewrite would keep the old one
+  assert.notEqual((await Deno.stat(`${fx.workspace}/f.txt`)).ino, before);
+  assert.deepEqual(await names(fx.workspace), ["f.txt"]);
+});
+
+Deno.test("fs.write refuses to write over a directory or the workspace root", async () => {
+  await using fx = await createFixture();
+  await Deno.mkdir(`${fx.workspace}/d`);
+  // a symlink inside to a directory resolves to the directory: writing over it is refused
+  await Deno.symlink("d", `${fx.workspace}/d-link`);
+  assert.equal(codeOf(await fx.call("fs.write", { path: "d", contents: "x" })), "INVALID_ARGUMENT");
+  assert.equal(
+    codeOf(await fx.call("fs.write", { path: "d-link", contents: "x" })),
+    "INVALID_ARGUMENT",
+  );
+  assert.equal(codeOf(await fx.call("fs.write", { path: ".", contents: "x" })), "PATH_VIOLATION");
+  assert.deepEqual(await names(fx.workspace), ["d", "d-link"]);
+  assert.deepEqual(await names(`${fx.workspace}/d`), []);
+});
+
+Deno.test("fs.write appends by copying into a replacement file", async () => {
+  await using fx = await createFixture({ maxFileBytes: 12 });
+  await fx.call("fs.write", { path: "log.txt", contents: "one\n" });
+  const out = await fx.call("fs.write", { path: "log.txt", contents: "two\n", append: true });
+  assert.deepEqual(out, { ok: true, result: { path: "log.txt", bytes_written: 4 } });
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/log.txt`), "one\ntwo\n");
+  const fresh = await fx.call("fs.write", { path: "new.txt", contents: "a", append: true });
+  assert.ok(fresh.ok);
+  const over = await fx.call("fs.write", { path: "log.txt", contents: "three\n", append: true });
+  assert.equal(codeOf(over), "TOO_LARGE");
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/log.txt`), "one\ntwo\n");
+  assert.deepEqual(await names(fx.workspace), ["log.txt", "new.txt"]);
+});
+
+Deno.test("fs.write writes through a symlink that stays inside, keeping the link", async () => {
+  await using fx = await createFixture();
+  await Deno.writeTextFile(`${fx.workspace}/target.txt`, "old");
+  await Deno.symlink("target.txt", `${fx.workspace}/link.txt`);
+  assert.ok((await fx.call("fs.write", { path: "link.txt", contents: "new" })).ok);
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/target.txt`), "new");
+  assert.ok((await Deno.lstat(`${fx.workspace}/link.txt`)).isSymlink);
+});
