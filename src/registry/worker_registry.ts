@@ -146,7 +146,8 @@ export class WorkerRegistry {
 
   /**
    * Records a heartbeat. An unknown worker or an old registration id gets
-   * `continueServing: false`, which tells the worker to register again.
+   * `continueServing: false`, which tells the worker to register again. A late heartbeat
+   * that arrives before the worker was swept keeps it: it is evidently alive.
    */
   heartbeat(req: HeartbeatRequest): HeartbeatResponse {
     const record = this.#current(req.workerId, req.registrationId);
