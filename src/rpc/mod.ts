@@ -47,3 +47,13 @@ export {
   taskEventFromProto,
   taskEventToProto,
 } from "./convert_events.ts";
+export { fromServiceError, statusForCode, toServiceError } from "./grpc_status.ts";
+export { isAuthorized, presentedToken, requireToken, tokenInterceptor } from "./auth.ts";
+export { channelCredentials, serverCredentials, type TlsFiles } from "./tls.ts";
+export {
+  type GrpcServerHandle,
+  type GrpcServerOptions,
+  type HostedService,
+  startGrpcServer,
+} from "./server.ts";
+export { type ChannelSettings, type ClientConstructor, openChannel } from "./channel.ts";

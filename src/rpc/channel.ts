@@ -1,0 +1,44 @@
+import type { ChannelOptions, Client, Interceptor } from "@grpc/grpc-js";
+import { tokenInterceptor } from "./auth.ts";
+import { channelCredentials, type TlsFiles } from "./tls.ts";
+
+/** Options for {@link openChannel}. */
+export interface ChannelSettings {
+  /** Sent as `authorization: Bearer <token>` on every call. */
+  token?: string | undefined;
+  tls?: TlsFiles | undefined;
+  /** Overrides the TLS server name checked against the certificate. */
+  serverName?: string | undefined;
+}
+
+// Keepalive makes a silent peer (host gone without a TCP reset) fail the call within
+// seconds instead of hanging; reconnect backoff stays short so a restarted worker is
+// found again quickly.
+const CHANNEL_OPTIONS: ChannelOptions = {
+  "grpc.keepalive_time_ms": 5_000,
+  "grpc.keepalive_timeout_ms": 2_000,
+  "grpc.keepalive_permit_without_calls": 1,
+  "grpc.initial_reconnect_backoff_ms": 200,
+  "grpc.max_reconnect_backoff_ms": 2_000,
+  "grpc.max_receive_message_length": 64 * 1024 * 1024,
+  "grpc.max_send_message_length": 64 * 1024 * 1024,
+};
+
+/** A client constructor as ts-proto generates it (`new WorkerServiceClient(...)`). */
+export type ClientConstructor<C extends Client> = new (
+  address: string,
+  credentials: ReturnType<typeof channelCredentials>,
+  options?: Partial<ChannelOptions> & { interceptors?: Interceptor[] },
+) => C;
+
+/** Dials `address` with the token interceptor and TLS settings; `close()` releases it. */
+export function openChannel<C extends Client>(
+  ctor: ClientConstructor<C>,
+  address: string,
+  settings: ChannelSettings = {},
+): C {
+  const options: ChannelOptions & { interceptors?: Interceptor[] } = { ...CHANNEL_OPTIONS };
+  if (settings.token !== undefined) options.interceptors = [tokenInterceptor(settings.token)];
+  if (settings.serverName) options["grpc.ssl_target_name_override"] = settings.serverName;
+  return new ctor(address, channelCredentials(settings.tls), options);
+}
