@@ -67,3 +67,45 @@ export interface SandboxRunner {
   readonly kind: "bubblewrap" | "insecure";
   run(spec: SandboxSpec): Promise<SandboxResult>;
 }
+
+/** A sandboxed process to start and drive interactively (warm interpreters, kernels). */
+export type SandboxLaunchSpec = Omit<
+  SandboxSpec,
+  "stdin" | "timeoutMs" | "outputLimitBytes" | "signal" | "onOutput"
+>;
+
+/** How a sandboxed process ended. */
+export interface SandboxExit {
+  exitCode: number;
+  signal?: string;
+}
+
+/** A running sandboxed process: its pipes, and a kill that takes the whole tree. */
+export interface SandboxProcess {
+  /** Host pid of the launcher (bwrap, or the process itself when insecure). */
+  readonly pid: number;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  /** Whether the process has ended. */
+  readonly exited: boolean;
+  readonly status: Promise<SandboxExit>;
+  /** Writes to stdin; rejects if the process closed it. */
+  write(data: Uint8Array): Promise<void>;
+  closeStdin(): Promise<void>;
+  /** Kills the whole process tree at once (SIGKILL). */
+  kill(): void;
+  /** Kills, waits for the exit and releases the pipes. */
+  dispose(): Promise<void>;
+}
+
+/** A runner that can also start long-lived sandboxed processes. */
+export interface InteractiveSandboxRunner extends SandboxRunner {
+  start(spec: SandboxLaunchSpec): Promise<SandboxProcess>;
+  /**
+   * The host uid sandboxed processes run as, when the worker runs as root and drops to a
+   * dedicated uid for `workspace`; undefined otherwise.
+   */
+  sandboxUid(workspace: string): number | undefined;
+  /** Makes `workspace` (and `extraDirs`) writable for that uid; `run` does this itself. */
+  ensureOwnership(workspace: string, extraDirs?: string[]): Promise<void>;
+}

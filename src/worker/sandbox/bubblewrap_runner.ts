@@ -1,0 +1,91 @@
+import { CodegenError, getLogger } from "../../core/mod.ts";
+import { bwrapArgs, chownArgs } from "./bwrap_args.ts";
+import { collect, stdinBytes } from "./collect.ts";
+import { hostLayout } from "./host_layout.ts";
+import { bubblewrapAvailable } from "./probe.ts";
+import type {
+  InteractiveSandboxRunner,
+  SandboxLaunchSpec,
+  SandboxProcess,
+  SandboxResult,
+  SandboxSpec,
+} from "./runner.ts";
+import { sandboxUidFor, type SandboxUidOptions } from "./sandbox_uid.ts";
+import { spawnProcess } from "./spawned_process.ts";
+
+const log = getLogger("worker", "sandbox");
+const CHOWN_TIMEOUT_MS = 60_000;
+
+/** Options for {@link BubblewrapRunner}. */
+export interface BubblewrapRunnerOptions {
+  /** The uid range a root worker drops sandboxes to. */
+  uids?: SandboxUidOptions;
+  /** Availability check; default {@link bubblewrapAvailable}. */
+  available?: () => Promise<boolean>;
+}
+
+/** Runs commands under bubblewrap; refuses (SANDBOX_UNAVAILABLE) where it cannot. */
+export class BubblewrapRunner implements InteractiveSandboxRunner {
+  readonly kind = "bubblewrap" as const;
+  #uids: SandboxUidOptions;
+  #available: () => Promise<boolean>;
+  #root: boolean;
+
+  constructor(options: BubblewrapRunnerOptions = {}) {
+    this.#uids = options.uids ?? {};
+    this.#available = options.available ?? bubblewrapAvailable;
+    this.#root = Deno.uid() === 0;
+  }
+
+  sandboxUid(workspace: string): number | undefined {
+    return this.#root ? sandboxUidFor(workspace, this.#uids) : undefined;
+  }
+
+  async start(spec: SandboxLaunchSpec): Promise<SandboxProcess> {
+    await this.#requireAvailable();
+    const dropToUid = this.sandboxUid(spec.workspace);
+    return spawnProcess({
+      program: "bwrap",
+      args: bwrapArgs(spec, { layout: hostLayout(), dropToUid }),
+      env: spec.env,
+    });
+  }
+
+  async run(spec: SandboxSpec): Promise<SandboxResult> {
+    const writable = (spec.mounts ?? []).filter((m) => m.writable).map((m) => m.host);
+    await this.ensureOwnership(spec.workspace, writable);
+    const proc = await this.start(spec);
+    return await collect(proc, { ...spec, stdin: stdinBytes(spec.stdin) });
+  }
+
+  /**
+   * Under a root worker, gives the workspace (and `extraDirs`) to the workspace's sandbox
+   * uid so sandboxed code can write what the worker created. A no-op otherwise.
+   */
+  async ensureOwnership(workspace: string, extraDirs: string[] = []): Promise<void> {
+    const uid = this.sandboxUid(workspace);
+    if (uid === undefined) return;
+    await this.#requireAvailable();
+    const proc = spawnProcess({
+      program: "bwrap",
+      args: chownArgs(hostLayout(), [workspace, ...extraDirs], uid),
+      env: { PATH: "/usr/bin:/bin" },
+    });
+    const result = await collect(proc, { timeoutMs: CHOWN_TIMEOUT_MS, outputLimitBytes: 4096 });
+    if (result.exitCode !== 0) {
+      log.warn("Could not hand the workspace to the sandbox uid: {error}", {
+        error: result.stderr.trim(),
+      });
+    }
+  }
+
+  async #requireAvailable(): Promise<void> {
+    if (await this.#available()) return;
+    throw new CodegenError(
+      "SANDBOX_UNAVAILABLE",
+      "Cannot run Python: bubblewrap (bwrap) is missing or cannot create namespaces here; " +
+        "install bubblewrap, or start the worker with --insecure-no-sandbox to run " +
+        "without isolation",
+    );
+  }
+}

@@ -1,0 +1,98 @@
+import { type HostLayout, parentDirArgs, systemMountArgs } from "./host_layout.ts";
+import type { SandboxLaunchSpec, SandboxLimits } from "./runner.ts";
+
+const MiB = 1024 * 1024;
+/** Where the workspace appears inside the sandbox. */
+export const SANDBOX_WORKSPACE = "/workspace";
+
+/** How to launch: the host layout, and the uid to drop to when the worker is root. */
+export interface BwrapPlan {
+  layout: HostLayout;
+  /** Set when the worker runs as root: the unprivileged host uid the sandbox runs as. */
+  dropToUid?: number | undefined;
+}
+
+/** Size of the private /tmp: room for pip's downloads, bounded so it cannot eat RAM. */
+export function tmpBytes(limits: SandboxLimits): number {
+  return Math.max(256 * MiB, limits.maxFileBytes);
+}
+
+/**
+ * The bubblewrap command line for `spec`: fresh namespaces (no network unless asked), a
+ * read-only system, private /tmp and /dev/shm, the workspace writable at /workspace, and
+ * a launcher that applies the rlimits and, under a root worker, drops to `dropToUid`.
+ */
+export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
+  const asRoot = plan.dropToUid !== undefined;
+  const args = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"];
+  if (!spec.network) args.push("--unshare-net");
+  // Without root the kernel counts RLIMIT_NPROC per user namespace, so give it its own.
+  if (!asRoot) args.push("--unshare-user", "--disable-userns");
+  args.push("--hostname", "sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL");
+  // setpriv needs these to switch uid and clear the bounding set (bwrap needs search
+  // rights to --chdir into the uid's 0700 workspace); the uid switch drops them all.
+  if (asRoot) {
+    for (const cap of ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_DAC_READ_SEARCH"]) {
+      args.push("--cap-add", cap);
+    }
+  }
+  args.push(...systemMountArgs(plan.layout, spec.network === true));
+  args.push("--proc", "/proc", "--dev", "/dev");
+  args.push("--perms", "1777", "--size", String(tmpBytes(spec.limits)), "--tmpfs", "/tmp");
+  args.push("--perms", "1777", "--size", String(64 * MiB), "--tmpfs", "/dev/shm");
+  args.push("--bind", spec.workspace, SANDBOX_WORKSPACE);
+  args.push(...parentDirArgs((spec.mounts ?? []).map((m) => m.sandbox)));
+  for (const m of spec.mounts ?? []) {
+    args.push(m.writable ? "--bind" : "--ro-bind", m.host, m.sandbox);
+  }
+  args.push("--chdir", spec.cwd ?? SANDBOX_WORKSPACE, "--");
+  args.push(...limitArgs(plan.layout, spec.limits));
+  if (asRoot) {
+    const uid = String(plan.dropToUid);
+    args.push(
+      plan.layout.tools.setpriv,
+      `--reuid=${uid}`,
+      `--regid=${uid}`,
+      "--clear-groups",
+      "--inh-caps=-all",
+      "--bounding-set=-all",
+      "--",
+    );
+  }
+  args.push(...spec.argv);
+  return args;
+}
+
+/** `prlimit ... --`: CPU (SIGXCPU, then SIGKILL a second later), memory, processes, files. */
+export function limitArgs(layout: HostLayout, limits: SandboxLimits): string[] {
+  const cpu = limits.cpuSeconds;
+  return [
+    layout.tools.prlimit,
+    `--cpu=${cpu}:${cpu + 1}`,
+    `--as=${limits.memoryBytes}`,
+    `--nproc=${limits.maxProcesses}`,
+    `--fsize=${limits.maxFileBytes}`,
+    "--core=0",
+    "--",
+  ];
+}
+
+/**
+ * A root-only helper sandbox that re-owns `dirs` to `uid` with `chown -R -h`: symlinks
+ * resolve inside the sandbox, where nothing of the host is writable, so a link planted
+ * in the workspace cannot redirect the chown to a host file.
+ */
+export function chownArgs(layout: HostLayout, dirs: string[], uid: number): string[] {
+  const args = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net"];
+  args.push("--die-with-parent", "--new-session", "--cap-drop", "ALL");
+  for (const cap of ["CAP_CHOWN", "CAP_DAC_READ_SEARCH", "CAP_DAC_OVERRIDE"]) {
+    args.push("--cap-add", cap);
+  }
+  args.push(...systemMountArgs(layout, false), "--proc", "/proc", "--dev", "/dev");
+  const targets = dirs.map((dir, i) => {
+    args.push("--bind", dir, `/target/${i}`);
+    return `/target/${i}`;
+  });
+  args.push("--", layout.tools.chown, "-R", "-h", `${uid}:${uid}`, ...targets);
+  return args;
+}

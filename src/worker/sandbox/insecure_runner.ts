@@ -1,0 +1,86 @@
+import { getLogger } from "../../core/mod.ts";
+import { SANDBOX_WORKSPACE } from "./bwrap_args.ts";
+import { collect, stdinBytes } from "./collect.ts";
+import type {
+  InteractiveSandboxRunner,
+  SandboxLaunchSpec,
+  SandboxProcess,
+  SandboxResult,
+  SandboxSpec,
+} from "./runner.ts";
+import { spawnProcess } from "./spawned_process.ts";
+
+const log = getLogger("worker", "sandbox");
+
+// Applies the rlimits, then becomes the command: the only isolation the opt-out keeps.
+const LIMITER = `import os, resource, sys
+cpu, mem, nproc, fsize = (int(v) for v in sys.argv[1:5])
+for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
+        (resource.RLIMIT_NPROC, nproc, nproc), (resource.RLIMIT_FSIZE, fsize, fsize),
+        (resource.RLIMIT_CORE, 0, 0)):
+    try:
+        resource.setrlimit(res, (soft, hard))
+    except (ValueError, OSError):
+        pass
+os.execvp(sys.argv[5], sys.argv[5:])
+`;
+
+/**
+ * No isolation: a plain subprocess with a cleared environment, rlimits, a timeout and a
+ * process-group kill. Sandbox paths (/workspace, mounts) are rewritten to host paths.
+ * Only for the explicit `--insecure-no-sandbox` opt-out, and it says so on every run.
+ */
+export class InsecureRunner implements InteractiveSandboxRunner {
+  readonly kind = "insecure" as const;
+
+  constructor() {
+    log.warn(
+      "Python runs WITHOUT a sandbox (--insecure-no-sandbox): user code can read and write " +
+        "anything this worker can, and use the network",
+    );
+  }
+
+  sandboxUid(_workspace: string): number | undefined {
+    return undefined;
+  }
+
+  ensureOwnership(_workspace: string, _extraDirs?: string[]): Promise<void> {
+    return Promise.resolve();
+  }
+
+  start(spec: SandboxLaunchSpec): Promise<SandboxProcess> {
+    log.warn("Running {program} without a sandbox", { program: spec.argv[0] ?? "" });
+    const rewrite = pathRewriter(spec);
+    const l = spec.limits;
+    const limits = [l.cpuSeconds, l.memoryBytes, l.maxProcesses, l.maxFileBytes].map(String);
+    const env = Object.fromEntries(
+      Object.entries(spec.env).map(([k, v]) => [k, v.split(":").map(rewrite).join(":")]),
+    );
+    return Promise.resolve(spawnProcess({
+      program: "python3",
+      args: ["-c", LIMITER, ...limits, ...spec.argv.map(rewrite)],
+      env,
+      cwd: rewrite(spec.cwd ?? SANDBOX_WORKSPACE),
+    }));
+  }
+
+  async run(spec: SandboxSpec): Promise<SandboxResult> {
+    const proc = await this.start(spec);
+    return await collect(proc, { ...spec, stdin: stdinBytes(spec.stdin) });
+  }
+}
+
+/** Maps sandbox paths (`/workspace/x`, `/venv/bin/python3`) to their host paths. */
+function pathRewriter(spec: SandboxLaunchSpec): (value: string) => string {
+  const table = [
+    { sandbox: SANDBOX_WORKSPACE, host: spec.workspace },
+    ...(spec.mounts ?? []).map((m) => ({ sandbox: m.sandbox, host: m.host })),
+  ];
+  return (value) => {
+    for (const { sandbox, host } of table) {
+      if (value === sandbox) return host;
+      if (value.startsWith(`${sandbox}/`)) return host + value.slice(sandbox.length);
+    }
+    return value;
+  };
+}

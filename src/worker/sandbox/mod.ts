@@ -1,0 +1,41 @@
+/**
+ * The OS sandbox for user code: bubblewrap with fresh namespaces, a read-only system, the
+ * workspace writable, rlimits and an unprivileged uid; or, only on explicit opt-out, an
+ * unisolated subprocess that says so loudly.
+ * @module
+ */
+import { BubblewrapRunner } from "./bubblewrap_runner.ts";
+import { InsecureRunner } from "./insecure_runner.ts";
+import type { InteractiveSandboxRunner } from "./runner.ts";
+
+export type {
+  InteractiveSandboxRunner,
+  Mount,
+  SandboxExit,
+  SandboxLaunchSpec,
+  SandboxLimits,
+  SandboxProcess,
+  SandboxResult,
+  SandboxRunner,
+  SandboxSpec,
+} from "./runner.ts";
+export { bubblewrapAvailable } from "./probe.ts";
+export { collect, type CollectOptions } from "./collect.ts";
+export { SANDBOX_WORKSPACE } from "./bwrap_args.ts";
+export { BubblewrapRunner, type BubblewrapRunnerOptions } from "./bubblewrap_runner.ts";
+export { InsecureRunner } from "./insecure_runner.ts";
+export { sandboxUidFor, type SandboxUidOptions } from "./sandbox_uid.ts";
+
+/** Options for {@link createSandboxRunner}. */
+export interface SandboxRunnerOptions {
+  /** Run without isolation (the explicit, logged opt-out). */
+  insecureNoSandbox: boolean;
+}
+
+/**
+ * The runner a worker uses: bubblewrap, which refuses with SANDBOX_UNAVAILABLE where it
+ * cannot sandbox, or the insecure runner when the operator opted out.
+ */
+export function createSandboxRunner(options: SandboxRunnerOptions): InteractiveSandboxRunner {
+  return options.insecureNoSandbox ? new InsecureRunner() : new BubblewrapRunner();
+}
