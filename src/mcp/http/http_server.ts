@@ -42,6 +42,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ? undefined
     : await principalOf(options.authToken, "");
   const keepAliveMs = options.keepAliveMs ?? 25_000;
+  let closing: Promise<void> | undefined;
 
   async function route(req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) {
     const publicResponse = await options.publicRoutes?.(req);
@@ -50,6 +51,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (refused !== undefined) return refused;
     const handler = ROUTES.get(new URL(req.url).pathname);
     if (handler === undefined) return rpcErrorResponse(404, RPC_SERVER_ERROR, "Not found");
+    // No new session (or stream) may start while close() drains the listener.
+    if (closing !== undefined) {
+      return rpcErrorResponse(503, RPC_SERVER_ERROR, "Server is shutting down");
+    }
     const principal = bearerPrincipal ?? await principalOf(undefined, info.remoteAddr.hostname);
     return await handler(req, {
       sessions,
@@ -80,11 +85,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     onListen: () => {},
   }, handle);
   const port = server.addr.port;
-  let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     await sessions.closeAll();
     await server.shutdown();
     await server.finished;
+    // A session opened by a request already past the check above when closing began.
+    await sessions.closeAll();
   }
   return {
     url: baseUrl(options.host, port),

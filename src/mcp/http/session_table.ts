@@ -50,6 +50,7 @@ export class SessionTable {
    */
   async open<T extends Transport>(session: HttpSession<T>): Promise<void> {
     this.#sessions.set(session.id, session);
+    log.debug("MCP session {sessionId} opened", { sessionId: session.id, transport: session.kind });
     // Protocol.connect keeps an onclose set before it and calls it first.
     session.transport.onclose = () => this.#forget(session.id);
     try {

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { readJsonBody } from "./body.ts";
+
+function post(body: BodyInit | null, headers: Record<string, string> = {}): Request {
+  return new Request("http://127.0.0.1/mcp", { method: "POST", body, headers });
+}
+
+Deno.test("readJsonBody parses a body within the limit", async () => {
+  assert.deepEqual(await readJsonBody(post('{"a":[1,2]}'), 11), { ok: true, value: { a: [1, 2] } });
+});
+
+Deno.test("readJsonBody refuses a declared Content-Length over the limit without reading", async () => {
+  let pulled = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled = true;
+      controller.close();
+    },
+  });
+  const result = await readJsonBody(post(body, { "content-length": "100" }), 10);
+  assert.equal(result.ok, false);
+  assert.equal(!result.ok && result.status, 413);
+  assert.equal(pulled, false);
+});
+
+Deno.test("readJsonBody stops reading a stream as soon as it passes the limit", async () => {
+  let served = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      served++;
+      if (served > 100) throw new Error("read past the limit");
+      controller.enqueue(new Uint8Array(8).fill(0x20));
+    },
+  });
+  const result = await readJsonBody(post(body), 20);
+  assert.equal(!result.ok && result.status, 413);
+  assert.ok(served <= 4, `served ${served} chunks`);
+});
+
+Deno.test("readJsonBody answers 400 for an empty body or invalid JSON", async () => {
+  const empty = await readJsonBody(post(null), 10);
+  assert.equal(!empty.ok && empty.status, 400);
+  const invalid = await readJsonBody(post("{nope"), 10);
+  assert.equal(!invalid.ok && invalid.status, 400);
+});
+
+Deno.test("readJsonBody decodes a multi-byte character split across chunks", async () => {
+  const bytes = new TextEncoder().encode('"é"');
+  const body = ReadableStream.from([bytes.subarray(0, 2), bytes.subarray(2)]);
+  assert.deepEqual(await readJsonBody(post(body), 10), { ok: true, value: "é" });
+});

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { allowedHostnames, createRequestGuard, normalizeHostname } from "./guards.ts";
+
+function request(headers: Record<string, string>): Request {
+  return new Request("http://127.0.0.1/mcp", { headers });
+}
+
+Deno.test("normalizeHostname drops the port, lower-cases, and brackets IPv6", () => {
+  assert.equal(normalizeHostname("LocalHost:8080"), "localhost");
+  assert.equal(normalizeHostname("[::1]:80"), "[::1]");
+  assert.equal(normalizeHostname("::1"), "[::1]");
+  assert.equal(normalizeHostname("127.0.0.1"), "127.0.0.1");
+  assert.equal(normalizeHostname("evil@localhost"), undefined);
+  assert.equal(normalizeHostname("localhost/x"), undefined);
+  assert.equal(normalizeHostname(""), undefined);
+});
+
+Deno.test("allowedHostnames holds loopback, the allow-list and a non-loopback bound host", () => {
+  assert.deepEqual(
+    [...allowedHostnames(["MCP.example:443"], "10.0.0.5")].sort(),
+    ["10.0.0.5", "127.0.0.1", "[::1]", "localhost", "mcp.example"],
+  );
+  assert.deepEqual([...allowedHostnames([], "0.0.0.0")].sort(), [
+    "127.0.0.1",
+    "[::1]",
+    "localhost",
+  ]);
+  assert.deepEqual([...allowedHostnames([], "::")].sort(), ["127.0.0.1", "[::1]", "localhost"]);
+});
+
+Deno.test("the request guard refuses a foreign or missing Host with 403", () => {
+  const guard = createRequestGuard({ allowedHosts: [], boundHost: "127.0.0.1" });
+  assert.equal(guard(request({ host: "localhost:8080" })), undefined);
+  assert.equal(guard(request({ host: "evil.example" }))?.status, 403);
+  assert.equal(guard(request({ host: "localhost.evil.example" }))?.status, 403);
+  assert.equal(guard(new Request("http://127.0.0.1/mcp"))?.status, 403);
+});
+
+Deno.test("the request guard checks the Origin host name only when Origin is present", () => {
+  const guard = createRequestGuard({ allowedHosts: ["app.example"], boundHost: "127.0.0.1" });
+  const host = "localhost";
+  assert.equal(guard(request({ host, origin: "http://localhost:5173" })), undefined);
+  assert.equal(guard(request({ host, origin: "https://app.example" })), undefined);
+  assert.equal(guard(request({ host, origin: "https://evil.example" }))?.status, 403);
+  assert.equal(guard(request({ host, origin: "null" }))?.status, 403);
+  assert.equal(guard(request({ host, origin: "file://localhost" }))?.status, 403);
+});
+
+Deno.test("the request guard needs the exact bearer token when one is set", async () => {
+  const guard = createRequestGuard({ allowedHosts: [], boundHost: "127.0.0.1", authToken: "t0k" });
+  const host = "127.0.0.1";
+  assert.equal(guard(request({ host, authorization: "Bearer t0k" })), undefined);
+  assert.equal(guard(request({ host, authorization: "bearer t0k" })), undefined);
+  for (const authorization of [undefined, "Bearer t0", "Bearer t0kk", "Basic t0k", "Bearer"]) {
+    const headers: Record<string, string> = { host };
+    if (authorization !== undefined) headers.authorization = authorization;
+    const refused = guard(request(headers));
+    assert.equal(refused?.status, 401, authorization);
+    assert.match(refused?.headers.get("www-authenticate") ?? "", /^Bearer/);
+    const body = await refused?.json();
+    assert.equal(body.jsonrpc, "2.0");
+  }
+});
+
+Deno.test("the Host guard runs before the bearer check", () => {
+  const guard = createRequestGuard({ allowedHosts: [], boundHost: "127.0.0.1", authToken: "t" });
+  assert.equal(guard(request({ host: "evil.example", authorization: "Bearer t" }))?.status, 403);
+});

@@ -1,0 +1,15 @@
+import assert from "node:assert/strict";
+import { sha256Hex } from "../../core/mod.ts";
+import { principalOf } from "./principal.ts";
+
+Deno.test("principalOf names a bearer caller by a short digest, never the token", async () => {
+  const principal = await principalOf("my-secret-token", "10.0.0.1");
+  assert.equal(principal, `bearer:${(await sha256Hex("my-secret-token")).slice(0, 12)}`);
+  assert.ok(!principal.includes("my-secret-token"));
+  assert.notEqual(await principalOf("other-token", "10.0.0.1"), principal);
+});
+
+Deno.test("principalOf names an anonymous caller by IP address only", async () => {
+  assert.equal(await principalOf(undefined, "127.0.0.1"), "anonymous@127.0.0.1");
+  assert.equal(await principalOf(undefined, "::1"), "anonymous@::1");
+});

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { McpServer } from "./_sdk.ts";
+import { SessionTable } from "./session_table.ts";
+import { SseServerTransport } from "./sse_server_transport.ts";
+
+const NO_TIMERS = { setInterval: () => 0, clearInterval: () => {} };
+
+function session(id: string, principal = "anonymous@127.0.0.1") {
+  return {
+    id,
+    principal,
+    kind: "sse" as const,
+    transport: new SseServerTransport(id, { endpoint: "/m", timers: NO_TIMERS }),
+    server: new McpServer({ name: "t", version: "0" }),
+  };
+}
+
+Deno.test("SessionTable.get returns a session only to the principal that opened it", async () => {
+  const table = new SessionTable({ maxSessions: 10 });
+  const s = session("a", "bearer:abc");
+  await table.open(s);
+  assert.equal(table.get("a", "bearer:abc"), s);
+  assert.equal(table.get("a", "anonymous@127.0.0.1"), undefined);
+  assert.equal(table.get("b", "bearer:abc"), undefined);
+  await table.closeAll();
+});
+
+Deno.test("SessionTable forgets a session whose transport closed and reports it once", async () => {
+  const closed: string[] = [];
+  const table = new SessionTable({ maxSessions: 10, onSessionClosed: (id) => closed.push(id) });
+  const a = session("a");
+  const b = session("b");
+  await table.open(a);
+  await table.open(b);
+  await a.transport.body.cancel(); // the client went away
+  await table.close("b");
+  await table.close("b");
+  assert.deepEqual(closed, ["a", "b"]);
+  assert.equal(table.size, 0);
+});
+
+Deno.test("SessionTable is full at maxSessions and survives a failing onSessionClosed", async () => {
+  const table = new SessionTable({
+    maxSessions: 2,
+    onSessionClosed: () => {
+      throw new Error("listener failed");
+    },
+  });
+  await table.open(session("a"));
+  assert.equal(table.full, false);
+  await table.open(session("b"));
+  assert.equal(table.full, true);
+  await table.closeAll();
+  assert.equal(table.size, 0);
+  assert.equal(table.full, false);
+});
