@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { codeOf, createFixture } from "./_testing.ts";
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+
+Deno.test("artifact.get returns an image as base64 with its type", async () => {
+  await using fx = await createFixture();
+  await Deno.mkdir(`${fx.workspace}/out`);
+  await Deno.writeFile(`${fx.workspace}/out/plot.png`, PNG);
+  const out = await fx.call("artifact.get", { path: "out/plot.png" });
+  assert.ok(out.ok);
+  assert.deepEqual(out.result, {
+    path: "out/plot.png",
+    mime_type: "image/png",
+    size_bytes: PNG.length,
+    encoding: "base64",
+    data: PNG.toBase64(),
+  });
+});
+
+Deno.test("artifact.get returns text as text and unknown bytes as octet-stream", async () => {
+  await using fx = await createFixture();
+  await Deno.writeTextFile(`${fx.workspace}/r.csv`, "a,b\n1,2\n");
+  await Deno.writeFile(`${fx.workspace}/x.dat`, new Uint8Array([1, 0, 2]));
+  const csv = await fx.call("artifact.get", { path: "r.csv" });
+  assert.ok(csv.ok);
+  assert.equal(csv.result.mime_type, "text/csv");
+  assert.equal(csv.result.encoding, "text");
+  assert.equal(csv.result.data, "a,b\n1,2\n");
+  const dat = await fx.call("artifact.get", { path: "x.dat" });
+  assert.ok(dat.ok);
+  assert.equal(dat.result.mime_type, "application/octet-stream");
+  assert.equal(dat.result.data, "AQAC");
+});
+
+Deno.test("artifact.get refuses files over maxFileBytes and reports missing ones", async () => {
+  await using fx = await createFixture({ maxFileBytes: 4 });
+  await Deno.writeTextFile(`${fx.workspace}/big.txt`, "12345");
+  assert.equal(codeOf(await fx.call("artifact.get", { path: "big.txt" })), "TOO_LARGE");
+  assert.equal(codeOf(await fx.call("artifact.get", { path: "nope.png" })), "NOT_FOUND");
+  assert.equal(codeOf(await fx.call("artifact.get", { path: "../x.png" })), "PATH_VIOLATION");
+});
+
+Deno.test("workspace.stats counts regular files and their bytes without following links", async () => {
+  await using fx = await createFixture();
+  await Deno.mkdir(`${fx.workspace}/d/e`, { recursive: true });
+  await Deno.writeTextFile(`${fx.workspace}/a.txt`, "12345");
+  await Deno.writeTextFile(`${fx.workspace}/d/e/b.txt`, "123");
+  await Deno.symlink(fx.outside, `${fx.workspace}/out`);
+  await Deno.symlink(`${fx.outside}/secret.txt`, `${fx.workspace}/secret`);
+  const out = await fx.call("workspace.stats", {});
+  assert.deepEqual(out, { ok: true, result: { workspace_bytes: 8, file_count: 2 } });
+});

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { codeOf, createFixture } from "./_testing.ts";
+
+async function tree(workspace: string, files: string[]): Promise<void> {
+  for (const file of files) {
+    const dir = file.split("/").slice(0, -1).join("/");
+    if (dir) await Deno.mkdir(`${workspace}/${dir}`, { recursive: true });
+    await Deno.writeTextFile(`${workspace}/${file}`, file);
+  }
+}
+
+Deno.test("fs.list lists the workspace root by default, sorted, with sizes and times", async () => {
+  await using fx = await createFixture();
+  await tree(fx.workspace, ["b.txt", "a.py", "sub/c.py"]);
+  const out = await fx.call("fs.list", {});
+  assert.ok(out.ok);
+  assert.deepEqual(out.result.entries.map((e) => [e.path, e.is_directory, e.size_bytes]), [
+    ["a.py", false, 4],
+    ["b.txt", false, 5],
+    ["sub", true, 0],
+  ]);
+  assert.equal(out.result.total_count, 3);
+  assert.equal(out.result.truncated, false);
+  const mtime = (await Deno.stat(`${fx.workspace}/a.py`)).mtime!.getTime();
+  assert.equal(out.result.entries[0]!.modified_time_ms, mtime);
+});
+
+Deno.test("fs.list recursive returns workspace-relative paths and matches globs on them", async () => {
+  await using fx = await createFixture();
+  await tree(fx.workspace, ["src/a.py", "src/pkg/b.py", "src/pkg/c.txt", "top.py"]);
+  const all = await fx.call("fs.list", { path: "src", recursive: true });
+  assert.ok(all.ok);
+  assert.deepEqual(all.result.entries.map((e) => e.path), [
+    "src/a.py",
+    "src/pkg",
+    "src/pkg/b.py",
+    "src/pkg/c.txt",
+  ]);
+  const py = await fx.call("fs.list", { path: "src", recursive: true, pattern: "**/*.py" });
+  assert.ok(py.ok);
+  assert.deepEqual(py.result.entries.map((e) => e.path), ["src/a.py", "src/pkg/b.py"]);
+  assert.deepEqual(py.result.entries.map((e) => e.name), ["a.py", "b.py"]);
+  const shallow = await fx.call("fs.list", { recursive: true, pattern: "*.py" });
+  assert.ok(shallow.ok);
+  assert.deepEqual(shallow.result.entries.map((e) => e.path), ["top.py"]);
+  const byName = await fx.call("fs.list", { path: "src/pkg", pattern: "?.txt" });
+  assert.ok(byName.ok);
+  assert.deepEqual(byName.result.entries.map((e) => e.path), ["src/pkg/c.txt"]);
+});
+
+Deno.test("fs.list truncates at maxListEntries and counts every match", async () => {
+  await using fx = await createFixture({ maxListEntries: 3 });
+  await tree(fx.workspace, ["e", "d", "c", "b", "a"]);
+  const out = await fx.call("fs.list", {});
+  assert.ok(out.ok);
+  assert.deepEqual(out.result.entries.map((e) => e.path), ["a", "b", "c"]);
+  assert.equal(out.result.total_count, 5);
+  assert.equal(out.result.truncated, true);
+});
+
+Deno.test("fs.list stops its walk at ten times the limit and says so", async () => {
+  await using fx = await createFixture({ maxListEntries: 1 });
+  await tree(fx.workspace, Array.from({ length: 15 }, (_, i) => `f${i}`));
+  const out = await fx.call("fs.list", {});
+  assert.ok(out.ok);
+  assert.equal(out.result.entries.length, 1);
+  assert.equal(out.result.total_count, 10);
+  assert.equal(out.result.truncated, true);
+  assert.ok(fx.events.some((e) => e.type === "log" && /lower bound/.test(e.data)));
+});
+
+Deno.test("fs.list reports a symlinked directory as an entry and never descends into it", async () => {
+  await using fx = await createFixture();
+  await tree(fx.workspace, ["real/x.txt"]);
+  await Deno.symlink("real", `${fx.workspace}/alias`);
+  await Deno.symlink(fx.outside, `${fx.workspace}/out`);
+  const out = await fx.call("fs.list", { recursive: true });
+  assert.ok(out.ok);
+  assert.deepEqual(out.result.entries.map((e) => [e.path, e.is_directory]), [
+    ["alias", false],
+    ["out", false],
+    ["real", true],
+    ["real/x.txt", false],
+  ]);
+});
+
+Deno.test("fs.list reports missing paths, files and bad patterns", async () => {
+  await using fx = await createFixture();
+  await tree(fx.workspace, ["f.txt"]);
+  assert.equal(codeOf(await fx.call("fs.list", { path: "nope" })), "NOT_FOUND");
+  assert.equal(codeOf(await fx.call("fs.list", { path: "f.txt" })), "INVALID_ARGUMENT");
+  const long = await fx.call("fs.list", { pattern: "*".repeat(5000) });
+  assert.equal(codeOf(long), "INVALID_ARGUMENT");
+});
