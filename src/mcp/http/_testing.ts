@@ -14,19 +14,22 @@ export { Client, SSEClientTransport, StreamableHTTPClientTransport };
 /** A server factory that records every connection it was asked to serve. */
 export function echoServerFactory(): {
   infos: ConnectionInfo[];
+  servers: McpServer[];
   createServer: (info: ConnectionInfo) => McpServer;
 } {
   const infos: ConnectionInfo[] = [];
+  const servers: McpServer[] = [];
   function createServer(info: ConnectionInfo): McpServer {
     infos.push(info);
     const server = new McpServer({ name: "echo-test", version: "0.0.0" });
+    servers.push(server);
     server.registerTool("echo", {
       description: "Returns its message",
       inputSchema: { message: z.string() },
     }, ({ message }) => ({ content: [{ type: "text", text: `${info.sessionId}:${message}` }] }));
     return server;
   }
-  return { infos, createServer };
+  return { infos, servers, createServer };
 }
 
 /** Connects a client over Streamable HTTP (`/mcp`). */
@@ -128,4 +131,19 @@ export async function rawStatus(port: number, head: string, body = ""): Promise<
   } finally {
     conn.close();
   }
+}
+
+/** Reads SSE text from `reader` until it contains `needle` (bounded). */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  needle: string,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let i = 0; i < 50 && !text.includes(needle); i++) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
 }

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { startHttpServer } from "./http_server.ts";
 import type { HttpServerOptions } from "./types.ts";
-import { connectSse, echoServerFactory, firstText, sessionClosures } from "./_testing.ts";
+import {
+  connectSse,
+  echoServerFactory,
+  firstText,
+  readUntil,
+  sessionClosures,
+} from "./_testing.ts";
 
 function options(overrides: Partial<HttpServerOptions> = {}): HttpServerOptions {
   return {
@@ -117,4 +123,22 @@ Deno.test("close() ends open legacy SSE streams and calls onSessionClosed", asyn
   assert.equal(closed.length, 1);
   assert.equal(http.sessionCount(), 0);
   await client.close();
+});
+
+Deno.test("GET /sse carries messages the server starts as message events", async () => {
+  const factory = echoServerFactory();
+  await using http = await startHttpServer(options({ createServer: factory.createServer }));
+  const stream = await fetch(`${http.url}/sse`);
+  const reader = stream.body!.getReader();
+  try {
+    await readUntil(reader, "event: endpoint");
+    factory.servers[0]?.sendToolListChanged();
+    const text = await readUntil(reader, "list_changed");
+    assert.equal(
+      text,
+      'event: message\ndata: {"method":"notifications/tools/list_changed","jsonrpc":"2.0"}\n\n',
+    );
+  } finally {
+    await reader.cancel();
+  }
 });

@@ -7,6 +7,7 @@ import {
   firstText,
   INITIALIZE_BODY,
   POST_HEADERS,
+  readUntil,
 } from "./_testing.ts";
 
 function options(overrides: Partial<HttpServerOptions> = {}): HttpServerOptions {
@@ -150,13 +151,43 @@ Deno.test("close() ends every session, including an open GET stream, and stops l
   const closed: string[] = [];
   const http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
   const { client, transport } = await connectStreamable(http.url);
-  // The SDK client opens the standalone GET stream after initialization; list tools to
-  // be sure the session is in use.
   await client.listTools();
+  const id = transport.sessionId!;
+  // The SDK client holds the session's GET stream open: a second one is refused. close()
+  // only returns once the server has ended it (shutdown waits for open responses).
+  const second = await fetch(`${http.url}/mcp`, {
+    headers: { accept: "text/event-stream", "mcp-session-id": id },
+  });
+  assert.equal(second.status, 409);
+  await second.body?.cancel();
   await http.close();
   await http.close();
-  assert.deepEqual(closed, [transport.sessionId]);
+  assert.deepEqual(closed, [id]);
   assert.equal(http.sessionCount(), 0);
   await client.close();
   await assert.rejects(fetch(`${http.url}/mcp`));
+});
+
+Deno.test("GET /mcp opens the session's stream for messages the server starts", async () => {
+  const factory = echoServerFactory();
+  await using http = await startHttpServer(options({ createServer: factory.createServer }));
+  const init = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: POST_HEADERS,
+    body: INITIALIZE_BODY,
+  });
+  const id = init.headers.get("mcp-session-id")!;
+  await init.body?.cancel();
+  const stream = await fetch(`${http.url}/mcp`, {
+    headers: { accept: "text/event-stream", "mcp-session-id": id },
+  });
+  const reader = stream.body!.getReader();
+  try {
+    assert.equal(stream.status, 200);
+    factory.servers[0]?.sendToolListChanged();
+    const text = await readUntil(reader, "list_changed");
+    assert.match(text, /"method":"notifications\/tools\/list_changed"/);
+  } finally {
+    await reader.cancel();
+  }
 });
