@@ -1,0 +1,134 @@
+/**
+ * The command lines of pkg.install, built as argv lists (no shell ever parses them): venv
+ * creation, the pip install itself, and the query that reads what is installed.
+ * @module
+ */
+import { CodegenError } from "../../core/mod.ts";
+import type { Requirement } from "./requirements.ts";
+import { VENV_SANDBOX_PATH } from "./venv.ts";
+
+/** Used when neither the call nor the worker names an index. */
+export const DEFAULT_INDEX_URL = "https://pypi.org/simple/";
+/** Longest index URL accepted. */
+export const MAX_INDEX_URL_CHARS = 2048;
+
+const VENV_PYTHON = `${VENV_SANDBOX_PATH}/bin/python3`;
+
+/**
+ * Creates the venv on top of the system site-packages without copying pip in (fast and
+ * offline: the system pip serves the venv); only if the system has no pip does it fall
+ * back to ensurepip, which installs pip from wheels bundled with Python, also offline.
+ */
+const CREATE_VENV = `
+import subprocess, sys, venv
+venv.EnvBuilder(system_site_packages=True, with_pip=False, symlinks=True).create(sys.argv[1])
+py = sys.argv[1] + "/bin/python3"
+if subprocess.run([py, "-I", "-c", "import pip"], stderr=subprocess.DEVNULL).returncode != 0:
+    subprocess.run([py, "-I", "-m", "ensurepip", "--default-pip"], check=True)
+`;
+
+/** Lists installed distributions matching the normalized names in argv, venv first. */
+const LIST_INSTALLED = `
+import importlib.metadata as md, json, re, sys
+wanted, found = set(sys.argv[1:]), {}
+for dist in md.distributions():
+    name = dist.metadata["Name"] or ""
+    key = re.sub(r"[-_.]+", "-", name).lower()
+    if key in wanted and key not in found:
+        found[key] = {"name": name, "version": dist.version}
+print(json.dumps(found))
+`;
+
+/** Checks `index_url`: http or https only, no whitespace, bounded. */
+export function checkIndexUrl(url: string): string {
+  const refuse = (reason: string) =>
+    new CodegenError(
+      "INVALID_ARGUMENT",
+      `Cannot use index_url ${JSON.stringify(url.slice(0, 200))}: ${reason}`,
+    );
+  if (typeof url !== "string" || url.length === 0) throw refuse("it is empty");
+  if (url.length > MAX_INDEX_URL_CHARS) {
+    throw refuse(`longer than ${MAX_INDEX_URL_CHARS} characters`);
+  }
+  if (/\s/.test(url)) throw refuse("it contains whitespace");
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw refuse("it is not a URL");
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw refuse("only http and https are allowed");
+  }
+  return url;
+}
+
+/** argv that creates the session venv at /venv. */
+export function createVenvArgv(): string[] {
+  return ["python3", "-I", "-c", CREATE_VENV, VENV_SANDBOX_PATH];
+}
+
+/** argv of the install; `--` ends options, though validation already refused any. */
+export function pipInstallArgv(
+  requirements: readonly Requirement[],
+  options: { indexUrl: string; upgrade?: boolean | undefined; noDeps?: boolean | undefined },
+): string[] {
+  return [
+    VENV_PYTHON,
+    "-I",
+    "-m",
+    "pip",
+    "--isolated", // ignore pip config files and PIP_* variables
+    "install",
+    "--disable-pip-version-check",
+    "--no-input",
+    "--no-cache-dir",
+    "--progress-bar",
+    "off",
+    ...(options.upgrade ? ["--upgrade"] : []),
+    ...(options.noDeps ? ["--no-deps"] : []),
+    "--index-url",
+    options.indexUrl,
+    "--",
+    ...requirements.map((r) => r.spec),
+  ];
+}
+
+/** argv that prints `{normalized: {name, version}}` for the requested projects. */
+export function listInstalledArgv(requirements: readonly Requirement[]): string[] {
+  return [
+    VENV_PYTHON,
+    "-I",
+    "-c",
+    LIST_INSTALLED,
+    ...new Set(requirements.map((r) => r.normalized)),
+  ];
+}
+
+/** Reads the query's output into installed and failed lists, in request order. */
+export function parseInstalled(
+  stdout: string,
+  requirements: readonly Requirement[],
+): { installed: { name: string; version: string }[]; failed: string[] } | undefined {
+  let found: Record<string, { name?: unknown; version?: unknown }>;
+  try {
+    found = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
+  } catch {
+    return undefined;
+  }
+  if (typeof found !== "object" || found === null) return undefined;
+  const installed: { name: string; version: string }[] = [];
+  const failed: string[] = [];
+  const seen = new Set<string>();
+  for (const req of requirements) {
+    if (seen.has(req.normalized)) continue;
+    seen.add(req.normalized);
+    const hit = Object.hasOwn(found, req.normalized) ? found[req.normalized] : undefined;
+    if (typeof hit?.name === "string" && typeof hit.version === "string") {
+      installed.push({ name: hit.name, version: hit.version });
+    } else {
+      failed.push(req.name);
+    }
+  }
+  return { installed, failed };
+}

@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { startPypiIndex } from "../../../tests/support/pypi_index.ts";
+import {
+  callTool,
+  createPythonSessions,
+  type PythonSession,
+  skipWithoutSandbox,
+} from "../../../tests/support/python_sessions.ts";
+import { createSandboxRunner } from "../sandbox/mod.ts";
+import type { SandboxRunner, SandboxSpec } from "../sandbox/runner.ts";
+import { pkgInstall } from "./pkg_install.ts";
+import { pythonEnv, sandboxLimits } from "./sandbox_env.ts";
+import { pythonExecutable, venvExists, venvMount } from "./venv.ts";
+
+const ignore = await skipWithoutSandbox();
+if (ignore) {
+  Deno.test({
+    name: "pkg.install sandbox tests are skipped: bubblewrap cannot sandbox here",
+    ignore: true,
+    fn() {},
+  });
+}
+
+/** The real runner, recording every spec it was given. */
+function recordingRunner(): SandboxRunner & { specs: SandboxSpec[] } {
+  const real = createSandboxRunner({ insecureNoSandbox: false });
+  const specs: SandboxSpec[] = [];
+  return {
+    kind: real.kind,
+    specs,
+    run(spec) {
+      specs.push(spec);
+      return real.run(spec);
+    },
+    // the real runner hands writable dirs to the sandbox uid under a root worker
+    sandboxUid: (workspace: string) => real.sandboxUid(workspace),
+  } as SandboxRunner & { specs: SandboxSpec[] };
+}
+
+/** Runs `code` the way run.python does: the session's interpreter, venv mounted read-only. */
+async function importIn(session: PythonSession, runner: SandboxRunner, code: string) {
+  const hasVenv = await venvExists(session.ctx);
+  return await runner.run({
+    argv: [pythonExecutable(hasVenv), "-c", code],
+    workspace: session.ctx.workspace,
+    env: pythonEnv(hasVenv),
+    mounts: hasVenv ? [venvMount(session.ctx, false)] : [],
+    limits: sandboxLimits(session.ctx.limits),
+    timeoutMs: 30_000,
+    outputLimitBytes: 65_536,
+  });
+}
+
+Deno.test({
+  name: "pkgInstall() installs a wheel into one session's environment and no other",
+  ignore,
+  async fn() {
+    await using index = await startPypiIndex([
+      { name: "Demo_Pkg", version: "1.2.0" },
+      { name: "dep-pkg", version: "0.1.0" },
+      { name: "with-dep", version: "2.0", requires: ["dep-pkg>=0.1"] },
+    ]);
+    await using sessions = await createPythonSessions();
+    const a = await sessions.session("a");
+    const b = await sessions.session("b");
+    const runner = recordingRunner();
+    const changed: string[] = [];
+    const deps = {
+      runner,
+      pipIndexUrl: index.url,
+      onEnvironmentChanged: (id: string) => {
+        changed.push(id);
+      },
+    };
+
+    const outcome = await pkgInstall(a.ctx, {
+      packages: ["demo-pkg==1.2.0", "with-dep"],
+      no_deps: true,
+    }, deps);
+    assert.ok(outcome.ok);
+    assert.equal(outcome.is_error, undefined, outcome.error_text ?? "");
+    assert.deepEqual(outcome.result.installed, [
+      { name: "Demo_Pkg", version: "1.2.0" },
+      { name: "with-dep", version: "2.0" },
+    ]);
+    assert.deepEqual(outcome.result.failed, []);
+    assert.equal(outcome.result.exit_code, 0);
+    assert.match(outcome.result.output_tail, /Successfully installed/);
+    assert.deepEqual(changed, ["a"]);
+    assert.ok(a.events.some((e) => e.type === "log" && /Successfully installed/.test(e.data)));
+
+    // only pip had network, and every step kept its working directory off the workspace
+    const pipSpecs = runner.specs.filter((s) => s.argv.includes("pip"));
+    assert.equal(pipSpecs.length, 1);
+    assert.deepEqual(
+      runner.specs.filter((s) => s.network).map((s) => s.argv),
+      pipSpecs.map((s) => s.argv),
+    );
+    assert.ok(runner.specs.every((s) => s.cwd === "/tmp"));
+
+    const inA = await importIn(a, runner, "import demo_pkg; print(demo_pkg.VALUE)");
+    assert.equal(inA.stdout.trim(), "Demo_Pkg 1.2.0", inA.stderr);
+    // no_deps: the dependency was not pulled in
+    const dep = await importIn(a, runner, "import dep_pkg");
+    assert.match(dep.stderr, /ModuleNotFoundError: No module named 'dep_pkg'/);
+    const inB = await importIn(b, runner, "import demo_pkg");
+    assert.notEqual(inB.exitCode, 0);
+    assert.match(inB.stderr, /ModuleNotFoundError: No module named 'demo_pkg'/);
+  },
+});
+
+Deno.test({
+  name: "pkgInstall() reports INSTALL_FAILED with the missing package in failed",
+  ignore,
+  async fn() {
+    await using index = await startPypiIndex([{ name: "demo-pkg", version: "1.0.0" }]);
+    await using sessions = await createPythonSessions();
+    const a = await sessions.session("a");
+    const runner = createSandboxRunner({ insecureNoSandbox: false });
+    const outcome = await pkgInstall(a.ctx, {
+      packages: ["demo-pkg", "no-such-pkg"],
+      index_url: index.url,
+    }, {
+      runner,
+    });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.is_error, true);
+    assert.match(outcome.error_text ?? "", /^INSTALL_FAILED: pip exited with code 1/);
+    assert.ok(outcome.result.failed.includes("no-such-pkg"));
+    assert.equal(outcome.result.exit_code, 1);
+    assert.match(outcome.result.output_tail, /no-such-pkg/);
+  },
+});
+
+Deno.test("pkgInstall() refuses option injection and bad indexes before starting anything", async () => {
+  await using sessions = await createPythonSessions();
+  const a = await sessions.session("a");
+  let started = 0;
+  const runner: SandboxRunner = {
+    kind: "bubblewrap",
+    run() {
+      started++;
+      return Promise.reject(new Error("no process may start"));
+    },
+  };
+  const attempts = [
+    { packages: ["--index-url=https://evil.example/simple"] },
+    { packages: ["demo", "-r/etc/passwd"] },
+    { packages: ["demo --extra-index-url https://evil.example"] },
+    { packages: ["demo @ https://evil.example/demo.whl"] },
+    { packages: ["demo; import os"] },
+    { packages: ["demo"], index_url: "file:///etc/passwd" },
+    { packages: ["demo"], index_url: "https://ok.example/simple --trusted-host x" },
+    { packages: [] },
+  ];
+  for (const args of attempts) {
+    const outcome = await callTool(() => pkgInstall(a.ctx, args, { runner }));
+    assert.equal(outcome.ok, false, JSON.stringify(args));
+    if (!outcome.ok) assert.equal(outcome.error.code, "INVALID_ARGUMENT", outcome.error.message);
+  }
+  assert.equal(started, 0);
+  assert.equal(await venvExists(a.ctx), false);
+});
