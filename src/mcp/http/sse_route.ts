@@ -35,7 +35,10 @@ export async function handleSseOpen(req: Request, ctx: RouteContext): Promise<Re
   await ctx.sessions.open({ id, principal: ctx.principal, kind: "sse", transport, server });
   // Cancelling the body closes the transport too; `completed` also settles when the client
   // disconnects before the stream was ever read.
-  ctx.completed.catch(() => {}).finally(() => ctx.sessions.close(id));
+  function end(): Promise<void> {
+    return ctx.sessions.close(id).catch(() => {});
+  }
+  void ctx.completed.then(end, end);
   return new Response(transport.body, { headers: SSE_HEADERS });
 }
 
