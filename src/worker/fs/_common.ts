@@ -3,9 +3,17 @@ import { quotePath } from "../../policy/mod.ts";
 import type { TaskContext } from "../context.ts";
 import type { ResolvedPath } from "./resolve.ts";
 
+/** What a handler is doing to which user path, for its messages. */
+export interface Op {
+  /** "read", "write", "append to", ... */
+  verb: string;
+  /** The path as the user gave it. */
+  path: string;
+}
+
 /** `Cannot <verb> "<path>": <detail>` with the given code. */
-export function failure(code: ErrorCode, verb: string, path: string, detail: string): CodegenError {
-  return new CodegenError(code, `Cannot ${verb} ${quotePath(path)}: ${detail}`);
+export function failure(code: ErrorCode, detail: string, op: Op): CodegenError {
+  return new CodegenError(code, `Cannot ${op.verb} ${quotePath(op.path)}: ${detail}`);
 }
 
 /** Stops a handler early when its task was cancelled. */
@@ -14,9 +22,9 @@ export function throwIfAborted(ctx: TaskContext): void {
 }
 
 /** A byte count or offset from the arguments: a non-negative safe integer. */
-export function requireCount(value: number, name: string, verb: string, path: string): number {
+export function requireCount(value: number, name: string, op: Op): number {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw failure("INVALID_ARGUMENT", verb, path, `${name} must be a non-negative integer`);
+    throw failure("INVALID_ARGUMENT", `${name} must be a non-negative integer`, op);
   }
   return value;
 }
@@ -24,11 +32,10 @@ export function requireCount(value: number, name: string, verb: string, path: st
 /** Narrows a resolved path to an existing regular file, or throws NOT_FOUND / INVALID_ARGUMENT. */
 export function requireFile(
   resolved: ResolvedPath,
-  verb: string,
-  path: string,
+  op: Op,
 ): asserts resolved is ResolvedPath & { info: Deno.FileInfo } {
-  if (resolved.info === null) throw failure("NOT_FOUND", verb, path, "no such file");
-  if (resolved.info.isDirectory) throw failure("INVALID_ARGUMENT", verb, path, "it is a directory");
+  if (resolved.info === null) throw failure("NOT_FOUND", "no such file", op);
+  if (resolved.info.isDirectory) throw failure("INVALID_ARGUMENT", "it is a directory", op);
   // FIFOs and devices would block or never end; only regular files are read.
-  if (!resolved.info.isFile) throw failure("INVALID_ARGUMENT", verb, path, "not a regular file");
+  if (!resolved.info.isFile) throw failure("INVALID_ARGUMENT", "not a regular file", op);
 }

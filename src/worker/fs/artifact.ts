@@ -20,16 +20,17 @@ export async function artifactGet(
     intent: "read",
     maxPathBytes: ctx.limits.maxPathBytes,
   });
-  requireFile(resolved, "get", args.path);
-  const { file, info } = await openVerified(ctx.workspace, args.path, resolved.host);
+  const op = { verb: "get", path: args.path };
+  requireFile(resolved, op);
+  const { file, info } = await openVerified(ctx.workspace, resolved.host, op);
   let bytes: Uint8Array;
   try {
     const limit = ctx.limits.maxFileBytes;
     if (info.size > limit) {
       const detail = `${info.size} bytes exceed the file limit of ${limit}`;
-      throw failure("TOO_LARGE", "get", args.path, detail);
+      throw failure("TOO_LARGE", detail, op);
     }
-    bytes = await readRange(file, 0, info.size);
+    bytes = await readRange(file, { offset: 0, length: info.size });
   } finally {
     file.close();
   }

@@ -15,7 +15,7 @@ export async function writeAtomically(
 ): Promise<void> {
   const dir = posix.dirname(target);
   const temp = `${dir}/.${shortName(posix.basename(target))}.${randomSuffix()}.tmp`;
-  await verifyDirectory(workspace, options.path, dir);
+  await verifyDirectory(workspace, dir, options);
   let file: Deno.FsFile | undefined;
   try {
     file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
@@ -26,14 +26,14 @@ export async function writeAtomically(
     await file.syncData();
     file.close();
     file = undefined;
-    await verifyDirectory(workspace, options.path, dir);
+    await verifyDirectory(workspace, dir, options);
     await Deno.rename(temp, target);
   } catch (err) {
     file?.close();
     await Deno.remove(temp).catch(() => {});
     throw err;
   }
-  await verifyDirectory(workspace, options.path, dir);
+  await verifyDirectory(workspace, dir, options);
 }
 
 // Keeps the temp name within the 255-byte name limit whatever the target's name.

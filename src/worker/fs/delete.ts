@@ -25,13 +25,14 @@ export async function fsDelete(
     throw pathViolation(args.path, "the workspace root cannot be deleted");
   }
   const info = resolved.info;
-  if (info === null) throw failure("NOT_FOUND", "delete", args.path, "no such file or directory");
+  const op = { verb: "delete", path: args.path };
+  if (info === null) throw failure("NOT_FOUND", "no such file or directory", op);
   const recursive = args.recursive ?? false;
   if (info.isDirectory && !recursive && !(await isEmpty(resolved.host))) {
     const detail = "the directory is not empty (pass recursive: true)";
-    throw failure("INVALID_ARGUMENT", "delete", args.path, detail);
+    throw failure("INVALID_ARGUMENT", detail, op);
   }
-  await verifyDirectory(ctx.workspace, args.path, posix.dirname(resolved.host));
+  await verifyDirectory(ctx.workspace, posix.dirname(resolved.host), op);
   await Deno.remove(resolved.host, { recursive: info.isDirectory && recursive });
   return { ok: true, result: { path: resolved.relative, deleted: true } };
 }

@@ -24,14 +24,15 @@ const VISIT_FACTOR = 100;
 export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOutcome<"fs.list">> {
   throwIfAborted(ctx);
   const path = args.path ?? ".";
+  const op = { verb: "list", path };
   const match = args.pattern === undefined ? null : compileGlob(args.pattern);
   const resolved = await resolvePath(ctx.workspace, path, {
     intent: "read",
     maxPathBytes: ctx.limits.maxPathBytes,
   });
-  if (resolved.info === null) throw failure("NOT_FOUND", "list", path, "no such directory");
+  if (resolved.info === null) throw failure("NOT_FOUND", "no such directory", op);
   if (!resolved.info.isDirectory) {
-    throw failure("INVALID_ARGUMENT", "list", path, "not a directory");
+    throw failure("INVALID_ARGUMENT", "not a directory", op);
   }
   const limit = ctx.limits.maxListEntries;
   const found: Array<{ path: string; host: string; name: string }> = [];
@@ -42,8 +43,10 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
     signal: ctx.signal,
     visit(entry) {
       if (match !== null && !match(args.recursive ? entry.relative : entry.name)) return true;
+      // one match past the cap proves there are more: stop there
+      if (found.length >= limit * MATCH_FACTOR) return false;
       found.push({ path: prefix + entry.relative, host: entry.host, name: entry.name });
-      return found.length < limit * MATCH_FACTOR;
+      return true;
     },
   });
   if (!walked.complete) {

@@ -58,6 +58,16 @@ Deno.test("fs.list truncates at maxListEntries and counts every match", async ()
   assert.equal(out.result.truncated, true);
 });
 
+Deno.test("fs.list counts up to ten times the limit without calling that a stop", async () => {
+  await using fx = await createFixture({ maxListEntries: 1 });
+  await tree(fx.workspace, Array.from({ length: 10 }, (_, i) => `f${i}`));
+  const out = await fx.call("fs.list", {});
+  assert.ok(out.ok);
+  assert.equal(out.result.total_count, 10);
+  assert.equal(out.result.truncated, true);
+  assert.deepEqual(fx.events, []);
+});
+
 Deno.test("fs.list stops its walk at ten times the limit and says so", async () => {
   await using fx = await createFixture({ maxListEntries: 1 });
   await tree(fx.workspace, Array.from({ length: 15 }, (_, i) => `f${i}`));

@@ -18,9 +18,10 @@ export interface OpenedFile {
 /** Opens the resolved `host` for reading and checks that it is still the file resolved. */
 export async function openVerified(
   workspace: string,
-  path: string,
   host: string,
+  options: { path: string },
 ): Promise<OpenedFile> {
+  const path = options.path;
   const file = await Deno.open(host, { read: true });
   try {
     const info = await file.stat();
@@ -38,9 +39,9 @@ export async function openVerified(
 /** Reads at most `length` bytes starting at `offset`; fewer at end of file. */
 export async function readRange(
   file: Deno.FsFile,
-  offset: number,
-  length: number,
+  options: { offset: number; length: number },
 ): Promise<Uint8Array> {
+  const { offset, length } = options;
   await file.seek(offset, Deno.SeekMode.Start);
   const buffer = new Uint8Array(length);
   let filled = 0;
@@ -53,9 +54,13 @@ export async function readRange(
 }
 
 /** Fails with PATH_VIOLATION unless directory `dir` still resolves to itself, inside. */
-export async function verifyDirectory(workspace: string, path: string, dir: string): Promise<void> {
+export async function verifyDirectory(
+  workspace: string,
+  dir: string,
+  options: { path: string },
+): Promise<void> {
   const real = await Deno.realPath(dir).catch(() => null);
   if (real !== dir || !isInside(workspace, dir)) {
-    throw pathViolation(path, "a parent directory changed during the operation");
+    throw pathViolation(options.path, "a parent directory changed during the operation");
   }
 }

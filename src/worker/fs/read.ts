@@ -13,29 +13,30 @@ import { resolvePath } from "./resolve.ts";
  */
 export async function fsRead(ctx: TaskContext, args: FsReadArgs): Promise<TaskOutcome<"fs.read">> {
   throwIfAborted(ctx);
+  const op = { verb: "read", path: args.path };
   const encoding = args.encoding ?? "utf-8";
-  const offset = requireCount(args.offset ?? 0, "offset", "read", args.path);
+  const offset = requireCount(args.offset ?? 0, "offset", op);
   const limit = ctx.limits.maxReadBytes;
   if (args.length !== undefined) {
-    const length = requireCount(args.length, "length", "read", args.path);
+    const length = requireCount(args.length, "length", op);
     if (length > limit) {
       const detail = `length ${length} exceeds the read limit of ${limit} bytes`;
-      throw failure("TOO_LARGE", "read", args.path, detail);
+      throw failure("TOO_LARGE", detail, op);
     }
   }
   const resolved = await resolvePath(ctx.workspace, args.path, {
     intent: "read",
     maxPathBytes: ctx.limits.maxPathBytes,
   });
-  requireFile(resolved, "read", args.path);
-  const { file, info } = await openVerified(ctx.workspace, args.path, resolved.host);
+  requireFile(resolved, op);
+  const { file, info } = await openVerified(ctx.workspace, resolved.host, op);
   let bytes: Uint8Array;
   let truncated: boolean;
   try {
     const available = Math.max(0, info.size - offset);
     const wanted = args.length === undefined ? available : Math.min(args.length, available);
     truncated = wanted > limit;
-    bytes = await readRange(file, offset, Math.min(wanted, limit));
+    bytes = await readRange(file, { offset, length: Math.min(wanted, limit) });
   } finally {
     file.close();
   }
@@ -46,7 +47,7 @@ export async function fsRead(ctx: TaskContext, args: FsReadArgs): Promise<TaskOu
     const text = decodeUtf8(truncated ? bytes.subarray(0, utf8Boundary(bytes)) : bytes);
     if (text === null) {
       const detail = 'the bytes are not valid UTF-8 text; read them with encoding "base64"';
-      throw failure("INVALID_ARGUMENT", "read", args.path, detail);
+      throw failure("INVALID_ARGUMENT", detail, op);
     }
     contents = text;
   }

@@ -15,12 +15,13 @@
  * to itself and to the very file opened (device + inode), and writes re-check the parent
  * directory before and after the final rename (see open.ts and write.ts). The sandbox
  * keeps user code from seeing anything outside the workspace, which limits what a swapped
- * symlink could name.
+ * symlink could name. Hard links cannot be told apart by path; user code can only link
+ * files it can see, which the sandbox confines to the workspace.
  * @module
  */
 import { posix } from "node:path";
 import { CodegenError } from "../../core/mod.ts";
-import { checkRelativePath, pathViolation, quotePath } from "../../policy/mod.ts";
+import { checkRelativePath, MAX_PATH_BYTES, pathViolation, quotePath } from "../../policy/mod.ts";
 
 /** What the caller will do with the path; decides how missing or dangling parts are met. */
 export type ResolveIntent = "read" | "write" | "delete";
@@ -67,7 +68,7 @@ export async function resolvePath(
 ): Promise<ResolvedPath> {
   const check = checkRelativePath(path, {
     allowRoot: options.allowRoot ?? true,
-    maxBytes: options.maxPathBytes ?? 4096,
+    maxBytes: options.maxPathBytes ?? MAX_PATH_BYTES,
   });
   if (!check.ok) throw pathViolation(path, check.reason);
   const { segments, normalized } = check;

@@ -19,6 +19,7 @@ export async function fsWrite(
   args: FsWriteArgs,
 ): Promise<TaskOutcome<"fs.write">> {
   throwIfAborted(ctx);
+  const op = { verb: "write", path: args.path };
   const data = decodeContents(args, ctx.limits.maxFileBytes);
   const resolved = await resolvePath(ctx.workspace, args.path, {
     intent: "write",
@@ -27,19 +28,19 @@ export async function fsWrite(
     maxPathBytes: ctx.limits.maxPathBytes,
   });
   if (resolved.info?.isDirectory) {
-    throw failure("INVALID_ARGUMENT", "write", args.path, "it is a directory");
+    throw failure("INVALID_ARGUMENT", "it is a directory", op);
   }
   if (resolved.info === null) {
     const parent = await Deno.lstat(posix.dirname(resolved.host)).catch(() => null);
     if (!parent?.isDirectory) {
       const detail = "the parent directory does not exist (create_dirs is false)";
-      throw failure("NOT_FOUND", "write", args.path, detail);
+      throw failure("NOT_FOUND", detail, op);
     }
   }
   let bytes = data;
   if (args.append && resolved.info !== null) {
-    requireFile(resolved, "append to", args.path);
-    bytes = await withExisting(ctx, resolved.host, args.path, data);
+    requireFile(resolved, { verb: "append to", path: args.path });
+    bytes = await withExisting(ctx, resolved.host, { path: args.path, data });
   }
   throwIfAborted(ctx);
   await writeAtomically(ctx.workspace, resolved.host, { path: args.path, bytes });
@@ -47,14 +48,15 @@ export async function fsWrite(
 }
 
 function decodeContents(args: FsWriteArgs, limit: number): Uint8Array {
+  const op = { verb: "write", path: args.path };
   const tooLarge = (size: number) =>
-    failure("TOO_LARGE", "write", args.path, `${size} bytes exceed the file limit of ${limit}`);
+    failure("TOO_LARGE", `${size} bytes exceed the file limit of ${limit}`, op);
   if (args.encoding === "base64") {
     if (base64Size(args.contents) > limit) throw tooLarge(base64Size(args.contents));
     const bytes = decodeBase64(args.contents);
     if (bytes === null) {
       const detail = "contents are not valid base64 (padded, standard alphabet, no spaces)";
-      throw failure("INVALID_ARGUMENT", "write", args.path, detail);
+      throw failure("INVALID_ARGUMENT", detail, op);
     }
     return bytes;
   }
@@ -68,18 +70,19 @@ function decodeContents(args: FsWriteArgs, limit: number): Uint8Array {
 async function withExisting(
   ctx: TaskContext,
   host: string,
-  path: string,
-  data: Uint8Array,
+  options: { path: string; data: Uint8Array },
 ): Promise<Uint8Array> {
-  const { file, info } = await openVerified(ctx.workspace, path, host);
+  const { data } = options;
+  const op = { verb: "append to", path: options.path };
+  const { file, info } = await openVerified(ctx.workspace, host, op);
   try {
     const total = info.size + data.length;
     if (total > ctx.limits.maxFileBytes) {
       const detail =
         `appending makes ${total} bytes, over the file limit of ${ctx.limits.maxFileBytes}`;
-      throw failure("TOO_LARGE", "append to", path, detail);
+      throw failure("TOO_LARGE", detail, op);
     }
-    const existing = await readRange(file, 0, info.size);
+    const existing = await readRange(file, { offset: 0, length: info.size });
     const joined = new Uint8Array(existing.length + data.length);
     joined.set(existing);
     joined.set(data, existing.length);
