@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import type { CallToolResult } from "../support/sdk_client.ts";
+import { startTestCoordinator } from "../support/in_memory.ts";
+
+function text(r: unknown): string {
+  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+Deno.test("path attacks fail with PATH_VIOLATION for read, write, list and delete and touch nothing outside", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  const outside = await Deno.makeTempDir({ prefix: "codegen-outside-" });
+  try {
+    await Deno.writeTextFile(`${outside}/secret.txt`, "top secret");
+    const before = await Deno.stat(`${outside}/secret.txt`);
+    // make the workspace exist, then plant symlinks as user code could
+    const info = (await client.callTool({ name: "session.info", arguments: {} }))
+      .structuredContent as {
+        session_id: string;
+      };
+    const ws = `${t.config.workspaceRoot}/sessions/${info.session_id}`;
+    await Deno.symlink("/etc", `${ws}/etc_link`);
+    await Deno.symlink(outside, `${ws}/outdir`);
+    await Deno.symlink(`${outside}/secret.txt`, `${ws}/secret_link`);
+
+    const attacks = [
+      "../x",
+      "/etc/passwd",
+      "a/../../x",
+      "a\0b",
+      "etc_link/passwd",
+      "etc_link",
+      "outdir/secret.txt",
+      "outdir/new.txt",
+      "secret_link",
+    ];
+    const ops: [string, (p: string) => Record<string, unknown>][] = [
+      ["fs.read", (p) => ({ path: p })],
+      ["fs.write", (p) => ({ path: p, contents: "pwned" })],
+      ["fs.list", (p) => ({ path: p })],
+      ["fs.delete", (p) => ({ path: p, recursive: true })],
+    ];
+    for (const path of attacks) {
+      for (const [tool, args] of ops) {
+        // deleting a symlink removes the link itself (inside the workspace): allowed
+        if (tool === "fs.delete" && ["etc_link", "secret_link"].includes(path)) continue;
+        const r = await client.callTool({ name: tool, arguments: args(path) });
+        assert.equal(r.isError, true, `${tool} ${JSON.stringify(path)} must fail`);
+        assert.match(text(r), /^PATH_VIOLATION: /, `${tool} ${JSON.stringify(path)}: ${text(r)}`);
+      }
+    }
+    const after = await Deno.stat(`${outside}/secret.txt`);
+    assert.equal(await Deno.readTextFile(`${outside}/secret.txt`), "top secret");
+    assert.equal(after.mtime?.getTime(), before.mtime?.getTime());
+    const names = [...Deno.readDirSync(outside)].map((e) => e.name);
+    assert.deepEqual(names, ["secret.txt"]);
+    // every attack was audited as denied
+    const denied = t.audit.records.filter((r) => r.decision === "denied");
+    assert.ok(denied.length >= attacks.length * 3);
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});

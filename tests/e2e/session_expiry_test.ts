@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { startTestCoordinator } from "../support/in_memory.ts";
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("SessionManager.expire() removes sessions idle past SESSION_MAX_AGE and their workspaces", async () => {
+  await using t = await startTestCoordinator({ SESSION_MAX_AGE: "10m" });
+  const a = await t.connect();
+  const b = await t.connect();
+  await a.client.callTool({ name: "fs.write", arguments: { path: "keep.txt", contents: "a" } });
+  await b.client.callTool({ name: "fs.write", arguments: { path: "keep.txt", contents: "b" } });
+  const infoA = (await a.client.callTool({ name: "session.info", arguments: {} }))
+    .structuredContent as {
+      session_id: string;
+    };
+  const infoB = (await b.client.callTool({ name: "session.info", arguments: {} }))
+    .structuredContent as {
+      session_id: string;
+    };
+  const wsA = `${t.config.workspaceRoot}/sessions/${infoA.session_id}`;
+  const wsB = `${t.config.workspaceRoot}/sessions/${infoB.session_id}`;
+  assert.ok(await exists(`${wsA}/keep.txt`));
+  assert.ok(await exists(`${wsB}/keep.txt`));
+
+  t.clock.advance(6 * 60_000);
+  await b.client.callTool({ name: "echo", arguments: { message: "still here" } }); // b stays active
+  t.clock.advance(5 * 60_000); // a idle 11 min, b idle 5 min
+  const expired = await t.coordinator.deps.sessions.expire();
+
+  assert.deepEqual(expired, [infoA.session_id]);
+  assert.equal(await exists(wsA), false, "expired workspace removed");
+  assert.ok(await exists(`${wsB}/keep.txt`), "active session untouched");
+  assert.equal(await t.coordinator.deps.sessions.count(), 1);
+
+  // the expired connection gets a fresh, empty session on its next call
+  const again = await a.client.callTool({ name: "fs.read", arguments: { path: "keep.txt" } });
+  assert.equal(again.isError, true);
+});

@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { startStdioCoordinator } from "../support/coordinator_process.ts";
+import type { CallToolResult } from "../support/sdk_client.ts";
+import { runMain } from "../support/run_main.ts";
+
+const EXPECTED_TOOLS = [
+  "artifact.get",
+  "echo",
+  "fs.delete",
+  "fs.list",
+  "fs.read",
+  "fs.write",
+  "pkg.install",
+  "run.python",
+  "session.info",
+  "task.cancel",
+  "task.result",
+  "task.status",
+  "test.run",
+];
+
+function text(result: unknown): string {
+  const r = result as CallToolResult;
+  return r.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+Deno.test("stdio: a real SDK client lists every tool with input and output schemas", async () => {
+  await using c = await startStdioCoordinator();
+  const { tools } = await c.client.listTools();
+  assert.deepEqual(tools.map((t) => t.name).sort(), EXPECTED_TOOLS);
+  for (const t of tools) {
+    assert.ok(t.description && t.description.length > 10, `${t.name} has a description`);
+    assert.equal(t.inputSchema.type, "object", `${t.name} inputSchema`);
+    assert.equal(t.outputSchema?.type, "object", `${t.name} outputSchema`);
+  }
+  const caps = c.client.getServerCapabilities();
+  assert.ok(caps?.logging, "logging capability declared");
+  assert.ok(caps?.resources, "resources capability declared");
+});
+
+Deno.test("stdio: echo and the file tools work end to end and are audited", async () => {
+  await using c = await startStdioCoordinator();
+  const call = (name: string, args: Record<string, unknown>) =>
+    c.client.callTool({ name, arguments: args });
+
+  const echo = await call("echo", { message: "héllo" });
+  assert.deepEqual(echo.structuredContent, { message: "héllo" });
+  assert.equal(text(echo), "héllo");
+
+  const write = await call("fs.write", { path: "src/app.py", contents: "print('hi')\n" });
+  assert.deepEqual(write.structuredContent, { path: "src/app.py", bytes_written: 12 });
+
+  const read = await call("fs.read", { path: "src/app.py" });
+  assert.equal((read.structuredContent as { contents: string }).contents, "print('hi')\n");
+  assert.equal(text(read), "print('hi')\n");
+
+  const bytes = new Uint8Array([0, 255, 1, 128, 10]);
+  const b64 = btoa(String.fromCharCode(...bytes));
+  await call("fs.write", { path: "bin/data.bin", contents: b64, encoding: "base64" });
+  const readBin = await call("fs.read", { path: "bin/data.bin", encoding: "base64" });
+  assert.equal((readBin.structuredContent as { contents: string }).contents, b64);
+  const slice = await call("fs.read", { path: "src/app.py", offset: 6, length: 4 });
+  assert.equal((slice.structuredContent as { contents: string }).contents, "'hi'");
+
+  const list = await call("fs.list", { recursive: true });
+  const paths = (list.structuredContent as { entries: { path: string }[] }).entries.map((e) =>
+    e.path
+  );
+  assert.deepEqual(paths, ["bin", "bin/data.bin", "src", "src/app.py"]);
+  const globbed = await call("fs.list", { recursive: true, pattern: "**/*.py" });
+  assert.deepEqual(
+    (globbed.structuredContent as { entries: { path: string }[] }).entries.map((e) => e.path),
+    [
+      "src/app.py",
+    ],
+  );
+
+  const info = await call("session.info", {});
+  const s = info.structuredContent as {
+    session_id: string;
+    worker_id: string;
+    file_count: number;
+    workspace_bytes: number;
+  };
+  assert.equal(s.worker_id, "embedded-1");
+  assert.equal(s.file_count, 2);
+  assert.equal(s.workspace_bytes, 12 + 5);
+
+  const art = await call("artifact.get", { path: "src/app.py" });
+  assert.equal(text(art), "print('hi')\n");
+
+  const resources = await c.client.listResources();
+  assert.deepEqual(resources.resources.map((r) => r.uri).sort(), [
+    "workspace:///bin/data.bin",
+    "workspace:///src/app.py",
+  ]);
+  const templates = await c.client.listResourceTemplates();
+  assert.equal(templates.resourceTemplates[0]?.uriTemplate, "workspace:///{path}");
+  const res = await c.client.readResource({ uri: "workspace:///src/app.py" });
+  assert.equal((res.contents[0] as { text: string }).text, "print('hi')\n");
+
+  const del = await call("fs.delete", { path: "src", recursive: true });
+  assert.deepEqual(del.structuredContent, { path: "src", deleted: true });
+  const gone = await call("fs.read", { path: "src/app.py" });
+  assert.equal(gone.isError, true);
+  assert.match(text(gone), /^NOT_FOUND: /);
+
+  const denied = await call("fs.read", { path: "../../etc/passwd" });
+  assert.equal(denied.isError, true);
+  assert.match(text(denied), /^PATH_VIOLATION: /);
+
+  // the audit log has one record per call, hash-chained, and verifies
+  const records = (await Deno.readTextFile(c.auditLog)).trim().split("\n").map((l) =>
+    JSON.parse(l)
+  );
+  const tools = records.filter((r) => r.kind === "tool_call").map((r) => r.tool);
+  assert.equal(tools.filter((t) => t === "fs.write").length, 2);
+  const deniedRecord = records.find((r) => r.decision === "denied");
+  assert.equal(deniedRecord?.arguments.path, "../../etc/passwd");
+  assert.ok(
+    !JSON.stringify(records).includes("print('hi')"),
+    "file contents are digested, not stored",
+  );
+  const verified = await runMain(["audit", "verify", c.auditLog]);
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.match(verified.stdout, /intact/);
+});
+
+Deno.test("audit verify fails on a tampered copy of a real run's log, naming the line", async () => {
+  await using c = await startStdioCoordinator();
+  for (let i = 0; i < 5; i++) {
+    await c.client.callTool({ name: "echo", arguments: { message: `m${i}` } });
+  }
+  const lines = (await Deno.readTextFile(c.auditLog)).trim().split("\n");
+  assert.ok(lines.length >= 5);
+  const tampered = `${c.dir}/tampered.jsonl`;
+  const edited = [...lines];
+  edited[2] = edited[2]!.replace('"echo"', '"fs.read"');
+  await Deno.writeTextFile(tampered, edited.join("\n") + "\n");
+  const bad = await runMain(["audit", "verify", tampered]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /line 3/);
+
+  const reordered = [lines[0], lines[2], lines[1], ...lines.slice(3)];
+  await Deno.writeTextFile(tampered, reordered.join("\n") + "\n");
+  const bad2 = await runMain(["audit", "verify", tampered]);
+  assert.equal(bad2.code, 1);
+  assert.match(bad2.stderr, /line 2/);
+});
+
+Deno.test("--version prints the version and exits 0", async () => {
+  const r = await runMain(["--version"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^codegen-mcp \d+\.\d+\.\d+\n$/);
+});
+
+Deno.test("an invalid setting prints one line naming the variable and exits 2", async () => {
+  const r = await runMain([], { SESSION_MAX_AGE: "soon" });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+  assert.match(r.stderr, /SESSION_MAX_AGE/);
+  assert.match(r.stderr, /"soon"/);
+  const flag = await runMain(["--transport", "carrier-pigeon"]);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /--transport/);
+});

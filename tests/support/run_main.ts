@@ -1,0 +1,23 @@
+/** Runs `main.ts` to completion as a user would and captures its output. */
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** Exit code and output of one run. */
+export interface MainRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deno run -P=coordinator main.ts ...args` with only `env` (plus PATH) set. */
+export async function runMain(args: string[], env: Record<string, string> = {}): Promise<MainRun> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-P=coordinator", "--quiet", MAIN, ...args],
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...env },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
