@@ -1,18 +1,146 @@
-import { CodegenError } from "../../core/mod.ts";
-import type { TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
+import { getLogger } from "../../core/mod.ts";
+import type { TaskOutcome, TaskTypes, TestRunResult } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import type { SandboxRunner } from "../sandbox/runner.ts";
+import type { SandboxResult, SandboxRunner } from "../sandbox/runner.ts";
+import { type JunitSummary, parseJunit } from "./junit.ts";
+import { OutputCollector } from "./output_collector.ts";
+import { checkPytestArgs } from "./pytest_args.ts";
+import { makeSandboxDir, pythonEnv, sandboxLimits } from "./sandbox_env.ts";
+import { resolveTestTarget, testTimeoutMs } from "./test_target.ts";
+import { pythonExecutable, venvExists, venvMount } from "./venv.ts";
+
+const log = getLogger("worker", "pytest");
 
 /** What test.run needs besides its arguments. */
 export interface TestRunDeps {
   runner: SandboxRunner;
 }
 
-/** Runs pytest in the session's environment and returns structured counts. */
-export function testRun(
-  _ctx: TaskContext,
-  _args: TaskTypes["test.run"]["args"],
-  _deps: TestRunDeps,
+/** Where the per-run report directory appears inside the sandbox. */
+const REPORT_MOUNT = "/run-out";
+const REPORT_FILE = "junit.xml";
+/** Largest JUnit report read back. */
+const MAX_REPORT_BYTES = 16 * 1024 * 1024;
+
+const EXIT_MEANINGS: Record<number, string> = {
+  2: "interrupted, e.g. by errors during collection",
+  3: "internal error",
+  4: "usage error",
+};
+
+/**
+ * Runs pytest over `path` in the session's environment (its venv when pkg.install made
+ * one). The JUnit report goes to a worker-private directory mounted for this run only,
+ * never into the workspace, and is removed afterwards.
+ */
+export async function testRun(
+  ctx: TaskContext,
+  args: TaskTypes["test.run"]["args"],
+  deps: TestRunDeps,
 ): Promise<TaskOutcome<"test.run">> {
-  return Promise.reject(new CodegenError("INTERNAL", "test.run is not implemented yet"));
+  const userArgs = checkPytestArgs(args.args);
+  const timeoutMs = testTimeoutMs(args.timeout_seconds, ctx.limits);
+  const target = await resolveTestTarget(ctx.workspace, args.path ?? ".");
+  const hasVenv = await venvExists(ctx);
+  const reportDir = `${ctx.stateDir}/test-run-${crypto.randomUUID()}`;
+  await makeSandboxDir(reportDir, { runner: deps.runner, workspace: ctx.workspace });
+  try {
+    const output = new OutputCollector((e) => ctx.emit(e));
+    const run = await deps.runner.run({
+      argv: [
+        pythonExecutable(hasVenv),
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider", // no .pytest_cache in the workspace
+        "--rootdir=/workspace", // node ids relative to the workspace; no conftest above it
+        "-o",
+        "junit_family=xunit1", // adds `file`, which node ids are rebuilt from
+        `--junitxml=${REPORT_MOUNT}/${REPORT_FILE}`,
+        ...userArgs,
+        target,
+      ],
+      workspace: ctx.workspace,
+      env: pythonEnv(hasVenv),
+      mounts: [
+        ...(hasVenv ? [venvMount(ctx, false)] : []),
+        { host: reportDir, sandbox: REPORT_MOUNT, writable: true },
+      ],
+      network: false,
+      limits: sandboxLimits(ctx.limits),
+      timeoutMs,
+      outputLimitBytes: ctx.limits.outputLimitBytes,
+      signal: ctx.signal,
+      onOutput: output.onOutput,
+    });
+    output.flush();
+    if (!output.received) output.append(run.stdout + run.stderr);
+    if (run.cancelled) {
+      return {
+        ok: false,
+        error: { code: "CANCELLED", message: "test.run was cancelled", retriable: false },
+      };
+    }
+    const summary = await readReport(`${reportDir}/${REPORT_FILE}`);
+    return outcome(run, summary, output.tail(), timeoutMs);
+  } finally {
+    await Deno.remove(reportDir, { recursive: true }).catch((err) => {
+      log.warn("Could not remove {dir}: {error}", { dir: reportDir, error: String(err) });
+    });
+  }
+}
+
+/** Reads the report if pytest wrote a regular file of sane size; undefined otherwise. */
+async function readReport(path: string): Promise<JunitSummary | undefined> {
+  let info: Deno.FileInfo;
+  try {
+    // lstat: the sandbox could have left a symlink to somewhere else on the host
+    info = await Deno.lstat(path);
+  } catch {
+    return undefined;
+  }
+  if (!info.isFile || info.size > MAX_REPORT_BYTES) return undefined;
+  const parsed = parseJunit(await Deno.readTextFile(path));
+  if (!parsed.ok) log.warn("Unreadable JUnit report: {reason}", { reason: parsed.reason });
+  return parsed.ok ? parsed.summary : undefined;
+}
+
+function outcome(
+  run: SandboxResult,
+  summary: JunitSummary | undefined,
+  tail: string,
+  timeoutMs: number,
+): TaskOutcome<"test.run"> {
+  const result: TestRunResult = {
+    passed: summary?.passed ?? 0,
+    failed: summary?.failed ?? 0,
+    errors: summary?.errors ?? 0,
+    skipped: summary?.skipped ?? 0,
+    duration_ms: run.durationMs,
+    exit_code: run.exitCode,
+    failures: summary?.failures ?? [],
+    output_tail: tail,
+  };
+  if (run.timedOut) {
+    const text = `TIMEOUT: pytest did not finish within ${timeoutMs / 1000} s`;
+    return { ok: true, result, is_error: true, error_text: text };
+  }
+  switch (run.exitCode) {
+    case 0:
+      return { ok: true, result };
+    case 5:
+      result.output_tail = `No tests were collected (pytest exit code 5).\n${tail}`;
+      return { ok: true, result };
+    case 1: {
+      const text = `TESTS_FAILED: ${result.failed} failed, ${result.errors} errors, ` +
+        `${result.passed} passed, ${result.skipped} skipped`;
+      return { ok: true, result, is_error: true, error_text: text };
+    }
+    default: {
+      const meaning = EXIT_MEANINGS[run.exitCode] ?? (run.signal ? `killed by ${run.signal}` : "");
+      const text = `TEST_RUN_FAILED: pytest exited with code ${run.exitCode}` +
+        (meaning ? ` (${meaning})` : "");
+      return { ok: true, result, is_error: true, error_text: text };
+    }
+  }
 }
