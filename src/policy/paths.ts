@@ -31,7 +31,9 @@ const DRIVE = /^[A-Za-z]:/;
  */
 export function checkRelativePath(path: string, options: PathCheckOptions = {}): PathCheck {
   const maxBytes = options.maxBytes ?? MAX_PATH_BYTES;
-  if (typeof path !== "string" || path.length === 0) return refuse("path is empty");
+  // Arguments may arrive from JSON; a non-string must not reach the string methods below.
+  if (typeof path !== "string") return refuse("path is not a string");
+  if (path.length === 0) return refuse("path is empty");
   if (hasControlCharacter(path)) return refuse("path contains a control character");
   if (!path.isWellFormed()) return refuse("path is not valid Unicode");
   if (path.includes("\\")) return refuse("path contains a backslash");
@@ -76,6 +78,7 @@ function refuse(reason: string): PathCheck {
 
 /** Quotes a user-supplied path for a message: JSON-escaped and cut to ~200 characters. */
 export function quotePath(path: string): string {
+  if (typeof path !== "string") return JSON.stringify(String(path));
   if (path.length <= QUOTE_CHARS) return JSON.stringify(path);
   return `${JSON.stringify(path.slice(0, QUOTE_CHARS)).slice(0, -1)}..."`;
 }

@@ -50,6 +50,8 @@ Deno.test("checkRelativePath() refuses absolute and Windows-style paths", () => 
 
 Deno.test("checkRelativePath() refuses empty paths, control characters and broken Unicode", () => {
   assert.equal(reason(""), "path is empty");
+  assert.equal(reason(42 as unknown as string), "path is not a string");
+  assert.equal(quotePath(undefined as unknown as string), '"undefined"');
   assert.equal(reason("a\u0000b"), "path contains a control character");
   assert.equal(reason("a\nb"), "path contains a control character");
   assert.equal(reason("a\u007fb"), "path contains a control character");

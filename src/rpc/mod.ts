@@ -57,3 +57,33 @@ export {
   startGrpcServer,
 } from "./server.ts";
 export { type ChannelSettings, type ClientConstructor, openChannel } from "./channel.ts";
+export {
+  type RemoteTaskOptions,
+  startWorkerServiceServer,
+  type WorkerServiceHandler,
+  type WorkerServiceServerOptions,
+} from "./worker_service_server.ts";
+export {
+  type RemoteExecuteOptions,
+  type WorkerConnectionSettings,
+  WorkerServiceConnection,
+} from "./worker_service_client.ts";
+export type {
+  LifecycleDeregisterRequest,
+  LifecycleHeartbeatRequest,
+  LifecycleHeartbeatResponse,
+  LifecycleRegisterRequest,
+  LifecycleRegisterResponse,
+  LifecycleRegistry,
+  WorkerCapabilitiesMessage,
+} from "./lifecycle_types.ts";
+export {
+  type LifecycleServerHandle,
+  type LifecycleServerOptions,
+  startLifecycleServer,
+} from "./lifecycle_server.ts";
+export {
+  LifecycleConnection,
+  type LifecycleConnectionSettings,
+  type WorkerRegistration,
+} from "./lifecycle_client.ts";

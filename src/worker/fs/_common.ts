@@ -29,6 +29,13 @@ export function requireCount(value: number, name: string, op: Op): number {
   return value;
 }
 
+/** The `encoding` argument: absent means utf-8; anything but the two names is refused. */
+export function requireEncoding(value: string | undefined, op: Op): "utf-8" | "base64" {
+  if (value === undefined || value === "utf-8") return "utf-8";
+  if (value === "base64") return "base64";
+  throw failure("INVALID_ARGUMENT", 'encoding must be "utf-8" or "base64"', op);
+}
+
 /** Narrows a resolved path to an existing regular file, or throws NOT_FOUND / INVALID_ARGUMENT. */
 export function requireFile(
   resolved: ResolvedPath,

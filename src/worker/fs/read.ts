@@ -1,6 +1,6 @@
 import type { FsReadArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { failure, requireCount, requireFile, throwIfAborted } from "./_common.ts";
+import { failure, requireCount, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
 import { decodeUtf8, encodeBase64, utf8Boundary } from "./encoding.ts";
 import { openVerified, readRange } from "./open.ts";
 import { resolvePath } from "./resolve.ts";
@@ -14,7 +14,7 @@ import { resolvePath } from "./resolve.ts";
 export async function fsRead(ctx: TaskContext, args: FsReadArgs): Promise<TaskOutcome<"fs.read">> {
   throwIfAborted(ctx);
   const op = { verb: "read", path: args.path };
-  const encoding = args.encoding ?? "utf-8";
+  const encoding = requireEncoding(args.encoding, op);
   const offset = requireCount(args.offset ?? 0, "offset", op);
   const limit = ctx.limits.maxReadBytes;
   if (args.length !== undefined) {

@@ -43,6 +43,8 @@ Deno.test("fs.read returns just the offset/length slice", async () => {
   assert.ok(past.ok && past.result.contents === "");
   const bad = await fx.call("fs.read", { path: "abc.txt", offset: -1 });
   assert.equal(codeOf(bad), "INVALID_ARGUMENT");
+  const latin1 = { path: "abc.txt", encoding: "latin1" as "utf-8" };
+  assert.equal(codeOf(await fx.call("fs.read", latin1)), "INVALID_ARGUMENT");
 });
 
 Deno.test("fs.read truncates at maxReadBytes on a character boundary", async () => {

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { FsWriteArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { failure, requireFile, throwIfAborted } from "./_common.ts";
+import { failure, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
 import { writeAtomically } from "./atomic.ts";
 import { base64Size, decodeBase64 } from "./encoding.ts";
 import { openVerified, readRange } from "./open.ts";
@@ -51,7 +51,7 @@ function decodeContents(args: FsWriteArgs, limit: number): Uint8Array {
   const op = { verb: "write", path: args.path };
   const tooLarge = (size: number) =>
     failure("TOO_LARGE", `${size} bytes exceed the file limit of ${limit}`, op);
-  if (args.encoding === "base64") {
+  if (requireEncoding(args.encoding, op) === "base64") {
     if (base64Size(args.contents) > limit) throw tooLarge(base64Size(args.contents));
     const bytes = decodeBase64(args.contents);
     if (bytes === null) {

@@ -3,9 +3,20 @@
  * pkg.install and test.run.
  * @module
  */
-import { CodegenError } from "../../core/mod.ts";
 import type { TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import type { TaskContext, WorkerOptions } from "../context.ts";
+import { createSandboxRunner, type InteractiveSandboxRunner } from "../sandbox/mod.ts";
+import { KernelManager } from "./kernel_manager.ts";
+import { pkgInstall } from "./pkg_install.ts";
+import { runPython } from "./run_python.ts";
+import { testRun } from "./test_run.ts";
+import { WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./warm_pool.ts";
+
+export { BOOTSTRAP_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
+export { MAX_ENV_CHARS, MAX_ENV_VARS, sandboxEnv, validateUserEnv } from "./env.ts";
+export { runPython, type RunPythonDeps } from "./run_python.ts";
+export { WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./warm_pool.ts";
+export { KernelManager } from "./kernel_manager.ts";
 
 /** The Python side of a worker. */
 export interface PythonRuntime {
@@ -24,17 +35,70 @@ export interface PythonRuntime {
   close(): Promise<void>;
 }
 
+/** Dependencies of {@link SandboxedPythonRuntime}, for tests. */
+export interface PythonRuntimeDeps {
+  /** Default: {@link createSandboxRunner} from `options.insecureNoSandbox`. */
+  runner?: InteractiveSandboxRunner;
+  pool?: WarmPoolOptions;
+}
+
 /** Builds the Python runtime for a worker. */
-export function createPythonRuntime(_options: WorkerOptions): PythonRuntime {
-  const unavailable = () =>
-    Promise.reject(
-      new CodegenError("SANDBOX_UNAVAILABLE", "Python execution is not available yet"),
-    );
-  return {
-    runPython: unavailable,
-    pkgInstall: unavailable,
-    testRun: unavailable,
-    closeSession: () => Promise.resolve(),
-    close: () => Promise.resolve(),
-  };
+export function createPythonRuntime(options: WorkerOptions): PythonRuntime {
+  return new SandboxedPythonRuntime(options);
+}
+
+/** The runtime over a sandbox runner, a warm pool and the stateful kernels. */
+export class SandboxedPythonRuntime implements PythonRuntime {
+  #options: WorkerOptions;
+  #runner: InteractiveSandboxRunner;
+  #pool: WarmPool;
+  #kernels = new KernelManager();
+
+  constructor(options: WorkerOptions, deps: PythonRuntimeDeps = {}) {
+    this.#options = options;
+    this.#runner = deps.runner ??
+      createSandboxRunner({ insecureNoSandbox: options.insecureNoSandbox });
+    this.#pool = new WarmPool(deps.pool);
+  }
+
+  runPython(
+    ctx: TaskContext,
+    args: TaskTypes["run.python"]["args"],
+  ): Promise<TaskOutcome<"run.python">> {
+    return runPython(ctx, args, { runner: this.#runner, pool: this.#pool, kernels: this.#kernels });
+  }
+
+  pkgInstall(
+    ctx: TaskContext,
+    args: TaskTypes["pkg.install"]["args"],
+  ): Promise<TaskOutcome<"pkg.install">> {
+    return pkgInstall(ctx, args, {
+      runner: this.#runner,
+      pipIndexUrl: this.#options.pipIndexUrl,
+      onEnvironmentChanged: (sessionId) => this.environmentChanged(sessionId),
+    });
+  }
+
+  testRun(ctx: TaskContext, args: TaskTypes["test.run"]["args"]): Promise<TaskOutcome<"test.run">> {
+    return testRun(ctx, args, { runner: this.#runner });
+  }
+
+  /** The session's venv changed: its spare is stale, and a kernel without it restarts. */
+  async environmentChanged(sessionId: string): Promise<void> {
+    this.#kernels.environmentChanged(sessionId);
+    await this.#pool.invalidate(sessionId);
+  }
+
+  /** Warm-pool counters (hits, misses, spares). */
+  stats(): WarmPoolStats {
+    return this.#pool.stats();
+  }
+
+  async closeSession(sessionId: string): Promise<void> {
+    await Promise.all([this.#pool.closeSession(sessionId), this.#kernels.closeSession(sessionId)]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#pool.close(), this.#kernels.close()]);
+  }
 }
