@@ -1,0 +1,109 @@
+import { CodegenError } from "../../core/mod.ts";
+import { requireRelativePath } from "../../policy/mod.ts";
+import type { RunPythonArgs } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { SANDBOX_WORKSPACE } from "../sandbox/mod.ts";
+import { validateUserEnv } from "./env.ts";
+
+/** Most `args` a call may pass. */
+export const MAX_ARGS = 1024;
+
+/** A validated run.python call, as the bootstrap and the kernel read it. */
+export interface PythonJob {
+  code?: string;
+  /** Absolute path inside the sandbox. */
+  file?: string;
+  /** `sys.argv[0]` in file mode: the path as given, relative to the workspace. */
+  argv0?: string;
+  args: string[];
+  env: Record<string, string>;
+  stdin: string;
+  timeoutMs: number;
+  stateful: boolean;
+}
+
+/** Validates run.python arguments into a job. Throws INVALID_ARGUMENT / PATH_VIOLATION / NOT_FOUND. */
+export async function buildJob(ctx: TaskContext, args: RunPythonArgs): Promise<PythonJob> {
+  const hasCode = typeof args.code === "string";
+  const hasFile = typeof args.file === "string";
+  if (hasCode === hasFile) {
+    throw new CodegenError("INVALID_ARGUMENT", "Give exactly one of code or file");
+  }
+  const limits = ctx.limits;
+  const bytes = (s: string) => new TextEncoder().encode(s).length;
+  if (hasCode && bytes(args.code!) > limits.maxArgumentBytes) {
+    throw new CodegenError("TOO_LARGE", `Code is larger than ${limits.maxArgumentBytes} bytes`);
+  }
+  const argv = args.args ?? [];
+  if (!Array.isArray(argv) || argv.length > MAX_ARGS || argv.some((a) => typeof a !== "string")) {
+    throw new CodegenError("INVALID_ARGUMENT", `Invalid args: at most ${MAX_ARGS} strings`);
+  }
+  const stdin = args.stdin ?? "";
+  if (typeof stdin !== "string" || bytes(stdin) > limits.maxArgumentBytes) {
+    throw new CodegenError("INVALID_ARGUMENT", "Invalid stdin: a string within the size limit");
+  }
+  const timeout = args.timeout_seconds ?? limits.runTimeoutDefaultSeconds;
+  if (typeof timeout !== "number" || !(timeout > 0) || timeout > limits.runTimeoutMaxSeconds) {
+    throw new CodegenError(
+      "INVALID_ARGUMENT",
+      `Invalid timeout_seconds ${
+        JSON.stringify(timeout)
+      }: must be in (0, ${limits.runTimeoutMaxSeconds}]`,
+    );
+  }
+  const job: PythonJob = {
+    args: argv,
+    env: validateUserEnv(args.env),
+    stdin,
+    timeoutMs: Math.round(timeout * 1000),
+    stateful: args.stateful === true,
+  };
+  if (hasCode) job.code = args.code!;
+  else {
+    const rel = await existingFile(ctx, args.file!);
+    job.file = `${SANDBOX_WORKSPACE}/${rel}`;
+    job.argv0 = rel;
+  }
+  return job;
+}
+
+/** Checks `path` lexically, then that it is a regular file really inside the workspace. */
+async function existingFile(ctx: TaskContext, path: string): Promise<string> {
+  const { normalized } = requireRelativePath(path, { allowRoot: false });
+  let real: string;
+  try {
+    real = await Deno.realPath(`${ctx.workspace}/${normalized}`);
+  } catch {
+    throw new CodegenError("NOT_FOUND", `Cannot run "${normalized}": no such file`);
+  }
+  if (!real.startsWith(`${ctx.workspace}/`)) {
+    throw new CodegenError(
+      "PATH_VIOLATION",
+      `Cannot run "${normalized}": path leaves the workspace`,
+    );
+  }
+  if (!(await Deno.stat(real)).isFile) {
+    throw new CodegenError("INVALID_ARGUMENT", `Cannot run "${normalized}": not a file`);
+  }
+  return normalized;
+}
+
+/** The bytes a stateless interpreter reads: `<length>\n<json>` then the user's stdin. */
+export function encodeJob(job: PythonJob): Uint8Array {
+  const encoder = new TextEncoder();
+  const body = encoder.encode(JSON.stringify(jobPayload(job)));
+  const head = encoder.encode(`${body.length}\n`);
+  const stdin = encoder.encode(job.stdin);
+  const out = new Uint8Array(head.length + body.length + stdin.length);
+  out.set(head, 0);
+  out.set(body, head.length);
+  out.set(stdin, head.length + body.length);
+  return out;
+}
+
+/** The JSON fields both interpreters understand. */
+export function jobPayload(job: PythonJob): Record<string, unknown> {
+  return job.file === undefined
+    ? { code: job.code, args: job.args, env: job.env }
+    : { file: job.file, argv0: job.argv0, args: job.args, env: job.env };
+}

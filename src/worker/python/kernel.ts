@@ -1,0 +1,212 @@
+import { CappedOutput } from "../sandbox/capped_output.ts";
+import type { SandboxExit, SandboxProcess } from "../sandbox/mod.ts";
+import { FrameSplitter } from "./frame_splitter.ts";
+import { jobPayload, type PythonJob } from "./job.ts";
+
+/** How long to wait for the stderr marker once the stdout frame arrived. */
+const STDERR_GRACE_MS = 1_000;
+
+/** Per-call options for {@link Kernel.call}. */
+export interface KernelCallOptions {
+  timeoutMs: number;
+  outputLimitBytes: number;
+  signal?: AbortSignal;
+  onOutput?: (stream: "stdout" | "stderr", text: string) => void;
+}
+
+/** What one call did. `died` means the kernel process ended (crash, timeout, cancel). */
+export interface KernelCallResult {
+  exitCode: number;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  timedOut: boolean;
+  cancelled: boolean;
+  died: boolean;
+  durationMs: number;
+}
+
+interface Call {
+  out: CappedOutput;
+  err: CappedOutput;
+  onOutput: KernelCallOptions["onOutput"];
+  status: Uint8Array[] | undefined;
+  statusDone: (code: number) => void;
+  stderrDone: () => void;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Drives a stateful kernel process (see KERNEL_SOURCE): one call at a time, each ended by
+ * a frame with a fresh nonce; output streams live and is capped per call.
+ */
+export class Kernel {
+  readonly hasVenv: boolean;
+  #proc: SandboxProcess;
+  #out = new FrameSplitter();
+  #err = new FrameSplitter();
+  #call: Call | undefined;
+  #pumps: Promise<unknown>;
+  #exit: SandboxExit | undefined;
+
+  constructor(proc: SandboxProcess, hasVenv: boolean) {
+    this.#proc = proc;
+    this.hasVenv = hasVenv;
+    proc.status.then((exit) => this.#exit = exit);
+    this.#pumps = Promise.all([
+      this.#pump(proc.stdout, (chunk) => this.#onStdout(chunk)),
+      this.#pump(proc.stderr, (chunk) => this.#onStderr(chunk)),
+    ]);
+  }
+
+  /** Whether the kernel process is still running. */
+  get alive(): boolean {
+    return !this.#proc.exited;
+  }
+
+  /** How the kernel ended, once it has. */
+  get exit(): SandboxExit | undefined {
+    return this.#exit;
+  }
+
+  /** Runs one job. Callers serialize calls. */
+  async call(job: PythonJob, options: KernelCallOptions): Promise<KernelCallResult> {
+    const started = performance.now();
+    const nonce = crypto.randomUUID().replaceAll("-", "");
+    const marker = encoder.encode(`\x00\x1e${nonce}\x1e`);
+    let statusDone!: (code: number) => void;
+    let stderrDone!: () => void;
+    const status = new Promise<number>((r) => statusDone = r);
+    const stderrSeen = new Promise<void>((r) => stderrDone = r);
+    const call: Call = {
+      out: new CappedOutput(options.outputLimitBytes),
+      err: new CappedOutput(options.outputLimitBytes),
+      onOutput: options.onOutput,
+      status: undefined,
+      statusDone,
+      stderrDone,
+    };
+    this.#out.arm(marker);
+    this.#err.arm(marker);
+    this.#call = call;
+
+    let timedOut = false;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.#proc.kill();
+    }, options.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      this.#proc.kill();
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const body = encoder.encode(JSON.stringify({ ...jobPayload(job), stdin: job.stdin, nonce }));
+      this.#proc.write(encoder.encode(`${body.length}\n`)).catch(() => {});
+      this.#proc.write(body).catch(() => {});
+      const ended = this.#proc.status.then(() => this.#pumps).then(() => "died" as const);
+      const first = await Promise.race([status, ended]);
+      let exitCode: number;
+      if (first === "died") {
+        exitCode = this.#exit?.exitCode ?? 1;
+      } else {
+        exitCode = first;
+        await withinMs(stderrSeen, STDERR_GRACE_MS);
+      }
+      const died = first === "died";
+      return {
+        exitCode,
+        ...(died && this.#exit?.signal ? { signal: this.#exit.signal } : {}),
+        stdout: call.out.text(),
+        stderr: call.err.text(),
+        truncated: call.out.truncated || call.err.truncated,
+        timedOut,
+        cancelled: cancelled && !timedOut,
+        died,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      this.#call = undefined;
+    }
+  }
+
+  /** Stops the kernel and releases its pipes. */
+  async dispose(): Promise<void> {
+    await this.#proc.dispose();
+    await this.#pumps;
+  }
+
+  #onStdout(chunk: Uint8Array): void {
+    const call = this.#call;
+    if (call?.status) return this.#onStatus(call, chunk);
+    const { data, after } = this.#out.push(chunk);
+    if (call) this.#emit(call, "stdout", data);
+    if (call && after) {
+      call.status = [];
+      this.#onStatus(call, after);
+    }
+  }
+
+  #onStatus(call: Call, chunk: Uint8Array): void {
+    const nl = chunk.indexOf(10);
+    call.status!.push(nl >= 0 ? chunk.subarray(0, nl) : chunk);
+    if (nl < 0) return;
+    try {
+      const text = decoder.decode(concatAll(call.status!));
+      call.statusDone(Number(JSON.parse(text).exit_code) || 0);
+    } catch {
+      call.statusDone(1);
+    }
+  }
+
+  #onStderr(chunk: Uint8Array): void {
+    const call = this.#call;
+    const { data, after } = this.#err.push(chunk);
+    if (!call) return;
+    this.#emit(call, "stderr", data);
+    if (after) call.stderrDone();
+  }
+
+  #emit(call: Call, stream: "stdout" | "stderr", bytes: Uint8Array): void {
+    const text = (stream === "stdout" ? call.out : call.err).push(bytes);
+    if (text) call.onOutput?.(stream, text);
+  }
+
+  async #pump(stream: ReadableStream<Uint8Array>, onChunk: (c: Uint8Array) => void) {
+    try {
+      for await (const chunk of stream) onChunk(chunk);
+    } catch {
+      // the pipe broke with the process
+    }
+    // end of stream: a crash mid-job leaves held-back bytes that are output after all
+    const splitter = stream === this.#proc.stdout ? this.#out : this.#err;
+    const held = splitter.flush();
+    const call = this.#call;
+    if (call && held.length > 0 && !call.status) {
+      this.#emit(call, stream === this.#proc.stdout ? "stdout" : "stderr", held);
+    }
+  }
+}
+
+function concatAll(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([promise, new Promise((r) => timer = setTimeout(r, ms))]);
+  clearTimeout(timer);
+}

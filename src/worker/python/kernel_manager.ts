@@ -1,0 +1,110 @@
+import { CodegenError } from "../../core/mod.ts";
+import type { SandboxProcess } from "../sandbox/mod.ts";
+import type { PythonJob } from "./job.ts";
+import { Kernel, type KernelCallOptions, type KernelCallResult } from "./kernel.ts";
+
+/** Starts a kernel process for a session. */
+export type KernelStarter = (hasVenv: boolean) => Promise<SandboxProcess>;
+
+/** A kernel call's result, with why the kernel was (re)started for it, if it was. */
+export type StatefulResult = KernelCallResult & { restarted?: string };
+
+interface Slot {
+  kernel: Kernel | undefined;
+  /** Why the next start happens (set when the last kernel died or was stopped). */
+  reason: string | undefined;
+  queue: Promise<unknown>;
+  envChanged: boolean;
+  closed: boolean;
+}
+
+/**
+ * One persistent kernel per session: calls are serialized; a kernel that crashed, timed
+ * out or was cancelled is replaced on the next call, which reports why. Note that the
+ * CPU-seconds rlimit is cumulative over a kernel's lifetime.
+ */
+export class KernelManager {
+  #slots = new Map<string, Slot>();
+  #closed = false;
+
+  /** Runs `job` in the session's kernel, starting it with `start` when needed. */
+  call(
+    sessionId: string,
+    job: PythonJob,
+    options: KernelCallOptions & { hasVenv: boolean; start: KernelStarter },
+  ): Promise<StatefulResult> {
+    let slot = this.#slots.get(sessionId);
+    if (!slot) {
+      slot = {
+        kernel: undefined,
+        reason: undefined,
+        queue: Promise.resolve(),
+        envChanged: false,
+        closed: false,
+      };
+      this.#slots.set(sessionId, slot);
+    }
+    const s = slot;
+    const run = s.queue.then(() => this.#call(s, job, options));
+    s.queue = run.catch(() => {});
+    return run;
+  }
+
+  async #call(
+    slot: Slot,
+    job: PythonJob,
+    options: KernelCallOptions & { hasVenv: boolean; start: KernelStarter },
+  ): Promise<StatefulResult> {
+    if (this.#closed || slot.closed) {
+      throw new CodegenError("CANCELLED", "The session's interpreter was stopped");
+    }
+    const old = slot.kernel;
+    // A venv that appeared since start-up is only visible to a new interpreter.
+    const stale = old && slot.envChanged && old.hasVenv !== options.hasVenv;
+    if (old && (!old.alive || stale)) {
+      if (stale) slot.reason ??= "environment changed";
+      else slot.reason ??= `previous interpreter exited with code ${old.exit?.exitCode ?? "?"}`;
+      await old.dispose();
+      slot.kernel = undefined;
+    }
+    slot.envChanged = false;
+    let restarted: string | undefined;
+    if (!slot.kernel) {
+      slot.kernel = new Kernel(await options.start(options.hasVenv), options.hasVenv);
+      restarted = slot.reason ?? "started";
+      slot.reason = undefined;
+    }
+    const result = await slot.kernel.call(job, options);
+    if (result.died) {
+      slot.reason = result.timedOut
+        ? "previous call timed out"
+        : result.cancelled
+        ? "previous call was cancelled"
+        : `previous interpreter exited with code ${result.exitCode}`;
+    }
+    return restarted === undefined ? result : { ...result, restarted };
+  }
+
+  /** The session's environment changed: a kernel started without the venv restarts. */
+  environmentChanged(sessionId: string): void {
+    const slot = this.#slots.get(sessionId);
+    if (slot) slot.envChanged = true;
+  }
+
+  /** Stops the session's kernel (after any call in progress). */
+  async closeSession(sessionId: string): Promise<void> {
+    const slot = this.#slots.get(sessionId);
+    if (!slot) return;
+    this.#slots.delete(sessionId);
+    slot.closed = true;
+    await slot.kernel?.dispose();
+    await slot.queue;
+    await slot.kernel?.dispose();
+  }
+
+  /** Stops every kernel. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#slots.keys()].map((id) => this.closeSession(id)));
+  }
+}

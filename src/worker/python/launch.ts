@@ -1,0 +1,30 @@
+import type { Limits } from "../../config/mod.ts";
+import type { TaskContext } from "../context.ts";
+import type { SandboxLaunchSpec, SandboxLimits } from "../sandbox/mod.ts";
+import { sandboxEnv } from "./env.ts";
+import { pythonExecutable, venvMount } from "./venv.ts";
+
+/** The sandbox rlimits from the worker's limits. */
+export function sandboxLimits(limits: Limits): SandboxLimits {
+  return {
+    cpuSeconds: limits.cpuSeconds,
+    memoryBytes: limits.memoryBytes,
+    maxProcesses: limits.maxProcesses,
+    maxFileBytes: limits.maxWriteFileBytes,
+  };
+}
+
+/** A sandboxed interpreter for the session running `source` (the bootstrap or the kernel). */
+export function interpreterSpec(
+  ctx: Pick<TaskContext, "workspace" | "stateDir" | "limits">,
+  hasVenv: boolean,
+  source: string,
+): SandboxLaunchSpec {
+  return {
+    argv: [pythonExecutable(hasVenv), "-c", source],
+    workspace: ctx.workspace,
+    env: sandboxEnv(hasVenv),
+    mounts: hasVenv ? [venvMount(ctx, false)] : [],
+    limits: sandboxLimits(ctx.limits),
+  };
+}

@@ -1,0 +1,143 @@
+import type { RunPythonResult, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { collect, type InteractiveSandboxRunner, type SandboxResult } from "../sandbox/mod.ts";
+import { BOOTSTRAP_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
+import { buildJob, encodeJob, type PythonJob } from "./job.ts";
+import type { KernelManager, StatefulResult } from "./kernel_manager.ts";
+import { interpreterSpec } from "./launch.ts";
+import { diffSnapshots, snapshotWorkspace } from "./snapshot.ts";
+import { venvExists } from "./venv.ts";
+import type { WarmPool } from "./warm_pool.ts";
+
+/** How often a running call reports progress. */
+const PROGRESS_MS = 500;
+/** Most artifacts a result lists. */
+const MAX_ARTIFACTS = 1_000;
+
+/** What run.python needs besides its arguments. */
+export interface RunPythonDeps {
+  runner: InteractiveSandboxRunner;
+  pool: WarmPool;
+  kernels: KernelManager;
+}
+
+type RunPythonArgs = Parameters<typeof buildJob>[1];
+
+/**
+ * run.python: validates the call, runs it in a fresh sandboxed interpreter (a warm spare
+ * when one is ready) or in the session's kernel when `stateful`, streams output and
+ * progress, and reports output, exit status and the files the run created or changed.
+ */
+export async function runPython(
+  ctx: TaskContext,
+  args: RunPythonArgs,
+  deps: RunPythonDeps,
+): Promise<TaskOutcome<"run.python">> {
+  const job = await buildJob(ctx, args);
+  const hasVenv = await venvExists(ctx);
+  const ownerUid = deps.runner.sandboxUid(ctx.workspace);
+  const maxEntries = ctx.limits.maxListEntries;
+  const before = await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
+  if (before.foreignOwned) await deps.runner.ensureOwnership(ctx.workspace);
+
+  const progress = startProgress(ctx);
+  let run: SandboxResult | StatefulResult;
+  try {
+    run = job.stateful
+      ? await statefulRun(ctx, job, hasVenv, deps, progress.onOutput)
+      : await statelessRun(ctx, job, hasVenv, deps, progress.onOutput);
+  } finally {
+    progress.stop();
+  }
+  if (run.cancelled) {
+    return {
+      ok: false,
+      error: { code: "CANCELLED", message: "Run was cancelled", retriable: false },
+    };
+  }
+  const after = await snapshotWorkspace(ctx.workspace, { maxEntries });
+  const result: RunPythonResult = {
+    stdout: run.stdout,
+    stderr: run.stderr,
+    exit_code: run.exitCode,
+    duration_ms: run.durationMs,
+    timed_out: run.timedOut,
+    truncated: run.truncated,
+    artifacts: diffSnapshots(before, after, MAX_ARTIFACTS),
+  };
+  const restarted = (run as Partial<StatefulResult>).restarted;
+  if (restarted !== undefined) result.interpreter_restarted = restarted;
+  if (run.timedOut) {
+    const text = `TIMEOUT: Run exceeded ${job.timeoutMs / 1000} s and was killed`;
+    return { ok: true, result, is_error: true, error_text: text };
+  }
+  if (run.exitCode !== 0) {
+    const by = run.signal ? ` (${run.signal})` : "";
+    const text = `EXIT_CODE: Python exited with code ${run.exitCode}${by}`;
+    return { ok: true, result, is_error: true, error_text: text };
+  }
+  return { ok: true, result };
+}
+
+type OnOutput = (stream: "stdout" | "stderr", text: string) => void;
+
+async function statelessRun(
+  ctx: TaskContext,
+  job: PythonJob,
+  hasVenv: boolean,
+  deps: RunPythonDeps,
+  onOutput: OnOutput,
+): Promise<SandboxResult> {
+  const spec = interpreterSpec(ctx, hasVenv, BOOTSTRAP_SOURCE);
+  const fingerprint = hasVenv ? "venv" : "system";
+  const proc = deps.pool.take(ctx.sessionId, fingerprint) ?? await deps.runner.start(spec);
+  // the next run's interpreter starts while this one runs
+  deps.pool.refill(ctx.sessionId, fingerprint, () => deps.runner.start(spec));
+  return await collect(proc, {
+    stdin: encodeJob(job),
+    timeoutMs: job.timeoutMs,
+    outputLimitBytes: ctx.limits.outputLimitBytes,
+    signal: ctx.signal,
+    onOutput,
+  });
+}
+
+function statefulRun(
+  ctx: TaskContext,
+  job: PythonJob,
+  hasVenv: boolean,
+  deps: RunPythonDeps,
+  onOutput: OnOutput,
+): Promise<StatefulResult> {
+  return deps.kernels.call(ctx.sessionId, job, {
+    hasVenv,
+    start: (venv) => deps.runner.start(interpreterSpec(ctx, venv, KERNEL_SOURCE)),
+    timeoutMs: job.timeoutMs,
+    outputLimitBytes: ctx.limits.outputLimitBytes,
+    signal: ctx.signal,
+    onOutput,
+  });
+}
+
+/** Log events per output chunk, and a progress event with the last line every 500 ms. */
+function startProgress(ctx: TaskContext): { onOutput: OnOutput; stop: () => void } {
+  const started = performance.now();
+  let lastLine = "";
+  const timer = setInterval(() => {
+    const elapsed = Math.round((performance.now() - started) / 100) / 10;
+    ctx.emit({ type: "progress", progress: elapsed, message: lastLine });
+  }, PROGRESS_MS);
+  return {
+    onOutput(stream, text) {
+      ctx.emit({
+        type: "log",
+        stream,
+        level: stream === "stdout" ? "info" : "warning",
+        data: text,
+      });
+      const lines = text.split("\n").filter((l) => l.trim() !== "");
+      if (lines.length > 0) lastLine = lines[lines.length - 1]!.slice(-200);
+    },
+    stop: () => clearInterval(timer),
+  };
+}

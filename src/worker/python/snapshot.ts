@@ -1,0 +1,86 @@
+import type { Artifact } from "../../rpc/mod.ts";
+
+/** Size and modification time of one workspace file. */
+interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+/** The workspace's regular files before or after a run. */
+export interface WorkspaceSnapshot {
+  files: Map<string, FileStamp>;
+  /** Whether an entry not owned by `ownerUid` was seen (it must be re-owned first). */
+  foreignOwned: boolean;
+}
+
+/** Options for {@link snapshotWorkspace}. */
+export interface SnapshotOptions {
+  /** Entries visited at most. */
+  maxEntries: number;
+  /** The uid sandboxed code runs as, when the worker re-owns files for it. */
+  ownerUid?: number | undefined;
+}
+
+/**
+ * Walks the workspace without following symlinks, recording regular files by relative
+ * path. Bounded: stops after `maxEntries` entries.
+ */
+export async function snapshotWorkspace(
+  root: string,
+  options: SnapshotOptions,
+): Promise<WorkspaceSnapshot> {
+  const files = new Map<string, FileStamp>();
+  let foreignOwned = false;
+  let visited = 0;
+  const owner = options.ownerUid;
+  try {
+    const rootInfo = await Deno.lstat(root);
+    if (owner !== undefined && rootInfo.uid !== owner) foreignOwned = true;
+  } catch {
+    return { files, foreignOwned };
+  }
+  const stack = [""];
+  while (stack.length > 0 && visited < options.maxEntries) {
+    const rel = stack.pop()!;
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(rel ? `${root}/${rel}` : root));
+    } catch {
+      continue; // removed or unreadable meanwhile
+    }
+    for (const entry of entries) {
+      if (++visited > options.maxEntries) break;
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      let info: Deno.FileInfo;
+      try {
+        info = await Deno.lstat(`${root}/${path}`);
+      } catch {
+        continue;
+      }
+      if (owner !== undefined && info.uid !== owner) foreignOwned = true;
+      if (info.isDirectory) stack.push(path);
+      else if (info.isFile) {
+        files.set(path, { size: info.size, mtimeMs: info.mtime?.getTime() ?? 0 });
+      }
+    }
+  }
+  return { files, foreignOwned };
+}
+
+/** Files created or modified between two snapshots, sorted by path, at most `max`. */
+export function diffSnapshots(
+  before: WorkspaceSnapshot,
+  after: WorkspaceSnapshot,
+  max: number,
+): Artifact[] {
+  const out: Artifact[] = [];
+  for (const [path, stamp] of after.files) {
+    const old = before.files.get(path);
+    if (!old) out.push({ path, size_bytes: stamp.size, change: "created" });
+    else if (old.size !== stamp.size || old.mtimeMs !== stamp.mtimeMs) {
+      out.push({ path, size_bytes: stamp.size, change: "modified" });
+    }
+  }
+  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out.slice(0, max);
+}

@@ -1,0 +1,140 @@
+import { getLogger } from "../../core/mod.ts";
+import type { SandboxProcess } from "../sandbox/mod.ts";
+
+const log = getLogger("worker", "python");
+
+/** Options for {@link WarmPool}. */
+export interface WarmPoolOptions {
+  /** A spare unused this long is stopped. Default 5 minutes. */
+  idleMs?: number;
+  /** Most spares kept at once (oldest stopped first). Default 32. */
+  maxSpares?: number;
+}
+
+/** Counters for tests and metrics. */
+export interface WarmPoolStats {
+  /** Runs that took a pre-started interpreter. */
+  hits: number;
+  /** Runs that had to start one. */
+  misses: number;
+  /** Spares waiting now. */
+  spares: number;
+}
+
+interface Spare {
+  proc: SandboxProcess;
+  /** What the spare was started for (e.g. with or without the venv). */
+  fingerprint: string;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * One pre-started sandboxed interpreter per recently active session, so interpreter
+ * start-up is off the request path. A spare is used once (each run is still a fresh
+ * process) and replaced in the background; spares of idle sessions are stopped.
+ */
+export class WarmPool {
+  #idleMs: number;
+  #max: number;
+  #spares = new Map<string, Spare>();
+  #starting = new Map<string, Promise<void>>();
+  /** Bumped to disown starts already in flight when a session is invalidated. */
+  #epoch = new Map<string, number>();
+  /** Disposals in flight, awaited by close(). */
+  #disposing = new Set<Promise<void>>();
+  #closed = false;
+  #hits = 0;
+  #misses = 0;
+
+  constructor(options: WarmPoolOptions = {}) {
+    this.#idleMs = options.idleMs ?? 5 * 60_000;
+    this.#max = options.maxSpares ?? 32;
+  }
+
+  /** Takes the session's spare if it is alive and was started for `fingerprint`. */
+  take(sessionId: string, fingerprint: string): SandboxProcess | undefined {
+    const spare = this.#spares.get(sessionId);
+    if (spare) this.#drop(sessionId, spare);
+    if (spare && !spare.proc.exited && spare.fingerprint === fingerprint) {
+      this.#hits++;
+      return spare.proc;
+    }
+    if (spare) this.#dispose(spare.proc);
+    this.#misses++;
+    return undefined;
+  }
+
+  /** Starts a spare for the session in the background unless one exists or is starting. */
+  refill(sessionId: string, fingerprint: string, start: () => Promise<SandboxProcess>): void {
+    if (this.#closed || this.#spares.has(sessionId) || this.#starting.has(sessionId)) return;
+    const epoch = this.#epoch.get(sessionId) ?? 0;
+    const starting = start().then(
+      async (proc) => {
+        if (this.#closed || (this.#epoch.get(sessionId) ?? 0) !== epoch) {
+          await proc.dispose();
+          return;
+        }
+        this.#add(sessionId, { proc, fingerprint });
+      },
+      (err) => log.warn("Could not pre-start an interpreter: {error}", { error: String(err) }),
+    ).finally(() => this.#starting.delete(sessionId));
+    this.#starting.set(sessionId, starting);
+  }
+
+  /** Stops the session's spare (its environment changed, or the session closed). */
+  async invalidate(sessionId: string): Promise<void> {
+    this.#epoch.set(sessionId, (this.#epoch.get(sessionId) ?? 0) + 1);
+    const spare = this.#spares.get(sessionId);
+    if (spare) {
+      this.#drop(sessionId, spare);
+      await spare.proc.dispose();
+    }
+  }
+
+  /** Stops the session's spare and forgets the session. */
+  async closeSession(sessionId: string): Promise<void> {
+    await this.invalidate(sessionId);
+    await this.#starting.get(sessionId);
+    this.#epoch.delete(sessionId);
+  }
+
+  stats(): WarmPoolStats {
+    return { hits: this.#hits, misses: this.#misses, spares: this.#spares.size };
+  }
+
+  /** Stops every spare and refuses new ones. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#starting.values()]);
+    const spares = [...this.#spares.entries()];
+    for (const [id, spare] of spares) this.#drop(id, spare);
+    for (const [, spare] of spares) this.#dispose(spare.proc);
+    await Promise.all([...this.#disposing]);
+  }
+
+  #dispose(proc: SandboxProcess): void {
+    const done = proc.dispose().finally(() => this.#disposing.delete(done));
+    this.#disposing.add(done);
+  }
+
+  #add(sessionId: string, spare: Omit<Spare, "timer">): void {
+    while (this.#spares.size >= this.#max) {
+      const [oldestId, oldest] = this.#spares.entries().next().value!;
+      this.#drop(oldestId, oldest);
+      this.#dispose(oldest.proc);
+    }
+    const timer = setTimeout(() => {
+      const current = this.#spares.get(sessionId);
+      if (current?.proc !== spare.proc) return;
+      this.#drop(sessionId, current);
+      this.#dispose(current.proc);
+    }, this.#idleMs);
+    Deno.unrefTimer(timer as unknown as number);
+    this.#spares.set(sessionId, { ...spare, timer });
+  }
+
+  #drop(sessionId: string, spare: Spare): void {
+    clearTimeout(spare.timer);
+    if (this.#spares.get(sessionId) === spare) this.#spares.delete(sessionId);
+  }
+}
