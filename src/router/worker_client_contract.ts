@@ -1,0 +1,151 @@
+/**
+ * The behaviour every {@link WorkerClient} shares, as one test suite run against each
+ * implementation (embedded, gRPC): call `runWorkerClientContract` from a `_test.ts` file.
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { TaskOutcome, TaskRequest } from "../rpc/mod.ts";
+import type { WorkerClient } from "./worker_client.ts";
+
+/** A client under test and how to release everything behind it. */
+export interface ContractSubject {
+  client: WorkerClient;
+  close(): Promise<void>;
+}
+
+/** Options for {@link runWorkerClientContract}. */
+export interface ContractOptions {
+  /** Skip the suite (e.g. a prerequisite is missing). */
+  ignore?: boolean;
+}
+
+function expectOk(outcome: TaskOutcome): Extract<TaskOutcome, { ok: true }> {
+  if (!outcome.ok) {
+    assert.fail(`expected success, got ${outcome.error.code}: ${outcome.error.message}`);
+  }
+  return outcome;
+}
+
+function expectError(outcome: TaskOutcome, code: string): void {
+  assert.equal(outcome.ok, false, `expected ${code}, got success`);
+  if (!outcome.ok) assert.equal(outcome.error.code, code, outcome.error.message);
+}
+
+const write = (path: string, contents: string): TaskRequest => ({
+  tool: "fs.write",
+  args: { path, contents },
+});
+const read = (path: string): TaskRequest => ({ tool: "fs.read", args: { path } });
+
+/** Registers the contract tests for one implementation; `makeClient` is called per test. */
+export function runWorkerClientContract(
+  name: string,
+  makeClient: () => Promise<ContractSubject>,
+  options: ContractOptions = {},
+): void {
+  function test(title: string, fn: (client: WorkerClient) => Promise<void>): void {
+    Deno.test({
+      name: `${name}: ${title}`,
+      ignore: options.ignore ?? false,
+      async fn() {
+        const subject = await makeClient();
+        try {
+          await fn(subject.client);
+        } finally {
+          await subject.close();
+        }
+      },
+    });
+  }
+
+  test("createSession is idempotent and limits() reports positive limits", async (c) => {
+    await c.createSession("s1");
+    await c.createSession("s1");
+    const limits = c.limits();
+    for (const [key, value] of Object.entries(limits)) assert.ok(value > 0, `${key} = ${value}`);
+  });
+
+  test("fs.write then fs.read returns the same text and byte count", async (c) => {
+    await c.createSession("s1");
+    const text = "héllo\nwörld ✓\n";
+    const written = expectOk(await c.execute("s1", write("dir/a.txt", text)));
+    assert.deepEqual(written.result, {
+      path: "dir/a.txt",
+      bytes_written: new TextEncoder().encode(text).length,
+    });
+    const got = expectOk(await c.execute("s1", read("dir/a.txt")));
+    assert.equal((got.result as { contents: string }).contents, text);
+  });
+
+  test("fs.read with base64 returns the bytes written as base64", async (c) => {
+    await c.createSession("s1");
+    const contents = "AAEC/w==";
+    const task: TaskRequest = {
+      tool: "fs.write",
+      args: { path: "b.bin", contents, encoding: "base64" },
+    };
+    expectOk(await c.execute("s1", task));
+    const got = expectOk(
+      await c.execute("s1", { tool: "fs.read", args: { path: "b.bin", encoding: "base64" } }),
+    );
+    assert.equal((got.result as { contents: string }).contents, contents);
+  });
+
+  test("fs.list lists written files with their sizes", async (c) => {
+    await c.createSession("s1");
+    expectOk(await c.execute("s1", write("x.py", "print(1)\n")));
+    expectOk(await c.execute("s1", write("sub/y.txt", "yy")));
+    const listed = expectOk(await c.execute("s1", { tool: "fs.list", args: { recursive: true } }));
+    const result = listed.result as {
+      entries: { path: string; size_bytes: number; is_directory: boolean }[];
+    };
+    const files = result.entries.filter((e) => !e.is_directory).map((e) => [e.path, e.size_bytes]);
+    assert.deepEqual(files.sort(), [["sub/y.txt", 2], ["x.py", 9]]);
+  });
+
+  test("a path leaving the workspace fails with PATH_VIOLATION", async (c) => {
+    await c.createSession("s1");
+    expectError(await c.execute("s1", write("../escape.txt", "x")), "PATH_VIOLATION");
+    expectError(await c.execute("s1", read("/etc/passwd")), "PATH_VIOLATION");
+  });
+
+  test("reading a missing file fails with NOT_FOUND", async (c) => {
+    await c.createSession("s1");
+    expectError(await c.execute("s1", read("nope.txt")), "NOT_FOUND");
+  });
+
+  test("sessions are isolated from each other", async (c) => {
+    await c.createSession("s1");
+    await c.createSession("s2");
+    expectOk(await c.execute("s1", write("mine.txt", "1")));
+    expectError(await c.execute("s2", read("mine.txt")), "NOT_FOUND");
+  });
+
+  test("destroySession removes the session's files and is idempotent", async (c) => {
+    await c.createSession("s1");
+    expectOk(await c.execute("s1", write("a.txt", "data")));
+    await c.destroySession("s1");
+    await c.destroySession("s1");
+    await c.createSession("s1");
+    expectError(await c.execute("s1", read("a.txt")), "NOT_FOUND");
+  });
+
+  test("a task for a session never created runs in a fresh workspace", async (c) => {
+    expectOk(await c.execute("fresh", write("a.txt", "x")));
+    const got = expectOk(await c.execute("fresh", read("a.txt")));
+    assert.equal((got.result as { contents: string }).contents, "x");
+  });
+
+  test("a malformed session id fails with INVALID_ARGUMENT", async (c) => {
+    expectError(await c.execute("../evil", read("a.txt")), "INVALID_ARGUMENT");
+  });
+
+  test("an already-aborted signal resolves with CANCELLED and nothing is written", async (c) => {
+    await c.createSession("s1");
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await c.execute("s1", write("late.txt", "x"), { signal: controller.signal });
+    expectError(outcome, "CANCELLED");
+    expectError(await c.execute("s1", read("late.txt")), "NOT_FOUND");
+  });
+}

@@ -1,0 +1,100 @@
+import { Metadata, type ServiceError } from "@grpc/grpc-js";
+import { WorkerLifecycleClient } from "./gen/codegen/v1/lifecycle.ts";
+import { stateToProto } from "./convert_enums.ts";
+import { fromServiceError } from "./grpc_status.ts";
+import { type ChannelSettings, openChannel } from "./channel.ts";
+import type {
+  LifecycleDeregisterRequest,
+  LifecycleHeartbeatRequest,
+  LifecycleHeartbeatResponse,
+  LifecycleRegisterResponse,
+  WorkerCapabilitiesMessage,
+} from "./lifecycle_types.ts";
+
+/** A worker's registration as it sends it (the token comes from the channel settings). */
+export interface WorkerRegistration {
+  workerId: string;
+  address: string;
+  capabilities: WorkerCapabilitiesMessage;
+  version: string;
+}
+
+/** Options for {@link LifecycleConnection}. */
+export interface LifecycleConnectionSettings extends ChannelSettings {
+  /** Deadline of each call; default 10 s. */
+  callTimeoutMs?: number;
+}
+
+/** A worker's channel to the coordinator's `WorkerLifecycle`; calls reject with `CodegenError`. */
+export class LifecycleConnection {
+  #client: WorkerLifecycleClient;
+  #token: string;
+  #timeoutMs: number;
+
+  constructor(address: string, settings: LifecycleConnectionSettings = {}) {
+    this.#client = openChannel(WorkerLifecycleClient, address, settings);
+    this.#token = settings.token ?? "";
+    this.#timeoutMs = settings.callTimeoutMs ?? 10_000;
+  }
+
+  #call<Req, Res>(
+    method: (
+      req: Req,
+      md: Metadata,
+      opts: { deadline: number },
+      cb: (err: ServiceError | null, res: Res) => void,
+    ) => unknown,
+    request: Req,
+  ): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + this.#timeoutMs;
+      method.call(this.#client, request, new Metadata(), { deadline }, (err, res) => {
+        if (err) reject(fromServiceError(err));
+        else resolve(res);
+      });
+    });
+  }
+
+  async register(req: WorkerRegistration): Promise<LifecycleRegisterResponse> {
+    const res = await this.#call(this.#client.registerWorker, {
+      worker_id: req.workerId,
+      auth_token: this.#token,
+      grpc_address: req.address,
+      capabilities: {
+        tools: req.capabilities.tools,
+        languages: req.capabilities.languages,
+        max_sessions: req.capabilities.maxSessions,
+      },
+      version: req.version,
+    });
+    return res.accepted
+      ? {
+        accepted: true,
+        registrationId: res.registration_id,
+        heartbeatIntervalSec: res.heartbeat_interval_sec,
+      }
+      : { accepted: false, reason: res.reason };
+  }
+
+  async heartbeat(req: LifecycleHeartbeatRequest): Promise<LifecycleHeartbeatResponse> {
+    const res = await this.#call(this.#client.heartbeat, {
+      worker_id: req.workerId,
+      registration_id: req.registrationId,
+      state: stateToProto(req.state),
+      active_sessions: req.activeSessions,
+      active_tasks: req.activeTasks,
+    });
+    return { continueServing: res.continue_serving, commands: res.commands };
+  }
+
+  async deregister(req: LifecycleDeregisterRequest): Promise<void> {
+    await this.#call(this.#client.deregisterWorker, {
+      worker_id: req.workerId,
+      registration_id: req.registrationId,
+    });
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}

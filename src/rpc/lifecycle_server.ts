@@ -1,0 +1,115 @@
+import type { sendUnaryData } from "@grpc/grpc-js";
+import { CodegenError, constantTimeEqual, getLogger, sha256Hex } from "../core/mod.ts";
+import { type WorkerLifecycleServer, WorkerLifecycleService } from "./gen/codegen/v1/lifecycle.ts";
+import { stateFromProto } from "./convert_enums.ts";
+import { toServiceError } from "./grpc_status.ts";
+import { presentedToken } from "./auth.ts";
+import { startGrpcServer } from "./server.ts";
+import type { TlsFiles } from "./tls.ts";
+import type { LifecycleRegistry } from "./lifecycle_types.ts";
+
+const log = getLogger("rpc", "lifecycle");
+
+/** Options for {@link startLifecycleServer}. */
+export interface LifecycleServerOptions {
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** The worker token; every call must carry it. Unset admits any worker (log it). */
+  token?: string | undefined;
+  tls?: TlsFiles | undefined;
+  registry: LifecycleRegistry;
+}
+
+/** The running lifecycle listener. */
+export interface LifecycleServerHandle {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function unary<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
+  work().then((value) => callback(null, value), (err) => callback(toServiceError(err)));
+}
+
+function implement(registry: LifecycleRegistry, token: string | undefined): WorkerLifecycleServer {
+  return {
+    registerWorker: (call, cb) =>
+      unary(cb, async () => {
+        const r = call.request;
+        // The token also travels in the body (the protocol's field); when both are
+        // present they must agree.
+        const presented = r.auth_token || presentedToken(call.metadata) || "";
+        if (token !== undefined && !constantTimeEqual(presented, token)) {
+          throw new CodegenError("UNAUTHENTICATED", `Worker "${r.worker_id}" sent a bad token`);
+        }
+        const caps = r.capabilities ?? { tools: [], languages: [], max_sessions: 0 };
+        const res = await registry.register({
+          workerId: r.worker_id,
+          tokenFingerprint: await sha256Hex(presented),
+          address: r.grpc_address,
+          capabilities: {
+            tools: caps.tools,
+            languages: caps.languages,
+            maxSessions: caps.max_sessions,
+          },
+          version: r.version,
+        });
+        if (!res.accepted) {
+          log.warn("Refused worker {id}: {reason}", { id: r.worker_id, reason: res.reason });
+          return {
+            accepted: false,
+            reason: res.reason,
+            registration_id: "",
+            heartbeat_interval_sec: 0,
+          };
+        }
+        log.info("Worker {id} registered at {address}", {
+          id: r.worker_id,
+          address: r.grpc_address,
+        });
+        return {
+          accepted: true,
+          reason: "",
+          registration_id: res.registrationId,
+          heartbeat_interval_sec: res.heartbeatIntervalSec,
+        };
+      }),
+    heartbeat: (call, cb) =>
+      unary(cb, async () => {
+        const r = call.request;
+        const res = await registry.heartbeat({
+          workerId: r.worker_id,
+          registrationId: r.registration_id,
+          state: stateFromProto(r.state),
+          activeSessions: r.active_sessions,
+          activeTasks: r.active_tasks,
+        });
+        return { continue_serving: res.continueServing, commands: res.commands };
+      }),
+    deregisterWorker: (call, cb) =>
+      unary(cb, async () => {
+        const { worker_id, registration_id } = call.request;
+        await registry.deregister({ workerId: worker_id, registrationId: registration_id });
+        log.info("Worker {id} deregistered", { id: worker_id });
+        return {};
+      }),
+  };
+}
+
+/** Starts the coordinator's `WorkerLifecycle` listener backed by `registry`. */
+export async function startLifecycleServer(
+  options: LifecycleServerOptions,
+): Promise<LifecycleServerHandle> {
+  if (options.token === undefined) {
+    log.warn("No WORKER_TOKEN set: any process that reaches the gRPC port can register");
+  }
+  const server = await startGrpcServer({
+    ...options,
+    services: [{
+      definition: WorkerLifecycleService,
+      implementation: implement(options.registry, options.token),
+    }],
+  });
+  return { port: server.port, close: () => server.close(1_000) };
+}

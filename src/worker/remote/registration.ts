@@ -1,0 +1,169 @@
+import { CodegenError, getLogger } from "../../core/mod.ts";
+import type {
+  LifecycleHeartbeatRequest,
+  LifecycleHeartbeatResponse,
+  LifecycleRegisterResponse,
+  WorkerRegistration,
+} from "../../rpc/mod.ts";
+import type { WorkerLoad } from "./worker_load.ts";
+
+const log = getLogger("worker", "registration");
+
+/** The coordinator calls a registration needs (a `LifecycleConnection`, or a fake). */
+export interface LifecycleCalls {
+  register(req: WorkerRegistration): Promise<LifecycleRegisterResponse>;
+  heartbeat(req: LifecycleHeartbeatRequest): Promise<LifecycleHeartbeatResponse>;
+  deregister(req: { workerId: string; registrationId: string }): Promise<void>;
+}
+
+/** Options for {@link Registration}. */
+export interface RegistrationOptions {
+  calls: LifecycleCalls;
+  registration: WorkerRegistration;
+  load: WorkerLoad;
+  /** Overrides the interval the coordinator asks for (tests). */
+  heartbeatIntervalMs?: number | undefined;
+  /** Retry delays: doubling from `initialMs` up to `maxMs`; default 250 ms to 15 s. */
+  backoff?: { initialMs: number; maxMs: number } | undefined;
+}
+
+/** Failures are logged on the 1st, 2nd, 4th, 8th... attempt so an absent coordinator does not flood logs. */
+function worthLogging(attempt: number): boolean {
+  return (attempt & (attempt - 1)) === 0;
+}
+
+/**
+ * Keeps a worker registered: registers with backoff until accepted, heartbeats at the
+ * interval the coordinator gives, and registers again when told it is unknown.
+ */
+export class Registration {
+  #o: RegistrationOptions;
+  #registrationId: string | undefined;
+  #stop = new AbortController();
+  #loop: Promise<void> | undefined;
+  #accepted: PromiseWithResolvers<void> = Promise.withResolvers();
+
+  constructor(options: RegistrationOptions) {
+    this.#o = options;
+  }
+
+  /** Resolves once the coordinator has accepted the worker (first time). */
+  get accepted(): Promise<void> {
+    return this.#accepted.promise;
+  }
+
+  /** The current registration id, if registered. */
+  get registrationId(): string | undefined {
+    return this.#registrationId;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    let intervalMs = 30_000;
+    const { initialMs, maxMs } = this.#o.backoff ?? { initialMs: 250, maxMs: 15_000 };
+    while (!this.#stop.signal.aborted) {
+      if (this.#registrationId === undefined) {
+        const accepted = await this.#register(++failures);
+        if (accepted !== undefined) {
+          failures = 0;
+          intervalMs = this.#o.heartbeatIntervalMs ?? accepted * 1000;
+          continue;
+        }
+        await this.#sleep(Math.min(maxMs, initialMs * 2 ** Math.min(failures - 1, 20)));
+        continue;
+      }
+      await this.#sleep(intervalMs);
+      if (!this.#stop.signal.aborted) await this.heartbeat();
+    }
+  }
+
+  // Returns the heartbeat interval (s) when accepted.
+  async #register(attempt: number): Promise<number | undefined> {
+    const { calls, registration } = this.#o;
+    try {
+      const res = await calls.register(registration);
+      if (res.accepted) {
+        this.#registrationId = res.registrationId;
+        log.info("Registered as {id} with the coordinator", { id: registration.workerId });
+        this.#accepted.resolve();
+        return res.heartbeatIntervalSec > 0 ? res.heartbeatIntervalSec : 30;
+      }
+      if (worthLogging(attempt)) {
+        log.warn("The coordinator refused registration (attempt {attempt}): {reason}", {
+          attempt,
+          reason: res.reason,
+        });
+      }
+    } catch (err) {
+      if (worthLogging(attempt)) {
+        log.warn("Cannot register with the coordinator (attempt {attempt}): {error}", {
+          attempt,
+          error: CodegenError.from(err).message,
+        });
+      }
+    }
+    return undefined;
+  }
+
+  /** Sends one heartbeat now; on "unknown worker" the next loop turn registers again. */
+  async heartbeat(): Promise<void> {
+    const registrationId = this.#registrationId;
+    if (registrationId === undefined) return;
+    const { calls, registration, load } = this.#o;
+    try {
+      const res = await calls.heartbeat({
+        workerId: registration.workerId,
+        registrationId,
+        state: load.draining ? "draining" : "ready",
+        activeSessions: load.activeSessions,
+        activeTasks: load.activeTasks,
+      });
+      if (!res.continueServing && !load.draining) {
+        log.warn("The coordinator no longer knows this worker; registering again");
+        this.#registrationId = undefined;
+      }
+    } catch (err) {
+      const e = CodegenError.from(err);
+      if (e.code === "NOT_FOUND" || e.code === "UNAUTHENTICATED") this.#registrationId = undefined;
+      log.warn("Heartbeat failed: {error}", { error: e.message });
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#stop.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const signal = this.#stop.signal;
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** Stops registering and heartbeating; resolves when the loop has ended. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#loop;
+  }
+
+  /** Stops, then tells the coordinator this worker leaves (best effort). */
+  async deregister(): Promise<void> {
+    await this.stop();
+    const registrationId = this.#registrationId;
+    if (registrationId === undefined) return;
+    this.#registrationId = undefined;
+    try {
+      await this.#o.calls.deregister({ workerId: this.#o.registration.workerId, registrationId });
+      log.info("Deregistered from the coordinator");
+    } catch (err) {
+      log.warn("Cannot deregister: {error}", { error: CodegenError.from(err).message });
+    }
+  }
+}

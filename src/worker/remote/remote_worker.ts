@@ -1,0 +1,153 @@
+import type { WorkerConfig } from "../../config/mod.ts";
+import { CodegenError, getLogger, VERSION } from "../../core/mod.ts";
+import {
+  LifecycleConnection,
+  startWorkerServiceServer,
+  type TaskExecutor,
+  type TaskTool,
+  type TlsFiles,
+} from "../../rpc/mod.ts";
+import { WorkerExecutor } from "../executor.ts";
+import { advertisedHost, joinHostPort, parseHostPort } from "./_address.ts";
+import { type LifecycleCalls, Registration } from "./registration.ts";
+import { createWorkerHandler } from "./worker_handler.ts";
+import { WorkerLoad } from "./worker_load.ts";
+
+const log = getLogger("worker", "remote");
+
+/** Every tool a worker executes, as declared at registration. */
+export const WORKER_TOOLS: readonly TaskTool[] = [
+  "fs.read",
+  "fs.write",
+  "fs.list",
+  "fs.delete",
+  "workspace.stats",
+  "run.python",
+  "pkg.install",
+  "test.run",
+  "artifact.get",
+];
+
+/** Options for {@link startRemoteWorker}; the defaults suit `codegen-mcp worker`. */
+export interface RemoteWorkerOptions {
+  /** Executor to serve; default a `WorkerExecutor` from the config (closed with the worker). */
+  executor?: TaskExecutor;
+  /** Register with `config.coordinator`; default true. Off for tests of the service alone. */
+  register?: boolean;
+  /** Coordinator calls (default: a gRPC `LifecycleConnection` to `config.coordinator`). */
+  lifecycle?: LifecycleCalls;
+  /** Overrides the heartbeat interval the coordinator asks for (tests). */
+  heartbeatIntervalMs?: number;
+  /** Registration retry delays; default 250 ms doubling to 15 s. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+/** A running remote worker. */
+export interface RemoteWorker {
+  /** The address the worker listens on (`host:port`, the real port when 0 was asked). */
+  readonly address: string;
+  /** The address given to the coordinator. */
+  readonly advertised: string;
+  /** Resolves once the coordinator accepted the worker (never, with `register: false`). */
+  readonly registered: Promise<void>;
+  /**
+   * Stops taking sessions and tasks (UNAVAILABLE), lets running tasks finish for up to
+   * `graceMs`, cancels the rest, deregisters, shuts the server down.
+   */
+  drain(graceMs: number): Promise<void>;
+  /** Stops at once: cancels running tasks, stops heartbeats, closes the server. */
+  close(): Promise<void>;
+}
+
+/** Starts `codegen-mcp worker`: hosts `WorkerService` and keeps it registered. */
+export async function startRemoteWorker(
+  config: WorkerConfig,
+  options: RemoteWorkerOptions = {},
+): Promise<RemoteWorker> {
+  const ownsExecutor = options.executor === undefined;
+  const executor = options.executor ?? new WorkerExecutor({
+    workspaceRoot: config.workspaceRoot,
+    limits: config.limits,
+    insecureNoSandbox: config.insecureNoSandbox,
+    pipIndexUrl: config.pipIndexUrl,
+  });
+  const tls: TlsFiles | undefined = config.tlsCert || config.tlsCa
+    ? { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa }
+    : undefined;
+  const load = new WorkerLoad(config.maxSessions);
+  const { host, port } = parseHostPort(config.listen);
+  const server = await startWorkerServiceServer(createWorkerHandler(executor, load), {
+    host,
+    port,
+    token: config.workerToken,
+    tls,
+  });
+  const address = joinHostPort(host, server.port);
+  const advertised = config.advertise ?? joinHostPort(advertisedHost(host), server.port);
+  log.info("Worker {id} listening on {address}", { id: config.workerId, address });
+
+  let connection: LifecycleConnection | undefined;
+  let registration: Registration | undefined;
+  if (options.register !== false) {
+    const calls = options.lifecycle ?? (connection = new LifecycleConnection(config.coordinator, {
+      token: config.workerToken,
+      tls,
+    }));
+    registration = new Registration({
+      calls,
+      load,
+      registration: {
+        workerId: config.workerId,
+        address: advertised,
+        capabilities: {
+          tools: [...WORKER_TOOLS],
+          languages: ["python"],
+          maxSessions: config.maxSessions,
+        },
+        version: VERSION,
+      },
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      backoff: options.backoff,
+    });
+    registration.start();
+  }
+
+  let stopping: Promise<void> | undefined;
+  async function release(): Promise<void> {
+    connection?.close();
+    if (ownsExecutor) await executor.close();
+  }
+
+  async function drain(graceMs: number): Promise<void> {
+    load.startDraining();
+    log.info("Draining: waiting up to {ms} ms for {n} tasks", { ms: graceMs, n: load.activeTasks });
+    // Tell the coordinator at once so it stops placing sessions here.
+    await registration?.heartbeat();
+    if (!(await load.waitForTasks(graceMs))) {
+      log.warn("Cancelling {n} tasks still running after the grace period", {
+        n: load.activeTasks,
+      });
+      load.cancelAll(new CodegenError("CANCELLED", "The worker is shutting down"));
+      await load.waitForTasks(2_000);
+    }
+    await registration?.deregister();
+    await server.close(1_000);
+    await release();
+  }
+
+  async function close(): Promise<void> {
+    load.startDraining();
+    load.cancelAll(new CodegenError("CANCELLED", "The worker is shutting down"));
+    await registration?.stop();
+    await server.close(0);
+    await release();
+  }
+
+  return {
+    address,
+    advertised,
+    registered: registration?.accepted ?? new Promise(() => {}),
+    drain: (graceMs) => (stopping ??= drain(graceMs)),
+    close: () => (stopping ??= close()),
+  };
+}
