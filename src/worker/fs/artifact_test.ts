@@ -40,14 +40,3 @@ Deno.test("artifact.get refuses files over maxFileBytes and reports missing ones
   assert.equal(codeOf(await fx.call("artifact.get", { path: "nope.png" })), "NOT_FOUND");
   assert.equal(codeOf(await fx.call("artifact.get", { path: "../x.png" })), "PATH_VIOLATION");
 });
-
-Deno.test("workspace.stats counts regular files and their bytes without following links", async () => {
-  await using fx = await createFixture();
-  await Deno.mkdir(`${fx.workspace}/d/e`, { recursive: true });
-  await Deno.writeTextFile(`${fx.workspace}/a.txt`, "12345");
-  await Deno.writeTextFile(`${fx.workspace}/d/e/b.txt`, "123");
-  await Deno.symlink(fx.outside, `${fx.workspace}/out`);
-  await Deno.symlink(`${fx.outside}/secret.txt`, `${fx.workspace}/secret`);
-  const out = await fx.call("workspace.stats", {});
-  assert.deepEqual(out, { ok: true, result: { workspace_bytes: 8, file_count: 2 } });
-});

@@ -3,6 +3,7 @@ import type { FsEntry, FsListArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, throwIfAborted } from "./_common.ts";
 import { compileGlob } from "./glob.ts";
+import { verifyDirectory } from "./open.ts";
 import { resolvePath } from "./resolve.ts";
 import { walk } from "./walk.ts";
 
@@ -37,6 +38,7 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
   const limit = ctx.limits.maxListEntries;
   const found: Array<{ path: string; host: string; name: string }> = [];
   const prefix = resolved.relative === "." ? "" : `${resolved.relative}/`;
+  await verifyDirectory(ctx.workspace, resolved.host, op);
   const walked = await walk(resolved.host, {
     recursive: args.recursive ?? false,
     maxVisits: limit * VISIT_FACTOR,

@@ -79,6 +79,18 @@ Deno.test("fs.list stops its walk at ten times the limit and says so", async () 
   assert.ok(fx.events.some((e) => e.type === "log" && /lower bound/.test(e.data)));
 });
 
+Deno.test("fs.list bounds the entries it visits even when few of them match", async () => {
+  await using fx = await createFixture({ maxListEntries: 1 });
+  await tree(fx.workspace, Array.from({ length: 120 }, (_, i) => `f${i}.txt`));
+  const out = await fx.call("fs.list", { pattern: "*.py" });
+  assert.ok(out.ok);
+  assert.deepEqual(out.result.entries, []);
+  assert.equal(out.result.truncated, true);
+  assert.ok(
+    fx.events.some((e) => e.type === "log" && /stopped early after 100 entries/.test(e.data)),
+  );
+});
+
 Deno.test("fs.list reports a symlinked directory as an entry and never descends into it", async () => {
   await using fx = await createFixture();
   await tree(fx.workspace, ["real/x.txt"]);

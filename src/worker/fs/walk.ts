@@ -27,7 +27,8 @@ export interface WalkOptions {
 /**
  * Walks a directory tree without following symlinks (a symlink is visited as an entry,
  * never descended into), bounded by `maxVisits`. `complete` is false when it stopped early.
- * A subdirectory that vanishes or cannot be read mid-walk is skipped.
+ * A subdirectory that vanishes, cannot be read, or no longer resolves to itself (swapped
+ * for a symlink since it was seen) is skipped. `root` must be a real path.
  */
 export async function walk(
   root: string,
@@ -38,6 +39,9 @@ export async function walk(
   while (pending.length > 0) {
     if (options.signal?.aborted) throw new CodegenError("CANCELLED", "The task was cancelled");
     const dir = pending.pop()!;
+    if (dir.host !== root && (await Deno.realPath(dir.host).catch(() => null)) !== dir.host) {
+      continue;
+    }
     try {
       for await (const e of Deno.readDir(dir.host)) {
         if (++visited > options.maxVisits) return { complete: false, visited: visited - 1 };
