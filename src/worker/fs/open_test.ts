@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { CodegenError } from "../../core/mod.ts";
+import { createFixture } from "./_testing.ts";
+import { openVerified, readRange, verifyDirectory } from "./open.ts";
+
+const violation = (e: unknown) => e instanceof CodegenError && e.code === "PATH_VIOLATION";
+
+Deno.test("openVerified() opens a resolved file and readRange() reads one slice", async () => {
+  await using fx = await createFixture();
+  await Deno.writeTextFile(`${fx.workspace}/f.txt`, "0123456789");
+  const { file, info } = await openVerified(fx.workspace, `${fx.workspace}/f.txt`, { path: "f" });
+  try {
+    assert.equal(info.size, 10);
+    const bytes = await readRange(file, { offset: 2, length: 3 });
+    assert.equal(new TextDecoder().decode(bytes), "234");
+    assert.equal((await readRange(file, { offset: 8, length: 5 })).length, 2);
+  } finally {
+    file.close();
+  }
+});
+
+Deno.test("openVerified() refuses a host path that no longer resolves to itself", async () => {
+  await using fx = await createFixture();
+  // as if a resolved directory had been swapped for a link to outside before the open
+  await Deno.symlink(fx.outside, `${fx.workspace}/swapped`);
+  await assert.rejects(
+    openVerified(fx.workspace, `${fx.workspace}/swapped/secret.txt`, { path: "p" }),
+    violation,
+  );
+});
+
+Deno.test("verifyDirectory() accepts only real directories inside the workspace", async () => {
+  await using fx = await createFixture();
+  await Deno.mkdir(`${fx.workspace}/d`);
+  await Deno.symlink("d", `${fx.workspace}/alias`);
+  await verifyDirectory(fx.workspace, `${fx.workspace}/d`, { path: "d" });
+  await assert.rejects(
+    verifyDirectory(fx.workspace, `${fx.workspace}/alias`, { path: "a" }),
+    violation,
+  );
+  await assert.rejects(verifyDirectory(fx.workspace, fx.outside, { path: "o" }), violation);
+  await assert.rejects(
+    verifyDirectory(fx.workspace, `${fx.workspace}/gone`, { path: "g" }),
+    violation,
+  );
+});
