@@ -73,9 +73,10 @@ async function install(
     ctx.emit({ type: "progress", progress: 0, total: 3, message: "Creating the environment" });
     await makeSandboxDir(sessionVenvDir(ctx), { runner: deps.runner, workspace: ctx.workspace });
     const made = await step({ argv: createVenvArgv(), timeoutMs: maxMs, writableVenv: true });
-    if (made.cancelled) return cancelled();
-    if (made.exitCode !== 0 || made.timedOut || !(await venvExists(ctx))) {
+    if (made.cancelled || made.exitCode !== 0 || made.timedOut || !(await venvExists(ctx))) {
+      // a half-made venv would pass for a real one next time
       await Deno.remove(sessionVenvDir(ctx), { recursive: true }).catch(() => {});
+      if (made.cancelled) return cancelled();
       return failure(
         plan.requirements.map((r) => r.name),
         made,

@@ -161,3 +161,95 @@ Deno.test("pkgInstall() refuses option injection and bad indexes before starting
   assert.equal(started, 0);
   assert.equal(await venvExists(a.ctx), false);
 });
+
+/** A runner that plays the three pkg.install steps without starting anything. */
+function scriptedRunner(options: { createExit?: number; pipExit?: number } = {}) {
+  const calls: string[] = [];
+  const runner: SandboxRunner = {
+    kind: "bubblewrap",
+    async run(spec) {
+      const venvHost = spec.mounts?.find((m) => m.sandbox === "/venv")?.host ?? "";
+      const base = {
+        stdout: "",
+        stderr: "",
+        signal: undefined,
+        timedOut: false,
+        cancelled: false,
+        truncated: false,
+        durationMs: 1,
+      };
+      if (spec.argv.at(-1) === "/venv") {
+        calls.push("create");
+        const exitCode = options.createExit ?? 0;
+        if (exitCode === 0) await Deno.writeTextFile(`${venvHost}/pyvenv.cfg`, "home = /usr/bin\n");
+        else await Deno.writeTextFile(`${venvHost}/partial`, "");
+        return { ...base, exitCode, stderr: exitCode ? "Error: venv module is broken\n" : "" };
+      }
+      if (spec.argv.includes("pip")) {
+        calls.push("pip");
+        const exitCode = options.pipExit ?? 0;
+        spec.onOutput?.("stdout", exitCode ? "" : "Successfully installed demo-1.0\n");
+        spec.onOutput?.("stderr", exitCode ? "ERROR: No matching distribution found\n" : "");
+        return { ...base, exitCode };
+      }
+      calls.push("list");
+      const found = options.pipExit ? {} : { demo: { name: "demo", version: "1.0" } };
+      return { ...base, exitCode: 0, stdout: `${JSON.stringify(found)}\n` };
+    },
+  };
+  return { runner, calls };
+}
+
+Deno.test("pkgInstall() creates the venv once when two first installs race", async () => {
+  await using sessions = await createPythonSessions();
+  const a = await sessions.session("a");
+  const { runner, calls } = scriptedRunner();
+  const changed: string[] = [];
+  const deps = {
+    runner,
+    pipIndexUrl: "https://idx.example/simple/",
+    onEnvironmentChanged: (id: string) => void changed.push(id),
+  };
+  const [one, two] = await Promise.all([
+    pkgInstall(a.ctx, { packages: ["demo"] }, deps),
+    pkgInstall(a.ctx, { packages: ["demo"] }, deps),
+  ]);
+  assert.ok(one.ok && two.ok && !one.is_error && !two.is_error);
+  assert.deepEqual(calls, ["create", "pip", "list", "pip", "list"]);
+  assert.deepEqual(changed, ["a", "a"]);
+  assert.deepEqual(one.result.installed, [{ name: "demo", version: "1.0" }]);
+  const progress = a.events.filter((e) => e.type === "progress").map((e) => e.progress);
+  assert.deepEqual(progress, [0, 1, 2, 3, 1, 2, 3]);
+});
+
+Deno.test("pkgInstall() removes a half-made venv so the next install starts afresh", async () => {
+  await using sessions = await createPythonSessions();
+  const a = await sessions.session("a");
+  const broken = scriptedRunner({ createExit: 1 });
+  const outcome = await pkgInstall(a.ctx, { packages: ["demo"] }, { runner: broken.runner });
+  assert.ok(outcome.ok);
+  assert.equal(outcome.is_error, true);
+  assert.equal(
+    outcome.error_text,
+    "INSTALL_FAILED: Cannot create the environment (exit code 1): Error: venv module is broken",
+  );
+  assert.deepEqual(outcome.result.failed, ["demo"]);
+  assert.deepEqual(broken.calls, ["create"]);
+  await assert.rejects(Deno.lstat(`${a.ctx.stateDir}/venv`), Deno.errors.NotFound);
+
+  const pipFails = scriptedRunner({ pipExit: 1 });
+  const changed: string[] = [];
+  const second = await pkgInstall(a.ctx, { packages: ["demo"] }, {
+    runner: pipFails.runner,
+    onEnvironmentChanged: (id) => void changed.push(id),
+  });
+  assert.ok(second.ok);
+  assert.match(
+    second.error_text ?? "",
+    /^INSTALL_FAILED: pip exited with code 1: ERROR: No matching/,
+  );
+  assert.deepEqual(second.result.failed, ["demo"]);
+  assert.deepEqual(pipFails.calls, ["create", "pip", "list"]);
+  // the venv was new, so interpreters must still restart
+  assert.deepEqual(changed, ["a"]);
+});

@@ -212,3 +212,32 @@ Deno.test("testRun() refuses unsafe options and paths before starting anything",
   }
   assert.equal(started, 0);
 });
+
+Deno.test({
+  name: "testRun() returns CANCELLED when the task is aborted mid-run",
+  ignore,
+  async fn() {
+    await using sessions = await createPythonSessions();
+    const s = await sessions.session("t");
+    await Deno.writeTextFile(
+      `${s.ctx.workspace}/test_slow.py`,
+      "import time\n\ndef test_slow():\n    time.sleep(60)\n",
+    );
+    const runner = createSandboxRunner({ insecureNoSandbox: false });
+    // cancel as soon as pytest reports that it started, so the kill hits a live run
+    const ctx = {
+      ...s.ctx,
+      emit: (e: (typeof s.events)[number]) => {
+        if (e.type === "log" && /test session starts/.test(e.data)) s.cancel();
+      },
+    };
+    const started = performance.now();
+    const outcome = await testRun(ctx, { timeout_seconds: 120 }, { runner });
+    assert.deepEqual(outcome, {
+      ok: false,
+      error: { code: "CANCELLED", message: "test.run was cancelled", retriable: false },
+    });
+    assert.ok(performance.now() - started < 30_000);
+    assert.deepEqual(await listTree(s.ctx.stateDir), []);
+  },
+});
