@@ -89,6 +89,11 @@ export class SandboxedPythonRuntime implements PythonRuntime {
     await this.#pool.invalidate(sessionId);
   }
 
+  /** Resolves once the session's next spare, if one is starting, is ready. */
+  spareReady(sessionId: string): Promise<void> {
+    return this.#pool.ready(sessionId);
+  }
+
   /** Warm-pool counters (hits, misses, spares). */
   stats(): WarmPoolStats {
     return this.#pool.stats();

@@ -98,6 +98,11 @@ export class WarmPool {
     this.#epoch.delete(sessionId);
   }
 
+  /** Resolves once any spare being started for the session is ready (or failed). */
+  async ready(sessionId: string): Promise<void> {
+    await this.#starting.get(sessionId);
+  }
+
   stats(): WarmPoolStats {
     return { hits: this.#hits, misses: this.#misses, spares: this.#spares.size };
   }

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { CodegenError } from "../../core/mod.ts";
+import { pidsNamed, withoutBubblewrap } from "../python/_testing.ts";
+import { BubblewrapRunner } from "./bubblewrap_runner.ts";
+import type { SandboxSpec } from "./runner.ts";
+
+const ignore = await withoutBubblewrap();
+
+function spec(workspace: string, code: string, extra: Partial<SandboxSpec> = {}): SandboxSpec {
+  return {
+    argv: ["python3", "-c", code],
+    workspace,
+    env: { PATH: "/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8" },
+    limits: { cpuSeconds: 10, memoryBytes: 512 << 20, maxProcesses: 16, maxFileBytes: 1 << 20 },
+    timeoutMs: 10_000,
+    outputLimitBytes: 4096,
+    ...extra,
+  };
+}
+
+async function withWorkspace(fn: (ws: string) => Promise<void>): Promise<void> {
+  const ws = await Deno.makeTempDir({ prefix: "codegen-sbx-" });
+  try {
+    await fn(ws);
+  } finally {
+    await Deno.remove(ws, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "BubblewrapRunner.run() separates stdout and stderr, passes stdin and the exit code",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const runner = new BubblewrapRunner();
+      const chunks: string[] = [];
+      const result = await runner.run(spec(
+        ws,
+        "import sys; print(sys.stdin.read().upper()); print('oops', file=sys.stderr); sys.exit(3)",
+        { stdin: "hello", onOutput: (_s, t) => chunks.push(t) },
+      ));
+      assert.equal(result.stdout, "HELLO\n");
+      assert.equal(result.stderr, "oops\n");
+      assert.equal(result.exitCode, 3);
+      assert.equal(result.timedOut, false);
+      assert.ok(chunks.join("").includes("HELLO"));
+    }),
+});
+
+Deno.test({
+  name: "BubblewrapRunner.run() sees only its environment and writes the workspace",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const runner = new BubblewrapRunner();
+      const result = await runner.run(spec(
+        ws,
+        "import os; print(sorted(os.environ)); open('/workspace/out.txt', 'w').write('x')",
+      ));
+      assert.equal(result.exitCode, 0, result.stderr);
+      // bwrap adds PWD for --chdir; nothing of the worker's environment gets in
+      assert.equal(result.stdout, "['HOME', 'LANG', 'PATH', 'PWD']\n");
+      assert.equal(await Deno.readTextFile(`${ws}/out.txt`), "x");
+    }),
+});
+
+Deno.test({
+  name: "BubblewrapRunner.run() kills the whole tree when the timeout is reached",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const runner = new BubblewrapRunner();
+      const name = `cgto${crypto.randomUUID().slice(0, 8)}`;
+      const result = await runner.run(spec(
+        ws,
+        `import os, time\nif os.fork() == 0:\n  open('/proc/self/comm', 'w').write('${name}')\n` +
+          `  time.sleep(60)\ntime.sleep(60)`,
+        { timeoutMs: 500 },
+      ));
+      assert.equal(result.timedOut, true);
+      assert.deepEqual(await pidsNamed(name), []);
+    }),
+});
+
+Deno.test({
+  name: "BubblewrapRunner.run() caps each stream and keeps draining so the child finishes",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const runner = new BubblewrapRunner();
+      const result = await runner.run(spec(
+        ws,
+        "import sys; sys.stdout.write('x' * 5_000_000); sys.stderr.write('e' * 100)",
+      ));
+      assert.equal(result.exitCode, 0);
+      assert.equal(result.truncated, true);
+      assert.equal(result.stdout.length, 4096);
+      assert.equal(result.stderr, "e".repeat(100));
+    }),
+});
+
+Deno.test("BubblewrapRunner refuses with SANDBOX_UNAVAILABLE when bubblewrap is unusable", async () => {
+  const runner = new BubblewrapRunner({ available: () => Promise.resolve(false) });
+  await assert.rejects(
+    runner.run(spec("/nonexistent", "print(1)")),
+    (err: unknown) =>
+      err instanceof CodegenError && err.code === "SANDBOX_UNAVAILABLE" &&
+      err.message.includes("--insecure-no-sandbox"),
+  );
+});

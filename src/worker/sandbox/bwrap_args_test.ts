@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { bwrapArgs, chownArgs } from "./bwrap_args.ts";
+import type { HostLayout } from "./host_layout.ts";
+import type { SandboxLaunchSpec } from "./runner.ts";
+
+const layout: HostLayout = {
+  symlinks: [{ path: "/bin", target: "usr/bin" }],
+  dirs: ["/usr"],
+  etc: ["/etc/ld.so.cache", "/etc/ssl/certs"],
+  etcNetwork: ["/etc/resolv.conf"],
+  tools: { prlimit: "/usr/bin/prlimit", setpriv: "/usr/bin/setpriv", chown: "/usr/bin/chown" },
+};
+const spec: SandboxLaunchSpec = {
+  argv: ["python3", "-c", "print(1)"],
+  workspace: "/srv/ws/s1",
+  env: { PATH: "/usr/bin" },
+  limits: { cpuSeconds: 7, memoryBytes: 1000, maxProcesses: 9, maxFileBytes: 500 },
+};
+
+function pairs(args: string[], flag: string): string[][] {
+  return args.flatMap((a, i) => (a === flag ? [args.slice(i + 1, i + 3)] : []));
+}
+
+Deno.test("bwrapArgs isolates the network unless the spec asks for it", () => {
+  const closed = bwrapArgs(spec, { layout });
+  assert.ok(closed.includes("--unshare-net"));
+  assert.ok(!closed.includes("/etc/resolv.conf"));
+  const open = bwrapArgs({ ...spec, network: true }, { layout });
+  assert.ok(!open.includes("--unshare-net"));
+  assert.deepEqual(pairs(open, "--ro-bind-try").at(-1), ["/etc/resolv.conf", "/etc/resolv.conf"]);
+});
+
+Deno.test("bwrapArgs binds the workspace writable and mounts as asked, the system read-only", () => {
+  const args = bwrapArgs({
+    ...spec,
+    mounts: [{ host: "/state/venv", sandbox: "/venv", writable: false }],
+  }, { layout });
+  assert.deepEqual(pairs(args, "--bind"), [["/srv/ws/s1", "/workspace"]]);
+  assert.deepEqual(pairs(args, "--ro-bind"), [["/usr", "/usr"], ["/state/venv", "/venv"]]);
+  assert.deepEqual(pairs(args, "--symlink"), [["usr/bin", "/bin"]]);
+  assert.ok(args.includes("--die-with-parent") && args.includes("--new-session"));
+  assert.equal(args[args.indexOf("--cap-drop") + 1], "ALL");
+  assert.ok(!args.includes("--cap-add"), "an unprivileged launch adds no capability");
+});
+
+Deno.test("bwrapArgs applies the rlimits before the command", () => {
+  const args = bwrapArgs(spec, { layout });
+  const tail = args.slice(args.indexOf("--") + 1);
+  assert.deepEqual(tail, [
+    "/usr/bin/prlimit",
+    "--cpu=7:8",
+    "--as=1000",
+    "--nproc=9",
+    "--fsize=500",
+    "--core=0",
+    "--",
+    "python3",
+    "-c",
+    "print(1)",
+  ]);
+  // not root: its own user namespace, where RLIMIT_NPROC is counted
+  assert.ok(args.includes("--unshare-user"));
+});
+
+Deno.test("bwrapArgs under a root worker drops to the given uid with no capabilities", () => {
+  const args = bwrapArgs(spec, { layout, dropToUid: 1234 });
+  assert.ok(!args.includes("--unshare-user"));
+  const at = args.indexOf("/usr/bin/setpriv");
+  assert.ok(at > args.indexOf("/usr/bin/prlimit"));
+  assert.deepEqual(args.slice(at, at + 7), [
+    "/usr/bin/setpriv",
+    "--reuid=1234",
+    "--regid=1234",
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--bounding-set=-all",
+    "--",
+  ]);
+  assert.deepEqual(args.slice(-3), ["python3", "-c", "print(1)"]);
+});
+
+Deno.test("chownArgs re-owns only the given directories, inside a sandbox without network", () => {
+  const args = chownArgs(layout, ["/srv/ws/s1", "/state/venv"], 42);
+  assert.ok(args.includes("--unshare-net"));
+  assert.deepEqual(pairs(args, "--bind"), [["/srv/ws/s1", "/target/0"], [
+    "/state/venv",
+    "/target/1",
+  ]]);
+  assert.deepEqual(args.slice(-6), [
+    "/usr/bin/chown",
+    "-R",
+    "-h",
+    "42:42",
+    "/target/0",
+    "/target/1",
+  ]);
+});
