@@ -170,6 +170,20 @@ export class WorkerRegistry {
     this.#notify(record.id, lost);
   }
 
+  /**
+   * Removes a worker the coordinator could not reach (a call failed with the connection
+   * lost), so no new session is placed on it. If it is in fact alive, its next heartbeat
+   * is refused and it registers again. Returns the sessions it hosted.
+   */
+  evict(workerId: string, reason: string): string[] {
+    const record = this.#workers.get(workerId);
+    if (!record) return [];
+    const lost = this.#detach(record);
+    log.warn("Worker {workerId} evicted: {reason}", { workerId, reason, sessions: lost.length });
+    this.#notify(record.id, lost);
+    return lost;
+  }
+
   /** Removes workers silent for longer than the heartbeat timeout; returns their ids. */
   sweep(): string[] {
     return this.#expireStale();

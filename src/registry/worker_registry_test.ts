@@ -191,3 +191,44 @@ Deno.test("WorkerRegistry.healthyCount() counts ready workers heard from within 
   assert.equal(registry.healthyCount(), 0);
   assert.equal(registry.size, 3, "counting does not remove anyone");
 });
+
+Deno.test("WorkerRegistry.evict() removes an unreachable worker at once and reports its sessions", () => {
+  const clock = new FakeClock();
+  const registry = new WorkerRegistry({ clock, heartbeatTimeoutMs: 300_000 });
+  const a = registry.register({
+    workerId: "a",
+    tokenFingerprint: "t",
+    address: "127.0.0.1:1",
+    capabilities: { tools: [], languages: [], maxSessions: 5 },
+    version: "1",
+  });
+  registry.register({
+    workerId: "b",
+    tokenFingerprint: "t",
+    address: "127.0.0.1:2",
+    capabilities: { tools: [], languages: [], maxSessions: 1 },
+    version: "1",
+  });
+  const first = registry.reserve("s1");
+  assert.ok(first.ok && first.workerId === "a");
+  const removed: [string, string[]][] = [];
+  registry.onWorkerRemoved((id, sessions) => removed.push([id, sessions]));
+
+  assert.deepEqual(registry.evict("a", "connection lost"), ["s1"]);
+  assert.deepEqual(removed, [["a", ["s1"]]]);
+  assert.equal(registry.get("a"), undefined);
+  const next = registry.reserve("s2");
+  assert.ok(next.ok && next.workerId === "b", "new sessions go to the reachable worker");
+  // the evicted worker, if alive, is told to register again
+  assert.ok(a.accepted);
+  if (a.accepted) {
+    const hb = registry.heartbeat({
+      workerId: "a",
+      registrationId: a.registrationId,
+      state: "ready",
+      activeSessions: 0,
+      activeTasks: 0,
+    });
+    assert.equal(hb.continueServing, false);
+  }
+});
