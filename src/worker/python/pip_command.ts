@@ -68,11 +68,27 @@ export function createVenvArgv(): string[] {
   return ["python3", "-I", "-c", CREATE_VENV, VENV_SANDBOX_PATH];
 }
 
+/** Options for {@link pipInstallArgv}. */
+export interface PipInstallOptions {
+  indexUrl: string;
+  upgrade?: boolean | undefined;
+  noDeps?: boolean | undefined;
+  /**
+   * Whether the index is the operator's own: then a plain-http index (e.g. an in-cluster
+   * mirror) is marked trusted, which pip otherwise ignores. Never for a caller's URL.
+   */
+  operatorIndex?: boolean | undefined;
+}
+
 /** argv of the install; `--` ends options, though validation already refused any. */
 export function pipInstallArgv(
   requirements: readonly Requirement[],
-  options: { indexUrl: string; upgrade?: boolean | undefined; noDeps?: boolean | undefined },
+  options: PipInstallOptions,
 ): string[] {
+  const url = new URL(options.indexUrl);
+  const trust = options.operatorIndex && url.protocol === "http:"
+    ? ["--trusted-host", url.host]
+    : [];
   return [
     VENV_PYTHON,
     "-I",
@@ -89,6 +105,7 @@ export function pipInstallArgv(
     ...(options.noDeps ? ["--no-deps"] : []),
     "--index-url",
     options.indexUrl,
+    ...trust,
     "--",
     ...requirements.map((r) => r.spec),
   ];

@@ -42,6 +42,7 @@ export async function pkgInstall(
   const indexUrl = checkIndexUrl(args.index_url ?? deps.pipIndexUrl ?? DEFAULT_INDEX_URL);
   const argv = pipInstallArgv(requirements, {
     indexUrl,
+    operatorIndex: args.index_url === undefined && deps.pipIndexUrl !== undefined,
     upgrade: args.upgrade,
     noDeps: args.no_deps,
   });
