@@ -63,7 +63,8 @@ def _main():
         raise
     except BaseException as e:
         # hide this frame: the traceback starts in the user's code, as with python3 -c
-        sys.excepthook(type(e), e, e.__traceback__.tb_next)
+        e.__traceback__ = e.__traceback__.tb_next
+        sys.excepthook(type(e), e, e.__traceback__)
         sys.exit(1)
 
 _main()
@@ -149,8 +150,9 @@ def _kernel():
                 print(e.code, file=sys.stderr)
                 status = 1
         except BaseException as e:
-            tb = None if isinstance(e, SyntaxError) else e.__traceback__.tb_next
-            traceback.print_exception(type(e), e, tb)
+            if not isinstance(e, SyntaxError) and e.__traceback__ is not None:
+                e.__traceback__ = e.__traceback__.tb_next  # hide the kernel's frame
+            traceback.print_exception(type(e), e, e.__traceback__)
             status = 1
         flush()
         os.environ.clear()

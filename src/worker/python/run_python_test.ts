@@ -1,0 +1,189 @@
+import assert from "node:assert/strict";
+import { CodegenError } from "../../core/mod.ts";
+import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
+import { SandboxedPythonRuntime } from "./mod.ts";
+
+const ignore = await withoutBubblewrap();
+
+/** Runs `fn` with a fresh runtime and session "s1", releasing both afterwards. */
+async function withRuntime(
+  fn: (
+    run: (args: RunPythonArgs) => Promise<TaskOutcome<"run.python">>,
+    ctx: TaskContext,
+    root: TestRoot,
+  ) => Promise<void>,
+): Promise<void> {
+  await using root = await TestRoot.create();
+  const rt = new SandboxedPythonRuntime({
+    workspaceRoot: root.root,
+    limits: testLimits(),
+    insecureNoSandbox: false,
+  });
+  try {
+    const ctx = await root.ctx("s1");
+    await fn((args) => rt.runPython(ctx, args), ctx, root);
+  } finally {
+    await rt.close();
+  }
+}
+
+function ok(outcome: TaskOutcome<"run.python">) {
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return outcome;
+}
+
+Deno.test({
+  name: "run.python prints hello world with exit code 0 and no error",
+  ignore,
+  fn: () =>
+    withRuntime(async (run) => {
+      const out = ok(await run({ code: "print('hello world')" }));
+      assert.equal(out.result.stdout, "hello world\n");
+      assert.equal(out.result.stderr, "");
+      assert.equal(out.result.exit_code, 0);
+      assert.equal(out.result.timed_out, false);
+      assert.equal(out.is_error, undefined);
+    }),
+});
+
+Deno.test({
+  name: "run.python reports a non-zero exit and an exception as is_error with EXIT_CODE",
+  ignore,
+  fn: () =>
+    withRuntime(async (run) => {
+      const exit = ok(await run({ code: "import sys; print('bye'); sys.exit(7)" }));
+      assert.equal(exit.result.exit_code, 7);
+      assert.equal(exit.result.stdout, "bye\n");
+      assert.equal(exit.is_error, true);
+      assert.match(exit.error_text ?? "", /^EXIT_CODE: .*7/);
+      const raised = ok(await run({ code: "print('out')\nraise ValueError('boom')" }));
+      assert.equal(raised.result.exit_code, 1);
+      assert.equal(raised.result.stdout, "out\n");
+      assert.match(raised.result.stderr, /File "<string>", line 2, in <module>\nValueError: boom/);
+      assert.doesNotMatch(raised.result.stderr, /_main/, "the bootstrap's frame is hidden");
+    }),
+});
+
+Deno.test({
+  name: "run.python passes stdin and args, and sys.argv matches python -c",
+  ignore,
+  fn: () =>
+    withRuntime(async (run) => {
+      const out = ok(
+        await run({
+          code: "import sys; print(sys.argv); print(sys.stdin.read()[::-1])",
+          args: ["a", "b c"],
+          stdin: "olleh",
+        }),
+      );
+      assert.equal(out.result.stdout, "['-c', 'a', 'b c']\nhello\n");
+    }),
+});
+
+Deno.test({
+  name: "run.python file mode sets __file__, sys.argv and imports beside the file",
+  ignore,
+  fn: () =>
+    withRuntime(async (run, ctx) => {
+      await Deno.mkdir(`${ctx.workspace}/pkg`);
+      await Deno.writeTextFile(`${ctx.workspace}/pkg/helper.py`, "VALUE = 5\n");
+      await Deno.writeTextFile(
+        `${ctx.workspace}/pkg/main.py`,
+        "import sys, helper\nprint(__file__, __name__, sys.argv, helper.VALUE)\n",
+      );
+      const out = ok(await run({ file: "pkg/main.py", args: ["x"] }));
+      assert.equal(out.result.stdout, "/workspace/pkg/main.py __main__ ['pkg/main.py', 'x'] 5\n");
+      await assert.rejects(run({ file: "missing.py" }), (e: unknown) =>
+        e instanceof CodegenError && e.code === "NOT_FOUND");
+      await assert.rejects(run({ file: "../s2/x.py" }), (e: unknown) =>
+        e instanceof CodegenError && e.code === "PATH_VIOLATION");
+      await assert.rejects(run({ code: "1", file: "pkg/main.py" }), (e: unknown) =>
+        e instanceof CodegenError && e.code === "INVALID_ARGUMENT");
+    }),
+});
+
+Deno.test({
+  name: "run.python applies env and refuses to override the sandbox's own variables",
+  ignore,
+  fn: () =>
+    withRuntime(async (run) => {
+      const out = ok(
+        await run({
+          code: "import os; print(os.environ['GREETING'], os.environ['HOME'])",
+          env: { GREETING: "hi" },
+        }),
+      );
+      assert.equal(out.result.stdout, "hi /tmp\n");
+      for (
+        const name of ["PATH", "HOME", "PYTHONPATH", "LD_PRELOAD", "VIRTUAL_ENV", "1BAD", "A-B"]
+      ) {
+        await assert.rejects(
+          run({ code: "print(1)", env: { [name]: "x" } }),
+          (e: unknown) => e instanceof CodegenError && e.code === "INVALID_ARGUMENT",
+          name,
+        );
+      }
+    }),
+});
+
+Deno.test({
+  name: "run.python lists files created and modified during the run as artifacts",
+  ignore,
+  fn: () =>
+    withRuntime(async (run, ctx) => {
+      await Deno.writeTextFile(`${ctx.workspace}/keep.txt`, "same");
+      await Deno.writeTextFile(`${ctx.workspace}/edit.txt`, "old");
+      const out = ok(
+        await run({
+          code:
+            "import os\nos.makedirs('out', exist_ok=True)\nopen('out/plot.png','wb').write(b'12345')\n" +
+            "open('edit.txt','a').write('+new')\nprint(open('keep.txt').read())",
+        }),
+      );
+      assert.equal(out.result.stdout, "same\n", "files the worker wrote are readable");
+      assert.deepEqual(out.result.artifacts, [
+        { path: "edit.txt", size_bytes: 7, change: "modified" },
+        { path: "out/plot.png", size_bytes: 5, change: "created" },
+      ]);
+      // what the sandbox created stays usable by the worker
+      assert.equal(await Deno.readTextFile(`${ctx.workspace}/edit.txt`), "old+new");
+      await Deno.remove(`${ctx.workspace}/out`, { recursive: true });
+    }),
+});
+
+Deno.test({
+  name: "run.python validates timeout_seconds against the configured maximum",
+  ignore,
+  fn: () =>
+    withRuntime(async (run) => {
+      for (const t of [0, -1, 61]) {
+        await assert.rejects(
+          run({ code: "print(1)", timeout_seconds: t }),
+          (e: unknown) => e instanceof CodegenError && e.code === "INVALID_ARGUMENT",
+        );
+      }
+    }),
+});
+
+Deno.test({
+  name: "run.python streams output as log events and reports progress while running",
+  ignore,
+  fn: () =>
+    withRuntime(async (run, _ctx, root) => {
+      const out = ok(
+        await run({
+          code: "import time\nprint('first', flush=True)\ntime.sleep(1.2)\nprint('second')",
+        }),
+      );
+      assert.equal(out.result.stdout, "first\nsecond\n");
+      const logs = root.events.filter((e) => e.type === "log").map((e) =>
+        e.type === "log" && e.data
+      );
+      assert.ok(logs.join("").includes("first"));
+      const progress = root.events.filter((e) => e.type === "progress");
+      assert.ok(progress.length >= 1, "at least one progress event during 1.2 s");
+      assert.ok(progress.some((e) => e.type === "progress" && e.message === "first"));
+    }),
+});
