@@ -1,6 +1,7 @@
 import type { ChannelOptions, Client, Interceptor } from "@grpc/grpc-js";
 import { tokenInterceptor } from "./auth.ts";
-import { channelCredentials, type TlsFiles } from "./tls.ts";
+import { isIP } from "node:net";
+import { channelCredentials, IP_SERVER_NAME, type TlsFiles } from "./tls.ts";
 
 /** Options for {@link openChannel}. */
 export interface ChannelSettings {
@@ -39,6 +40,13 @@ export function openChannel<C extends Client>(
 ): C {
   const options: ChannelOptions & { interceptors?: Interceptor[] } = { ...CHANNEL_OPTIONS };
   if (settings.token !== undefined) options.interceptors = [tokenInterceptor(settings.token)];
-  if (settings.serverName) options["grpc.ssl_target_name_override"] = settings.serverName;
-  return new ctor(address, channelCredentials(settings.tls), options);
+  const host = address.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+  let verifyIp: string | undefined;
+  if (settings.serverName) {
+    options["grpc.ssl_target_name_override"] = settings.serverName;
+  } else if (settings.tls && isIP(host)) {
+    options["grpc.ssl_target_name_override"] = IP_SERVER_NAME;
+    verifyIp = host;
+  }
+  return new ctor(address, channelCredentials(settings.tls, verifyIp), options);
 }

@@ -1,0 +1,132 @@
+// Test helpers for the rpc module: a scriptable WorkerService handler and test certificates.
+import type { WorkerServiceHandler } from "./worker_service_server.ts";
+import type { SessionLimits } from "./tasks.ts";
+
+/** Limits a fake worker reports. */
+export const FAKE_LIMITS: SessionLimits = {
+  max_file_bytes: 100,
+  max_read_bytes: 50,
+  max_list_entries: 10,
+  run_timeout_seconds_default: 3,
+  run_timeout_seconds_max: 9,
+  output_limit_bytes: 20,
+};
+
+/** A handler answering every call trivially; override what a test needs. */
+export function fakeHandler(overrides: Partial<WorkerServiceHandler> = {}): WorkerServiceHandler {
+  return {
+    createSession: () => Promise.resolve(FAKE_LIMITS),
+    destroySession: () => Promise.resolve(),
+    executeTask: () => Promise.resolve({ ok: true, result: { workspace_bytes: 1, file_count: 2 } }),
+    cancelTask: () => false,
+    limits: () => FAKE_LIMITS,
+    ...overrides,
+  };
+}
+
+/** Whether the `openssl` command runs here. */
+export function hasOpenssl(): boolean {
+  try {
+    return new Deno.Command("openssl", { args: ["version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/** PEM file paths of a throwaway CA, a server certificate and a client certificate. */
+export interface TestCerts {
+  dir: string;
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+async function openssl(dir: string, ...args: string[]): Promise<void> {
+  const out = await new Deno.Command("openssl", {
+    args,
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (!out.success) {
+    throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
+/**
+ * Makes a CA and X.509 v3 server (localhost, 127.0.0.1) and client certificates in a
+ * temp dir; Deno accepts only v3 certificates for client authentication.
+ */
+export async function makeTestCerts(): Promise<TestCerts> {
+  const dir = await Deno.makeTempDir({ prefix: "certs-" });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await openssl(
+    dir,
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=codegen test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  );
+  const leaves = {
+    server: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+    client: "extendedKeyUsage=clientAuth\n",
+  };
+  for (const [name, ext] of Object.entries(leaves)) {
+    await Deno.writeTextFile(
+      `${dir}/${name}.ext`,
+      `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n${ext}`,
+    );
+    await openssl(
+      dir,
+      "req",
+      ...ec,
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.csr`,
+      "-subj",
+      `/CN=${name === "server" ? "localhost" : "codegen-worker"}`,
+    );
+    await openssl(
+      dir,
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      `${name}.pem`,
+      "-days",
+      "2",
+      "-extfile",
+      `${name}.ext`,
+    );
+  }
+  return {
+    dir,
+    ca: `${dir}/ca.pem`,
+    serverCert: `${dir}/server.pem`,
+    serverKey: `${dir}/server.key`,
+    clientCert: `${dir}/client.pem`,
+    clientKey: `${dir}/client.key`,
+  };
+}

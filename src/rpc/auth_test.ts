@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { Metadata } from "@grpc/grpc-js";
+import { sha256Hex } from "../core/mod.ts";
+import { isAuthorized, presentedToken } from "./auth.ts";
+import { fakeHandler } from "./_testing.ts";
+import { startWorkerServiceServer } from "./worker_service_server.ts";
+import { WorkerServiceConnection } from "./worker_service_client.ts";
+import { startLifecycleServer } from "./lifecycle_server.ts";
+import { LifecycleConnection } from "./lifecycle_client.ts";
+import type { LifecycleRegisterRequest, LifecycleRegistry } from "./lifecycle_types.ts";
+
+function metadata(entries: Record<string, string>): Metadata {
+  const md = new Metadata();
+  for (const [k, v] of Object.entries(entries)) md.set(k, v);
+  return md;
+}
+
+Deno.test("the token is read from a Bearer authorization header or x-worker-token", () => {
+  assert.equal(presentedToken(metadata({ authorization: "Bearer abc" })), "abc");
+  assert.equal(presentedToken(metadata({ "x-worker-token": "xyz" })), "xyz");
+  assert.equal(presentedToken(metadata({ authorization: "Basic abc" })), undefined);
+  assert.equal(presentedToken(new Metadata()), undefined);
+});
+
+Deno.test("isAuthorized admits only the exact token, and everyone when none is configured", () => {
+  assert.ok(isAuthorized(metadata({ authorization: "Bearer s3cret" }), "s3cret"));
+  assert.ok(!isAuthorized(metadata({ authorization: "Bearer s3cre" }), "s3cret"));
+  assert.ok(!isAuthorized(metadata({ "x-worker-token": "s3cret!" }), "s3cret"));
+  assert.ok(!isAuthorized(new Metadata(), "s3cret"));
+  assert.ok(isAuthorized(new Metadata(), undefined));
+});
+
+const TASK = { tool: "workspace.stats", args: {} } as const;
+
+Deno.test("WorkerService rejects calls with a wrong or missing token as UNAUTHENTICATED", async () => {
+  let ran = 0;
+  const handler = fakeHandler({
+    executeTask: () => {
+      ran++;
+      return Promise.resolve({ ok: true, result: { workspace_bytes: 0, file_count: 0 } });
+    },
+  });
+  const server = await startWorkerServiceServer(handler, { token: "right" });
+  const address = `127.0.0.1:${server.port}`;
+  const conns = ["wrong", undefined, "right"].map((token) =>
+    new WorkerServiceConnection(address, { token })
+  );
+  try {
+    const [wrong, missing, right] = conns as [
+      WorkerServiceConnection,
+      WorkerServiceConnection,
+      WorkerServiceConnection,
+    ];
+    for (const conn of [wrong, missing]) {
+      const outcome = await conn.executeTask("s1", TASK);
+      assert.deepEqual(outcome.ok ? "ok" : outcome.error.code, "UNAUTHENTICATED");
+      await assert.rejects(conn.createSession("s1"), { code: "UNAUTHENTICATED" });
+    }
+    assert.equal(ran, 0);
+    assert.equal((await right.executeTask("s1", TASK)).ok, true);
+    assert.equal(ran, 1);
+  } finally {
+    for (const c of conns) c.close();
+    await server.close();
+  }
+});
+
+function recordingRegistry(): LifecycleRegistry & { seen: LifecycleRegisterRequest[] } {
+  const seen: LifecycleRegisterRequest[] = [];
+  return {
+    seen,
+    register(req) {
+      seen.push(req);
+      return { accepted: true, registrationId: "r1", heartbeatIntervalSec: 7 };
+    },
+    heartbeat: () => ({ continueServing: true, commands: [] }),
+    deregister: () => {},
+  };
+}
+
+const REGISTRATION = {
+  workerId: "w1",
+  address: "127.0.0.1:9",
+  capabilities: { tools: ["fs.read"], languages: ["python"], maxSessions: 4 },
+  version: "0.1.0",
+};
+
+Deno.test("registration with a wrong or missing token is refused and never reaches the registry", async () => {
+  const registry = recordingRegistry();
+  const server = await startLifecycleServer({ token: "right", registry });
+  const address = `127.0.0.1:${server.port}`;
+  try {
+    for (const token of ["wrong", undefined]) {
+      const conn = new LifecycleConnection(address, { token });
+      try {
+        await assert.rejects(conn.register(REGISTRATION), { code: "UNAUTHENTICATED" });
+      } finally {
+        conn.close();
+      }
+    }
+    assert.equal(registry.seen.length, 0);
+    const conn = new LifecycleConnection(address, { token: "right" });
+    try {
+      const res = await conn.register(REGISTRATION);
+      assert.deepEqual(res, { accepted: true, registrationId: "r1", heartbeatIntervalSec: 7 });
+    } finally {
+      conn.close();
+    }
+    assert.deepEqual(registry.seen, [{
+      ...REGISTRATION,
+      tokenFingerprint: await sha256Hex("right"),
+    }]);
+  } finally {
+    await server.close();
+  }
+});

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { FAKE_LIMITS, fakeHandler, hasOpenssl, makeTestCerts, type TestCerts } from "./_testing.ts";
+import { startWorkerServiceServer } from "./worker_service_server.ts";
+import { WorkerServiceConnection } from "./worker_service_client.ts";
+import type { TlsFiles } from "./tls.ts";
+
+const HAS_OPENSSL = hasOpenssl();
+if (!HAS_OPENSSL && Deno.env.get("CI") === "true") {
+  throw new Error("openssl is required in CI for the TLS tests");
+}
+
+async function withServer(
+  tls: (c: TestCerts) => TlsFiles,
+  fn: (address: string, certs: TestCerts) => Promise<void>,
+): Promise<void> {
+  const certs = await makeTestCerts();
+  const server = await startWorkerServiceServer(fakeHandler(), { token: "t", tls: tls(certs) });
+  try {
+    await fn(`127.0.0.1:${server.port}`, certs);
+  } finally {
+    await server.close();
+    await Deno.remove(certs.dir, { recursive: true });
+  }
+}
+
+async function limitsVia(address: string, tls: TlsFiles | undefined) {
+  const conn = new WorkerServiceConnection(address, { token: "t", tls, callTimeoutMs: 5_000 });
+  try {
+    return await conn.getLimits();
+  } finally {
+    conn.close();
+  }
+}
+
+const serverOnly = (c: TestCerts) => ({ cert: c.serverCert, key: c.serverKey });
+const mutual = (c: TestCerts) => ({ cert: c.serverCert, key: c.serverKey, ca: c.ca });
+
+Deno.test({
+  name: "a TLS server answers a client that trusts its CA (skipped without openssl)",
+  ignore: !HAS_OPENSSL,
+  fn: () =>
+    withServer(serverOnly, async (address, c) => {
+      assert.deepEqual(await limitsVia(address, { ca: c.ca }), FAKE_LIMITS);
+    }),
+});
+
+Deno.test({
+  name: "a TLS server refuses a plaintext client (skipped without openssl)",
+  ignore: !HAS_OPENSSL,
+  fn: () =>
+    withServer(serverOnly, async (address) => {
+      await assert.rejects(limitsVia(address, undefined), { code: "WORKER_UNAVAILABLE" });
+    }),
+});
+
+Deno.test({
+  name: "mutual TLS admits a client with a v3 certificate from the CA (skipped without openssl)",
+  ignore: !HAS_OPENSSL,
+  fn: () =>
+    withServer(mutual, async (address, c) => {
+      const tls = { ca: c.ca, cert: c.clientCert, key: c.clientKey };
+      assert.deepEqual(await limitsVia(address, tls), FAKE_LIMITS);
+    }),
+});
+
+Deno.test({
+  name: "mutual TLS refuses a client without a certificate (skipped without openssl)",
+  ignore: !HAS_OPENSSL,
+  fn: () =>
+    withServer(mutual, async (address, c) => {
+      await assert.rejects(limitsVia(address, { ca: c.ca }), { code: "WORKER_UNAVAILABLE" });
+    }),
+});
+
+Deno.test("a missing certificate file is a CONFIG_INVALID error naming the file", async () => {
+  await assert.rejects(
+    startWorkerServiceServer(fakeHandler(), { tls: { cert: "/nonexistent/c.pem", key: "/x" } }),
+    (err: Error & { code?: string }) =>
+      err.code === "CONFIG_INVALID" && err.message.includes("/nonexistent/c.pem"),
+  );
+});
+
+Deno.test({
+  name:
+    "a TLS client refuses a server whose certificate does not name the dialled IP (skipped without openssl)",
+  ignore: !HAS_OPENSSL,
+  async fn() {
+    const certs = await makeTestCerts();
+    // 127.0.0.2 is loopback too, but the certificate names only 127.0.0.1 and localhost.
+    const server = await startWorkerServiceServer(fakeHandler(), {
+      host: "127.0.0.2",
+      tls: serverOnly(certs),
+    });
+    try {
+      await assert.rejects(limitsVia(`127.0.0.2:${server.port}`, { ca: certs.ca }), {
+        code: "WORKER_UNAVAILABLE",
+        message: /127\.0\.0\.2/,
+      });
+    } finally {
+      await server.close();
+      await Deno.remove(certs.dir, { recursive: true });
+    }
+  },
+});
