@@ -12,7 +12,9 @@ import {
   pipInstallArgv,
 } from "./pip_command.ts";
 import { parseRequirements, type Requirement } from "./requirements.ts";
-import { makeSandboxDir, pythonEnv, sandboxLimits } from "./sandbox_env.ts";
+import { sandboxEnv } from "./env.ts";
+import { sandboxLimits } from "./launch.ts";
+import { makeSandboxDir } from "./sandbox_dir.ts";
 import { sessionVenvDir, venvExists, venvMount } from "./venv.ts";
 
 const log = getLogger("worker", "pip");
@@ -94,10 +96,10 @@ async function install(
     writableVenv: true,
     network: true,
     // pip may legitimately compute for as long as a run may last
-    limits: sandboxLimits(
-      ctx.limits,
-      Math.max(ctx.limits.cpuSeconds, ctx.limits.runTimeoutMaxSeconds),
-    ),
+    limits: {
+      ...sandboxLimits(ctx.limits),
+      cpuSeconds: Math.max(ctx.limits.cpuSeconds, ctx.limits.runTimeoutMaxSeconds),
+    },
   });
   if (pip.cancelled) return cancelled();
   if (created || pip.exitCode === 0) await deps.onEnvironmentChanged?.(ctx.sessionId);
@@ -154,7 +156,7 @@ async function runStep(
   const result = await runner.run({
     workspace: ctx.workspace,
     cwd: "/tmp",
-    env: pythonEnv(true),
+    env: sandboxEnv(true),
     mounts: [venvMount(ctx, writableVenv)],
     network: false,
     limits: sandboxLimits(ctx.limits),

@@ -9,7 +9,8 @@ import {
 import { createSandboxRunner } from "../sandbox/mod.ts";
 import type { SandboxRunner, SandboxSpec } from "../sandbox/runner.ts";
 import { pkgInstall } from "./pkg_install.ts";
-import { pythonEnv, sandboxLimits } from "./sandbox_env.ts";
+import { sandboxEnv } from "./env.ts";
+import { sandboxLimits } from "./launch.ts";
 import { pythonExecutable, venvExists, venvMount } from "./venv.ts";
 
 const ignore = await skipWithoutSandbox();
@@ -43,7 +44,7 @@ async function importIn(session: PythonSession, runner: SandboxRunner, code: str
   return await runner.run({
     argv: [pythonExecutable(hasVenv), "-c", code],
     workspace: session.ctx.workspace,
-    env: pythonEnv(hasVenv),
+    env: sandboxEnv(hasVenv),
     mounts: hasVenv ? [venvMount(session.ctx, false)] : [],
     limits: sandboxLimits(session.ctx.limits),
     timeoutMs: 30_000,

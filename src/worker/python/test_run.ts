@@ -5,7 +5,9 @@ import type { SandboxResult, SandboxRunner } from "../sandbox/runner.ts";
 import { type JunitSummary, parseJunit } from "./junit.ts";
 import { OutputCollector } from "./output_collector.ts";
 import { checkPytestArgs } from "./pytest_args.ts";
-import { makeSandboxDir, pythonEnv, sandboxLimits } from "./sandbox_env.ts";
+import { sandboxEnv } from "./env.ts";
+import { sandboxLimits } from "./launch.ts";
+import { makeSandboxDir } from "./sandbox_dir.ts";
 import { resolveTestTarget, testTimeoutMs } from "./test_target.ts";
 import { pythonExecutable, venvExists, venvMount } from "./venv.ts";
 
@@ -61,7 +63,7 @@ export async function testRun(
         target,
       ],
       workspace: ctx.workspace,
-      env: pythonEnv(hasVenv),
+      env: sandboxEnv(hasVenv),
       mounts: [
         ...(hasVenv ? [venvMount(ctx, false)] : []),
         { host: reportDir, sandbox: REPORT_MOUNT, writable: true },
