@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import type { TaskEvent } from "../../rpc/mod.ts";
+import { OutputCollector } from "./output_collector.ts";
+
+function logs(events: TaskEvent[]): string[] {
+  return events.map((e) => e.type === "log" ? `${e.stream}:${e.data}` : "");
+}
+
+Deno.test("OutputCollector streams whole lines per stream even when chunks split them", () => {
+  const events: TaskEvent[] = [];
+  const out = new OutputCollector((e) => events.push(e));
+  out.onOutput("stdout", "Collect");
+  out.onOutput("stderr", "warn: x\n");
+  out.onOutput("stdout", "ing demo\nInstall");
+  out.flush();
+  assert.deepEqual(logs(events), ["stderr:warn: x", "stdout:Collecting demo", "stdout:Install"]);
+  assert.equal(out.tail(), "Collectwarn: x\ning demo\nInstall");
+  assert.ok(out.received);
+});
+
+Deno.test("OutputCollector keeps only the tail and bounds the lines it streams", () => {
+  const events: TaskEvent[] = [];
+  const out = new OutputCollector((e) => events.push(e), { tailChars: 10, maxLines: 3 });
+  for (let i = 0; i < 10; i++) out.onOutput("stdout", `line ${i}\n`);
+  assert.equal(out.tail(), "line 8\nline 9\n".slice(-10));
+  assert.equal(events.length, 4);
+  assert.match(logs(events)[3] ?? "", /further output is not streamed/);
+});
+
+Deno.test("OutputCollector cuts a runaway line instead of buffering it without bound", () => {
+  const events: TaskEvent[] = [];
+  const out = new OutputCollector((e) => events.push(e));
+  out.onOutput("stdout", "x".repeat(5000));
+  assert.equal(events.length, 1);
+  const first = events[0];
+  assert.ok(first?.type === "log" && first.data.length <= 1003);
+});
