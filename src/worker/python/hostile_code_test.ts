@@ -1,0 +1,231 @@
+/**
+ * Hostile code: each attack ends bounded and reported, and the runtime still runs a
+ * plain `print("ok")` afterwards.
+ */
+import assert from "node:assert/strict";
+import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { pidsNamed, testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
+import { SandboxedPythonRuntime } from "./mod.ts";
+
+const ignore = await withoutBubblewrap();
+const limits = testLimits();
+
+type Run = (args: RunPythonArgs, ctx?: TaskContext) => Promise<TaskOutcome<"run.python">>;
+
+async function attack(
+  fn: (run: Run, ctx: TaskContext, root: TestRoot, rt: SandboxedPythonRuntime) => Promise<void>,
+) {
+  await using root = await TestRoot.create();
+  const rt = new SandboxedPythonRuntime({
+    workspaceRoot: root.root,
+    limits,
+    insecureNoSandbox: false,
+  });
+  try {
+    const ctx = await root.ctx("s1");
+    const run: Run = (args, c = ctx) => rt.runPython(c, args);
+    await fn(run, ctx, root, rt);
+    const after = await run({ code: "print('ok')" });
+    assert.ok(
+      after.ok && after.result.stdout === "ok\n",
+      `healthy afterwards: ${JSON.stringify(after)}`,
+    );
+  } finally {
+    await rt.close();
+  }
+}
+
+function result(outcome: TaskOutcome<"run.python">) {
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return outcome.result;
+}
+
+Deno.test({
+  name: "an infinite loop is killed at the timeout and reported as TIMEOUT",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      const out = await run({ code: "while True: pass", timeout_seconds: 1 });
+      assert.ok(out.ok);
+      assert.equal(out.result.timed_out, true);
+      assert.equal(out.is_error, true);
+      assert.match(out.error_text ?? "", /^TIMEOUT: /);
+      assert.ok(out.result.duration_ms < 3_000);
+    }),
+});
+
+Deno.test({
+  name: "a fork bomb hits the process limit and ends",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      const code = "import os, time\nn = 0\nwhile True:\n  try:\n    pid = os.fork()\n" +
+        "  except OSError as e:\n    print('fork failed after', n, e.errno, flush=True)\n    break\n" +
+        "  if pid == 0:\n    time.sleep(30)\n    os._exit(0)\n  n += 1\n";
+      const r = result(await run({ code, timeout_seconds: 20 }));
+      assert.equal(r.timed_out, false);
+      const m = r.stdout.match(/fork failed after (\d+) 11/);
+      assert.ok(m, r.stdout + r.stderr);
+      assert.ok(Number(m[1]) < limits.maxProcesses, `stopped at ${m[1]}`);
+    }),
+});
+
+Deno.test({
+  name: "a memory bomb hits the address-space limit",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      const r = result(await run({ code: "x = bytearray(4 * 1024 ** 3)\nprint('allocated')" }));
+      assert.notEqual(r.exit_code, 0);
+      assert.match(r.stderr, /MemoryError/);
+      assert.equal(r.stdout, "");
+    }),
+});
+
+Deno.test({
+  name: "an output flood is truncated at the cap and the run still finishes",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      const r = result(
+        await run({
+          code:
+            "import sys\nfor _ in range(200): sys.stdout.write('x' * 65536)\nprint('done', file=sys.stderr)",
+        }),
+      );
+      assert.equal(r.truncated, true);
+      assert.ok(new TextEncoder().encode(r.stdout).length <= limits.outputLimitBytes);
+      assert.equal(r.stderr, "done\n");
+      assert.equal(r.exit_code, 0);
+    }),
+});
+
+Deno.test({
+  name: "filling the disk stops at the file-size limit",
+  ignore,
+  fn: () =>
+    attack(async (run, ctx) => {
+      const r = result(
+        await run({
+          code: "f = open('big.bin', 'wb')\nwhile True: f.write(b'0' * 65536)",
+        }),
+      );
+      assert.notEqual(r.exit_code, 0);
+      assert.match(r.stderr, /File too large/);
+      assert.ok((await Deno.stat(`${ctx.workspace}/big.bin`)).size <= limits.maxWriteFileBytes);
+    }),
+});
+
+Deno.test({
+  name: "code cannot connect to a TCP listener on the host's loopback",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      let accepted = 0;
+      const accepting = (async () => {
+        try {
+          for await (const conn of listener) {
+            accepted++;
+            conn.close();
+          }
+        } catch { /* closed */ }
+      })();
+      const r = result(
+        await run({
+          code: "import socket\ntry:\n  socket.create_connection(('127.0.0.1', " +
+            `${listener.addr.port}), timeout=3)\n  print('connected')\n` +
+            "except OSError as e:\n  print('refused', type(e).__name__)",
+        }),
+      );
+      assert.match(r.stdout, /^refused /);
+      listener.close();
+      await accepting;
+      assert.equal(accepted, 0);
+    }),
+});
+
+Deno.test({
+  name: "code sees neither other sessions, the worker's state, nor the worker's files",
+  ignore,
+  fn: () =>
+    attack(async (run, ctx, root) => {
+      const other = await root.ctx("s2");
+      await Deno.writeTextFile(`${other.workspace}/secret.txt`, "s2 secret");
+      await Deno.writeTextFile(`${ctx.stateDir}/state.txt`, "worker state");
+      const paths = [
+        other.workspace,
+        `${other.workspace}/secret.txt`,
+        ctx.stateDir,
+        root.root,
+        Deno.cwd(),
+      ];
+      const r = result(
+        await run({
+          code:
+            "import json, os, sys\nprint(json.dumps([os.path.exists(p) for p in sys.argv[1:]]))\n" +
+            "print(json.dumps(sorted(os.listdir('/'))))\nprint(os.path.exists('/etc/passwd'))",
+          args: paths,
+        }),
+      );
+      const [exists, top, passwd] = r.stdout.trim().split("\n");
+      assert.deepEqual(JSON.parse(exists!), paths.map(() => false));
+      assert.deepEqual(
+        JSON.parse(top!).filter((n: string) =>
+          !["bin", "lib", "lib32", "lib64", "libx32", "sbin"].includes(n)
+        ),
+        ["dev", "etc", "proc", "tmp", "usr", "workspace"],
+      );
+      assert.equal(passwd, "False");
+    }),
+});
+
+Deno.test({
+  name: "code cannot write outside the workspace and /tmp",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      const r = result(
+        await run({
+          code: "import sys\nfor p in sys.argv[1:]:\n  try:\n    open(p, 'w').write('x')\n" +
+            "    print(p, 'written')\n  except OSError as e:\n    print(p, type(e).__name__)",
+          args: ["/usr/evil", "/evil", "/etc/evil", "/workspace/fine", "/tmp/fine"],
+        }),
+      );
+      const lines = r.stdout.trim().split("\n");
+      assert.equal(lines.length, 5);
+      for (const line of lines.slice(0, 3)) assert.doesNotMatch(line, /written/, line);
+      assert.deepEqual(lines.slice(3), ["/workspace/fine written", "/tmp/fine written"]);
+    }),
+});
+
+Deno.test({
+  name: "cancelling a run kills its whole process tree within a second",
+  ignore,
+  fn: () =>
+    attack(async (_run, _ctx, root, rt) => {
+      const name = `cgcx${crypto.randomUUID().slice(0, 8)}`;
+      const controller = new AbortController();
+      let ready!: () => void;
+      const started = new Promise<void>((r) => ready = r);
+      const ctx = await root.ctx("s1", { signal: controller.signal });
+      ctx.emit = (e) => {
+        if (e.type === "log" && e.data.includes("ready")) ready();
+      };
+      const running = rt.runPython(ctx, {
+        code: `import os, time\nopen('/proc/self/comm', 'w').write('${name}')\n` +
+          `if os.fork() == 0:\n  open('/proc/self/comm', 'w').write('${name}')\n  time.sleep(60)\n` +
+          "print('ready', flush=True)\ntime.sleep(60)",
+      });
+      await started;
+      assert.equal((await pidsNamed(name)).length, 2, "both processes run before the cancel");
+      const t0 = performance.now();
+      controller.abort();
+      const out = await running;
+      const elapsed = performance.now() - t0;
+      assert.ok(!out.ok && out.error.code === "CANCELLED", JSON.stringify(out));
+      assert.deepEqual(await pidsNamed(name), []);
+      assert.ok(elapsed < 1_000, `cancelled in ${elapsed} ms`);
+    }),
+});
