@@ -1,0 +1,90 @@
+/**
+ * Starts each server under test as a real child process on stdio and connects the same
+ * MCP SDK client to it: our coordinator as `deno run -P=coordinator main.ts serve`, the
+ * reference servers with Node.
+ * @module
+ */
+import { Client, StdioClientTransport } from "../tests/support/sdk_client.ts";
+import type { CallToolResult } from "../tests/support/sdk_client.ts";
+import { referenceEntry, type ReferenceName } from "./_reference.ts";
+
+const PROJECT_DIR = new URL("../", import.meta.url).pathname;
+const MAIN = `${PROJECT_DIR}main.ts`;
+
+/** A connected server; `close` stops the child and removes its temp dir. */
+export interface BenchServer extends AsyncDisposable {
+  /** Calls a tool; throws when the result is an error, with the server's text. */
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  /** A temp dir owned by this server's run (workspace root or allowed directory). */
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** Our coordinator, spawned as a user runs it, with its workspace and audit log in a temp dir. */
+export async function startCoordinator(): Promise<BenchServer> {
+  const dir = await Deno.makeTempDir({ prefix: "codegen-bench-" });
+  return await connect(dir, {
+    command: Deno.execPath(),
+    args: ["run", "-P=coordinator", "--quiet", MAIN, "serve"],
+    env: {
+      HOME: dir,
+      WORKSPACE_ROOT: `${dir}/workspaces`,
+      AUDIT_LOG: `${dir}/audit/audit.jsonl`,
+      LOG_LEVEL: "warn",
+    },
+  });
+}
+
+/** A reference server run with Node; the filesystem server is allowed only its temp dir. */
+export async function startReference(name: ReferenceName): Promise<BenchServer> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "codegen-bench-ref-" }));
+  const args = name === "filesystem" ? [referenceEntry(name), dir] : [referenceEntry(name)];
+  return await connect(dir, { command: "node", args, env: { HOME: dir } });
+}
+
+/** The error a failed call raised: a tool error result's text, or the thrown message. */
+export class CallFailed extends Error {
+  override name = "CallFailed";
+}
+
+async function connect(
+  dir: string,
+  spawn: { command: string; args: string[]; env: Record<string, string> },
+): Promise<BenchServer> {
+  const transport = new StdioClientTransport({
+    ...spawn,
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...spawn.env },
+    cwd: PROJECT_DIR,
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Uint8Array) => {
+    stderr = (stderr + new TextDecoder().decode(chunk)).slice(-4_000);
+  });
+  const client = new Client({ name: "codegen-mcp-bench", version: "1.0.0" });
+  try {
+    await client.connect(transport);
+  } catch (err) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw new Error(`Cannot start "${spawn.command} ${spawn.args.join(" ")}": ${stderr}`, {
+      cause: err,
+    });
+  }
+  const close = async () => {
+    await client.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  return {
+    dir,
+    async call(name, args) {
+      const result = await client.callTool({ name, arguments: args }) as CallToolResult;
+      if (result.isError) {
+        const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+        throw new CallFailed(text || `${name} failed`);
+      }
+      return result;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
