@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
+import { SandboxedPythonRuntime } from "./mod.ts";
+
+const ignore = await withoutBubblewrap();
+
+type Run = (args: RunPythonArgs) => Promise<TaskOutcome<"run.python">>;
+
+async function withKernel(
+  fn: (run: Run, ctx: TaskContext, rt: SandboxedPythonRuntime) => Promise<void>,
+) {
+  await using root = await TestRoot.create();
+  const rt = new SandboxedPythonRuntime({
+    workspaceRoot: root.root,
+    limits: testLimits(),
+    insecureNoSandbox: false,
+  });
+  try {
+    const ctx = await root.ctx("s1");
+    await fn((args) => rt.runPython(ctx, { stateful: true, ...args }), ctx, rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+function result(outcome: TaskOutcome<"run.python">) {
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return outcome.result;
+}
+
+Deno.test({
+  name: "stateful run.python keeps variables between calls: x = 41 then print(x + 1)",
+  ignore,
+  fn: () =>
+    withKernel(async (run) => {
+      const first = result(await run({ code: "x = 41" }));
+      assert.equal(first.interpreter_restarted, "started");
+      const second = result(await run({ code: "print(x + 1)" }));
+      assert.equal(second.stdout, "42\n");
+      assert.equal(second.interpreter_restarted, undefined);
+    }),
+});
+
+Deno.test({
+  name: "stateful run.python captures each call's stdout, stderr and child-process output",
+  ignore,
+  fn: () =>
+    withKernel(async (run) => {
+      const out = result(
+        await run({
+          code: "import subprocess, sys\nprint('py')\nprint('err', file=sys.stderr)\n" +
+            "subprocess.run(['echo', 'child'])\nsys.stdout.write('no newline')",
+        }),
+      );
+      assert.equal(out.stdout, "py\nchild\nno newline");
+      assert.equal(out.stderr, "err\n");
+      const next = result(await run({ code: "print(input())", stdin: "typed\n" }));
+      assert.equal(next.stdout, "typed\n", "nothing of the previous call leaks into this one");
+    }),
+});
+
+Deno.test({
+  name: "stateful run.python reports exceptions and exit codes and keeps the kernel",
+  ignore,
+  fn: () =>
+    withKernel(async (run) => {
+      await run({ code: "kept = 'yes'" });
+      const raised = await run({ code: "1 / 0" });
+      assert.ok(raised.ok && raised.is_error);
+      assert.equal(raised.result.exit_code, 1);
+      assert.match(raised.result.stderr, /ZeroDivisionError/);
+      assert.doesNotMatch(raised.result.stderr, /_kernel/);
+      const exited = result(await run({ code: "import sys; sys.exit(4)" }));
+      assert.equal(exited.exit_code, 4);
+      assert.equal(result(await run({ code: "print(kept)" })).stdout, "yes\n");
+    }),
+});
+
+Deno.test({
+  name: "a crashed kernel restarts on the next call, which says so",
+  ignore,
+  fn: () =>
+    withKernel(async (run) => {
+      await run({ code: "x = 1" });
+      const crash = await run({ code: "import os; os._exit(1)" });
+      assert.ok(crash.ok && crash.is_error);
+      assert.equal(crash.result.exit_code, 1);
+      const next = result(await run({ code: "print('x' in globals())" }));
+      assert.equal(next.stdout, "False\n");
+      assert.match(next.interpreter_restarted ?? "", /exited with code 1/);
+    }),
+});
+
+Deno.test({
+  name: "a stateful call over its timeout kills the kernel; the next call restarts it",
+  ignore,
+  fn: () =>
+    withKernel(async (run) => {
+      const slow = await run({
+        code: "print('before', flush=True)\nwhile True: pass",
+        timeout_seconds: 1,
+      });
+      assert.ok(slow.ok);
+      assert.equal(slow.result.timed_out, true);
+      assert.equal(slow.result.stdout, "before\n");
+      assert.match(slow.error_text ?? "", /^TIMEOUT/);
+      const next = result(await run({ code: "print('back')" }));
+      assert.equal(next.stdout, "back\n");
+      assert.equal(next.interpreter_restarted, "previous call timed out");
+    }),
+});
+
+Deno.test({
+  name: "a stateful output flood is truncated per call without breaking the kernel",
+  ignore,
+  fn: () =>
+    withKernel(async (run) => {
+      const flood = result(
+        await run({ code: "import sys\nfor _ in range(100): sys.stdout.write('y' * 65536)" }),
+      );
+      assert.equal(flood.truncated, true);
+      assert.ok(flood.stdout.length <= testLimits().outputLimitBytes);
+      const next = result(await run({ code: "print('fine')" }));
+      assert.equal(next.stdout, "fine\n");
+      assert.equal(next.truncated, false);
+    }),
+});
+
+Deno.test({
+  name: "closing the session stops its kernel; the next stateful call starts fresh",
+  ignore,
+  fn: () =>
+    withKernel(async (run, ctx, rt) => {
+      await run({ code: "x = 1" });
+      await rt.closeSession(ctx.sessionId);
+      const next = result(await run({ code: "print('x' in globals())" }));
+      assert.equal(next.stdout, "False\n");
+      assert.equal(next.interpreter_restarted, "started");
+    }),
+});
