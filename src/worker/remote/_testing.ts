@@ -1,0 +1,108 @@
+// Test helpers for remote workers: an executor whose tasks run until a test lets them go.
+import { CodegenError } from "../../core/mod.ts";
+import type {
+  ExecuteOptions,
+  SessionLimits,
+  TaskExecutor,
+  TaskOutcome,
+  TaskRequest,
+} from "../../rpc/mod.ts";
+
+const LIMITS: SessionLimits = {
+  max_file_bytes: 10,
+  max_read_bytes: 10,
+  max_list_entries: 10,
+  run_timeout_seconds_default: 1,
+  run_timeout_seconds_max: 2,
+  output_limit_bytes: 10,
+};
+
+/** A running task of a {@link GatedExecutor}. */
+export interface GatedTask {
+  sessionId: string;
+  task: TaskRequest;
+  signal: AbortSignal;
+  /** Finishes the task successfully. */
+  release(): void;
+}
+
+/**
+ * Each `execute` emits one progress event, then waits until released (success) or aborted
+ * (CANCELLED). `started` hands each task to the test as it begins.
+ */
+export class GatedExecutor implements TaskExecutor {
+  readonly sessions = new Set<string>();
+  readonly tasks: GatedTask[] = [];
+  #waiting: ((t: GatedTask) => void)[] = [];
+  closed = false;
+
+  createSession(sessionId: string): Promise<void> {
+    this.sessions.add(sessionId);
+    return Promise.resolve();
+  }
+  destroySession(sessionId: string): Promise<void> {
+    this.sessions.delete(sessionId);
+    return Promise.resolve();
+  }
+  limits(): SessionLimits {
+    return LIMITS;
+  }
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+
+  /** Resolves with the next task to start (or one already started and not yet taken). */
+  started(): Promise<GatedTask> {
+    const pending = this.tasks.find((t) => !taken.has(t));
+    if (pending) {
+      taken.add(pending);
+      return Promise.resolve(pending);
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  execute(
+    sessionId: string,
+    task: TaskRequest,
+    options: ExecuteOptions = {},
+  ): Promise<TaskOutcome> {
+    const signal = options.signal ?? new AbortController().signal;
+    options.onEvent?.({ type: "progress", progress: 1, total: 2, message: "started" });
+    return new Promise((resolve) => {
+      const cancelled = () =>
+        resolve({
+          ok: false,
+          error: { code: "CANCELLED", message: String(signal.reason), retriable: false },
+        });
+      if (signal.aborted) return cancelled();
+      signal.addEventListener("abort", cancelled, { once: true });
+      const gated: GatedTask = {
+        sessionId,
+        task,
+        signal,
+        release: () => {
+          signal.removeEventListener("abort", cancelled);
+          resolve({ ok: true, result: { workspace_bytes: 42, file_count: 1 } });
+        },
+      };
+      this.tasks.push(gated);
+      const waiter = this.#waiting.shift();
+      if (waiter) {
+        taken.add(gated);
+        waiter(gated);
+      }
+    });
+  }
+}
+
+const taken = new WeakSet<GatedTask>();
+
+/** Rejects if `promise` takes longer than `ms` (bounds every wait in a test). */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CodegenError("TIMEOUT", `${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import type { LifecycleHeartbeatRequest, LifecycleRegisterResponse } from "../../rpc/mod.ts";
+import { type LifecycleCalls, Registration } from "./registration.ts";
+import { WorkerLoad } from "./worker_load.ts";
+
+const REGISTRATION = {
+  workerId: "w1",
+  address: "127.0.0.1:5",
+  capabilities: { tools: ["fs.read"], languages: ["python"], maxSessions: 3 },
+  version: "0.1.0",
+};
+
+/** Scripted coordinator: answers from queues and lets a test wait for the n-th call. */
+function fakeCoordinator(registerAnswers: (LifecycleRegisterResponse | Error)[]) {
+  const calls: string[] = [];
+  const heartbeats: LifecycleHeartbeatRequest[] = [];
+  const waiters: { n: number; kind: string; resolve: () => void }[] = [];
+  let continueServing = true;
+  function record(kind: string) {
+    calls.push(kind);
+    const count = calls.filter((c) => c === kind).length;
+    for (const w of waiters.filter((w) => w.kind === kind && w.n <= count)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  }
+  const lifecycle: LifecycleCalls = {
+    register() {
+      record("register");
+      const answer = registerAnswers.shift() ??
+        { accepted: true, registrationId: `r${calls.length}`, heartbeatIntervalSec: 30 };
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+    },
+    heartbeat(req) {
+      heartbeats.push(req);
+      record("heartbeat");
+      return Promise.resolve({ continueServing, commands: [] });
+    },
+    deregister() {
+      record("deregister");
+      return Promise.resolve();
+    },
+  };
+  return {
+    lifecycle,
+    calls,
+    heartbeats,
+    setContinueServing(value: boolean) {
+      continueServing = value;
+    },
+    /** Resolves at the n-th call of `kind`; fails after 5 s so no test hangs. */
+    waitFor(kind: string, n: number): Promise<void> {
+      if (calls.filter((c) => c === kind).length >= n) return Promise.resolve();
+      const { promise, resolve, reject } = Promise.withResolvers<void>();
+      const timer = setTimeout(() => reject(new Error(`no ${kind} #${n}: ${calls}`)), 5_000);
+      waiters.push({ n, kind, resolve: () => (clearTimeout(timer), resolve()) });
+      return promise;
+    },
+  };
+}
+
+function start(coordinator: ReturnType<typeof fakeCoordinator>, load = new WorkerLoad(3)) {
+  const registration = new Registration({
+    calls: coordinator.lifecycle,
+    registration: REGISTRATION,
+    load,
+    heartbeatIntervalMs: 1,
+    backoff: { initialMs: 1, maxMs: 4 },
+  });
+  registration.start();
+  return registration;
+}
+
+Deno.test("registration retries with backoff through errors and refusals until accepted", async () => {
+  const coordinator = fakeCoordinator([
+    new Error("connection refused"),
+    { accepted: false, reason: "busy" },
+    { accepted: true, registrationId: "reg-9", heartbeatIntervalSec: 30 },
+  ]);
+  const registration = start(coordinator);
+  try {
+    await registration.accepted;
+    assert.equal(registration.registrationId, "reg-9");
+    assert.deepEqual(coordinator.calls.slice(0, 3), ["register", "register", "register"]);
+  } finally {
+    await registration.stop();
+  }
+});
+
+Deno.test("heartbeats report the worker's state and load under its registration id", async () => {
+  const coordinator = fakeCoordinator([]);
+  const load = new WorkerLoad(3);
+  load.admitSession("s1");
+  const task = load.beginTask("s1", "t1", new AbortController().signal);
+  const registration = start(coordinator, load);
+  try {
+    await coordinator.waitFor("heartbeat", 2);
+    assert.deepEqual(coordinator.heartbeats[0], {
+      workerId: "w1",
+      registrationId: "r1",
+      state: "ready",
+      activeSessions: 1,
+      activeTasks: 1,
+    });
+  } finally {
+    task.end();
+    await registration.stop();
+  }
+});
+
+Deno.test("a coordinator that no longer knows the worker makes it register again", async () => {
+  const coordinator = fakeCoordinator([]);
+  const registration = start(coordinator);
+  try {
+    await coordinator.waitFor("heartbeat", 1);
+    coordinator.setContinueServing(false);
+    await coordinator.waitFor("register", 2);
+    coordinator.setContinueServing(true);
+    await coordinator.waitFor("heartbeat", 3);
+    assert.ok(registration.registrationId?.startsWith("r"));
+  } finally {
+    await registration.stop();
+  }
+});
+
+Deno.test("deregister stops the loop and tells the coordinator once", async () => {
+  const coordinator = fakeCoordinator([]);
+  const registration = start(coordinator);
+  await registration.accepted;
+  await registration.deregister();
+  await registration.deregister();
+  assert.equal(coordinator.calls.filter((c) => c === "deregister").length, 1);
+  assert.equal(registration.registrationId, undefined);
+});

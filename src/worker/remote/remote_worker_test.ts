@@ -1,0 +1,191 @@
+import assert from "node:assert/strict";
+import { WorkerConfigSchema } from "../../config/mod.ts";
+import { VERSION } from "../../core/mod.ts";
+import {
+  type LifecycleHeartbeatRequest,
+  type LifecycleRegisterRequest,
+  type LifecycleRegistry,
+  startLifecycleServer,
+  WorkerServiceConnection,
+} from "../../rpc/mod.ts";
+import { startRemoteWorker, WORKER_TOOLS } from "./remote_worker.ts";
+import { GatedExecutor, within } from "./_testing.ts";
+
+const TOKEN = "fleet-token";
+const STATS = { tool: "workspace.stats", args: {} } as const;
+
+function config(coordinator: string, overrides: Record<string, unknown> = {}) {
+  return WorkerConfigSchema.parse({
+    coordinator,
+    listen: "127.0.0.1:0",
+    workerId: "w1",
+    workspaceRoot: "/nonexistent-unused",
+    workerToken: TOKEN,
+    maxSessions: 2,
+    limits: {},
+    ...overrides,
+  });
+}
+
+/** A registry that records what the lifecycle server passes on. */
+function stubRegistry() {
+  const registered: LifecycleRegisterRequest[] = [];
+  const heartbeats: LifecycleHeartbeatRequest[] = [];
+  const deregistered: string[] = [];
+  const beat = Promise.withResolvers<void>();
+  const registry: LifecycleRegistry = {
+    register(req) {
+      registered.push(req);
+      return {
+        accepted: true,
+        registrationId: `reg-${registered.length}`,
+        heartbeatIntervalSec: 30,
+      };
+    },
+    heartbeat(req) {
+      heartbeats.push(req);
+      beat.resolve();
+      return { continueServing: true, commands: [] };
+    },
+    deregister(req) {
+      deregistered.push(`${req.workerId}/${req.registrationId}`);
+    },
+  };
+  return { registry, registered, heartbeats, deregistered, firstHeartbeat: beat.promise };
+}
+
+async function fleet(overrides: Record<string, unknown> = {}) {
+  const stub = stubRegistry();
+  const coordinator = await startLifecycleServer({ token: TOKEN, registry: stub.registry });
+  const executor = new GatedExecutor();
+  const worker = await startRemoteWorker(config(`127.0.0.1:${coordinator.port}`, overrides), {
+    executor,
+    heartbeatIntervalMs: 20,
+  });
+  const conn = new WorkerServiceConnection(worker.address, { token: TOKEN });
+  return {
+    ...stub,
+    executor,
+    worker,
+    conn,
+    async [Symbol.asyncDispose]() {
+      conn.close();
+      await worker.close();
+      await coordinator.close();
+    },
+  };
+}
+
+Deno.test("a remote worker registers its bound address, tools and capacity, then heartbeats", async () => {
+  await using f = await fleet();
+  await within(f.worker.registered, 5_000, "registration");
+  assert.match(f.worker.address, /^127\.0\.0\.1:\d+$/);
+  assert.notEqual(f.worker.address, "127.0.0.1:0");
+  assert.equal(f.registered.length, 1);
+  const { tokenFingerprint, ...rest } = f.registered[0]!;
+  assert.match(tokenFingerprint, /^[0-9a-f]{64}$/);
+  assert.deepEqual(rest, {
+    workerId: "w1",
+    address: f.worker.address,
+    capabilities: { tools: [...WORKER_TOOLS], languages: ["python"], maxSessions: 2 },
+    version: VERSION,
+  });
+  await within(f.firstHeartbeat, 5_000, "first heartbeat");
+  assert.deepEqual(f.heartbeats[0], {
+    workerId: "w1",
+    registrationId: "reg-1",
+    state: "ready",
+    activeSessions: 0,
+    activeTasks: 0,
+  });
+});
+
+Deno.test("a remote worker advertises the configured address instead of the bound one", async () => {
+  await using f = await fleet({ advertise: "worker-1.internal:7000" });
+  await within(f.worker.registered, 5_000, "registration");
+  assert.equal(f.registered[0]!.address, "worker-1.internal:7000");
+  assert.equal(f.worker.advertised, "worker-1.internal:7000");
+});
+
+Deno.test("a remote worker refuses sessions past max-sessions with LIMIT_EXCEEDED", async () => {
+  await using f = await fleet();
+  await f.conn.createSession("a");
+  await f.conn.createSession("b");
+  await f.conn.createSession("a");
+  await assert.rejects(f.conn.createSession("c"), { code: "LIMIT_EXCEEDED" });
+  await f.conn.destroySession("a");
+  await f.conn.createSession("c");
+  assert.deepEqual([...f.executor.sessions].sort(), ["b", "c"]);
+});
+
+Deno.test("task events stream to the caller before the result", async () => {
+  await using f = await fleet();
+  const events: unknown[] = [];
+  const running = f.conn.executeTask("s1", STATS, { onEvent: (e) => events.push(e) });
+  const task = await within(f.executor.started(), 5_000, "task start");
+  task.release();
+  const outcome = await running;
+  assert.deepEqual(outcome, { ok: true, result: { workspace_bytes: 42, file_count: 1 } });
+  assert.deepEqual(events, [{ type: "progress", progress: 1, total: 2, message: "started" }]);
+});
+
+Deno.test("aborting the caller's signal cancels the call and aborts the task on the worker", async () => {
+  await using f = await fleet();
+  const controller = new AbortController();
+  const running = f.conn.executeTask("s1", STATS, { signal: controller.signal });
+  const task = await within(f.executor.started(), 5_000, "task start");
+  controller.abort();
+  const outcome = await within(running, 2_000, "cancelled outcome");
+  assert.equal(outcome.ok ? "ok" : outcome.error.code, "CANCELLED");
+  await within(
+    new Promise((resolve) => {
+      if (task.signal.aborted) resolve(true);
+      task.signal.addEventListener("abort", resolve, { once: true });
+    }),
+    2_000,
+    "worker-side abort",
+  );
+});
+
+Deno.test("CancelTask aborts the task running under that id", async () => {
+  await using f = await fleet();
+  const running = f.conn.executeTask("s1", STATS, { taskId: "job-7" });
+  await within(f.executor.started(), 5_000, "task start");
+  assert.equal(await f.conn.cancelTask("job-7"), true);
+  const outcome = await within(running, 2_000, "cancelled outcome");
+  assert.equal(outcome.ok ? "ok" : outcome.error.code, "CANCELLED");
+  assert.equal(await f.conn.cancelTask("job-7"), false);
+});
+
+Deno.test("drain lets a running task finish, refuses new work, then deregisters and stops", async () => {
+  await using f = await fleet();
+  await within(f.worker.registered, 5_000, "registration");
+  const running = f.conn.executeTask("s1", STATS);
+  const task = await within(f.executor.started(), 5_000, "task start");
+  const draining = f.worker.drain(30_000);
+  await assert.rejects(f.conn.createSession("new"), {
+    code: "WORKER_UNAVAILABLE",
+    retriable: true,
+  });
+  const refused = await f.conn.executeTask("s1", STATS);
+  assert.equal(refused.ok ? "ok" : refused.error.code, "WORKER_UNAVAILABLE");
+  assert.deepEqual(f.deregistered, []);
+  task.release();
+  assert.equal((await running).ok, true);
+  await within(draining, 5_000, "drain");
+  assert.deepEqual(f.deregistered, ["w1/reg-1"]);
+  assert.ok(f.heartbeats.some((h) => h.state === "draining"));
+  await assert.rejects(f.conn.getLimits(), { code: "WORKER_UNAVAILABLE" });
+});
+
+Deno.test("drain cancels tasks still running when the grace period ends", async () => {
+  await using f = await fleet();
+  await within(f.worker.registered, 5_000, "registration");
+  const running = f.conn.executeTask("s1", STATS);
+  const task = await within(f.executor.started(), 5_000, "task start");
+  await within(f.worker.drain(50), 5_000, "drain");
+  assert.equal(task.signal.aborted, true);
+  const outcome = await running;
+  assert.equal(outcome.ok, false);
+  assert.deepEqual(f.deregistered, ["w1/reg-1"]);
+});
