@@ -3,9 +3,9 @@
  * subcommand; src/app builds the modules and closes them in reverse order on a signal.
  * @module
  */
-import { runServe } from "./src/app/mod.ts";
+import { runServe, runWorker } from "./src/app/mod.ts";
 import { runAuditVerify } from "./src/audit/mod.ts";
-import { loadConfig, parseCommand, readEnv } from "./src/config/mod.ts";
+import { loadConfig, loadWorkerConfig, parseCommand, readEnv } from "./src/config/mod.ts";
 import { configureLogging, VERSION } from "./src/core/mod.ts";
 
 const encoder = new TextEncoder();
@@ -54,6 +54,15 @@ async function main(argv: string[]): Promise<number> {
       }
       configureLogging(loaded.config.logLevel);
       return await runServe(loaded.config);
+    }
+    case "worker": {
+      const loaded = loadWorkerConfig(parsed.args, readEnv());
+      if (!loaded.ok) {
+        say(Deno.stderr, `codegen-mcp: ${loaded.message}`);
+        return 2;
+      }
+      configureLogging(loaded.config.logLevel);
+      return await runWorker(loaded.config);
     }
     default:
       say(Deno.stderr, `codegen-mcp: "${parsed.command}" is not available in this build yet`);

@@ -5,12 +5,15 @@ import { AsyncTasks, type McpDeps } from "../mcp/mod.ts";
 import { Router } from "../router/mod.ts";
 import { MemorySessionStore, SessionManager, startExpirySweep } from "../session/mod.ts";
 import { createEmbeddedWorkers } from "./embedded_workers.ts";
+import type { Fleet } from "./fleet.ts";
 
 const log = getLogger("app");
 
 /** The coordinator's long-lived parts, shared by every connection and transport. */
 export interface Coordinator {
   deps: McpDeps;
+  /** Remote workers, when the lifecycle listener runs or there are no embedded workers. */
+  fleet: Fleet | undefined;
   /** Hooks a transport registers so expiry can close its connection too. */
   onConnectionEnded: Set<(connectionId: string) => Promise<void> | void>;
   close(): Promise<void>;
@@ -33,7 +36,14 @@ export async function createCoordinator(
 ): Promise<Coordinator> {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const audit = options.audit ?? await createFileAuditSink(config.auditLog, { clock });
-  const router = new Router({ local: createEmbeddedWorkers(config) });
+  const fleet = config.grpcPort !== undefined || config.localWorkers === 0
+    // loaded only when needed: stdio with embedded workers never loads gRPC
+    ? await (await import("./fleet.ts")).startFleet(config, { clock })
+    : undefined;
+  const router = new Router({
+    local: createEmbeddedWorkers(config),
+    ...(fleet ? { remote: fleet } : {}),
+  });
   const tasks = new AsyncTasks({
     maxPerSession: config.limits.maxTasksPerSession,
     resultTtlMs: config.limits.taskResultTtlMs,
@@ -60,11 +70,13 @@ export async function createCoordinator(
   });
   return {
     deps,
+    fleet,
     onConnectionEnded,
     async close() {
       sweep.stop();
       await tasks.close();
       await router.close();
+      await fleet?.close();
       await audit.close();
     },
   };

@@ -37,6 +37,9 @@ const SERVE_OPTIONS = {
   "admin-port": { type: "string" },
   "allowed-host": { type: "string", multiple: true },
   "insecure-no-sandbox": { type: "boolean" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-ca": { type: "string" },
   debug: { type: "boolean" },
 } as const;
 
@@ -159,8 +162,18 @@ export function loadConfig(args: string[], env: Env): LoadResult<Config> {
       insecureNoSandbox: insecure,
       pipIndexUrl: optional(pick(flags, "", env, "PIP_INDEX_URL"), (r) =>
         urlValue(r, ["http", "https", "file"])),
+      tlsCert: pick(flags, "tls-cert", env)?.text,
+      tlsKey: pick(flags, "tls-key", env)?.text,
+      tlsCa: pick(flags, "tls-ca", env)?.text,
       limits: loadLimits(env),
     });
+    if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+      throw new SettingError(
+        "--tls-cert",
+        config.tlsCert ?? "",
+        "--tls-cert and --tls-key together",
+      );
+    }
     if (config.limits.runTimeoutDefaultSeconds > config.limits.runTimeoutMaxSeconds) {
       throw new SettingError(
         "RUN_TIMEOUT_DEFAULT",
@@ -188,8 +201,8 @@ export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerCon
     return WorkerConfigSchema.parse({
       coordinator,
       listen,
-      advertise: optional(pick(flags, "advertise", env, "WORKER_ADVERTISE"), addressValue) ??
-        listen,
+      // unset: the worker advertises the address it actually bound
+      advertise: optional(pick(flags, "advertise", env, "WORKER_ADVERTISE"), addressValue),
       workerId: pick(flags, "worker-id", env, "WORKER_ID")?.text ??
         `worker-${crypto.randomUUID().slice(0, 8)}`,
       maxSessions: optional(

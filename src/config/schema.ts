@@ -62,6 +62,11 @@ export const ConfigSchema = z.object({
   insecureNoSandbox: z.boolean().default(false),
   /** Default package index for pkg.install. */
   pipIndexUrl: z.string().url().optional(),
+  /** TLS for the worker-lifecycle listener and the connections to workers (PEM files). */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  /** CA that signs worker certificates; with it, mutual TLS is required. */
+  tlsCa: z.string().min(1).optional(),
   limits: LimitsSchema,
 });
 export type Config = z.infer<typeof ConfigSchema>;

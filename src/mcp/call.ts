@@ -76,7 +76,7 @@ export class ToolCall {
     };
     const outcome = await route.client.execute(route.session.id, task, exec) as TaskOutcome<K>;
     if (!outcome.ok && outcome.error.code === "WORKER_UNAVAILABLE") {
-      await this.deps.router.abandon(route.session);
+      this.deps.router.abandon(route.session);
       await this.deps.sessions.update({
         ...route.session,
         workerId: undefined,

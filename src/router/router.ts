@@ -5,14 +5,19 @@ import type { WorkerClient } from "./worker_client.ts";
 
 const log = getLogger("router");
 
+/** How many remote workers a placement tries before giving up (each failure evicts one). */
+const PLACEMENT_ATTEMPTS = 3;
+
 /** Remote workers as the router sees them (backed by the registry and a gRPC client pool). */
 export interface RemoteWorkers {
   /** Picks a worker with capacity and reserves a slot for the session. */
   reserve(sessionId: string): { ok: true; workerId: string } | { ok: false; reason: string };
   /** Frees the session's slot. */
   release(sessionId: string): void;
-  /** A client for a registered worker, or undefined when it is gone. */
-  clientFor(workerId: string): WorkerClient | undefined;
+  /** A client for a registered worker; undefined when it is gone or unreachable (then evicted). */
+  clientFor(workerId: string): Promise<WorkerClient | undefined>;
+  /** The worker failed a call with its connection lost: stop placing sessions on it. */
+  evict(workerId: string, reason: string): void;
 }
 
 /** Options for {@link Router}. */
@@ -33,7 +38,8 @@ export interface Route {
 
 /**
  * Keeps each session on its worker (affinity) and places new or orphaned sessions:
- * embedded workers first (fewest sessions), then remote workers through the registry.
+ * embedded workers first (fewest sessions), then remote workers through the registry,
+ * whose selection reserves the slot at once.
  */
 export class Router {
   #local: WorkerClient[];
@@ -49,83 +55,99 @@ export class Router {
   /** Finds (or assigns) the worker for `session`. */
   async route(session: Session): Promise<Route> {
     if (session.workerId) {
-      const client = this.#clientFor(session.workerId);
+      const client = await this.#clientFor(session.workerId);
       if (client) return { client, session, placed: false };
       log.warn("Session {id} lost worker {worker}; placing it again", {
         id: session.id,
         worker: session.workerId,
       });
       this.#remote?.release(session.id);
-      const placed = await this.#place({ ...session, rehomedFrom: session.workerId });
-      return placed;
+      return await this.#place({ ...session, rehomedFrom: session.workerId });
     }
     return await this.#place(session);
   }
 
   async #place(session: Session): Promise<Route> {
-    const local = this.#leastLoadedLocal();
-    let client: WorkerClient | undefined;
-    if (local) {
-      client = local;
-      this.#localLoad.get(local.workerId)!.add(session.id);
-    } else if (this.#remote) {
-      const r = this.#remote.reserve(session.id);
-      if (!r.ok) throw new CodegenError("WORKER_UNAVAILABLE", r.reason, { retriable: true });
-      client = this.#remote.clientFor(r.workerId);
-    }
-    if (!client) {
-      throw new CodegenError(
-        "WORKER_UNAVAILABLE",
-        "No worker with free capacity is registered; start a worker or try again shortly",
-        {
-          retriable: true,
-        },
-      );
-    }
+    const client = this.#placeLocal(session.id) ?? await this.#placeRemote(session.id);
     try {
       await client.createSession(session.id);
     } catch (err) {
       this.release(session.id, client.workerId);
       throw CodegenError.from(err, "WORKER_UNAVAILABLE");
     }
-    return { client, session: { ...session, workerId: client.workerId }, placed: true };
+    const { workerId } = client;
+    return { client, session: { ...session, workerId }, placed: true };
   }
 
-  #leastLoadedLocal(): WorkerClient | undefined {
+  #placeLocal(sessionId: string): WorkerClient | undefined {
     let best: WorkerClient | undefined;
     for (const w of this.#local) {
       if (
         !best || this.#localLoad.get(w.workerId)!.size < this.#localLoad.get(best.workerId)!.size
       ) best = w;
     }
+    if (best) this.#localLoad.get(best.workerId)!.add(sessionId);
     return best;
   }
 
-  #clientFor(workerId: string): WorkerClient | undefined {
-    return this.#local.find((w) => w.workerId === workerId) ?? this.#remote?.clientFor(workerId);
+  async #placeRemote(sessionId: string): Promise<WorkerClient> {
+    if (!this.#remote) {
+      throw new CodegenError("WORKER_UNAVAILABLE", "No worker is configured", { retriable: true });
+    }
+    let reason = "No worker with free capacity is registered";
+    for (let attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
+      const r = this.#remote.reserve(sessionId);
+      if (!r.ok) {
+        reason = r.reason;
+        break;
+      }
+      const client = await this.#remote.clientFor(r.workerId);
+      if (client) return client;
+      this.#remote.release(sessionId);
+      reason = `Worker "${r.workerId}" could not be reached`;
+    }
+    throw new CodegenError(
+      "WORKER_UNAVAILABLE",
+      `${reason}; start a worker or try again shortly`,
+      { retriable: true },
+    );
+  }
+
+  #clientFor(workerId: string): Promise<WorkerClient | undefined> {
+    const local = this.#local.find((w) => w.workerId === workerId);
+    if (local) return Promise.resolve(local);
+    return this.#remote?.clientFor(workerId) ?? Promise.resolve(undefined);
+  }
+
+  /** The limits of the session's worker (placing the session if needed). */
+  async limitsFor(session: Session): Promise<SessionLimits> {
+    const known = session.workerId ? await this.#clientFor(session.workerId) : undefined;
+    return (known ?? (await this.route(session)).client).limits();
   }
 
   /** Removes the session from its worker and frees its slot. */
   async endSession(session: Session): Promise<void> {
     if (!session.workerId) return;
-    const client = this.#clientFor(session.workerId);
+    const local = this.#local.find((w) => w.workerId === session.workerId);
     try {
+      // a gone remote worker took the workspace with it: nothing to remove
+      const client = local ?? await this.#remote?.clientFor(session.workerId);
       await client?.destroySession(session.id);
     } finally {
       this.release(session.id, session.workerId);
     }
   }
 
-  /** The limits of the session's worker (placing the session if needed). */
-  async limitsFor(session: Session): Promise<SessionLimits> {
-    const known = session.workerId ? this.#clientFor(session.workerId) : undefined;
-    return (known ?? (await this.route(session)).client).limits();
-  }
-
-  /** Forgets the session's worker after it failed; the next call places the session again. */
-  abandon(session: Session): Promise<void> {
-    if (session.workerId) this.release(session.id, session.workerId);
-    return Promise.resolve();
+  /**
+   * The session's worker failed a call with its connection lost: evict the worker (so no
+   * session lands there) and free the slot; the next call places the session again.
+   */
+  abandon(session: Session): void {
+    if (!session.workerId) return;
+    if (!this.#localLoad.has(session.workerId)) {
+      this.#remote?.evict(session.workerId, `call for session ${session.id} lost the connection`);
+    }
+    this.release(session.id, session.workerId);
   }
 
   /** Frees a session's slot without contacting the worker. */

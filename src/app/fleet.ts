@@ -1,0 +1,125 @@
+import type { Config } from "../config/mod.ts";
+import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
+import { WorkerRegistry } from "../registry/mod.ts";
+import {
+  createGrpcWorkerClientPool,
+  type GrpcWorkerClientPool,
+  type RemoteWorkers,
+  type WorkerClient,
+} from "../router/mod.ts";
+import { type LifecycleServerHandle, startLifecycleServer } from "../rpc/mod.ts";
+
+const log = getLogger("app", "fleet");
+
+/** Remote workers: the registry, the lifecycle listener they register on, and a client pool. */
+export interface Fleet extends RemoteWorkers {
+  registry: WorkerRegistry;
+  /** The lifecycle listener's port (undefined when not listening). */
+  readonly grpcPort: number | undefined;
+  close(): Promise<void>;
+}
+
+interface Cached {
+  address: string;
+  client: Promise<WorkerClient | undefined>;
+}
+
+/** Options for {@link startFleet}. */
+export interface FleetOptions {
+  clock?: Clock;
+}
+
+/**
+ * Starts the worker-lifecycle gRPC listener (when `config.grpcPort` is set) and returns the
+ * remote-worker side the router uses: registry-backed placement and pooled gRPC clients.
+ */
+export async function startFleet(config: Config, options: FleetOptions = {}): Promise<Fleet> {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const registry = new WorkerRegistry({
+    clock,
+    heartbeatTimeoutMs: config.workerHeartbeatTimeoutMs,
+  });
+  const tls = config.tlsCert && config.tlsKey
+    ? { cert: config.tlsCert, key: config.tlsKey, ...(config.tlsCa ? { ca: config.tlsCa } : {}) }
+    : undefined;
+  const pool: GrpcWorkerClientPool = createGrpcWorkerClientPool({
+    ...(config.workerToken ? { token: config.workerToken } : {}),
+    ...(tls ? { tls } : {}),
+  });
+  const clients = new Map<string, Cached>();
+  const drop = (workerId: string) => {
+    const cached = clients.get(workerId);
+    clients.delete(workerId);
+    void cached?.client.then((c) => c?.close()).catch(() => {});
+  };
+  registry.onWorkerRemoved((workerId, sessions) => {
+    log.info("Worker {workerId} left; {count} session(s) will move on next use", {
+      workerId,
+      count: sessions.length,
+    });
+    drop(workerId);
+  });
+  let server: LifecycleServerHandle | undefined;
+  if (config.grpcPort !== undefined) {
+    if (!config.workerToken) {
+      log.warn("WORKER_TOKEN is not set: any process that can reach the gRPC port may register");
+    }
+    server = await startLifecycleServer({
+      host: config.host,
+      port: config.grpcPort,
+      token: config.workerToken,
+      tls,
+      registry,
+    });
+    log.info("Worker lifecycle listening on {host}:{port}", {
+      host: config.host,
+      port: server.port,
+    });
+  }
+  // removes silent workers even when no placement happens (keeps readiness and metrics true)
+  const sweepMs = Math.min(
+    30_000,
+    Math.max(1_000, Math.floor(config.workerHeartbeatTimeoutMs / 4)),
+  );
+  const sweeper = setInterval(() => registry.sweep(), sweepMs);
+  Deno.unrefTimer(sweeper);
+
+  return {
+    registry,
+    grpcPort: server?.port,
+    reserve: (sessionId) => registry.reserve(sessionId),
+    release: (sessionId) => registry.release(sessionId),
+    evict(workerId, reason) {
+      registry.evict(workerId, reason);
+      drop(workerId);
+    },
+    clientFor(workerId) {
+      const info = registry.get(workerId);
+      if (!info) return Promise.resolve(undefined);
+      const cached = clients.get(workerId);
+      if (cached && cached.address === info.address) return cached.client;
+      if (cached) drop(workerId);
+      const client = pool.connect(workerId, info.address).then(
+        (c) => c as WorkerClient,
+        (err) => {
+          log.warn("Cannot reach worker {workerId} at {address}: {error}", {
+            workerId,
+            address: info.address,
+            error: String(err),
+          });
+          clients.delete(workerId);
+          registry.evict(workerId, "unreachable");
+          return undefined;
+        },
+      );
+      clients.set(workerId, { address: info.address, client });
+      return client;
+    },
+    async close() {
+      clearInterval(sweeper);
+      await server?.close();
+      for (const id of [...clients.keys()]) drop(id);
+      await pool.close();
+    },
+  };
+}
