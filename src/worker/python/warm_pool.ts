@@ -9,6 +9,8 @@ export interface WarmPoolOptions {
   idleMs?: number;
   /** Most spares kept at once (oldest stopped first). Default 32. */
   maxSpares?: number;
+  /** Runs `fn` after `ms`; returns a cancel. Default: an unref'd `setTimeout`. */
+  schedule?: (fn: () => void, ms: number) => () => void;
 }
 
 /** Counters for tests and metrics. */
@@ -25,7 +27,7 @@ interface Spare {
   proc: SandboxProcess;
   /** What the spare was started for (e.g. with or without the venv). */
   fingerprint: string;
-  timer: ReturnType<typeof setTimeout>;
+  cancelIdle: () => void;
 }
 
 /**
@@ -36,6 +38,7 @@ interface Spare {
 export class WarmPool {
   #idleMs: number;
   #max: number;
+  #schedule: (fn: () => void, ms: number) => () => void;
   #spares = new Map<string, Spare>();
   #starting = new Map<string, Promise<void>>();
   /** Bumped to disown starts already in flight when a session is invalidated. */
@@ -49,6 +52,7 @@ export class WarmPool {
   constructor(options: WarmPoolOptions = {}) {
     this.#idleMs = options.idleMs ?? 5 * 60_000;
     this.#max = options.maxSpares ?? 32;
+    this.#schedule = options.schedule ?? unrefTimeout;
   }
 
   /** Takes the session's spare if it is alive and was started for `fingerprint`. */
@@ -122,24 +126,30 @@ export class WarmPool {
     this.#disposing.add(done);
   }
 
-  #add(sessionId: string, spare: Omit<Spare, "timer">): void {
+  #add(sessionId: string, spare: Omit<Spare, "cancelIdle">): void {
     while (this.#spares.size >= this.#max) {
       const [oldestId, oldest] = this.#spares.entries().next().value!;
       this.#drop(oldestId, oldest);
       this.#dispose(oldest.proc);
     }
-    const timer = setTimeout(() => {
+    const cancelIdle = this.#schedule(() => {
       const current = this.#spares.get(sessionId);
       if (current?.proc !== spare.proc) return;
       this.#drop(sessionId, current);
       this.#dispose(current.proc);
     }, this.#idleMs);
-    Deno.unrefTimer(timer as unknown as number);
-    this.#spares.set(sessionId, { ...spare, timer });
+    this.#spares.set(sessionId, { ...spare, cancelIdle });
   }
 
   #drop(sessionId: string, spare: Spare): void {
-    clearTimeout(spare.timer);
+    spare.cancelIdle();
     if (this.#spares.get(sessionId) === spare) this.#spares.delete(sessionId);
   }
+}
+
+function unrefTimeout(fn: () => void, ms: number): () => void {
+  const timer = setTimeout(fn, ms);
+  // an idle spare must not keep the worker alive
+  Deno.unrefTimer(timer as unknown as number);
+  return () => clearTimeout(timer);
 }
