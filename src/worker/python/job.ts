@@ -22,8 +22,16 @@ export interface PythonJob {
   stateful: boolean;
 }
 
-/** Validates run.python arguments into a job. Throws INVALID_ARGUMENT / PATH_VIOLATION / NOT_FOUND. */
-export async function buildJob(ctx: TaskContext, args: RunPythonArgs): Promise<PythonJob> {
+/**
+ * Validates run.python arguments into a job. Throws INVALID_ARGUMENT / PATH_VIOLATION /
+ * NOT_FOUND. `workspaceDir` is where the interpreter sees the workspace (the host path
+ * when running without a sandbox).
+ */
+export async function buildJob(
+  ctx: TaskContext,
+  args: RunPythonArgs,
+  workspaceDir: string = SANDBOX_WORKSPACE,
+): Promise<PythonJob> {
   const hasCode = typeof args.code === "string";
   const hasFile = typeof args.file === "string";
   if (hasCode === hasFile) {
@@ -61,7 +69,7 @@ export async function buildJob(ctx: TaskContext, args: RunPythonArgs): Promise<P
   if (hasCode) job.code = args.code!;
   else {
     const rel = await existingFile(ctx, args.file!);
-    job.file = `${SANDBOX_WORKSPACE}/${rel}`;
+    job.file = `${workspaceDir}/${rel}`;
     job.argv0 = rel;
   }
   return job;

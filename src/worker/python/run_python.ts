@@ -33,7 +33,8 @@ export async function runPython(
   args: RunPythonArgs,
   deps: RunPythonDeps,
 ): Promise<TaskOutcome<"run.python">> {
-  const job = await buildJob(ctx, args);
+  const insecure = deps.runner.kind === "insecure";
+  const job = await buildJob(ctx, args, insecure ? ctx.workspace : undefined);
   const hasVenv = await venvExists(ctx);
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
   const maxEntries = ctx.limits.maxListEntries;
