@@ -3,14 +3,8 @@
  * creation, the pip install itself, and the query that reads what is installed.
  * @module
  */
-import { CodegenError } from "../../core/mod.ts";
 import type { Requirement } from "./requirements.ts";
 import { VENV_SANDBOX_PATH } from "./venv.ts";
-
-/** Used when neither the call nor the worker names an index. */
-export const DEFAULT_INDEX_URL = "https://pypi.org/simple/";
-/** Longest index URL accepted. */
-export const MAX_INDEX_URL_CHARS = 2048;
 
 const VENV_PYTHON = `${VENV_SANDBOX_PATH}/bin/python3`;
 
@@ -39,30 +33,6 @@ for dist in md.distributions():
 print(json.dumps(found))
 `;
 
-/** Checks `index_url`: http or https only, no whitespace, bounded. */
-export function checkIndexUrl(url: string): string {
-  const refuse = (reason: string) =>
-    new CodegenError(
-      "INVALID_ARGUMENT",
-      `Cannot use index_url ${JSON.stringify(url.slice(0, 200))}: ${reason}`,
-    );
-  if (typeof url !== "string" || url.length === 0) throw refuse("it is empty");
-  if (url.length > MAX_INDEX_URL_CHARS) {
-    throw refuse(`longer than ${MAX_INDEX_URL_CHARS} characters`);
-  }
-  if (/\s/.test(url)) throw refuse("it contains whitespace");
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw refuse("it is not a URL");
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw refuse("only http and https are allowed");
-  }
-  return url;
-}
-
 /** argv that creates the session venv at /venv. */
 export function createVenvArgv(): string[] {
   return ["python3", "-I", "-c", CREATE_VENV, VENV_SANDBOX_PATH];
@@ -78,6 +48,11 @@ export interface PipInstallOptions {
    * mirror) is marked trusted, which pip otherwise ignores. Never for a caller's URL.
    */
   operatorIndex?: boolean | undefined;
+  /**
+   * Whether pip may build from source distributions, which runs the package's own build
+   * code while pip has network. Default false: wheels only, so no package code runs then.
+   */
+  allowSourceBuilds?: boolean | undefined;
 }
 
 /** argv of the install; `--` ends options, though validation already refused any. */
@@ -103,6 +78,7 @@ export function pipInstallArgv(
     "off",
     ...(options.upgrade ? ["--upgrade"] : []),
     ...(options.noDeps ? ["--no-deps"] : []),
+    ...(options.allowSourceBuilds ? [] : ["--only-binary", ":all:"]),
     "--index-url",
     options.indexUrl,
     ...trust,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkIndexUrl, parseInstalled, pipInstallArgv } from "./pip_command.ts";
+import { parseInstalled, pipInstallArgv } from "./pip_command.ts";
 import { parseRequirements } from "./requirements.ts";
 
 Deno.test("pipInstallArgv() puts the index in its own element and the requirements after --", () => {
@@ -16,7 +16,12 @@ Deno.test("pipInstallArgv() puts the index in its own element and the requiremen
   const at = argv.indexOf("--index-url");
   assert.equal(argv[at + 1], "https://idx.example/simple/");
   assert.deepEqual(argv.slice(argv.indexOf("--")), ["--", "demo>=1", "other[x]"]);
-  assert.ok(!pipInstallArgv(reqs, { indexUrl: "https://i/" }).includes("--upgrade"));
+  const plain = pipInstallArgv(reqs, { indexUrl: "https://i/" });
+  assert.ok(!plain.includes("--upgrade"));
+  // wheels only unless source builds were allowed
+  assert.equal(plain[plain.indexOf("--only-binary") + 1], ":all:");
+  const sdists = pipInstallArgv(reqs, { indexUrl: "https://i/", allowSourceBuilds: true });
+  assert.ok(!sdists.includes("--only-binary"));
 });
 
 Deno.test("pipInstallArgv() trusts a plain-http index only when the operator configured it", () => {
@@ -30,13 +35,6 @@ Deno.test("pipInstallArgv() trusts a plain-http index only when the operator con
   assert.ok(!pipInstallArgv(reqs, { indexUrl: mirror }).includes("--trusted-host"));
   const https = pipInstallArgv(reqs, { indexUrl: "https://x/simple/", operatorIndex: true });
   assert.ok(!https.includes("--trusted-host"));
-});
-
-Deno.test("checkIndexUrl() accepts http and https only", () => {
-  assert.equal(checkIndexUrl("http://127.0.0.1:8080/simple/"), "http://127.0.0.1:8080/simple/");
-  for (const bad of ["file:///etc", "ftp://x/", "not a url", "https://x/ --trusted-host y", ""]) {
-    assert.throws(() => checkIndexUrl(bad), /^INVALID_ARGUMENT: Cannot use index_url/, bad);
-  }
 });
 
 Deno.test("parseInstalled() reports requested names found, in request order, and the rest as failed", () => {

@@ -1,12 +1,11 @@
-import { CodegenError, getLogger } from "../../core/mod.ts";
+import { getLogger } from "../../core/mod.ts";
 import type { PkgInstallResult, TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import type { SandboxResult, SandboxRunner, SandboxSpec } from "../sandbox/runner.ts";
 import { OutputCollector } from "./output_collector.ts";
+import { checkIndexUrl, DEFAULT_INDEX_URL } from "./index_url.ts";
 import {
-  checkIndexUrl,
   createVenvArgv,
-  DEFAULT_INDEX_URL,
   listInstalledArgv,
   parseInstalled,
   pipInstallArgv,
@@ -22,8 +21,13 @@ const log = getLogger("worker", "pip");
 /** What pkg.install needs besides its arguments. */
 export interface PkgInstallDeps {
   runner: SandboxRunner;
-  /** Default index when the call gives none. */
+  /** Default index when the call gives none; the only one that may be on loopback. */
   pipIndexUrl?: string | undefined;
+  /**
+   * Let pip build source distributions (their build code then runs with network).
+   * Default false: wheels only.
+   */
+  allowSourceBuilds?: boolean | undefined;
   /** Called after the session's environment changed (warm interpreters must restart). */
   onEnvironmentChanged?: (sessionId: string) => void | Promise<void>;
 }
@@ -41,12 +45,16 @@ export async function pkgInstall(
   deps: PkgInstallDeps,
 ): Promise<TaskOutcome<"pkg.install">> {
   const requirements = parseRequirements(args.packages);
-  const indexUrl = checkIndexUrl(args.index_url ?? deps.pipIndexUrl ?? DEFAULT_INDEX_URL);
+  const fromCaller = args.index_url !== undefined;
+  const indexUrl = checkIndexUrl(args.index_url ?? deps.pipIndexUrl ?? DEFAULT_INDEX_URL, {
+    fromCaller,
+  });
   const argv = pipInstallArgv(requirements, {
     indexUrl,
-    operatorIndex: args.index_url === undefined && deps.pipIndexUrl !== undefined,
+    operatorIndex: !fromCaller && deps.pipIndexUrl !== undefined,
     upgrade: args.upgrade,
     noDeps: args.no_deps,
+    allowSourceBuilds: deps.allowSourceBuilds,
   });
   return await withVenvLock(sessionVenvDir(ctx), () => install(ctx, deps, { argv, requirements }));
 }
@@ -102,7 +110,7 @@ async function install(
     },
   });
   if (pip.cancelled) return cancelled();
-  if (created || pip.exitCode === 0) await deps.onEnvironmentChanged?.(ctx.sessionId);
+  if (created || pip.exitCode === 0) await environmentChanged(ctx.sessionId, deps);
 
   ctx.emit({ type: "progress", progress: 2, total: 3, message: "Reading installed versions" });
   const query = await runStep(ctx, deps.runner, {
@@ -133,11 +141,14 @@ async function install(
     const why = pip.exitCode !== 0
       ? `pip exited with code ${pip.exitCode}`
       : "cannot read the installed packages";
+    const hint = pip.exitCode !== 0 && !deps.allowSourceBuilds
+      ? " (only wheels are installed; source builds are disabled)"
+      : "";
     return {
       ok: true,
       result,
       is_error: true,
-      error_text: `INSTALL_FAILED: ${why}${lastLine(result.output_tail)}`,
+      error_text: `INSTALL_FAILED: ${why}${lastLine(result.output_tail)}${hint}`,
     };
   }
   return { ok: true, result };
@@ -189,9 +200,20 @@ function failure(
   };
 }
 
+/** Tells the runtime; its failure must not turn a finished install into an error. */
+async function environmentChanged(sessionId: string, deps: PkgInstallDeps): Promise<void> {
+  try {
+    await deps.onEnvironmentChanged?.(sessionId);
+  } catch (err) {
+    log.error("Restarting interpreters after an install failed: {error}", { error: String(err) });
+  }
+}
+
 function cancelled(): TaskOutcome<"pkg.install"> {
-  const e = new CodegenError("CANCELLED", "pkg.install was cancelled");
-  return { ok: false, error: { code: e.code, message: e.message, retriable: false } };
+  return {
+    ok: false,
+    error: { code: "CANCELLED", message: "pkg.install was cancelled", retriable: false },
+  };
 }
 
 /** `: <last non-empty output line>`, which usually says why pip failed. */

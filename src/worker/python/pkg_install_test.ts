@@ -118,11 +118,9 @@ Deno.test({
     await using sessions = await createPythonSessions();
     const a = await sessions.session("a");
     const runner = createSandboxRunner({ insecureNoSandbox: false });
-    const outcome = await pkgInstall(a.ctx, {
-      packages: ["demo-pkg", "no-such-pkg"],
-      index_url: index.url,
-    }, {
+    const outcome = await pkgInstall(a.ctx, { packages: ["demo-pkg", "no-such-pkg"] }, {
       runner,
+      pipIndexUrl: index.url,
     });
     assert.ok(outcome.ok);
     assert.equal(outcome.is_error, true);
@@ -151,6 +149,8 @@ Deno.test("pkgInstall() refuses option injection and bad indexes before starting
     { packages: ["demo @ https://evil.example/demo.whl"] },
     { packages: ["demo; import os"] },
     { packages: ["demo"], index_url: "file:///etc/passwd" },
+    { packages: ["demo"], index_url: "http://127.0.0.1:6379/" },
+    { packages: ["demo"], index_url: "http://169.254.169.254/latest/" },
     { packages: ["demo"], index_url: "https://ok.example/simple --trusted-host x" },
     { packages: [] },
   ];

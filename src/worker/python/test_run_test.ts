@@ -171,8 +171,9 @@ Deno.test({
     assert.ok(before.ok);
     assert.equal(before.result.errors, 1, "demo_pkg is not importable before the install");
 
-    const installed = await pkgInstall(s.ctx, { packages: ["demo-pkg"], index_url: index.url }, {
+    const installed = await pkgInstall(s.ctx, { packages: ["demo-pkg"] }, {
       runner,
+      pipIndexUrl: index.url,
     });
     assert.ok(installed.ok && !installed.is_error);
     const after = await run(s, runner, {});
