@@ -53,11 +53,41 @@ export async function createPythonSessions(): Promise<PythonSessions> {
 }
 
 /**
- * Whether sandboxed Python tests should be skipped: bubblewrap cannot sandbox here and
- * this is not CI (where a missing sandbox must fail the run instead).
+ * Why sandboxed Python tests cannot run here (bubblewrap cannot sandbox, or the system
+ * python3 lacks pytest when `pytest` is needed), or undefined when they can. Always
+ * undefined under CI=true, where a missing prerequisite must fail the run instead.
  */
-export async function skipWithoutSandbox(): Promise<boolean> {
-  return Deno.env.get("CI") !== "true" && !(await bubblewrapAvailable());
+export async function skipReason(needs: { pytest?: boolean } = {}): Promise<string | undefined> {
+  if (Deno.env.get("CI") === "true") return undefined;
+  if (!(await bubblewrapAvailable())) return "bubblewrap cannot sandbox here";
+  if (needs.pytest && !(await systemHasPytest())) return "the system python3 has no pytest";
+  return undefined;
+}
+
+/**
+ * Registers one ignored test that says why a file's sandboxed tests are skipped, and
+ * returns the `ignore` flag for them.
+ */
+export function ignoreUnless(what: string, reason: string | undefined): boolean {
+  if (reason === undefined) return false;
+  Deno.test({ name: `${what} tests are skipped: ${reason}`, ignore: true, fn() {} });
+  return true;
+}
+
+// The sandbox sees the host's /usr, with this PATH.
+async function systemHasPytest(): Promise<boolean> {
+  try {
+    const { code } = await new Deno.Command("python3", {
+      args: ["-c", "import pytest"],
+      clearEnv: true,
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin" },
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return code === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Calls a tool function the way the executor does: a thrown error becomes an outcome. */

@@ -3,8 +3,9 @@ import { startPypiIndex } from "../../../tests/support/pypi_index.ts";
 import {
   callTool,
   createPythonSessions,
+  ignoreUnless,
   type PythonSession,
-  skipWithoutSandbox,
+  skipReason,
 } from "../../../tests/support/python_sessions.ts";
 import { createSandboxRunner } from "../sandbox/mod.ts";
 import type { SandboxRunner, SandboxSpec } from "../sandbox/runner.ts";
@@ -13,14 +14,7 @@ import { sandboxEnv } from "./env.ts";
 import { sandboxLimits } from "./launch.ts";
 import { pythonExecutable, venvExists, venvMount } from "./venv.ts";
 
-const ignore = await skipWithoutSandbox();
-if (ignore) {
-  Deno.test({
-    name: "pkg.install sandbox tests are skipped: bubblewrap cannot sandbox here",
-    ignore: true,
-    fn() {},
-  });
-}
+const ignore = ignoreUnless("pkg.install sandbox", await skipReason());
 
 /** The real runner, recording every spec it was given. */
 function recordingRunner(): SandboxRunner & { specs: SandboxSpec[] } {

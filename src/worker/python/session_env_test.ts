@@ -2,17 +2,10 @@ import assert from "node:assert/strict";
 import { LimitsSchema } from "../../config/mod.ts";
 import type { TaskOutcome, TaskRequest } from "../../rpc/mod.ts";
 import { startPypiIndex } from "../../../tests/support/pypi_index.ts";
-import { skipWithoutSandbox } from "../../../tests/support/python_sessions.ts";
+import { ignoreUnless, skipReason } from "../../../tests/support/python_sessions.ts";
 import { WorkerExecutor } from "../executor.ts";
 
-const ignore = await skipWithoutSandbox();
-if (ignore) {
-  Deno.test({
-    name: "session environment tests are skipped: bubblewrap cannot sandbox here",
-    ignore: true,
-    fn() {},
-  });
-}
+const ignore = ignoreUnless("Session environment", await skipReason({ pytest: true }));
 
 const TEST_FILE =
   'import demo_pkg\n\ndef test_value():\n    assert demo_pkg.VALUE == "demo-pkg 2.5.0"\n';

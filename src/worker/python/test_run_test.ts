@@ -3,8 +3,9 @@ import { startPypiIndex } from "../../../tests/support/pypi_index.ts";
 import {
   callTool,
   createPythonSessions,
+  ignoreUnless,
   type PythonSession,
-  skipWithoutSandbox,
+  skipReason,
 } from "../../../tests/support/python_sessions.ts";
 import { createSandboxRunner } from "../sandbox/mod.ts";
 import type { SandboxRunner } from "../sandbox/runner.ts";
@@ -12,14 +13,7 @@ import { pkgInstall } from "./pkg_install.ts";
 import { testRun } from "./test_run.ts";
 
 const FIXTURE = new URL("../../../tests/testdata/python/pytest_project/", import.meta.url);
-const ignore = await skipWithoutSandbox();
-if (ignore) {
-  Deno.test({
-    name: "test.run sandbox tests are skipped: bubblewrap cannot sandbox here",
-    ignore: true,
-    fn() {},
-  });
-}
+const ignore = ignoreUnless("test.run sandbox", await skipReason({ pytest: true }));
 
 async function copyInto(from: URL, to: string): Promise<void> {
   for await (const entry of Deno.readDir(from)) {
