@@ -8,7 +8,11 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 /** A coordinator child process serving HTTP. */
 export interface HttpCoordinator extends AsyncDisposable {
   url: string;
+  /** Port of the worker-lifecycle gRPC listener. */
+  grpcPort: number;
   dir: string;
+  /** Everything the coordinator logged so far. */
+  log(): string;
   process: Deno.ChildProcess;
   close(): Promise<void>;
 }
@@ -60,10 +64,17 @@ export async function startHttpCoordinator(
   } finally {
     clearTimeout(deadline);
   }
+  const grpcPort = Number(
+    /Worker lifecycle listening[^\n]*"port":(\d+)/.exec(buffered)?.[1] ?? NaN,
+  );
   // keep draining stderr so the child never blocks on a full pipe
   const drained = (async () => {
     try {
-      while (!(await reader.read()).done) { /* discard */ }
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        if (buffered.length < 2_000_000) buffered += value;
+      }
     } catch { /* process ended */ }
   })();
   const close = async () => {
@@ -74,5 +85,13 @@ export async function startHttpCoordinator(
     await drained;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
-  return { url, dir, process: child, close, [Symbol.asyncDispose]: close };
+  return {
+    url,
+    grpcPort,
+    dir,
+    process: child,
+    log: () => buffered,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
