@@ -248,3 +248,30 @@ Deno.test("pkgInstall() removes a half-made venv so the next install starts afre
   // the venv was new, so interpreters must still restart
   assert.deepEqual(changed, ["a"]);
 });
+
+Deno.test({
+  name: "pkgInstall() reports the version the environment holds after an upgrade",
+  ignore,
+  async fn() {
+    await using index = await startPypiIndex([
+      { name: "demo-pkg", version: "1.0.0" },
+      { name: "demo-pkg", version: "2.0.0" },
+    ]);
+    await using sessions = await createPythonSessions();
+    const a = await sessions.session("a");
+    const deps = {
+      runner: createSandboxRunner({ insecureNoSandbox: false }),
+      pipIndexUrl: index.url,
+    };
+    const pinned = await pkgInstall(a.ctx, { packages: ["demo-pkg==1.0.0"] }, deps);
+    assert.ok(pinned.ok);
+    assert.deepEqual(pinned.result.installed, [{ name: "demo-pkg", version: "1.0.0" }]);
+    const same = await pkgInstall(a.ctx, { packages: ["demo-pkg"] }, deps);
+    assert.ok(same.ok);
+    assert.deepEqual(same.result.installed, [{ name: "demo-pkg", version: "1.0.0" }]);
+    assert.match(same.result.output_tail, /already satisfied/);
+    const upgraded = await pkgInstall(a.ctx, { packages: ["demo-pkg"], upgrade: true }, deps);
+    assert.ok(upgraded.ok);
+    assert.deepEqual(upgraded.result.installed, [{ name: "demo-pkg", version: "2.0.0" }]);
+  },
+});
