@@ -1,0 +1,169 @@
+import { getLogger } from "../core/mod.ts";
+import { RedisConnection } from "./_redis_connection.ts";
+import { decodeSession, encodeSession } from "./_redis_record.ts";
+import type { Session } from "./session.ts";
+import type { SessionStore } from "./session_store.ts";
+
+const log = getLogger("session", "redis");
+
+/** Options for {@link RedisSessionStore}. */
+export interface RedisSessionStoreOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://...`; the password is never logged. */
+  url: string;
+  /** Prefix of every key, so coordinators of different deployments can share a server. Default `codegen:`. */
+  keyPrefix?: string;
+  /**
+   * The sessions' idle limit. When set, keys expire after twice this long without a write,
+   * so sessions vanish even if no coordinator is left to sweep them. Default: no expiry.
+   */
+  maxAgeMs?: number;
+  /** Bound on connecting and on each command, in ms. Default 2000. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_PREFIX = "codegen:";
+const DEFAULT_TIMEOUT_MS = 2_000;
+const BATCH = 256;
+
+// KEYS: session hash, activity index. ARGV: time, id, ttl in ms (0 = none).
+// Moves lastActivityAt (field and score) forward only; refreshes the expiry on every use.
+const TOUCH = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'lastActivityAt'))
+if not current then return 0 end
+if tonumber(ARGV[1]) > current then
+  redis.call('HSET', KEYS[1], 'lastActivityAt', ARGV[1])
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+end
+local ttl = tonumber(ARGV[3])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
+return 1`;
+
+// KEYS: session hash, activity index. ARGV: id. Drops an index entry whose record expired.
+const FORGET_IF_GONE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('ZREM', KEYS[2], ARGV[1]) end
+return 0`;
+
+/**
+ * Sessions in Redis, shared by every coordinator pointed at the same server: one hash per
+ * session at `<prefix>session:<id>` and a sorted set `<prefix>sessions:activity` of ids
+ * scored by last activity. Writes touch both atomically. A down server makes each call fail
+ * within a few seconds with `WORKER_UNAVAILABLE` (retriable).
+ */
+export class RedisSessionStore implements SessionStore {
+  #connection: RedisConnection;
+  #prefix: string;
+  #index: string;
+  #ttlMs: number;
+
+  constructor(options: RedisSessionStoreOptions) {
+    this.#connection = new RedisConnection(options.url, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    this.#prefix = options.keyPrefix ?? DEFAULT_PREFIX;
+    this.#index = `${this.#prefix}sessions:activity`;
+    this.#ttlMs = options.maxAgeMs === undefined ? 0 : Math.max(1, Math.ceil(2 * options.maxAgeMs));
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const reply = await this.#connection.run((redis) =>
+      redis.hgetall(this.#key(id)).then(
+        (fields) => [null, fields] as const,
+        (err: unknown) => {
+          if (err instanceof Error && err.message.startsWith("WRONGTYPE")) {
+            return [err, {}] as const;
+          }
+          throw err;
+        },
+      )
+    );
+    return this.#decode(id, reply[0], reply[1]);
+  }
+
+  async put(session: Session): Promise<void> {
+    const key = this.#key(session.id);
+    await this.#connection.run(async (redis) => {
+      const tx = redis.multi().del(key).hset(key, encodeSession(session));
+      tx.zadd(this.#index, session.lastActivityAt, session.id);
+      if (this.#ttlMs > 0) tx.pexpire(key, this.#ttlMs).pexpire(this.#index, this.#ttlMs);
+      failed(await tx.exec());
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#connection.run(async (redis) => {
+      failed(await redis.multi().del(this.#key(id)).zrem(this.#index, id).exec());
+    });
+  }
+
+  async touch(id: string, at: number): Promise<void> {
+    await this.#connection.run((redis) =>
+      redis.eval(TOUCH, 2, this.#key(id), this.#index, String(at), id, String(this.#ttlMs))
+    );
+  }
+
+  async idleSince(cutoff: number): Promise<Session[]> {
+    const ids = await this.#connection.run((redis) =>
+      redis.zrangebyscore(this.#index, "-inf", String(cutoff))
+    );
+    const idle: Session[] = [];
+    for (let start = 0; start < ids.length; start += BATCH) {
+      const batch = ids.slice(start, start + BATCH);
+      const replies = await this.#connection.run((redis) => {
+        const pipeline = redis.pipeline();
+        for (const id of batch) pipeline.hgetall(this.#key(id));
+        return pipeline.exec();
+      });
+      for (const [i, id] of batch.entries()) {
+        const [err, fields] = replies?.[i] ?? [null, {}];
+        const record = (fields ?? {}) as Record<string, string>;
+        if (!err && Object.keys(record).length === 0) await this.#forgetIfGone(id);
+        const session = this.#decode(id, err, record);
+        if (session) idle.push(session);
+      }
+    }
+    return idle;
+  }
+
+  count(): Promise<number> {
+    return this.#connection.run((redis) => redis.zcard(this.#index));
+  }
+
+  /** Whether Redis answers now; for readiness checks. Never throws. */
+  ping(): Promise<boolean> {
+    return this.#connection.ping();
+  }
+
+  /** Ends the connection. Later calls fail. */
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  #key(id: string): string {
+    return `${this.#prefix}session:${id}`;
+  }
+
+  /** The session, or undefined for an absent key and (with a warning) an unreadable one. */
+  #decode(id: string, err: Error | null, fields: Record<string, string>): Session | undefined {
+    if (!err && Object.keys(fields).length === 0) return undefined;
+    const decoded = err ? { ok: false as const, reason: err.message } : decodeSession(id, fields);
+    if (decoded.ok) return decoded.session;
+    log.warn("Ignoring the unreadable Redis record of session {id}: {reason}", {
+      id,
+      reason: decoded.reason,
+    });
+    return undefined;
+  }
+
+  async #forgetIfGone(id: string): Promise<void> {
+    await this.#connection.run((redis) =>
+      redis.eval(FORGET_IF_GONE, 2, this.#key(id), this.#index, id)
+    );
+  }
+}
+
+/** Throws the first error of a transaction's replies (ioredis reports them per command). */
+function failed(replies: [Error | null, unknown][] | null): void {
+  if (replies === null) throw new Error("transaction aborted");
+  for (const [err] of replies) if (err) throw err;
+}
