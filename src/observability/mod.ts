@@ -42,6 +42,14 @@ export {
   type WorkerMetricsOptions,
 } from "./worker_metrics.ts";
 export { type SandboxEnding, sandboxKillReason } from "./kill_reason.ts";
+export { InFlight } from "./in_flight.ts";
+export {
+  instrumentTaskHandler,
+  type InstrumentTaskOptions,
+  type TaskEnding,
+  type TaskHandlerLike,
+  taskOutcomeLabel,
+} from "./task_handler.ts";
 export { createHealth, type Health, type HealthChecks, type Readiness } from "./health.ts";
 export {
   READINESS_REASONS,
