@@ -58,6 +58,8 @@ export class KernelManager {
     if (this.#closed || slot.closed) {
       throw new CodegenError("CANCELLED", "The session's interpreter was stopped");
     }
+    // cancelled while queued: leave the kernel (and its state) alone
+    if (options.signal?.aborted) throw new CodegenError("CANCELLED", "Run was cancelled");
     const old = slot.kernel;
     // A venv that appeared since start-up is only visible to a new interpreter.
     const stale = old && slot.envChanged && old.hasVenv !== options.hasVenv;

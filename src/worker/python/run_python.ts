@@ -92,15 +92,19 @@ async function statelessRun(
   const spec = interpreterSpec(ctx, hasVenv, BOOTSTRAP_SOURCE);
   const fingerprint = hasVenv ? "venv" : "system";
   const proc = deps.pool.take(ctx.sessionId, fingerprint) ?? await deps.runner.start(spec);
-  // the next run's interpreter starts while this one runs
-  deps.pool.refill(ctx.sessionId, fingerprint, () => deps.runner.start(spec));
-  return await collect(proc, {
-    stdin: encodeJob(job),
-    timeoutMs: job.timeoutMs,
-    outputLimitBytes: ctx.limits.outputLimitBytes,
-    signal: ctx.signal,
-    onOutput,
-  });
+  try {
+    return await collect(proc, {
+      stdin: encodeJob(job),
+      timeoutMs: job.timeoutMs,
+      outputLimitBytes: ctx.limits.outputLimitBytes,
+      signal: ctx.signal,
+      onOutput,
+    });
+  } finally {
+    // The next run's interpreter starts once this one is done: started alongside, its
+    // start-up would compete with this run for the CPU.
+    deps.pool.refill(ctx.sessionId, fingerprint, () => deps.runner.start(spec));
+  }
 }
 
 function statefulRun(

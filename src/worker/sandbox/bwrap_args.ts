@@ -10,6 +10,8 @@ export interface BwrapPlan {
   layout: HostLayout;
   /** Set when the worker runs as root: the unprivileged host uid the sandbox runs as. */
   dropToUid?: number | undefined;
+  /** Availability probe: an empty /workspace instead of a host directory. */
+  emptyWorkspace?: boolean;
 }
 
 /** Size of the private /tmp: room for pip's downloads, bounded so it cannot eat RAM. */
@@ -40,7 +42,8 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
   args.push("--proc", "/proc", "--dev", "/dev");
   args.push("--perms", "1777", "--size", String(tmpBytes(spec.limits)), "--tmpfs", "/tmp");
   args.push("--perms", "1777", "--size", String(64 * MiB), "--tmpfs", "/dev/shm");
-  args.push("--bind", spec.workspace, SANDBOX_WORKSPACE);
+  if (plan.emptyWorkspace) args.push("--perms", "0755", "--dir", SANDBOX_WORKSPACE);
+  else args.push("--bind", spec.workspace, SANDBOX_WORKSPACE);
   args.push(...parentDirArgs((spec.mounts ?? []).map((m) => m.sandbox)));
   for (const m of spec.mounts ?? []) {
     args.push(m.writable ? "--bind" : "--ro-bind", m.host, m.sandbox);

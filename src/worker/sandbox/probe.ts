@@ -16,16 +16,18 @@ export function bubblewrapAvailable(): Promise<boolean> {
 }
 
 async function probe(): Promise<boolean> {
-  let dir: string | undefined;
   try {
-    dir = await Deno.makeTempDir({ prefix: "codegen-bwrap-probe-" });
     const asRoot = Deno.uid() === 0;
     const args = bwrapArgs({
       argv: ["true"],
-      workspace: dir,
+      workspace: "",
       env: { PATH: "/usr/bin:/bin" },
       limits: { cpuSeconds: 5, memoryBytes: 512 * 1024 * 1024, maxProcesses: 16, maxFileBytes: 1 },
-    }, { layout: hostLayout(), dropToUid: asRoot ? sandboxUidFor(dir) : undefined });
+    }, {
+      layout: hostLayout(),
+      dropToUid: asRoot ? sandboxUidFor("probe") : undefined,
+      emptyWorkspace: true,
+    });
     const out = await new Deno.Command("bwrap", {
       args,
       clearEnv: true,
@@ -44,7 +46,5 @@ async function probe(): Promise<boolean> {
       log.warn("bubblewrap probe failed: {error}", { error: String(err) });
     }
     return false;
-  } finally {
-    if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
