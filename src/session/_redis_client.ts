@@ -28,5 +28,6 @@ export async function createRedisClient(url: string, timeoutMs: number): Promise
     autoResendUnfulfilledCommands: false,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
+    disconnectTimeout: timeoutMs,
   });
 }

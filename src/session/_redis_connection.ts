@@ -60,14 +60,14 @@ export class RedisConnection {
       return;
     }
     const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
-    try {
-      await this.#connecting;
-      await withDeadline(redis.quit(), this.#timeoutMs);
-    } catch {
-      // unreachable or already gone: the disconnect below ends it
+    if (redis.status === "ready") {
+      await withDeadline(redis.quit(), this.#timeoutMs).catch(() => {
+        // no answer: the disconnect below ends it
+      });
     }
     if (statusOf(redis) !== "end") redis.disconnect();
-    await withDeadline(ended, this.#timeoutMs).catch((err: unknown) => {
+    // a peer that never closes its side is cut off after `disconnectTimeout` (= timeoutMs)
+    await withDeadline(ended, 2 * this.#timeoutMs).catch((err: unknown) => {
       log.warn("Redis at {where} did not close: {error}", {
         where: this.#where,
         error: String(err),
@@ -79,7 +79,7 @@ export class RedisConnection {
     const redis = await (this.#client ??= this.#createClient());
     const status = redis.status;
     if (status === "ready") return redis;
-    if (!this.#connecting && (status === "wait" || status === "end" || status === "close")) {
+    if (!this.#connecting && (status === "wait" || status === "end")) {
       this.#lastError = undefined;
       this.#connecting = redis.connect().finally(() => this.#connecting = undefined);
     }
@@ -89,6 +89,7 @@ export class RedisConnection {
 
   async #createClient(): Promise<Redis> {
     const redis = await createRedisClient(this.#url, this.#timeoutMs);
+    redis.on("ready", () => this.#lastError = undefined);
     redis.on("error", (err: unknown) => {
       this.#lastError = redact(messageOf(err), this.#secrets);
       log.debug("Redis at {where}: {error}", { where: this.#where, error: this.#lastError });
@@ -107,8 +108,10 @@ export class RedisConnection {
     let detail = redact(messageOf(err), this.#secrets);
     const name = err instanceof Error ? err.name : "Error";
     const refused = name === "ReplyError" && !/^(NOAUTH|WRONGPASS)/.test(detail);
-    if (!refused && /connection is closed/i.test(detail) && this.#lastError) {
-      detail = this.#lastError;
+    // ioredis's own words for "no connection"; the error event said why
+    if (!refused && /connection is closed/i.test(detail)) detail = this.#lastError ?? detail;
+    if (!refused && /enableOfflineQueue/.test(detail)) {
+      detail = this.#lastError ?? "the connection was closed";
     }
     // a copy: ioredis attaches the command's arguments (AUTH's password) to its errors
     const cause = Object.assign(new Error(detail), { name });

@@ -68,16 +68,11 @@ export class RedisSessionStore implements SessionStore {
   async get(id: string): Promise<Session | undefined> {
     const reply = await this.#connection.run((redis) =>
       redis.hgetall(this.#key(id)).then(
-        (fields) => [null, fields] as const,
-        (err: unknown) => {
-          if (err instanceof Error && err.message.startsWith("WRONGTYPE")) {
-            return [err, {}] as const;
-          }
-          throw err;
-        },
+        (fields) => hashReply(null, fields),
+        (err: unknown) => hashReply(err instanceof Error ? err : new Error(String(err)), null),
       )
     );
-    return this.#decode(id, reply[0], reply[1]);
+    return this.#decode(id, reply);
   }
 
   async put(session: Session): Promise<void> {
@@ -109,16 +104,16 @@ export class RedisSessionStore implements SessionStore {
     const idle: Session[] = [];
     for (let start = 0; start < ids.length; start += BATCH) {
       const batch = ids.slice(start, start + BATCH);
-      const replies = await this.#connection.run((redis) => {
+      const replies = await this.#connection.run(async (redis) => {
         const pipeline = redis.pipeline();
         for (const id of batch) pipeline.hgetall(this.#key(id));
-        return pipeline.exec();
+        const results = await pipeline.exec();
+        return batch.map((_, i) => hashReply(results?.[i]?.[0] ?? null, results?.[i]?.[1]));
       });
       for (const [i, id] of batch.entries()) {
-        const [err, fields] = replies?.[i] ?? [null, {}];
-        const record = (fields ?? {}) as Record<string, string>;
-        if (!err && Object.keys(record).length === 0) await this.#forgetIfGone(id);
-        const session = this.#decode(id, err, record);
+        const reply = replies[i]!;
+        if (!reply.err && Object.keys(reply.fields).length === 0) await this.#forgetIfGone(id);
+        const session = this.#decode(id, reply);
         if (session) idle.push(session);
       }
     }
@@ -144,7 +139,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** The session, or undefined for an absent key and (with a warning) an unreadable one. */
-  #decode(id: string, err: Error | null, fields: Record<string, string>): Session | undefined {
+  #decode(id: string, { err, fields }: HashReply): Session | undefined {
     if (!err && Object.keys(fields).length === 0) return undefined;
     const decoded = err ? { ok: false as const, reason: err.message } : decodeSession(id, fields);
     if (decoded.ok) return decoded.session;
@@ -160,6 +155,21 @@ export class RedisSessionStore implements SessionStore {
       redis.eval(FORGET_IF_GONE, 2, this.#key(id), this.#index, id)
     );
   }
+}
+
+/** One session hash as read: its fields, or the error that makes it unreadable. */
+interface HashReply {
+  err: Error | null;
+  fields: Record<string, string>;
+}
+
+/**
+ * A hash read back. Another type stored under the key (WRONGTYPE) makes the record
+ * unreadable rather than failing the call; any other error is thrown.
+ */
+function hashReply(err: Error | null, fields: unknown): HashReply {
+  if (err && !err.message.startsWith("WRONGTYPE")) throw err;
+  return { err, fields: (fields ?? {}) as Record<string, string> };
 }
 
 /** Throws the first error of a transaction's replies (ioredis reports them per command). */

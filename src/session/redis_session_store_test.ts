@@ -68,6 +68,29 @@ Deno.test("RedisSessionStore fails fast with a clear error when Redis is unreach
   }
 });
 
+Deno.test("RedisSessionStore gives up on a server that accepts but never answers", async () => {
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of silent) accepted.push(conn);
+  })();
+  const { port } = silent.addr as Deno.NetAddr;
+  const store = new RedisSessionStore({ url: `redis://127.0.0.1:${port}`, timeoutMs: 300 });
+  try {
+    const started = performance.now();
+    await assert.rejects(store.count(), {
+      code: "WORKER_UNAVAILABLE",
+      message: new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${port} is unreachable: `),
+    });
+    assert.ok(performance.now() - started < 2_000, "the call was not bounded by the timeout");
+  } finally {
+    await store.close();
+    silent.close();
+    await accepting;
+    for (const conn of accepted) conn.close();
+  }
+});
+
 Deno.test("RedisSessionStore never puts the URL's password in an error", async () => {
   const store = new RedisSessionStore({ url: `redis://:s3cret-pw@127.0.0.1:${closedPort()}` });
   try {
@@ -237,6 +260,7 @@ Deno.test({
       await store.put(sampleSession("a"));
       await first.close();
       await assert.rejects(store.get("a"), { code: "WORKER_UNAVAILABLE" });
+      await assert.rejects(store.idleSince(Date.now()), { code: "WORKER_UNAVAILABLE" });
       assert.equal(await store.ping(), false);
       await using _second = await startRedisServer({ port: first.port });
       assert.equal(await store.ping(), true);
