@@ -3,17 +3,22 @@
  * our server and on a reference server, sequentially and with several calls in flight.
  * @module
  */
-import { measure, type Summary } from "./_stats.ts";
+import { type Sample, sample, summarize, type Summary } from "./_stats.ts";
 import type { BenchServer } from "./_servers.ts";
 
 /** Calls, warm-up and concurrency for one comparison. */
 export interface CompareOptions {
-  /** Timed calls per mode. Default 3,000. */
+  /** Timed calls per mode and server. Default 3,000. */
   calls?: number;
   /** Untimed calls first, so both servers are past JIT warm-up. Default 200. */
   warmup?: number;
   /** Calls in flight in the concurrent mode. Default 16. */
   concurrency?: number;
+  /**
+   * The timed calls are split into this many rounds that alternate between the servers,
+   * so load from elsewhere on the machine falls on both alike. Default 4.
+   */
+  rounds?: number;
 }
 
 /** One operation measured on both servers in both modes. */
@@ -41,38 +46,51 @@ export interface ComparisonMode {
 /** A call against one server; `i` is the call's index. */
 export type Operation = (server: BenchServer, i: number) => Promise<void>;
 
+/** A server and the operation to time on it. */
+export interface Contender {
+  server: BenchServer;
+  op: Operation;
+}
+
 /** The defaults from {@link CompareOptions}, filled in. */
 export function loadOf(options: CompareOptions): Required<CompareOptions> {
-  return { calls: 3_000, warmup: 200, concurrency: 16, ...options };
+  return { calls: 3_000, warmup: 200, concurrency: 16, rounds: 4, ...options };
 }
 
-/** Warms one server up on `op`, then times it sequentially and with calls in flight. */
-export async function measureServer(
-  server: BenchServer,
-  op: Operation,
+/**
+ * Warms both servers up, then times each mode in alternating rounds (ours first in even
+ * rounds, the reference first in odd ones) and pairs the merged figures.
+ */
+export async function compareOn(
+  ours: Contender,
+  reference: Contender,
   options: CompareOptions = {},
-): Promise<{ sequential: Summary; concurrent: Summary }> {
-  const { calls, warmup, concurrency } = loadOf(options);
-  await measure((i) => op(server, i), { calls: warmup, concurrency });
-  const sequential = await measure((i) => op(server, i), { calls });
-  const concurrent = await measure((i) => op(server, i), { calls, concurrency });
-  return { sequential, concurrent };
-}
-
-/** Pairs the figures of both servers into the modes of a {@link Comparison}. */
-export function pairModes(
-  ours: { sequential: Summary; concurrent: Summary },
-  reference: { sequential: Summary; concurrent: Summary },
-  concurrency: number,
-): ComparisonMode[] {
-  const mode = (name: string, o: Summary, r: Summary): ComparisonMode => ({
-    mode: name,
-    ours: o,
-    reference: r,
-    ratio: o.callsPerSecond / r.callsPerSecond,
-  });
-  return [
-    mode("sequential", ours.sequential, reference.sequential),
-    mode(`${concurrency} in flight`, ours.concurrent, reference.concurrent),
-  ];
+): Promise<ComparisonMode[]> {
+  const { calls, warmup, concurrency, rounds } = loadOf(options);
+  for (const c of [ours, reference]) {
+    await sample((i) => c.op(c.server, i), { calls: warmup, concurrency });
+  }
+  const modes: ComparisonMode[] = [];
+  for (
+    const [name, lanes] of [["sequential", 1], [`${concurrency} in flight`, concurrency]] as const
+  ) {
+    const samples = { ours: [] as Sample[], reference: [] as Sample[] };
+    for (let round = 0; round < rounds; round++) {
+      const first = round * Math.floor(calls / rounds);
+      const size = round === rounds - 1 ? calls - first : Math.floor(calls / rounds);
+      const order = round % 2 === 0
+        ? ["ours", "reference"] as const
+        : ["reference", "ours"] as const;
+      for (const side of order) {
+        const c = side === "ours" ? ours : reference;
+        samples[side].push(
+          await sample((i) => c.op(c.server, first + i), { calls: size, concurrency: lanes }),
+        );
+      }
+    }
+    const o = summarize(samples.ours);
+    const r = summarize(samples.reference);
+    modes.push({ mode: name, ours: o, reference: r, ratio: o.callsPerSecond / r.callsPerSecond });
+  }
+  return modes;
 }

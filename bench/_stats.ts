@@ -32,11 +32,17 @@ export function percentile(samples: number[], q: number): number {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
 }
 
+/** Raw timings of one run: each call's latency and the run's wall time. */
+export interface Sample {
+  latencies: number[];
+  wallMs: number;
+}
+
 /** Runs `call(i)` for i in [0, calls), `concurrency` at a time, and times each call. */
-export async function measure(
+export async function sample(
   call: (i: number) => Promise<void>,
   options: LoadOptions,
-): Promise<Summary> {
+): Promise<Sample> {
   const { calls, concurrency = 1 } = options;
   const latencies = new Array<number>(calls);
   let next = 0;
@@ -50,12 +56,21 @@ export async function measure(
   }
   const start = performance.now();
   await Promise.all(Array.from({ length: Math.min(concurrency, calls) }, lane));
-  const wallMs = performance.now() - start;
-  return summarize(latencies, wallMs);
+  return { latencies, wallMs: performance.now() - start };
 }
 
-/** Reduces per-call latencies and the run's wall time to a {@link Summary}. */
-export function summarize(latencies: number[], wallMs: number): Summary {
+/** {@link sample}, reduced to a {@link Summary}. */
+export async function measure(
+  call: (i: number) => Promise<void>,
+  options: LoadOptions,
+): Promise<Summary> {
+  return summarize([await sample(call, options)]);
+}
+
+/** Reduces one or more runs to a {@link Summary}: all their calls over their total wall time. */
+export function summarize(samples: Sample[]): Summary {
+  const latencies = samples.flatMap((s) => s.latencies);
+  const wallMs = samples.reduce((sum, s) => sum + s.wallMs, 0);
   return {
     calls: latencies.length,
     callsPerSecond: latencies.length / (wallMs / 1000),

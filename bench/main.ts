@@ -18,7 +18,7 @@ import { comparisonTable, pythonTable, registryTable } from "./_report.ts";
 const RESULTS = new URL("./results/latest.json", import.meta.url).pathname;
 
 const calls = Number(Deno.args.find((a) => a.startsWith("--calls="))?.slice(8) ?? 3_000);
-const load = { calls, warmup: 200, concurrency: 16 };
+const load = { calls, warmup: 200, concurrency: 16, rounds: 4 };
 const started = performance.now();
 
 const machine = await machineInfo();
@@ -32,7 +32,8 @@ print(`reference servers (node, stdio): ${pinned.join(", ")}`);
 await ensureReferenceServers();
 print(
   `each server: ${load.warmup} warm-up calls, then ${load.calls} calls sequential and ` +
-    `${load.calls} with ${load.concurrency} in flight; same MCP SDK client over stdio`,
+    `${load.calls} with ${load.concurrency} in flight, in ${load.rounds} rounds alternating ` +
+    "between the two servers; same MCP SDK client over stdio",
 );
 print();
 
