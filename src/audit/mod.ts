@@ -25,5 +25,13 @@ export { type ChainHead, computeRecordHash } from "./chain.ts";
 export { canonicalJson } from "./canonical_json.ts";
 export { createFileAuditSink, FileAuditSink, type FileAuditSinkOptions } from "./file_sink.ts";
 export { MemoryAuditSink, type MemoryAuditSinkOptions } from "./memory_sink.ts";
+export {
+  AUDIT_THREAD_URL,
+  auditThreadPermissions,
+  createThreadAuditSink,
+  ThreadAuditSink,
+  type ThreadAuditSinkOptions,
+} from "./thread_sink.ts";
+export { type ProbeOp, probePermission, type ProbeResult } from "./thread_probe.ts";
 export { digestArguments, digestValue, type ValueDigest } from "./digest.ts";
 export { type AuditVerifyResult, runAuditVerify, verifyAuditLog } from "./verify.ts";

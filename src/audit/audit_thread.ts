@@ -1,0 +1,65 @@
+/**
+ * The audit writer's Deno Worker: runs a {@link FileAuditSink} in a thread whose
+ * permissions are only read and write on the audit log's directory. Started by
+ * {@link createThreadAuditSink}; speaks {@link AuditThreadRequest} / {@link AuditThreadReply}.
+ * @module
+ */
+import { CodegenError } from "../core/mod.ts";
+import type { AuditEvent } from "./event.ts";
+import { FileAuditSink } from "./file_sink.ts";
+import { type ProbeOp, probePermission, type ProbeResult } from "./thread_probe.ts";
+
+/** What the parent asks the audit thread. `ts` is the parent's clock at append time. */
+export type AuditThreadRequest =
+  | { type: "open"; id: number; path: string; fsync: boolean }
+  | { type: "append"; id: number; event: AuditEvent; ts: number }
+  | { type: "close"; id: number }
+  | { type: "probe"; id: number; op: ProbeOp };
+
+/** The answer to the request with the same `id`. */
+export type AuditThreadReply =
+  | { id: number; ok: true; probe?: ProbeResult }
+  | { id: number; ok: false; code: string; message: string };
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<AuditThreadRequest>) => void) | null;
+  postMessage(message: AuditThreadReply): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+let sink: FileAuditSink | undefined;
+// the timestamp of the append being stamped: FileAuditSink reads its clock synchronously
+let stamp = 0;
+const clock = { now: () => stamp, monotonic: () => performance.now() };
+
+async function handle(request: AuditThreadRequest): Promise<ProbeResult | undefined> {
+  switch (request.type) {
+    case "open":
+      if (sink) throw new CodegenError("INTERNAL", "The audit thread is already open");
+      sink = await FileAuditSink.open(request.path, { fsync: request.fsync, clock });
+      return undefined;
+    case "append": {
+      if (!sink) throw new CodegenError("INTERNAL", "The audit thread is not open");
+      stamp = request.ts;
+      await sink.append(request.event);
+      return undefined;
+    }
+    case "close":
+      await sink?.close();
+      return undefined;
+    case "probe":
+      return await probePermission(request.op);
+  }
+}
+
+scope.onmessage = (message) => {
+  const request = message.data;
+  handle(request).then(
+    (probe) =>
+      scope.postMessage(probe ? { id: request.id, ok: true, probe } : { id: request.id, ok: true }),
+    (err) => {
+      const e = CodegenError.from(err);
+      scope.postMessage({ id: request.id, ok: false, code: e.code, message: e.message });
+    },
+  );
+};

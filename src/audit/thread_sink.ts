@@ -1,0 +1,159 @@
+import { type Clock, CodegenError, SYSTEM_CLOCK } from "../core/mod.ts";
+import type { AuditThreadReply, AuditThreadRequest } from "./audit_thread.ts";
+import type { AuditEvent } from "./event.ts";
+import type { AuditSink } from "./sink.ts";
+import type { ProbeOp, ProbeResult } from "./thread_probe.ts";
+
+/** Options for {@link createThreadAuditSink}. */
+export interface ThreadAuditSinkOptions {
+  /** Source of record timestamps, read when `append` is called. Default: the system clock. */
+  clock?: Clock;
+  /** Also `fdatasync` each record before `append` resolves. Default false. */
+  fsync?: boolean;
+}
+
+/** The audit thread's script; `deno compile` must `--include` it. */
+export const AUDIT_THREAD_URL: URL = new URL("./audit_thread.ts", import.meta.url);
+
+interface Pending {
+  resolve(reply: AuditThreadReply & { ok: true }): void;
+  reject(err: Error): void;
+}
+
+/**
+ * An {@link AuditSink} whose file is written by a Deno Worker that may read and write only
+ * the log's directory: the process holding it can drop its own write permission. `append`
+ * resolves once the thread has written the record, in call order.
+ */
+export class ThreadAuditSink implements AuditSink {
+  #worker: Worker;
+  #path: string;
+  #clock: Clock;
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closed = false;
+  #failure: Error | undefined;
+
+  private constructor(worker: Worker, path: string, clock: Clock) {
+    this.#worker = worker;
+    this.#path = path;
+    this.#clock = clock;
+    worker.onmessage = (message: MessageEvent<AuditThreadReply>) => this.#settle(message.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#fail(`the audit thread stopped: ${event.message}`);
+    };
+    worker.onmessageerror = () => this.#fail("the audit thread sent an unreadable message");
+  }
+
+  /** Starts the thread with grants on `path`'s directory only and opens the log there. */
+  static async open(path: string, options: ThreadAuditSinkOptions = {}): Promise<ThreadAuditSink> {
+    const absolute = absolutePath(path);
+    const dir = absolute.slice(0, absolute.lastIndexOf("/")) || "/";
+    try {
+      // the thread may not create its own grant's parent
+      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new CodegenError("INTERNAL", `Cannot open audit log "${path}": ${detail}`, {
+        cause: err,
+      });
+    }
+    const worker = new Worker(AUDIT_THREAD_URL, {
+      type: "module",
+      deno: { permissions: auditThreadPermissions(dir) },
+    } as WorkerOptions);
+    const sink = new ThreadAuditSink(worker, absolute, options.clock ?? SYSTEM_CLOCK);
+    try {
+      await sink.#request({ type: "open", id: 0, path: absolute, fsync: options.fsync ?? false });
+    } catch (err) {
+      sink.#terminate();
+      throw err;
+    }
+    return sink;
+  }
+
+  append(event: AuditEvent): Promise<void> {
+    if (this.#closed) {
+      const message = `Cannot append to audit log "${this.#path}": the sink is closed`;
+      return Promise.reject(new CodegenError("INTERNAL", message));
+    }
+    return this.#request({ type: "append", id: 0, event, ts: this.#clock.now() }).then(() => {});
+  }
+
+  /**
+   * Asks the thread whether it may perform `op` (it never performs a permitted one): how
+   * tests and `codegen-mcp permissions` show the thread's narrowing from the inside.
+   */
+  async probe(op: ProbeOp): Promise<ProbeResult> {
+    const reply = await this.#request({ type: "probe", id: 0, op });
+    return reply.probe ?? { permitted: true };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      if (!this.#failure) await this.#request({ type: "close", id: 0 });
+    } finally {
+      this.#terminate();
+    }
+  }
+
+  #request(request: AuditThreadRequest): Promise<AuditThreadReply & { ok: true }> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...request, id });
+    });
+  }
+
+  #settle(reply: AuditThreadReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (reply.ok) pending.resolve(reply);
+    else pending.reject(new CodegenError("INTERNAL", reply.message));
+  }
+
+  #fail(detail: string): void {
+    this.#failure ??= new CodegenError(
+      "INTERNAL",
+      `Cannot write audit log "${this.#path}": ${detail}`,
+    );
+    for (const pending of this.#pending.values()) pending.reject(this.#failure);
+    this.#pending.clear();
+    this.#terminate();
+  }
+
+  #terminate(): void {
+    this.#worker.terminate();
+  }
+}
+
+/** The audit thread's grants: read and write on `dir`, nothing else. */
+export function auditThreadPermissions(dir: string): Deno.PermissionOptionsObject {
+  return {
+    read: [dir],
+    write: [dir],
+    net: false,
+    env: false,
+    run: false,
+    ffi: false,
+    sys: false,
+    import: false,
+  };
+}
+
+/** Starts the audit thread for the log at `path` (creating its directory if absent). */
+export function createThreadAuditSink(
+  path: string,
+  options: ThreadAuditSinkOptions = {},
+): Promise<ThreadAuditSink> {
+  return ThreadAuditSink.open(path, options);
+}
+
+function absolutePath(path: string): string {
+  return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+}

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { FakeClock } from "../core/mod.ts";
+import { sampleEvent, tempDir } from "./_testing.ts";
+import { createThreadAuditSink } from "./thread_sink.ts";
+import { verifyAuditLog } from "./verify.ts";
+
+async function readRecords(path: string): Promise<Record<string, unknown>[]> {
+  const text = await Deno.readTextFile(path);
+  return text.trimEnd().split("\n").map((line) => JSON.parse(line));
+}
+
+Deno.test("ThreadAuditSink writes 100 concurrent appends in call order and the log verifies", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/logs/audit.jsonl`;
+  const clock = new FakeClock(Date.UTC(2026, 4, 1));
+  const sink = await createThreadAuditSink(path, { clock });
+  await Promise.all(Array.from({ length: 100 }, (_, i) => sink.append(sampleEvent(i + 1))));
+  await sink.close();
+  const records = await readRecords(path);
+  assert.deepEqual(records.map((r) => r.duration_ms), Array.from({ length: 100 }, (_, i) => i + 1));
+  assert.equal(records[0]!.ts, "2026-05-01T00:00:00.000Z");
+  assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 100 });
+});
+
+Deno.test("ThreadAuditSink has the record on disk when append resolves", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/audit.jsonl`;
+  const sink = await createThreadAuditSink(path, { fsync: true });
+  try {
+    await sink.append(sampleEvent(3));
+    const [record] = await readRecords(path);
+    assert.equal(record!.seq, 1);
+  } finally {
+    await sink.close();
+  }
+});
+
+Deno.test("ThreadAuditSink resumes the chain written by an earlier thread", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/audit.jsonl`;
+  for (let round = 0; round < 2; round++) {
+    const sink = await createThreadAuditSink(path);
+    await sink.append(sampleEvent(round));
+    await sink.close();
+  }
+  assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 2 });
+});
+
+Deno.test("ThreadAuditSink rejects with the thread's message when the log is held by another writer", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/audit.jsonl`;
+  const first = await createThreadAuditSink(path);
+  try {
+    await assert.rejects(createThreadAuditSink(path), /another writer holds it/);
+  } finally {
+    await first.close();
+  }
+});
+
+Deno.test("ThreadAuditSink rejects appends after close", async () => {
+  await using dir = await tempDir();
+  const sink = await createThreadAuditSink(`${dir.path}/audit.jsonl`);
+  await sink.close();
+  await sink.close();
+  await assert.rejects(sink.append(sampleEvent(1)), /the sink is closed/);
+});
+
+Deno.test("the audit thread may write only its directory: everything else is NotCapable", async () => {
+  await using dir = await tempDir();
+  await using other = await tempDir();
+  const sink = await createThreadAuditSink(`${dir.path}/logs/audit.jsonl`);
+  try {
+    assert.deepEqual(await sink.probe({ op: "write", path: `${dir.path}/logs/x` }), {
+      permitted: true,
+    });
+    assert.deepEqual(await sink.probe({ op: "read", path: `${dir.path}/logs/audit.jsonl` }), {
+      permitted: true,
+    });
+    const denied = [
+      { op: "write", path: `${other.path}/x.txt` },
+      { op: "write", path: `${dir.path}/beside-logs.txt` },
+      { op: "read", path: "/etc/hostname" },
+      { op: "read", path: `${other.path}` },
+      { op: "net", hostname: "127.0.0.1", port: 9 },
+      { op: "env", name: "HOME" },
+      { op: "run", command: "true" },
+      { op: "sys", kind: "hostname" },
+    ] as const;
+    for (const op of denied) {
+      const result = await sink.probe(op);
+      assert.equal(result.permitted, false, JSON.stringify(op));
+      if (!result.permitted) assert.equal(result.error, "NotCapable", JSON.stringify(op));
+    }
+    await assert.rejects(Deno.lstat(`${other.path}/x.txt`), Deno.errors.NotFound);
+  } finally {
+    await sink.close();
+  }
+});
