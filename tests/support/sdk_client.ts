@@ -15,3 +15,5 @@ export { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 export { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+export { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";

@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { startTestCoordinator } from "../support/in_memory.ts";
+import { skipWithout } from "../support/requirements.ts";
+import type { CallToolResult } from "../support/sdk_client.ts";
+
+const ignore = skipWithout("bwrap");
+
+function text(r: unknown): string {
+  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+/** Whether no process has `marker` in its command line (pgrep; Deno reads /proc only with -A). */
+async function processGone(marker: string): Promise<boolean> {
+  const out = await new Deno.Command("pgrep", {
+    args: ["-f", marker],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return out.code === 1;
+}
+
+Deno.test({
+  name: "run.python through MCP: output, exit codes, logging notifications and progress",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator();
+    const { client } = await t.connect();
+    const logs: string[] = [];
+    client.setNotificationHandler(
+      (await import("../support/sdk_client.ts")).LoggingMessageNotificationSchema,
+      (n) => void logs.push(String(n.params.data)),
+    );
+    await client.setLoggingLevel("debug");
+    const ok = await client.callTool({
+      name: "run.python",
+      arguments: { code: "print('hello')\nimport sys; print('oops', file=sys.stderr)" },
+    });
+    const s = ok.structuredContent as { stdout: string; stderr: string; exit_code: number };
+    assert.equal(s.stdout, "hello\n");
+    assert.equal(s.stderr, "oops\n");
+    assert.equal(s.exit_code, 0);
+    assert.ok(logs.some((l) => l.includes("hello")), "stdout streamed as logging messages");
+
+    const fail = await client.callTool({
+      name: "run.python",
+      arguments: { code: "raise SystemExit(3)" },
+    });
+    assert.equal(fail.isError, true);
+    assert.equal(
+      (fail.structuredContent as { exit_code: number }).exit_code,
+      3,
+      "full result kept on failure",
+    );
+
+    const progress: number[] = [];
+    await client.callTool(
+      {
+        name: "run.python",
+        arguments: {
+          code: "import time\nfor i in range(3):\n    print(i, flush=True); time.sleep(0.4)",
+        },
+      },
+      undefined,
+      { onprogress: (p) => void progress.push(p.progress) },
+    );
+    assert.ok(progress.length >= 1, "progress notifications while it runs");
+  },
+});
+
+Deno.test({
+  name: "run.python cancelled from the MCP client: its whole process tree is gone within 1 s",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator();
+    const { client } = await t.connect();
+    // the run starts a child whose command line carries a marker we can look for in /proc
+    const marker = `cancel_marker_${crypto.randomUUID().replaceAll("-", "")}`;
+    const code = "import subprocess, sys\n" +
+      `p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', '${marker}'])\n` +
+      "print('up', flush=True)\np.wait()";
+    const controller = new AbortController();
+    const started = Promise.withResolvers<void>();
+    const call = client.callTool(
+      { name: "run.python", arguments: { code } },
+      undefined,
+      { signal: controller.signal, onprogress: () => started.resolve(), timeout: 60_000 },
+    );
+    const settled = call.then(() => "resolved", () => "rejected");
+    await started.promise;
+    for (let i = 0; i < 100 && await processGone(marker); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(await processGone(marker), false, "the run's child is alive before cancelling");
+    const t0 = performance.now();
+    controller.abort();
+    assert.equal(await settled, "rejected");
+    let gone = false;
+    while (performance.now() - t0 < 1_000 && !(gone = await processGone(marker))) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(gone, `process still present ${Math.round(performance.now() - t0)} ms after cancel`);
+  },
+});
+
+Deno.test({
+  name: "async: true returns a task id at once; task.status, task.result and task.cancel manage it",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator();
+    const { client } = await t.connect();
+    const started = await client.callTool({
+      name: "run.python",
+      arguments: { code: "import time; time.sleep(0.5); print(6*7)", async: true },
+    });
+    const { task_id, status } = started.structuredContent as { task_id: string; status: string };
+    assert.equal(status, "running");
+    let result: { status: string; result?: { stdout: string } } | undefined;
+    for (let i = 0; i < 200; i++) {
+      const r = await client.callTool({ name: "task.result", arguments: { task_id } });
+      result = r.structuredContent as typeof result;
+      if (result?.status !== "running") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(result?.status, "completed");
+    assert.equal(result?.result?.stdout, "42\n");
+
+    const slow = await client.callTool({
+      name: "run.python",
+      arguments: { code: "import time; time.sleep(60)", async: true },
+    });
+    const slowId = (slow.structuredContent as { task_id: string }).task_id;
+    const cancelled = await client.callTool({
+      name: "task.cancel",
+      arguments: { task_id: slowId },
+    });
+    assert.equal((cancelled.structuredContent as { status: string }).status, "cancelled");
+    const st = await client.callTool({ name: "task.status", arguments: { task_id: slowId } });
+    assert.equal((st.structuredContent as { status: string }).status, "cancelled");
+
+    // another connection cannot see this session's tasks
+    const other = await t.connect();
+    const foreign = await other.client.callTool({ name: "task.status", arguments: { task_id } });
+    assert.equal(foreign.isError, true);
+    assert.match(text(foreign), /^NOT_FOUND: /);
+  },
+});
+
+Deno.test({
+  name:
+    "stateful run.python keeps variables; artifact.get returns a PNG the code wrote as image content",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator();
+    const { client } = await t.connect();
+    await client.callTool({ name: "run.python", arguments: { code: "x = 41", stateful: true } });
+    const r = await client.callTool({
+      name: "run.python",
+      arguments: { code: "print(x + 1)", stateful: true },
+    });
+    assert.equal((r.structuredContent as { stdout: string }).stdout, "42\n");
+
+    // a 1x1 PNG written byte by byte by the code itself
+    const png =
+      "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf" +
+      "c0f01f0005000201" + "a5f0c2b00000000049454e44ae426082";
+    const made = await client.callTool({
+      name: "run.python",
+      arguments: { code: `open('dot.png','wb').write(bytes.fromhex('${png}'))` },
+    });
+    const artifacts =
+      (made.structuredContent as { artifacts: { path: string; change: string }[] }).artifacts;
+    assert.deepEqual(artifacts.map((a) => [a.path, a.change]), [["dot.png", "created"]]);
+    const art = await client.callTool({ name: "artifact.get", arguments: { path: "dot.png" } });
+    const content = (art as CallToolResult).content[0] as {
+      type: string;
+      mimeType: string;
+      data: string;
+    };
+    assert.equal(content.type, "image");
+    assert.equal(content.mimeType, "image/png");
+    const bytes = Uint8Array.from(atob(content.data), (c) => c.charCodeAt(0));
+    assert.equal(
+      Array.from(bytes.slice(0, 8)).map((b) => b.toString(16).padStart(2, "0")).join(""),
+      "89504e470d0a1a0a",
+    );
+  },
+});
