@@ -1,4 +1,4 @@
-import { getLogger } from "../core/mod.ts";
+import { CodegenError, getLogger } from "../core/mod.ts";
 import { RedisConnection } from "./_redis_connection.ts";
 import { decodeSession, encodeSession } from "./_redis_record.ts";
 import type { Session } from "./session.ts";
@@ -59,6 +59,15 @@ export class RedisSessionStore implements SessionStore {
   #ttlMs: number;
 
   constructor(options: RedisSessionStoreOptions) {
+    for (const name of ["maxAgeMs", "timeoutMs"] as const) {
+      const value = options[name];
+      if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+        throw new CodegenError(
+          "CONFIG_INVALID",
+          `Redis ${name} must be a positive number, not ${value}`,
+        );
+      }
+    }
     this.#connection = new RedisConnection(options.url, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     this.#prefix = options.keyPrefix ?? DEFAULT_PREFIX;
     this.#index = `${this.#prefix}sessions:activity`;

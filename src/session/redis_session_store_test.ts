@@ -287,6 +287,17 @@ Deno.test({
   },
 });
 
+Deno.test("RedisSessionStore rejects a maxAgeMs or timeoutMs that is not a positive number", () => {
+  for (const bad of [0, -1, Number.NaN, Infinity]) {
+    assert.throws(() => new RedisSessionStore({ url: "redis://127.0.0.1:1", maxAgeMs: bad }), {
+      code: "CONFIG_INVALID",
+    });
+    assert.throws(() => new RedisSessionStore({ url: "redis://127.0.0.1:1", timeoutMs: bad }), {
+      code: "CONFIG_INVALID",
+    });
+  }
+});
+
 Deno.test("RedisSessionStore rejects a URL that is not redis:// without echoing it", () => {
   assert.throws(() => new RedisSessionStore({ url: "http://u:hidden@127.0.0.1:1" }), {
     code: "CONFIG_INVALID",

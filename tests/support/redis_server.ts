@@ -107,7 +107,7 @@ async function tryStart(port: number, password: string | undefined): Promise<Sta
   const output = collectOutput(child);
   const ready = await waitForReady(child, output);
   if (ready.ok) {
-    if (await answersPing(port, password)) {
+    if (await answersPing(port, password).catch(() => false)) {
       const auth = password === undefined ? "" : `:${encodeURIComponent(password)}@`;
       return { ok: true, server: serverHandle(child, output.done, port, auth) };
     }
@@ -135,6 +135,12 @@ function serverHandle(
 /** Sends PING (after AUTH when a password is set) over a raw connection; true on `+PONG`. */
 async function answersPing(port: number, password: string | undefined): Promise<boolean> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  let closed = false;
+  function close(): void {
+    if (!closed) conn.close();
+    closed = true;
+  }
+  const timer = setTimeout(close, START_TIMEOUT_MS); // a silent server fails the read
   try {
     const auth = password === undefined ? "" : command("AUTH", password);
     await conn.write(new TextEncoder().encode(auth + command("PING")));
@@ -148,7 +154,8 @@ async function answersPing(port: number, password: string | undefined): Promise<
     }
     return reply.includes("+PONG");
   } finally {
-    conn.close();
+    clearTimeout(timer);
+    close();
   }
 }
 
