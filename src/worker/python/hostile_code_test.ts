@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { pidsNamed, testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
+import { sandboxSupport } from "../sandbox/mod.ts";
 import { SandboxedPythonRuntime } from "./mod.ts";
 
 const ignore = await withoutBubblewrap();
@@ -197,6 +198,21 @@ Deno.test({
       assert.equal(lines.length, 5);
       for (const line of lines.slice(0, 3)) assert.doesNotMatch(line, /written/, line);
       assert.deepEqual(lines.slice(3), ["/workspace/fine written", "/tmp/fine written"]);
+    }),
+});
+
+Deno.test({
+  name: "code cannot gain root in a user namespace of its own",
+  ignore: ignore || !(await sandboxSupport()).nestedUserns && Deno.uid() === 0,
+  fn: () =>
+    attack(async (run) => {
+      const r = result(
+        await run({
+          code: "import subprocess\np = subprocess.run(['unshare', '-Ur', 'id', '-u'], " +
+            "capture_output=True, text=True)\nprint(p.returncode != 0, repr(p.stdout))",
+        }),
+      );
+      assert.equal(r.stdout, "True ''\n", r.stderr);
     }),
 });
 

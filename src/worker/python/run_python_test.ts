@@ -154,6 +154,24 @@ Deno.test({
 });
 
 Deno.test({
+  name: "run.python code can use /dev/null, /dev/urandom, /tmp and subprocesses",
+  ignore,
+  fn: () =>
+    withRuntime(async (run) => {
+      const out = ok(
+        await run({
+          code: "import os, subprocess, tempfile\n" +
+            "subprocess.run(['true'], stdin=subprocess.DEVNULL, check=True)\n" +
+            "assert len(os.urandom(8)) == 8\n" +
+            "with tempfile.NamedTemporaryFile() as f: f.write(b'x')\n" +
+            "print(subprocess.run(['echo', 'sub'], capture_output=True, text=True).stdout, end='')",
+        }),
+      );
+      assert.equal(out.result.stdout, "sub\n", out.result.stderr);
+    }),
+});
+
+Deno.test({
   name: "run.python validates timeout_seconds against the configured maximum",
   ignore,
   fn: () =>

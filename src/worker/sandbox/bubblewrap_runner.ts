@@ -2,7 +2,7 @@ import { CodegenError, getLogger } from "../../core/mod.ts";
 import { bwrapArgs, chownArgs } from "./bwrap_args.ts";
 import { collect, stdinBytes } from "./collect.ts";
 import { hostLayout } from "./host_layout.ts";
-import { bubblewrapAvailable } from "./probe.ts";
+import { type SandboxSupport, sandboxSupport } from "./probe.ts";
 import type {
   InteractiveSandboxRunner,
   SandboxLaunchSpec,
@@ -20,20 +20,20 @@ const CHOWN_TIMEOUT_MS = 60_000;
 export interface BubblewrapRunnerOptions {
   /** The uid range a root worker drops sandboxes to. */
   uids?: SandboxUidOptions;
-  /** Availability check; default {@link bubblewrapAvailable}. */
-  available?: () => Promise<boolean>;
+  /** What the host supports; default: probed once ({@link sandboxSupport}). */
+  support?: () => Promise<SandboxSupport>;
 }
 
 /** Runs commands under bubblewrap; refuses (SANDBOX_UNAVAILABLE) where it cannot. */
 export class BubblewrapRunner implements InteractiveSandboxRunner {
   readonly kind = "bubblewrap" as const;
   #uids: SandboxUidOptions;
-  #available: () => Promise<boolean>;
+  #support: () => Promise<SandboxSupport>;
   #root: boolean;
 
   constructor(options: BubblewrapRunnerOptions = {}) {
     this.#uids = options.uids ?? {};
-    this.#available = options.available ?? bubblewrapAvailable;
+    this.#support = options.support ?? sandboxSupport;
     this.#root = Deno.uid() === 0;
   }
 
@@ -42,11 +42,11 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
   }
 
   async start(spec: SandboxLaunchSpec): Promise<SandboxProcess> {
-    await this.#requireAvailable();
+    const { nestedUserns } = await this.#requireAvailable();
     const dropToUid = this.sandboxUid(spec.workspace);
     return spawnProcess({
       program: "bwrap",
-      args: bwrapArgs(spec, { layout: hostLayout(), dropToUid }),
+      args: bwrapArgs(spec, { layout: hostLayout(), dropToUid, nestedUserns }),
       env: spec.env,
     });
   }
@@ -79,8 +79,9 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
     }
   }
 
-  async #requireAvailable(): Promise<void> {
-    if (await this.#available()) return;
+  async #requireAvailable(): Promise<SandboxSupport> {
+    const support = await this.#support();
+    if (support.available) return support;
     throw new CodegenError(
       "SANDBOX_UNAVAILABLE",
       "Cannot run Python: bubblewrap (bwrap) is missing or cannot create namespaces here; " +

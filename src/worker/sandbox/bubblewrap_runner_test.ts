@@ -100,7 +100,9 @@ Deno.test({
 });
 
 Deno.test("BubblewrapRunner refuses with SANDBOX_UNAVAILABLE when bubblewrap is unusable", async () => {
-  const runner = new BubblewrapRunner({ available: () => Promise.resolve(false) });
+  const runner = new BubblewrapRunner({
+    support: () => Promise.resolve({ available: false, nestedUserns: false }),
+  });
   await assert.rejects(
     runner.run(spec("/nonexistent", "print(1)")),
     (err: unknown) =>

@@ -10,6 +10,11 @@ export interface BwrapPlan {
   layout: HostLayout;
   /** Set when the worker runs as root: the unprivileged host uid the sandbox runs as. */
   dropToUid?: number | undefined;
+  /**
+   * With `dropToUid`: wrap the command in a second, unprivileged bwrap with its own user
+   * namespace and further user namespaces disabled (kernel attack surface).
+   */
+  nestedUserns?: boolean;
   /** Availability probe: an empty /workspace instead of a host directory. */
   emptyWorkspace?: boolean;
 }
@@ -61,6 +66,12 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
       "--bounding-set=-all",
       "--",
     );
+    if (plan.nestedUserns) {
+      // --dev-bind: a plain bind would add nodev and break /dev/null & co.
+      args.push(plan.layout.tools.bwrap, "--unshare-user", "--disable-userns");
+      args.push("--dev-bind", "/", "/");
+      args.push("--die-with-parent", "--chdir", spec.cwd ?? SANDBOX_WORKSPACE, "--");
+    }
   }
   args.push(...spec.argv);
   return args;

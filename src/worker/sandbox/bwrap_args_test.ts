@@ -8,7 +8,12 @@ const layout: HostLayout = {
   dirs: ["/usr"],
   etc: ["/etc/ld.so.cache", "/etc/ssl/certs"],
   etcNetwork: ["/etc/resolv.conf"],
-  tools: { prlimit: "/usr/bin/prlimit", setpriv: "/usr/bin/setpriv", chown: "/usr/bin/chown" },
+  tools: {
+    prlimit: "/usr/bin/prlimit",
+    setpriv: "/usr/bin/setpriv",
+    chown: "/usr/bin/chown",
+    bwrap: "/usr/bin/bwrap",
+  },
 };
 const spec: SandboxLaunchSpec = {
   argv: ["python3", "-c", "print(1)"],
@@ -75,6 +80,19 @@ Deno.test("bwrapArgs under a root worker drops to the given uid with no capabili
     "--inh-caps=-all",
     "--bounding-set=-all",
     "--",
+  ]);
+  assert.deepEqual(args.slice(-3), ["python3", "-c", "print(1)"]);
+});
+
+Deno.test("bwrapArgs can add an unprivileged user namespace that allows no further ones", () => {
+  const args = bwrapArgs(spec, { layout, dropToUid: 1234, nestedUserns: true });
+  const at = args.indexOf("/usr/bin/bwrap");
+  assert.ok(at > args.indexOf("/usr/bin/setpriv"), "after the uid drop");
+  assert.deepEqual(args.slice(at, at + 4), [
+    "/usr/bin/bwrap",
+    "--unshare-user",
+    "--disable-userns",
+    "--dev-bind",
   ]);
   assert.deepEqual(args.slice(-3), ["python3", "-c", "print(1)"]);
 });

@@ -9,7 +9,7 @@ export interface HostLayout {
   /** Extra `/etc` entries for sandboxes with network (name resolution). */
   etcNetwork: string[];
   /** util-linux tools the launcher runs inside the sandbox, as seen there. */
-  tools: { prlimit: string; setpriv: string; chown: string };
+  tools: { prlimit: string; setpriv: string; chown: string; bwrap: string };
 }
 
 const TOP_LEVEL = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
@@ -64,7 +64,12 @@ export function hostLayout(): HostLayout {
     dirs,
     etc,
     etcNetwork: ETC_NETWORK,
-    tools: { prlimit: findTool("prlimit"), setpriv: findTool("setpriv"), chown: findTool("chown") },
+    tools: {
+      prlimit: findTool("prlimit"),
+      setpriv: findTool("setpriv"),
+      chown: findTool("chown"),
+      bwrap: findTool("bwrap"),
+    },
   };
   return cached;
 }

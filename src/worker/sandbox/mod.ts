@@ -19,7 +19,7 @@ export type {
   SandboxRunner,
   SandboxSpec,
 } from "./runner.ts";
-export { bubblewrapAvailable } from "./probe.ts";
+export { bubblewrapAvailable, type SandboxSupport, sandboxSupport } from "./probe.ts";
 export { collect, type CollectOptions } from "./collect.ts";
 export { SANDBOX_WORKSPACE } from "./bwrap_args.ts";
 export { BubblewrapRunner, type BubblewrapRunnerOptions } from "./bubblewrap_runner.ts";
