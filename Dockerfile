@@ -1,14 +1,14 @@
 # codegen-mcp coordinator image.
 #
 #   docker build -t codegen-mcp:0.1.0 .
-#   docker run --rm -p 8080:8080 -p 50050:50050 -v codegen-data:/data codegen-mcp:0.1.0
+#   docker run --rm -p 127.0.0.1:8080:8080 -v codegen-data:/data codegen-mcp:0.1.0
 #
 # Stage 1 compiles the single executable with `deno task compile`, which embeds the
 # `coordinator` permission set from deno.json; stage 2 is a distroless runtime holding
 # only that binary. See docs/deployment.md.
 
 # Deno is pinned to 2.9.3 exactly: the compiled binary embeds this Deno runtime, and
-# 2.9.4-2.9.6 crash in node:http2 on a graceful gRPC close (see ARCHITECTURE decisions).
+# 2.9.4-2.9.6 crash in node:http2 on a graceful gRPC close (denoland/deno#36788).
 # The official image is Debian-based (glibc), matching the runtime stage below.
 FROM denoland/deno:2.9.3 AS build
 WORKDIR /src
@@ -41,14 +41,15 @@ LABEL org.opencontainers.image.title="codegen-mcp" \
 # Owned by root, so the process (uid 1000) cannot replace its own executable.
 COPY --from=build /out/codegen-mcp /codegen-mcp
 # /data is the only place the program writes (besides /tmp): workspaces and the audit
-# log. Owned by 1000 so a fresh named volume initialised from it is writable.
+# log. Owned by 1000 so a fresh named volume mounted there is writable. No VOLUME
+# instruction: an image-defined volume would be a writable path outside the volumes a
+# deployment declares (Kubernetes mounts its own at /data/...).
 COPY --from=build --chown=1000:1000 /out/data /data
 
 ENV WORKSPACE_ROOT=/data/workspaces \
     AUDIT_LOG=/data/audit/audit.jsonl
 
 USER 1000:1000
-VOLUME ["/data"]
 # 8080: MCP over HTTP (/mcp, /sse) and /healthz, /readyz, /metrics; 50050: worker gRPC.
 EXPOSE 8080 50050
 

@@ -90,6 +90,8 @@ Deno.test("final stages run as uid 1000, expose the program's ports and keep exe
     assert.deepEqual(execForm(entrypoint?.args ?? ""), expected.entrypoint, `${file} ENTRYPOINT`);
     const cmd = instructionsOf(final, "CMD").at(-1);
     assert.deepEqual(cmd && execForm(cmd.args), expected.cmd, `${file} CMD`);
+    // an image-defined volume would be writable beside the volumes a deployment declares
+    assert.deepEqual(instructionsOf(final, "VOLUME"), [], `${file} declares no VOLUME`);
     const copies = instructionsOf(final, "COPY").map((c) => splitOptions(c.args).rest);
     assert.ok(copies.some((c) => c.endsWith(` ${expected.binary}`)), `${file} installs the binary`);
   }
