@@ -7,6 +7,11 @@
 export type { WorkerClient } from "./worker_client.ts";
 export { EmbeddedWorkerClient } from "./embedded_worker_client.ts";
 export {
+  createThreadWorkerClient,
+  type ThreadPort,
+  ThreadWorkerClient,
+} from "./thread_worker_client.ts";
+export {
   createGrpcWorkerClientPool,
   GrpcWorkerClient,
   GrpcWorkerClientPool,

@@ -5,3 +5,9 @@
  */
 export { type ToolHandler, WorkerExecutor } from "./executor.ts";
 export type { TaskContext, WorkerOptions } from "./context.ts";
+export {
+  spawnWorkerThread,
+  WORKER_THREAD_URL,
+  type WorkerThreadOptions,
+  workerThreadPermissions,
+} from "./thread/mod.ts";
