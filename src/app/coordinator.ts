@@ -1,9 +1,20 @@
 import { type AuditSink, createFileAuditSink } from "../audit/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
-import { AsyncTasks, type McpDeps } from "../mcp/mod.ts";
+import { AsyncTasks, type McpDeps, toolNames } from "../mcp/mod.ts";
+import {
+  type CoordinatorMetrics,
+  createCoordinatorMetrics,
+  InFlight,
+} from "../observability/mod.ts";
 import { Router } from "../router/mod.ts";
-import { MemorySessionStore, SessionManager, startExpirySweep } from "../session/mod.ts";
+import {
+  MemorySessionStore,
+  RedisSessionStore,
+  SessionManager,
+  type SessionStore,
+  startExpirySweep,
+} from "../session/mod.ts";
 import { createEmbeddedWorkers } from "./embedded_workers.ts";
 import type { Fleet } from "./fleet.ts";
 
@@ -14,6 +25,11 @@ export interface Coordinator {
   deps: McpDeps;
   /** Remote workers, when the lifecycle listener runs or there are no embedded workers. */
   fleet: Fleet | undefined;
+  metrics: CoordinatorMetrics;
+  /** Workers that could take a new session now (embedded ones always can). */
+  workersWithCapacity(): number;
+  /** Redis reachability, when sessions live in Redis. */
+  redisPing: (() => Promise<boolean>) | undefined;
   /** Hooks a transport registers so expiry can close its connection too. */
   onConnectionEnded: Set<(connectionId: string) => Promise<void> | void>;
   close(): Promise<void>;
@@ -26,16 +42,28 @@ export interface CoordinatorOptions {
   audit?: AuditSink;
 }
 
+// counts records as they are written, for codegen_audit_records_total
+function countingSink(sink: AuditSink, count: () => void): AuditSink {
+  return {
+    async append(event) {
+      await sink.append(event);
+      count();
+    },
+    close: () => sink.close(),
+  };
+}
+
 /**
- * Builds sessions, routing, the embedded workers, background tasks and the audit log,
- * and starts the idle-session sweep. Closing releases them in reverse order.
+ * Builds sessions, routing, the embedded workers, remote workers when configured,
+ * background tasks, metrics and the audit log, and starts the idle-session sweep. Closing
+ * releases them in reverse order.
  */
 export async function createCoordinator(
   config: Config,
   options: CoordinatorOptions = {},
 ): Promise<Coordinator> {
   const clock = options.clock ?? SYSTEM_CLOCK;
-  const audit = options.audit ?? await createFileAuditSink(config.auditLog, { clock });
+  const rawAudit = options.audit ?? await createFileAuditSink(config.auditLog, { clock });
   const fleet = config.grpcPort !== undefined || config.localWorkers === 0
     // loaded only when needed: stdio with embedded workers never loads gRPC
     ? await (await import("./fleet.ts")).startFleet(config, { clock })
@@ -49,9 +77,12 @@ export async function createCoordinator(
     resultTtlMs: config.limits.taskResultTtlMs,
     clock,
   });
+  const store: SessionStore = config.redisUrl
+    ? new RedisSessionStore({ url: config.redisUrl, maxAgeMs: config.sessionMaxAgeMs })
+    : new MemorySessionStore();
   const onConnectionEnded = new Set<(connectionId: string) => Promise<void> | void>();
   const sessions = new SessionManager({
-    store: new MemorySessionStore(),
+    store,
     maxAgeMs: config.sessionMaxAgeMs,
     clock,
     async onEnd(session, reason) {
@@ -62,21 +93,44 @@ export async function createCoordinator(
       }
     },
   });
+  const inFlight = new InFlight();
+  const metrics = createCoordinatorMetrics({
+    activeSessions: () => sessions.count(),
+    workersRegistered: () => config.localWorkers + (fleet?.registry.size ?? 0),
+    workersHealthy: () => config.localWorkers + (fleet?.registry.healthyCount() ?? 0),
+    tasksInFlight: () => inFlight.count,
+  }, { tools: toolNames(config) });
+  const audit = countingSink(rawAudit, () => metrics.auditRecord());
   const sweep = startExpirySweep(sessions, config.cleanupIntervalMs);
-  const deps: McpDeps = { config, sessions, router, audit, tasks, clock };
+  const deps: McpDeps = {
+    config,
+    sessions,
+    router,
+    audit,
+    tasks,
+    clock,
+    inFlight,
+    onToolCall: (tool, outcome, ms) => metrics.toolCall(tool, outcome, ms),
+    onSandboxKill: (reason) => metrics.sandboxKill(reason),
+  };
   log.info("Coordinator ready: {workers} embedded worker(s), workspaces under {root}", {
     workers: config.localWorkers,
     root: config.workspaceRoot,
+    sessions: config.redisUrl ? "redis" : "memory",
   });
   return {
     deps,
     fleet,
+    metrics,
+    workersWithCapacity: () => config.localWorkers + (fleet?.registry.hasCapacity() ? 1 : 0),
+    redisPing: store instanceof RedisSessionStore ? () => store.ping() : undefined,
     onConnectionEnded,
     async close() {
       sweep.stop();
       await tasks.close();
       await router.close();
       await fleet?.close();
+      await store.close();
       await audit.close();
     },
   };

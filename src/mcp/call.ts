@@ -1,5 +1,12 @@
 import { digestArguments } from "../audit/mod.ts";
 import { CodegenError, getLogger } from "../core/mod.ts";
+import {
+  currentTraceId,
+  injectTraceparent,
+  type ToolSpan,
+  withRpcSpan,
+  withToolSpan,
+} from "../observability/mod.ts";
 import type { ExecuteOptions, TaskEvent, TaskOutcome, TaskRequest, TaskTool } from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
@@ -70,11 +77,17 @@ export class ToolCall {
           `files written before are not on the new worker "${route.client.workerId}"`;
       }
     }
-    const exec: ExecuteOptions = {
-      signal: options.signal ?? this.extra.signal,
-      onEvent: options.onEvent ?? ((e) => this.forward(e)),
-    };
-    const outcome = await route.client.execute(route.session.id, task, exec) as TaskOutcome<K>;
+    const outcome = await withRpcSpan("ExecuteTask", () => {
+      const exec: ExecuteOptions = {
+        signal: options.signal ?? this.extra.signal,
+        onEvent: options.onEvent ?? ((e) => this.forward(e)),
+      };
+      const traceparent = injectTraceparent();
+      if (traceparent) exec.traceparent = traceparent;
+      const run = () => route.client.execute(route.session.id, task, exec);
+      return this.deps.inFlight ? this.deps.inFlight.track(run) : run();
+    }) as TaskOutcome<K>;
+    this.#countKills(outcome);
     if (!outcome.ok && outcome.error.code === "WORKER_UNAVAILABLE") {
       this.deps.router.abandon(route.session);
       await this.deps.sessions.update({
@@ -84,6 +97,14 @@ export class ToolCall {
       });
     }
     return outcome;
+  }
+
+  #countKills(outcome: TaskOutcome): void {
+    const hook = this.deps.onSandboxKill;
+    if (!hook) return;
+    if (outcome.ok && (outcome.result as { timed_out?: boolean }).timed_out) hook("timeout");
+    else if (!outcome.ok && outcome.error.code === "CANCELLED") hook("cancelled");
+    else if (!outcome.ok && outcome.error.code === "TIMEOUT") hook("timeout");
   }
 
   /** Sends a worker event to the client as a progress or logging notification. */
@@ -123,10 +144,23 @@ export function unwrap<K extends TaskTool>(
  * Runs one tool call end to end: the handler, error conversion, and the audit record,
  * which is written before the result is returned (a call that cannot be audited fails).
  */
-export async function runToolCall(
+export function runToolCall(
   call: ToolCall,
   args: Record<string, unknown>,
   handler: (call: ToolCall) => Promise<ToolReply>,
+): Promise<CallToolResult> {
+  return withToolSpan(
+    call.tool,
+    { principal: call.conn.principal, transport: call.conn.transport },
+    (span) => runAudited(call, args, handler, span),
+  );
+}
+
+async function runAudited(
+  call: ToolCall,
+  args: Record<string, unknown>,
+  handler: (call: ToolCall) => Promise<ToolReply>,
+  span: ToolSpan,
 ): Promise<CallToolResult> {
   const { deps } = call;
   const started = deps.clock.monotonic();
@@ -156,8 +190,11 @@ export async function runToolCall(
   const durationMs = Math.round((deps.clock.monotonic() - started) * 1000) / 1000;
   const outcome = decision === "denied" ? "denied" : errorCode ? "error" : "ok";
   deps.onToolCall?.(call.tool, outcome, durationMs);
+  span.setOutcome(outcome, errorCode);
   try {
     const sessionId = (await call.session().catch(() => undefined))?.id ?? "";
+    if (sessionId) span.setSessionId(sessionId);
+    const traceId = currentTraceId();
     await deps.audit.append({
       principal: call.conn.principal,
       session_id: sessionId,
@@ -169,6 +206,7 @@ export async function runToolCall(
       ...(errorCode ? { error_code: errorCode } : {}),
       duration_ms: durationMs,
       bytes_out: call.bytesOut,
+      ...(traceId ? { trace_id: traceId } : {}),
     });
   } catch (err) {
     log.error("Audit write failed: {error}", { error: String(err) });

@@ -1,6 +1,7 @@
 import type { AuditSink } from "../audit/mod.ts";
 import type { Config } from "../config/mod.ts";
 import type { Clock } from "../core/mod.ts";
+import type { InFlight, KillReason } from "../observability/mod.ts";
 import type { Router } from "../router/mod.ts";
 import type { SessionManager } from "../session/mod.ts";
 import type { AsyncTasks } from "./async_tasks.ts";
@@ -24,4 +25,8 @@ export interface McpDeps {
   clock: Clock;
   /** Optional per-call hook for metrics (tool, outcome, duration). */
   onToolCall?: (tool: string, outcome: "ok" | "error" | "denied", durationMs: number) => void;
+  /** Optional hook: a sandboxed run was killed (timeout, cancellation). */
+  onSandboxKill?: (reason: KillReason) => void;
+  /** Counts worker tasks in flight (for metrics). */
+  inFlight?: InFlight;
 }

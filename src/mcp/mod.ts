@@ -7,3 +7,4 @@ export { createMcpServer } from "./server.ts";
 export type { ConnectionInfo, McpDeps } from "./context.ts";
 export { AsyncTasks, type AsyncTasksOptions } from "./async_tasks.ts";
 export { serveStdio } from "./stdio.ts";
+export { ALL_TOOLS, toolNames } from "./tools/mod.ts";

@@ -74,7 +74,7 @@ function hostileFrames(): string[] {
 Deno.test("1,000 malformed or hostile JSON-RPC frames over stdio: each is answered or dropped and valid calls still work", async () => {
   const dir = await Deno.makeTempDir({ prefix: "codegen-frames-" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-P=coordinator", "--quiet", MAIN],
+    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN],
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: dir,

@@ -39,7 +39,7 @@ export async function startStdioCoordinator(
     command: Deno.execPath(),
     args: [
       "run",
-      ...(options.permissionFlags ?? ["-P=coordinator"]),
+      ...(options.permissionFlags ?? ["-P=coordinator", "--ignore-env"]),
       "--quiet",
       MAIN,
       "serve",

@@ -25,7 +25,7 @@ export async function startHttpCoordinator(
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...(options.permissionFlags ?? ["-P=coordinator"]),
+      ...(options.permissionFlags ?? ["-P=coordinator", "--ignore-env"]),
       "--quiet",
       MAIN,
       "serve",

@@ -11,7 +11,7 @@ export interface MainRun {
 /** Runs `deno run -P=coordinator main.ts ...args` with only `env` (plus PATH) set. */
 export async function runMain(args: string[], env: Record<string, string> = {}): Promise<MainRun> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-P=coordinator", "--quiet", MAIN, ...args],
+    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, ...args],
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...env },
     clearEnv: true,
     stdin: "null",

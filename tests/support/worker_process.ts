@@ -32,6 +32,7 @@ export async function startWorkerProcess(
     args: [
       "run",
       "-P=worker",
+      "--ignore-env",
       "--quiet",
       MAIN,
       "worker",

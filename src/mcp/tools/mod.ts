@@ -14,6 +14,7 @@ import { sessionInfoTool } from "./session_info.ts";
 import { taskCancelTool, taskResultTool, taskStatusTool } from "./tasks.ts";
 import { testRunTool } from "./test_run.ts";
 import type { ToolFactory } from "./tool.ts";
+import type { Config } from "../../config/mod.ts";
 
 export type { ToolDefinition, ToolFactory } from "./tool.ts";
 
@@ -33,3 +34,8 @@ export const ALL_TOOLS: readonly ToolFactory[] = [
   taskResultTool,
   taskCancelTool,
 ];
+
+/** The names of every tool, as clients see them (metrics label values). */
+export function toolNames(config: Config): string[] {
+  return ALL_TOOLS.map((factory) => factory(config).name);
+}
