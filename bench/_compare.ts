@@ -41,6 +41,9 @@ export interface ComparisonMode {
   reference: Summary;
   /** Throughput ratio ours/reference. */
   ratio: number;
+  /** Server process CPU time per timed call, in microseconds (undefined when unknown). */
+  oursCpuUs: number | undefined;
+  referenceCpuUs: number | undefined;
 }
 
 /** A call against one server; `i` is the call's index. */
@@ -75,6 +78,7 @@ export async function compareOn(
     const [name, lanes] of [["sequential", 1], [`${concurrency} in flight`, concurrency]] as const
   ) {
     const samples = { ours: [] as Sample[], reference: [] as Sample[] };
+    const cpu = { ours: 0 as number | undefined, reference: 0 as number | undefined };
     for (let round = 0; round < rounds; round++) {
       const first = round * Math.floor(calls / rounds);
       const size = round === rounds - 1 ? calls - first : Math.floor(calls / rounds);
@@ -83,14 +87,26 @@ export async function compareOn(
         : ["reference", "ours"] as const;
       for (const side of order) {
         const c = side === "ours" ? ours : reference;
+        const before = await c.server.cpuMs();
         samples[side].push(
           await sample((i) => c.op(c.server, first + i), { calls: size, concurrency: lanes }),
         );
+        const after = await c.server.cpuMs();
+        const used = before === undefined || after === undefined ? undefined : after - before;
+        cpu[side] = used === undefined || cpu[side] === undefined ? undefined : cpu[side] + used;
       }
     }
     const o = summarize(samples.ours);
     const r = summarize(samples.reference);
-    modes.push({ mode: name, ours: o, reference: r, ratio: o.callsPerSecond / r.callsPerSecond });
+    const perCall = (ms: number | undefined) => ms === undefined ? undefined : (ms * 1000) / calls;
+    modes.push({
+      mode: name,
+      ours: o,
+      reference: r,
+      ratio: o.callsPerSecond / r.callsPerSecond,
+      oursCpuUs: perCall(cpu.ours),
+      referenceCpuUs: perCall(cpu.reference),
+    });
   }
   return modes;
 }

@@ -22,6 +22,8 @@ export function comparisonTable(comparisons: Comparison[]): string {
       ms(m.reference.p50Ms),
       ms(m.ours.p99Ms),
       ms(m.reference.p99Ms),
+      us(m.oursCpuUs),
+      us(m.referenceCpuUs),
     ])
   );
   return table([
@@ -35,6 +37,8 @@ export function comparisonTable(comparisons: Comparison[]): string {
     "ref p50",
     "ours p99",
     "ref p99",
+    "ours CPU/call",
+    "ref CPU/call",
   ], rows);
 }
 
@@ -80,4 +84,8 @@ export function pythonTable(p: PythonFigures): string {
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}
+
+function us(value: number | undefined): string {
+  return value === undefined ? "n/a" : `${value.toFixed(0)} µs`;
 }

@@ -17,6 +17,8 @@ export interface BenchServer extends AsyncDisposable {
   call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   /** A temp dir owned by this server's run (workspace root or allowed directory). */
   dir: string;
+  /** CPU time (user + system) the server process has used so far; undefined off Linux. */
+  cpuMs(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export async function startCoordinator(): Promise<BenchServer> {
   const dir = await Deno.makeTempDir({ prefix: "codegen-bench-" });
   return await connect(dir, {
     command: Deno.execPath(),
-    args: ["run", "-P=coordinator", "--quiet", MAIN, "serve"],
+    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "serve"],
     env: {
       HOME: dir,
       WORKSPACE_ROOT: `${dir}/workspaces`,
@@ -74,8 +76,10 @@ async function connect(
     await client.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
+  const pid = transport.pid;
   return {
     dir,
+    cpuMs: () => pid === null ? Promise.resolve(undefined) : processCpuMs(pid),
     async call(name, args) {
       const result = await client.callTool({ name, arguments: args }) as CallToolResult;
       if (result.isError) {
@@ -87,4 +91,30 @@ async function connect(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+let ticksPerSecond: Promise<number> | undefined;
+
+/**
+ * Linux: utime + stime from `/proc/<pid>/stat`, read with `cat` because Deno allows `/proc`
+ * reads only with full access. Resolution is one clock tick (usually 10 ms).
+ */
+async function processCpuMs(pid: number): Promise<number | undefined> {
+  ticksPerSecond ??= output("getconf", ["CLK_TCK"]).then((t) => Number(t) || 100);
+  const stat = await output("cat", [`/proc/${pid}/stat`]);
+  // Fields after the parenthesised command name start at field 3 (state); utime is 14.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+  return ((utime + stime) * 1000) / await ticksPerSecond;
+}
+
+async function output(command: string, args: string[]): Promise<string> {
+  try {
+    const out = await new Deno.Command(command, { args, stdout: "piped", stderr: "null" }).output();
+    return new TextDecoder().decode(out.stdout).trim();
+  } catch {
+    return "";
+  }
 }

@@ -40,7 +40,10 @@ print();
 const echo = await runEchoBench(load);
 const fs = await runFsBench(load);
 print(comparisonTable([echo, ...fs]));
-print("ratio = ours/reference throughput (higher is better)");
+print(
+  "ratio = ours/reference throughput (higher is better); CPU/call = server process CPU " +
+    "time over the timed calls (less sensitive to other load on the machine than wall time)",
+);
 print();
 
 const registry = await runRegistryBench();
