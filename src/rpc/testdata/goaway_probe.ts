@@ -86,7 +86,7 @@ async function serverGoaway(calls: number): Promise<string> {
     session.on("error", () => {});
     sessions.push(session);
   });
-  raw.on("stream", (s) => {
+  raw.on("stream", (s: http2.ServerHttp2Stream) => {
     s.on("error", () => {});
     s.resume();
     s.on("end", () => {
