@@ -14,6 +14,11 @@ const log = getLogger("worker", "sandbox");
 
 // Applies the rlimits, then becomes the command: the only isolation the opt-out keeps.
 const LIMITER = `import os, resource, sys
+try:
+    import ctypes
+    ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL: die with the worker
+except Exception:
+    pass
 cpu, mem, nproc, fsize = (int(v) for v in sys.argv[1:5])
 for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
         (resource.RLIMIT_NPROC, nproc, nproc), (resource.RLIMIT_FSIZE, fsize, fsize),

@@ -2,6 +2,16 @@
  * The OS sandbox for user code: bubblewrap with fresh namespaces, a read-only system, the
  * workspace writable, rlimits and an unprivileged uid; or, only on explicit opt-out, an
  * unisolated subprocess that says so loudly.
+ *
+ * Under a root worker the sandbox is built by a privileged bwrap (mounts, pid/net/ipc/uts/
+ * cgroup namespaces), then `prlimit` applies the rlimits, `setpriv` drops to a per-
+ * workspace host uid (RLIMIT_NPROC is not enforced for root, and is counted per uid) with
+ * no capabilities, and a second, unprivileged bwrap adds a user namespace in which no
+ * further user namespaces can be made. Without root, one unprivileged bwrap does it all.
+ *
+ * Known limits: total workspace size is not bounded (only each file, by RLIMIT_FSIZE);
+ * workspaces whose paths hash to the same uid share RLIMIT_NPROC; the insecure runner
+ * cannot stop code that leaves its process group.
  * @module
  */
 import { BubblewrapRunner } from "./bubblewrap_runner.ts";
