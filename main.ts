@@ -3,7 +3,7 @@
  * subcommand; src/app builds the modules and closes them in reverse order on a signal.
  * @module
  */
-import { runServe, runWorker } from "./src/app/mod.ts";
+import { runHealthCheck, runServe, runWorker } from "./src/app/mod.ts";
 import { runAuditVerify } from "./src/audit/mod.ts";
 import { loadConfig, loadWorkerConfig, parseCommand, readEnv } from "./src/config/mod.ts";
 import { configureLogging, VERSION } from "./src/core/mod.ts";
@@ -25,6 +25,7 @@ Usage:
                      [--worker-id ID] [--max-sessions N] [--workspace-root DIR]
   codegen-mcp permissions [--json]
   codegen-mcp audit verify FILE
+  codegen-mcp health [--url http://127.0.0.1:8080/healthz]
   codegen-mcp --version | --help
 
 Environment variables are listed in the README (LOG_LEVEL, SESSION_MAX_AGE, ...).`;
@@ -41,6 +42,11 @@ async function main(argv: string[]): Promise<number> {
     case "error":
       say(Deno.stderr, `codegen-mcp: ${parsed.message}`);
       return 2;
+    case "health": {
+      const { exitCode, message } = await runHealthCheck(parsed.args);
+      if (exitCode !== 0) say(Deno.stderr, message);
+      return exitCode;
+    }
     case "audit-verify": {
       const { exitCode, message } = await runAuditVerify(parsed.file);
       say(exitCode === 0 ? Deno.stdout : Deno.stderr, message);

@@ -6,5 +6,6 @@
 export { type Coordinator, type CoordinatorOptions, createCoordinator } from "./coordinator.ts";
 export { runServe } from "./serve.ts";
 export { runWorker } from "./worker.ts";
+export { runHealthCheck } from "./health_check.ts";
 export { type Fleet, startFleet } from "./fleet.ts";
 export { createEmbeddedWorkers } from "./embedded_workers.ts";

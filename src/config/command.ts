@@ -3,6 +3,7 @@ export type ParsedCommand =
   | { command: "serve"; args: string[] }
   | { command: "worker"; args: string[] }
   | { command: "permissions"; args: string[] }
+  | { command: "health"; args: string[] }
   | { command: "audit-verify"; file: string }
   | { command: "version" }
   | { command: "help" }
@@ -24,6 +25,8 @@ export function parseCommand(argv: string[]): ParsedCommand {
       return { command: "worker", args: rest };
     case "permissions":
       return { command: "permissions", args: rest };
+    case "health":
+      return { command: "health", args: rest };
     case "audit": {
       if (rest[0] !== "verify" || rest.length !== 2) {
         return { command: "error", message: "usage: codegen-mcp audit verify FILE" };
