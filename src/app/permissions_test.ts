@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { MemoryAuditSink } from "../audit/mod.ts";
+import {
+  describePermissions,
+  type HeldPermission,
+  PERMISSION_KINDS,
+  PERMISSION_SETS,
+  type PermissionReport,
+  permissionsAuditEvent,
+  renderPermissionsJson,
+  renderPermissionsTable,
+  runPermissions,
+} from "./permissions.ts";
+
+function report(overrides: Partial<PermissionReport["permissions"]> = {}): PermissionReport {
+  const denied: HeldPermission = { state: "denied", values: [], configured: false, matches: true };
+  const permissions = Object.fromEntries(PERMISSION_KINDS.map((k) => [k, denied])) as Record<
+    (typeof PERMISSION_KINDS)[number],
+    HeldPermission
+  >;
+  Object.assign(permissions, overrides);
+  return {
+    version: "9.9.9",
+    set: "coordinator",
+    matches_set: Object.values(permissions).every((p) => p.matches),
+    permissions,
+  };
+}
+
+Deno.test("PERMISSION_SETS carries deno.json's sets, so a compiled binary can show them", () => {
+  assert.ok(PERMISSION_SETS.coordinator);
+  assert.equal(PERMISSION_SETS.coordinator!.read, true);
+  assert.deepEqual(PERMISSION_SETS.coordinator!.run, ["bwrap", "python3"]);
+  assert.ok((PERMISSION_SETS.coordinator!.env as string[]).includes("WORKSPACE_ROOT"));
+});
+
+Deno.test("describePermissions() reports what this test process holds against a set", async () => {
+  // tests run with the "test" grants: read, write, env, net, run, sys all; ffi, import none
+  const got = await describePermissions({ set: "coordinator" });
+  assert.equal(got.set, "coordinator");
+  assert.deepEqual(got.permissions.read, {
+    state: "granted",
+    values: [],
+    configured: true,
+    matches: true,
+  });
+  assert.equal(got.permissions.env.state, "granted");
+  assert.equal(got.permissions.env.matches, false, "all env is more than the listed variables");
+  assert.equal(got.permissions.ffi.state, "denied");
+  assert.equal(got.permissions.ffi.matches, true);
+  assert.equal(got.matches_set, false);
+});
+
+Deno.test("describePermissions() rejects an unknown set by name", async () => {
+  await assert.rejects(describePermissions({ set: "nope" }), /Unknown permission set "nope"/);
+});
+
+Deno.test("renderPermissionsTable() aligns one row per kind and lists partial values", () => {
+  const text = renderPermissionsTable(report({
+    read: { state: "granted", values: [], configured: true, matches: true },
+    run: { state: "partial", values: ["bwrap"], configured: ["bwrap", "python3"], matches: false },
+  }));
+  const lines = text.split("\n");
+  assert.equal(
+    lines[0],
+    'codegen-mcp 9.9.9: permissions held, compared with deno.json set "coordinator"',
+  );
+  assert.equal(lines[2], 'kind    held by this process           set "coordinator"  matches');
+  assert.equal(lines[4], "read    granted (all)                  all                yes");
+  assert.equal(lines[5], "write   denied                         none               yes");
+  assert.equal(lines[8], "run     granted for listed values (1)  2 listed           NO");
+  assert.ok(text.includes("\nrun:\n  bwrap\n"));
+  assert.match(text, /does NOT hold exactly the "coordinator" set/);
+});
+
+Deno.test("renderPermissionsJson() is the report as parseable JSON", () => {
+  const r = report();
+  assert.deepEqual(JSON.parse(renderPermissionsJson(r)), r);
+  assert.match(renderPermissionsTable(r), /holds exactly the "coordinator" set/);
+});
+
+Deno.test("runPermissions() prints JSON with --json and refuses unknown flags and sets", async () => {
+  const json = await runPermissions(["--json", "--set", "worker"]);
+  assert.equal(json.exitCode, 0);
+  assert.equal(JSON.parse(json.output).set, "worker");
+  const table = await runPermissions([]);
+  assert.equal(table.exitCode, 0);
+  assert.match(table.output, /^kind +held by this process/m);
+  assert.equal((await runPermissions(["--bogus"])).exitCode, 2);
+  const unknown = await runPermissions(["--set", "nope"]);
+  assert.equal(unknown.exitCode, 2);
+  assert.match(unknown.output, /known sets are coordinator, worker, bench/);
+});
+
+Deno.test("permissionsAuditEvent() is a startup record the audit chain accepts", async () => {
+  const event = permissionsAuditEvent(
+    report({
+      env: { state: "partial", values: ["HOME"], configured: ["HOME"], matches: true },
+    }),
+    { audit: { read: ["/var/log/codegen"], write: ["/var/log/codegen"] } },
+  );
+  assert.equal(event.kind, "startup");
+  assert.deepEqual((event.arguments.held as Record<string, unknown>).env, ["HOME"]);
+  assert.equal((event.arguments.held as Record<string, unknown>).write, "denied");
+  const sink = new MemoryAuditSink();
+  await sink.append(event);
+  assert.equal(sink.records[0]!.kind, "startup");
+  assert.equal(sink.records[0]!.tool, "startup");
+});
