@@ -3,7 +3,6 @@ import { type Level, LOG_LEVELS } from "../core/mod.ts";
 import type { Env, EnvVar } from "./env_vars.ts";
 import {
   addressValue,
-  booleanValue,
   choiceValue,
   durationValue,
   integerValue,
