@@ -99,6 +99,39 @@ Deno.test({
     }),
 });
 
+Deno.test({
+  name: "BubblewrapRunner.run() stops a busy loop at the CPU-seconds limit",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const runner = new BubblewrapRunner();
+      const base = spec(ws, "while True: pass", { timeoutMs: 15_000 });
+      const result = await runner.run({ ...base, limits: { ...base.limits, cpuSeconds: 1 } });
+      assert.equal(result.timedOut, false, "the rlimit, not the wall clock, ended it");
+      assert.notEqual(result.exitCode, 0);
+      assert.ok(result.durationMs < 10_000);
+    }),
+});
+
+Deno.test({
+  name: "BubblewrapRunner.run() with network: true reaches the host's loopback, without it not",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const accepted = listener.accept();
+      const code = "import socket, sys\ntry:\n  socket.create_connection(('127.0.0.1', " +
+        `${listener.addr.port}), timeout=5).close()\n  print('connected')\n` +
+        "except OSError:\n  print('refused')";
+      const runner = new BubblewrapRunner();
+      const closed = await runner.run(spec(ws, code));
+      assert.equal(closed.stdout, "refused\n");
+      const open = await runner.run(spec(ws, code, { network: true }));
+      assert.equal(open.stdout, "connected\n", open.stderr);
+      (await accepted).close();
+    }),
+});
+
 Deno.test("BubblewrapRunner refuses with SANDBOX_UNAVAILABLE when bubblewrap is unusable", async () => {
   const runner = new BubblewrapRunner({
     support: () => Promise.resolve({ available: false, nestedUserns: false }),
