@@ -30,8 +30,9 @@ export interface PythonJob {
 export async function buildJob(
   ctx: TaskContext,
   args: RunPythonArgs,
-  workspaceDir: string = SANDBOX_WORKSPACE,
+  options: { workspaceDir?: string } = {},
 ): Promise<PythonJob> {
+  const workspaceDir = options.workspaceDir ?? SANDBOX_WORKSPACE;
   const hasCode = typeof args.code === "string";
   const hasFile = typeof args.file === "string";
   if (hasCode === hasFile) {

@@ -17,9 +17,9 @@ export function sandboxLimits(limits: Limits): SandboxLimits {
 /** A sandboxed interpreter for the session running `source` (the bootstrap or the kernel). */
 export function interpreterSpec(
   ctx: Pick<TaskContext, "workspace" | "stateDir" | "limits">,
-  hasVenv: boolean,
-  source: string,
+  options: { hasVenv: boolean; source: string },
 ): SandboxLaunchSpec {
+  const { hasVenv, source } = options;
   return {
     argv: [pythonExecutable(hasVenv), "-c", source],
     workspace: ctx.workspace,

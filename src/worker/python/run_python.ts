@@ -34,7 +34,7 @@ export async function runPython(
   deps: RunPythonDeps,
 ): Promise<TaskOutcome<"run.python">> {
   const insecure = deps.runner.kind === "insecure";
-  const job = await buildJob(ctx, args, insecure ? ctx.workspace : undefined);
+  const job = await buildJob(ctx, args, insecure ? { workspaceDir: ctx.workspace } : {});
   const hasVenv = await venvExists(ctx);
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
   const maxEntries = ctx.limits.maxListEntries;
@@ -64,7 +64,7 @@ export async function runPython(
     duration_ms: run.durationMs,
     timed_out: run.timedOut,
     truncated: run.truncated,
-    artifacts: diffSnapshots(before, after, MAX_ARTIFACTS),
+    artifacts: diffSnapshots(before, after, { max: MAX_ARTIFACTS }),
   };
   const restarted = (run as Partial<StatefulResult>).restarted;
   if (restarted !== undefined) result.interpreter_restarted = restarted;
@@ -89,7 +89,7 @@ async function statelessRun(
   deps: RunPythonDeps,
   onOutput: OnOutput,
 ): Promise<SandboxResult> {
-  const spec = interpreterSpec(ctx, hasVenv, BOOTSTRAP_SOURCE);
+  const spec = interpreterSpec(ctx, { hasVenv, source: BOOTSTRAP_SOURCE });
   const fingerprint = hasVenv ? "venv" : "system";
   const proc = deps.pool.take(ctx.sessionId, fingerprint) ?? await deps.runner.start(spec);
   try {
@@ -116,7 +116,8 @@ function statefulRun(
 ): Promise<StatefulResult> {
   return deps.kernels.call(ctx.sessionId, job, {
     hasVenv,
-    start: (venv) => deps.runner.start(interpreterSpec(ctx, venv, KERNEL_SOURCE)),
+    start: (venv) =>
+      deps.runner.start(interpreterSpec(ctx, { hasVenv: venv, source: KERNEL_SOURCE })),
     timeoutMs: job.timeoutMs,
     outputLimitBytes: ctx.limits.outputLimitBytes,
     signal: ctx.signal,

@@ -71,7 +71,7 @@ export async function snapshotWorkspace(
 export function diffSnapshots(
   before: WorkspaceSnapshot,
   after: WorkspaceSnapshot,
-  max: number,
+  options: { max: number },
 ): Artifact[] {
   const out: Artifact[] = [];
   for (const [path, stamp] of after.files) {
@@ -82,5 +82,5 @@ export function diffSnapshots(
     }
   }
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return out.slice(0, max);
+  return out.slice(0, options.max);
 }

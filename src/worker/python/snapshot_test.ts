@@ -33,9 +33,9 @@ Deno.test("diffSnapshots lists created and modified files, sorted, at most max",
     foreignOwned: false,
     files: new Map([["same", stamp(1, 1)], ["grew", stamp(2, 1)], ["new", stamp(3, 5)]]),
   };
-  assert.deepEqual(diffSnapshots(before, after, 10), [
+  assert.deepEqual(diffSnapshots(before, after, { max: 10 }), [
     { path: "grew", size_bytes: 2, change: "modified" },
     { path: "new", size_bytes: 3, change: "created" },
   ]);
-  assert.equal(diffSnapshots(before, after, 1).length, 1);
+  assert.equal(diffSnapshots(before, after, { max: 1 }).length, 1);
 });

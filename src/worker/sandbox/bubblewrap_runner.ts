@@ -68,7 +68,7 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
     await this.#requireAvailable();
     const proc = spawnProcess({
       program: "bwrap",
-      args: chownArgs(hostLayout(), [workspace, ...extraDirs], uid),
+      args: chownArgs([workspace, ...extraDirs], { layout: hostLayout(), uid }),
       env: { PATH: "/usr/bin:/bin" },
     });
     const result = await collect(proc, { timeoutMs: CHOWN_TIMEOUT_MS, outputLimitBytes: 4096 });

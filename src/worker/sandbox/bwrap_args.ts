@@ -96,7 +96,11 @@ export function limitArgs(layout: HostLayout, limits: SandboxLimits): string[] {
  * resolve inside the sandbox, where nothing of the host is writable, so a link planted
  * in the workspace cannot redirect the chown to a host file.
  */
-export function chownArgs(layout: HostLayout, dirs: string[], uid: number): string[] {
+export function chownArgs(
+  dirs: string[],
+  options: { layout: HostLayout; uid: number },
+): string[] {
+  const { layout, uid } = options;
   const args = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net"];
   args.push("--die-with-parent", "--new-session", "--cap-drop", "ALL");
   for (const cap of ["CAP_CHOWN", "CAP_DAC_READ_SEARCH", "CAP_DAC_OVERRIDE"]) {

@@ -98,7 +98,7 @@ Deno.test("bwrapArgs can add an unprivileged user namespace that allows no furth
 });
 
 Deno.test("chownArgs re-owns only the given directories, inside a sandbox without network", () => {
-  const args = chownArgs(layout, ["/srv/ws/s1", "/state/venv"], 42);
+  const args = chownArgs(["/srv/ws/s1", "/state/venv"], { layout, uid: 42 });
   assert.ok(args.includes("--unshare-net"));
   assert.deepEqual(pairs(args, "--bind"), [["/srv/ws/s1", "/target/0"], [
     "/state/venv",
