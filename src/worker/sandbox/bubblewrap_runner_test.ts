@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CodegenError } from "../../core/mod.ts";
-import { pidsNamed, withoutBubblewrap } from "../python/_testing.ts";
+import { pidsNamed, withoutBubblewrap } from "./testing.ts";
 import { BubblewrapRunner } from "./bubblewrap_runner.ts";
 import type { SandboxSpec } from "./runner.ts";
 

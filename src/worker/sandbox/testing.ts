@@ -1,0 +1,32 @@
+/**
+ * Helpers for tests that drive the real sandbox (here and in ../python). Not part of the
+ * folder's public surface.
+ * @module
+ */
+import { bubblewrapAvailable } from "./probe.ts";
+
+/** `ignore` for tests that need bubblewrap: skip without it, unless CI=true (then fail). */
+export async function withoutBubblewrap(): Promise<boolean> {
+  if (await bubblewrapAvailable()) return false;
+  if (Deno.env.get("CI") === "true") return false;
+  const note = "bubblewrap is not usable here: skipping sandbox tests (they fail under CI=true)\n";
+  Deno.stderr.writeSync(new TextEncoder().encode(note));
+  return true;
+}
+
+/** Host pids of processes whose name (`/proc/<pid>/comm`) is `name`. */
+export async function pidsNamed(name: string): Promise<number[]> {
+  // Deno reads /proc only with every permission; a short python scan needs just --allow-run
+  const scan = "import os, sys\n" +
+    "for p in filter(str.isdigit, os.listdir('/proc')):\n" +
+    "  try:\n" +
+    "    if open(f'/proc/{p}/comm').read().strip() == sys.argv[1]: print(p)\n" +
+    "  except OSError: pass\n";
+  const out = await new Deno.Command("/usr/bin/python3", {
+    args: ["-c", scan, name],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  return text === "" ? [] : text.split("\n").map(Number);
+}
