@@ -116,7 +116,9 @@ async function held(kind: PermissionKind, configured: Grant): Promise<HeldPermis
   }
   if (values.length === 0) {
     const none = configured === false || (Array.isArray(configured) && configured.length === 0);
-    return { state: "denied", values, configured, matches: none };
+    // Deno cannot list grants: a grant for values the set does not name would not show
+    const note = configured === true ? "or granted only for values Deno cannot list" : undefined;
+    return { state: "denied", values, configured, matches: none, ...(note ? { note } : {}) };
   }
   const all = Array.isArray(configured) && values.length === configured.length;
   return { state: "partial", values, configured, matches: all };
@@ -149,7 +151,7 @@ function describeGrant(grant: Grant): string {
 
 function describeHeld(p: HeldPermission): string {
   if (p.state === "granted") return "granted (all)";
-  if (p.state === "denied") return "denied";
+  if (p.state === "denied") return p.note ? `denied (${p.note})` : "denied";
   return `granted for listed values (${p.values.length})`;
 }
 
