@@ -8,7 +8,10 @@ import type { TaskContext, WorkerOptions } from "../context.ts";
 import { createSandboxRunner, type InteractiveSandboxRunner } from "../sandbox/mod.ts";
 import { KernelManager } from "./kernel_manager.ts";
 import { pkgInstall } from "./pkg_install.ts";
-import { runPython } from "./run_python.ts";
+import { BOOTSTRAP_SOURCE } from "./bootstrap.ts";
+import { interpreterSpec } from "./launch.ts";
+import { runPython, spareFingerprint } from "./run_python.ts";
+import { venvExists } from "./venv.ts";
 import { testRun } from "./test_run.ts";
 import { WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./warm_pool.ts";
 
@@ -87,6 +90,19 @@ export class SandboxedPythonRuntime implements PythonRuntime {
   async environmentChanged(sessionId: string): Promise<void> {
     this.#kernels.environmentChanged(sessionId);
     await this.#pool.invalidate(sessionId);
+  }
+
+  /**
+   * Starts the session's spare interpreter ahead of its first run (e.g. when the session
+   * is created), so even that run skips interpreter start-up.
+   */
+  async prewarm(
+    ctx: Pick<TaskContext, "sessionId" | "workspace" | "stateDir" | "limits">,
+  ): Promise<void> {
+    const hasVenv = await venvExists(ctx);
+    const spec = interpreterSpec(ctx, { hasVenv, source: BOOTSTRAP_SOURCE });
+    this.#pool.refill(ctx.sessionId, spareFingerprint(hasVenv), () => this.#runner.start(spec));
+    await this.#pool.ready(ctx.sessionId);
   }
 
   /** Resolves once the session's next spare, if one is starting, is ready. */

@@ -80,6 +80,11 @@ export async function runPython(
   return { ok: true, result };
 }
 
+/** What a spare must have been started with to serve a run: with or without the venv. */
+export function spareFingerprint(hasVenv: boolean): string {
+  return hasVenv ? "venv" : "system";
+}
+
 type OnOutput = (stream: "stdout" | "stderr", text: string) => void;
 
 async function statelessRun(
@@ -90,7 +95,7 @@ async function statelessRun(
   onOutput: OnOutput,
 ): Promise<SandboxResult> {
   const spec = interpreterSpec(ctx, { hasVenv, source: BOOTSTRAP_SOURCE });
-  const fingerprint = hasVenv ? "venv" : "system";
+  const fingerprint = spareFingerprint(hasVenv);
   const proc = deps.pool.take(ctx.sessionId, fingerprint) ?? await deps.runner.start(spec);
   try {
     return await collect(proc, {

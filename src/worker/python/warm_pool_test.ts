@@ -152,6 +152,28 @@ Deno.test({
 });
 
 Deno.test({
+  name: "prewarm() makes even the first run of a session take a pre-started interpreter",
+  ignore,
+  fn: async () => {
+    await using root = await TestRoot.create();
+    const rt = new SandboxedPythonRuntime({
+      workspaceRoot: root.root,
+      limits: testLimits(),
+      insecureNoSandbox: false,
+    });
+    try {
+      const ctx = await root.ctx("s1");
+      await rt.prewarm(ctx);
+      const out = await rt.runPython(ctx, { code: "print('warm')" });
+      assert.ok(out.ok && out.result.stdout === "warm\n", JSON.stringify(out));
+      assert.deepEqual([rt.stats().hits, rt.stats().misses], [1, 0]);
+    } finally {
+      await rt.close();
+    }
+  },
+});
+
+Deno.test({
   name: "a new session venv replaces the spare; runs then use /venv with the venv read-only",
   ignore,
   fn: async () => {
