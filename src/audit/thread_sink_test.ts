@@ -1,15 +1,22 @@
 import assert from "node:assert/strict";
+import denoJson from "../../deno.json" with { type: "json" };
 import { FakeClock } from "../core/mod.ts";
 import { sampleEvent, tempDir } from "./_testing.ts";
 import { createThreadAuditSink } from "./thread_sink.ts";
 import { verifyAuditLog } from "./verify.ts";
+
+// Without --unstable-worker-options, `new Worker(..., {deno: {permissions}})` exits the whole
+// process (uncatchable); deno.json's "unstable" turns it on for every test run.
+const ignore = !((denoJson as { unstable?: string[] }).unstable ?? []).includes("worker-options");
 
 async function readRecords(path: string): Promise<Record<string, unknown>[]> {
   const text = await Deno.readTextFile(path);
   return text.trimEnd().split("\n").map((line) => JSON.parse(line));
 }
 
-Deno.test("ThreadAuditSink writes 100 concurrent appends in call order and the log verifies", async () => {
+Deno.test("ThreadAuditSink writes 100 concurrent appends in call order and the log verifies", {
+  ignore,
+}, async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/logs/audit.jsonl`;
   const clock = new FakeClock(Date.UTC(2026, 4, 1));
@@ -22,7 +29,7 @@ Deno.test("ThreadAuditSink writes 100 concurrent appends in call order and the l
   assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 100 });
 });
 
-Deno.test("ThreadAuditSink has the record on disk when append resolves", async () => {
+Deno.test("ThreadAuditSink has the record on disk when append resolves", { ignore }, async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/audit.jsonl`;
   const sink = await createThreadAuditSink(path, { fsync: true });
@@ -35,29 +42,37 @@ Deno.test("ThreadAuditSink has the record on disk when append resolves", async (
   }
 });
 
-Deno.test("ThreadAuditSink resumes the chain written by an earlier thread", async () => {
-  await using dir = await tempDir();
-  const path = `${dir.path}/audit.jsonl`;
-  for (let round = 0; round < 2; round++) {
-    const sink = await createThreadAuditSink(path);
-    await sink.append(sampleEvent(round));
-    await sink.close();
-  }
-  assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 2 });
-});
+Deno.test(
+  "ThreadAuditSink resumes the chain written by an earlier thread",
+  { ignore },
+  async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/audit.jsonl`;
+    for (let round = 0; round < 2; round++) {
+      const sink = await createThreadAuditSink(path);
+      await sink.append(sampleEvent(round));
+      await sink.close();
+    }
+    assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 2 });
+  },
+);
 
-Deno.test("ThreadAuditSink rejects with the thread's message when the log is held by another writer", async () => {
-  await using dir = await tempDir();
-  const path = `${dir.path}/audit.jsonl`;
-  const first = await createThreadAuditSink(path);
-  try {
-    await assert.rejects(createThreadAuditSink(path), /another writer holds it/);
-  } finally {
-    await first.close();
-  }
-});
+Deno.test(
+  "ThreadAuditSink rejects with the thread's message when the log is held by another writer",
+  { ignore },
+  async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/audit.jsonl`;
+    const first = await createThreadAuditSink(path);
+    try {
+      await assert.rejects(createThreadAuditSink(path), /another writer holds it/);
+    } finally {
+      await first.close();
+    }
+  },
+);
 
-Deno.test("ThreadAuditSink rejects appends after close", async () => {
+Deno.test("ThreadAuditSink rejects appends after close", { ignore }, async () => {
   await using dir = await tempDir();
   const sink = await createThreadAuditSink(`${dir.path}/audit.jsonl`);
   await sink.close();
@@ -65,7 +80,9 @@ Deno.test("ThreadAuditSink rejects appends after close", async () => {
   await assert.rejects(sink.append(sampleEvent(1)), /the sink is closed/);
 });
 
-Deno.test("the audit thread may write only its directory: everything else is NotCapable", async () => {
+Deno.test("the audit thread may write only its directory: everything else is NotCapable", {
+  ignore,
+}, async () => {
   await using dir = await tempDir();
   await using other = await tempDir();
   const sink = await createThreadAuditSink(`${dir.path}/logs/audit.jsonl`);

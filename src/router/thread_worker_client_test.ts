@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import denoJson from "../../deno.json" with { type: "json" };
 import { WorkerConfigSchema } from "../config/mod.ts";
 import type { TaskEvent } from "../rpc/mod.ts";
 import { spawnWorkerThread } from "../worker/thread/mod.ts";
@@ -34,9 +35,17 @@ async function startThread(options: { insecureNoSandbox?: boolean } = {}) {
   };
 }
 
-runWorkerClientContract("ThreadWorkerClient", startThread);
+// Without --unstable-worker-options, `new Worker(..., {deno: {permissions}})` exits the whole
+// process (uncatchable); deno.json's "unstable" turns it on for every test run.
+const NO_WORKER_OPTIONS = !((denoJson as { unstable?: string[] }).unstable ?? []).includes(
+  "worker-options",
+);
 
-Deno.test("ThreadWorkerClient.limits() reports the executor's limits fetched at start", async () => {
+runWorkerClientContract("ThreadWorkerClient", startThread, { ignore: NO_WORKER_OPTIONS });
+
+Deno.test("ThreadWorkerClient.limits() reports the executor's limits fetched at start", {
+  ignore: NO_WORKER_OPTIONS,
+}, async () => {
   await using t = {
     ...(await startThread()),
     [Symbol.asyncDispose]() {
@@ -47,7 +56,9 @@ Deno.test("ThreadWorkerClient.limits() reports the executor's limits fetched at 
   assert.equal(t.client.limits().run_timeout_seconds_max, LIMITS.runTimeoutMaxSeconds);
 });
 
-Deno.test("the worker thread may write only the workspace root: elsewhere is NotCapable", async () => {
+Deno.test("the worker thread may write only the workspace root: elsewhere is NotCapable", {
+  ignore: NO_WORKER_OPTIONS,
+}, async () => {
   const t = await startThread();
   const outside = await Deno.makeTempDir({ prefix: "thread-outside-" });
   try {
@@ -78,7 +89,7 @@ Deno.test("the worker thread may write only the workspace root: elsewhere is Not
 });
 
 Deno.test("ThreadWorkerClient streams a task's events to onEvent", {
-  ignore: !(await bubblewrapAvailable()),
+  ignore: NO_WORKER_OPTIONS || !(await bubblewrapAvailable()),
 }, async () => {
   const t = await startThread();
   try {
@@ -96,7 +107,7 @@ Deno.test("ThreadWorkerClient streams a task's events to onEvent", {
 });
 
 Deno.test("aborting the signal cancels the task inside the thread", {
-  ignore: !(await bubblewrapAvailable()),
+  ignore: NO_WORKER_OPTIONS || !(await bubblewrapAvailable()),
 }, async () => {
   const t = await startThread();
   try {
@@ -120,7 +131,9 @@ Deno.test("aborting the signal cancels the task inside the thread", {
   }
 });
 
-Deno.test("a crashed worker thread resolves pending and later calls with WORKER_UNAVAILABLE", async () => {
+Deno.test("a crashed worker thread resolves pending and later calls with WORKER_UNAVAILABLE", {
+  ignore: NO_WORKER_OPTIONS,
+}, async () => {
   const t = await startThread();
   try {
     const pending = t.client.execute("s1", { tool: "fs.list", args: {} });
