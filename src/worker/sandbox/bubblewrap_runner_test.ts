@@ -132,6 +132,27 @@ Deno.test({
     }),
 });
 
+Deno.test({
+  name: "ensureOwnership() re-owns the workspace for the sandbox uid but never a link's target",
+  ignore: ignore || Deno.uid() !== 0,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const outside = await Deno.makeTempFile({ prefix: "codegen-host-file-" });
+      try {
+        await Deno.writeTextFile(`${ws}/mine.txt`, "x");
+        await Deno.symlink(outside, `${ws}/evil`);
+        const runner = new BubblewrapRunner();
+        await runner.ensureOwnership(ws);
+        const uid = runner.sandboxUid(ws)!;
+        assert.equal((await Deno.lstat(`${ws}/mine.txt`)).uid, uid);
+        assert.equal((await Deno.lstat(`${ws}/evil`)).uid, uid);
+        assert.equal((await Deno.lstat(outside)).uid, 0, "the host file keeps its owner");
+      } finally {
+        await Deno.remove(outside);
+      }
+    }),
+});
+
 Deno.test("BubblewrapRunner refuses with SANDBOX_UNAVAILABLE when bubblewrap is unusable", async () => {
   const runner = new BubblewrapRunner({
     support: () => Promise.resolve({ available: false, nestedUserns: false }),
