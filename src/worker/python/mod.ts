@@ -1,6 +1,12 @@
 /**
  * Sandboxed Python for the worker: run.python (stateless with a warm pool, or stateful),
  * pkg.install and test.run.
+ *
+ * A stateless run is a fresh sandboxed interpreter: usually the session's spare, started
+ * ahead and waiting in a trusted bootstrap for one job (code, argv, env, stdin), then
+ * exiting; a new spare starts after each run. A stateful run goes to the session's kernel,
+ * one persistent sandboxed interpreter that frames each call's end with a fresh nonce and
+ * is restarted (and says so) after a crash, timeout or cancel.
  * @module
  */
 import type { TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
