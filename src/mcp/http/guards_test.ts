@@ -55,7 +55,7 @@ Deno.test("the request guard needs the exact bearer token when one is set", asyn
     const headers: Record<string, string> = { host };
     if (authorization !== undefined) headers.authorization = authorization;
     const refused = guard(request(headers));
-    assert.equal(refused?.status, 401, authorization);
+    assert.equal(refused?.status, 401, String(authorization));
     assert.match(refused?.headers.get("www-authenticate") ?? "", /^Bearer/);
     const body = await refused?.json();
     assert.equal(body.jsonrpc, "2.0");

@@ -75,7 +75,7 @@ Deno.test("with an auth token, a missing or wrong bearer gets 401 with WWW-Authe
     const headers: Record<string, string> = { ...POST_HEADERS };
     if (authorization !== undefined) headers.authorization = authorization;
     const res = await fetch(`${http.url}/mcp`, { method: "POST", headers, body: INITIALIZE_BODY });
-    assert.equal(res.status, 401, authorization);
+    assert.equal(res.status, 401, String(authorization));
     assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer/);
     await res.body?.cancel();
   }
