@@ -7,9 +7,10 @@
  */
 import { parseArgs } from "node:util";
 import denoJson from "../../deno.json" with { type: "json" };
-import type { AuditEvent } from "../audit/mod.ts";
+import { type AuditEvent, auditThreadPermissions } from "../audit/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { VERSION } from "../core/mod.ts";
+import { workerThreadPermissions } from "../worker/mod.ts";
 
 /** The permission kinds Deno has, in the order they are reported. */
 export const PERMISSION_KINDS = [
@@ -278,6 +279,28 @@ export async function dropFrontPermissions(options: DropOptions): Promise<void> 
   const names: Deno.PermissionName[] = ["write", "run", "ffi"];
   if (!options.keepNet) names.push("net");
   for (const name of names) await Deno.permissions.revoke({ name });
+}
+
+/**
+ * The grants the coordinator's threads start with for `config`: `audit` and `embedded-<i>`
+ * (paths as configured; the threads grant their real paths). For the start-up record.
+ */
+export function threadGrants(config: Config): Record<string, Deno.PermissionOptionsObject> {
+  const grants: Record<string, Deno.PermissionOptionsObject> = {};
+  const log = config.auditLog.startsWith("/")
+    ? config.auditLog
+    : `${Deno.cwd()}/${config.auditLog}`;
+  grants.audit = auditThreadPermissions(log.slice(0, log.lastIndexOf("/")) || "/");
+  for (let i = 1; i <= config.localWorkers; i++) {
+    const workspaceRoot = config.localWorkers === 1
+      ? config.workspaceRoot
+      : `${config.workspaceRoot}/embedded-${i}`;
+    grants[`embedded-${i}`] = workerThreadPermissions({
+      workspaceRoot,
+      insecureNoSandbox: config.insecureNoSandbox,
+    });
+  }
+  return grants;
 }
 
 /** Whether the coordinator's front needs the network with this configuration. */

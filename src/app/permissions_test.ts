@@ -10,7 +10,9 @@ import {
   renderPermissionsJson,
   renderPermissionsTable,
   runPermissions,
+  threadGrants,
 } from "./permissions.ts";
+import type { Config } from "../config/mod.ts";
 
 function report(overrides: Partial<PermissionReport["permissions"]> = {}): PermissionReport {
   const denied: HeldPermission = { state: "denied", values: [], configured: false, matches: true };
@@ -106,4 +108,20 @@ Deno.test("permissionsAuditEvent() is a startup record the audit chain accepts",
   await sink.append(event);
   assert.equal(sink.records[0]!.kind, "startup");
   assert.equal(sink.records[0]!.tool, "startup");
+});
+
+Deno.test("threadGrants() gives the audit thread its directory and each embedded worker its root", () => {
+  const config = {
+    auditLog: "/var/log/codegen/audit.jsonl",
+    workspaceRoot: "/srv/ws",
+    localWorkers: 2,
+    insecureNoSandbox: false,
+  } as Config;
+  const grants = threadGrants(config);
+  assert.deepEqual(Object.keys(grants), ["audit", "embedded-1", "embedded-2"]);
+  assert.deepEqual(grants.audit!.write, ["/var/log/codegen"]);
+  assert.deepEqual(grants.audit!.run, false);
+  assert.deepEqual(grants["embedded-2"]!.write, ["/srv/ws/embedded-2"]);
+  assert.deepEqual(grants["embedded-1"]!.run, ["bwrap"]);
+  assert.equal(grants["embedded-1"]!.net, false);
 });
