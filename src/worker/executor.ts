@@ -38,7 +38,11 @@ export class WorkerExecutor implements TaskExecutor {
     if (!isSafeId(sessionId)) {
       throw new CodegenError("INVALID_ARGUMENT", `Bad session id "${sessionId}"`);
     }
-    await this.#workspaces.ensure(sessionId);
+    const dirs = await this.#workspaces.ensure(sessionId);
+    // a spare interpreter now keeps the session's first run.python off the cold path
+    this.#python.prewarm?.({ sessionId, ...dirs, limits: this.#options.limits }).catch((err) =>
+      log.debug("No warm interpreter for {id}: {error}", { id: sessionId, error: String(err) })
+    );
   }
 
   async destroySession(sessionId: string): Promise<void> {

@@ -1,5 +1,7 @@
 import { CodegenError } from "../core/mod.ts";
 
+const RECHECK_MS = 1_000;
+
 /** Host locations of one session's files. */
 export interface SessionDirs {
   /** Real path of the session workspace (what the user's files live in). */
@@ -15,7 +17,7 @@ export interface SessionDirs {
 export class WorkspaceManager {
   #root: string;
   #realRoot: string | undefined;
-  #known = new Map<string, SessionDirs>();
+  #known = new Map<string, SessionDirs & { checkedAt: number }>();
 
   constructor(root: string) {
     this.#root = root;
@@ -33,10 +35,13 @@ export class WorkspaceManager {
   async ensure(sessionId: string): Promise<SessionDirs> {
     const known = this.#known.get(sessionId);
     if (known) {
-      // recreate if something removed it underneath us (e.g. user code deleted nothing it
-      // can reach, but an operator may have cleaned the root)
+      // re-check now and then (an operator may clean the root), not on every call: this
+      // is on the path of every tool call
+      const now = performance.now();
+      if (now - known.checkedAt < RECHECK_MS) return known;
       try {
         await Deno.lstat(known.workspace);
+        known.checkedAt = now;
         return known;
       } catch {
         this.#known.delete(sessionId);
@@ -53,7 +58,7 @@ export class WorkspaceManager {
     if (!info.isDirectory) {
       throw new CodegenError("PATH_VIOLATION", `Workspace for "${sessionId}" is not a directory`);
     }
-    this.#known.set(sessionId, dirs);
+    this.#known.set(sessionId, { ...dirs, checkedAt: performance.now() });
     return dirs;
   }
 

@@ -38,6 +38,10 @@ export interface PythonRuntime {
     args: TaskTypes["pkg.install"]["args"],
   ): Promise<TaskOutcome<"pkg.install">>;
   testRun(ctx: TaskContext, args: TaskTypes["test.run"]["args"]): Promise<TaskOutcome<"test.run">>;
+  /** Starts the session's spare interpreter ahead of its first run (best effort). */
+  prewarm?(
+    ctx: Pick<TaskContext, "sessionId" | "workspace" | "stateDir" | "limits">,
+  ): Promise<void>;
   /** Stops the session's persistent interpreter, if any. */
   closeSession(sessionId: string): Promise<void>;
   /** Stops every interpreter and the warm pool. */
