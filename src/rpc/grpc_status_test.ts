@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { status as Status } from "@grpc/grpc-js";
+import { CodegenError, ERROR_CODES } from "../core/mod.ts";
+import { fromServiceError, statusForCode, toServiceError } from "./grpc_status.ts";
+
+Deno.test("every project error code crosses gRPC and comes back with its code and message", () => {
+  for (const code of ERROR_CODES) {
+    const sent = toServiceError(new CodegenError(code, `Cannot do "x": ${code}`));
+    assert.equal(sent.code, statusForCode(code));
+    const back = fromServiceError(sent);
+    assert.equal(back.code, code);
+    assert.equal(back.message, `Cannot do "x": ${code}`);
+    assert.equal(back.retriable, code === "WORKER_UNAVAILABLE");
+  }
+});
+
+Deno.test("statuses raised by gRPC itself for a lost worker map to retriable WORKER_UNAVAILABLE", () => {
+  for (const code of [Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.CANCELLED]) {
+    const err = fromServiceError({ code, details: "Connection dropped" });
+    assert.equal(err.code, "WORKER_UNAVAILABLE");
+    assert.equal(err.retriable, true);
+    assert.match(err.message, /Connection dropped/);
+  }
+});
+
+Deno.test("other raw statuses map to the nearest project code and are not retriable", () => {
+  const cases: [Status, string][] = [
+    [Status.UNAUTHENTICATED, "UNAUTHENTICATED"],
+    [Status.PERMISSION_DENIED, "PERMISSION_DENIED"],
+    [Status.RESOURCE_EXHAUSTED, "LIMIT_EXCEEDED"],
+    [Status.UNIMPLEMENTED, "INTERNAL"],
+    [Status.INVALID_ARGUMENT, "INVALID_ARGUMENT"],
+  ];
+  for (const [status, code] of cases) {
+    const err = fromServiceError({ code: status, details: "no prefix here" });
+    assert.deepEqual([err.code, err.retriable], [code, false]);
+  }
+});
+
+Deno.test("a details prefix that is not a project code is kept as message text", () => {
+  const err = fromServiceError({ code: Status.INTERNAL, details: "HELLO: world" });
+  assert.deepEqual([err.code, err.message], ["INTERNAL", "HELLO: world"]);
+});
+
+Deno.test("a thrown non-CodegenError travels as INTERNAL", () => {
+  const sent = toServiceError(new TypeError("boom"));
+  assert.deepEqual([sent.code, sent.details], [Status.INTERNAL, "INTERNAL: boom"]);
+});
