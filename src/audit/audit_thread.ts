@@ -28,9 +28,10 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 let sink: FileAuditSink | undefined;
-// the timestamp of the append being stamped: FileAuditSink reads its clock synchronously
-let stamp = 0;
-const clock = { now: () => stamp, monotonic: () => performance.now() };
+// the parent's timestamps, oldest first: FileAuditSink reads its clock once per append, in
+// append order, whether it does so at once or when the record's turn comes
+const stamps: number[] = [];
+const clock = { now: () => stamps.shift() ?? Date.now(), monotonic: () => performance.now() };
 
 async function handle(request: AuditThreadRequest): Promise<ProbeResult | undefined> {
   switch (request.type) {
@@ -40,7 +41,7 @@ async function handle(request: AuditThreadRequest): Promise<ProbeResult | undefi
       return undefined;
     case "append": {
       if (!sink) throw new CodegenError("INTERNAL", "The audit thread is not open");
-      stamp = request.ts;
+      stamps.push(request.ts);
       await sink.append(request.event);
       return undefined;
     }
