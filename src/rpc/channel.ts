@@ -10,6 +10,11 @@ export interface ChannelSettings {
   tls?: TlsFiles | undefined;
   /** Overrides the TLS server name checked against the certificate. */
   serverName?: string | undefined;
+  /**
+   * Ping interval and ack timeout that detect a silent peer (host gone without a TCP
+   * reset); default 5 s and 2 s.
+   */
+  keepalive?: { intervalMs: number; timeoutMs: number } | undefined;
 }
 
 // Keepalive makes a silent peer (host gone without a TCP reset) fail the call within
@@ -40,6 +45,10 @@ export function openChannel<C extends Client>(
 ): C {
   const options: ChannelOptions & { interceptors?: Interceptor[] } = { ...CHANNEL_OPTIONS };
   if (settings.token !== undefined) options.interceptors = [tokenInterceptor(settings.token)];
+  if (settings.keepalive) {
+    options["grpc.keepalive_time_ms"] = settings.keepalive.intervalMs;
+    options["grpc.keepalive_timeout_ms"] = settings.keepalive.timeoutMs;
+  }
   const host = address.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
   let verifyIp: string | undefined;
   if (settings.serverName) {
