@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { CodegenError } from "../core/mod.ts";
 import { canonicalJson } from "./canonical_json.ts";
-import { type AuditEvent, type AuditRecord, GENESIS_HASH } from "./event.ts";
+import { type AuditEvent, GENESIS_HASH } from "./event.ts";
 
 /** Where a chain stands: the last record's `seq` and `hash` (0 and genesis when empty). */
 export interface ChainHead {
@@ -19,18 +19,26 @@ export function computeRecordHash(record: Record<string, unknown>): string {
   return createHash("sha256").update(String(record.prev) + canonicalJson(body)).digest("hex");
 }
 
+/** A sealed record: its place in the chain, and the exact line stored (without newline). */
+export interface SealedRecord {
+  seq: number;
+  hash: string;
+  line: string;
+}
+
 /**
- * Builds the record following `head` from `event`, with fields in a readable order. Only
- * known fields are copied, and the result is passed through JSON once so what is hashed
- * is exactly what a reader of the stored line will see.
+ * Builds the record following `head` from `event` and the line to store. Only known fields
+ * are copied. The line is the canonical JSON that is hashed, with `hash` added last, so a
+ * record is serialized once: a verifier that parses the line and re-serializes it
+ * canonically gets exactly the hashed text back.
  */
 export function sealRecord(
   head: ChainHead,
   event: AuditEvent,
   options: { ts: string },
-): AuditRecord {
+): SealedRecord {
   checkEvent(event);
-  const body = JSON.parse(JSON.stringify({
+  const body: Record<string, unknown> = {
     seq: head.seq + 1,
     ts: options.ts,
     kind: event.kind ?? "tool_call",
@@ -47,8 +55,12 @@ export function sealRecord(
     trace_id: event.trace_id,
     arguments: event.arguments,
     prev: head.hash,
-  }));
-  return { ...body, hash: computeRecordHash(body) };
+  };
+  // canonical JSON already drops undefined fields and normalizes values as JSON would
+  const canonical = canonicalJson(body);
+  const hash = createHash("sha256").update(head.hash + canonical).digest("hex");
+  const line = `${canonical.slice(0, -1)},"hash":"${hash}"}`;
+  return { seq: head.seq + 1, hash, line };
 }
 
 // A malformed event is a bug in the caller; refusing it keeps the log well-typed.

@@ -53,7 +53,7 @@ export class ChainWriter {
   async write(event: AuditEvent, ts: string): Promise<void> {
     if (this.#broken) throw this.#broken;
     const record = sealRecord(this.#head, event, { ts });
-    const bytes = encoder.encode(JSON.stringify(record) + "\n");
+    const bytes = encoder.encode(record.line + "\n");
     if (bytes.length > MAX_RECORD_BYTES) {
       throw new CodegenError(
         "TOO_LARGE",

@@ -30,7 +30,7 @@ export class MemoryAuditSink implements AuditSink {
     try {
       // Sealing is synchronous, so records land in call order without a queue.
       const ts = new Date(this.#clock.now()).toISOString();
-      const record = sealRecord(this.#head, event, { ts });
+      const record = JSON.parse(sealRecord(this.#head, event, { ts }).line) as AuditRecord;
       this.#records.push(record);
       this.#head = { seq: record.seq, hash: record.hash };
       return Promise.resolve();

@@ -1,6 +1,6 @@
 import { getLogger, RANDOM_IDS } from "../core/mod.ts";
 import type { McpDeps } from "./context.ts";
-import { StdioServerTransport } from "./sdk.ts";
+import { StdioTransport } from "./stdio_transport.ts";
 import { createMcpServer } from "./server.ts";
 
 const log = getLogger("mcp");
@@ -23,14 +23,10 @@ export async function serveStdio(
     transport: "stdio" as const,
   };
   const server = createMcpServer(deps, conn);
-  const transport = new StdioServerTransport();
+  const transport = new StdioTransport({ maxLineBytes: deps.config.limits.maxRequestBytes });
   const { promise: closed, resolve } = Promise.withResolvers<void>();
   transport.onclose = () => resolve();
   await server.connect(transport);
-  // stdin ending means the client went away
-  const stdin = (globalThis as { process?: { stdin?: { on(e: string, f: () => void): void } } })
-    .process?.stdin;
-  stdin?.on("end", () => void server.close().catch(() => {}));
   log.info("Serving MCP over stdio");
   const done = closed.then(async () => {
     await deps.sessions.closeConnection(conn.sessionId);

@@ -1,0 +1,138 @@
+import { getLogger } from "../core/mod.ts";
+import type { JSONRPCMessage, Transport } from "./sdk.ts";
+
+const log = getLogger("mcp", "stdio");
+const NEWLINE = 10;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Where a {@link StdioTransport} reads and writes; defaults are the process's stdio. */
+export interface StdioTransportOptions {
+  input?: ReadableStream<Uint8Array>;
+  output?: { writeSync(bytes: Uint8Array): number };
+  /** Longest accepted line; a longer one is dropped (and reported) without closing. */
+  maxLineBytes: number;
+}
+
+/**
+ * Newline-delimited JSON-RPC over stdin/stdout on Deno's own streams. Unlike the SDK's
+ * Node-stream transport, a line is bounded: an over-long frame is skipped up to its newline
+ * and the connection keeps serving, and no Node `Buffer` is built per chunk.
+ */
+export class StdioTransport implements Transport {
+  onmessage?: (message: JSONRPCMessage) => void;
+  onerror?: (error: Error) => void;
+  onclose?: () => void;
+  #input: ReadableStream<Uint8Array>;
+  #output: { writeSync(bytes: Uint8Array): number };
+  #max: number;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #closed = false;
+
+  constructor(options: StdioTransportOptions) {
+    this.#input = options.input ?? Deno.stdin.readable;
+    this.#output = options.output ?? Deno.stdout;
+    this.#max = options.maxLineBytes;
+  }
+
+  start(): Promise<void> {
+    this.#reader = this.#input.getReader();
+    void this.#pump(this.#reader);
+    return Promise.resolve();
+  }
+
+  async #pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    let parts: Uint8Array[] = [];
+    let size = 0;
+    let skipping = false;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || this.#closed) break;
+        let start = 0;
+        for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
+          if (!skipping && size + nl - start <= this.#max) {
+            parts.push(value.subarray(start, nl));
+            this.#deliver(join(parts, size + nl - start));
+          }
+          parts = [];
+          size = 0;
+          skipping = false;
+          start = nl + 1;
+        }
+        const rest = value.length - start;
+        if (skipping || rest === 0) continue;
+        if (size + rest > this.#max) {
+          skipping = true;
+          parts = [];
+          size = 0;
+          this.onerror?.(new Error(`Dropped a message over ${this.#max} bytes`));
+          continue;
+        }
+        parts.push(value.slice(start)); // the chunk's buffer may be reused by the reader
+        size += rest;
+      }
+    } catch (err) {
+      if (!this.#closed) this.onerror?.(err instanceof Error ? err : new Error(String(err)));
+    }
+    await this.close();
+  }
+
+  #deliver(bytes: Uint8Array): void {
+    let text = decoder.decode(bytes);
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    if (text.trim() === "") return;
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (err) {
+      // a malformed frame is dropped; the connection keeps serving
+      this.onerror?.(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    // only the envelope is checked here: the protocol layer validates each message's shape
+    // (and drops what is neither request, notification nor response), so a full schema
+    // parse here would be done twice on every message
+    if (!isEnvelope(message)) {
+      this.onerror?.(new Error("Dropped a frame that is not a JSON-RPC 2.0 message"));
+      return;
+    }
+    this.onmessage?.(message);
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("stdio transport is closed"));
+    const bytes = encoder.encode(JSON.stringify(message) + "\n");
+    try {
+      let written = 0;
+      while (written < bytes.length) written += this.#output.writeSync(bytes.subarray(written));
+      return Promise.resolve();
+    } catch (err) {
+      log.warn("Cannot write to stdout: {error}", { error: String(err) });
+      return Promise.reject(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#reader?.cancel().catch(() => {});
+    this.onclose?.();
+  }
+}
+
+function isEnvelope(value: unknown): value is JSONRPCMessage {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    (value as { jsonrpc?: unknown }).jsonrpc === "2.0";
+}
+
+function join(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
