@@ -91,6 +91,23 @@ export function runWorkerClientContract(
     assert.equal((got.result as { contents: string }).contents, contents);
   });
 
+  test("a 6 MiB file is written whole and read back in a bounded slice", async (c) => {
+    await c.createSession("s1");
+    const size = 6 * 1024 * 1024;
+    const contents = "x".repeat(size);
+    const wrote = expectOk(await c.execute("s1", write("big.txt", contents)));
+    assert.equal((wrote.result as { bytes_written: number }).bytes_written, size);
+    const task: TaskRequest = { tool: "fs.read", args: { path: "big.txt", offset: size - 3 } };
+    const tail = expectOk(await c.execute("s1", task));
+    assert.deepEqual(tail.result, {
+      path: "big.txt",
+      contents: "xxx",
+      encoding: "utf-8",
+      size_bytes: size,
+      truncated: false,
+    });
+  });
+
   test("fs.list lists written files with their sizes", async (c) => {
     await c.createSession("s1");
     expectOk(await c.execute("s1", write("x.py", "print(1)\n")));

@@ -81,6 +81,9 @@ export async function startRemoteWorker(
     port,
     token: config.workerToken,
     tls,
+  }).catch(async (err) => {
+    if (ownsExecutor) await executor.close();
+    throw err;
   });
   const address = joinHostPort(host, server.port);
   const advertised = config.advertise ?? joinHostPort(advertisedHost(host), server.port);
