@@ -7,7 +7,7 @@ import { WorkerServiceConnection } from "./worker_service_client.ts";
  * A TCP relay that can go silent: after `freeze()` it drops bytes in both directions but
  * keeps every socket open, like a peer whose host vanished without a reset.
  */
-async function silentableRelay(targetPort: number) {
+function silentableRelay(targetPort: number) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const sockets: Deno.Conn[] = [];
   const pumps: Promise<void>[] = [];
@@ -65,7 +65,7 @@ Deno.test("a worker that goes silent mid-task is detected by keepalive and repor
       );
     },
   }));
-  const relay = await silentableRelay(server.port);
+  const relay = silentableRelay(server.port);
   const conn = new WorkerServiceConnection(`127.0.0.1:${relay.port}`, {
     keepalive: { intervalMs: 500, timeoutMs: 500 },
   });
