@@ -3,7 +3,7 @@
  * subcommand; src/app builds the modules and closes them in reverse order on a signal.
  * @module
  */
-import { runHealthCheck, runServe, runWorker } from "./src/app/mod.ts";
+import { runHealthCheck, runPermissions, runServe, runWorker } from "./src/app/mod.ts";
 import { runAuditVerify } from "./src/audit/mod.ts";
 import { loadConfig, loadWorkerConfig, parseCommand, readEnv } from "./src/config/mod.ts";
 import { configureLogging, VERSION } from "./src/core/mod.ts";
@@ -70,9 +70,11 @@ async function main(argv: string[]): Promise<number> {
       configureLogging(loaded.config.logLevel);
       return await runWorker(loaded.config);
     }
-    default:
-      say(Deno.stderr, `codegen-mcp: "${parsed.command}" is not available in this build yet`);
-      return 2;
+    case "permissions": {
+      const { exitCode, output } = await runPermissions(parsed.args);
+      say(exitCode === 0 ? Deno.stdout : Deno.stderr, output);
+      return exitCode;
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { type AuditSink, createFileAuditSink } from "../audit/mod.ts";
+import { type AuditSink, createThreadAuditSink } from "../audit/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
 import { AsyncTasks, type McpDeps, toolNames } from "../mcp/mod.ts";
@@ -17,6 +17,13 @@ import {
 } from "../session/mod.ts";
 import { createEmbeddedWorkers } from "./embedded_workers.ts";
 import type { Fleet } from "./fleet.ts";
+import {
+  describePermissions,
+  dropFrontPermissions,
+  frontNeedsNet,
+  permissionsAuditEvent,
+  threadGrants,
+} from "./permissions.ts";
 
 const log = getLogger("app");
 
@@ -40,6 +47,11 @@ export interface CoordinatorOptions {
   clock?: Clock;
   /** Use this sink instead of opening `config.auditLog` (tests). */
   audit?: AuditSink;
+  /**
+   * Revoke write, run (and net when unused) from this thread once the audit and worker
+   * threads hold their narrowed grants. Off for tests that build a coordinator in-process.
+   */
+  dropPermissions?: boolean;
 }
 
 // counts records as they are written, for codegen_audit_records_total
@@ -63,13 +75,13 @@ export async function createCoordinator(
   options: CoordinatorOptions = {},
 ): Promise<Coordinator> {
   const clock = options.clock ?? SYSTEM_CLOCK;
-  const rawAudit = options.audit ?? await createFileAuditSink(config.auditLog, { clock });
+  const rawAudit = options.audit ?? await createThreadAuditSink(config.auditLog, { clock });
   const fleet = config.grpcPort !== undefined || config.localWorkers === 0
     // loaded only when needed: stdio with embedded workers never loads gRPC
     ? await (await import("./fleet.ts")).startFleet(config, { clock })
     : undefined;
   const router = new Router({
-    local: createEmbeddedWorkers(config),
+    local: await createEmbeddedWorkers(config),
     ...(fleet ? { remote: fleet } : {}),
   });
   const tasks = new AsyncTasks({
@@ -101,6 +113,9 @@ export async function createCoordinator(
     tasksInFlight: () => inFlight.count,
   }, { tools: toolNames(config) });
   const audit = countingSink(rawAudit, () => metrics.auditRecord());
+  if (options.dropPermissions) await dropFrontPermissions({ keepNet: frontNeedsNet(config) });
+  // one record of what this process and its threads may touch, after the narrowing
+  await rawAudit.append(permissionsAuditEvent(await describePermissions(), threadGrants(config)));
   const sweep = startExpirySweep(sessions, config.cleanupIntervalMs);
   const deps: McpDeps = {
     config,

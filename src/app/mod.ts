@@ -7,5 +7,6 @@ export { type Coordinator, type CoordinatorOptions, createCoordinator } from "./
 export { runServe } from "./serve.ts";
 export { runWorker } from "./worker.ts";
 export { runHealthCheck } from "./health_check.ts";
+export { describePermissions, runPermissions } from "./permissions.ts";
 export { type Fleet, startFleet } from "./fleet.ts";
 export { createEmbeddedWorkers } from "./embedded_workers.ts";

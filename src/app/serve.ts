@@ -15,7 +15,7 @@ const log = getLogger("app");
 
 /** `codegen-mcp serve`: runs until the client disconnects (stdio) or a signal arrives. */
 export async function runServe(config: Config): Promise<number> {
-  const coordinator = await createCoordinator(config);
+  const coordinator = await createCoordinator(config, { dropPermissions: true });
   const { deps } = coordinator;
   const closers: (() => Promise<void>)[] = [() => coordinator.close()];
   let listening = false;
