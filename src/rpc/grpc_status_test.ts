@@ -46,3 +46,12 @@ Deno.test("a thrown non-CodegenError travels as INTERNAL", () => {
   const sent = toServiceError(new TypeError("boom"));
   assert.deepEqual([sent.code, sent.details], [Status.INTERNAL, "INTERNAL: boom"]);
 });
+
+Deno.test("the statuses other gRPC peers see are the conventional ones", () => {
+  assert.equal(statusForCode("LIMIT_EXCEEDED"), Status.RESOURCE_EXHAUSTED);
+  assert.equal(statusForCode("WORKER_UNAVAILABLE"), Status.UNAVAILABLE);
+  assert.equal(statusForCode("UNAUTHENTICATED"), Status.UNAUTHENTICATED);
+  assert.equal(statusForCode("PATH_VIOLATION"), Status.PERMISSION_DENIED);
+  assert.equal(statusForCode("TIMEOUT"), Status.DEADLINE_EXCEEDED);
+  assert.equal(statusForCode("NOT_FOUND"), Status.NOT_FOUND);
+});
