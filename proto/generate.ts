@@ -13,9 +13,17 @@ export const GENERATOR_PACKAGES = ["@bufbuild/buf@1.75.0", "ts-proto@2.18.0"] as
 const PROTO_DIR = new URL(".", import.meta.url).pathname;
 
 /** Runs buf generate into `<outBase>/gen`; returns the combined output on failure. */
-export async function generate(outBase: string): Promise<{ ok: boolean; output: string }> {
-  const args = ["-y", ...GENERATOR_PACKAGES.flatMap((p) => ["-p", p])];
-  args.push("--", "buf", "generate", "--template", "buf.gen.yaml", "-o", outBase);
+export function generate(outBase: string): Promise<{ ok: boolean; output: string }> {
+  return buf(["generate", "--template", "buf.gen.yaml", "-o", outBase]);
+}
+
+/** Runs buf lint over proto/ (the rules are in buf.yaml). */
+export function lint(): Promise<{ ok: boolean; output: string }> {
+  return buf(["lint"]);
+}
+
+async function buf(command: string[]): Promise<{ ok: boolean; output: string }> {
+  const args = ["-y", ...GENERATOR_PACKAGES.flatMap((p) => ["-p", p]), "--", "buf", ...command];
   const { success, stdout, stderr } = await new Deno.Command("npx", {
     args,
     cwd: PROTO_DIR,

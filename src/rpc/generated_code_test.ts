@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { generate } from "../../proto/generate.ts";
+import { generate, lint } from "../../proto/generate.ts";
 
 const GEN_DIR = new URL("./gen/", import.meta.url).pathname;
 
@@ -45,5 +45,14 @@ Deno.test({
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }
+  },
+});
+
+Deno.test({
+  name: "the proto files pass buf lint (needs npx)",
+  ignore: !HAS_NPX,
+  async fn() {
+    const { ok, output } = await lint();
+    assert.ok(ok, `buf lint failed:\n${output}`);
   },
 });
