@@ -55,8 +55,9 @@ type AnyHandler = (call: AnyCall, callback?: (err: unknown) => void) => void;
 export function requireToken<T extends UntypedServiceImplementation>(
   definition: ServiceDefinition,
   impl: T,
-  token: string | undefined,
+  options: { token?: string | undefined },
 ): T {
+  const token = options.token;
   if (token === undefined) return impl;
   const wrapped: Record<string, AnyHandler> = {};
   for (const [name, method] of Object.entries(definition)) {

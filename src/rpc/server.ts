@@ -52,7 +52,10 @@ const SERVER_OPTIONS: ServerOptions = {
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
   const server = new Server(SERVER_OPTIONS);
   for (const { definition, implementation } of options.services) {
-    server.addService(definition, requireToken(definition, implementation, options.token));
+    server.addService(
+      definition,
+      requireToken(definition, implementation, { token: options.token }),
+    );
   }
   const host = options.host ?? "127.0.0.1";
   const target = `${host.includes(":") ? `[${host}]` : host}:${options.port ?? 0}`;
