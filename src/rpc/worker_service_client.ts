@@ -132,11 +132,17 @@ export class WorkerServiceConnection {
           error: { code: "CANCELLED", message: "Task cancelled", retriable: false },
         });
       };
-      // Backstop for a peer that vanished without the call noticing (keepalive covers
-      // silent hosts; this covers a channel that already knows it is down).
+      // Backstop for a call that outlives its connection without noticing (keepalive
+      // covers silent hosts): the channel was closed here, or it has failed to reconnect
+      // for a second. A brief failure is tolerated because a stream may still finish on a
+      // connection that got a graceful GOAWAY while a new connection is refused.
+      let failingFor = 0;
       const watchdog = setInterval(() => {
         const state = channel.getConnectivityState(false);
-        if (state === connectivityState.TRANSIENT_FAILURE || state === connectivityState.SHUTDOWN) {
+        failingFor = state === connectivityState.TRANSIENT_FAILURE
+          ? failingFor + this.#watchdogMs
+          : 0;
+        if (state === connectivityState.SHUTDOWN || failingFor >= 1_000) {
           call.cancel();
           finish({
             ok: false,
