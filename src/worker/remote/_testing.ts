@@ -34,6 +34,7 @@ export class GatedExecutor implements TaskExecutor {
   readonly sessions = new Set<string>();
   readonly tasks: GatedTask[] = [];
   #waiting: ((t: GatedTask) => void)[] = [];
+  #destroyed: ((id: string) => void)[] = [];
   closed = false;
 
   createSession(sessionId: string): Promise<void> {
@@ -42,7 +43,13 @@ export class GatedExecutor implements TaskExecutor {
   }
   destroySession(sessionId: string): Promise<void> {
     this.sessions.delete(sessionId);
+    for (const wake of this.#destroyed.splice(0)) wake(sessionId);
     return Promise.resolve();
+  }
+
+  /** Resolves with the id of the next session destroyed. */
+  nextDestroyed(): Promise<string> {
+    return new Promise((resolve) => this.#destroyed.push(resolve));
   }
   limits(): SessionLimits {
     return LIMITS;

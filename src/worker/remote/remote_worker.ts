@@ -40,6 +40,12 @@ export interface RemoteWorkerOptions {
   heartbeatIntervalMs?: number;
   /** Registration retry delays; default 250 ms doubling to 15 s. */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * Removes a session (workspace included) unused for this long, so sessions the
+   * coordinator forgot (e.g. it restarted without shared state) do not hold slots forever.
+   * Default: never. Set it well above the coordinator's SESSION_MAX_AGE.
+   */
+  sessionIdleMs?: number;
 }
 
 /** A running remote worker. */
@@ -115,8 +121,13 @@ export async function startRemoteWorker(
     registration.start();
   }
 
+  const sweeper = options.sessionIdleMs === undefined
+    ? undefined
+    : startIdleSweep(executor, load, options.sessionIdleMs);
+
   let stopping: Promise<void> | undefined;
   async function release(): Promise<void> {
+    clearInterval(sweeper);
     connection?.close();
     if (ownsExecutor) await executor.close();
   }
@@ -153,4 +164,28 @@ export async function startRemoteWorker(
     drain: (graceMs) => (stopping ??= drain(graceMs)),
     close: () => (stopping ??= close()),
   };
+}
+
+// Checks a few times per idle period (at most once a minute) and removes idle sessions.
+function startIdleSweep(
+  executor: TaskExecutor,
+  load: WorkerLoad,
+  idleMs: number,
+): ReturnType<typeof setInterval> {
+  let sweeping = false;
+  return setInterval(async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const id of load.idleSessions(idleMs)) {
+        load.dropSession(id);
+        await executor.destroySession(id).catch((err) => {
+          log.warn("Cannot remove idle session {id}: {error}", { id, error: String(err) });
+        });
+        log.info("Removed session {id}: unused for {ms} ms", { id, ms: idleMs });
+      }
+    } finally {
+      sweeping = false;
+    }
+  }, Math.max(10, Math.min(60_000, Math.floor(idleMs / 4))));
 }

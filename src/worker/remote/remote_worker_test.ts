@@ -54,13 +54,14 @@ function stubRegistry() {
   return { registry, registered, heartbeats, deregistered, firstHeartbeat: beat.promise };
 }
 
-async function fleet(overrides: Record<string, unknown> = {}) {
+async function fleet(overrides: Record<string, unknown> = {}, sessionIdleMs?: number) {
   const stub = stubRegistry();
   const coordinator = await startLifecycleServer({ token: TOKEN, registry: stub.registry });
   const executor = new GatedExecutor();
   const worker = await startRemoteWorker(config(`127.0.0.1:${coordinator.port}`, overrides), {
     executor,
     heartbeatIntervalMs: 20,
+    ...(sessionIdleMs === undefined ? {} : { sessionIdleMs }),
   });
   const conn = new WorkerServiceConnection(worker.address, { token: TOKEN });
   return {
@@ -188,4 +189,16 @@ Deno.test("drain cancels tasks still running when the grace period ends", async 
   const outcome = await running;
   assert.equal(outcome.ok, false);
   assert.deepEqual(f.deregistered, ["w1/reg-1"]);
+});
+
+Deno.test("a session unused for the idle time is removed and frees its slot; a busy one stays", async () => {
+  await using f = await fleet({ maxSessions: 2 }, 40);
+  await f.conn.createSession("idle");
+  const running = f.conn.executeTask("busy", STATS);
+  const task = await within(f.executor.started(), 5_000, "task start");
+  assert.equal(await within(f.executor.nextDestroyed(), 5_000, "idle removal"), "idle");
+  await f.conn.createSession("new");
+  assert.ok(!f.executor.sessions.has("idle"));
+  task.release();
+  assert.equal((await running).ok, true);
 });

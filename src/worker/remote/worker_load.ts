@@ -1,4 +1,4 @@
-import { CodegenError } from "../../core/mod.ts";
+import { type Clock, CodegenError, SYSTEM_CLOCK } from "../../core/mod.ts";
 
 /** A running task's hold on the worker; `end()` releases it (idempotent). */
 export interface TaskSlot {
@@ -12,14 +12,17 @@ export interface TaskSlot {
  */
 export class WorkerLoad {
   #maxSessions: number;
-  #sessions = new Set<string>();
+  #clock: Clock;
+  /** Session id → when it was last used (monotonic ms) and how many tasks it runs. */
+  #sessions = new Map<string, { lastUsed: number; running: number }>();
   #tasks = new Map<string, Set<AbortController>>();
   #taskCount = 0;
   #draining = false;
   #idle: (() => void)[] = [];
 
-  constructor(maxSessions: number) {
+  constructor(maxSessions: number, options: { clock?: Clock } = {}) {
     this.#maxSessions = maxSessions;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
   }
 
   get activeSessions(): number {
@@ -42,7 +45,11 @@ export class WorkerLoad {
 
   /** Counts `sessionId` as hosted; throws LIMIT_EXCEEDED past max sessions. */
   admitSession(sessionId: string): void {
-    if (this.#sessions.has(sessionId)) return;
+    const known = this.#sessions.get(sessionId);
+    if (known) {
+      known.lastUsed = this.#clock.monotonic();
+      return;
+    }
     this.#refuseIfDraining(`start session "${sessionId}"`);
     if (this.#sessions.size >= this.#maxSessions) {
       throw new CodegenError(
@@ -50,7 +57,14 @@ export class WorkerLoad {
         `Cannot start session "${sessionId}": the worker hosts its maximum of ${this.#maxSessions} sessions`,
       );
     }
-    this.#sessions.add(sessionId);
+    this.#sessions.set(sessionId, { lastUsed: this.#clock.monotonic(), running: 0 });
+  }
+
+  /** Sessions with no running task, unused for at least `idleMs`. */
+  idleSessions(idleMs: number): string[] {
+    const now = this.#clock.monotonic();
+    return [...this.#sessions].filter(([, s]) => s.running === 0 && now - s.lastUsed >= idleMs)
+      .map(([id]) => id);
   }
 
   /** Forgets a session (after it was destroyed). */
@@ -62,6 +76,8 @@ export class WorkerLoad {
   beginTask(sessionId: string, taskId: string, callerSignal: AbortSignal): TaskSlot {
     this.#refuseIfDraining(`run a task`);
     this.admitSession(sessionId);
+    const session = this.#sessions.get(sessionId)!;
+    session.running++;
     const controller = new AbortController();
     const onAbort = () => controller.abort(callerSignal.reason);
     if (callerSignal.aborted) onAbort();
@@ -76,6 +92,8 @@ export class WorkerLoad {
       end: () => {
         if (ended) return;
         ended = true;
+        session.running--;
+        session.lastUsed = this.#clock.monotonic();
         callerSignal.removeEventListener("abort", onAbort);
         group.delete(controller);
         if (group.size === 0 && this.#tasks.get(taskId) === group) this.#tasks.delete(taskId);

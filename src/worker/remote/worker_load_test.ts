@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../../core/mod.ts";
 import { WorkerLoad } from "./worker_load.ts";
 
 Deno.test("WorkerLoad refuses a session past max sessions with LIMIT_EXCEEDED, but not a known one", () => {
@@ -61,4 +62,21 @@ Deno.test("waitForTasks resolves true when the last task ends and false when the
   const stuck = load.beginTask("s", "t2", new AbortController().signal);
   assert.equal(await load.waitForTasks(5), false);
   stuck.end();
+});
+
+Deno.test("idleSessions lists sessions unused for the idle time and never one running a task", () => {
+  const clock = new FakeClock();
+  const load = new WorkerLoad(5, { clock });
+  load.admitSession("old");
+  load.admitSession("busy");
+  const task = load.beginTask("busy", "t", new AbortController().signal);
+  clock.advance(1_000);
+  load.admitSession("fresh");
+  assert.deepEqual(load.idleSessions(1_000), ["old"]);
+  clock.advance(1_000);
+  assert.deepEqual(load.idleSessions(1_000).sort(), ["fresh", "old"]);
+  task.end();
+  assert.deepEqual(load.idleSessions(1_000).sort(), ["fresh", "old"]);
+  clock.advance(1_000);
+  assert.deepEqual(load.idleSessions(1_000).sort(), ["busy", "fresh", "old"]);
 });
