@@ -1,24 +1,59 @@
 import type { WorkerConfig } from "../config/mod.ts";
 import { getLogger } from "../core/mod.ts";
+import {
+  createHealth,
+  createWorkerMetrics,
+  healthRoutes,
+  instrumentTaskHandler,
+  startAdminServer,
+} from "../observability/mod.ts";
 import { startRemoteWorker } from "../worker/remote/mod.ts";
 import { onShutdownSignal } from "./signals.ts";
 
 const log = getLogger("app", "worker");
 
 /**
- * `codegen-mcp worker`: serves WorkerService, stays registered, and on SIGTERM/SIGINT
- * drains (finishes or cancels in-flight tasks within the grace period), deregisters and
- * exits 0.
+ * `codegen-mcp worker`: serves WorkerService, stays registered, exposes /healthz, /readyz
+ * and /metrics on `--admin-port`, and on SIGTERM/SIGINT drains (finishes or cancels
+ * in-flight tasks within the grace period), deregisters and exits 0.
  */
 export async function runWorker(config: WorkerConfig): Promise<number> {
-  const worker = await startRemoteWorker(config);
+  let stats = () => ({ activeSessions: 0, activeTasks: 0, draining: false });
+  const metrics = createWorkerMetrics({
+    activeSessions: () => stats().activeSessions,
+    tasksInFlight: () => stats().activeTasks,
+  });
+  let registered = false;
+  const worker = await startRemoteWorker(config, {
+    wrapHandler: (handler) => instrumentTaskHandler(handler, { metrics }),
+  });
+  stats = () => worker.stats();
+  void worker.registered.then(() => registered = true);
+  const health = createHealth({
+    ready: () => {
+      const reasons: string[] = [];
+      if (!registered) reasons.push("not registered with the coordinator");
+      if (worker.stats().draining) reasons.push("draining");
+      return Promise.resolve({ ok: reasons.length === 0, reasons });
+    },
+  });
+  // the admin listener binds the same host as the gRPC listener (0.0.0.0 in a pod)
+  const admin = config.adminPort === undefined ? undefined : await startAdminServer({
+    host: config.listen.replace(/:\d+$/, "").replace(/^\[|\]$/g, ""),
+    port: config.adminPort,
+    routes: healthRoutes({ health, metrics }),
+  });
   log.info("Worker {workerId} listening on {address}, advertised as {advertised}", {
     workerId: config.workerId,
     address: worker.address,
     advertised: worker.advertised,
+    ...(admin ? { admin: admin.url } : {}),
   });
   const stop = Promise.withResolvers<void>();
-  const signals = onShutdownSignal(() => stop.resolve());
+  const signals = onShutdownSignal(() => {
+    health.drain();
+    stop.resolve();
+  });
   try {
     await stop.promise;
     log.info("Draining worker {workerId} (grace {graceMs} ms)", {
@@ -28,6 +63,7 @@ export async function runWorker(config: WorkerConfig): Promise<number> {
     await worker.drain(config.drainGraceMs);
   } finally {
     signals.dispose();
+    await admin?.close();
   }
   log.info("Worker {workerId} stopped", { workerId: config.workerId });
   return 0;

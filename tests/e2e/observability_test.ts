@@ -69,3 +69,42 @@ Deno.test("readiness flips to 503 when the last worker goes and back when one re
     await worker.stop("SIGKILL");
   }
 });
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+Deno.test("a remote worker serves /healthz, /readyz and /metrics on --admin-port, and its task metrics move", async () => {
+  await using c = await startHttpCoordinator({
+    args: ["--local-workers", "0"],
+    env: { WORKER_TOKEN: "t" },
+  });
+  const adminPort = freePort();
+  await using worker = await startWorkerProcess({
+    id: "observed",
+    coordinator: `127.0.0.1:${c.grpcPort}`,
+    workspaceRoot: `${c.dir}/w`,
+    env: { WORKER_TOKEN: "t" },
+    args: ["--admin-port", String(adminPort)],
+  });
+  const admin = `http://127.0.0.1:${adminPort}`;
+  assert.equal((await get(`${admin}/healthz`)).status, 200);
+  assert.equal((await get(`${admin}/readyz`)).status, 200);
+  const client = new Client({ name: "w", version: "1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${c.url}/mcp`)));
+  try {
+    await client.callTool({ name: "fs.write", arguments: { path: "a.txt", contents: "a" } });
+  } finally {
+    await client.close();
+  }
+  const body = (await get(`${admin}/metrics`)).body;
+  assert.ok(
+    metric(body, 'codegen_worker_tasks_total{tool="fs.write",outcome="ok"}') >= 1,
+    body.slice(0, 2000),
+  );
+  assert.equal((await get(`${admin}/nope`)).status, 404);
+  assert.equal(worker.id, "observed");
+});

@@ -1,4 +1,5 @@
 import type { WorkerConfig } from "../../config/mod.ts";
+import type { WorkerServiceHandler } from "../../rpc/mod.ts";
 import { CodegenError, getLogger, VERSION } from "../../core/mod.ts";
 import {
   LifecycleConnection,
@@ -46,6 +47,8 @@ export interface RemoteWorkerOptions {
    * Default: never. Set it well above the coordinator's SESSION_MAX_AGE.
    */
   sessionIdleMs?: number;
+  /** Wraps the service handler (metrics and tracing, added by the composition root). */
+  wrapHandler?: (handler: WorkerServiceHandler) => WorkerServiceHandler;
 }
 
 /** A running remote worker. */
@@ -63,6 +66,8 @@ export interface RemoteWorker {
   drain(graceMs: number): Promise<void>;
   /** Stops at once: cancels running tasks, stops heartbeats, closes the server. */
   close(): Promise<void>;
+  /** Current load, for health and metrics. */
+  stats(): { activeSessions: number; activeTasks: number; draining: boolean };
 }
 
 /** Starts `codegen-mcp worker`: hosts `WorkerService` and keeps it registered. */
@@ -82,7 +87,8 @@ export async function startRemoteWorker(
     : undefined;
   const load = new WorkerLoad(config.maxSessions);
   const { host, port } = parseHostPort(config.listen);
-  const server = await startWorkerServiceServer(createWorkerHandler(executor, load), {
+  const handler = createWorkerHandler(executor, load);
+  const server = await startWorkerServiceServer(options.wrapHandler?.(handler) ?? handler, {
     host,
     port,
     token: config.workerToken,
@@ -161,6 +167,11 @@ export async function startRemoteWorker(
     address,
     advertised,
     registered: registration?.accepted ?? new Promise(() => {}),
+    stats: () => ({
+      activeSessions: load.activeSessions,
+      activeTasks: load.activeTasks,
+      draining: load.draining,
+    }),
     drain: (graceMs) => (stopping ??= drain(graceMs)),
     close: () => (stopping ??= close()),
   };
