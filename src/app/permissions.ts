@@ -96,7 +96,9 @@ export const DEFAULT_IMPORT_HOSTS: readonly string[] = [
 async function grantedValues(kind: PermissionKind, candidates: readonly string[]) {
   const values: string[] = [];
   for (const value of candidates) {
-    const one = await Deno.permissions.query(descriptor(kind, value));
+    // a host wildcard cannot be queried itself: ask for a name it covers
+    const probe = value.startsWith("*.") ? `wildcard-probe${value.slice(1)}` : value;
+    const one = await Deno.permissions.query(descriptor(kind, probe));
     if (one.state === "granted") values.push(value);
   }
   return values;
