@@ -132,8 +132,10 @@ Deno.test("workers reach the coordinator through a Service that publishes it bef
   const objects = appliedObjects();
   const { coordinator, worker } = programWorkloads(objects);
   const address = envValue(mainContainer(worker), "COORDINATOR_ADDR");
-  assert.equal(address, "codegen-coordinator:50050");
-  const [name, port] = address!.split(":");
+  // the cluster FQDN: the binary's network grant covers *.svc.cluster.local, not short names
+  assert.equal(address, "codegen-coordinator.$(POD_NAMESPACE).svc.cluster.local:50050");
+  const [host, port] = address!.split(":");
+  const name = host!.split(".")[0]!;
   const service = findObject(objects, "Service", name!);
   assert.ok(labelsMatch(service.spec.selector, podLabels(coordinator)));
   assert.ok(service.spec.ports.some((p: { port: number }) => p.port === Number(port)));

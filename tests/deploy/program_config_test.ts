@@ -60,7 +60,7 @@ Deno.test("the coordinator's manifest arguments and environment load as the inte
   assert.equal(config.workspaceRoot, "/data/workspaces");
   assert.equal(config.auditLog, "/data/audit/audit.jsonl");
   assert.ok(config.workerToken && config.mcpAuthToken, "both tokens arrive");
-  assert.equal(new URL(config.redisUrl!).host, "codegen-redis:6379");
+  assert.equal(new URL(config.redisUrl!).host, "codegen-redis.codegen-mcp.svc.cluster.local:6379");
   assert.ok(new URL(config.redisUrl!).password.length > 0, "Redis password from the Secret");
   assert.ok(config.allowedHosts.includes(`codegen-mcp.${NAMESPACE}.svc.cluster.local`));
   assert.ok(config.allowedHosts.includes(`codegen-coordinator.${NAMESPACE}.svc`));
@@ -79,7 +79,7 @@ Deno.test("the worker's manifest arguments and environment load as the intended 
   const loaded = loadWorkerConfig(parsed.command === "worker" ? parsed.args : [], env as Env);
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.message);
   const config = loaded.config;
-  assert.equal(config.coordinator, "codegen-coordinator:50050");
+  assert.equal(config.coordinator, "codegen-coordinator.codegen-mcp.svc.cluster.local:50050");
   assert.equal(config.listen, "0.0.0.0:50051");
   assert.equal(config.advertise, `${pod}.codegen-workers.${NAMESPACE}.svc.cluster.local:50051`);
   assert.equal(config.workerId, pod);
