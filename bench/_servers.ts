@@ -23,16 +23,27 @@ export interface BenchServer extends AsyncDisposable {
 }
 
 /** Our coordinator, spawned as a user runs it, with its workspace and audit log in a temp dir. */
-export async function startCoordinator(): Promise<BenchServer> {
+export async function startCoordinator(
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<BenchServer> {
   const dir = await Deno.makeTempDir({ prefix: "codegen-bench-" });
   return await connect(dir, {
     command: Deno.execPath(),
-    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "serve"],
+    args: [
+      "run",
+      "-P=coordinator",
+      "--ignore-env",
+      "--quiet",
+      MAIN,
+      "serve",
+      ...(options.args ?? []),
+    ],
     env: {
       HOME: dir,
       WORKSPACE_ROOT: `${dir}/workspaces`,
       AUDIT_LOG: `${dir}/audit/audit.jsonl`,
       LOG_LEVEL: "warn",
+      ...options.env,
     },
   });
 }

@@ -8,6 +8,7 @@
  */
 import { runEchoBench } from "./echo_bench.ts";
 import { runFsBench } from "./fs_bench.ts";
+import { runRemoteFsBench } from "./fs_remote_bench.ts";
 import { runPythonBench } from "./python_bench.ts";
 import { runRegistryBench } from "./registry_bench.ts";
 import { ensureReferenceServers, REFERENCE_PACKAGES } from "./_reference.ts";
@@ -39,7 +40,8 @@ print();
 
 const echo = await runEchoBench(load);
 const fs = await runFsBench(load);
-print(comparisonTable([echo, ...fs]));
+const remote = await runRemoteFsBench(load);
+print(comparisonTable([echo, ...fs, remote]));
 print(
   "ratio = ours/reference throughput (higher is better); CPU/call = server process CPU " +
     "time over the timed calls (less sensitive to other load on the machine than wall time)",
@@ -67,6 +69,7 @@ await Deno.writeTextFile(
       load,
       echo,
       fs,
+      remote,
       registry,
       python,
     },
