@@ -7,7 +7,7 @@
 import { CodegenError } from "../core/mod.ts";
 import type { AuditEvent } from "./event.ts";
 import { FileAuditSink } from "./file_sink.ts";
-import { type ProbeOp, probePermission, type ProbeResult } from "./thread_probe.ts";
+import { type ProbeOp, probePermission, type ProbeResult } from "../core/mod.ts";
 
 /** What the parent asks the audit thread. `ts` is the parent's clock at append time. */
 export type AuditThreadRequest =

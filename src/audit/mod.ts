@@ -32,6 +32,5 @@ export {
   ThreadAuditSink,
   type ThreadAuditSinkOptions,
 } from "./thread_sink.ts";
-export { type ProbeOp, probePermission, type ProbeResult } from "./thread_probe.ts";
 export { digestArguments, digestValue, type ValueDigest } from "./digest.ts";
 export { type AuditVerifyResult, runAuditVerify, verifyAuditLog } from "./verify.ts";

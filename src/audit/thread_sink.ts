@@ -2,7 +2,7 @@ import { type Clock, CodegenError, SYSTEM_CLOCK } from "../core/mod.ts";
 import type { AuditThreadReply, AuditThreadRequest } from "./audit_thread.ts";
 import type { AuditEvent } from "./event.ts";
 import type { AuditSink } from "./sink.ts";
-import type { ProbeOp, ProbeResult } from "./thread_probe.ts";
+import type { ProbeOp, ProbeResult } from "../core/mod.ts";
 
 /** Options for {@link createThreadAuditSink}. */
 export interface ThreadAuditSinkOptions {

@@ -23,3 +23,4 @@ export {
 } from "./logger.ts";
 export { constantTimeEqual, sha256Hex } from "./hash.ts";
 export { PROGRAM_NAME, VERSION } from "./version.ts";
+export { type ProbeOp, probePermission, type ProbeResult } from "./permission_probe.ts";

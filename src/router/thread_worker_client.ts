@@ -1,4 +1,4 @@
-import { CodegenError } from "../core/mod.ts";
+import { CodegenError, type ProbeOp, type ProbeResult } from "../core/mod.ts";
 import type {
   ExecuteOptions,
   SessionLimits,
@@ -9,8 +9,6 @@ import type {
 } from "../rpc/mod.ts";
 // type-only: the message shapes the worker thread speaks; nothing of worker/ loads here
 import type {
-  ProbeOp,
-  ProbeResult,
   WorkerThreadMessage,
   WorkerThreadRequest,
   WorkerThreadValues,

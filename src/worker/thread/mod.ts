@@ -17,4 +17,3 @@ export {
   type WorkerThreadRequest,
   type WorkerThreadValues,
 } from "./protocol.ts";
-export { type ProbeOp, probePermission, type ProbeResult } from "./probe.ts";

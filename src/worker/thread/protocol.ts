@@ -14,7 +14,7 @@ import type {
   TaskRequest,
 } from "../../rpc/mod.ts";
 import type { WorkerOptions } from "../context.ts";
-import type { ProbeOp, ProbeResult } from "./probe.ts";
+import type { ProbeOp, ProbeResult } from "../../core/mod.ts";
 
 /** The id of the `init` request {@link spawnWorkerThread} posts before anything else. */
 export const INIT_REQUEST_ID = 0;

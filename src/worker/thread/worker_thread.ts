@@ -7,7 +7,7 @@
 import { CodegenError, configureLogging } from "../../core/mod.ts";
 import type { TaskEvent } from "../../rpc/mod.ts";
 import { WorkerExecutor } from "../executor.ts";
-import { probePermission } from "./probe.ts";
+import { probePermission } from "../../core/mod.ts";
 import type { WorkerThreadMessage, WorkerThreadRequest } from "./protocol.ts";
 
 interface WorkerScope {

@@ -1,6 +1,5 @@
 /**
- * A harmless check run inside a narrowed Deno Worker (same as the audit thread's; the
- * layering keeps worker/ from importing audit/): reports whether an operation is
+ * A harmless check run inside a narrowed Deno Worker (audit and worker threads): reports whether an operation is
  * permitted there without ever performing a permitted one. When the thread holds the
  * permission the answer comes from `Deno.permissions.query` alone; only a denied operation
  * is attempted, so the runtime itself refuses it and the error class (`NotCapable`) is what
