@@ -10,7 +10,7 @@ export function fsListTool(config: Config): ToolDefinition {
     tool: "fs.list",
     title: "List files",
     description: "List files and directories in the session workspace (default: its root). " +
-      `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]). At most ${config.limits.maxListEntries} entries.`,
+      `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth). At most ${config.limits.maxListEntries} entries.`,
     input: z.object({
       path: z.string().max(config.limits.maxPathBytes).optional().describe(
         'Directory to list (default ".")',
