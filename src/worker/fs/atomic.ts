@@ -18,16 +18,16 @@ export async function writeAtomically(
   await verifyDirectory(workspace, dir, options);
   let file: Deno.FsFile | undefined;
   try {
-    file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
+    file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o644 });
     let written = 0;
     while (written < options.bytes.length) {
-      written += await file.write(options.bytes.subarray(written));
+      written += file.writeSync(options.bytes.subarray(written));
     }
     await file.syncData();
     file.close();
     file = undefined;
     await verifyDirectory(workspace, dir, options);
-    await Deno.rename(temp, target);
+    Deno.renameSync(temp, target);
   } catch (err) {
     file?.close();
     await Deno.remove(temp).catch(() => {});

@@ -9,6 +9,17 @@ import { isInside } from "./resolve.ts";
 
 const CHANGED = "path changed while it was being opened";
 
+// Synchronous on purpose: a local metadata call takes microseconds, while an async one
+// waits for a blocking-pool thread and back; the worker runs on its own thread (or
+// process), so nothing else waits on it. Every tool call makes several of these.
+function realPathOrNull(path: string): string | null {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /** An open file and its `fstat`. Close it with `file.close()` (or `using`). */
 export interface OpenedFile {
   file: Deno.FsFile;
@@ -16,18 +27,19 @@ export interface OpenedFile {
 }
 
 /** Opens the resolved `host` for reading and checks that it is still the file resolved. */
+// deno-lint-ignore require-await -- kept async: callers and tests treat failures as rejections
 export async function openVerified(
   workspace: string,
   host: string,
   options: { path: string },
 ): Promise<OpenedFile> {
   const path = options.path;
-  const file = await Deno.open(host, { read: true });
+  const file = Deno.openSync(host, { read: true });
   try {
-    const info = await file.stat();
-    const real = await Deno.realPath(host).catch(() => null);
+    const info = file.statSync();
+    const real = realPathOrNull(host);
     if (real !== host || !isInside(workspace, real)) throw pathViolation(path, CHANGED);
-    const now = await Deno.stat(real);
+    const now = Deno.statSync(real);
     if (now.dev !== info.dev || now.ino !== info.ino) throw pathViolation(path, CHANGED);
     return { file, info };
   } catch (err) {
@@ -37,16 +49,17 @@ export async function openVerified(
 }
 
 /** Reads at most `length` bytes starting at `offset`; fewer at end of file. */
+// deno-lint-ignore require-await -- kept async: callers and tests treat failures as rejections
 export async function readRange(
   file: Deno.FsFile,
   options: { offset: number; length: number },
 ): Promise<Uint8Array> {
   const { offset, length } = options;
-  await file.seek(offset, Deno.SeekMode.Start);
+  file.seekSync(offset, Deno.SeekMode.Start);
   const buffer = new Uint8Array(length);
   let filled = 0;
   while (filled < length) {
-    const n = await file.read(buffer.subarray(filled));
+    const n = file.readSync(buffer.subarray(filled));
     if (n === null) break;
     filled += n;
   }
@@ -54,12 +67,13 @@ export async function readRange(
 }
 
 /** Fails with PATH_VIOLATION unless directory `dir` still resolves to itself, inside. */
+// deno-lint-ignore require-await -- kept async: callers and tests treat failures as rejections
 export async function verifyDirectory(
   workspace: string,
   dir: string,
   options: { path: string },
 ): Promise<void> {
-  const real = await Deno.realPath(dir).catch(() => null);
+  const real = realPathOrNull(dir);
   if (real !== dir || !isInside(workspace, dir)) {
     throw pathViolation(options.path, "a parent directory changed during the operation");
   }

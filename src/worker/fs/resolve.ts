@@ -61,6 +61,7 @@ export function isInside(workspace: string, hostPath: string): boolean {
  * the path is refused or a symlink on it leads outside, INVALID_ARGUMENT when a parent is
  * not a directory. A missing target is not an error: `info` is null.
  */
+// deno-lint-ignore require-await -- kept async: callers and tests treat failures as rejections
 export async function resolvePath(
   workspace: string,
   path: string,
@@ -73,24 +74,28 @@ export async function resolvePath(
   if (!check.ok) throw pathViolation(path, check.reason);
   const { segments, normalized } = check;
   let current = workspace;
-  let info: Deno.FileInfo | null = await Deno.lstat(workspace);
+  let info: Deno.FileInfo | null = Deno.lstatSync(workspace);
   for (let i = 0; i < segments.length; i++) {
     const last = i === segments.length - 1;
     const candidate = `${current}/${segments[i]}`;
-    info = await lstatOrNull(candidate);
+    info = lstatOrNull(candidate);
     if (info === null && !last && options.createParents) {
-      await Deno.mkdir(candidate, { mode: 0o755 }).catch(ignore(Deno.errors.AlreadyExists));
-      info = await Deno.lstat(candidate);
+      try {
+        Deno.mkdirSync(candidate, { mode: 0o755 });
+      } catch (err) {
+        ignore(Deno.errors.AlreadyExists)(err);
+      }
+      info = Deno.lstatSync(candidate);
     }
     if (info === null) {
       const host = [candidate, ...segments.slice(i + 1)].join("/");
       return { relative: normalized, host, info: null };
     }
     if (info.isSymlink && (!last || options.intent !== "delete")) {
-      const real = await followLink(workspace, path, candidate, options.intent);
+      const real = followLink(workspace, path, candidate, options.intent);
       if (real === null) return { relative: normalized, host: candidate, info: null };
       current = real;
-      info = await Deno.lstat(real);
+      info = Deno.lstatSync(real);
     } else {
       current = candidate;
     }
@@ -106,18 +111,18 @@ export async function resolvePath(
 }
 
 /** The real target of a symlink, checked to be inside; null when it dangles inside. */
-async function followLink(
+function followLink(
   workspace: string,
   path: string,
   link: string,
   intent: ResolveIntent,
-): Promise<string | null> {
+): string | null {
   let real: string;
   try {
-    real = await Deno.realPath(link);
+    real = Deno.realPathSync(link);
   } catch {
     // Dangling or looping: judge where it points lexically; never create through it.
-    const target = posix.resolve(posix.dirname(link), await Deno.readLink(link));
+    const target = posix.resolve(posix.dirname(link), Deno.readLinkSync(link));
     if (!isInside(workspace, target)) throw pathViolation(path, OUTSIDE);
     if (intent === "write") {
       throw pathViolation(path, "path goes through a symlink whose target does not exist");
@@ -128,9 +133,10 @@ async function followLink(
   return real;
 }
 
-async function lstatOrNull(hostPath: string): Promise<Deno.FileInfo | null> {
+// Synchronous: see open.ts (local metadata calls on the worker's own thread).
+function lstatOrNull(hostPath: string): Deno.FileInfo | null {
   try {
-    return await Deno.lstat(hostPath);
+    return Deno.lstatSync(hostPath);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return null;
     throw err;

@@ -31,7 +31,10 @@ export async function fsWrite(
     throw failure("INVALID_ARGUMENT", "it is a directory", op);
   }
   if (resolved.info === null) {
-    const parent = await Deno.lstat(posix.dirname(resolved.host)).catch(() => null);
+    let parent: Deno.FileInfo | null = null;
+    try {
+      parent = Deno.lstatSync(posix.dirname(resolved.host));
+    } catch { /* missing: reported below */ }
     if (!parent?.isDirectory) {
       const detail = "the parent directory does not exist (create_dirs is false)";
       throw failure("NOT_FOUND", detail, op);
