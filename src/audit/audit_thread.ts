@@ -7,6 +7,7 @@
 import { CodegenError } from "../core/mod.ts";
 import type { AuditEvent } from "./event.ts";
 import { FileAuditSink } from "./file_sink.ts";
+import { serveMailbox } from "./_mailbox.ts";
 import { type ProbeOp, probePermission, type ProbeResult } from "../core/mod.ts";
 
 /** What the parent asks the audit thread. `ts` is the parent's clock at append time. */
@@ -14,6 +15,7 @@ export type AuditThreadRequest =
   | { type: "open"; id: number; path: string; fsync: boolean }
   | { type: "append"; id: number; event: AuditEvent; ts: number }
   | { type: "close"; id: number }
+  | { type: "mailbox"; id: number; buffer: SharedArrayBuffer }
   | { type: "probe"; id: number; op: ProbeOp };
 
 /** The answer to the request with the same `id`. */
@@ -28,6 +30,7 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 let sink: FileAuditSink | undefined;
+let closing = false;
 // the parent's timestamps, oldest first: FileAuditSink reads its clock once per append, in
 // append order, whether it does so at once or when the record's turn comes
 const stamps: number[] = [];
@@ -46,11 +49,23 @@ async function handle(request: AuditThreadRequest): Promise<ProbeResult | undefi
       return undefined;
     }
     case "close":
+      closing = true;
       await sink?.close();
+      return undefined;
+    case "mailbox":
+      // appends arrive through shared memory from now on (open, close, probe stay messages)
+      void serveMailbox(request.buffer, appendFromMailbox, () => closing);
       return undefined;
     case "probe":
       return await probePermission(request.op);
   }
+}
+
+async function appendFromMailbox(text: string): Promise<void> {
+  if (!sink) throw new CodegenError("INTERNAL", "The audit thread is not open");
+  const { event, ts } = JSON.parse(text) as { event: AuditEvent; ts: number };
+  stamps.push(ts);
+  await sink.append(event);
 }
 
 scope.onmessage = (message) => {

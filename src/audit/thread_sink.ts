@@ -1,6 +1,7 @@
 import { type Clock, CodegenError, SYSTEM_CLOCK } from "../core/mod.ts";
 import type { AuditThreadReply, AuditThreadRequest } from "./audit_thread.ts";
-import type { AuditEvent } from "./event.ts";
+import { type AuditEvent, MAX_RECORD_BYTES } from "./event.ts";
+import { createMailboxBuffer, MailboxSender } from "./_mailbox.ts";
 import type { AuditSink } from "./sink.ts";
 import type { ProbeOp, ProbeResult } from "../core/mod.ts";
 
@@ -33,6 +34,9 @@ export class ThreadAuditSink implements AuditSink {
   #nextId = 1;
   #closed = false;
   #failure: Error | undefined;
+  #mailbox: MailboxSender | undefined;
+  // appends are sent one at a time, in call order, whichever way they travel
+  #tail: Promise<unknown> = Promise.resolve();
 
   private constructor(worker: Worker, path: string, clock: Clock) {
     this.#worker = worker;
@@ -66,6 +70,9 @@ export class ThreadAuditSink implements AuditSink {
     const sink = new ThreadAuditSink(worker, absolute, options.clock ?? SYSTEM_CLOCK);
     try {
       await sink.#request({ type: "open", id: 0, path: absolute, fsync: options.fsync ?? false });
+      const buffer = createMailboxBuffer(MAX_RECORD_BYTES + 64 * 1024);
+      await sink.#request({ type: "mailbox", id: 0, buffer });
+      sink.#mailbox = new MailboxSender(buffer);
     } catch (err) {
       sink.#terminate();
       throw err;
@@ -78,7 +85,31 @@ export class ThreadAuditSink implements AuditSink {
       const message = `Cannot append to audit log "${this.#path}": the sink is closed`;
       return Promise.reject(new CodegenError("INTERNAL", message));
     }
-    return this.#request({ type: "append", id: 0, event, ts: this.#clock.now() }).then(() => {});
+    const ts = this.#clock.now();
+    const next = this.#tail.then(() => this.#send(event, ts));
+    this.#tail = next.catch(() => {});
+    return next;
+  }
+
+  async #send(event: AuditEvent, ts: number): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    const message = JSON.stringify({ event, ts });
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; a larger record goes as a message
+    if (!this.#mailbox?.fits(message.length * 3)) {
+      await this.#request({ type: "append", id: 0, event, ts });
+      return;
+    }
+    let error: string | undefined;
+    try {
+      error = await this.#mailbox.send(message, () => this.#failure === undefined);
+    } catch {
+      throw this.#failure ??
+        new CodegenError(
+          "INTERNAL",
+          `Cannot write audit log "${this.#path}": the audit thread is gone`,
+        );
+    }
+    if (error !== undefined) throw new CodegenError("INTERNAL", error);
   }
 
   /**
@@ -94,6 +125,7 @@ export class ThreadAuditSink implements AuditSink {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      await this.#tail;
       if (!this.#failure) await this.#request({ type: "close", id: 0 });
     } finally {
       this.#terminate();
@@ -125,6 +157,7 @@ export class ThreadAuditSink implements AuditSink {
     for (const pending of this.#pending.values()) pending.reject(this.#failure);
     this.#pending.clear();
     this.#terminate();
+    this.#mailbox?.wake();
   }
 
   #terminate(): void {

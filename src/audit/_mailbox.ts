@@ -1,0 +1,117 @@
+/**
+ * A one-slot mailbox in shared memory between the serving thread and the audit thread.
+ * Appends are strictly sequential, so one slot suffices: the sender writes a request,
+ * bumps `REQUEST` and notifies; the audit thread, blocked on that word, handles it,
+ * writes the status, bumps `DONE` and notifies. A futex wake-up costs far less CPU than a
+ * message through both threads' event loops, and this is on every tool call's path.
+ * @module
+ */
+
+const REQUEST = 0;
+const DONE = 1;
+const STATUS = 2;
+const LENGTH = 3;
+const CONTROL_BYTES = 16;
+/** How long the receiver blocks before letting its other messages in. */
+const IDLE_WAIT_MS = 20;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Shared memory for one mailbox: control words plus a payload area of `capacity` bytes. */
+export function createMailboxBuffer(capacity: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(CONTROL_BYTES + capacity);
+}
+
+interface Views {
+  control: Int32Array;
+  payload: Uint8Array;
+}
+
+function views(buffer: SharedArrayBuffer): Views {
+  return { control: new Int32Array(buffer, 0, 4), payload: new Uint8Array(buffer, CONTROL_BYTES) };
+}
+
+// Atomics.waitAsync is in V8 and Deno but not yet in TypeScript's lib.
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeout?: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+/** The serving thread's side: sends one request at a time and waits for its status. */
+export class MailboxSender {
+  #v: Views;
+  #seq = 0;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.#v = views(buffer);
+  }
+
+  /** Whether a message of up to this many bytes fits the payload area. */
+  fits(bytes: number): boolean {
+    return bytes <= this.#v.payload.length;
+  }
+
+  /** Wakes a pending `send` so it re-checks `alive` (call when the receiver died). */
+  wake(): void {
+    Atomics.notify(this.#v.control, DONE);
+  }
+
+  /**
+   * Sends `message`; resolves with the receiver's error text, or undefined on success.
+   * Rejects once `alive` turns false (the owner calls {@link wake} when the receiver
+   * dies). Calls must not overlap (the caller queues them).
+   */
+  async send(message: string, alive: () => boolean): Promise<string | undefined> {
+    const { control, payload } = this.#v;
+    const { written } = encoder.encodeInto(message, payload);
+    Atomics.store(control, LENGTH, written);
+    const seq = ++this.#seq;
+    Atomics.store(control, REQUEST, seq);
+    Atomics.notify(control, REQUEST);
+    for (let done = Atomics.load(control, DONE); done < seq; done = Atomics.load(control, DONE)) {
+      if (!alive()) throw new Error("the audit thread is gone");
+      const r = waitAsync(control, DONE, done);
+      if (r.async) await r.value;
+    }
+    if (Atomics.load(control, STATUS) === 0) return undefined;
+    return decoder.decode(payload.slice(0, Atomics.load(control, LENGTH)));
+  }
+}
+
+/** The audit thread's side: handles requests in order until `stop` says so. */
+export async function serveMailbox(
+  buffer: SharedArrayBuffer,
+  handle: (message: string) => Promise<void>,
+  stop: () => boolean,
+): Promise<void> {
+  const { control, payload } = views(buffer);
+  let seen = Atomics.load(control, REQUEST);
+  while (!stop()) {
+    // This thread does nothing else, so it blocks on the request word; when idle it
+    // returns to its event loop now and then so open, close and probe messages get in.
+    if (Atomics.wait(control, REQUEST, seen, IDLE_WAIT_MS) === "timed-out") {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      continue;
+    }
+    const seq = Atomics.load(control, REQUEST);
+    if (seq === seen) continue;
+    seen = seq;
+    const text = decoder.decode(payload.slice(0, Atomics.load(control, LENGTH)));
+    let status = 0;
+    try {
+      await handle(text);
+    } catch (err) {
+      status = 1;
+      const message = err instanceof Error ? err.message : String(err);
+      const { written } = encoder.encodeInto(message.slice(0, 4096), payload);
+      Atomics.store(control, LENGTH, written);
+    }
+    Atomics.store(control, STATUS, status);
+    Atomics.store(control, DONE, seq);
+    Atomics.notify(control, DONE);
+  }
+}
