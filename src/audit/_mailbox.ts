@@ -1,6 +1,7 @@
 /**
  * A one-slot mailbox in shared memory between the serving thread and the audit thread.
- * Appends are strictly sequential, so one slot suffices: the sender writes a request,
+ * The sender sends one request at a time (appends that arrive meanwhile are batched into
+ * the next), so one slot suffices: the sender writes a request,
  * bumps `REQUEST` and notifies; the audit thread, blocked on that word, handles it,
  * writes the status, bumps `DONE` and notifies. A futex wake-up costs far less CPU than a
  * message through both threads' event loops, and this is on every tool call's path.
@@ -17,6 +18,9 @@ const IDLE_WAIT_MS = 20;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** The receiver's answer: its reply text, or the message of the error it threw. */
+export type MailboxReply = { ok: true; reply: string } | { ok: false; error: string };
 
 /** Shared memory for one mailbox: control words plus a payload area of `capacity` bytes. */
 export function createMailboxBuffer(capacity: number): SharedArrayBuffer {
@@ -65,7 +69,7 @@ export class MailboxSender {
    * Rejects once `alive` turns false (the owner calls {@link wake} when the receiver
    * dies). Calls must not overlap (the caller queues them).
    */
-  async send(message: string, alive: () => boolean): Promise<string | undefined> {
+  async send(message: string, alive: () => boolean): Promise<MailboxReply> {
     const { control, payload } = this.#v;
     const { written } = encoder.encodeInto(message, payload);
     Atomics.store(control, LENGTH, written);
@@ -77,15 +81,17 @@ export class MailboxSender {
       const r = waitAsync(control, DONE, done);
       if (r.async) await r.value;
     }
-    if (Atomics.load(control, STATUS) === 0) return undefined;
-    return decoder.decode(payload.slice(0, Atomics.load(control, LENGTH)));
+    const text = decoder.decode(payload.slice(0, Atomics.load(control, LENGTH)));
+    return Atomics.load(control, STATUS) === 0
+      ? { ok: true, reply: text }
+      : { ok: false, error: text };
   }
 }
 
 /** The audit thread's side: handles requests in order until `stop` says so. */
 export async function serveMailbox(
   buffer: SharedArrayBuffer,
-  handle: (message: string) => Promise<void>,
+  handle: (message: string) => Promise<string>,
   stop: () => boolean,
 ): Promise<void> {
   const { control, payload } = views(buffer);
@@ -102,14 +108,14 @@ export async function serveMailbox(
     seen = seq;
     const text = decoder.decode(payload.slice(0, Atomics.load(control, LENGTH)));
     let status = 0;
+    let reply: string;
     try {
-      await handle(text);
+      reply = await handle(text);
     } catch (err) {
       status = 1;
-      const message = err instanceof Error ? err.message : String(err);
-      const { written } = encoder.encodeInto(message.slice(0, 4096), payload);
-      Atomics.store(control, LENGTH, written);
+      reply = (err instanceof Error ? err.message : String(err)).slice(0, 4096);
     }
+    Atomics.store(control, LENGTH, encoder.encodeInto(reply, payload).written);
     Atomics.store(control, STATUS, status);
     Atomics.store(control, DONE, seq);
     Atomics.notify(control, DONE);

@@ -61,11 +61,22 @@ async function handle(request: AuditThreadRequest): Promise<ProbeResult | undefi
   }
 }
 
-async function appendFromMailbox(text: string): Promise<void> {
-  if (!sink) throw new CodegenError("INTERNAL", "The audit thread is not open");
-  const { event, ts } = JSON.parse(text) as { event: AuditEvent; ts: number };
-  stamps.push(ts);
-  await sink.append(event);
+// A batch of appends, in order; the reply holds each one's error message or null.
+async function appendFromMailbox(text: string): Promise<string> {
+  const open = sink;
+  if (!open) throw new CodegenError("INTERNAL", "The audit thread is not open");
+  const { items } = JSON.parse(text) as { items: { event: AuditEvent; ts: number }[] };
+  const results: (string | null)[] = [];
+  for (const { event, ts } of items) {
+    stamps.push(ts);
+    try {
+      await open.append(event);
+      results.push(null);
+    } catch (err) {
+      results.push(CodegenError.from(err).message);
+    }
+  }
+  return JSON.stringify(results);
 }
 
 scope.onmessage = (message) => {

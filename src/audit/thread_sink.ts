@@ -16,6 +16,20 @@ export interface ThreadAuditSinkOptions {
 /** The audit thread's script; `deno compile` must `--include` it. */
 export const AUDIT_THREAD_URL: URL = new URL("./audit_thread.ts", import.meta.url);
 
+/** Most appends sent in one mailbox round trip. */
+const MAX_BATCH = 64;
+
+interface Queued {
+  event: AuditEvent;
+  ts: number;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+function gone(path: string): CodegenError {
+  return new CodegenError("INTERNAL", `Cannot write audit log "${path}": the audit thread is gone`);
+}
+
 interface Pending {
   resolve(reply: AuditThreadReply & { ok: true }): void;
   reject(err: Error): void;
@@ -35,8 +49,9 @@ export class ThreadAuditSink implements AuditSink {
   #closed = false;
   #failure: Error | undefined;
   #mailbox: MailboxSender | undefined;
-  // appends are sent one at a time, in call order, whichever way they travel
-  #tail: Promise<unknown> = Promise.resolve();
+  // appends waiting for the mailbox; sent in call order, as one batch per round trip
+  #queue: Queued[] = [];
+  #pumping: Promise<void> | undefined;
 
   private constructor(worker: Worker, path: string, clock: Clock) {
     this.#worker = worker;
@@ -85,31 +100,62 @@ export class ThreadAuditSink implements AuditSink {
       const message = `Cannot append to audit log "${this.#path}": the sink is closed`;
       return Promise.reject(new CodegenError("INTERNAL", message));
     }
-    const ts = this.#clock.now();
-    const next = this.#tail.then(() => this.#send(event, ts));
-    this.#tail = next.catch(() => {});
-    return next;
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ event, ts: this.#clock.now(), resolve, reject });
+      this.#kick();
+    });
   }
 
-  async #send(event: AuditEvent, ts: number): Promise<void> {
+  #kick(): void {
+    if (this.#pumping) return;
+    this.#pumping = this.#pump().finally(() => {
+      this.#pumping = undefined;
+      // an append may have been queued after the loop saw the queue empty
+      if (this.#queue.length > 0) this.#kick();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, MAX_BATCH);
+      try {
+        const results = await this.#sendBatch(batch);
+        batch.forEach((item, i) => {
+          const error = results[i];
+          if (error === null || error === undefined) item.resolve();
+          else item.reject(new CodegenError("INTERNAL", error));
+        });
+      } catch (err) {
+        for (const item of batch) item.reject(err);
+      }
+    }
+  }
+
+  async #sendBatch(batch: Queued[]): Promise<(string | null)[]> {
     if (this.#failure) throw this.#failure;
-    const message = JSON.stringify({ event, ts });
-    // UTF-8 takes at most 3 bytes per UTF-16 unit; a larger record goes as a message
+    const items = batch.map(({ event, ts }) => ({ event, ts }));
+    const message = JSON.stringify({ items });
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; what does not fit goes as messages
     if (!this.#mailbox?.fits(message.length * 3)) {
-      await this.#request({ type: "append", id: 0, event, ts });
-      return;
-    }
-    let error: string | undefined;
-    try {
-      error = await this.#mailbox.send(message, () => this.#failure === undefined);
-    } catch {
-      throw this.#failure ??
-        new CodegenError(
-          "INTERNAL",
-          `Cannot write audit log "${this.#path}": the audit thread is gone`,
+      const results: (string | null)[] = [];
+      for (const { event, ts } of items) {
+        results.push(
+          await this.#request({ type: "append", id: 0, event, ts }).then(
+            () => null,
+            (e) => String(e.message),
+          ),
         );
+      }
+      return results;
     }
-    if (error !== undefined) throw new CodegenError("INTERNAL", error);
+    let answer;
+    try {
+      answer = await this.#mailbox.send(message, () => this.#failure === undefined);
+    } catch {
+      throw this.#failure ?? gone(this.#path);
+    }
+    if (!answer.ok) throw new CodegenError("INTERNAL", answer.error);
+    return JSON.parse(answer.reply) as (string | null)[];
   }
 
   /**
@@ -125,7 +171,7 @@ export class ThreadAuditSink implements AuditSink {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      await this.#tail;
+      while (this.#pumping) await this.#pumping;
       if (!this.#failure) await this.#request({ type: "close", id: 0 });
     } finally {
       this.#terminate();

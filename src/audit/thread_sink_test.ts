@@ -113,3 +113,30 @@ Deno.test("the audit thread may write only its directory: everything else is Not
     await sink.close();
   }
 });
+
+Deno.test(
+  "ThreadAuditSink rejects only the bad append of a concurrent batch; the rest land in order",
+  {
+    ignore,
+  },
+  async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/audit.jsonl`;
+    const sink = await createThreadAuditSink(path);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => {
+      const event = sampleEvent(i + 1);
+      // an event the chain refuses, in the middle of a burst that goes as one batch
+      return sink.append(i === 7 ? { ...event, decision: "maybe" as "allowed" } : event);
+    }));
+    await sink.close();
+    assert.deepEqual(results.map((r) => r.status).filter((s) => s === "rejected"), ["rejected"]);
+    assert.equal(results[7]!.status, "rejected");
+    assert.match(String((results[7] as PromiseRejectedResult).reason), /decision/);
+    const records = await readRecords(path);
+    assert.deepEqual(
+      records.map((r) => r.duration_ms),
+      Array.from({ length: 20 }, (_, i) => i + 1).filter((n) => n !== 8),
+    );
+    assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 19 });
+  },
+);
