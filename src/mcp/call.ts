@@ -42,6 +42,7 @@ export class ToolCall {
   /** Bytes of file data returned (for the audit record). */
   bytesOut = 0;
   #notice: string | undefined;
+  #session: Promise<Session> | undefined;
 
   constructor(
     init: { deps: McpDeps; conn: ConnectionInfo; tool: string; extra: Extra; server: McpServer },
@@ -53,9 +54,12 @@ export class ToolCall {
     this.server = init.server;
   }
 
-  /** The caller's session (created on first use). */
+  /** The caller's session (created on first use); looked up (and touched) once per call. */
   session(): Promise<Session> {
-    return this.deps.sessions.forConnection(this.conn.sessionId, this.conn.principal);
+    return this.#session ??= this.deps.sessions.forConnection(
+      this.conn.sessionId,
+      this.conn.principal,
+    );
   }
 
   /** A note to prepend to the result text (e.g. the session moved to another worker). */
@@ -72,6 +76,7 @@ export class ToolCall {
     const route = await this.deps.router.route(session);
     if (route.placed) {
       await this.deps.sessions.update(route.session);
+      this.#session = Promise.resolve(route.session);
       if (route.session.rehomedFrom) {
         this.#notice = `Session moved from worker "${route.session.rehomedFrom}", which is gone; ` +
           `files written before are not on the new worker "${route.client.workerId}"`;
@@ -90,11 +95,13 @@ export class ToolCall {
     this.#countKills(outcome);
     if (!outcome.ok && outcome.error.code === "WORKER_UNAVAILABLE") {
       this.deps.router.abandon(route.session);
-      await this.deps.sessions.update({
+      const orphaned = {
         ...route.session,
         workerId: undefined,
         rehomedFrom: route.client.workerId,
-      });
+      };
+      await this.deps.sessions.update(orphaned);
+      this.#session = Promise.resolve(orphaned);
     }
     return outcome;
   }
