@@ -25,6 +25,7 @@ export interface SnapshotOptions {
  * Walks the workspace without following symlinks, recording regular files by relative
  * path. Bounded: stops after `maxEntries` entries.
  */
+// deno-lint-ignore require-await -- kept async so callers stay promise-shaped
 export async function snapshotWorkspace(
   root: string,
   options: SnapshotOptions,
@@ -34,7 +35,7 @@ export async function snapshotWorkspace(
   let visited = 0;
   const owner = options.ownerUid;
   try {
-    const rootInfo = await Deno.lstat(root);
+    const rootInfo = Deno.lstatSync(root);
     if (owner !== undefined && rootInfo.uid !== owner) foreignOwned = true;
   } catch {
     return { files, foreignOwned };
@@ -44,7 +45,9 @@ export async function snapshotWorkspace(
     const rel = stack.pop()!;
     let entries: Deno.DirEntry[];
     try {
-      entries = await Array.fromAsync(Deno.readDir(rel ? `${root}/${rel}` : root));
+      // synchronous: local metadata on the worker's own thread (see fs/open.ts); a run
+      // snapshots the workspace twice, on the path of every run.python
+      entries = Array.from(Deno.readDirSync(rel ? `${root}/${rel}` : root));
     } catch {
       continue; // removed or unreadable meanwhile
     }
@@ -53,7 +56,7 @@ export async function snapshotWorkspace(
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       let info: Deno.FileInfo;
       try {
-        info = await Deno.lstat(`${root}/${path}`);
+        info = Deno.lstatSync(`${root}/${path}`);
       } catch {
         continue;
       }

@@ -15,9 +15,10 @@ export function sessionVenvDir(ctx: Pick<TaskContext, "stateDir">): string {
 }
 
 /** Whether the session already has a virtual environment. */
+// deno-lint-ignore require-await -- kept async so callers stay promise-shaped
 export async function venvExists(ctx: Pick<TaskContext, "stateDir">): Promise<boolean> {
   try {
-    return (await Deno.lstat(`${sessionVenvDir(ctx)}/pyvenv.cfg`)).isFile;
+    return Deno.lstatSync(`${sessionVenvDir(ctx)}/pyvenv.cfg`).isFile;
   } catch {
     return false;
   }
