@@ -107,8 +107,12 @@ export class Kernel {
     else options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const body = encoder.encode(JSON.stringify({ ...jobPayload(job), stdin: job.stdin, nonce }));
-      this.#proc.write(encoder.encode(`${body.length}\n`)).catch(() => {});
-      this.#proc.write(body).catch(() => {});
+      // header and body in one write: one pipe operation per call
+      const header = encoder.encode(`${body.length}\n`);
+      const frame = new Uint8Array(header.length + body.length);
+      frame.set(header);
+      frame.set(body, header.length);
+      this.#proc.write(frame).catch(() => {});
       const ended = this.#proc.status.then(() => this.#pumps).then(() => "died" as const);
       const first = await Promise.race([status, ended]);
       let exitCode: number;
