@@ -34,7 +34,8 @@ const front = {
   write: await attempt(() => Deno.writeTextFile(`${dir}/front.txt`, "x")),
   writeAuditDir: await attempt(() => Deno.writeTextFile(`${dir}/audit/front.txt`, "x")),
   writeWorkspace: await attempt(() => Deno.mkdir(`${dir}/ws/front`)),
-  run: await attempt(() => new Deno.Command("bwrap", { args: ["--version"] }).output()),
+  // python3 is granted to the coordinator set and present wherever Python runs
+  run: await attempt(() => new Deno.Command("python3", { args: ["--version"] }).output()),
   net: await attempt(() => Deno.connect({ hostname: "127.0.0.1", port: 9 })),
   read: await attempt(() => Deno.readTextFile(`${dir}/audit/audit.jsonl`)),
 };
