@@ -1,7 +1,6 @@
-import { Metadata, type ServiceError } from "@grpc/grpc-js";
 import { WorkerLifecycleClient } from "./gen/codegen/v1/lifecycle.ts";
 import { stateToProto } from "./convert_enums.ts";
-import { fromServiceError } from "./grpc_status.ts";
+import { callUnary, type UnaryMethod } from "./_unary.ts";
 import { type ChannelSettings, openChannel } from "./channel.ts";
 import type {
   LifecycleDeregisterRequest,
@@ -37,22 +36,8 @@ export class LifecycleConnection {
     this.#timeoutMs = settings.callTimeoutMs ?? 10_000;
   }
 
-  #call<Req, Res>(
-    method: (
-      req: Req,
-      md: Metadata,
-      opts: { deadline: number },
-      cb: (err: ServiceError | null, res: Res) => void,
-    ) => unknown,
-    request: Req,
-  ): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      const deadline = Date.now() + this.#timeoutMs;
-      method.call(this.#client, request, new Metadata(), { deadline }, (err, res) => {
-        if (err) reject(fromServiceError(err));
-        else resolve(res);
-      });
-    });
+  #call<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
+    return callUnary(this.#client, method, { request, timeoutMs: this.#timeoutMs });
   }
 
   async register(req: WorkerRegistration): Promise<LifecycleRegisterResponse> {

@@ -1,4 +1,4 @@
-import { connectivityState, Metadata, type ServiceError } from "@grpc/grpc-js";
+import { connectivityState, type ServiceError } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
 import type {
   ExecuteOptions,
@@ -12,6 +12,7 @@ import { toolRequestToProto } from "./convert_tool_requests.ts";
 import { limitsFromProto, taskEventFromProto } from "./convert_events.ts";
 import { fromServiceError } from "./grpc_status.ts";
 import { type ChannelSettings, openChannel } from "./channel.ts";
+import { callUnary, type UnaryMethod } from "./_unary.ts";
 
 /** Options for {@link WorkerServiceConnection}. */
 export interface WorkerConnectionSettings extends ChannelSettings {
@@ -57,24 +58,8 @@ export class WorkerServiceConnection {
     this.#watchdogMs = settings.watchdogMs ?? 250;
   }
 
-  #unary<Req, Res>(
-    method: (
-      req: Req,
-      md: Metadata,
-      opts: { deadline: number },
-      cb: (err: ServiceError | null, res: Res) => void,
-    ) => unknown,
-    request: Req,
-  ): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      method.call(
-        this.#client,
-        request,
-        new Metadata(),
-        { deadline: Date.now() + this.#callTimeoutMs },
-        (err, res) => (err ? reject(fromServiceError(err)) : resolve(res)),
-      );
-    });
+  #unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
+    return callUnary(this.#client, method, { request, timeoutMs: this.#callTimeoutMs });
   }
 
   /** The worker's session limits. */
