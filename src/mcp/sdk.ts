@@ -5,14 +5,19 @@
  */
 // @ts-types="@modelcontextprotocol/sdk/server/mcp"
 export { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+// @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
+export { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export {
   type CallToolResult,
   ErrorCode,
+  isInitializeRequest,
   type JSONRPCMessage,
+  JSONRPCMessageSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   McpError,
+  type MessageExtraInfo,
   ReadResourceRequestSchema,
   type ServerNotification,
   type ServerRequest,

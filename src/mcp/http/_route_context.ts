@@ -1,6 +1,6 @@
 import type { SessionTable } from "./session_table.ts";
 import type { ConnectionInfo } from "./types.ts";
-import type { McpServer } from "./_sdk.ts";
+import type { McpServer } from "../sdk.ts";
 
 /** What a route handler needs from the server that dispatched to it. */
 export interface RouteContext {

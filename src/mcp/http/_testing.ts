@@ -1,6 +1,6 @@
 // Test helpers for this folder: a tiny MCP server with one `echo` tool, and clients.
 import { z } from "zod";
-import { McpServer } from "./_sdk.ts";
+import { McpServer } from "../sdk.ts";
 // @ts-types="@modelcontextprotocol/sdk/client/index"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"

@@ -1,5 +1,5 @@
 import { getLogger } from "../../core/mod.ts";
-import type { McpServer, Transport } from "./_sdk.ts";
+import type { McpServer, Transport } from "../sdk.ts";
 import type { HttpTransportKind } from "./types.ts";
 
 const log = getLogger("mcp", "http");

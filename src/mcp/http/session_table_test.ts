@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { McpServer } from "./_sdk.ts";
+import { McpServer } from "../sdk.ts";
 import { SessionTable } from "./session_table.ts";
 import { SseServerTransport } from "./sse_server_transport.ts";
 

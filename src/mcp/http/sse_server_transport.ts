@@ -3,7 +3,7 @@ import {
   JSONRPCMessageSchema,
   type MessageExtraInfo,
   type Transport,
-} from "./_sdk.ts";
+} from "../sdk.ts";
 
 /** Interval timers, injected so tests can fire keep-alives without waiting. */
 export interface IntervalTimers {

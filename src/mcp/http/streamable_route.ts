@@ -2,7 +2,7 @@ import {
   isInitializeRequest,
   type McpServer,
   WebStandardStreamableHTTPServerTransport,
-} from "./_sdk.ts";
+} from "../sdk.ts";
 import { readJsonBody } from "./body.ts";
 import {
   methodNotAllowed,

@@ -1,4 +1,4 @@
-import type { McpServer } from "./_sdk.ts";
+import type { McpServer } from "../sdk.ts";
 
 /** Which HTTP transport a session speaks. */
 export type HttpTransportKind = "streamable-http" | "sse";
