@@ -3,6 +3,8 @@
  * from the start-up log line on stderr.
  * @module
  */
+import { collectStderr } from "./child_log.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** A coordinator child process serving HTTP. */
@@ -50,39 +52,24 @@ export async function startHttpCoordinator(
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  let url: string | undefined;
-  const deadline = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  try {
-    while (!url) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`coordinator exited before listening:\n${buffered}`);
-      buffered += value;
-      url = /"url":"(http:\/\/[^"]+)"/.exec(buffered)?.[1];
-    }
-  } finally {
-    clearTimeout(deadline);
+  const log = collectStderr(child);
+  const urlOf = (text: string) => /"url":"(http:\/\/[^"]+)"/.exec(text)?.[1];
+  if (!(await log.waitFor((text) => urlOf(text) !== undefined, 30_000))) {
+    child.kill("SIGKILL");
+    await child.status;
+    await log.ended;
+    throw new Error(`coordinator did not start listening:\n${log.text()}`);
   }
+  const url = urlOf(log.text())!;
   const grpcPort = Number(
-    /Worker lifecycle listening[^\n]*"port":(\d+)/.exec(buffered)?.[1] ?? NaN,
+    /Worker lifecycle listening[^\n]*"port":(\d+)/.exec(log.text())?.[1] ?? NaN,
   );
-  // keep draining stderr so the child never blocks on a full pipe
-  const drained = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        if (buffered.length < 2_000_000) buffered += value;
-      }
-    } catch { /* process ended */ }
-  })();
   const close = async () => {
     try {
       child.kill("SIGTERM");
     } catch { /* already gone */ }
     await child.status;
-    await drained;
+    await log.ended;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
   return {
@@ -90,7 +77,7 @@ export async function startHttpCoordinator(
     grpcPort,
     dir,
     process: child,
-    log: () => buffered,
+    log: () => log.text(),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -3,6 +3,8 @@
  * address from the start-up log line.
  * @module
  */
+import { collectStderr } from "./child_log.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** A worker child process. */
@@ -57,32 +59,18 @@ export async function startWorkerProcess(
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  let text = "";
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        if (text.length < 2_000_000) text += value;
-      }
-    } catch { /* process ended */ }
-  })();
-  const deadline = Date.now() + 30_000;
+  const log = collectStderr(child);
   const waitReg = options.waitForRegistration ?? true;
-  const ready = () => !waitReg || text.includes("Registered as");
-  let address: string | undefined;
-  while (Date.now() < deadline) {
-    address ??= /"address":"([^"]+)"/.exec(text)?.[1];
-    if (address && ready()) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!address || !ready()) {
+  const addressOf = (text: string) => /"address":"([^"]+)"/.exec(text)?.[1];
+  const ready = (text: string) =>
+    addressOf(text) !== undefined && (!waitReg || text.includes("Registered as"));
+  if (!(await log.waitFor(ready, 30_000))) {
     child.kill("SIGKILL");
     await child.status;
-    await pump;
-    throw new Error(`worker ${options.id} did not register:\n${text}`);
+    await log.ended;
+    throw new Error(`worker ${options.id} did not register:\n${log.text()}`);
   }
+  const address = addressOf(log.text())!;
   let stopped: Promise<Deno.CommandStatus> | undefined;
   const stop = (signal: Deno.Signal = "SIGTERM") => {
     if (!stopped) {
@@ -90,7 +78,7 @@ export async function startWorkerProcess(
         child.kill(signal);
       } catch { /* already exited */ }
       stopped = child.status.then(async (s) => {
-        await pump;
+        await log.ended;
         return s;
       });
     }
@@ -100,7 +88,7 @@ export async function startWorkerProcess(
     id: options.id,
     address,
     process: child,
-    log: () => text,
+    log: () => log.text(),
     stop,
     [Symbol.asyncDispose]: async () => {
       await stop("SIGKILL");
