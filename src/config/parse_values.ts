@@ -81,14 +81,6 @@ export function choiceValue<T extends string>(raw: RawValue, choices: readonly T
   return found;
 }
 
-/** Parses `true/false/1/0/yes/no`. */
-export function booleanValue(raw: RawValue): boolean {
-  const text = raw.text.trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(text)) return true;
-  if (["0", "false", "no", "off"].includes(text)) return false;
-  throw new SettingError(raw.source, raw.text, "true or false");
-}
-
 /** Parses an absolute `http(s)://` or `redis://` URL. */
 export function urlValue(raw: RawValue, schemes: readonly string[]): string {
   try {

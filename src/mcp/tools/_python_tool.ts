@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { TaskRequest, TaskResultOf, TaskTool } from "../../rpc/mod.ts";
+import type { TaskTool } from "../../rpc/mod.ts";
 import { runToolCall, ToolCall } from "../call.ts";
 import type { ToolReply } from "../results.ts";
 import { defineTool, type ToolDefinition } from "./tool.ts";
@@ -45,8 +45,3 @@ export function backgroundableTool<
     },
   });
 }
-
-/** Types a task request for tool K (helps inference in tool files). */
-export type ArgsOf<K extends TaskTool> = Extract<TaskRequest, { tool: K }>["args"];
-/** The result type of tool K. */
-export type ResultOf<K extends TaskTool> = TaskResultOf<K>;
