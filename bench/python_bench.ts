@@ -1,11 +1,13 @@
 /**
  * `run.python` with `print(1)` end to end through our coordinator (embedded worker, one
- * session), stateless and then stateful, versus spawning `python3 -c 'print(1)'` directly.
+ * session), stateless and then stateful, versus spawning `python3 -c 'print(1)'` directly
+ * (three ways: through PATH, the interpreter PATH leads to, and the sandbox's interpreter).
  * Reports a figure as unavailable, with the error, when the tool cannot run here.
  * @module
  */
 import { measure, type Summary, type Unavailable } from "./_stats.ts";
 import { type BenchServer, startCoordinator } from "./_servers.ts";
+import { sandboxEnv } from "../src/worker/python/mod.ts";
 
 /** Iterations for {@link runPythonBench}. */
 export interface PythonBenchOptions {
@@ -26,6 +28,13 @@ export interface PythonFigures {
   bareInterpreter: Summary | Unavailable;
   /** The path used for {@link bareInterpreter}. */
   interpreter: string;
+  /**
+   * The same with the `python3` the sandbox runs (the first on the sandbox's PATH, seen
+   * from the host): the interpreter a run through the coordinator uses.
+   */
+  bareSandboxInterpreter: Summary | Unavailable;
+  /** The path used for {@link bareSandboxInterpreter}. */
+  sandboxInterpreter: string;
   /** `run.python` without state: a fresh sandboxed interpreter per call. */
   stateless: Summary | Unavailable;
   /** `run.python` with `stateful: true`: the session's persistent interpreter. */
@@ -43,10 +52,24 @@ export async function runPythonBench(options: PythonBenchOptions = {}): Promise<
   const bareSpawn = await attempt(warmup, calls, () => spawnPython("python3"));
   const interpreter = await realInterpreter();
   const bareInterpreter = await attempt(warmup, calls, () => spawnPython(interpreter));
+  const sandboxInterpreter = await onSandboxPath("python3");
+  const bareSandboxInterpreter = await attempt(
+    warmup,
+    calls,
+    () => spawnPython(sandboxInterpreter),
+  );
   await using server = await startCoordinator();
   const stateless = await attempt(warmup, calls, () => runPython(server, false));
   const stateful = await attempt(warmup, calls, () => runPython(server, true));
-  return { bareSpawn, bareInterpreter, interpreter, stateless, stateful };
+  return {
+    bareSpawn,
+    bareInterpreter,
+    interpreter,
+    bareSandboxInterpreter,
+    sandboxInterpreter,
+    stateless,
+    stateful,
+  };
 }
 
 async function attempt(
@@ -78,6 +101,18 @@ async function spawnPython(command: string): Promise<void> {
   if (!out.success || stdout !== "1\n") {
     throw new Error(`python3 printed ${JSON.stringify(stdout)}`);
   }
+}
+
+/** `name` in the first directory of the sandbox's PATH that has it, else `name`. */
+async function onSandboxPath(name: string): Promise<string> {
+  for (const dir of sandboxEnv(false).PATH!.split(":")) {
+    try {
+      if ((await Deno.stat(`${dir}/${name}`)).isFile) return `${dir}/${name}`;
+    } catch {
+      // not here
+    }
+  }
+  return name;
 }
 
 /** The interpreter `python3` on PATH resolves to, or `python3` when that cannot be told. */

@@ -1,40 +1,178 @@
 /**
- * The trusted Python that runs first in every sandboxed interpreter. It waits for one
- * job on stdin (`<length>\n<json>`, then the user's stdin bytes), applies env and argv,
- * and runs the user's code as `__main__` in that same fresh process. The rlimits and the
- * uid are already in force (applied by the sandbox launcher), so a pre-started spare can
- * wait here cheaply and still be indistinguishable from a cold `python3 -c`.
+ * The trusted Python that runs first in every sandboxed interpreter. The rlimits and the
+ * uid are already in force (applied by the sandbox launcher) when it starts; user code
+ * runs only in what it forks or executes, never in the code that frames the jobs.
  * @module
  */
 
-/** Stateless runner: one job, then the process exits with the user's exit status. */
-export const BOOTSTRAP_SOURCE = String.raw`
+/**
+ * Stateless fork server: waits for jobs on a private copy of stdin (the kernel's framing:
+ * `<length>\n<json>` with a per-job nonce) and runs each in a child forked from this
+ * clean, never-used interpreter, so a run costs a fork instead of an interpreter
+ * start-up and still starts from pristine state. After the child exits it kills every
+ * process the run left behind (it is their subreaper, so none can slip away by
+ * double-forking), empties the private /tmp and /dev/shm when asked (`--private-tmp`),
+ * then frames the end of the job like the kernel: marker on stderr, marker + JSON status
+ * on stdout. If it cannot clean up, the status says `retire` and the worker discards it.
+ */
+export const FORK_SERVER_SOURCE = String.raw`
 import os, sys
 
-def _read_exact(fd, n):
-    parts = []
-    while n > 0:
-        chunk = os.read(fd, min(n, 1 << 20))
-        if not chunk:
-            os._exit(70)
-        parts.append(chunk)
-        n -= len(chunk)
-    return b"".join(parts)
+def _serve():
+    import json, signal, time
+    # what every child needs, loaded once here: forked children inherit it for free
+    import atexit, builtins, types
+    compile("pass", "<warm-up>", "exec")  # the first compile initialises the compiler
+    private_tmp = "--private-tmp" in sys.argv[1:]
+    ctl_in = os.dup(0)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)  # children must never read the job channel
+    os.close(null)
+    ctl_out = os.dup(1)
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans stay in our tree
+        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: a run cannot ptrace the server
+    except Exception:
+        libc = None
 
-def _read_header(fd):
-    header = b""
-    while not header.endswith(b"\n"):
-        byte = os.read(fd, 1)
-        if not byte:
-            os._exit(0)  # closed without a job: a discarded spare
-        header += byte
-        if len(header) > 24:
-            os._exit(70)
-    return int(header)
+    def read_exact(n):
+        parts = []
+        while n > 0:
+            chunk = os.read(ctl_in, min(n, 1 << 20))
+            if not chunk:
+                os._exit(0)
+            parts.append(chunk)
+            n -= len(chunk)
+        return b"".join(parts)
 
-def _main():
-    import builtins, json, types
-    job = json.loads(_read_exact(0, _read_header(0)))
+    def read_header():
+        header = b""
+        while not header.endswith(b"\n"):
+            byte = os.read(ctl_in, 1)
+            if not byte:
+                os._exit(0)  # closed: the worker discarded this server
+            header += byte
+            if len(header) > 24:
+                os._exit(70)
+        return int(header)
+
+    def write_all(fd, data):
+        while data:
+            data = data[os.write(fd, data):]
+
+    def descendants():
+        me = os.getpid()
+        children = {}
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open("/proc/" + name + "/stat", "rb") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(b")") + 2:].split()
+            if fields[0] == b"Z":
+                continue  # already dead
+            children.setdefault(int(fields[1]), []).append(int(name))
+        found, todo = [], list(children.get(me, ()))
+        while todo and len(found) < 100000:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, ()))
+        return found
+
+    def reap():
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+
+    def kill_leftovers():
+        for attempt in range(2000):
+            reap()
+            pids = descendants()
+            if not pids:
+                reap()  # the last ones killed, now zombies
+                return True
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            if attempt > 10:
+                time.sleep(0.001)
+        return False
+
+    def empty_dir(path):
+        ok = True
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            return False
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    os.chmod(entry.path, 0o700)
+                    ok = empty_dir(entry.path) and ok
+                    os.rmdir(entry.path)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                ok = False
+        return ok
+
+    while True:
+        job = json.loads(read_exact(read_header()))
+        marker = ("\x00\x1e" + job.pop("nonce") + "\x1e").encode()
+        # a fresh finder for the working directory sees files written since the last run
+        sys.path_importer_cache.pop("", None)
+        pid = os.fork()
+        if pid == 0:
+            os.close(ctl_in)
+            os.close(ctl_out)
+            _child(job, libc)
+        del job
+        status = os.waitpid(pid, 0)[1]
+        clean = kill_leftovers()
+        if private_tmp:
+            clean = empty_dir("/tmp") and clean
+            clean = empty_dir("/dev/shm") and clean
+        code = os.waitstatus_to_exitcode(status)
+        result = {"exit_code": code}
+        if code < 0:
+            result = {"exit_code": 128 - code, "signal": signal.Signals(-code).name}
+        if not clean:
+            result["retire"] = True
+        write_all(2, marker)
+        write_all(ctl_out, marker + json.dumps(result).encode() + b"\n")
+
+def _child(job, libc):
+    code = 1
+    try:
+        if libc is not None:
+            libc.prctl(4, 1, 0, 0, 0)  # dumpable again: its /proc entries are its own
+        code = _run(job)
+    except SystemExit as e:
+        code = _exit_code(e)
+    except BaseException:
+        pass
+    _finish(code)
+
+def _run(job):
+    import builtins, types
+    data = (job.get("stdin") or "").encode()
+    if data:  # otherwise stdin stays /dev/null
+        fd = os.memfd_create("stdin")
+        os.write(fd, data)  # memfd writes are never short
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.dup2(fd, 0)
+        os.close(fd)
     os.environ.update(job.get("env") or {})
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
@@ -51,12 +189,11 @@ def _main():
         sys.argv = ["-c"] + list(job.get("args") or [])
         sys.path[0] = ""
     sys.modules["__main__"] = main
-    del job
     try:
         code = compile(source, filename, "exec")
     except SyntaxError as e:
         sys.excepthook(type(e), e, None)
-        sys.exit(1)
+        return 1
     try:
         exec(code, main.__dict__)
     except SystemExit:
@@ -65,9 +202,41 @@ def _main():
         # hide this frame: the traceback starts in the user's code, as with python3 -c
         e.__traceback__ = e.__traceback__.tb_next
         sys.excepthook(type(e), e, e.__traceback__)
-        sys.exit(1)
+        return 1
+    return 0
 
-_main()
+def _exit_code(e):
+    if e.code is None:
+        return 0
+    if isinstance(e.code, int):
+        return e.code & 0xFF
+    try:
+        print(e.code, file=sys.stderr)
+    except BaseException:
+        pass
+    return 1
+
+def _finish(code):
+    # what interpreter shutdown does before exit: join threads, run atexit, flush
+    try:
+        threading = sys.modules.get("threading")
+        if threading is not None:
+            threading._shutdown()
+    except BaseException:
+        pass
+    try:
+        import atexit
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(code)
+
+_serve()
 `;
 
 /**

@@ -8,7 +8,7 @@ import { validateUserEnv } from "./env.ts";
 /** Most `args` a call may pass. */
 export const MAX_ARGS = 1024;
 
-/** A validated run.python call, as the bootstrap and the kernel read it. */
+/** A validated run.python call, as the fork server and the kernel read it. */
 export interface PythonJob {
   code?: string;
   /** Absolute path inside the sandbox. */
@@ -95,19 +95,6 @@ async function existingFile(ctx: TaskContext, path: string): Promise<string> {
     throw new CodegenError("INVALID_ARGUMENT", `Cannot run "${normalized}": not a file`);
   }
   return normalized;
-}
-
-/** The bytes a stateless interpreter reads: `<length>\n<json>` then the user's stdin. */
-export function encodeJob(job: PythonJob): Uint8Array {
-  const encoder = new TextEncoder();
-  const body = encoder.encode(JSON.stringify(jobPayload(job)));
-  const head = encoder.encode(`${body.length}\n`);
-  const stdin = encoder.encode(job.stdin);
-  const out = new Uint8Array(head.length + body.length + stdin.length);
-  out.set(head, 0);
-  out.set(body, head.length);
-  out.set(stdin, head.length + body.length);
-  return out;
 }
 
 /** The JSON fields both interpreters understand. */

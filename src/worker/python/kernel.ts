@@ -5,6 +5,8 @@ import { jobPayload, type PythonJob } from "./job.ts";
 
 /** How long to wait for the stderr marker once the stdout frame arrived. */
 const STDERR_GRACE_MS = 1_000;
+/** How long pipes may stay open after the process ended (a straggler holding them). */
+const DRAIN_GRACE_MS = 1_000;
 
 /** Per-call options for {@link Kernel.call}. */
 export interface KernelCallOptions {
@@ -27,12 +29,20 @@ export interface KernelCallResult {
   durationMs: number;
 }
 
+/** The JSON status line that ends a job. */
+interface JobStatus {
+  exitCode: number;
+  signal?: string;
+  /** The fork server could not clean up after the run: it must not serve another. */
+  retire?: boolean;
+}
+
 interface Call {
   out: CappedOutput;
   err: CappedOutput;
   onOutput: KernelCallOptions["onOutput"];
   status: Uint8Array[] | undefined;
-  statusDone: (code: number) => void;
+  statusDone: (status: JobStatus) => void;
   stderrDone: () => void;
 }
 
@@ -40,8 +50,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * Drives a stateful kernel process (see KERNEL_SOURCE): one call at a time, each ended by
- * a frame with a fresh nonce; output streams live and is capped per call.
+ * Drives a framed interpreter process — the stateful kernel (KERNEL_SOURCE) or the
+ * stateless fork server (FORK_SERVER_SOURCE): one call at a time, each ended by a frame
+ * with a fresh nonce; output streams live and is capped per call.
  */
 export class Kernel {
   readonly hasVenv: boolean;
@@ -50,7 +61,9 @@ export class Kernel {
   #err = new FrameSplitter();
   #call: Call | undefined;
   #pumps: Promise<unknown>;
+  #readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
   #exit: SandboxExit | undefined;
+  #retired = false;
 
   constructor(proc: SandboxProcess, hasVenv: boolean) {
     this.#proc = proc;
@@ -62,9 +75,9 @@ export class Kernel {
     ]);
   }
 
-  /** Whether the kernel process is still running. */
+  /** Whether the process is still running and fit to take another call. */
   get alive(): boolean {
-    return !this.#proc.exited;
+    return !this.#proc.exited && !this.#retired;
   }
 
   /** How the kernel ended, once it has. */
@@ -77,9 +90,9 @@ export class Kernel {
     const started = performance.now();
     const nonce = crypto.randomUUID().replaceAll("-", "");
     const marker = encoder.encode(`\x00\x1e${nonce}\x1e`);
-    let statusDone!: (code: number) => void;
+    let statusDone!: (status: JobStatus) => void;
     let stderrDone!: () => void;
-    const status = new Promise<number>((r) => statusDone = r);
+    const status = new Promise<JobStatus>((r) => statusDone = r);
     const stderrSeen = new Promise<void>((r) => stderrDone = r);
     const call: Call = {
       out: new CappedOutput(options.outputLimitBytes),
@@ -113,19 +126,22 @@ export class Kernel {
       frame.set(header);
       frame.set(body, header.length);
       this.#proc.write(frame).catch(() => {});
-      const ended = this.#proc.status.then(() => this.#pumps).then(() => "died" as const);
+      const ended = this.#proc.status.then(() => this.#drained()).then(() => "died" as const);
       const first = await Promise.race([status, ended]);
       let exitCode: number;
+      let signal: string | undefined;
       if (first === "died") {
         exitCode = this.#exit?.exitCode ?? 1;
+        signal = this.#exit?.signal;
       } else {
-        exitCode = first;
+        ({ exitCode, signal } = first);
+        if (first.retire) this.#retired = true;
         await withinMs(stderrSeen, STDERR_GRACE_MS);
       }
       const died = first === "died";
       return {
         exitCode,
-        ...(died && this.#exit?.signal ? { signal: this.#exit.signal } : {}),
+        ...(signal ? { signal } : {}),
         stdout: call.out.text(),
         stderr: call.err.text(),
         truncated: call.out.truncated || call.err.truncated,
@@ -144,6 +160,13 @@ export class Kernel {
   /** Stops the kernel and releases its pipes. */
   async dispose(): Promise<void> {
     await this.#proc.dispose();
+    await this.#drained();
+  }
+
+  /** Waits for both pipes to end; a straggler still holding them is cut off. */
+  async #drained(): Promise<void> {
+    await withinMs(this.#pumps, DRAIN_GRACE_MS);
+    await Promise.all(this.#readers.map((r) => r.cancel().catch(() => {})));
     await this.#pumps;
   }
 
@@ -163,10 +186,13 @@ export class Kernel {
     call.status!.push(nl >= 0 ? chunk.subarray(0, nl) : chunk);
     if (nl < 0) return;
     try {
-      const text = decoder.decode(concatAll(call.status!));
-      call.statusDone(Number(JSON.parse(text).exit_code) || 0);
+      const parsed = JSON.parse(decoder.decode(concatAll(call.status!)));
+      const status: JobStatus = { exitCode: Number(parsed.exit_code) || 0 };
+      if (typeof parsed.signal === "string") status.signal = parsed.signal;
+      if (parsed.retire === true) status.retire = true;
+      call.statusDone(status);
     } catch {
-      call.statusDone(1);
+      call.statusDone({ exitCode: 1, retire: true });
     }
   }
 
@@ -184,10 +210,18 @@ export class Kernel {
   }
 
   async #pump(stream: ReadableStream<Uint8Array>, onChunk: (c: Uint8Array) => void) {
+    const reader = stream.getReader();
+    this.#readers.push(reader);
     try {
-      for await (const chunk of stream) onChunk(chunk);
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        onChunk(value);
+      }
     } catch {
       // the pipe broke with the process
+    } finally {
+      reader.releaseLock();
     }
     // end of stream: a crash mid-job leaves held-back bytes that are output after all
     const splitter = stream === this.#proc.stdout ? this.#out : this.#err;

@@ -14,14 +14,17 @@ export function sandboxLimits(limits: Limits): SandboxLimits {
   };
 }
 
-/** A sandboxed interpreter for the session running `source` (the bootstrap or the kernel). */
+/**
+ * A sandboxed interpreter for the session running `source` (the fork server or the
+ * kernel) with `args` in `sys.argv[1:]`.
+ */
 export function interpreterSpec(
   ctx: Pick<TaskContext, "workspace" | "stateDir" | "limits">,
-  options: { hasVenv: boolean; source: string },
+  options: { hasVenv: boolean; source: string; args?: string[] },
 ): SandboxLaunchSpec {
-  const { hasVenv, source } = options;
+  const { hasVenv, source, args = [] } = options;
   return {
-    argv: [pythonExecutable(hasVenv), "-c", source],
+    argv: [pythonExecutable(hasVenv), "-c", source, ...args],
     workspace: ctx.workspace,
     env: sandboxEnv(hasVenv),
     mounts: hasVenv ? [venvMount(ctx, false)] : [],

@@ -2,9 +2,10 @@
  * Sandboxed Python for the worker: run.python (stateless with a warm pool, or stateful),
  * pkg.install and test.run.
  *
- * A stateless run is a fresh sandboxed interpreter: usually the session's spare, started
- * ahead and waiting in a trusted bootstrap for one job (code, argv, env, stdin), then
- * exiting; a new spare starts after each run. A stateful run goes to the session's kernel,
+ * A stateless run is a fresh process forked by the session's fork server: a sandboxed
+ * interpreter started ahead that never runs user code itself, forks a child per job
+ * (code, argv, env, stdin) and, when the child is done, kills whatever it left behind and
+ * empties the private /tmp. A stateful run goes to the session's kernel,
  * one persistent sandboxed interpreter that frames each call's end with a fresh nonce and
  * is restarted (and says so) after a crash, timeout or cancel.
  * @module
@@ -14,17 +15,21 @@ import type { TaskContext, WorkerOptions } from "../context.ts";
 import { createSandboxRunner, type InteractiveSandboxRunner } from "../sandbox/mod.ts";
 import { KernelManager } from "./kernel_manager.ts";
 import { pkgInstall } from "./pkg_install.ts";
-import { BOOTSTRAP_SOURCE } from "./bootstrap.ts";
-import { interpreterSpec } from "./launch.ts";
-import { runPython, spareFingerprint } from "./run_python.ts";
+import type { Kernel } from "./kernel.ts";
+import { runPython, spareFingerprint, startForkServer } from "./run_python.ts";
 import { venvExists } from "./venv.ts";
 import { testRun } from "./test_run.ts";
 import { WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./warm_pool.ts";
 
-export { BOOTSTRAP_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
+export { FORK_SERVER_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
 export { MAX_ENV_CHARS, MAX_ENV_VARS, sandboxEnv, validateUserEnv } from "./env.ts";
 export { runPython, type RunPythonDeps } from "./run_python.ts";
-export { WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./warm_pool.ts";
+export {
+  type PoolMember,
+  WarmPool,
+  type WarmPoolOptions,
+  type WarmPoolStats,
+} from "./warm_pool.ts";
 export { KernelManager } from "./kernel_manager.ts";
 
 /** The Python side of a worker. */
@@ -64,7 +69,7 @@ export function createPythonRuntime(options: WorkerOptions): PythonRuntime {
 export class SandboxedPythonRuntime implements PythonRuntime {
   #options: WorkerOptions;
   #runner: InteractiveSandboxRunner;
-  #pool: WarmPool;
+  #pool: WarmPool<Kernel>;
   #kernels = new KernelManager();
 
   constructor(options: WorkerOptions, deps: PythonRuntimeDeps = {}) {
@@ -110,8 +115,11 @@ export class SandboxedPythonRuntime implements PythonRuntime {
     ctx: Pick<TaskContext, "sessionId" | "workspace" | "stateDir" | "limits">,
   ): Promise<void> {
     const hasVenv = await venvExists(ctx);
-    const spec = interpreterSpec(ctx, { hasVenv, source: BOOTSTRAP_SOURCE });
-    this.#pool.refill(ctx.sessionId, spareFingerprint(hasVenv), () => this.#runner.start(spec));
+    this.#pool.refill(
+      ctx.sessionId,
+      spareFingerprint(hasVenv),
+      () => startForkServer(this.#runner, ctx, hasVenv),
+    );
     await this.#pool.ready(ctx.sessionId);
   }
 

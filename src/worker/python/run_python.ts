@@ -1,8 +1,9 @@
 import type { RunPythonResult, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { collect, type InteractiveSandboxRunner, type SandboxResult } from "../sandbox/mod.ts";
-import { BOOTSTRAP_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
-import { buildJob, encodeJob, type PythonJob } from "./job.ts";
+import type { InteractiveSandboxRunner } from "../sandbox/mod.ts";
+import { FORK_SERVER_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
+import { buildJob, type PythonJob } from "./job.ts";
+import { Kernel, type KernelCallResult } from "./kernel.ts";
 import type { KernelManager, StatefulResult } from "./kernel_manager.ts";
 import { interpreterSpec } from "./launch.ts";
 import { diffSnapshots, snapshotWorkspace } from "./snapshot.ts";
@@ -17,15 +18,16 @@ const MAX_ARTIFACTS = 1_000;
 /** What run.python needs besides its arguments. */
 export interface RunPythonDeps {
   runner: InteractiveSandboxRunner;
-  pool: WarmPool;
+  pool: WarmPool<Kernel>;
   kernels: KernelManager;
 }
 
 type RunPythonArgs = Parameters<typeof buildJob>[1];
 
 /**
- * run.python: validates the call, runs it in a fresh sandboxed interpreter (a warm spare
- * when one is ready) or in the session's kernel when `stateful`, streams output and
+ * run.python: validates the call, runs it in a fresh process forked by the session's
+ * sandboxed fork server (started ahead when it can be) or in the session's kernel when
+ * `stateful`, streams output and
  * progress, and reports output, exit status and the files the run created or changed.
  */
 export async function runPython(
@@ -42,7 +44,7 @@ export async function runPython(
   if (before.foreignOwned) await deps.runner.ensureOwnership(ctx.workspace);
 
   const progress = startProgress(ctx);
-  let run: SandboxResult | StatefulResult;
+  let run: KernelCallResult | StatefulResult;
   try {
     run = job.stateful
       ? await statefulRun(ctx, job, hasVenv, deps, progress.onOutput)
@@ -87,28 +89,48 @@ export function spareFingerprint(hasVenv: boolean): string {
 
 type OnOutput = (stream: "stdout" | "stderr", text: string) => void;
 
+/** Starts a sandboxed fork server for the session's stateless runs. */
+export async function startForkServer(
+  runner: InteractiveSandboxRunner,
+  ctx: Pick<TaskContext, "workspace" | "stateDir" | "limits">,
+  hasVenv: boolean,
+): Promise<Kernel> {
+  // only bubblewrap's /tmp is private to the session; never empty the host's
+  const args = runner.kind === "bubblewrap" ? ["--private-tmp"] : [];
+  const spec = interpreterSpec(ctx, { hasVenv, source: FORK_SERVER_SOURCE, args });
+  return new Kernel(await runner.start(spec), hasVenv);
+}
+
 async function statelessRun(
   ctx: TaskContext,
   job: PythonJob,
   hasVenv: boolean,
   deps: RunPythonDeps,
   onOutput: OnOutput,
-): Promise<SandboxResult> {
-  const spec = interpreterSpec(ctx, { hasVenv, source: BOOTSTRAP_SOURCE });
+): Promise<KernelCallResult> {
   const fingerprint = spareFingerprint(hasVenv);
-  const proc = deps.pool.take(ctx.sessionId, fingerprint) ?? await deps.runner.start(spec);
+  const epoch = deps.pool.epoch(ctx.sessionId);
+  const server = deps.pool.take(ctx.sessionId, fingerprint) ??
+    await startForkServer(deps.runner, ctx, hasVenv);
   try {
-    return await collect(proc, {
-      stdin: encodeJob(job),
+    return await server.call(job, {
       timeoutMs: job.timeoutMs,
       outputLimitBytes: ctx.limits.outputLimitBytes,
       signal: ctx.signal,
       onOutput,
     });
   } finally {
-    // The next run's interpreter starts once this one is done: started alongside, its
-    // start-up would compete with this run for the CPU.
-    deps.pool.refill(ctx.sessionId, fingerprint, () => deps.runner.start(spec));
+    if (server.alive) deps.pool.put(ctx.sessionId, fingerprint, server, epoch);
+    else {
+      // killed by a timeout or cancel, or killed by the run: a new one starts after this
+      // run, not alongside it, so its start-up does not compete with the run for the CPU
+      await server.dispose();
+      deps.pool.refill(
+        ctx.sessionId,
+        fingerprint,
+        () => startForkServer(deps.runner, ctx, hasVenv),
+      );
+    }
   }
 }
 

@@ -1,5 +1,4 @@
 import { getLogger } from "../../core/mod.ts";
-import type { SandboxProcess } from "../sandbox/mod.ts";
 
 const log = getLogger("worker", "python");
 
@@ -23,23 +22,30 @@ export interface WarmPoolStats {
   spares: number;
 }
 
-interface Spare {
-  proc: SandboxProcess;
+/** What the pool keeps: anything that can tell whether it is usable and be stopped. */
+export interface PoolMember {
+  readonly alive: boolean;
+  dispose(): Promise<void>;
+}
+
+interface Spare<T> {
+  proc: T;
   /** What the spare was started for (e.g. with or without the venv). */
   fingerprint: string;
   cancelIdle: () => void;
 }
 
 /**
- * One pre-started sandboxed interpreter per recently active session, so interpreter
- * start-up is off the request path. A spare is used once (each run is still a fresh
- * process) and replaced in the background; spares of idle sessions are stopped.
+ * One pre-started sandboxed interpreter (a fork server) per recently active session, so
+ * interpreter start-up is off the request path. A run takes the session's spare and puts
+ * it back when done; a spare that died is replaced in the background; spares of idle
+ * sessions are stopped. Concurrent runs of one session start their own.
  */
-export class WarmPool {
+export class WarmPool<T extends PoolMember> {
   #idleMs: number;
   #max: number;
   #schedule: (fn: () => void, ms: number) => () => void;
-  #spares = new Map<string, Spare>();
+  #spares = new Map<string, Spare<T>>();
   #starting = new Map<string, Promise<void>>();
   /** Bumped to disown starts already in flight when a session is invalidated. */
   #epoch = new Map<string, number>();
@@ -55,11 +61,19 @@ export class WarmPool {
     this.#schedule = options.schedule ?? unrefTimeout;
   }
 
+  /**
+   * The session's generation: {@link WarmPool.put} refuses a member taken or started
+   * before the session was last invalidated.
+   */
+  epoch(sessionId: string): number {
+    return this.#epoch.get(sessionId) ?? 0;
+  }
+
   /** Takes the session's spare if it is alive and was started for `fingerprint`. */
-  take(sessionId: string, fingerprint: string): SandboxProcess | undefined {
+  take(sessionId: string, fingerprint: string): T | undefined {
     const spare = this.#spares.get(sessionId);
     if (spare) this.#drop(sessionId, spare);
-    if (spare && !spare.proc.exited && spare.fingerprint === fingerprint) {
+    if (spare && spare.proc.alive && spare.fingerprint === fingerprint) {
       this.#hits++;
       return spare.proc;
     }
@@ -68,8 +82,21 @@ export class WarmPool {
     return undefined;
   }
 
+  /**
+   * Gives a member back after a run. It becomes the session's spare if it is still usable,
+   * of the session's current `epoch`, and the session has none; otherwise it is stopped.
+   */
+  put(sessionId: string, fingerprint: string, proc: T, epoch: number): void {
+    const current = !this.#closed && epoch === this.epoch(sessionId) && proc.alive;
+    if (!current || this.#spares.has(sessionId) || this.#starting.has(sessionId)) {
+      this.#dispose(proc);
+      return;
+    }
+    this.#add(sessionId, { proc, fingerprint });
+  }
+
   /** Starts a spare for the session in the background unless one exists or is starting. */
-  refill(sessionId: string, fingerprint: string, start: () => Promise<SandboxProcess>): void {
+  refill(sessionId: string, fingerprint: string, start: () => Promise<T>): void {
     if (this.#closed || this.#spares.has(sessionId) || this.#starting.has(sessionId)) return;
     const epoch = this.#epoch.get(sessionId) ?? 0;
     const starting = start().then(
@@ -121,12 +148,12 @@ export class WarmPool {
     await Promise.all([...this.#disposing]);
   }
 
-  #dispose(proc: SandboxProcess): void {
+  #dispose(proc: T): void {
     const done = proc.dispose().finally(() => this.#disposing.delete(done));
     this.#disposing.add(done);
   }
 
-  #add(sessionId: string, spare: Omit<Spare, "cancelIdle">): void {
+  #add(sessionId: string, spare: Omit<Spare<T>, "cancelIdle">): void {
     while (this.#spares.size >= this.#max) {
       const [oldestId, oldest] = this.#spares.entries().next().value!;
       this.#drop(oldestId, oldest);
@@ -141,7 +168,7 @@ export class WarmPool {
     this.#spares.set(sessionId, { ...spare, cancelIdle });
   }
 
-  #drop(sessionId: string, spare: Spare): void {
+  #drop(sessionId: string, spare: Spare<T>): void {
     spare.cancelIdle();
     if (this.#spares.get(sessionId) === spare) this.#spares.delete(sessionId);
   }

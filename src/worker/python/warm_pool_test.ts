@@ -1,37 +1,23 @@
 import assert from "node:assert/strict";
-import type { SandboxExit, SandboxProcess } from "../sandbox/mod.ts";
 import { testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
 import { SandboxedPythonRuntime } from "./mod.ts";
-import { WarmPool } from "./warm_pool.ts";
+import { type PoolMember, WarmPool } from "./warm_pool.ts";
 
 const ignore = await withoutBubblewrap();
 
-/** A stand-in process that only records whether it was disposed. */
-class FakeProcess implements SandboxProcess {
-  readonly pid = 1;
-  readonly stdout = new ReadableStream<Uint8Array>();
-  readonly stderr = new ReadableStream<Uint8Array>();
+/** A stand-in member that only records whether it was disposed. */
+class FakeProcess implements PoolMember {
   disposed = false;
-  exited = false;
-  readonly status: Promise<SandboxExit> = Promise.resolve({ exitCode: 0 });
-  write(): Promise<void> {
-    return Promise.resolve();
-  }
-  closeStdin(): Promise<void> {
-    return Promise.resolve();
-  }
-  kill(): void {
-    this.exited = true;
-  }
+  alive = true;
   dispose(): Promise<void> {
     this.disposed = true;
-    this.exited = true;
+    this.alive = false;
     return Promise.resolve();
   }
 }
 
 Deno.test("WarmPool hands a spare out once, and only for the fingerprint it was started for", async () => {
-  const pool = new WarmPool();
+  const pool = new WarmPool<FakeProcess>();
   const started: FakeProcess[] = [];
   const start = () => {
     const p = new FakeProcess();
@@ -55,7 +41,7 @@ Deno.test("WarmPool hands a spare out once, and only for the fingerprint it was 
 });
 
 Deno.test("WarmPool stops spares when invalidated, when over capacity and on close", async () => {
-  const pool = new WarmPool({ maxSpares: 2 });
+  const pool = new WarmPool<FakeProcess>({ maxSpares: 2 });
   const procs = new Map<string, FakeProcess>();
   const startFor = (id: string) => () => {
     const p = new FakeProcess();
@@ -77,7 +63,7 @@ Deno.test("WarmPool stops spares when invalidated, when over capacity and on clo
 });
 
 Deno.test("WarmPool disowns a spare still starting when its session is invalidated", async () => {
-  const pool = new WarmPool();
+  const pool = new WarmPool<FakeProcess>();
   const proc = new FakeProcess();
   let release!: () => void;
   const gate = new Promise<void>((r) => release = r);
@@ -95,7 +81,7 @@ Deno.test("WarmPool disowns a spare still starting when its session is invalidat
 
 Deno.test("WarmPool stops a spare left unused for the idle period", async () => {
   const timers: (() => void)[] = [];
-  const pool = new WarmPool({
+  const pool = new WarmPool<FakeProcess>({
     idleMs: 1000,
     schedule: (fn) => {
       timers.push(fn);

@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
+import { pidsNamed, testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
+import { SandboxedPythonRuntime } from "./mod.ts";
+
+const ignore = await withoutBubblewrap();
+
+/** A runtime and session "s1"; `run` waits for the session's fork server between runs. */
+async function withSession(
+  fn: (
+    run: (args: RunPythonArgs) => Promise<TaskOutcome<"run.python">>,
+    rt: SandboxedPythonRuntime,
+  ) => Promise<void>,
+): Promise<void> {
+  await using root = await TestRoot.create();
+  const rt = new SandboxedPythonRuntime({
+    workspaceRoot: root.root,
+    limits: testLimits(),
+    insecureNoSandbox: false,
+  });
+  try {
+    const ctx = await root.ctx("s1");
+    await fn(async (args) => {
+      await rt.spareReady("s1");
+      return rt.runPython(ctx, args);
+    }, rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+function stdout(outcome: TaskOutcome<"run.python">): string {
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return outcome.result.stdout;
+}
+
+Deno.test({
+  name: "fork server: processes a run leaves behind (double-forked into a new session) are killed",
+  ignore,
+  fn: () =>
+    withSession(async (run, rt) => {
+      const code = "import ctypes, os, time\n" +
+        "if os.fork() == 0:\n" +
+        "    os.setsid()\n" +
+        "    if os.fork() == 0:\n" +
+        "        ctypes.CDLL(None).prctl(15, b'cgleftover', 0, 0, 0)\n" +
+        "        time.sleep(600)\n" +
+        "    os._exit(0)\n" +
+        "time.sleep(0.2)\n" +
+        "print('spawned')\n";
+      assert.equal(stdout(await run({ code })), "spawned\n");
+      assert.deepEqual(await pidsNamed("cgleftover"), [], "the double-forked sleeper is gone");
+      // the same server serves the next run
+      assert.equal(stdout(await run({ code: "print('next')" })), "next\n");
+      const { hits, misses } = rt.stats();
+      assert.deepEqual([hits, misses], [1, 1], "the first run was cold, the second reused it");
+    }),
+});
+
+Deno.test({
+  name: "fork server: /tmp and globals do not carry over; workspace files and imports do",
+  ignore,
+  fn: () =>
+    withSession(async (run) => {
+      const first = "open('/tmp/scratch', 'w').write('x')\n" +
+        "open('helper_mod.py', 'w').write('VALUE = 42\\n')\nkept = 1\nprint('ok')";
+      assert.equal(stdout(await run({ code: first })), "ok\n");
+      const second = "import os, helper_mod\n" +
+        "print(os.path.exists('/tmp/scratch'), 'kept' in globals(), helper_mod.VALUE)";
+      assert.equal(stdout(await run({ code: second })), "False False 42\n");
+    }),
+});
+
+Deno.test({
+  name: "fork server: a signal death is reported with its name; stdin and exit codes pass through",
+  ignore,
+  fn: () =>
+    withSession(async (run) => {
+      const killed = await run({ code: "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)" });
+      assert.ok(killed.ok);
+      assert.equal(killed.result.exit_code, 128 + 15);
+      assert.match(killed.error_text ?? "", /SIGTERM/);
+      const echo = await run({ code: "import sys\nprint(sys.stdin.read()[::-1])", stdin: "abc" });
+      assert.equal(stdout(echo), "cba\n");
+      const exit = await run({ code: "raise SystemExit(3)" });
+      assert.ok(exit.ok && exit.result.exit_code === 3 && exit.is_error === true);
+    }),
+});
+
+Deno.test({
+  name: "fork server: a run that kills its server is reported, and the next run gets a new one",
+  ignore,
+  fn: () =>
+    withSession(async (run) => {
+      const out = await run({
+        code: "import os\nprint('before', flush=True)\nos.kill(os.getppid(), 9)",
+      });
+      assert.ok(out.ok, JSON.stringify(out));
+      assert.notEqual(out.result.exit_code, 0);
+      assert.equal(out.is_error, true);
+      assert.equal(stdout(await run({ code: "print('after')" })), "after\n");
+    }),
+});
+
+Deno.test({
+  name: "fork server: a run cannot ptrace its server (it could otherwise alter later runs)",
+  ignore,
+  fn: () =>
+    withSession(async (run) => {
+      const code = "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n" +
+        "print(libc.ptrace(16, os.getppid(), 0, 0), ctypes.get_errno())"; // PTRACE_ATTACH
+      assert.equal(stdout(await run({ code })), "-1 1\n", "EPERM");
+    }),
+});
