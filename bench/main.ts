@@ -52,7 +52,7 @@ const registry = await runRegistryBench();
 print(registryTable(registry));
 print();
 
-const python = await runPythonBench({ calls: 200, warmup: 20 });
+const python = await runPythonBench({ calls: 300, warmup: 200 });
 print(pythonTable(python));
 print();
 

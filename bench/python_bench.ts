@@ -11,9 +11,12 @@ import { sandboxEnv } from "../src/worker/python/mod.ts";
 
 /** Iterations for {@link runPythonBench}. */
 export interface PythonBenchOptions {
-  /** Timed runs per case. Default 200. */
+  /** Timed runs per case. Default 300. */
   calls?: number;
-  /** Untimed runs first (the first stateful call also starts the interpreter). Default 20. */
+  /**
+   * Untimed runs through the coordinator first (JIT warm-up; the first stateful call also
+   * starts the interpreter). Default 200. Bare spawns need no warm-up beyond a few runs.
+   */
   warmup?: number;
 }
 
@@ -48,13 +51,14 @@ export const STATEFUL_TARGET_MS = 2;
 
 /** Runs the three cases one after another on one coordinator session. */
 export async function runPythonBench(options: PythonBenchOptions = {}): Promise<PythonFigures> {
-  const { calls = 200, warmup = 20 } = options;
-  const bareSpawn = await attempt(warmup, calls, () => spawnPython("python3"));
+  const { calls = 300, warmup = 200 } = options;
+  const spawnWarmup = Math.min(warmup, 10);
+  const bareSpawn = await attempt(spawnWarmup, calls, () => spawnPython("python3"));
   const interpreter = await realInterpreter();
-  const bareInterpreter = await attempt(warmup, calls, () => spawnPython(interpreter));
+  const bareInterpreter = await attempt(spawnWarmup, calls, () => spawnPython(interpreter));
   const sandboxInterpreter = await onSandboxPath("python3");
   const bareSandboxInterpreter = await attempt(
-    warmup,
+    spawnWarmup,
     calls,
     () => spawnPython(sandboxInterpreter),
   );

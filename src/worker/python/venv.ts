@@ -17,11 +17,21 @@ export function sessionVenvDir(ctx: Pick<TaskContext, "stateDir">): string {
 /** Whether the session already has a virtual environment. */
 // deno-lint-ignore require-await -- kept async so callers stay promise-shaped
 export async function venvExists(ctx: Pick<TaskContext, "stateDir">): Promise<boolean> {
+  // Listings, not an lstat of the config: every run asks, and a missing file would cost
+  // a thrown NotFound each time (several times the price of two small listings).
+  return hasEntry(ctx.stateDir, "venv", "dir") &&
+    hasEntry(sessionVenvDir(ctx), "pyvenv.cfg", "file");
+}
+
+function hasEntry(dir: string, name: string, kind: "dir" | "file"): boolean {
   try {
-    return Deno.lstatSync(`${sessionVenvDir(ctx)}/pyvenv.cfg`).isFile;
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.name === name) return kind === "dir" ? entry.isDirectory : entry.isFile;
+    }
   } catch {
-    return false;
+    // no such directory: no venv
   }
+  return false;
 }
 
 /** The mount that shows the venv at {@link VENV_SANDBOX_PATH}; writable only for pip. */
