@@ -283,6 +283,21 @@ def _kernel():
         while data:
             data = data[os.write(fd, data):]
 
+    # The environment as raw bytes: copying and comparing it is cheap, where rebuilding
+    # os.environ would cost a putenv per variable on every call.
+    def env_snapshot():
+        return dict(os.environ._data)
+
+    def restore_env(saved):
+        current = os.environ._data
+        if current == saved:
+            return
+        for key in [k for k in current if k not in saved]:
+            del os.environ[os.fsdecode(key)]
+        for key, value in saved.items():
+            if current.get(key) != value:
+                os.environ[os.fsdecode(key)] = os.fsdecode(value)
+
     def flush():
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
             try:
@@ -293,7 +308,7 @@ def _kernel():
     while True:
         job = json.loads(read_exact(read_header()))
         marker = ("\x00\x1e" + job["nonce"] + "\x1e").encode()
-        saved_env = dict(os.environ)
+        saved_env = env_snapshot()
         os.environ.update(job.get("env") or {})
         sys.stdin = io.StringIO(job.get("stdin") or "")
         importlib.invalidate_caches()  # packages installed since the last call
@@ -324,8 +339,7 @@ def _kernel():
             traceback.print_exception(type(e), e, e.__traceback__)
             status = 1
         flush()
-        os.environ.clear()
-        os.environ.update(saved_env)
+        restore_env(saved_env)
         write_all(2, marker)
         write_all(ctl_out, marker + json.dumps({"exit_code": status}).encode() + b"\n")
 

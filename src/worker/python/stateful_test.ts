@@ -140,3 +140,29 @@ Deno.test({
       assert.equal(next.interpreter_restarted, "started");
     }),
 });
+
+Deno.test({
+  name: "stateful run.python: a call's env and its changes to os.environ end with the call",
+  ignore,
+  fn: () =>
+    withKernel(async (run) => {
+      const show = "import os\nprint(os.environ.get('CALL_VAR'), os.environ.get('SET_BY_CODE'), " +
+        "os.environ['HOME'], 'LANG' in os.environ)";
+      const before = result(await run({ code: show })).stdout;
+      const during = result(
+        await run({
+          code: "import os\nos.environ['SET_BY_CODE'] = 'x'\nos.environ['HOME'] = '/elsewhere'\n" +
+            "del os.environ['LANG']\n" + show,
+          env: { CALL_VAR: "1" },
+        }),
+      );
+      assert.equal(during.stdout, "1 x /elsewhere False\n");
+      assert.equal(result(await run({ code: show })).stdout, before);
+      assert.equal(before, "None None /tmp True\n");
+      // child processes see the restored environment too
+      const child = result(
+        await run({ code: "import subprocess\nsubprocess.run(['sh', '-c', 'echo ${HOME}'])" }),
+      );
+      assert.equal(child.stdout, "/tmp\n");
+    }),
+});
