@@ -13,17 +13,24 @@
  * process the run left behind (it is their subreaper, so none can slip away by
  * double-forking), empties the private /tmp and /dev/shm when asked (`--private-tmp`),
  * then frames the end of the job like the kernel: marker on stderr, marker + JSON status
- * on stdout. If it cannot clean up, the status says `retire` and the worker discards it.
+ * on stdout. If it cannot clean up, or its own CPU time nears the CPU rlimit, the status
+ * says `retire` and the worker replaces it.
  */
 export const FORK_SERVER_SOURCE = String.raw`
 import os, sys
 
 def _serve():
-    import json, signal, time
+    import json, resource, signal, time
     # what every child needs, loaded once here: forked children inherit it for free
     import atexit, builtins, types
     compile("pass", "<warm-up>", "exec")  # the first compile initialises the compiler
     private_tmp = "--private-tmp" in sys.argv[1:]
+    # RLIMIT_CPU counts the server's own CPU time too: retire well before it is reached,
+    # so the limit never strikes while the server is waiting on a run
+    cpu_soft = resource.getrlimit(resource.RLIMIT_CPU)[0]
+    cpu_budget = None
+    if cpu_soft != resource.RLIM_INFINITY:
+        cpu_budget = cpu_soft - max(1.0, cpu_soft * 0.25)
     ctl_in = os.dup(0)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # children must never read the job channel
@@ -147,7 +154,7 @@ def _serve():
         result = {"exit_code": code}
         if code < 0:
             result = {"exit_code": 128 - code, "signal": signal.Signals(-code).name}
-        if not clean:
+        if not clean or (cpu_budget is not None and time.process_time() >= cpu_budget):
             result["retire"] = True
         write_all(2, marker)
         write_all(ctl_out, marker + json.dumps(result).encode() + b"\n")

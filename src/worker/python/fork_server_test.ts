@@ -112,3 +112,35 @@ Deno.test({
       assert.equal(stdout(await run({ code })), "-1 1\n", "EPERM");
     }),
 });
+
+Deno.test({
+  name: "fork server: it retires before its own CPU time can reach the CPU rlimit",
+  ignore,
+  fn: async () => {
+    // a server is known by its start time (pids repeat: each sandbox has its own namespace)
+    const serverId = "import os\n" +
+      "print(open(f'/proc/{os.getppid()}/stat').read().rsplit(')', 1)[1].split()[19])";
+    const pids = async (cpuSeconds: number) => {
+      await using root = await TestRoot.create();
+      const rt = new SandboxedPythonRuntime({
+        workspaceRoot: root.root,
+        limits: testLimits({ cpuSeconds }),
+        insecureNoSandbox: false,
+      });
+      try {
+        const ctx = await root.ctx("s1", { limits: testLimits({ cpuSeconds }) });
+        const seen: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          await rt.spareReady("s1");
+          seen.push(stdout(await rt.runPython(ctx, { code: serverId })));
+        }
+        return new Set(seen).size;
+      } finally {
+        await rt.close();
+      }
+    };
+    assert.equal(await pids(20), 1, "one server serves every run");
+    // with a 1 s limit there is no safe budget: each server serves one run and retires
+    assert.equal(await pids(1), 3);
+  },
+});
