@@ -3,11 +3,14 @@ import type { JSONRPCMessage, Transport } from "./sdk.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
+/** Bytes read from stdin at a time. */
+const READ_CHUNK_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Where a {@link StdioTransport} reads and writes; defaults are the process's stdio. */
 export interface StdioTransportOptions {
+  /** Default: the process's stdin, read directly (no stream machinery per chunk). */
   input?: ReadableStream<Uint8Array>;
   output?: { writeSync(bytes: Uint8Array): number };
   /** Longest accepted line; a longer one is dropped (and reported) without closing. */
@@ -15,7 +18,7 @@ export interface StdioTransportOptions {
 }
 
 /**
- * Newline-delimited JSON-RPC over stdin/stdout on Deno's own streams. Unlike the SDK's
+ * Newline-delimited JSON-RPC over stdin/stdout read and written directly. Unlike the SDK's
  * Node-stream transport, a line is bounded: an over-long frame is skipped up to its newline
  * and the connection keeps serving, and no Node `Buffer` is built per chunk.
  */
@@ -23,32 +26,43 @@ export class StdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   onerror?: (error: Error) => void;
   onclose?: () => void;
-  #input: ReadableStream<Uint8Array>;
+  #input: ReadableStream<Uint8Array> | undefined;
   #output: { writeSync(bytes: Uint8Array): number };
   #max: number;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #closed = false;
 
   constructor(options: StdioTransportOptions) {
-    this.#input = options.input ?? Deno.stdin.readable;
+    this.#input = options.input;
     this.#output = options.output ?? Deno.stdout;
     this.#max = options.maxLineBytes;
   }
 
   start(): Promise<void> {
-    this.#reader = this.#input.getReader();
-    void this.#pump(this.#reader);
+    let next: () => Promise<Uint8Array | null>;
+    if (this.#input) {
+      const reader = this.#reader = this.#input.getReader();
+      next = async () => (await reader.read()).value ?? null;
+    } else {
+      // the buffer is reused: #pump copies what it keeps past the current chunk
+      const buffer = new Uint8Array(READ_CHUNK_BYTES);
+      next = async () => {
+        const n = await Deno.stdin.read(buffer);
+        return n === null ? null : buffer.subarray(0, n);
+      };
+    }
+    void this.#pump(next);
     return Promise.resolve();
   }
 
-  async #pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  async #pump(next: () => Promise<Uint8Array | null>): Promise<void> {
     let parts: Uint8Array[] = [];
     let size = 0;
     let skipping = false;
     try {
       for (;;) {
-        const { value, done } = await reader.read();
-        if (done || this.#closed) break;
+        const value = await next();
+        if (value === null || this.#closed) break;
         let start = 0;
         for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
           if (!skipping && size + nl - start <= this.#max) {
