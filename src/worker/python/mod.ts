@@ -71,6 +71,8 @@ export class SandboxedPythonRuntime implements PythonRuntime {
   #runner: InteractiveSandboxRunner;
   #pool: WarmPool<Kernel>;
   #kernels = new KernelManager();
+  /** Sessions known to have (true) or lack (false) a venv; only pkg.install changes it. */
+  #venvs = new Map<string, boolean>();
 
   constructor(options: WorkerOptions, deps: PythonRuntimeDeps = {}) {
     this.#options = options;
@@ -83,7 +85,12 @@ export class SandboxedPythonRuntime implements PythonRuntime {
     ctx: TaskContext,
     args: TaskTypes["run.python"]["args"],
   ): Promise<TaskOutcome<"run.python">> {
-    return runPython(ctx, args, { runner: this.#runner, pool: this.#pool, kernels: this.#kernels });
+    return runPython(ctx, args, {
+      runner: this.#runner,
+      pool: this.#pool,
+      kernels: this.#kernels,
+      hasVenv: (c) => this.#hasVenv(c),
+    });
   }
 
   pkgInstall(
@@ -101,8 +108,17 @@ export class SandboxedPythonRuntime implements PythonRuntime {
     return testRun(ctx, args, { runner: this.#runner });
   }
 
+  async #hasVenv(ctx: TaskContext): Promise<boolean> {
+    const known = this.#venvs.get(ctx.sessionId);
+    if (known !== undefined) return known;
+    const has = await venvExists(ctx);
+    this.#venvs.set(ctx.sessionId, has);
+    return has;
+  }
+
   /** The session's venv changed: its spare is stale, and a kernel without it restarts. */
   async environmentChanged(sessionId: string): Promise<void> {
+    this.#venvs.delete(sessionId);
     this.#kernels.environmentChanged(sessionId);
     await this.#pool.invalidate(sessionId);
   }
@@ -134,6 +150,7 @@ export class SandboxedPythonRuntime implements PythonRuntime {
   }
 
   async closeSession(sessionId: string): Promise<void> {
+    this.#venvs.delete(sessionId);
     await Promise.all([this.#pool.closeSession(sessionId), this.#kernels.closeSession(sessionId)]);
   }
 

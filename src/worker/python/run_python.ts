@@ -20,6 +20,8 @@ export interface RunPythonDeps {
   runner: InteractiveSandboxRunner;
   pool: WarmPool<Kernel>;
   kernels: KernelManager;
+  /** Whether the session has a venv (the runtime caches it); default: look on disk. */
+  hasVenv?: (ctx: TaskContext) => Promise<boolean>;
 }
 
 type RunPythonArgs = Parameters<typeof buildJob>[1];
@@ -37,7 +39,7 @@ export async function runPython(
 ): Promise<TaskOutcome<"run.python">> {
   const insecure = deps.runner.kind === "insecure";
   const job = await buildJob(ctx, args, insecure ? { workspaceDir: ctx.workspace } : {});
-  const hasVenv = await venvExists(ctx);
+  const hasVenv = await (deps.hasVenv ?? venvExists)(ctx);
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
   const maxEntries = ctx.limits.maxListEntries;
   const before = await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
