@@ -29,8 +29,8 @@ type RunPythonArgs = Parameters<typeof buildJob>[1];
 /**
  * run.python: validates the call, runs it in a fresh process forked by the session's
  * sandboxed fork server (started ahead when it can be) or in the session's kernel when
- * `stateful`, streams output and
- * progress, and reports output, exit status and the files the run created or changed.
+ * `stateful`, streams output and progress, and reports output, exit status and the files
+ * the run created or changed.
  */
 export async function runPython(
   ctx: TaskContext,
