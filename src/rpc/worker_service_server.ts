@@ -61,7 +61,11 @@ function implement(handler: WorkerServiceHandler): WorkerServiceServer {
     getLimits: (_call, cb) => unary(cb, () => limitsToProto(handler.limits())),
     executeTask: (call) => {
       const controller = new AbortController();
+      let settled = false;
       call.on("cancelled", () => {
+        // grpc-js also reports a stream closed after the reply as cancelled: ignore that
+        // (building the error, stack and all, was a measurable part of every call)
+        if (settled) return;
         controller.abort(new CodegenError("CANCELLED", "The caller cancelled the task"));
       });
       const { session_id, task_id, tool, traceparent } = call.request;
@@ -82,11 +86,13 @@ function implement(handler: WorkerServiceHandler): WorkerServiceServer {
       };
       handler.executeTask(session_id, task, options).then(
         (outcome) => {
+          settled = true;
           if (call.cancelled) return;
           call.write(outcomeToProto(task, outcome));
           call.end();
         },
         (err) => {
+          settled = true;
           log.warn("Task {taskId} failed before running: {error}", {
             taskId: task_id,
             error: String(err),
