@@ -97,7 +97,9 @@ function loadLimits(env: Env): Partial<Limits> {
     outputLimitBytes: optional(e("OUTPUT_LIMIT"), sizeValue),
     cpuSeconds: optional(e("SANDBOX_CPU_SECONDS"), (r) => integerValue(r, 1, 86_400)),
     memoryBytes: optional(e("SANDBOX_MEMORY"), sizeValue),
-    maxProcesses: optional(e("SANDBOX_MAX_PROCESSES"), (r) => integerValue(r, 1, 100_000)),
+    // at least 3: a stateless run is a child of the session's fork server, and under a root
+    // worker the sandbox's inner launcher runs as the same uid; both count
+    maxProcesses: optional(e("SANDBOX_MAX_PROCESSES"), (r) => integerValue(r, 3, 100_000)),
     maxWriteFileBytes: optional(e("SANDBOX_MAX_FILE_SIZE"), sizeValue),
   };
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));

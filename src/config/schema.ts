@@ -25,8 +25,11 @@ export const LimitsSchema = z.object({
   cpuSeconds: z.number().int().positive().default(60),
   /** RLIMIT_AS of a sandboxed run. */
   memoryBytes: z.number().int().positive().default(1024 * MiB),
-  /** RLIMIT_NPROC of a sandboxed run. */
-  maxProcesses: z.number().int().positive().default(64),
+  /**
+   * RLIMIT_NPROC of a sandboxed run. The fork server a stateless run comes from (and, under
+   * a root worker, the sandbox's inner launcher) count too, hence at least 3.
+   */
+  maxProcesses: z.number().int().min(3).default(64),
   /** RLIMIT_FSIZE of a sandboxed run. */
   maxWriteFileBytes: z.number().int().positive().default(100 * MiB),
   /** Async task results kept per session, and for how long. */

@@ -160,6 +160,10 @@ Deno.test("an invalid setting prints one line naming the variable and exits 2", 
   assert.equal(r.stderr.trim().split("\n").length, 1);
   assert.match(r.stderr, /SESSION_MAX_AGE/);
   assert.match(r.stderr, /"soon"/);
+  // a process limit of 2 can leave no room for a run beside its fork server and launcher
+  const procs = await runMain([], { SANDBOX_MAX_PROCESSES: "2" });
+  assert.equal(procs.code, 2);
+  assert.match(procs.stderr, /SANDBOX_MAX_PROCESSES/);
   const flag = await runMain(["--transport", "carrier-pigeon"]);
   assert.equal(flag.code, 2);
   assert.match(flag.stderr, /--transport/);

@@ -139,7 +139,12 @@ def _serve():
         marker = ("\x00\x1e" + job.pop("nonce") + "\x1e").encode()
         # a fresh finder for the working directory sees files written since the last run
         sys.path_importer_cache.pop("", None)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as e:  # e.g. the process limit: fail this run, not the server's caller
+            write_all(2, ("Cannot start the run: %s\n" % e).encode() + marker)
+            write_all(ctl_out, marker + b'{"exit_code": 1, "retire": true}\n')
+            continue
         if pid == 0:
             os.close(ctl_in)
             os.close(ctl_out)

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import { pidsNamed, testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
 import { SandboxedPythonRuntime } from "./mod.ts";
+import { sandboxSupport } from "../sandbox/mod.ts";
 
 const ignore = await withoutBubblewrap();
 
@@ -142,5 +143,33 @@ Deno.test({
     assert.equal(await pids(20), 1, "one server serves every run");
     // with a 1 s limit there is no safe budget: each server serves one run and retires
     assert.equal(await pids(1), 3);
+  },
+});
+
+Deno.test({
+  name: "fork server: a run it cannot fork (process limit) fails with the reason, not a hang",
+  ignore,
+  fn: async () => {
+    await using root = await TestRoot.create();
+    // below the configuration's minimum on purpose: the server (and, under a root worker,
+    // the sandbox's inner launcher, which runs as the same uid) use up the whole limit
+    const nested = Deno.uid() === 0 && (await sandboxSupport()).nestedUserns;
+    const limits = { ...testLimits(), maxProcesses: nested ? 2 : 1 };
+    const rt = new SandboxedPythonRuntime({
+      workspaceRoot: root.root,
+      limits,
+      insecureNoSandbox: false,
+    });
+    try {
+      const ctx = await root.ctx("s1", { limits });
+      const out = await rt.runPython(ctx, { code: "print('never')" });
+      assert.ok(out.ok, JSON.stringify(out));
+      assert.equal(out.result.exit_code, 1);
+      assert.equal(out.result.stdout, "");
+      assert.match(out.result.stderr, /^Cannot start the run: .*Resource temporarily unavailable/);
+      assert.equal(out.is_error, true);
+    } finally {
+      await rt.close();
+    }
   },
 });
