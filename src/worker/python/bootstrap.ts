@@ -6,6 +6,60 @@
  */
 
 /**
+ * What the fork server and the kernel share: the job channel (moved off fds 0 and 1),
+ * reading a job (`<length>\n<json>` with a per-job nonce), ending it with the nonce's
+ * marker, and turning a job into the program it runs.
+ */
+const JOB_FRAMING = String.raw`
+import json, os, sys
+
+def _open_channel():
+    ctl_in = os.dup(0)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)  # children must never read the job channel
+    os.close(null)
+    return ctl_in, os.dup(1)
+
+def _read_job(ctl_in):
+    header = b""
+    while not header.endswith(b"\n"):
+        byte = os.read(ctl_in, 1)
+        if not byte:
+            os._exit(0)  # closed: the worker discarded this interpreter
+        header += byte
+        if len(header) > 24:
+            os._exit(70)
+    n, parts = int(header), []
+    while n > 0:
+        chunk = os.read(ctl_in, min(n, 1 << 20))
+        if not chunk:
+            os._exit(0)
+        parts.append(chunk)
+        n -= len(chunk)
+    return json.loads(b"".join(parts))
+
+def _job_marker(job):
+    return ("\x00\x1e" + job.pop("nonce") + "\x1e").encode()
+
+def _write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+def _end_job(ctl_out, marker, status):
+    # marker on stderr, then marker + status on the channel: the worker reads each stream
+    # up to its marker, so one job's output never runs into the next one's
+    _write_all(2, marker)
+    _write_all(ctl_out, marker + json.dumps(status).encode() + b"\n")
+
+def _job_program(job):
+    # (filename, source, argv): a workspace file run as a script, or code as with -c
+    if job.get("file") is not None:
+        with open(job["file"], "rb") as f:
+            return job["file"], f.read(), [job["argv0"]] + list(job.get("args") or [])
+    return "<string>", job["code"], ["-c"] + list(job.get("args") or [])
+`;
+
+/**
  * Stateless fork server: waits for jobs on a private copy of stdin (the kernel's framing:
  * `<length>\n<json>` with a per-job nonce) and runs each in a child forked from this
  * clean, never-used interpreter, so a run costs a fork instead of an interpreter
@@ -16,11 +70,9 @@
  * on stdout. If it cannot clean up, or its own CPU time nears the CPU rlimit, the status
  * says `retire` and the worker replaces it.
  */
-export const FORK_SERVER_SOURCE = String.raw`
-import os, sys
-
+export const FORK_SERVER_SOURCE = String.raw`${JOB_FRAMING}
 def _serve():
-    import json, resource, signal, time
+    import resource, signal, time
     # what every child needs, loaded once here: forked children inherit it for free
     import atexit, builtins, types
     compile("pass", "<warm-up>", "exec")  # the first compile initialises the compiler
@@ -31,11 +83,7 @@ def _serve():
     cpu_budget = None
     if cpu_soft != resource.RLIM_INFINITY:
         cpu_budget = cpu_soft - max(1.0, cpu_soft * 0.25)
-    ctl_in = os.dup(0)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)  # children must never read the job channel
-    os.close(null)
-    ctl_out = os.dup(1)
+    ctl_in, ctl_out = _open_channel()
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
@@ -43,31 +91,6 @@ def _serve():
         libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: a run cannot ptrace the server
     except Exception:
         libc = None
-
-    def read_exact(n):
-        parts = []
-        while n > 0:
-            chunk = os.read(ctl_in, min(n, 1 << 20))
-            if not chunk:
-                os._exit(0)
-            parts.append(chunk)
-            n -= len(chunk)
-        return b"".join(parts)
-
-    def read_header():
-        header = b""
-        while not header.endswith(b"\n"):
-            byte = os.read(ctl_in, 1)
-            if not byte:
-                os._exit(0)  # closed: the worker discarded this server
-            header += byte
-            if len(header) > 24:
-                os._exit(70)
-        return int(header)
-
-    def write_all(fd, data):
-        while data:
-            data = data[os.write(fd, data):]
 
     def descendants():
         me = os.getpid()
@@ -135,15 +158,15 @@ def _serve():
         return ok
 
     while True:
-        job = json.loads(read_exact(read_header()))
-        marker = ("\x00\x1e" + job.pop("nonce") + "\x1e").encode()
+        job = _read_job(ctl_in)
+        marker = _job_marker(job)
         # a fresh finder for the working directory sees files written since the last run
         sys.path_importer_cache.pop("", None)
         try:
             pid = os.fork()
         except OSError as e:  # e.g. the process limit: fail this run, not the server's caller
-            write_all(2, ("Cannot start the run: %s\n" % e).encode() + marker)
-            write_all(ctl_out, marker + b'{"exit_code": 1, "retire": true}\n')
+            _write_all(2, ("Cannot start the run: %s\n" % e).encode())
+            _end_job(ctl_out, marker, {"exit_code": 1, "retire": True})
             continue
         if pid == 0:
             os.close(ctl_in)
@@ -161,8 +184,7 @@ def _serve():
             result = {"exit_code": 128 - code, "signal": signal.Signals(-code).name}
         if not clean or (cpu_budget is not None and time.process_time() >= cpu_budget):
             result["retire"] = True
-        write_all(2, marker)
-        write_all(ctl_out, marker + json.dumps(result).encode() + b"\n")
+        _end_job(ctl_out, marker, result)
 
 def _child(job, libc):
     code = 1
@@ -188,17 +210,11 @@ def _run(job):
     os.environ.update(job.get("env") or {})
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
+    filename, source, sys.argv = _job_program(job)
     if job.get("file") is not None:
-        filename = job["file"]
-        with open(filename, "rb") as f:
-            source = f.read()
         main.__file__ = filename
-        sys.argv = [job["argv0"]] + list(job.get("args") or [])
         sys.path[0] = os.path.dirname(filename)
     else:
-        filename = "<string>"
-        source = job["code"]
-        sys.argv = ["-c"] + list(job.get("args") or [])
         sys.path[0] = ""
     sys.modules["__main__"] = main
     try:
@@ -257,43 +273,14 @@ _serve()
  * (so child processes' output is captured too), then ends the job with a frame carrying
  * a per-job nonce: the marker on stderr, and marker + JSON status on stdout.
  */
-export const KERNEL_SOURCE = String.raw`
-import os, sys
-
+export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}
 def _kernel():
-    import builtins, importlib, io, json, traceback, types
-    ctl_in = os.dup(0)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)  # children must never read the job channel
-    os.close(null)
-    ctl_out = os.dup(1)
+    import builtins, importlib, io, traceback, types
+    ctl_in, ctl_out = _open_channel()
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
     sys.modules["__main__"] = main
     sys.path[0] = ""
-
-    def read_exact(n):
-        parts = []
-        while n > 0:
-            chunk = os.read(ctl_in, min(n, 1 << 20))
-            if not chunk:
-                os._exit(0)
-            parts.append(chunk)
-            n -= len(chunk)
-        return b"".join(parts)
-
-    def read_header():
-        header = b""
-        while not header.endswith(b"\n"):
-            byte = os.read(ctl_in, 1)
-            if not byte:
-                os._exit(0)
-            header += byte
-        return int(header)
-
-    def write_all(fd, data):
-        while data:
-            data = data[os.write(fd, data):]
 
     # The environment as raw bytes: copying and comparing it is cheap, where rebuilding
     # os.environ would cost a putenv per variable on every call.
@@ -318,23 +305,17 @@ def _kernel():
                 pass
 
     while True:
-        job = json.loads(read_exact(read_header()))
-        marker = ("\x00\x1e" + job["nonce"] + "\x1e").encode()
+        job = _read_job(ctl_in)
+        marker = _job_marker(job)
         saved_env = env_snapshot()
         os.environ.update(job.get("env") or {})
         sys.stdin = io.StringIO(job.get("stdin") or "")
         importlib.invalidate_caches()  # packages installed since the last call
         status = 0
         try:
+            filename, source, sys.argv = _job_program(job)
             if job.get("file") is not None:
-                filename = job["file"]
-                with open(filename, "rb") as f:
-                    source = f.read()
                 main.__file__ = filename
-                sys.argv = [job["argv0"]] + list(job.get("args") or [])
-            else:
-                filename, source = "<string>", job["code"]
-                sys.argv = ["-c"] + list(job.get("args") or [])
             del job
             exec(compile(source, filename, "exec"), main.__dict__)
         except SystemExit as e:
@@ -352,8 +333,7 @@ def _kernel():
             status = 1
         flush()
         restore_env(saved_env)
-        write_all(2, marker)
-        write_all(ctl_out, marker + json.dumps({"exit_code": status}).encode() + b"\n")
+        _end_job(ctl_out, marker, {"exit_code": status})
 
 _kernel()
 `;
