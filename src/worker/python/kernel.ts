@@ -64,6 +64,9 @@ export class Kernel {
   #readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
   #exit: SandboxExit | undefined;
   #retired = false;
+  #drain: Promise<void> | undefined;
+  /** Settles once the process has ended and its pipes are drained (one chain, not one per call). */
+  #ended: Promise<"died">;
 
   constructor(proc: SandboxProcess, hasVenv: boolean) {
     this.#proc = proc;
@@ -73,6 +76,7 @@ export class Kernel {
       this.#pump(proc.stdout, (chunk) => this.#onStdout(chunk)),
       this.#pump(proc.stderr, (chunk) => this.#onStderr(chunk)),
     ]);
+    this.#ended = proc.status.then(() => this.#drained()).then(() => "died" as const);
   }
 
   /** Whether the process is still running and fit to take another call. */
@@ -126,8 +130,7 @@ export class Kernel {
       frame.set(header);
       frame.set(body, header.length);
       this.#proc.write(frame).catch(() => {});
-      const ended = this.#proc.status.then(() => this.#drained()).then(() => "died" as const);
-      const first = await Promise.race([status, ended]);
+      const first = await Promise.race([status, this.#ended]);
       let exitCode: number;
       let signal: string | undefined;
       if (first === "died") {
@@ -163,11 +166,13 @@ export class Kernel {
     await this.#drained();
   }
 
-  /** Waits for both pipes to end; a straggler still holding them is cut off. */
-  async #drained(): Promise<void> {
-    await withinMs(this.#pumps, DRAIN_GRACE_MS);
-    await Promise.all(this.#readers.map((r) => r.cancel().catch(() => {})));
-    await this.#pumps;
+  /** Waits (once) for both pipes to end; a straggler still holding them is cut off. */
+  #drained(): Promise<void> {
+    return this.#drain ??= (async () => {
+      await withinMs(this.#pumps, DRAIN_GRACE_MS);
+      await Promise.all(this.#readers.map((r) => r.cancel().catch(() => {})));
+      await this.#pumps;
+    })();
   }
 
   #onStdout(chunk: Uint8Array): void {
