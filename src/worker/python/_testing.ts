@@ -1,6 +1,7 @@
 import { type Limits, LimitsSchema } from "../../config/mod.ts";
 import type { TaskEvent } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
+import { SandboxedPythonRuntime } from "./mod.ts";
 
 /** Limits small enough for hostile-code tests to finish quickly. */
 export function testLimits(overrides: Partial<Limits> = {}): Limits {
@@ -50,6 +51,36 @@ export class TestRoot {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await Deno.remove(this.root, { recursive: true });
+  }
+}
+
+/** What {@link withPythonSession} hands a test. */
+export interface PythonSession {
+  rt: SandboxedPythonRuntime;
+  /** Session "s1" of `rt`. */
+  ctx: TaskContext;
+  root: TestRoot;
+}
+
+/**
+ * Runs `fn` with a fresh worker root, a sandboxed Python runtime over it and its session
+ * "s1", all with `limits` (default {@link testLimits}); releases the runtime and the root.
+ */
+export async function withPythonSession<T>(
+  fn: (session: PythonSession) => Promise<T>,
+  options: { limits?: Limits } = {},
+): Promise<T> {
+  await using root = await TestRoot.create();
+  const limits = options.limits ?? testLimits();
+  const rt = new SandboxedPythonRuntime({
+    workspaceRoot: root.root,
+    limits,
+    insecureNoSandbox: false,
+  });
+  try {
+    return await fn({ rt, ctx: await root.ctx("s1", { limits }), root });
+  } finally {
+    await rt.close();
   }
 }
 

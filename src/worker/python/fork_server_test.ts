@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
-import { pidsNamed, testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
-import { SandboxedPythonRuntime } from "./mod.ts";
+import { pidsNamed, testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
+import type { SandboxedPythonRuntime } from "./mod.ts";
 import { sandboxSupport } from "../sandbox/mod.ts";
 
 const ignore = await withoutBubblewrap();
@@ -13,21 +13,12 @@ async function withSession(
     rt: SandboxedPythonRuntime,
   ) => Promise<void>,
 ): Promise<void> {
-  await using root = await TestRoot.create();
-  const rt = new SandboxedPythonRuntime({
-    workspaceRoot: root.root,
-    limits: testLimits(),
-    insecureNoSandbox: false,
-  });
-  try {
-    const ctx = await root.ctx("s1");
-    await fn(async (args) => {
+  await withPythonSession(({ rt, ctx }) =>
+    fn(async (args) => {
       await rt.spareReady("s1");
       return rt.runPython(ctx, args);
-    }, rt);
-  } finally {
-    await rt.close();
-  }
+    }, rt)
+  );
 }
 
 function stdout(outcome: TaskOutcome<"run.python">): string {
@@ -121,25 +112,15 @@ Deno.test({
     // a server is known by its start time (pids repeat: each sandbox has its own namespace)
     const serverId = "import os\n" +
       "print(open(f'/proc/{os.getppid()}/stat').read().rsplit(')', 1)[1].split()[19])";
-    const pids = async (cpuSeconds: number) => {
-      await using root = await TestRoot.create();
-      const rt = new SandboxedPythonRuntime({
-        workspaceRoot: root.root,
-        limits: testLimits({ cpuSeconds }),
-        insecureNoSandbox: false,
-      });
-      try {
-        const ctx = await root.ctx("s1", { limits: testLimits({ cpuSeconds }) });
+    const pids = (cpuSeconds: number) =>
+      withPythonSession(async ({ rt, ctx }) => {
         const seen: string[] = [];
         for (let i = 0; i < 3; i++) {
           await rt.spareReady("s1");
           seen.push(stdout(await rt.runPython(ctx, { code: serverId })));
         }
         return new Set(seen).size;
-      } finally {
-        await rt.close();
-      }
-    };
+      }, { limits: testLimits({ cpuSeconds }) });
     assert.equal(await pids(20), 1, "one server serves every run");
     // with a 1 s limit there is no safe budget: each server serves one run and retires
     assert.equal(await pids(1), 3);
@@ -150,26 +131,17 @@ Deno.test({
   name: "fork server: a run it cannot fork (process limit) fails with the reason, not a hang",
   ignore,
   fn: async () => {
-    await using root = await TestRoot.create();
     // below the configuration's minimum on purpose: the server (and, under a root worker,
     // the sandbox's inner launcher, which runs as the same uid) use up the whole limit
     const nested = Deno.uid() === 0 && (await sandboxSupport()).nestedUserns;
     const limits = { ...testLimits(), maxProcesses: nested ? 2 : 1 };
-    const rt = new SandboxedPythonRuntime({
-      workspaceRoot: root.root,
-      limits,
-      insecureNoSandbox: false,
-    });
-    try {
-      const ctx = await root.ctx("s1", { limits });
+    await withPythonSession(async ({ rt, ctx }) => {
       const out = await rt.runPython(ctx, { code: "print('never')" });
       assert.ok(out.ok, JSON.stringify(out));
       assert.equal(out.result.exit_code, 1);
       assert.equal(out.result.stdout, "");
       assert.match(out.result.stderr, /^Cannot start the run: .*Resource temporarily unavailable/);
       assert.equal(out.is_error, true);
-    } finally {
-      await rt.close();
-    }
+    }, { limits });
   },
 });

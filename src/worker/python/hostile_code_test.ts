@@ -5,9 +5,15 @@
 import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { pidsNamed, testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
+import {
+  pidsNamed,
+  testLimits,
+  type TestRoot,
+  withoutBubblewrap,
+  withPythonSession,
+} from "./_testing.ts";
 import { sandboxSupport } from "../sandbox/mod.ts";
-import { SandboxedPythonRuntime } from "./mod.ts";
+import type { SandboxedPythonRuntime } from "./mod.ts";
 
 const ignore = await withoutBubblewrap();
 const limits = testLimits();
@@ -17,14 +23,7 @@ type Run = (args: RunPythonArgs, ctx?: TaskContext) => Promise<TaskOutcome<"run.
 async function attack(
   fn: (run: Run, ctx: TaskContext, root: TestRoot, rt: SandboxedPythonRuntime) => Promise<void>,
 ) {
-  await using root = await TestRoot.create();
-  const rt = new SandboxedPythonRuntime({
-    workspaceRoot: root.root,
-    limits,
-    insecureNoSandbox: false,
-  });
-  try {
-    const ctx = await root.ctx("s1");
+  await withPythonSession(async ({ rt, ctx, root }) => {
     const run: Run = (args, c = ctx) => rt.runPython(c, args);
     await fn(run, ctx, root, rt);
     const after = await run({ code: "print('ok')" });
@@ -32,9 +31,7 @@ async function attack(
       after.ok && after.result.stdout === "ok\n",
       `healthy afterwards: ${JSON.stringify(after)}`,
     );
-  } finally {
-    await rt.close();
-  }
+  }, { limits });
 }
 
 function result(outcome: TaskOutcome<"run.python">) {

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { CodegenError } from "../../core/mod.ts";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
-import { SandboxedPythonRuntime } from "./mod.ts";
+import { type TestRoot, withoutBubblewrap, withPythonSession } from "./_testing.ts";
 
 const ignore = await withoutBubblewrap();
 
@@ -15,18 +14,7 @@ async function withRuntime(
     root: TestRoot,
   ) => Promise<void>,
 ): Promise<void> {
-  await using root = await TestRoot.create();
-  const rt = new SandboxedPythonRuntime({
-    workspaceRoot: root.root,
-    limits: testLimits(),
-    insecureNoSandbox: false,
-  });
-  try {
-    const ctx = await root.ctx("s1");
-    await fn((args) => rt.runPython(ctx, args), ctx, root);
-  } finally {
-    await rt.close();
-  }
+  await withPythonSession(({ rt, ctx, root }) => fn((args) => rt.runPython(ctx, args), ctx, root));
 }
 
 function ok(outcome: TaskOutcome<"run.python">) {

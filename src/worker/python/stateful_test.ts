@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
-import { SandboxedPythonRuntime } from "./mod.ts";
+import { testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
+import type { SandboxedPythonRuntime } from "./mod.ts";
 
 const ignore = await withoutBubblewrap();
 
@@ -11,18 +11,9 @@ type Run = (args: RunPythonArgs) => Promise<TaskOutcome<"run.python">>;
 async function withKernel(
   fn: (run: Run, ctx: TaskContext, rt: SandboxedPythonRuntime) => Promise<void>,
 ) {
-  await using root = await TestRoot.create();
-  const rt = new SandboxedPythonRuntime({
-    workspaceRoot: root.root,
-    limits: testLimits(),
-    insecureNoSandbox: false,
-  });
-  try {
-    const ctx = await root.ctx("s1");
-    await fn((args) => rt.runPython(ctx, { stateful: true, ...args }), ctx, rt);
-  } finally {
-    await rt.close();
-  }
+  await withPythonSession(({ rt, ctx }) =>
+    fn((args) => rt.runPython(ctx, { stateful: true, ...args }), ctx, rt)
+  );
 }
 
 function result(outcome: TaskOutcome<"run.python">) {

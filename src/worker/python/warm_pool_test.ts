@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { testLimits, TestRoot, withoutBubblewrap } from "./_testing.ts";
-import { SandboxedPythonRuntime } from "./mod.ts";
+import { withoutBubblewrap, withPythonSession } from "./_testing.ts";
 import { type PoolMember, WarmPool } from "./warm_pool.ts";
 
 const ignore = await withoutBubblewrap();
@@ -101,15 +100,8 @@ Deno.test("WarmPool stops a spare left unused for the idle period", async () => 
 Deno.test({
   name: "the second run of a session takes the pre-started interpreter and no state leaks",
   ignore,
-  fn: async () => {
-    await using root = await TestRoot.create();
-    const rt = new SandboxedPythonRuntime({
-      workspaceRoot: root.root,
-      limits: testLimits(),
-      insecureNoSandbox: false,
-    });
-    try {
-      const ctx = await root.ctx("s1");
+  fn: () =>
+    withPythonSession(async ({ rt, ctx, root }) => {
       const first = await rt.runPython(ctx, {
         code:
           "import builtins, os\nbuiltins.LEAK = 1\nmarker = 2\nos.environ['X_SET'] = '1'\nprint(os.getpid())",
@@ -131,46 +123,26 @@ Deno.test({
       assert.equal(rt.stats().misses, 2);
       await rt.closeSession("s1");
       await rt.spareReady("s1");
-    } finally {
-      await rt.close();
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "prewarm() makes even the first run of a session take a pre-started interpreter",
   ignore,
-  fn: async () => {
-    await using root = await TestRoot.create();
-    const rt = new SandboxedPythonRuntime({
-      workspaceRoot: root.root,
-      limits: testLimits(),
-      insecureNoSandbox: false,
-    });
-    try {
-      const ctx = await root.ctx("s1");
+  fn: () =>
+    withPythonSession(async ({ rt, ctx }) => {
       await rt.prewarm(ctx);
       const out = await rt.runPython(ctx, { code: "print('warm')" });
       assert.ok(out.ok && out.result.stdout === "warm\n", JSON.stringify(out));
       assert.deepEqual([rt.stats().hits, rt.stats().misses], [1, 0]);
-    } finally {
-      await rt.close();
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "a new session venv replaces the spare; runs then use /venv with the venv read-only",
   ignore,
-  fn: async () => {
-    await using root = await TestRoot.create();
-    const rt = new SandboxedPythonRuntime({
-      workspaceRoot: root.root,
-      limits: testLimits(),
-      insecureNoSandbox: false,
-    });
-    try {
-      const ctx = await root.ctx("s1");
+  fn: () =>
+    withPythonSession(async ({ rt, ctx }) => {
       const code = "import sys\ntry:\n  open('/venv/x', 'w')\nexcept OSError as e:\n" +
         "  print('ro', type(e).__name__)\nprint(sys.prefix)";
       const before = await rt.runPython(ctx, { code });
@@ -186,8 +158,5 @@ Deno.test({
       const after = await rt.runPython(ctx, { code });
       assert.ok(after.ok, JSON.stringify(after));
       assert.match(after.result.stdout, /^ro (OSError|PermissionError)\n\/venv\n$/);
-    } finally {
-      await rt.close();
-    }
-  },
+    }),
 });
