@@ -1,3 +1,5 @@
+import { concatBytes } from "../core/mod.ts";
+
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 64 * 1024;
 
@@ -25,7 +27,7 @@ export async function* readLines(file: Deno.FsFile, maxBytes: number): AsyncGene
         return;
       }
       pending.push(chunk.slice(start, i));
-      yield { kind: "line", bytes: concat(pending), terminated: true };
+      yield { kind: "line", bytes: concatBytes(pending), terminated: true };
       pending = [];
       pendingBytes = 0;
       start = i + 1;
@@ -39,16 +41,5 @@ export async function* readLines(file: Deno.FsFile, maxBytes: number): AsyncGene
       }
     }
   }
-  if (pendingBytes > 0) yield { kind: "line", bytes: concat(pending), terminated: false };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  if (pendingBytes > 0) yield { kind: "line", bytes: concatBytes(pending), terminated: false };
 }

@@ -1,4 +1,4 @@
-import { getLogger } from "../core/mod.ts";
+import { concatBytes, getLogger } from "../core/mod.ts";
 import type { JSONRPCMessage, Transport } from "./sdk.ts";
 
 const log = getLogger("mcp", "stdio");
@@ -67,7 +67,7 @@ export class StdioTransport implements Transport {
         for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
           if (!skipping && size + nl - start <= this.#max) {
             parts.push(value.subarray(start, nl));
-            this.#deliver(join(parts, size + nl - start));
+            this.#deliver(concatBytes(parts));
           }
           parts = [];
           size = 0;
@@ -138,15 +138,4 @@ export class StdioTransport implements Transport {
 function isEnvelope(value: unknown): value is JSONRPCMessage {
   return typeof value === "object" && value !== null && !Array.isArray(value) &&
     (value as { jsonrpc?: unknown }).jsonrpc === "2.0";
-}
-
-function join(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -1,3 +1,5 @@
+import { concatBytes } from "../../core/mod.ts";
+
 /**
  * Splits one output stream of the stateful kernel at its end-of-job marker. Bytes that
  * might be the start of a marker are held back until the next chunk decides, so the
@@ -17,7 +19,7 @@ export class FrameSplitter {
    * is seen, the bytes after it (`after`); the splitter is then disarmed.
    */
   push(chunk: Uint8Array): { data: Uint8Array; after?: Uint8Array } {
-    const buf = concat(this.#held, chunk);
+    const buf = this.#held.length === 0 ? chunk : concatBytes([this.#held, chunk]);
     const marker = this.#marker;
     if (!marker) {
       this.#held = new Uint8Array(0);
@@ -41,14 +43,6 @@ export class FrameSplitter {
     this.#held = new Uint8Array(0);
     return held;
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 /** First index of `needle` in `hay`, or -1. */

@@ -1,3 +1,4 @@
+import { concatBytes } from "../../core/mod.ts";
 import { CappedOutput } from "../sandbox/capped_output.ts";
 import type { SandboxExit, SandboxProcess } from "../sandbox/mod.ts";
 import { FrameSplitter } from "./frame_splitter.ts";
@@ -191,7 +192,7 @@ export class Kernel {
     call.status!.push(nl >= 0 ? chunk.subarray(0, nl) : chunk);
     if (nl < 0) return;
     try {
-      const parsed = JSON.parse(decoder.decode(concatAll(call.status!)));
+      const parsed = JSON.parse(decoder.decode(concatBytes(call.status!)));
       const status: JobStatus = { exitCode: Number(parsed.exit_code) || 0 };
       if (typeof parsed.signal === "string") status.signal = parsed.signal;
       if (parsed.retire === true) status.retire = true;
@@ -236,16 +237,6 @@ export class Kernel {
       this.#emit(call, stream === this.#proc.stdout ? "stdout" : "stderr", held);
     }
   }
-}
-
-function concatAll(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
