@@ -1,13 +1,16 @@
 import { concatBytes } from "../../core/mod.ts";
 import { CappedOutput } from "../sandbox/capped_output.ts";
-import type { SandboxExit, SandboxProcess } from "../sandbox/mod.ts";
+import {
+  DRAIN_GRACE_MS,
+  drainWithin,
+  type SandboxExit,
+  type SandboxProcess,
+} from "../sandbox/mod.ts";
 import { FrameSplitter } from "./frame_splitter.ts";
 import { jobPayload, type PythonJob } from "./job.ts";
 
 /** How long to wait for the stderr marker once the stdout frame arrived. */
 const STDERR_GRACE_MS = 1_000;
-/** How long pipes may stay open after the process ended (a straggler holding them). */
-const DRAIN_GRACE_MS = 1_000;
 
 /** Per-call options for {@link Kernel.call}. */
 export interface KernelCallOptions {
@@ -169,11 +172,7 @@ export class Kernel {
 
   /** Waits (once) for both pipes to end; a straggler still holding them is cut off. */
   #drained(): Promise<void> {
-    return this.#drain ??= (async () => {
-      await withinMs(this.#pumps, DRAIN_GRACE_MS);
-      await Promise.all(this.#readers.map((r) => r.cancel().catch(() => {})));
-      await this.#pumps;
-    })();
+    return this.#drain ??= drainWithin(this.#pumps, this.#readers, DRAIN_GRACE_MS);
   }
 
   #onStdout(chunk: Uint8Array): void {

@@ -2,7 +2,7 @@ import { CappedOutput } from "./capped_output.ts";
 import type { SandboxProcess, SandboxResult, SandboxSpec } from "./runner.ts";
 
 /** How long pipes may stay open after the process ended (a straggler holding them). */
-const DRAIN_GRACE_MS = 1_000;
+export const DRAIN_GRACE_MS = 1_000;
 
 /** What {@link collect} needs from a {@link SandboxSpec}. */
 export type CollectOptions =
@@ -98,7 +98,11 @@ async function pump(
   }
 }
 
-async function drainWithin(
+/**
+ * Waits up to `ms` for `pumps` (the readers' loops) to see both pipes end; past that a
+ * straggler still holds them, so the readers are cancelled and the pumps awaited.
+ */
+export async function drainWithin(
   pumps: Promise<unknown>,
   readers: readonly ReadableStreamDefaultReader<Uint8Array>[],
   ms: number,

@@ -30,7 +30,7 @@ export type {
   SandboxSpec,
 } from "./runner.ts";
 export { bubblewrapAvailable, type SandboxSupport, sandboxSupport } from "./probe.ts";
-export { collect, type CollectOptions } from "./collect.ts";
+export { collect, type CollectOptions, DRAIN_GRACE_MS, drainWithin } from "./collect.ts";
 export { SANDBOX_WORKSPACE } from "./bwrap_args.ts";
 export { BubblewrapRunner, type BubblewrapRunnerOptions } from "./bubblewrap_runner.ts";
 export { InsecureRunner } from "./insecure_runner.ts";
