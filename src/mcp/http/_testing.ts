@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 // @ts-types="@modelcontextprotocol/sdk/client/sse"
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import type { ConnectionInfo } from "./types.ts";
+import type { ConnectionInfo, HttpServerOptions } from "./types.ts";
 
 export { Client, SSEClientTransport, StreamableHTTPClientTransport };
 
@@ -54,6 +54,18 @@ export async function connectSse(base: string, headers: HeadersInit = {}): Promi
 }
 
 /** The text of the first content item of a tool result. */
+/** Options for a test server on 127.0.0.1 (a free port) serving the echo server. */
+export function serverOptions(overrides: Partial<HttpServerOptions> = {}): HttpServerOptions {
+  return {
+    host: "127.0.0.1",
+    port: 0,
+    allowedHosts: [],
+    maxRequestBytes: 64 * 1024,
+    createServer: echoServerFactory().createServer,
+    ...overrides,
+  };
+}
+
 export function firstText(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content;
   const first = content?.[0];

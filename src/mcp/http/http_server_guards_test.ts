@@ -9,19 +9,13 @@ import {
   INITIALIZE_BODY,
   POST_HEADERS,
   rawStatus,
+  serverOptions,
 } from "./_testing.ts";
 
 const TOKEN = "s3cret-token-for-tests";
 
 function options(overrides: Partial<HttpServerOptions> = {}): HttpServerOptions {
-  return {
-    host: "127.0.0.1",
-    port: 0,
-    allowedHosts: [],
-    maxRequestBytes: 4096,
-    createServer: echoServerFactory().createServer,
-    ...overrides,
-  };
+  return serverOptions({ maxRequestBytes: 4096, ...overrides });
 }
 
 function ipv6LoopbackWorks(): boolean {

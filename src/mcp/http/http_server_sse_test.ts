@@ -1,24 +1,13 @@
 import assert from "node:assert/strict";
 import { startHttpServer } from "./http_server.ts";
-import type { HttpServerOptions } from "./types.ts";
 import {
   connectSse,
   echoServerFactory,
   firstText,
   readUntil,
+  serverOptions as options,
   sessionClosures,
 } from "./_testing.ts";
-
-function options(overrides: Partial<HttpServerOptions> = {}): HttpServerOptions {
-  return {
-    host: "127.0.0.1",
-    port: 0,
-    allowedHosts: [],
-    maxRequestBytes: 64 * 1024,
-    createServer: echoServerFactory().createServer,
-    ...overrides,
-  };
-}
 
 Deno.test("startHttpServer serves initialize, tools/list and tools/call over legacy SSE", async () => {
   const factory = echoServerFactory();

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { startHttpServer } from "./http_server.ts";
-import type { HttpServerOptions } from "./types.ts";
 import {
   connectStreamable,
   echoServerFactory,
@@ -8,18 +7,8 @@ import {
   INITIALIZE_BODY,
   POST_HEADERS,
   readUntil,
+  serverOptions as options,
 } from "./_testing.ts";
-
-function options(overrides: Partial<HttpServerOptions> = {}): HttpServerOptions {
-  return {
-    host: "127.0.0.1",
-    port: 0,
-    allowedHosts: [],
-    maxRequestBytes: 64 * 1024,
-    createServer: echoServerFactory().createServer,
-    ...overrides,
-  };
-}
 
 Deno.test("startHttpServer serves initialize, tools/list and tools/call over Streamable HTTP", async () => {
   const factory = echoServerFactory();
