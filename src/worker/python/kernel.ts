@@ -9,6 +9,8 @@ import {
 import { FrameSplitter } from "./frame_splitter.ts";
 import { jobPayload, type PythonJob } from "./job.ts";
 
+/** Bytes read from each pipe at a time. */
+const READ_CHUNK_BYTES = 64 * 1024;
 /** How long to wait for the stderr marker once the stdout frame arrived. */
 const STDERR_GRACE_MS = 1_000;
 
@@ -48,6 +50,7 @@ interface Call {
   status: Uint8Array[] | undefined;
   statusDone: (status: JobStatus) => void;
   stderrDone: () => void;
+  stderrSeen: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -65,7 +68,7 @@ export class Kernel {
   #err = new FrameSplitter();
   #call: Call | undefined;
   #pumps: Promise<unknown>;
-  #readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+  #readers: ReadableStreamBYOBReader[] = [];
   #exit: SandboxExit | undefined;
   #retired = false;
   #drain: Promise<void> | undefined;
@@ -101,7 +104,7 @@ export class Kernel {
     let statusDone!: (status: JobStatus) => void;
     let stderrDone!: () => void;
     const status = new Promise<JobStatus>((r) => statusDone = r);
-    const stderrSeen = new Promise<void>((r) => stderrDone = r);
+    const stderrEnded = new Promise<void>((r) => stderrDone = r);
     const call: Call = {
       out: new CappedOutput(options.outputLimitBytes),
       err: new CappedOutput(options.outputLimitBytes),
@@ -109,6 +112,7 @@ export class Kernel {
       status: undefined,
       statusDone,
       stderrDone,
+      stderrSeen: false,
     };
     this.#out.arm(marker);
     this.#err.arm(marker);
@@ -143,7 +147,8 @@ export class Kernel {
       } else {
         ({ exitCode, signal } = first);
         if (first.retire) this.#retired = true;
-        await withinMs(stderrSeen, STDERR_GRACE_MS);
+        // usually already there: the kernel writes it before the status
+        if (!call.stderrSeen) await withinMs(stderrEnded, STDERR_GRACE_MS);
       }
       const died = first === "died";
       return {
@@ -188,7 +193,7 @@ export class Kernel {
 
   #onStatus(call: Call, chunk: Uint8Array): void {
     const nl = chunk.indexOf(10);
-    call.status!.push(nl >= 0 ? chunk.subarray(0, nl) : chunk);
+    call.status!.push((nl >= 0 ? chunk.subarray(0, nl) : chunk).slice());
     if (nl < 0) return;
     try {
       const parsed = JSON.parse(decoder.decode(concatBytes(call.status!)));
@@ -206,7 +211,10 @@ export class Kernel {
     const { data, after } = this.#err.push(chunk);
     if (!call) return;
     this.#emit(call, "stderr", data);
-    if (after) call.stderrDone();
+    if (after) {
+      call.stderrSeen = true;
+      call.stderrDone();
+    }
   }
 
   #emit(call: Call, stream: "stdout" | "stderr", bytes: Uint8Array): void {
@@ -215,13 +223,17 @@ export class Kernel {
   }
 
   async #pump(stream: ReadableStream<Uint8Array>, onChunk: (c: Uint8Array) => void) {
-    const reader = stream.getReader();
+    // one buffer per pipe, handed back and forth: a default reader allocates (and zeroes)
+    // a fresh 64 KiB chunk for every read, on the path of every call
+    const reader = stream.getReader({ mode: "byob" });
     this.#readers.push(reader);
+    let buffer = new Uint8Array(READ_CHUNK_BYTES);
     try {
       while (true) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        onChunk(value);
+        const { done, value } = await reader.read(buffer);
+        if (done || !value) break;
+        onChunk(value); // consumers copy what they keep: the buffer is read into again
+        buffer = new Uint8Array(value.buffer);
       }
     } catch {
       // the pipe broke with the process

@@ -104,7 +104,7 @@ async function pump(
  */
 export async function drainWithin(
   pumps: Promise<unknown>,
-  readers: readonly ReadableStreamDefaultReader<Uint8Array>[],
+  readers: readonly { cancel(): Promise<void> }[],
   ms: number,
 ): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
