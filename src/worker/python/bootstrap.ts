@@ -51,6 +51,15 @@ def _end_job(ctl_out, marker, status):
     _write_all(2, marker)
     _write_all(ctl_out, marker + json.dumps(status).encode() + b"\n")
 
+def _line_buffered():
+    # PYTHONUNBUFFERED (kept for child processes) makes print() one write per piece, and
+    # each write may wake the worker; one write per line still streams live
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(write_through=False, line_buffering=True)
+        except Exception:
+            pass
+
 def _job_program(job):
     # (filename, source, argv): a workspace file run as a script, or code as with -c
     if job.get("file") is not None:
@@ -76,6 +85,7 @@ def _serve():
     # what every child needs, loaded once here: forked children inherit it for free
     import atexit, builtins, types
     compile("pass", "<warm-up>", "exec")  # the first compile initialises the compiler
+    _line_buffered()
     private_tmp = "--private-tmp" in sys.argv[1:]
     # RLIMIT_CPU counts the server's own CPU time too: retire well before it is reached,
     # so the limit never strikes while the server is waiting on a run
@@ -277,6 +287,7 @@ export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}
 def _kernel():
     import builtins, importlib, io, traceback, types
     ctl_in, ctl_out = _open_channel()
+    _line_buffered()
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
     sys.modules["__main__"] = main

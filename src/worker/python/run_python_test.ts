@@ -193,3 +193,20 @@ Deno.test({
       assert.ok(progress.some((e) => e.type === "progress" && e.message === "first"));
     }),
 });
+
+Deno.test({
+  name: "run.python output is line-buffered in both modes, and a partial last line still arrives",
+  ignore,
+  fn: () =>
+    withRuntime(async (run) => {
+      // print() is one write per line, not one per piece; child processes stay unbuffered
+      const code = "import os, sys\n" +
+        "print(sys.stdout.line_buffering, sys.stdout.write_through, sys.stderr.line_buffering)\n" +
+        "print(os.environ.get('PYTHONUNBUFFERED'))\n" +
+        "sys.stdout.write('partial')";
+      for (const stateful of [false, true]) {
+        const out = ok(await run({ code, stateful }));
+        assert.equal(out.result.stdout, "True False True\n1\npartial", `stateful=${stateful}`);
+      }
+    }),
+});
