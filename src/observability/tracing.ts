@@ -4,6 +4,7 @@ import {
   isSpanContextValid,
   type Span,
   SpanKind,
+  type SpanOptions,
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
@@ -44,6 +45,22 @@ function tracer() {
 }
 
 /**
+ * Runs `fn` with `span` started and made active. A span that records nothing (no tracer
+ * provider, or sampled out) is not made active: building a context for it on every call
+ * costs more than the call's own work, and any trace id propagated from a caller stays
+ * readable from the context that is active already.
+ */
+function inSpan<T>(
+  name: string,
+  options: SpanOptions,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = tracer().startSpan(name, options);
+  if (!span.isRecording()) return fn(span);
+  return context.with(trace.setSpan(context.active(), span), fn, undefined, span);
+}
+
+/**
  * Runs one tool call in a span named `tool <name>`. A throw marks it "error" with the
  * `CodegenError` code and is rethrown; otherwise the outcome is what `fn` set, or "ok".
  */
@@ -56,7 +73,7 @@ export function withToolSpan<T>(
   if (attrs.sessionId) attributes[SPAN_ATTRIBUTES.sessionId] = attrs.sessionId;
   if (attrs.principal) attributes[SPAN_ATTRIBUTES.principal] = attrs.principal;
   if (attrs.transport) attributes[SPAN_ATTRIBUTES.transport] = attrs.transport;
-  return tracer().startActiveSpan(
+  return inSpan(
     `tool ${tool}`,
     { kind: SpanKind.SERVER, attributes },
     async (span) => {
@@ -116,7 +133,7 @@ export function withRpcSpan<T>(
     ...options.attributes,
   };
   const kind = options.side === "server" ? SpanKind.SERVER : SpanKind.CLIENT;
-  return tracer().startActiveSpan(`rpc ${method}`, { kind, attributes }, async (span) => {
+  return inSpan(`rpc ${method}`, { kind, attributes }, async (span) => {
     try {
       return await fn();
     } catch (err) {
