@@ -5,10 +5,6 @@ const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
 /** Bytes read from stdin at a time. */
 const READ_CHUNK_BYTES = 64 * 1024;
-/** How long a notification may wait to share a write with what follows it. */
-const NOTIFICATION_DELAY_MS = 10;
-/** Held notification bytes that are written at once rather than wait longer. */
-const MAX_HELD_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -35,11 +31,6 @@ export class StdioTransport implements Transport {
   #max: number;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #closed = false;
-  // notifications not yet written: a call's log lines go out with its response, in one
-  // write that wakes the client once instead of once per message
-  #held: Uint8Array[] = [];
-  #heldBytes = 0;
-  #heldTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: StdioTransportOptions) {
     this.#input = options.input;
@@ -126,36 +117,18 @@ export class StdioTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("stdio transport is closed"));
     const bytes = encoder.encode(JSON.stringify(message) + "\n");
-    this.#held.push(bytes);
-    this.#heldBytes += bytes.length;
-    if (!("id" in message) && this.#heldBytes < MAX_HELD_BYTES) {
-      this.#heldTimer ??= setTimeout(() => this.#flush(), NOTIFICATION_DELAY_MS);
-      return Promise.resolve();
-    }
-    const error = this.#flush();
-    return error === undefined ? Promise.resolve() : Promise.reject(error);
-  }
-
-  /** Writes the held messages; returns (and logs) the error when stdout failed. */
-  #flush(): unknown {
-    clearTimeout(this.#heldTimer);
-    this.#heldTimer = undefined;
-    const bytes = this.#held.length === 1 ? this.#held[0]! : concatBytes(this.#held);
-    this.#held = [];
-    this.#heldBytes = 0;
     try {
       let written = 0;
       while (written < bytes.length) written += this.#output.writeSync(bytes.subarray(written));
-      return undefined;
+      return Promise.resolve();
     } catch (err) {
       log.warn("Cannot write to stdout: {error}", { error: String(err) });
-      return err;
+      return Promise.reject(err);
     }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    if (this.#held.length > 0) this.#flush();
     this.#closed = true;
     await this.#reader?.cancel().catch(() => {});
     this.onclose?.();

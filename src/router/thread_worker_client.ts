@@ -19,8 +19,7 @@ import type { WorkerClient } from "./worker_client.ts";
 export interface ThreadPort {
   postMessage(message: WorkerThreadRequest): void;
   terminate(): void;
-  /** One message, or several sent together (a task's events with its reply). */
-  onmessage: ((event: MessageEvent<WorkerThreadMessage | WorkerThreadMessage[]>) => void) | null;
+  onmessage: ((event: MessageEvent<WorkerThreadMessage>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
   onmessageerror: ((event: MessageEvent) => void) | null;
 }
@@ -58,11 +57,7 @@ export class ThreadWorkerClient implements WorkerClient {
   private constructor(workerId: string, port: ThreadPort) {
     this.workerId = workerId;
     this.#port = port;
-    port.onmessage = (message) => {
-      const data = message.data;
-      if (Array.isArray(data)) { for (const one of data) this.#receive(one); }
-      else this.#receive(data);
-    };
+    port.onmessage = (message) => this.#receive(message.data);
     port.onerror = (event) => {
       event.preventDefault();
       this.#fail(`worker thread "${workerId}" crashed: ${event.message}`);

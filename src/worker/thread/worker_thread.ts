@@ -8,22 +8,16 @@ import { CodegenError, configureLogging } from "../../core/mod.ts";
 import type { TaskEvent } from "../../rpc/mod.ts";
 import { WorkerExecutor } from "../executor.ts";
 import { probePermission } from "../../core/mod.ts";
-import { Outbox } from "./outbox.ts";
 import type { WorkerThreadMessage, WorkerThreadRequest } from "./protocol.ts";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<WorkerThreadRequest>) => void) | null;
-  postMessage(message: WorkerThreadMessage | WorkerThreadMessage[]): void;
+  postMessage(message: WorkerThreadMessage): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
 let executor: WorkerExecutor | undefined;
 const running = new Map<number, AbortController>();
-// a task's events wait up to 10 ms to share a message with its reply
-const outbox = new Outbox((message) => scope.postMessage(message), {
-  delayMs: 10,
-  maxHeld: 64,
-});
 
 function need(): WorkerExecutor {
   if (!executor) throw new CodegenError("INTERNAL", "The worker thread was not initialised");
@@ -44,7 +38,8 @@ async function handle(request: Exclude<WorkerThreadRequest, { type: "cancel" }>)
       const controller = new AbortController();
       if (request.aborted) controller.abort(new CodegenError("CANCELLED", "Task was cancelled"));
       running.set(request.id, controller);
-      const onEvent = (event: TaskEvent) => outbox.send({ type: "event", id: request.id, event });
+      const onEvent = (event: TaskEvent) =>
+        scope.postMessage({ type: "event", id: request.id, event });
       try {
         return await need().execute(request.sessionId, request.task, {
           signal: controller.signal,
@@ -73,10 +68,10 @@ scope.onmessage = (message) => {
     return;
   }
   handle(request).then(
-    (value) => outbox.send({ type: "reply", id: request.id, ok: true, value }),
+    (value) => scope.postMessage({ type: "reply", id: request.id, ok: true, value }),
     (err) => {
       const e = CodegenError.from(err);
-      outbox.send({
+      scope.postMessage({
         type: "reply",
         id: request.id,
         ok: false,
