@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import type { SandboxExit, SandboxProcess } from "../sandbox/mod.ts";
+import { Kernel } from "./kernel.ts";
+import type { PythonJob } from "./job.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A byte stream that hands out one queued chunk per read, waiting for the next to be queued. */
+function pipe() {
+  const waiting: ((chunk: Uint8Array | null) => void)[] = [];
+  const queued: (Uint8Array | null)[] = [];
+  const source: UnderlyingByteSource = {
+    type: "bytes",
+    async pull(controller) {
+      const chunk = queued.shift() ??
+        await new Promise<Uint8Array | null>((r) => waiting.push(r));
+      if (chunk === null) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+      } else controller.enqueue(chunk);
+    },
+  };
+  // a byte stream, as a child process's pipes are: BYOB readers work on it
+  const stream = new ReadableStream(source) as ReadableStream<Uint8Array>;
+  const push = (chunk: Uint8Array | null) => {
+    const next = waiting.shift();
+    if (next) next(chunk);
+    else queued.push(chunk);
+  };
+  return { stream, push };
+}
+
+/**
+ * A stand-in interpreter: for each job it writes `stdout` chunks (the marker's place given as
+ * MARK) on stdout, one per read, and the marker on stderr.
+ */
+function fakeProcess(stdoutChunks: string[]): SandboxProcess {
+  const out = pipe();
+  const err = pipe();
+  let exited = false;
+  let end!: (exit: SandboxExit) => void;
+  const status = new Promise<SandboxExit>((r) => end = r);
+  const stop = () => {
+    if (exited) return;
+    exited = true;
+    out.push(null);
+    err.push(null);
+    end({ exitCode: 137, signal: "SIGKILL" });
+  };
+  return {
+    pid: 0,
+    stdout: out.stream,
+    stderr: err.stream,
+    get exited() {
+      return exited;
+    },
+    status,
+    write(frame: Uint8Array) {
+      const text = decoder.decode(frame);
+      const { nonce } = JSON.parse(text.slice(text.indexOf("\n") + 1)) as { nonce: string };
+      const marker = `\x00\x1e${nonce}\x1e`;
+      err.push(encoder.encode(marker));
+      for (const chunk of stdoutChunks) out.push(encoder.encode(chunk.replace("MARK", marker)));
+      return Promise.resolve();
+    },
+    closeStdin: () => Promise.resolve(),
+    kill: stop,
+    dispose() {
+      stop();
+      return Promise.resolve();
+    },
+  };
+}
+
+const JOB: PythonJob = {
+  code: "print('hello')",
+  args: [],
+  env: {},
+  stdin: "",
+  timeoutMs: 5_000,
+  stateful: true,
+};
+const OPTIONS = { timeoutMs: 5_000, outputLimitBytes: 1 << 20 };
+
+Deno.test("Kernel: a status line split across reads is read whole although the read buffer is reused", async () => {
+  // the second chunk is read into the same buffer as the first, over the status's first half
+  const kernel = new Kernel(fakeProcess(['hello\nMARK{"exit_co', 'de": 3}\n']), false);
+  try {
+    const result = await kernel.call(JOB, OPTIONS);
+    assert.equal(result.exitCode, 3);
+    assert.equal(result.stdout, "hello\n");
+    assert.equal(result.stderr, "");
+    assert.equal(result.died, false);
+    assert.equal(kernel.alive, true, "a parsed status does not retire the kernel");
+  } finally {
+    await kernel.dispose();
+  }
+});
+
+Deno.test("Kernel: output split across reads, marker included, is kept in order", async () => {
+  const chunks = ["one ", "two\nthr", "ee\n\x00", "MARK", '{"exit_code": 0}\n'];
+  const kernel = new Kernel(fakeProcess(chunks), false);
+  try {
+    const result = await kernel.call(JOB, OPTIONS);
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.stdout, "one two\nthree\n\x00");
+  } finally {
+    await kernel.dispose();
+  }
+});
