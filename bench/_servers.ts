@@ -9,7 +9,6 @@ import type { CallToolResult } from "../tests/support/sdk_client.ts";
 import { referenceEntry, type ReferenceName } from "./_reference.ts";
 
 const PROJECT_DIR = new URL("../", import.meta.url).pathname;
-const MAIN = `${PROJECT_DIR}main.ts`;
 
 /** A connected server; `close` stops the child and removes its temp dir. */
 export interface BenchServer extends AsyncDisposable {
@@ -24,17 +23,24 @@ export interface BenchServer extends AsyncDisposable {
 
 /** Our coordinator, spawned as a user runs it, with its workspace and audit log in a temp dir. */
 export async function startCoordinator(
-  options: { args?: string[]; env?: Record<string, string> } = {},
+  options: {
+    args?: string[];
+    env?: Record<string, string>;
+    /** Another checkout of this project to run instead (its `main.ts` and `deno.json`). */
+    projectDir?: string;
+  } = {},
 ): Promise<BenchServer> {
+  const project = options.projectDir ?? PROJECT_DIR;
   const dir = await Deno.makeTempDir({ prefix: "codegen-bench-" });
   return await connect(dir, {
     command: Deno.execPath(),
     args: [
       "run",
+      `--config=${project}deno.json`,
       "-P=coordinator",
       "--ignore-env",
       "--quiet",
-      MAIN,
+      `${project}main.ts`,
       "serve",
       ...(options.args ?? []),
     ],
@@ -45,6 +51,7 @@ export async function startCoordinator(
       LOG_LEVEL: "warn",
       ...options.env,
     },
+    cwd: project,
   });
 }
 
@@ -62,12 +69,12 @@ export class CallFailed extends Error {
 
 async function connect(
   dir: string,
-  spawn: { command: string; args: string[]; env: Record<string, string> },
+  spawn: { command: string; args: string[]; env: Record<string, string>; cwd?: string },
 ): Promise<BenchServer> {
   const transport = new StdioClientTransport({
     ...spawn,
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...spawn.env },
-    cwd: PROJECT_DIR,
+    cwd: spawn.cwd ?? PROJECT_DIR,
     stderr: "pipe",
   });
   let stderr = "";

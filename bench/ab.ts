@@ -1,0 +1,94 @@
+/**
+ * `deno task bench:ab`: the working tree against another revision (default HEAD), both
+ * coordinators running at once and the calls alternating between them in rounds, so a
+ * change is judged against its baseline under the same machine load — on a small or shared
+ * machine the load drifts more between two runs than most changes move the figures.
+ *
+ *   deno task bench:ab [--base=REV] [--case=echo|fs.read|stateful|stateless]
+ *                      [--rounds=10] [--calls=100] [--warmup=200]
+ * @module
+ */
+import { checkout } from "./_checkout.ts";
+import { print, table } from "./_print.ts";
+import { type BenchServer, startCoordinator } from "./_servers.ts";
+import { percentile } from "./_stats.ts";
+
+interface Case {
+  tool: string;
+  args: Record<string, unknown>;
+  setup?: (server: BenchServer) => Promise<unknown>;
+}
+
+const CASES: Record<string, Case> = {
+  echo: { tool: "echo", args: { message: "hello from the benchmark" } },
+  "fs.read": {
+    tool: "fs.read",
+    args: { path: "small.txt" },
+    setup: (s) => s.call("fs.write", { path: "small.txt", contents: "x".repeat(1024) }),
+  },
+  stateful: { tool: "run.python", args: { code: "print(1)", stateful: true } },
+  stateless: { tool: "run.python", args: { code: "print(1)" } },
+};
+
+function flag(name: string, fallback: string): string {
+  const prefix = `--${name}=`;
+  return Deno.args.find((a) => a.startsWith(prefix))?.slice(prefix.length) ?? fallback;
+}
+
+function count(name: string, fallback: number): number {
+  const value = Number(flag(name, String(fallback)));
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`--${name} must be a positive integer`);
+  }
+  return value;
+}
+
+const caseName = flag("case", "stateful");
+const benchCase = CASES[caseName];
+if (!benchCase) throw new Error(`--case must be one of ${Object.keys(CASES).join(", ")}`);
+const base = flag("base", "HEAD");
+const rounds = count("rounds", 10);
+const calls = count("calls", 100);
+const warmup = count("warmup", 200);
+
+await using baseline = await checkout(base);
+await using before = await startCoordinator({ projectDir: baseline.dir });
+await using after = await startCoordinator();
+const builds = [
+  { name: `${base} (${baseline.commit.slice(0, 10)})`, server: before, ms: [] as number[], cpu: 0 },
+  { name: "working tree", server: after, ms: [] as number[], cpu: 0 },
+];
+const call = (server: BenchServer) => server.call(benchCase.tool, benchCase.args);
+for (const build of builds) {
+  await benchCase.setup?.(build.server);
+  for (let i = 0; i < warmup; i++) await call(build.server);
+}
+for (let round = 0; round < rounds; round++) {
+  // each round starts with the other build, so neither always follows the other
+  const order = round % 2 === 0 ? builds : builds.toReversed();
+  for (const build of order) {
+    const cpuBefore = (await build.server.cpuMs()) ?? 0;
+    for (let i = 0; i < calls; i++) {
+      const started = performance.now();
+      await call(build.server);
+      build.ms.push(performance.now() - started);
+    }
+    build.cpu += ((await build.server.cpuMs()) ?? 0) - cpuBefore;
+  }
+}
+
+print(
+  `${caseName} (${benchCase.tool}): ${rounds} rounds of ${calls} sequential calls per build, ` +
+    `alternating, after ${warmup} warm-up calls each`,
+);
+print(table(
+  ["build", "p50", "p90", "server CPU/call"],
+  builds.map((b) => [
+    b.name,
+    `${percentile(b.ms, 0.5).toFixed(3)} ms`,
+    `${percentile(b.ms, 0.9).toFixed(3)} ms`,
+    `${((b.cpu / b.ms.length) * 1000).toFixed(0)} µs`,
+  ]),
+));
+const [old, now] = builds.map((b) => percentile(b.ms, 0.5));
+print(`p50 working tree / base: ${(now! / old!).toFixed(2)}×`);
