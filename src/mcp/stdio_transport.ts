@@ -1,20 +1,23 @@
 import { concatBytes, getLogger } from "../core/mod.ts";
 import type { JSONRPCMessage, Transport } from "./sdk.ts";
+import { type ChunkSource, stdinSource } from "./stdin_source.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
-/** Bytes read from stdin at a time. */
-const READ_CHUNK_BYTES = 64 * 1024;
+/** How long calls still running when stdin ends may take to answer before the transport closes. */
+export const STDIN_END_GRACE_MS = 10_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Where a {@link StdioTransport} reads and writes; defaults are the process's stdio. */
 export interface StdioTransportOptions {
-  /** Default: the process's stdin, read directly (no stream machinery per chunk). */
+  /** Default: the process's stdin (see stdin_source.ts). */
   input?: ReadableStream<Uint8Array>;
   output?: { writeSync(bytes: Uint8Array): number };
   /** Longest accepted line; a longer one is dropped (and reported) without closing. */
   maxLineBytes: number;
+  /** How long requests still running at the end of input may take. Default 10 s. */
+  endGraceMs?: number;
 }
 
 /**
@@ -30,12 +33,18 @@ export class StdioTransport implements Transport {
   #output: { writeSync(bytes: Uint8Array): number };
   #max: number;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #stdin: ChunkSource | undefined;
   #closed = false;
+  // requests read but not yet answered: at the end of input they may still answer
+  #pending = new Set<string | number>();
+  #settled: (() => void) | undefined;
+  #endGraceMs: number;
 
   constructor(options: StdioTransportOptions) {
     this.#input = options.input;
     this.#output = options.output ?? Deno.stdout;
     this.#max = options.maxLineBytes;
+    this.#endGraceMs = options.endGraceMs ?? STDIN_END_GRACE_MS;
   }
 
   start(): Promise<void> {
@@ -44,12 +53,9 @@ export class StdioTransport implements Transport {
       const reader = this.#reader = this.#input.getReader();
       next = async () => (await reader.read()).value ?? null;
     } else {
-      // the buffer is reused: #pump copies what it keeps past the current chunk
-      const buffer = new Uint8Array(READ_CHUNK_BYTES);
-      next = async () => {
-        const n = await Deno.stdin.read(buffer);
-        return n === null ? null : buffer.subarray(0, n);
-      };
+      // a chunk may be reused by the source: #pump copies what it keeps past it
+      const source = this.#stdin = stdinSource();
+      next = () => source.next();
     }
     void this.#pump(next);
     return Promise.resolve();
@@ -86,10 +92,26 @@ export class StdioTransport implements Transport {
         parts.push(value.slice(start)); // the chunk's buffer may be reused by the reader
         size += rest;
       }
+      // input ended: a last line without its newline is still a message
+      if (!skipping && parts.length > 0 && !this.#closed) this.#deliver(concatBytes(parts));
+      // the client closed its side: what it already asked is still answered (bounded)
+      await this.#answered(this.#endGraceMs);
     } catch (err) {
       if (!this.#closed) this.onerror?.(err instanceof Error ? err : new Error(String(err)));
     }
     await this.close();
+  }
+
+  /** Resolves once every request read so far is answered, or after `ms`. */
+  async #answered(ms: number): Promise<void> {
+    if (this.#pending.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.#settled = resolve),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
+    ]);
+    clearTimeout(timer);
+    this.#settled = undefined;
   }
 
   #deliver(bytes: Uint8Array): void {
@@ -111,11 +133,21 @@ export class StdioTransport implements Transport {
       this.onerror?.(new Error("Dropped a frame that is not a JSON-RPC 2.0 message"));
       return;
     }
+    if (isWellFormedRequest(message)) this.#pending.add(message.id);
+    else if ("method" in message && message.method === "notifications/cancelled") {
+      // a cancelled request gets no answer: do not wait for one
+      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof id === "string" || typeof id === "number") this.#pending.delete(id);
+    }
     this.onmessage?.(message);
   }
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("stdio transport is closed"));
+    if (!("method" in message) && "id" in message && message.id !== undefined) {
+      this.#pending.delete(message.id);
+      if (this.#pending.size === 0) this.#settled?.();
+    }
     const bytes = encoder.encode(JSON.stringify(message) + "\n");
     try {
       let written = 0;
@@ -130,9 +162,23 @@ export class StdioTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#settled?.();
     await this.#reader?.cancel().catch(() => {});
+    this.#stdin?.close();
     this.onclose?.();
   }
+}
+
+// What the SDK answers (with a result or an error); anything else it drops without a reply.
+function isWellFormedRequest(
+  message: JSONRPCMessage,
+): message is JSONRPCMessage & { id: string | number } {
+  const m = message as { method?: unknown; id?: unknown; params?: unknown };
+  const params = m.params;
+  return typeof m.method === "string" &&
+    (typeof m.id === "string" || Number.isInteger(m.id)) &&
+    (params === undefined ||
+      (typeof params === "object" && params !== null && !Array.isArray(params)));
 }
 
 function isEnvelope(value: unknown): value is JSONRPCMessage {

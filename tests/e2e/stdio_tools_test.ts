@@ -168,3 +168,58 @@ Deno.test("an invalid setting prints one line naming the variable and exits 2", 
   assert.equal(flag.code, 2);
   assert.match(flag.stderr, /--transport/);
 });
+
+Deno.test("stdio: requests in a file redirected to stdin are answered (stdin that is not a pipe)", async () => {
+  // MCP clients give a pipe; a file is read another way, and must work the same
+  const dir = await Deno.makeTempDir({ prefix: "stdio-file-" });
+  try {
+    const requests = [
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities: {},
+          clientInfo: { name: "file", version: "1" },
+        },
+      },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      {
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "echo", arguments: { message: "from a file" } },
+      },
+    ];
+    await Deno.writeTextFile(`${dir}/in.jsonl`, requests.map((r) => JSON.stringify(r)).join("\n"));
+    const main = new URL("../../main.ts", import.meta.url).pathname;
+    const out = await new Deno.Command("sh", {
+      args: [
+        "-c",
+        'exec "$0" run -P=coordinator --ignore-env --quiet "$1" serve < "$2"',
+        Deno.execPath(),
+        main,
+        `${dir}/in.jsonl`,
+      ],
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        HOME: dir,
+        WORKSPACE_ROOT: `${dir}/ws`,
+        AUDIT_LOG: `${dir}/audit.jsonl`,
+      },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
+    }).output();
+    const replies = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.deepEqual(replies.map((r) => r.id), [1, 2]);
+    assert.deepEqual(replies[1].result.structuredContent, { message: "from a file" });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

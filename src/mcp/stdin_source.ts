@@ -1,0 +1,94 @@
+/**
+ * Reads this process's stdin chunk by chunk. When stdin is a pipe or socket (how MCP
+ * clients start a server) it is read as a Node socket: non-blocking reads on the serving
+ * thread's own event loop. `Deno.stdin` instead reads on a helper thread from the blocking
+ * pool (duplicating the descriptor for each read), a thread hand-off on every request. Other
+ * stdin kinds (a file, a terminal) fall back to `Deno.stdin`.
+ * @module
+ */
+import net from "node:net";
+
+/** Bytes read from stdin at a time (the `Deno.stdin` fallback). */
+const READ_CHUNK_BYTES = 64 * 1024;
+/** Queued, not yet consumed bytes above which the socket is paused. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+
+/** Pulls the next chunk, or null at end of input; `close` stops reading. */
+export interface ChunkSource {
+  next(): Promise<Uint8Array | null>;
+  close(): void;
+}
+
+/** Stdin as a {@link ChunkSource}. A chunk may be reused once the next one is pulled. */
+export function stdinSource(): ChunkSource {
+  let socket: net.Socket;
+  try {
+    socket = new net.Socket({ fd: 0, readable: true, writable: false });
+  } catch {
+    return denoStdinSource(); // ERR_INVALID_FD_TYPE: a file or a terminal
+  }
+  return socketSource(socket);
+}
+
+function denoStdinSource(): ChunkSource {
+  const buffer = new Uint8Array(READ_CHUNK_BYTES);
+  return {
+    async next() {
+      const n = await Deno.stdin.read(buffer);
+      return n === null ? null : buffer.subarray(0, n);
+    },
+    close() {},
+  };
+}
+
+/** Adapts a socket's data events to pulls, pausing it while too much is queued. */
+export function socketSource(socket: net.Socket): ChunkSource {
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  socket.on("data", (chunk: Uint8Array) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued > HIGH_WATER_BYTES) socket.pause();
+    notify();
+  });
+  socket.on("end", () => {
+    ended = true;
+    notify();
+  });
+  socket.on("close", () => {
+    ended = true;
+    notify();
+  });
+  socket.on("error", (err: Error) => {
+    failure = err;
+    notify();
+  });
+  return {
+    async next() {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk) {
+          queued -= chunk.length;
+          if (queued <= HIGH_WATER_BYTES && socket.isPaused()) socket.resume();
+          return chunk;
+        }
+        if (failure) throw failure;
+        if (ended) return null;
+        await new Promise<void>((resolve) => wake = resolve);
+      }
+    },
+    close() {
+      socket.destroy();
+      ended = true;
+      notify();
+    },
+  };
+}

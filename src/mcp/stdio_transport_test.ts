@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { StdioTransport } from "./stdio_transport.ts";
+import type { JSONRPCMessage } from "./sdk.ts";
+
+const encoder = new TextEncoder();
+
+/** A transport over `lines` (then end of input), answering nothing unless the test does. */
+function transport(lines: string[], endGraceMs = 5_000) {
+  const input = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(lines.join("\n")));
+      controller.close();
+    },
+  });
+  const written: string[] = [];
+  const t = new StdioTransport({
+    input,
+    output: {
+      writeSync(bytes: Uint8Array) {
+        written.push(new TextDecoder().decode(bytes));
+        return bytes.length;
+      },
+    },
+    maxLineBytes: 1 << 20,
+    endGraceMs,
+  });
+  const received: JSONRPCMessage[] = [];
+  const closed = new Promise<void>((resolve) => t.onclose = resolve);
+  t.onmessage = (m) => received.push(m);
+  return { t, received, written, closed };
+}
+
+const request = (id: number) => JSON.stringify({ jsonrpc: "2.0", id, method: "tools/list" });
+
+Deno.test("stdio: at the end of input, requests still running are answered before closing", async () => {
+  // the last line has no newline: it is a message all the same
+  const { t, received, written, closed } = transport([request(1), request(2)]);
+  let isClosed = false;
+  closed.then(() => isClosed = true);
+  await t.start();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(received.length, 2);
+  assert.equal(isClosed, false, "waits for the answers");
+  await t.send({ jsonrpc: "2.0", id: 1, result: {} });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(isClosed, false, "one answer is still owed");
+  await t.send({ jsonrpc: "2.0", id: 2, result: {} });
+  await closed;
+  assert.equal(written.length, 2);
+});
+
+Deno.test("stdio: a cancelled request and a malformed one are not waited for", async () => {
+  const cancelled = JSON.stringify({
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: 1 },
+  });
+  const malformed = JSON.stringify({ jsonrpc: "2.0", id: { x: 1 }, method: "tools/list" });
+  const { t, closed } = transport([request(1), cancelled, malformed]);
+  const started = Date.now();
+  await t.start();
+  await closed;
+  assert.ok(Date.now() - started < 2_000, "closed without waiting out the grace period");
+});
+
+Deno.test("stdio: a request never answered is given up after the grace period", async () => {
+  const { t, closed } = transport([request(9)], 100);
+  const started = Date.now();
+  await t.start();
+  await closed;
+  const waited = Date.now() - started;
+  assert.ok(waited >= 90 && waited < 3_000, `closed after ${waited} ms`);
+});
