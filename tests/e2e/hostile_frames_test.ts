@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const FRAMES = 1000;
@@ -106,16 +107,7 @@ Deno.test("1,000 malformed or hostile JSON-RPC frames over stdio: each is answer
   const send = (line: string) => writer.write(enc.encode(line + "\n"));
   const timeout = setTimeout(() => child.kill("SIGKILL"), 120_000);
   try {
-    await send(JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "fuzz", version: "1" },
-      },
-    }));
+    await send(INITIALIZE_BODY);
     await send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
     for (const frame of hostileFrames()) await send(frame);
     await send(

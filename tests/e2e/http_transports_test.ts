@@ -5,6 +5,7 @@ import {
   SSEClientTransport,
   StreamableHTTPClientTransport,
 } from "../support/sdk_client.ts";
+import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
 
 async function connectStreamable(
   url: string,
@@ -80,16 +81,7 @@ Deno.test("HTTP: Streamable HTTP and SSE clients drive the tools; two sessions n
 
 Deno.test("HTTP: a bad Origin or Host gets 403 and a missing or wrong bearer token gets 401", async () => {
   await using server = await startHttpCoordinator({ env: { MCP_AUTH_TOKEN: "s3cret-token" } });
-  const init = JSON.stringify({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-06-18",
-      capabilities: {},
-      clientInfo: { name: "x", version: "1" },
-    },
-  });
+  const init = INITIALIZE_BODY;
   const headers = {
     "content-type": "application/json",
     accept: "application/json, text/event-stream",

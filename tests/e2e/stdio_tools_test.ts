@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startStdioCoordinator } from "../support/coordinator_process.ts";
 import type { CallToolResult } from "../support/sdk_client.ts";
 import { runMain } from "../support/run_main.ts";
+import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
 
 const EXPECTED_TOOLS = [
   "artifact.get",
@@ -174,16 +175,7 @@ Deno.test("stdio: requests in a file redirected to stdin are answered (stdin tha
   const dir = await Deno.makeTempDir({ prefix: "stdio-file-" });
   try {
     const requests = [
-      {
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-06-18",
-          capabilities: {},
-          clientInfo: { name: "file", version: "1" },
-        },
-      },
+      JSON.parse(INITIALIZE_BODY),
       { jsonrpc: "2.0", method: "notifications/initialized" },
       {
         jsonrpc: "2.0",
