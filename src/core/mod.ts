@@ -1,6 +1,6 @@
 /**
  * Core building blocks every other module may use: the error type and codes, logging,
- * time, ids, durations, hashing, byte joining and the program version. Imports nothing from `src/`.
+ * time, ids, durations, hashing, byte joining, bounded waits and the program version. Imports nothing from `src/`.
  * @module
  */
 export {
@@ -23,5 +23,6 @@ export {
 } from "./logger.ts";
 export { constantTimeEqual, sha256Hex } from "./hash.ts";
 export { concatBytes } from "./bytes.ts";
+export { settlesWithin } from "./within.ts";
 export { PROGRAM_NAME, VERSION } from "./version.ts";
 export { type ProbeOp, probePermission, type ProbeResult } from "./permission_probe.ts";

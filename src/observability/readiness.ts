@@ -1,3 +1,4 @@
+import { settlesWithin } from "../core/mod.ts";
 import type { Readiness } from "./health.ts";
 
 /** The facts readiness is made of; the lead's modules provide them. */
@@ -42,13 +43,6 @@ export function readinessFrom(
 
 /** True only when `ping` resolves true within `timeoutMs`; errors and silence are false. */
 async function pingWithin(ping: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([ping().then((ok) => ok === true, () => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const answer = ping().then((ok) => ok === true, () => false);
+  return await settlesWithin(answer, timeoutMs) && await answer;
 }

@@ -1,4 +1,4 @@
-import { concatBytes } from "../../core/mod.ts";
+import { concatBytes, settlesWithin } from "../../core/mod.ts";
 import { CappedOutput } from "../sandbox/capped_output.ts";
 import {
   DRAIN_GRACE_MS,
@@ -133,10 +133,7 @@ export class Kernel {
     try {
       const body = encoder.encode(JSON.stringify({ ...jobPayload(job), stdin: job.stdin, nonce }));
       // header and body in one write: one pipe operation per call
-      const header = encoder.encode(`${body.length}\n`);
-      const frame = new Uint8Array(header.length + body.length);
-      frame.set(header);
-      frame.set(body, header.length);
+      const frame = concatBytes([encoder.encode(`${body.length}\n`), body]);
       this.#proc.write(frame).catch(() => {});
       const first = await Promise.race([status, this.#ended]);
       let exitCode: number;
@@ -148,7 +145,7 @@ export class Kernel {
         ({ exitCode, signal } = first);
         if (first.retire) this.#retired = true;
         // usually already there: the kernel writes it before the status
-        if (!call.stderrSeen) await withinMs(stderrEnded, STDERR_GRACE_MS);
+        if (!call.stderrSeen) await settlesWithin(stderrEnded, STDERR_GRACE_MS);
       }
       const died = first === "died";
       return {
@@ -248,10 +245,4 @@ export class Kernel {
       this.#emit(call, stream === this.#proc.stdout ? "stdout" : "stderr", held);
     }
   }
-}
-
-async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([promise, new Promise((r) => timer = setTimeout(r, ms))]);
-  clearTimeout(timer);
 }

@@ -1,3 +1,4 @@
+import { settlesWithin } from "../../core/mod.ts";
 import { CappedOutput } from "./capped_output.ts";
 import type { SandboxProcess, SandboxResult, SandboxSpec } from "./runner.ts";
 
@@ -107,14 +108,8 @@ export async function drainWithin(
   readers: readonly { cancel(): Promise<void> }[],
   ms: number,
 ): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), ms);
-  });
-  const outcome = await Promise.race([pumps, late]);
-  clearTimeout(timer);
-  if (outcome === "late") {
+  if (!(await settlesWithin(pumps, ms))) {
     await Promise.all(readers.map((r) => r.cancel().catch(() => {})));
-    await pumps;
   }
+  await pumps;
 }
