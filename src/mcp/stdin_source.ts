@@ -1,5 +1,6 @@
 /**
- * Reads this process's stdin chunk by chunk. When stdin is a pipe or socket (how MCP
+ * Where the stdio transport pulls its bytes from, chunk by chunk: this process's stdin, or
+ * any byte stream it is given. When stdin is a pipe or socket (how MCP
  * clients start a server) it is read as a Node socket: non-blocking reads on the serving
  * thread's own event loop. `Deno.stdin` instead reads on a helper thread from the blocking
  * pool (duplicating the descriptor for each read), a thread hand-off on every request. Other
@@ -16,7 +17,16 @@ const HIGH_WATER_BYTES = 1024 * 1024;
 /** Pulls the next chunk, or null at end of input; `close` stops reading. */
 export interface ChunkSource {
   next(): Promise<Uint8Array | null>;
-  close(): void;
+  close(): Promise<void>;
+}
+
+/** Any byte stream as a {@link ChunkSource} (tests, and hosts that hand the transport one). */
+export function streamSource(stream: ReadableStream<Uint8Array>): ChunkSource {
+  const reader = stream.getReader();
+  return {
+    next: async () => (await reader.read()).value ?? null,
+    close: () => reader.cancel().catch(() => {}),
+  };
 }
 
 /** Stdin as a {@link ChunkSource}. A chunk may be reused once the next one is pulled. */
@@ -37,7 +47,7 @@ function denoStdinSource(): ChunkSource {
       const n = await Deno.stdin.read(buffer);
       return n === null ? null : buffer.subarray(0, n);
     },
-    close() {},
+    close: () => Promise.resolve(),
   };
 }
 
@@ -89,6 +99,7 @@ export function socketSource(socket: net.Socket): ChunkSource {
       socket.destroy();
       ended = true;
       notify();
+      return Promise.resolve();
     },
   };
 }

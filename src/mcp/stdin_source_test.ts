@@ -3,7 +3,7 @@ import net from "node:net";
 import { socketSource } from "./stdin_source.ts";
 
 /** A connected pair of sockets on 127.0.0.1: what one writes, the other reads. */
-async function socketPair(): Promise<{ writer: net.Socket; reader: net.Socket; close(): void }> {
+async function socketPair(): Promise<{ writer: net.Socket; reader: net.Socket } & Disposable> {
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as net.AddressInfo;
@@ -15,7 +15,7 @@ async function socketPair(): Promise<{ writer: net.Socket; reader: net.Socket; c
   return {
     writer,
     reader,
-    close() {
+    [Symbol.dispose]() {
       writer.destroy();
       reader.destroy();
     },
@@ -29,50 +29,38 @@ async function readAll(next: () => Promise<Uint8Array | null>): Promise<number> 
 }
 
 Deno.test("socketSource: chunks arrive in order, then null at the end of input", async () => {
-  const pair = await socketPair();
-  try {
-    const source = socketSource(pair.reader);
-    pair.writer.write("one\n");
-    pair.writer.end("two\n");
-    const text: string[] = [];
-    const decoder = new TextDecoder();
-    for (let c = await source.next(); c !== null; c = await source.next()) {
-      text.push(decoder.decode(c));
-    }
-    assert.equal(text.join(""), "one\ntwo\n");
-    assert.equal(await source.next(), null, "stays at the end");
-  } finally {
-    pair.close();
+  using pair = await socketPair();
+  const source = socketSource(pair.reader);
+  pair.writer.write("one\n");
+  pair.writer.end("two\n");
+  const text: string[] = [];
+  const decoder = new TextDecoder();
+  for (let c = await source.next(); c !== null; c = await source.next()) {
+    text.push(decoder.decode(c));
   }
+  assert.equal(text.join(""), "one\ntwo\n");
+  assert.equal(await source.next(), null, "stays at the end");
 });
 
 Deno.test("socketSource: an unread backlog pauses the socket, and every byte still arrives", async () => {
-  const pair = await socketPair();
-  try {
-    const source = socketSource(pair.reader);
-    const total = 4 * 1024 * 1024;
-    pair.writer.end(new Uint8Array(total));
-    // nothing is pulled: the source must stop reading past its high-water mark
-    const deadline = Date.now() + 5_000;
-    while (!pair.reader.isPaused() && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    assert.ok(pair.reader.isPaused(), "the socket is paused while the backlog is unread");
-    assert.equal(await readAll(() => source.next()), total);
-  } finally {
-    pair.close();
+  using pair = await socketPair();
+  const source = socketSource(pair.reader);
+  const total = 4 * 1024 * 1024;
+  pair.writer.end(new Uint8Array(total));
+  // nothing is pulled: the source must stop reading past its high-water mark
+  const deadline = Date.now() + 5_000;
+  while (!pair.reader.isPaused() && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
   }
+  assert.ok(pair.reader.isPaused(), "the socket is paused while the backlog is unread");
+  assert.equal(await readAll(() => source.next()), total);
 });
 
 Deno.test("socketSource: close ends a pending pull with null", async () => {
-  const pair = await socketPair();
-  try {
-    const source = socketSource(pair.reader);
-    const pending = source.next();
-    source.close();
-    assert.equal(await pending, null);
-    assert.ok(pair.reader.destroyed);
-  } finally {
-    pair.close();
-  }
+  using pair = await socketPair();
+  const source = socketSource(pair.reader);
+  const pending = source.next();
+  source.close();
+  assert.equal(await pending, null);
+  assert.ok(pair.reader.destroyed);
 });

@@ -1,6 +1,6 @@
-import { concatBytes, getLogger } from "../core/mod.ts";
+import { concatBytes, getLogger, settlesWithin } from "../core/mod.ts";
 import type { JSONRPCMessage, Transport } from "./sdk.ts";
-import { type ChunkSource, stdinSource } from "./stdin_source.ts";
+import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
@@ -32,8 +32,7 @@ export class StdioTransport implements Transport {
   #input: ReadableStream<Uint8Array> | undefined;
   #output: { writeSync(bytes: Uint8Array): number };
   #max: number;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  #stdin: ChunkSource | undefined;
+  #source: ChunkSource | undefined;
   #closed = false;
   // requests read but not yet answered: at the end of input they may still answer
   #pending = new Set<string | number>();
@@ -48,26 +47,19 @@ export class StdioTransport implements Transport {
   }
 
   start(): Promise<void> {
-    let next: () => Promise<Uint8Array | null>;
-    if (this.#input) {
-      const reader = this.#reader = this.#input.getReader();
-      next = async () => (await reader.read()).value ?? null;
-    } else {
-      // a chunk may be reused by the source: #pump copies what it keeps past it
-      const source = this.#stdin = stdinSource();
-      next = () => source.next();
-    }
-    void this.#pump(next);
+    // a chunk may be reused by the source: #pump copies what it keeps past it
+    const source = this.#source = this.#input ? streamSource(this.#input) : stdinSource();
+    void this.#pump(source);
     return Promise.resolve();
   }
 
-  async #pump(next: () => Promise<Uint8Array | null>): Promise<void> {
+  async #pump(source: ChunkSource): Promise<void> {
     let parts: Uint8Array[] = [];
     let size = 0;
     let skipping = false;
     try {
       for (;;) {
-        const value = await next();
+        const value = await source.next();
         if (value === null || this.#closed) break;
         let start = 0;
         for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
@@ -105,12 +97,7 @@ export class StdioTransport implements Transport {
   /** Resolves once every request read so far is answered, or after `ms`. */
   async #answered(ms: number): Promise<void> {
     if (this.#pending.size === 0) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => this.#settled = resolve),
-      new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
-    ]);
-    clearTimeout(timer);
+    await settlesWithin(new Promise<void>((resolve) => this.#settled = resolve), ms);
     this.#settled = undefined;
   }
 
@@ -163,8 +150,7 @@ export class StdioTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#settled?.();
-    await this.#reader?.cancel().catch(() => {});
-    this.#stdin?.close();
+    await this.#source?.close();
     this.onclose?.();
   }
 }
