@@ -53,7 +53,6 @@ export async function connectSse(base: string, headers: HeadersInit = {}): Promi
   return client;
 }
 
-/** The text of the first content item of a tool result. */
 /** Options for a test server on 127.0.0.1 (a free port) serving the echo server. */
 export function serverOptions(overrides: Partial<HttpServerOptions> = {}): HttpServerOptions {
   return {
@@ -66,6 +65,7 @@ export function serverOptions(overrides: Partial<HttpServerOptions> = {}): HttpS
   };
 }
 
+/** The text of the first content item of a tool result. */
 export function firstText(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content;
   const first = content?.[0];
