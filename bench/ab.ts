@@ -4,7 +4,7 @@
  * change is judged against its baseline under the same machine load — on a small or shared
  * machine the load drifts more between two runs than most changes move the figures.
  *
- *   deno task bench:ab [--base=REV] [--case=echo|fs.read|stateful|stateless]
+ *   deno task bench:ab [--base=REV] [--case=echo|fs.read|fs.write|stateful|stateless]
  *                      [--rounds=10] [--calls=100] [--warmup=200]
  * @module
  */
@@ -26,6 +26,7 @@ const CASES: Record<string, Case> = {
     args: { path: "small.txt" },
     setup: (s) => s.call("fs.write", { path: "small.txt", contents: "x".repeat(1024) }),
   },
+  "fs.write": { tool: "fs.write", args: { path: "small.txt", contents: "y".repeat(1024) } },
   stateful: { tool: "run.python", args: { code: "print(1)", stateful: true } },
   stateless: { tool: "run.python", args: { code: "print(1)" } },
 };

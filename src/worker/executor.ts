@@ -9,7 +9,7 @@ import type {
   TaskTypes,
 } from "../rpc/mod.ts";
 import type { TaskContext, WorkerOptions } from "./context.ts";
-import { FS_HANDLERS } from "./fs/mod.ts";
+import { FS_HANDLERS, removalsSettled } from "./fs/mod.ts";
 import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
 import { WorkspaceManager } from "./workspace_manager.ts";
 
@@ -127,5 +127,6 @@ export class WorkerExecutor implements TaskExecutor {
       c.abort(new CodegenError("CANCELLED", "Worker is shutting down"));
     }
     await this.#python.close();
+    await removalsSettled();
   }
 }

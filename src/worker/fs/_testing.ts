@@ -3,7 +3,7 @@ import { CodegenError } from "../../core/mod.ts";
 import { type Limits, LimitsSchema } from "../../config/mod.ts";
 import type { TaskEvent, TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { FS_HANDLERS } from "./mod.ts";
+import { FS_HANDLERS, removalsSettled } from "./mod.ts";
 
 type FsTool = keyof typeof FS_HANDLERS;
 
@@ -58,6 +58,7 @@ export async function createFixture(limits: Partial<Limits> = {}): Promise<Fixtu
     },
     snapshotOutside: () => snapshot(base, workspace),
     async [Symbol.asyncDispose]() {
+      await removalsSettled();
       await Deno.remove(base, { recursive: true });
     },
   };

@@ -19,6 +19,7 @@ export {
   type ResolveOptions,
   resolvePath,
 } from "./resolve.ts";
+export { removalsSettled } from "./atomic.ts";
 export { compileGlob } from "./glob.ts";
 export { type Detected, detectMime } from "./mime.ts";
 

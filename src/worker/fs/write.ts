@@ -46,7 +46,11 @@ export async function fsWrite(
     bytes = await withExisting(ctx, resolved.host, { path: args.path, data });
   }
   throwIfAborted(ctx);
-  await writeAtomically(ctx.workspace, resolved.host, { path: args.path, bytes });
+  await writeAtomically(ctx.workspace, resolved.host, {
+    path: args.path,
+    bytes,
+    replacing: resolved.info?.isFile ?? false,
+  });
   return { ok: true, result: { path: resolved.relative, bytes_written: data.length } };
 }
 

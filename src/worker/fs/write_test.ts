@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { codeOf, createFixture } from "./_testing.ts";
+import { removalsSettled } from "./mod.ts";
 
 async function names(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -109,4 +110,33 @@ Deno.test("fs.write writes through a symlink that stays inside, keeping the link
   assert.ok((await fx.call("fs.write", { path: "link.txt", contents: "new" })).ok);
   assert.equal(await Deno.readTextFile(`${fx.workspace}/target.txt`), "new");
   assert.ok((await Deno.lstat(`${fx.workspace}/link.txt`)).isSymlink);
+});
+
+Deno.test("fs.write over a file replaces it and leaves no other name behind", async () => {
+  await using fx = await createFixture();
+  await fx.call("fs.write", { path: "a.txt", contents: "old" });
+  // a reader holding the old file keeps reading the old bytes: the file is replaced, not
+  // rewritten in place
+  using held = await Deno.open(`${fx.workspace}/a.txt`);
+  const before = (await Deno.stat(`${fx.workspace}/a.txt`)).ino;
+  const out = await fx.call("fs.write", { path: "a.txt", contents: "new contents" });
+  assert.ok(out.ok);
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/a.txt`), "new contents");
+  assert.notEqual((await Deno.stat(`${fx.workspace}/a.txt`)).ino, before);
+  const buffer = new Uint8Array(16);
+  assert.equal(new TextDecoder().decode(buffer.subarray(0, (await held.read(buffer))!)), "old");
+  await removalsSettled();
+  assert.deepEqual(await names(fx.workspace), ["a.txt"]);
+  assert.equal((await Deno.stat(`${fx.workspace}/a.txt`)).nlink, 1);
+});
+
+Deno.test("fs.write over a file with another hard link leaves that link's bytes alone", async () => {
+  await using fx = await createFixture();
+  await fx.call("fs.write", { path: "a.txt", contents: "old" });
+  await Deno.link(`${fx.workspace}/a.txt`, `${fx.workspace}/b.txt`);
+  assert.ok((await fx.call("fs.write", { path: "a.txt", contents: "new" })).ok);
+  await removalsSettled();
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/a.txt`), "new");
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/b.txt`), "old");
+  assert.deepEqual(await names(fx.workspace), ["a.txt", "b.txt"]);
 });
