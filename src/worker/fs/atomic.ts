@@ -34,6 +34,7 @@ export async function writeAtomically(
     while (written < options.bytes.length) {
       written += file.writeSync(options.bytes.subarray(written));
     }
+    // async on purpose: concurrent writes' flushes then share journal commits
     await file.syncData();
     file.close();
     file = undefined;
@@ -63,6 +64,8 @@ function linkAside(target: string, aside: string): string | undefined {
 
 const removals = new Set<Promise<void>>();
 
+// Started at once: the device frees the blocks while the answer travels back, before the
+// next write needs it to flush.
 function removeLater(path: string): void {
   const removal = Deno.remove(path).catch((err) => {
     if (err instanceof Deno.errors.NotFound) return;
@@ -81,7 +84,9 @@ function shortName(name: string): string {
   return Array.from(name).slice(0, 40).join("");
 }
 
+// 48 random bits (a v4 UUID's first 12 hex digits are all random), unpredictable to code
+// in the workspace that might plant a name; far cheaper than formatting random bytes.
 function randomSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const uuid = crypto.randomUUID();
+  return uuid.slice(0, 8) + uuid.slice(9, 13);
 }
