@@ -88,10 +88,13 @@ export class MailboxSender {
   }
 }
 
-/** The audit thread's side: handles requests in order until `stop` says so. */
+/**
+ * The audit thread's side: handles requests in order until `stop` says so. `handle` gets
+ * the request's UTF-8 bytes (a copy, not a view of shared memory).
+ */
 export async function serveMailbox(
   buffer: SharedArrayBuffer,
-  handle: (message: string) => Promise<string>,
+  handle: (message: Uint8Array) => Promise<string>,
   stop: () => boolean,
 ): Promise<void> {
   const { control, payload } = views(buffer);
@@ -106,11 +109,11 @@ export async function serveMailbox(
     const seq = Atomics.load(control, REQUEST);
     if (seq === seen) continue;
     seen = seq;
-    const text = decoder.decode(payload.slice(0, Atomics.load(control, LENGTH)));
+    const request = payload.slice(0, Atomics.load(control, LENGTH));
     let status = 0;
     let reply: string;
     try {
-      reply = await handle(text);
+      reply = await handle(request);
     } catch (err) {
       status = 1;
       reply = (err instanceof Error ? err.message : String(err)).slice(0, 4096);

@@ -1,26 +1,32 @@
 /**
- * The audit writer's Deno Worker: runs a {@link FileAuditSink} in a thread whose
- * permissions are only read and write on the audit log's directory. Started by
- * {@link createThreadAuditSink}; speaks {@link AuditThreadRequest} / {@link AuditThreadReply}.
+ * The audit writer's Deno Worker: appends sealed lines to the log in a thread whose
+ * permissions are only read and write on the log's directory. The records are sealed onto
+ * the chain by {@link ThreadAuditSink} in the calling thread; this thread opens and locks
+ * the file, reports where the chain ends, and appends what it is sent, all or nothing.
+ * Speaks {@link AuditThreadRequest} / {@link AuditThreadReply}; appends arrive through
+ * shared memory (see _mailbox.ts).
  * @module
  */
 import { CodegenError } from "../core/mod.ts";
-import type { AuditEvent } from "./event.ts";
-import { FileAuditSink } from "./file_sink.ts";
+import type { ChainHead } from "./chain.ts";
+import { LineAppender } from "./line_appender.ts";
+import { openLogForAppend, syncLogFile } from "./open_log.ts";
 import { serveMailbox } from "./_mailbox.ts";
 import { type ProbeOp, probePermission, type ProbeResult } from "../core/mod.ts";
 
-/** What the parent asks the audit thread. `ts` is the parent's clock at append time. */
+/** What the parent asks the audit thread. */
 export type AuditThreadRequest =
   | { type: "open"; id: number; path: string; fsync: boolean }
-  | { type: "append"; id: number; event: AuditEvent; ts: number }
   | { type: "close"; id: number }
   | { type: "mailbox"; id: number; buffer: SharedArrayBuffer }
   | { type: "probe"; id: number; op: ProbeOp };
 
+/** A request's success: `open` answers with the chain's head, `probe` with its finding. */
+type Done = { ok: true; head?: ChainHead; probe?: ProbeResult };
+
 /** The answer to the request with the same `id`. */
 export type AuditThreadReply =
-  | { id: number; ok: true; probe?: ProbeResult }
+  | ({ id: number } & Done)
   | { id: number; ok: false; code: string; message: string };
 
 interface WorkerScope {
@@ -29,61 +35,47 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-let sink: FileAuditSink | undefined;
+let log: { file: Deno.FsFile; appender: LineAppender } | undefined;
 let closing = false;
-// the parent's timestamps, oldest first: FileAuditSink reads its clock once per append, in
-// append order, whether it does so at once or when the record's turn comes
-const stamps: number[] = [];
-const clock = { now: () => stamps.shift() ?? Date.now(), monotonic: () => performance.now() };
 
-async function handle(request: AuditThreadRequest): Promise<ProbeResult | undefined> {
+async function handle(request: AuditThreadRequest): Promise<Done> {
   switch (request.type) {
-    case "open":
-      if (sink) throw new CodegenError("INTERNAL", "The audit thread is already open");
-      sink = await FileAuditSink.open(request.path, { fsync: request.fsync, clock });
-      return undefined;
-    case "append": {
-      if (!sink) throw new CodegenError("INTERNAL", "The audit thread is not open");
-      stamps.push(request.ts);
-      await sink.append(request.event);
-      return undefined;
+    case "open": {
+      if (log) throw new CodegenError("INTERNAL", "The audit thread is already open");
+      const { file, at } = await openLogForAppend(request.path);
+      const appender = new LineAppender(syncLogFile(file), {
+        path: request.path,
+        size: at.size,
+        fsync: request.fsync,
+      });
+      log = { file, appender };
+      return { ok: true, head: at.head };
     }
     case "close":
       closing = true;
-      await sink?.close();
-      return undefined;
+      log?.file.close();
+      log = undefined;
+      return { ok: true };
     case "mailbox":
       // appends arrive through shared memory from now on (open, close, probe stay messages)
-      void serveMailbox(request.buffer, appendFromMailbox, () => closing);
-      return undefined;
+      void serveMailbox(request.buffer, appendLines, () => closing);
+      return { ok: true };
     case "probe":
-      return await probePermission(request.op);
+      return { ok: true, probe: await probePermission(request.op) };
   }
 }
 
-// A batch of appends, in order; the reply holds each one's error message or null.
-async function appendFromMailbox(text: string): Promise<string> {
-  const open = sink;
-  if (!open) throw new CodegenError("INTERNAL", "The audit thread is not open");
-  const { items } = JSON.parse(text) as { items: { event: AuditEvent; ts: number }[] };
-  const results: (string | null)[] = [];
-  for (const { event, ts } of items) {
-    stamps.push(ts);
-    try {
-      await open.append(event);
-      results.push(null);
-    } catch (err) {
-      results.push(CodegenError.from(err).message);
-    }
-  }
-  return JSON.stringify(results);
+// Whole lines, already sealed; the reply is empty, or the error thrown is sent back.
+async function appendLines(bytes: Uint8Array): Promise<string> {
+  if (!log) throw new CodegenError("INTERNAL", "The audit thread is not open");
+  await log.appender.append(bytes);
+  return "";
 }
 
 scope.onmessage = (message) => {
   const request = message.data;
   handle(request).then(
-    (probe) =>
-      scope.postMessage(probe ? { id: request.id, ok: true, probe } : { id: request.id, ok: true }),
+    (done) => scope.postMessage({ id: request.id, ...done }),
     (err) => {
       const e = CodegenError.from(err);
       scope.postMessage({ id: request.id, ok: false, code: e.code, message: e.message });

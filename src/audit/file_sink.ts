@@ -1,8 +1,8 @@
-import { type Clock, CodegenError, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
+import { type Clock, CodegenError, SYSTEM_CLOCK } from "../core/mod.ts";
 import type { ChainHead } from "./chain.ts";
-import { ChainWriter, type LogFile } from "./chain_writer.ts";
+import { ChainWriter } from "./chain_writer.ts";
 import type { AuditEvent } from "./event.ts";
-import { resumeChain } from "./resume.ts";
+import { openLogForAppend, syncLogFile } from "./open_log.ts";
 import { SerialQueue } from "./serial_queue.ts";
 import type { AuditSink } from "./sink.ts";
 
@@ -14,13 +14,11 @@ export interface FileAuditSinkOptions {
   fsync?: boolean;
 }
 
-const log = getLogger("audit");
-
 /**
- * Appends hash-chained records to a JSON-lines file; `append` resolves once the line is
- * written to the file, in call order. Takes and returns plain data only, so it can run
- * inside a Deno Worker allowed to read and write only the log's directory. Holds an
- * exclusive advisory lock on the file: a second writer would fork the chain.
+ * Appends hash-chained records to a JSON-lines file from the calling thread; `append`
+ * resolves once the line is written to the file, in call order. Holds an exclusive
+ * advisory lock on the file: a second writer would fork the chain. (The coordinator uses
+ * {@link ThreadAuditSink}, whose file is written by a thread with narrowed permissions.)
  */
 export class FileAuditSink implements AuditSink {
   #file: Deno.FsFile;
@@ -39,28 +37,14 @@ export class FileAuditSink implements AuditSink {
 
   /** Opens (creating if absent) the log at `path` and resumes its chain. */
   static async open(path: string, options: FileAuditSinkOptions = {}): Promise<FileAuditSink> {
-    const file = await openLog(path);
-    try {
-      if (!(await file.tryLock(true))) {
-        throw new CodegenError(
-          "INTERNAL",
-          `Cannot open audit log "${path}": another writer holds it`,
-        );
-      }
-      const at = await resumeChain(file, path);
-      if (at.droppedBytes > 0) {
-        log.warn("Dropped a partial last line of the audit log", { path, bytes: at.droppedBytes });
-      }
-      const writer = new ChainWriter(syncWrites(file), {
-        path,
-        ...at,
-        fsync: options.fsync ?? false,
-      });
-      return new FileAuditSink(file, writer, path, options.clock ?? SYSTEM_CLOCK);
-    } catch (err) {
-      file.close();
-      throw err;
-    }
+    const { file, at } = await openLogForAppend(path);
+    const writer = new ChainWriter(syncLogFile(file), {
+      path,
+      head: at.head,
+      size: at.size,
+      fsync: options.fsync ?? false,
+    });
+    return new FileAuditSink(file, writer, path, options.clock ?? SYSTEM_CLOCK);
   }
 
   /** The last stored record's `seq` and `hash` (worth logging as an outside anchor). */
@@ -91,33 +75,4 @@ export function createFileAuditSink(
   options: FileAuditSinkOptions = {},
 ): Promise<FileAuditSink> {
   return FileAuditSink.open(path, options);
-}
-
-// A record is one small append to a local file: a direct write is far cheaper than an
-// async write hopping through the blocking thread pool, and it is on every call's path.
-function syncWrites(file: Deno.FsFile): LogFile {
-  return {
-    write: (bytes) => {
-      try {
-        return Promise.resolve(file.writeSync(bytes));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    },
-    truncate: (length) => file.truncate(length),
-    syncData: () => file.syncData(),
-  };
-}
-
-async function openLog(path: string): Promise<Deno.FsFile> {
-  const slash = path.lastIndexOf("/");
-  try {
-    if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true, mode: 0o700 });
-    return await Deno.open(path, { read: true, append: true, create: true, mode: 0o600 });
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new CodegenError("INTERNAL", `Cannot open audit log "${path}": ${detail}`, {
-      cause: err,
-    });
-  }
 }

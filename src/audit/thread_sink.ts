@@ -1,5 +1,7 @@
 import { type Clock, CodegenError, SYSTEM_CLOCK } from "../core/mod.ts";
 import type { AuditThreadReply, AuditThreadRequest } from "./audit_thread.ts";
+import { type ChainHead, EMPTY_HEAD } from "./chain.ts";
+import { sealLine } from "./chain_writer.ts";
 import { type AuditEvent, MAX_RECORD_BYTES } from "./event.ts";
 import { createMailboxBuffer, MailboxSender } from "./_mailbox.ts";
 import type { AuditSink } from "./sink.ts";
@@ -39,6 +41,11 @@ interface Pending {
  * An {@link AuditSink} whose file is written by a Deno Worker that may read and write only
  * the log's directory: the process holding it can drop its own write permission. `append`
  * resolves once the thread has written the record, in call order.
+ *
+ * Records are sealed onto the chain here, in the calling thread, and the audit thread only
+ * appends the lines: code that runs right after a thread wakes from sleep runs several
+ * times slower (cold caches), and the caller's thread is awake anyway. The chain's head
+ * moves on only once the thread reports the lines stored.
  */
 export class ThreadAuditSink implements AuditSink {
   #worker: Worker;
@@ -49,6 +56,7 @@ export class ThreadAuditSink implements AuditSink {
   #closed = false;
   #failure: Error | undefined;
   #mailbox: MailboxSender | undefined;
+  #head: ChainHead = EMPTY_HEAD;
   // appends waiting for the mailbox; sent in call order, as one batch per round trip
   #queue: Queued[] = [];
   #pumping: Promise<void> | undefined;
@@ -84,7 +92,13 @@ export class ThreadAuditSink implements AuditSink {
     } as WorkerOptions);
     const sink = new ThreadAuditSink(worker, absolute, options.clock ?? SYSTEM_CLOCK);
     try {
-      await sink.#request({ type: "open", id: 0, path: absolute, fsync: options.fsync ?? false });
+      const opened = await sink.#request({
+        type: "open",
+        id: 0,
+        path: absolute,
+        fsync: options.fsync ?? false,
+      });
+      sink.#head = opened.head ?? EMPTY_HEAD;
       const buffer = createMailboxBuffer(MAX_RECORD_BYTES + 64 * 1024);
       await sink.#request({ type: "mailbox", id: 0, buffer });
       sink.#mailbox = new MailboxSender(buffer);
@@ -116,46 +130,55 @@ export class ThreadAuditSink implements AuditSink {
   }
 
   async #pump(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, MAX_BATCH);
-      try {
-        const results = await this.#sendBatch(batch);
-        batch.forEach((item, i) => {
-          const error = results[i];
-          if (error === null || error === undefined) item.resolve();
-          else item.reject(new CodegenError("INTERNAL", error));
-        });
-      } catch (err) {
-        for (const item of batch) item.reject(err);
-      }
-    }
+    while (this.#queue.length > 0) await this.#store(this.#queue.splice(0, MAX_BATCH));
   }
 
-  async #sendBatch(batch: Queued[]): Promise<(string | null)[]> {
-    if (this.#failure) throw this.#failure;
-    const items = batch.map(({ event, ts }) => ({ event, ts }));
-    const message = JSON.stringify({ items });
-    // UTF-8 takes at most 3 bytes per UTF-16 unit; what does not fit goes as messages
-    if (!this.#mailbox?.fits(message.length * 3)) {
-      const results: (string | null)[] = [];
-      for (const { event, ts } of items) {
-        results.push(
-          await this.#request({ type: "append", id: 0, event, ts }).then(
-            () => null,
-            (e) => String(e.message),
-          ),
-        );
+  // Seals the batch onto the chain (refusing bad events one by one) and sends the lines to
+  // the thread in as few round trips as the mailbox allows. The head moves on when a round
+  // trip is stored; when one fails, its records are refused and the rest chain on from the
+  // last stored record.
+  async #store(batch: Queued[]): Promise<void> {
+    const mailbox = this.#mailbox!;
+    let held: { item: Queued; line: string }[] = [];
+    let bytes = 0;
+    let head = this.#head;
+    const flush = async () => {
+      const sent = held;
+      held = [];
+      bytes = 0;
+      try {
+        await this.#append(mailbox, sent.map((h) => h.line).join(""));
+        this.#head = head;
+        for (const { item } of sent) item.resolve();
+      } catch (err) {
+        head = this.#head;
+        for (const { item } of sent) item.reject(err);
       }
-      return results;
+    };
+    for (const item of batch) {
+      let sealed = seal(head, item);
+      if (sealed && held.length > 0 && !mailbox.fits(bytes + sealed.bytesAtMost)) {
+        const before = head;
+        await flush();
+        if (head !== before) sealed = seal(head, item);
+      }
+      if (!sealed) continue;
+      head = { seq: sealed.seq, hash: sealed.hash };
+      held.push({ item, line: `${sealed.line}\n` });
+      bytes += sealed.bytesAtMost;
     }
+    if (held.length > 0) await flush();
+  }
+
+  async #append(mailbox: MailboxSender, lines: string): Promise<void> {
+    if (this.#failure) throw this.#failure;
     let answer;
     try {
-      answer = await this.#mailbox.send(message, () => this.#failure === undefined);
+      answer = await mailbox.send(lines, () => this.#failure === undefined);
     } catch {
       throw this.#failure ?? gone(this.#path);
     }
     if (!answer.ok) throw new CodegenError("INTERNAL", answer.error);
-    return JSON.parse(answer.reply) as (string | null)[];
   }
 
   /**
@@ -235,4 +258,14 @@ export function createThreadAuditSink(
 
 function absolutePath(path: string): string {
   return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+}
+
+// The event sealed after `head`, or undefined once the append is refused (a bad event).
+function seal(head: ChainHead, item: Queued): ReturnType<typeof sealLine> | undefined {
+  try {
+    return sealLine(head, item.event, new Date(item.ts).toISOString());
+  } catch (err) {
+    item.reject(err);
+    return undefined;
+  }
 }

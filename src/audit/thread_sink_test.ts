@@ -140,3 +140,39 @@ Deno.test(
     assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 19 });
   },
 );
+
+Deno.test(
+  "ThreadAuditSink refuses an oversized record without breaking the chain",
+  { ignore },
+  async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/audit.jsonl`;
+    const sink = await createThreadAuditSink(path);
+    try {
+      await sink.append(sampleEvent(1));
+      const huge = sampleEvent(2, { arguments: { blob: "x".repeat(1024 * 1024) } });
+      await assert.rejects(sink.append(huge), { code: "TOO_LARGE" });
+      await sink.append(sampleEvent(3));
+    } finally {
+      await sink.close();
+    }
+    assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 2 });
+  },
+);
+
+Deno.test(
+  "ThreadAuditSink splits a burst larger than its shared buffer and keeps the order",
+  { ignore },
+  async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/audit.jsonl`;
+    const sink = await createThreadAuditSink(path);
+    // five records of ~300 KiB cannot go in one round trip of about 1 MiB
+    const big = (n: number) => sampleEvent(n, { arguments: { blob: "é".repeat(150_000) } });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => sink.append(big(i + 1))));
+    await sink.close();
+    const records = await readRecords(path);
+    assert.deepEqual(records.map((r) => r.duration_ms), [1, 2, 3, 4, 5]);
+    assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 5 });
+  },
+);
