@@ -44,3 +44,22 @@ Deno.test("verifyDirectory() accepts only real directories inside the workspace"
     violation,
   );
 });
+
+Deno.test("openVerified() and verifyDirectory() refuse a symlink anywhere below the workspace", async () => {
+  await using fx = await createFixture();
+  await Deno.mkdir(`${fx.workspace}/d/sub`, { recursive: true });
+  await Deno.writeTextFile(`${fx.workspace}/d/sub/f.txt`, "x");
+  // links that stay inside still mean the resolved path changed under the operation
+  await Deno.symlink("d", `${fx.workspace}/alias`);
+  await Deno.symlink("f.txt", `${fx.workspace}/d/sub/link.txt`);
+  await assert.rejects(
+    verifyDirectory(fx.workspace, `${fx.workspace}/alias/sub`, { path: "a" }),
+    violation,
+  );
+  for (const host of [`${fx.workspace}/alias/sub/f.txt`, `${fx.workspace}/d/sub/link.txt`]) {
+    await assert.rejects(openVerified(fx.workspace, host, { path: "p" }), violation);
+  }
+  await verifyDirectory(fx.workspace, fx.workspace, { path: "." });
+  const { file } = await openVerified(fx.workspace, `${fx.workspace}/d/sub/f.txt`, { path: "f" });
+  file.close();
+});
