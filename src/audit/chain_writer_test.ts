@@ -3,6 +3,7 @@ import { sampleEvent } from "./_testing.ts";
 import { EMPTY_HEAD } from "./chain.ts";
 import { ChainVerifier } from "./chain_verifier.ts";
 import { ChainWriter, type LogFile } from "./chain_writer.ts";
+import { LineAppender } from "./line_appender.ts";
 
 /** An in-memory file that writes at most `maxChunk` bytes per call and can be made to fail. */
 class FakeLogFile implements LogFile {
@@ -81,4 +82,17 @@ Deno.test("ChainWriter refuses every later write when a failed write cannot be u
     /failed write could not be undone/,
   );
   assert.equal(file.bytes.length, 14);
+});
+
+Deno.test("LineAppender stores several lines whole or not at all", async () => {
+  const file = new FakeLogFile();
+  const appender = new LineAppender(file, { path: "a.jsonl", size: 0 });
+  const encode = (text: string) => new TextEncoder().encode(text);
+  await appender.append(encode("one\n"));
+  file.failWritesAfter = 1; // the first chunk of the next append lands, the second fails
+  await assert.rejects(appender.append(encode("two\nthree\n")), /disk full/);
+  assert.deepEqual(file.lines(), ["one"]);
+  file.failWritesAfter = Infinity;
+  await appender.append(encode("four\n"));
+  assert.deepEqual(file.lines(), ["one", "four"]);
 });
