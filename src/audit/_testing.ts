@@ -1,4 +1,7 @@
+import assert from "node:assert/strict";
 import type { AuditEvent } from "./event.ts";
+import type { AuditSink } from "./sink.ts";
+import { verifyAuditLog } from "./verify.ts";
 
 /** A plausible tool-call event; `n` varies the path so records differ. */
 export function sampleEvent(n: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
@@ -22,4 +25,25 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
     path,
     [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
   };
+}
+
+/**
+ * Opens a sink on a fresh log with `open` and appends a record, one too large to store,
+ * and another: the large one is refused with TOO_LARGE and the log still verifies.
+ */
+export async function checkOversizedRefused(
+  open: (path: string) => Promise<AuditSink>,
+): Promise<void> {
+  await using dir = await tempDir();
+  const path = `${dir.path}/audit.jsonl`;
+  const sink = await open(path);
+  try {
+    await sink.append(sampleEvent(1));
+    const huge = sampleEvent(2, { arguments: { blob: "x".repeat(1024 * 1024) } });
+    await assert.rejects(sink.append(huge), { code: "TOO_LARGE" });
+    await sink.append(sampleEvent(3));
+  } finally {
+    await sink.close();
+  }
+  assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 2 });
 }
