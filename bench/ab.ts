@@ -4,7 +4,7 @@
  * change is judged against its baseline under the same machine load — on a small or shared
  * machine the load drifts more between two runs than most changes move the figures.
  *
- *   deno task bench:ab [--base=REV] [--case=echo|fs.read|fs.write|stateful|stateless]
+ *   deno task bench:ab [--base=REV] [--case=echo|fs.read|fs.write|stateful|stateful-files|stateless]
  *                      [--rounds=10] [--calls=100] [--warmup=200]
  * @module
  */
@@ -28,6 +28,16 @@ const CASES: Record<string, Case> = {
   },
   "fs.write": { tool: "fs.write", args: { path: "small.txt", contents: "y".repeat(1024) } },
   stateful: { tool: "run.python", args: { code: "print(1)", stateful: true } },
+  // the same in a workspace of 500 files, which each run walks for its artifacts
+  "stateful-files": {
+    tool: "run.python",
+    args: { code: "print(1)", stateful: true },
+    setup: (s) =>
+      s.call("run.python", {
+        code: "import os\nos.makedirs('d', exist_ok=True)\n" +
+          "for i in range(500): open(f'd/f{i}.txt', 'w').write('x')",
+      }),
+  },
   stateless: { tool: "run.python", args: { code: "print(1)" } },
 };
 

@@ -1,5 +1,6 @@
 import type { Limits } from "../config/mod.ts";
 import type { TaskEvent } from "../rpc/mod.ts";
+import type { TaskActivity } from "./session_activity.ts";
 
 /** What a tool handler gets besides its arguments. */
 export interface TaskContext {
@@ -11,6 +12,8 @@ export interface TaskContext {
   limits: Limits;
   signal: AbortSignal;
   emit(event: TaskEvent): void;
+  /** The session's other tasks, as far as this task needs to know (absent in unit tests). */
+  activity?: TaskActivity;
 }
 
 /** Options shared by every worker-side component. */

@@ -11,6 +11,7 @@ import type {
 import type { TaskContext, WorkerOptions } from "./context.ts";
 import { FS_HANDLERS, removalsSettled } from "./fs/mod.ts";
 import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
+import { SessionActivity } from "./session_activity.ts";
 import { WorkspaceManager } from "./workspace_manager.ts";
 
 const log = getLogger("worker");
@@ -27,6 +28,7 @@ export class WorkerExecutor implements TaskExecutor {
   #workspaces: WorkspaceManager;
   #python: PythonRuntime;
   #running = new Set<AbortController>();
+  #activity = new SessionActivity();
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -47,6 +49,7 @@ export class WorkerExecutor implements TaskExecutor {
 
   async destroySession(sessionId: string): Promise<void> {
     if (!isSafeId(sessionId)) return;
+    this.#activity.forget(sessionId);
     await this.#python.closeSession(sessionId);
     await this.#workspaces.remove(sessionId);
   }
@@ -61,10 +64,12 @@ export class WorkerExecutor implements TaskExecutor {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) controller.abort(options.signal.reason);
     this.#running.add(controller);
+    let activity: ReturnType<SessionActivity["begin"]> | undefined;
     try {
       if (!isSafeId(sessionId)) {
         throw new CodegenError("INVALID_ARGUMENT", `Bad session id "${sessionId}"`);
       }
+      activity = this.#activity.begin(sessionId);
       const { workspace, stateDir } = await this.#workspaces.ensure(sessionId);
       const ctx: TaskContext = {
         sessionId,
@@ -73,6 +78,7 @@ export class WorkerExecutor implements TaskExecutor {
         limits: this.#options.limits,
         signal: controller.signal,
         emit: (event) => options.onEvent?.(event),
+        activity,
       };
       return await this.#dispatch(ctx, task);
     } catch (err) {
@@ -82,6 +88,7 @@ export class WorkerExecutor implements TaskExecutor {
       }
       return { ok: false, error: { code: e.code, message: e.message, retriable: e.retriable } };
     } finally {
+      activity?.end();
       this.#running.delete(controller);
       options.signal?.removeEventListener("abort", onAbort);
     }

@@ -17,6 +17,7 @@ import { KernelManager } from "./kernel_manager.ts";
 import { pkgInstall } from "./pkg_install.ts";
 import type { Kernel } from "./kernel.ts";
 import { runPython, spareFingerprint, startForkServer } from "./run_python.ts";
+import { SnapshotCache } from "./snapshot_cache.ts";
 import { venvExists } from "./venv.ts";
 import { testRun } from "./test_run.ts";
 import { WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./warm_pool.ts";
@@ -71,6 +72,7 @@ export class SandboxedPythonRuntime implements PythonRuntime {
   #runner: InteractiveSandboxRunner;
   #pool: WarmPool<Kernel>;
   #kernels = new KernelManager();
+  #snapshots = new SnapshotCache();
   /** Sessions known to have (true) or lack (false) a venv; only pkg.install changes it. */
   #venvs = new Map<string, boolean>();
 
@@ -90,6 +92,7 @@ export class SandboxedPythonRuntime implements PythonRuntime {
       pool: this.#pool,
       kernels: this.#kernels,
       hasVenv: (c) => this.#hasVenv(c),
+      snapshots: this.#snapshots,
     });
   }
 
@@ -151,6 +154,7 @@ export class SandboxedPythonRuntime implements PythonRuntime {
 
   async closeSession(sessionId: string): Promise<void> {
     this.#venvs.delete(sessionId);
+    this.#snapshots.forget(sessionId);
     await Promise.all([this.#pool.closeSession(sessionId), this.#kernels.closeSession(sessionId)]);
   }
 

@@ -7,6 +7,7 @@ import { Kernel, type KernelCallResult } from "./kernel.ts";
 import type { KernelManager, StatefulResult } from "./kernel_manager.ts";
 import { interpreterSpec } from "./launch.ts";
 import { diffSnapshots, snapshotWorkspace } from "./snapshot.ts";
+import type { SnapshotCache } from "./snapshot_cache.ts";
 import { venvExists } from "./venv.ts";
 import type { WarmPool } from "./warm_pool.ts";
 
@@ -22,6 +23,8 @@ export interface RunPythonDeps {
   kernels: KernelManager;
   /** Whether the session has a venv (the runtime caches it); default: look on disk. */
   hasVenv?: (ctx: TaskContext) => Promise<boolean>;
+  /** The snapshot a session's previous run ended with, when still true. */
+  snapshots?: SnapshotCache;
 }
 
 type RunPythonArgs = Parameters<typeof buildJob>[1];
@@ -42,7 +45,8 @@ export async function runPython(
   const hasVenv = await (deps.hasVenv ?? venvExists)(ctx);
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
   const maxEntries = ctx.limits.maxListEntries;
-  const before = await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
+  const before = deps.snapshots?.take(ctx) ??
+    await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   if (before.foreignOwned) await deps.runner.ensureOwnership(ctx.workspace);
 
   const progress = startProgress(ctx);
@@ -60,7 +64,9 @@ export async function runPython(
       error: { code: "CANCELLED", message: "Run was cancelled", retriable: false },
     };
   }
-  const after = await snapshotWorkspace(ctx.workspace, { maxEntries });
+  // with the owner check, so the next run can start from it (see SnapshotCache)
+  const after = await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
+  deps.snapshots?.keep(ctx, after);
   const result: RunPythonResult = {
     stdout: run.stdout,
     stderr: run.stderr,

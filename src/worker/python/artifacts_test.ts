@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { LimitsSchema } from "../../config/mod.ts";
+import type { RunPythonResult, TaskOutcome, TaskRequest } from "../../rpc/mod.ts";
+import { ignoreUnless, skipReason } from "../../../tests/support/python_sessions.ts";
+import { WorkerExecutor } from "../executor.ts";
+
+const ignore = ignoreUnless("Artifacts across calls", await skipReason({}));
+
+/** Runs `fn` against a real executor with session "s" created. */
+async function withExecutor(
+  fn: (exec: (task: TaskRequest) => Promise<TaskOutcome>, workspace: string) => Promise<void>,
+): Promise<void> {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "codegen-art-" }));
+  const executor = new WorkerExecutor({
+    workspaceRoot: root,
+    limits: LimitsSchema.parse({}),
+    insecureNoSandbox: false,
+  });
+  try {
+    await executor.createSession("s");
+    await fn((task) => executor.execute("s", task), `${root}/sessions/s`);
+  } finally {
+    await executor.close();
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+function artifacts(outcome: TaskOutcome): RunPythonResult["artifacts"] {
+  assert.ok(outcome.ok, outcome.ok ? "" : outcome.error.message);
+  return (outcome.result as RunPythonResult).artifacts;
+}
+
+for (const stateful of [false, true]) {
+  Deno.test({
+    name: `run.python${
+      stateful ? " (stateful)" : ""
+    } reports only its own changes, call after call`,
+    ignore,
+    fn: () =>
+      withExecutor(async (exec) => {
+        const run = (code: string) => exec({ tool: "run.python", args: { code, stateful } });
+        assert.deepEqual(artifacts(await run("open('a.txt', 'w').write('1')")), [
+          { path: "a.txt", size_bytes: 1, change: "created" },
+        ]);
+        assert.deepEqual(artifacts(await run("print(open('a.txt').read())")), []);
+        // a file written by another tool between two runs is not the second run's doing
+        await exec({ tool: "fs.write", args: { path: "b.txt", contents: "22" } });
+        assert.deepEqual(artifacts(await run("open('a.txt', 'a').write('2')")), [
+          { path: "a.txt", size_bytes: 2, change: "modified" },
+        ]);
+        await exec({ tool: "fs.delete", args: { path: "a.txt" } });
+        assert.deepEqual(artifacts(await run("open('a.txt', 'w').write('333')")), [
+          { path: "a.txt", size_bytes: 3, change: "created" },
+        ]);
+      }),
+  });
+}
+
+Deno.test({
+  name: "a stateful call reports what a thread it left running wrote after it returned",
+  ignore,
+  fn: () =>
+    withExecutor(async (exec, workspace) => {
+      const run = (code: string) => exec({ tool: "run.python", args: { code, stateful: true } });
+      const started = await run(
+        "import threading, time\n" +
+          "def later():\n    time.sleep(0.2)\n    open('late.txt', 'w').write('late')\n" +
+          "threading.Thread(target=later).start()",
+      );
+      assert.deepEqual(artifacts(started), []);
+      for (let i = 0; i < 100; i++) {
+        try {
+          if ((await Deno.readTextFile(`${workspace}/late.txt`)) === "late") break;
+        } catch { /* not yet */ }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // the next call starts from the snapshot the previous one ended with
+      assert.deepEqual(artifacts(await run("pass")), [
+        { path: "late.txt", size_bytes: 4, change: "created" },
+      ]);
+      assert.deepEqual(artifacts(await run("pass")), []);
+    }),
+});
