@@ -20,6 +20,11 @@ export interface KernelCallOptions {
   outputLimitBytes: number;
   signal?: AbortSignal;
   onOutput?: (stream: "stdout" | "stderr", text: string) => void;
+  /**
+   * Called once the job has ended (its status arrived), before the last of its stderr is
+   * in: work that does not need the output runs while those bytes are on their way.
+   */
+  onEnded?: () => void;
 }
 
 /** What one call did. `died` means the kernel process ended (crash, timeout, cancel). */
@@ -144,6 +149,7 @@ export class Kernel {
       } else {
         ({ exitCode, signal } = first);
         if (first.retire) this.#retired = true;
+        options.onEnded?.();
         // usually already there: the kernel writes it before the status
         if (!call.stderrSeen) await settlesWithin(stderrEnded, STDERR_GRACE_MS);
       }

@@ -109,3 +109,30 @@ Deno.test("Kernel: output split across reads, marker included, is kept in order"
     await kernel.dispose();
   }
 });
+
+Deno.test("Kernel: onEnded runs when the status is in, before the call returns; not on a death", async () => {
+  const kernel = new Kernel(fakeProcess(['hi\nMARK{"exit_code": 0}\n']), false);
+  const seen: string[] = [];
+  try {
+    const result = await kernel.call(JOB, { ...OPTIONS, onEnded: () => seen.push("ended") });
+    seen.push("returned");
+    assert.equal(result.stdout, "hi\n");
+    assert.deepEqual(seen, ["ended", "returned"]);
+  } finally {
+    await kernel.dispose();
+  }
+  // no status ever comes: the timeout kills the process and the job did not end by itself
+  const silent = new Kernel(fakeProcess(["working...\n"]), false);
+  try {
+    const ended: string[] = [];
+    const result = await silent.call(JOB, {
+      ...OPTIONS,
+      timeoutMs: 50,
+      onEnded: () => ended.push("ended"),
+    });
+    assert.equal(result.timedOut, true);
+    assert.deepEqual(ended, []);
+  } finally {
+    await silent.dispose();
+  }
+});

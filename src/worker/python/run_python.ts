@@ -3,10 +3,10 @@ import type { TaskContext } from "../context.ts";
 import type { InteractiveSandboxRunner } from "../sandbox/mod.ts";
 import { FORK_SERVER_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
 import { buildJob, type PythonJob } from "./job.ts";
-import { Kernel, type KernelCallResult } from "./kernel.ts";
+import { Kernel, type KernelCallOptions, type KernelCallResult } from "./kernel.ts";
 import type { KernelManager, StatefulResult } from "./kernel_manager.ts";
 import { interpreterSpec } from "./launch.ts";
-import { diffSnapshots, snapshotWorkspace } from "./snapshot.ts";
+import { diffSnapshots, snapshotWorkspace, type WorkspaceSnapshot } from "./snapshot.ts";
 import type { SnapshotCache } from "./snapshot_cache.ts";
 import { venvExists } from "./venv.ts";
 import type { WarmPool } from "./warm_pool.ts";
@@ -46,15 +46,22 @@ export async function runPython(
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
   const maxEntries = ctx.limits.maxListEntries;
   const before = deps.snapshots?.take(ctx) ??
-    await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
+    snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   if (before.foreignOwned) await deps.runner.ensureOwnership(ctx.workspace);
 
   const progress = startProgress(ctx);
+  // with the owner check, so the next run can start from it (see SnapshotCache); taken as
+  // soon as the job has ended, while the last of its stderr is still on its way
+  let after: WorkspaceSnapshot | undefined;
+  const callbacks: RunCallbacks = {
+    onOutput: progress.onOutput,
+    onEnded: () => after = snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid }),
+  };
   let run: KernelCallResult | StatefulResult;
   try {
     run = job.stateful
-      ? await statefulRun(ctx, job, hasVenv, deps, progress.onOutput)
-      : await statelessRun(ctx, job, hasVenv, deps, progress.onOutput);
+      ? await statefulRun(ctx, job, hasVenv, deps, callbacks)
+      : await statelessRun(ctx, job, hasVenv, deps, callbacks);
   } finally {
     progress.stop();
   }
@@ -64,8 +71,7 @@ export async function runPython(
       error: { code: "CANCELLED", message: "Run was cancelled", retriable: false },
     };
   }
-  // with the owner check, so the next run can start from it (see SnapshotCache)
-  const after = await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
+  after ??= snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   deps.snapshots?.keep(ctx, after);
   const result: RunPythonResult = {
     stdout: run.stdout,
@@ -96,6 +102,7 @@ export function spareFingerprint(hasVenv: boolean): string {
 }
 
 type OnOutput = (stream: "stdout" | "stderr", text: string) => void;
+type RunCallbacks = Pick<KernelCallOptions, "onOutput" | "onEnded">;
 
 /** Starts a sandboxed fork server for the session's stateless runs. */
 export async function startForkServer(
@@ -114,7 +121,7 @@ async function statelessRun(
   job: PythonJob,
   hasVenv: boolean,
   deps: RunPythonDeps,
-  onOutput: OnOutput,
+  callbacks: RunCallbacks,
 ): Promise<KernelCallResult> {
   const fingerprint = spareFingerprint(hasVenv);
   const epoch = deps.pool.epoch(ctx.sessionId);
@@ -125,7 +132,7 @@ async function statelessRun(
       timeoutMs: job.timeoutMs,
       outputLimitBytes: ctx.limits.outputLimitBytes,
       signal: ctx.signal,
-      onOutput,
+      ...callbacks,
     });
   } finally {
     if (server.alive) deps.pool.put(ctx.sessionId, fingerprint, server, epoch);
@@ -147,7 +154,7 @@ function statefulRun(
   job: PythonJob,
   hasVenv: boolean,
   deps: RunPythonDeps,
-  onOutput: OnOutput,
+  callbacks: RunCallbacks,
 ): Promise<StatefulResult> {
   return deps.kernels.call(ctx.sessionId, job, {
     hasVenv,
@@ -156,7 +163,7 @@ function statefulRun(
     timeoutMs: job.timeoutMs,
     outputLimitBytes: ctx.limits.outputLimitBytes,
     signal: ctx.signal,
-    onOutput,
+    ...callbacks,
   });
 }
 

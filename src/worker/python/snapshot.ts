@@ -25,11 +25,7 @@ export interface SnapshotOptions {
  * Walks the workspace without following symlinks, recording regular files by relative
  * path. Bounded: stops after `maxEntries` entries.
  */
-// deno-lint-ignore require-await -- kept async so callers stay promise-shaped
-export async function snapshotWorkspace(
-  root: string,
-  options: SnapshotOptions,
-): Promise<WorkspaceSnapshot> {
+export function snapshotWorkspace(root: string, options: SnapshotOptions): WorkspaceSnapshot {
   const files = new Map<string, FileStamp>();
   let foreignOwned = false;
   let visited = 0;

@@ -8,12 +8,12 @@ Deno.test("snapshotWorkspace records files, skips symlinks and stops at maxEntri
     await Deno.writeTextFile(`${root}/a.txt`, "aa");
     await Deno.writeTextFile(`${root}/d/e/b.txt`, "bbb");
     await Deno.symlink("/etc", `${root}/link`);
-    const snap = await snapshotWorkspace(root, { maxEntries: 100 });
+    const snap = snapshotWorkspace(root, { maxEntries: 100 });
     assert.deepEqual([...snap.files.keys()].sort(), ["a.txt", "d/e/b.txt"]);
     assert.equal(snap.files.get("d/e/b.txt")!.size, 3);
-    const small = await snapshotWorkspace(root, { maxEntries: 1 });
+    const small = snapshotWorkspace(root, { maxEntries: 1 });
     assert.ok(small.files.size <= 1);
-    const owned = await snapshotWorkspace(root, {
+    const owned = snapshotWorkspace(root, {
       maxEntries: 100,
       ownerUid: (Deno.uid() ?? 0) + 1,
     });
