@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
-import { LimitsSchema } from "../../config/mod.ts";
-import { WorkerExecutor } from "../executor.ts";
+import { withExecutor } from "../_testing.ts";
 import { createFixture } from "./_testing.ts";
 import { FS_HANDLERS } from "./mod.ts";
 
-Deno.test("WorkerExecutor runs the file tools and returns refusals as outcomes", async () => {
-  const root = await Deno.makeTempDir({ prefix: "codegen-exec-" });
-  const executor = new WorkerExecutor({
-    workspaceRoot: root,
-    limits: LimitsSchema.parse({}),
-    insecureNoSandbox: false,
-  });
-  try {
+Deno.test("WorkerExecutor runs the file tools and returns refusals as outcomes", () =>
+  withExecutor(async (executor) => {
     await executor.createSession("s1");
     const write = await executor.execute("s1", {
       tool: "fs.write",
@@ -31,11 +24,7 @@ Deno.test("WorkerExecutor runs the file tools and returns refusals as outcomes",
         retriable: false,
       },
     });
-  } finally {
-    await executor.close();
-    await Deno.remove(root, { recursive: true });
-  }
-});
+  }));
 
 Deno.test("FS_HANDLERS stop a cancelled task with CANCELLED before touching the disk", async () => {
   await using fx = await createFixture();

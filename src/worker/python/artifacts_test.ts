@@ -1,28 +1,18 @@
 import assert from "node:assert/strict";
-import { LimitsSchema } from "../../config/mod.ts";
 import type { RunPythonResult, TaskOutcome, TaskRequest } from "../../rpc/mod.ts";
 import { ignoreUnless, skipReason } from "../../../tests/support/python_sessions.ts";
-import { WorkerExecutor } from "../executor.ts";
+import { withExecutor } from "../_testing.ts";
 
 const ignore = ignoreUnless("Artifacts across calls", await skipReason({}));
 
 /** Runs `fn` against a real executor with session "s" created. */
-async function withExecutor(
+function withSession(
   fn: (exec: (task: TaskRequest) => Promise<TaskOutcome>, workspace: string) => Promise<void>,
 ): Promise<void> {
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "codegen-art-" }));
-  const executor = new WorkerExecutor({
-    workspaceRoot: root,
-    limits: LimitsSchema.parse({}),
-    insecureNoSandbox: false,
-  });
-  try {
+  return withExecutor(async (executor, root) => {
     await executor.createSession("s");
     await fn((task) => executor.execute("s", task), `${root}/sessions/s`);
-  } finally {
-    await executor.close();
-    await Deno.remove(root, { recursive: true });
-  }
+  });
 }
 
 function artifacts(outcome: TaskOutcome): RunPythonResult["artifacts"] {
@@ -37,7 +27,7 @@ for (const stateful of [false, true]) {
     } reports only its own changes, call after call`,
     ignore,
     fn: () =>
-      withExecutor(async (exec) => {
+      withSession(async (exec) => {
         const run = (code: string) => exec({ tool: "run.python", args: { code, stateful } });
         assert.deepEqual(artifacts(await run("open('a.txt', 'w').write('1')")), [
           { path: "a.txt", size_bytes: 1, change: "created" },
@@ -60,7 +50,7 @@ Deno.test({
   name: "a stateful call reports what a thread it left running wrote after it returned",
   ignore,
   fn: () =>
-    withExecutor(async (exec, workspace) => {
+    withSession(async (exec, workspace) => {
       const run = (code: string) => exec({ tool: "run.python", args: { code, stateful: true } });
       const started = await run(
         "import threading, time\n" +

@@ -1,0 +1,27 @@
+/** Test fixture: a real {@link WorkerExecutor} over a temporary workspace root. */
+import { LimitsSchema } from "../config/mod.ts";
+import type { WorkerOptions } from "./context.ts";
+import { WorkerExecutor } from "./executor.ts";
+
+/**
+ * Runs `fn` with an executor over a fresh temporary root (its real path, sandboxed Python,
+ * default limits unless `options` says otherwise); closes it and removes the root after.
+ */
+export async function withExecutor<T>(
+  fn: (executor: WorkerExecutor, root: string) => Promise<T>,
+  options: Partial<WorkerOptions> = {},
+): Promise<T> {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "codegen-exec-" }));
+  const executor = new WorkerExecutor({
+    workspaceRoot: root,
+    limits: LimitsSchema.parse({}),
+    insecureNoSandbox: false,
+    ...options,
+  });
+  try {
+    return await fn(executor, root);
+  } finally {
+    await executor.close();
+    await Deno.remove(root, { recursive: true });
+  }
+}
