@@ -1,6 +1,7 @@
 /**
  * Core building blocks every other module may use: the error type and codes, logging,
- * time, ids, durations, hashing, byte joining, bounded waits and the program version. Imports nothing from `src/`.
+ * time, ids, durations, hashing, byte joining, bounded waits and the program version.
+ * Imports nothing from `src/`.
  * @module
  */
 export {

@@ -111,7 +111,7 @@ export class SandboxedPythonRuntime implements PythonRuntime {
     return testRun(ctx, args, { runner: this.#runner });
   }
 
-  async #hasVenv(ctx: TaskContext): Promise<boolean> {
+  async #hasVenv(ctx: Pick<TaskContext, "sessionId" | "stateDir">): Promise<boolean> {
     const known = this.#venvs.get(ctx.sessionId);
     if (known !== undefined) return known;
     const has = await venvExists(ctx);
@@ -133,7 +133,7 @@ export class SandboxedPythonRuntime implements PythonRuntime {
   async prewarm(
     ctx: Pick<TaskContext, "sessionId" | "workspace" | "stateDir" | "limits">,
   ): Promise<void> {
-    const hasVenv = await venvExists(ctx);
+    const hasVenv = await this.#hasVenv(ctx);
     this.#pool.refill(
       ctx.sessionId,
       spareFingerprint(hasVenv),
