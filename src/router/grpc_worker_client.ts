@@ -114,7 +114,8 @@ export class GrpcWorkerClientPool {
     entry.users--;
     if (entry.users <= 0 && this.#entries.get(address) === entry) {
       this.#entries.delete(address);
-      entry.connection.close();
+      // a worker that deregistered after draining may still be sending its last results
+      entry.connection.closeWhenIdle();
     }
   }
 

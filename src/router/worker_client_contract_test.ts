@@ -39,18 +39,22 @@ runWorkerClientContract("EmbeddedWorkerClient", async () => {
   };
 });
 
-runWorkerClientContract("GrpcWorkerClient", async () => {
-  const dir = await tempRoot();
-  const worker = await startRemoteWorker(workerConfig(dir.root), { register: false });
-  const pool = createGrpcWorkerClientPool({ token: "contract-token" });
-  const client = await pool.connect("w1", worker.address);
-  return {
-    client,
-    async close() {
-      await client.close();
-      await pool.close();
-      await worker.close();
-      await dir.remove();
-    },
-  };
-});
+// both ways the gRPC client can send tasks: the shared RunTasks stream and one ExecuteTask each
+for (const taskStream of [true, false]) {
+  const name = taskStream ? "GrpcWorkerClient" : "GrpcWorkerClient (ExecuteTask calls)";
+  runWorkerClientContract(name, async () => {
+    const dir = await tempRoot();
+    const worker = await startRemoteWorker(workerConfig(dir.root), { register: false });
+    const pool = createGrpcWorkerClientPool({ token: "contract-token", taskStream });
+    const client = await pool.connect("w1", worker.address);
+    return {
+      client,
+      async close() {
+        await client.close();
+        await pool.close();
+        await worker.close();
+        await dir.remove();
+      },
+    };
+  });
+}

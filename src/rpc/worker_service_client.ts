@@ -1,4 +1,4 @@
-import { connectivityState, type ServiceError } from "@grpc/grpc-js";
+import type { ServiceError } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
 import type {
   ExecuteOptions,
@@ -7,12 +7,15 @@ import type {
   TaskOutcome,
   TaskRequest,
 } from "./tasks.ts";
+import type * as wpb from "./gen/codegen/v1/worker.ts";
 import { WorkerServiceClient } from "./gen/codegen/v1/worker.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
 import { limitsFromProto, taskEventFromProto } from "./convert_events.ts";
 import { fromServiceError } from "./grpc_status.ts";
 import { type ChannelSettings, openChannel } from "./channel.ts";
 import { callUnary, type UnaryMethod } from "./_unary.ts";
+import { watchChannel } from "./_watchdog.ts";
+import { TaskStream } from "./task_stream_client.ts";
 
 /** Options for {@link WorkerServiceConnection}. */
 export interface WorkerConnectionSettings extends ChannelSettings {
@@ -20,6 +23,11 @@ export interface WorkerConnectionSettings extends ChannelSettings {
   callTimeoutMs?: number;
   /** How often a running task checks the connection is still up; default 250 ms. */
   watchdogMs?: number;
+  /**
+   * Sends tasks over one long-lived RunTasks stream (default true); false opens one
+   * ExecuteTask call per task, which costs a new HTTP/2 stream each time.
+   */
+  taskStream?: boolean;
 }
 
 /** Per-call options of {@link WorkerServiceConnection.executeTask}. */
@@ -50,12 +58,18 @@ export class WorkerServiceConnection {
   #client: WorkerServiceClient;
   #callTimeoutMs: number;
   #watchdogMs: number;
+  #useStream: boolean;
+  #stream: TaskStream | undefined;
+  #running = 0;
+  #closing = false;
+  #closed = false;
 
   constructor(address: string, settings: WorkerConnectionSettings = {}) {
     this.address = address;
     this.#client = openChannel(WorkerServiceClient, address, settings);
     this.#callTimeoutMs = settings.callTimeoutMs ?? 60_000;
     this.#watchdogMs = settings.watchdogMs ?? 250;
+    this.#useStream = settings.taskStream ?? true;
   }
 
   #unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
@@ -93,20 +107,39 @@ export class WorkerServiceConnection {
     task: TaskRequest,
     options: RemoteExecuteOptions = {},
   ): Promise<TaskOutcome> {
-    const { signal, onEvent } = options;
-    if (signal?.aborted) {
+    if (options.signal?.aborted) {
       const error = { code: "CANCELLED" as const, message: "Task cancelled", retriable: false };
       return Promise.resolve({ ok: false, error });
     }
+    if (this.#closing) {
+      return Promise.resolve({ ok: false, error: unavailable("The connection is closing") });
+    }
+    this.#running++;
+    return this.#send(taskMessage(sessionId, task, options), options).finally(() => {
+      if (--this.#running === 0 && this.#closing) this.close();
+    });
+  }
+
+  #send(request: wpb.TaskRequest, options: RemoteExecuteOptions): Promise<TaskOutcome> {
+    const { signal, onEvent } = options;
+    if (this.#useStream) {
+      const stream = this.#stream ??= new TaskStream(this.#client, {
+        address: this.address,
+        watchdogMs: this.#watchdogMs,
+        onClosed: () => {
+          if (this.#stream === stream) this.#stream = undefined;
+        },
+      });
+      return stream.run(request, options);
+    }
     return new Promise((resolve) => {
-      const call = this.#client.executeTask(taskMessage(sessionId, task, options));
+      const call = this.#client.executeTask(request);
       let outcome: TaskOutcome | undefined;
       let settled = false;
-      const channel = this.#client.getChannel();
       const finish = (result: TaskOutcome) => {
         if (settled) return;
         settled = true;
-        clearInterval(watchdog);
+        unwatch();
         signal?.removeEventListener("abort", onAbort);
         resolve(result);
       };
@@ -117,24 +150,10 @@ export class WorkerServiceConnection {
           error: { code: "CANCELLED", message: "Task cancelled", retriable: false },
         });
       };
-      // Backstop for a call that outlives its connection without noticing (keepalive
-      // covers silent hosts): the channel was closed here, or it has failed to reconnect
-      // for a second. A brief failure is tolerated because a stream may still finish on a
-      // connection that got a graceful GOAWAY while a new connection is refused.
-      let failingFor = 0;
-      const watchdog = setInterval(() => {
-        const state = channel.getConnectivityState(false);
-        failingFor = state === connectivityState.TRANSIENT_FAILURE
-          ? failingFor + this.#watchdogMs
-          : 0;
-        if (state === connectivityState.SHUTDOWN || failingFor >= 1_000) {
-          call.cancel();
-          finish({
-            ok: false,
-            error: unavailable(`Lost the connection to worker ${this.address}`),
-          });
-        }
-      }, this.#watchdogMs);
+      const unwatch = watchChannel(this.#client.getChannel(), this.#watchdogMs, () => {
+        call.cancel();
+        finish({ ok: false, error: unavailable(`Lost the connection to worker ${this.address}`) });
+      });
       signal?.addEventListener("abort", onAbort, { once: true });
       call.on("data", (message) => {
         try {
@@ -160,8 +179,20 @@ export class WorkerServiceConnection {
     });
   }
 
+  /**
+   * Refuses new tasks and closes the channel once the running ones end, e.g. for a worker
+   * that deregistered after draining, whose last results may still be on the way.
+   */
+  closeWhenIdle(): void {
+    this.#closing = true;
+    if (this.#running === 0) this.close();
+  }
+
   /** Closes the channel; running calls fail with WORKER_UNAVAILABLE. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = this.#closing = true;
+    this.#stream?.close();
     this.#client.close();
   }
 }

@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
 import { CodegenError } from "../core/mod.ts";
 import type { TaskOutcome } from "./tasks.ts";
-import { type WorkerServiceServer, WorkerServiceService } from "./gen/codegen/v1/worker.ts";
+import {
+  type TaskStreamRequest,
+  type WorkerServiceServer,
+  WorkerServiceService,
+} from "./gen/codegen/v1/worker.ts";
 import { startGrpcServer } from "./server.ts";
 import { FAKE_LIMITS, fakeHandler } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
 
 const TASK = { tool: "workspace.stats", args: {} } as const;
+const STATS_RESULT = { ok: true, result: { workspace_bytes: 1, file_count: 2 } } as const;
 
 function code(outcome: TaskOutcome): string {
   return outcome.ok ? "ok" : outcome.error.code;
@@ -39,23 +44,213 @@ Deno.test("session calls return the worker's limits and map errors to project co
   }
 });
 
-Deno.test("a worker server shut down mid-task yields a retriable WORKER_UNAVAILABLE within 2 s", async () => {
+// Every task behaviour holds for both ways of sending tasks.
+const MODES = [
+  { name: "RunTasks stream", settings: {} },
+  { name: "ExecuteTask calls", settings: { taskStream: false } },
+] as const;
+
+for (const { name, settings } of MODES) {
+  Deno.test(`${name}: a worker shut down mid-task yields a retriable WORKER_UNAVAILABLE within 2 s`, async () => {
+    const server = await startWorkerServiceServer(fakeHandler({
+      executeTask: (_s, _t, options) => {
+        options.onEvent({ type: "log", stream: "stdout", level: "info", data: "hi" });
+        return new Promise(() => {});
+      },
+    }));
+    const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
+    try {
+      const started = Promise.withResolvers<void>();
+      const running = conn.executeTask("s1", TASK, { onEvent: () => started.resolve() });
+      await within(started.promise, 5_000);
+      const t0 = performance.now();
+      await server.close(0);
+      const outcome = await within(running, 2_000);
+      assert.equal(code(outcome), "WORKER_UNAVAILABLE");
+      assert.equal(!outcome.ok && outcome.error.retriable, true);
+      assert.ok(performance.now() - t0 < 2_000);
+    } finally {
+      conn.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`${name}: a worker that is not listening yields WORKER_UNAVAILABLE, not a hang`, async () => {
+    const server = await startWorkerServiceServer(fakeHandler());
+    const address = `127.0.0.1:${server.port}`;
+    await server.close();
+    const conn = new WorkerServiceConnection(address, { ...settings, callTimeoutMs: 3_000 });
+    try {
+      const outcome = await within(conn.executeTask("s1", TASK), 5_000);
+      assert.equal(code(outcome), "WORKER_UNAVAILABLE");
+      await assert.rejects(conn.getLimits(), { code: "WORKER_UNAVAILABLE", retriable: true });
+    } finally {
+      conn.close();
+    }
+  });
+
+  Deno.test(`${name}: closing the connection during a task resolves it as WORKER_UNAVAILABLE`, async () => {
+    const started = Promise.withResolvers<void>();
+    const server = await startWorkerServiceServer(fakeHandler({
+      executeTask: () => {
+        started.resolve();
+        return new Promise(() => {});
+      },
+    }));
+    const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
+    try {
+      const running = conn.executeTask("s1", TASK);
+      await within(started.promise, 5_000);
+      conn.close();
+      assert.equal(code(await within(running, 2_000)), "WORKER_UNAVAILABLE");
+    } finally {
+      await server.close(0);
+    }
+  });
+
+  Deno.test(`${name}: a stream that ends without a result is a retriable WORKER_UNAVAILABLE`, async () => {
+    const progress = { event: { $case: "progress" as const, value: { progress: 1 } } };
+    const implementation: WorkerServiceServer = {
+      createSession: (_call, cb) => cb(null, { limits: FAKE_LIMITS }),
+      destroySession: (_call, cb) => cb(null, {}),
+      cancelTask: (_call, cb) => cb(null, { cancelled: false }),
+      getLimits: (_call, cb) => cb(null, FAKE_LIMITS),
+      executeTask: (call) => {
+        call.write(progress);
+        call.end();
+      },
+      runTasks: (call) => {
+        call.on("data", (message: TaskStreamRequest) => {
+          if (message.frame?.$case !== "start") return;
+          call.write({ task_id: message.frame.value.task_id, event: progress });
+          call.end();
+        });
+      },
+    };
+    const server = await startGrpcServer({
+      services: [{ definition: WorkerServiceService, implementation }],
+    });
+    const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
+    try {
+      const events: unknown[] = [];
+      const outcome = await within(
+        conn.executeTask("s1", TASK, { onEvent: (e) => events.push(e) }),
+        2_000,
+      );
+      assert.equal(code(outcome), "WORKER_UNAVAILABLE");
+      assert.equal(!outcome.ok && outcome.error.retriable, true);
+      assert.deepEqual(events, [{ type: "progress", progress: 1 }]);
+    } finally {
+      conn.close();
+      await server.close();
+    }
+  });
+
+  Deno.test(`${name}: cancelling a task aborts it on the worker and answers CANCELLED at once`, async () => {
+    const aborted = Promise.withResolvers<unknown>();
+    const started = Promise.withResolvers<void>();
+    const server = await startWorkerServiceServer(fakeHandler({
+      executeTask: (sessionId, _t, options) => {
+        if (sessionId !== "waits") return Promise.resolve(STATS_RESULT);
+        started.resolve();
+        return new Promise((resolve) => {
+          options.signal.addEventListener("abort", () => {
+            aborted.resolve(options.signal.reason);
+            resolve({ ok: false, error: { code: "CANCELLED", message: "x", retriable: false } });
+          });
+        });
+      },
+    }));
+    const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
+    try {
+      const controller = new AbortController();
+      const running = conn.executeTask("waits", TASK, { signal: controller.signal });
+      await within(started.promise, 5_000);
+      controller.abort();
+      assert.equal(code(await within(running, 1_000)), "CANCELLED");
+      const reason = await within(aborted.promise, 2_000);
+      assert.equal((reason as CodegenError).code, "CANCELLED");
+      // the connection still serves tasks afterwards
+      assert.equal(code(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
+    } finally {
+      conn.close();
+      await server.close(0);
+    }
+  });
+}
+
+Deno.test("many tasks at once share one RunTasks stream, each with its own events and outcome", async () => {
   const server = await startWorkerServiceServer(fakeHandler({
-    executeTask: (_s, _t, options) => {
-      options.onEvent({ type: "log", stream: "stdout", level: "info", data: "hi" });
-      return new Promise(() => {});
+    executeTask: async (sessionId, _t, options) => {
+      const n = Number(sessionId.slice(1));
+      // answer in reverse order of arrival, so outcomes must be matched by task id
+      await new Promise((r) => setTimeout(r, 50 - n));
+      options.onEvent({ type: "log", stream: "stdout", level: "info", data: sessionId });
+      return { ok: true, result: { workspace_bytes: n, file_count: 0 } };
     },
   }));
   const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
   try {
-    const started = Promise.withResolvers<void>();
-    const running = conn.executeTask("s1", TASK, { onEvent: () => started.resolve() });
+    const runs = Array.from({ length: 40 }, (_, n) => {
+      const events: string[] = [];
+      const outcome = conn.executeTask(`s${n}`, TASK, {
+        onEvent: (e) => e.type === "log" && events.push(e.data),
+      });
+      return outcome.then((o) => ({ n, o, events }));
+    });
+    for (const { n, o, events } of await within(Promise.all(runs), 10_000)) {
+      assert.deepEqual(o, { ok: true, result: { workspace_bytes: n, file_count: 0 } });
+      assert.deepEqual(events, [`s${n}`]);
+    }
+  } finally {
+    conn.close();
+    await server.close();
+  }
+});
+
+Deno.test("a graceful worker shutdown lets running stream tasks finish, then ends the stream", async () => {
+  const release = Promise.withResolvers<void>();
+  const started = Promise.withResolvers<void>();
+  const handler = fakeHandler({
+    executeTask: async () => {
+      started.resolve();
+      await release.promise;
+      return { ok: true, result: { workspace_bytes: 7, file_count: 0 } };
+    },
+  });
+  let server = await startWorkerServiceServer(handler);
+  const port = server.port;
+  const conn = new WorkerServiceConnection(`127.0.0.1:${port}`);
+  try {
+    const running = conn.executeTask("s1", TASK);
     await within(started.promise, 5_000);
+    const closing = server.close(10_000);
+    // a task sent while the worker shuts down is refused as retriable, not lost
+    const late = await within(conn.executeTask("s1", TASK), 5_000);
+    assert.equal(code(late), "WORKER_UNAVAILABLE");
+    assert.equal(!late.ok && late.error.retriable, true);
+    release.resolve();
+    assert.equal(code(await within(running, 5_000)), "ok");
     const t0 = performance.now();
-    await server.close(0);
-    const outcome = await within(running, 2_000);
-    assert.equal(code(outcome), "WORKER_UNAVAILABLE");
-    assert.equal(!outcome.ok && outcome.error.retriable, true);
+    await within(closing, 5_000);
+    // the ended stream does not hold the shutdown for its grace period
+    assert.ok(performance.now() - t0 < 2_000, "the idle stream held the shutdown open");
+    // a worker back on the same address gets a new stream
+    server = await startWorkerServiceServer(handler, { port });
+    assert.equal(code(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
+  } finally {
+    conn.close();
+    await server.close();
+  }
+});
+
+Deno.test("an idle RunTasks stream does not hold a graceful shutdown open", async () => {
+  const server = await startWorkerServiceServer(fakeHandler());
+  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
+  try {
+    assert.equal(code(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
+    const t0 = performance.now();
+    await within(server.close(10_000), 5_000);
     assert.ok(performance.now() - t0 < 2_000);
   } finally {
     conn.close();
@@ -63,62 +258,48 @@ Deno.test("a worker server shut down mid-task yields a retriable WORKER_UNAVAILA
   }
 });
 
-Deno.test("a worker that is not listening yields WORKER_UNAVAILABLE, not a hang or a throw", async () => {
-  const server = await startWorkerServiceServer(fakeHandler());
-  const address = `127.0.0.1:${server.port}`;
-  await server.close();
-  const conn = new WorkerServiceConnection(address, { callTimeoutMs: 3_000 });
-  try {
-    const outcome = await within(conn.executeTask("s1", TASK), 5_000);
-    assert.equal(code(outcome), "WORKER_UNAVAILABLE");
-    await assert.rejects(conn.getLimits(), { code: "WORKER_UNAVAILABLE", retriable: true });
-  } finally {
-    conn.close();
-  }
-});
-
-Deno.test("closing the connection during a task resolves it as WORKER_UNAVAILABLE", async () => {
-  const started = Promise.withResolvers<void>();
+Deno.test("a task id already running on the stream is refused, the first task unharmed", async () => {
+  const release = Promise.withResolvers<void>();
   const server = await startWorkerServiceServer(fakeHandler({
-    executeTask: () => {
-      started.resolve();
-      return new Promise(() => {});
+    executeTask: async () => {
+      await release.promise;
+      return { ok: true, result: { workspace_bytes: 1, file_count: 0 } };
     },
   }));
   const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
   try {
-    const running = conn.executeTask("s1", TASK);
-    await within(started.promise, 5_000);
-    conn.close();
-    assert.equal(code(await within(running, 2_000)), "WORKER_UNAVAILABLE");
+    const first = conn.executeTask("s1", TASK, { taskId: "same" });
+    const second = await within(conn.executeTask("s1", TASK, { taskId: "same" }), 5_000);
+    assert.equal(code(second), "INVALID_ARGUMENT");
+    release.resolve();
+    assert.equal(code(await within(first, 5_000)), "ok");
   } finally {
-    await server.close(0);
+    conn.close();
+    await server.close();
   }
 });
 
-Deno.test("a stream that ends without a result is a retriable WORKER_UNAVAILABLE", async () => {
-  const implementation: WorkerServiceServer = {
-    createSession: (_call, cb) => cb(null, { limits: FAKE_LIMITS }),
-    destroySession: (_call, cb) => cb(null, {}),
-    cancelTask: (_call, cb) => cb(null, { cancelled: false }),
-    getLimits: (_call, cb) => cb(null, FAKE_LIMITS),
-    executeTask: (call) => {
-      call.write({ event: { $case: "progress", value: { progress: 1 } } });
-      call.end();
+Deno.test("closeWhenIdle lets running tasks finish, refuses new ones, then closes", async () => {
+  const release = Promise.withResolvers<void>();
+  const started = Promise.withResolvers<void>();
+  const server = await startWorkerServiceServer(fakeHandler({
+    executeTask: async () => {
+      started.resolve();
+      await release.promise;
+      return STATS_RESULT;
     },
-  };
-  const server = await startGrpcServer({
-    services: [{ definition: WorkerServiceService, implementation }],
-  });
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
+  }));
+  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, { watchdogMs: 20 });
   try {
-    const events: unknown[] = [];
-    const outcome = await within(
-      conn.executeTask("s1", TASK, { onEvent: (e) => events.push(e) }),
-      2_000,
-    );
-    assert.equal(code(outcome), "WORKER_UNAVAILABLE");
-    assert.deepEqual(events, [{ type: "progress", progress: 1 }]);
+    const running = conn.executeTask("s1", TASK);
+    await within(started.promise, 5_000);
+    conn.closeWhenIdle();
+    assert.equal(code(await conn.executeTask("s1", TASK)), "WORKER_UNAVAILABLE");
+    // longer than the watchdog period: the task is not failed for the closing channel
+    await new Promise((r) => setTimeout(r, 100));
+    release.resolve();
+    assert.deepEqual(await within(running, 5_000), STATS_RESULT);
+    await assert.rejects(conn.getLimits(), /shut ?down|closed/i);
   } finally {
     conn.close();
     await server.close();

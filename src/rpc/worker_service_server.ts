@@ -1,13 +1,13 @@
 import type { sendUnaryData } from "@grpc/grpc-js";
-import { CodegenError, getLogger } from "../core/mod.ts";
+import { CodegenError } from "../core/mod.ts";
 import type { SessionLimits, TaskEvent, TaskOutcome, TaskRequest } from "./tasks.ts";
+import type * as wpb from "./gen/codegen/v1/worker.ts";
 import { type WorkerServiceServer, WorkerServiceService } from "./gen/codegen/v1/worker.ts";
-import { toolRequestFromProto } from "./convert_tool_requests.ts";
-import { limitsToProto, outcomeToProto, taskEventToProto } from "./convert_events.ts";
+import { limitsToProto } from "./convert_events.ts";
 import { toServiceError } from "./grpc_status.ts";
 import { type GrpcServerHandle, type GrpcServerOptions, startGrpcServer } from "./server.ts";
-
-const log = getLogger("rpc", "worker-service");
+import { runTask } from "./_run_task.ts";
+import { TaskStreams } from "./task_stream_server.ts";
 
 /** Options of one task call as the worker side sees them. */
 export interface RemoteTaskOptions {
@@ -45,7 +45,7 @@ function unary<T>(callback: sendUnaryData<T>, work: () => T | Promise<T>): void 
   );
 }
 
-function implement(handler: WorkerServiceHandler): WorkerServiceServer {
+function implement(handler: WorkerServiceHandler, streams: TaskStreams): WorkerServiceServer {
   return {
     createSession: (call, cb) =>
       unary(cb, async () => ({
@@ -68,47 +68,37 @@ function implement(handler: WorkerServiceHandler): WorkerServiceServer {
         if (settled) return;
         controller.abort(new CodegenError("CANCELLED", "The caller cancelled the task"));
       });
-      const { session_id, task_id, tool, traceparent } = call.request;
-      let task: TaskRequest;
-      try {
-        task = toolRequestFromProto(tool ?? {});
-      } catch (err) {
-        call.emit("error", toServiceError(err));
-        return;
-      }
-      const options: RemoteTaskOptions = {
-        taskId: task_id,
-        signal: controller.signal,
-        traceparent,
-        onEvent: (event) => {
-          if (!call.cancelled) call.write(taskEventToProto(event));
-        },
+      const emit = (event: wpb.TaskEvent) => {
+        if (!call.cancelled) call.write(event);
       };
-      handler.executeTask(session_id, task, options).then(
-        (outcome) => {
-          settled = true;
-          if (call.cancelled) return;
-          call.write(outcomeToProto(task, outcome));
-          call.end();
-        },
-        (err) => {
-          settled = true;
-          log.warn("Task {taskId} failed before running: {error}", {
-            taskId: task_id,
-            error: String(err),
-          });
-          if (!call.cancelled) call.emit("error", toServiceError(err));
-        },
-      );
+      void runTask(handler, call.request, controller.signal, emit).then((ending) => {
+        settled = true;
+        if (call.cancelled) return;
+        if ("thrown" in ending) return void call.emit("error", toServiceError(ending.thrown));
+        call.write(ending.final);
+        call.end();
+      });
     },
+    runTasks: (call) => streams.serve(call, handler),
   };
 }
 
 /** Hosts `WorkerService` backed by `handler`, with the token check on every call. */
-export function startWorkerServiceServer(
+export async function startWorkerServiceServer(
   handler: WorkerServiceHandler,
   options: WorkerServiceServerOptions = {},
 ): Promise<GrpcServerHandle> {
-  const services = [{ definition: WorkerServiceService, implementation: implement(handler) }];
-  return startGrpcServer({ ...options, services });
+  const streams = new TaskStreams();
+  const implementation = implement(handler, streams);
+  const server = await startGrpcServer({
+    ...options,
+    services: [{ definition: WorkerServiceService, implementation }],
+  });
+  return {
+    port: server.port,
+    close(graceMs) {
+      streams.close();
+      return server.close(graceMs);
+    },
+  };
 }

@@ -33,6 +33,7 @@ const implementation: WorkerServiceServer = {
     call.write({ event: { $case: "progress", value: { progress: 1 } } });
     call.end();
   },
+  runTasks: (call) => call.end(),
 };
 
 function limits(client: WorkerServiceClient): Promise<void> {

@@ -10,9 +10,11 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -85,6 +87,24 @@ export interface TaskRequest {
     | undefined;
   /** W3C trace context to propagate. */
   traceparent?: string | undefined;
+}
+
+/** One frame from the caller on a RunTasks stream. */
+export interface TaskStreamRequest {
+  frame?:
+    | //
+    /** Starts a task; its task_id must be unique among the stream's running tasks. */
+    { $case: "start"; value: TaskRequest }
+    | //
+    /** Cancels a task started on this stream (an unknown id is ignored). */
+    { $case: "cancel"; value: CancelTaskRequest }
+    | undefined;
+}
+
+/** One event of one task on a RunTasks stream. */
+export interface TaskStreamEvent {
+  task_id: string;
+  event?: TaskEvent | undefined;
 }
 
 export interface CancelTaskRequest {
@@ -594,6 +614,156 @@ export const TaskRequest: MessageFns<TaskRequest> = {
       ? ToolRequest.fromPartial(object.tool)
       : undefined;
     message.traceparent = object.traceparent ?? undefined;
+    return message;
+  },
+};
+
+function createBaseTaskStreamRequest(): TaskStreamRequest {
+  return { frame: undefined };
+}
+
+export const TaskStreamRequest: MessageFns<TaskStreamRequest> = {
+  encode(message: TaskStreamRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.frame?.$case) {
+      case "start":
+        TaskRequest.encode(message.frame.value, writer.uint32(10).fork()).join();
+        break;
+      case "cancel":
+        CancelTaskRequest.encode(message.frame.value, writer.uint32(18).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskStreamRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskStreamRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frame = { $case: "start", value: TaskRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frame = { $case: "cancel", value: CancelTaskRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TaskStreamRequest>): TaskStreamRequest {
+    return TaskStreamRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TaskStreamRequest>): TaskStreamRequest {
+    const message = createBaseTaskStreamRequest();
+    switch (object.frame?.$case) {
+      case "start": {
+        if (object.frame?.value !== undefined && object.frame?.value !== null) {
+          message.frame = { $case: "start", value: TaskRequest.fromPartial(object.frame.value) };
+        }
+        break;
+      }
+      case "cancel": {
+        if (object.frame?.value !== undefined && object.frame?.value !== null) {
+          message.frame = { $case: "cancel", value: CancelTaskRequest.fromPartial(object.frame.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseTaskStreamEvent(): TaskStreamEvent {
+  return { task_id: "", event: undefined };
+}
+
+export const TaskStreamEvent: MessageFns<TaskStreamEvent> = {
+  encode(message: TaskStreamEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task_id !== "") {
+      writer.uint32(10).string(message.task_id);
+    }
+    if (message.event !== undefined) {
+      TaskEvent.encode(message.event, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskStreamEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskStreamEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task_id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.event = TaskEvent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TaskStreamEvent>): TaskStreamEvent {
+    return TaskStreamEvent.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TaskStreamEvent>): TaskStreamEvent {
+    const message = createBaseTaskStreamEvent();
+    message.task_id = object.task_id ?? "";
+    message.event = (object.event !== undefined && object.event !== null)
+      ? TaskEvent.fromPartial(object.event)
+      : undefined;
     return message;
   },
 };
@@ -1176,6 +1346,21 @@ export const WorkerServiceService = {
     responseSerialize: (value: TaskEvent): Buffer => Buffer.from(TaskEvent.encode(value).finish()),
     responseDeserialize: (value: Buffer): TaskEvent => TaskEvent.decode(value),
   },
+  /**
+   * Runs many tasks over one long-lived stream, the coordinator's path for every task: a
+   * task costs two messages instead of a new HTTP/2 stream. Each task's events arrive in
+   * order, tagged with its id, ending in one result or error; a stream that ends or fails
+   * ends every task still on it (retriable). The worker ends the stream when it shuts down.
+   */
+  runTasks: {
+    path: "/codegen.v1.WorkerService/RunTasks" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: TaskStreamRequest): Buffer => Buffer.from(TaskStreamRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TaskStreamRequest => TaskStreamRequest.decode(value),
+    responseSerialize: (value: TaskStreamEvent): Buffer => Buffer.from(TaskStreamEvent.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TaskStreamEvent => TaskStreamEvent.decode(value),
+  },
   /** Cancels a running task by id; cancelling the ExecuteTask call does the same. */
   cancelTask: {
     path: "/codegen.v1.WorkerService/CancelTask" as const,
@@ -1205,6 +1390,13 @@ export interface WorkerServiceServer extends UntypedServiceImplementation {
   destroySession: handleUnaryCall<DestroySessionRequest, DestroySessionResponse>;
   /** Runs one task; streams progress and log events, then exactly one result or error. */
   executeTask: handleServerStreamingCall<TaskRequest, TaskEvent>;
+  /**
+   * Runs many tasks over one long-lived stream, the coordinator's path for every task: a
+   * task costs two messages instead of a new HTTP/2 stream. Each task's events arrive in
+   * order, tagged with its id, ending in one result or error; a stream that ends or fails
+   * ends every task still on it (retriable). The worker ends the stream when it shuts down.
+   */
+  runTasks: handleBidiStreamingCall<TaskStreamRequest, TaskStreamEvent>;
   /** Cancels a running task by id; cancelling the ExecuteTask call does the same. */
   cancelTask: handleUnaryCall<CancelTaskRequest, CancelTaskResponse>;
   /** The limits this worker applies to sessions. */
@@ -1251,6 +1443,15 @@ export interface WorkerServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<TaskEvent>;
+  /**
+   * Runs many tasks over one long-lived stream, the coordinator's path for every task: a
+   * task costs two messages instead of a new HTTP/2 stream. Each task's events arrive in
+   * order, tagged with its id, ending in one result or error; a stream that ends or fails
+   * ends every task still on it (retriable). The worker ends the stream when it shuts down.
+   */
+  runTasks(): ClientDuplexStream<TaskStreamRequest, TaskStreamEvent>;
+  runTasks(options: Partial<CallOptions>): ClientDuplexStream<TaskStreamRequest, TaskStreamEvent>;
+  runTasks(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<TaskStreamRequest, TaskStreamEvent>;
   /** Cancels a running task by id; cancelling the ExecuteTask call does the same. */
   cancelTask(
     request: CancelTaskRequest,

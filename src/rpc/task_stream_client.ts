@@ -1,0 +1,128 @@
+import type { ClientDuplexStream, ServiceError } from "@grpc/grpc-js";
+import { CodegenError } from "../core/mod.ts";
+import type * as wpb from "./gen/codegen/v1/worker.ts";
+import type { WorkerServiceClient } from "./gen/codegen/v1/worker.ts";
+import type { TaskError, TaskEvent, TaskOutcome } from "./tasks.ts";
+import { taskEventFromProto } from "./convert_events.ts";
+import { fromServiceError } from "./grpc_status.ts";
+import { watchChannel } from "./_watchdog.ts";
+
+interface Pending {
+  onEvent: ((event: TaskEvent) => void) | undefined;
+  finish: (outcome: TaskOutcome) => void;
+}
+
+function failure(code: TaskError["code"], message: string, retriable: boolean): TaskOutcome {
+  return { ok: false, error: { code, message, retriable } };
+}
+
+/**
+ * One RunTasks stream to a worker, carrying any number of tasks at once. When the stream
+ * ends or fails, every task still on it ends as retriable WORKER_UNAVAILABLE (or with the
+ * status's own code, e.g. UNAUTHENTICATED), and `onClosed` tells the owner to open a new
+ * stream for later tasks.
+ */
+export class TaskStream {
+  #call: ClientDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvent>;
+  #pending = new Map<string, Pending>();
+  #closed = false;
+  #onClosed: () => void;
+  #address: string;
+  #watchdogMs: number;
+  #unwatch: (() => void) | undefined;
+  #channel: ReturnType<WorkerServiceClient["getChannel"]>;
+
+  constructor(
+    client: WorkerServiceClient,
+    options: { address: string; watchdogMs: number; onClosed: () => void },
+  ) {
+    this.#address = options.address;
+    this.#watchdogMs = options.watchdogMs;
+    this.#onClosed = options.onClosed;
+    this.#channel = client.getChannel();
+    this.#call = client.runTasks();
+    this.#call.on("data", (message: wpb.TaskStreamEvent) => this.#receive(message));
+    this.#call.on("error", (err: ServiceError) => {
+      const e = fromServiceError(err);
+      this.#end(failure(e.code, e.message, e.retriable));
+    });
+    this.#call.on("end", () => {
+      this.#end(failure("WORKER_UNAVAILABLE", "Worker ended the task stream", true));
+    });
+  }
+
+  /** Starts `request` and resolves with its outcome; never rejects. */
+  run(
+    request: wpb.TaskRequest,
+    options: { onEvent?: (event: TaskEvent) => void; signal?: AbortSignal },
+  ): Promise<TaskOutcome> {
+    const { signal, onEvent } = options;
+    const taskId = request.task_id;
+    if (this.#closed) {
+      return Promise.resolve(failure("WORKER_UNAVAILABLE", "The task stream is closed", true));
+    }
+    if (this.#pending.has(taskId)) {
+      return Promise.resolve(
+        failure("INVALID_ARGUMENT", `Task id "${taskId}" is already running`, false),
+      );
+    }
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        if (!this.#closed) {
+          this.#call.write({ frame: { $case: "cancel", value: { task_id: taskId } } });
+        }
+        finish(failure("CANCELLED", "Task cancelled", false));
+      };
+      const finish = (outcome: TaskOutcome) => {
+        if (this.#pending.get(taskId) !== pending) return;
+        this.#pending.delete(taskId);
+        if (this.#pending.size === 0) this.#stopWatchdog();
+        signal?.removeEventListener("abort", onAbort);
+        resolve(outcome);
+      };
+      const pending: Pending = { onEvent, finish };
+      this.#pending.set(taskId, pending);
+      this.#startWatchdog();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#call.write({ frame: { $case: "start", value: request } });
+    });
+  }
+
+  /** Ends the stream: every task still on it ends as WORKER_UNAVAILABLE. */
+  close(message = `Lost the connection to worker ${this.#address}`): void {
+    if (this.#closed) return;
+    this.#call.cancel();
+    this.#end(failure("WORKER_UNAVAILABLE", message, true));
+  }
+
+  #receive(message: wpb.TaskStreamEvent): void {
+    // a task cancelled here may still send its last events: nobody waits for them
+    const pending = this.#pending.get(message.task_id);
+    if (!pending) return;
+    try {
+      const decoded = taskEventFromProto(message.event ?? {});
+      if (decoded?.kind === "event") pending.onEvent?.(decoded.event);
+      else if (decoded?.kind === "outcome") pending.finish(decoded.outcome);
+    } catch (err) {
+      this.#call.write({ frame: { $case: "cancel", value: { task_id: message.task_id } } });
+      pending.finish(failure("INTERNAL", CodegenError.from(err).message, false));
+    }
+  }
+
+  #end(outcome: TaskOutcome): void {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#onClosed();
+    }
+    for (const pending of [...this.#pending.values()]) pending.finish(outcome);
+  }
+
+  #startWatchdog(): void {
+    this.#unwatch ??= watchChannel(this.#channel, this.#watchdogMs, () => this.close());
+  }
+
+  #stopWatchdog(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+  }
+}
