@@ -42,23 +42,24 @@ Deno.test("WorkerService rejects calls with a wrong or missing token as UNAUTHEN
   });
   const server = await startWorkerServiceServer(handler, { token: "right" });
   const address = `127.0.0.1:${server.port}`;
-  const conns = ["wrong", undefined, "right"].map((token) =>
-    new WorkerServiceConnection(address, { token })
+  // with tasks on the shared RunTasks stream and as one ExecuteTask call each
+  const conns = [true, false].flatMap((taskStream) =>
+    ["wrong", undefined, "right"].map((token) =>
+      new WorkerServiceConnection(address, { token, taskStream })
+    )
   );
   try {
-    const [wrong, missing, right] = conns as [
-      WorkerServiceConnection,
-      WorkerServiceConnection,
-      WorkerServiceConnection,
-    ];
-    for (const conn of [wrong, missing]) {
-      const outcome = await conn.executeTask("s1", TASK);
-      assert.deepEqual(outcome.ok ? "ok" : outcome.error.code, "UNAUTHENTICATED");
-      await assert.rejects(conn.createSession("s1"), { code: "UNAUTHENTICATED" });
+    for (let i = 0; i < conns.length; i += 3) {
+      const [wrong, missing, right] = conns.slice(i, i + 3) as WorkerServiceConnection[];
+      for (const conn of [wrong!, missing!]) {
+        const outcome = await conn.executeTask("s1", TASK);
+        assert.deepEqual(outcome.ok ? "ok" : outcome.error.code, "UNAUTHENTICATED");
+        await assert.rejects(conn.createSession("s1"), { code: "UNAUTHENTICATED" });
+      }
+      assert.equal(ran, i / 3);
+      assert.equal((await right!.executeTask("s1", TASK)).ok, true);
+      assert.equal(ran, i / 3 + 1);
     }
-    assert.equal(ran, 0);
-    assert.equal((await right.executeTask("s1", TASK)).ok, true);
-    assert.equal(ran, 1);
   } finally {
     for (const c of conns) c.close();
     await server.close();
