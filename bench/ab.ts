@@ -5,7 +5,7 @@
  * machine the load drifts more between two runs than most changes move the figures.
  *
  *   deno task bench:ab [--base=REV] [--case=echo|fs.read|fs.write|stateful|stateful-files|stateless]
- *                      [--rounds=10] [--calls=100] [--warmup=200]
+ *                      [--rounds=10] [--calls=100] [--warmup=200] [--concurrency=1]
  * @module
  */
 import { checkout } from "./_checkout.ts";
@@ -61,13 +61,21 @@ const base = flag("base", "HEAD");
 const rounds = count("rounds", 10);
 const calls = count("calls", 100);
 const warmup = count("warmup", 200);
+// calls in flight at once; above 1 the figure that matters is calls/s, not latency
+const concurrency = count("concurrency", 1);
 
 await using baseline = await checkout(base);
 await using before = await startCoordinator({ projectDir: baseline.dir });
 await using after = await startCoordinator();
 const builds = [
-  { name: `${base} (${baseline.commit.slice(0, 10)})`, server: before, ms: [] as number[], cpu: 0 },
-  { name: "working tree", server: after, ms: [] as number[], cpu: 0 },
+  {
+    name: `${base} (${baseline.commit.slice(0, 10)})`,
+    server: before,
+    ms: [] as number[],
+    cpu: 0,
+    wallMs: 0,
+  },
+  { name: "working tree", server: after, ms: [] as number[], cpu: 0, wallMs: 0 },
 ];
 const call = (server: BenchServer) => server.call(benchCase.tool, benchCase.args);
 for (const build of builds) {
@@ -79,27 +87,39 @@ for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? builds : builds.toReversed();
   for (const build of order) {
     const cpuBefore = (await build.server.cpuMs()) ?? 0;
-    for (let i = 0; i < calls; i++) {
-      const started = performance.now();
-      await call(build.server);
-      build.ms.push(performance.now() - started);
-    }
+    const roundStarted = performance.now();
+    let left = calls;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) {
+        const started = performance.now();
+        await call(build.server);
+        build.ms.push(performance.now() - started);
+      }
+    }));
+    build.wallMs += performance.now() - roundStarted;
     build.cpu += ((await build.server.cpuMs()) ?? 0) - cpuBefore;
   }
 }
 
+const how = concurrency === 1 ? "sequential calls" : `calls, ${concurrency} in flight,`;
 print(
-  `${caseName} (${benchCase.tool}): ${rounds} rounds of ${calls} sequential calls per build, ` +
+  `${caseName} (${benchCase.tool}): ${rounds} rounds of ${calls} ${how} per build, ` +
     `alternating, after ${warmup} warm-up calls each`,
 );
 print(table(
-  ["build", "p50", "p90", "server CPU/call"],
+  ["build", "p50", "p90", "calls/s", "server CPU/call"],
   builds.map((b) => [
     b.name,
     `${percentile(b.ms, 0.5).toFixed(3)} ms`,
     `${percentile(b.ms, 0.9).toFixed(3)} ms`,
+    `${((b.ms.length / b.wallMs) * 1000).toFixed(0)}`,
     `${((b.cpu / b.ms.length) * 1000).toFixed(0)} µs`,
   ]),
 ));
 const [old, now] = builds.map((b) => percentile(b.ms, 0.5));
-print(`p50 working tree / base: ${(now! / old!).toFixed(2)}×`);
+const [oldRate, nowRate] = builds.map((b) => b.ms.length / b.wallMs);
+print(
+  `working tree / base: p50 ${(now! / old!).toFixed(2)}×, calls/s ${
+    (nowRate! / oldRate!).toFixed(2)
+  }×`,
+);
