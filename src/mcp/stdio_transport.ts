@@ -38,6 +38,7 @@ export class StdioTransport implements Transport {
   #pending = new Set<string | number>();
   #settled: (() => void) | undefined;
   #endGraceMs: number;
+  #batch: { lines: string[]; written: PromiseWithResolvers<void> } | undefined;
 
   constructor(options: StdioTransportOptions) {
     this.#input = options.input;
@@ -135,14 +136,33 @@ export class StdioTransport implements Transport {
       this.#pending.delete(message.id);
       if (this.#pending.size === 0) this.#settled?.();
     }
-    const bytes = encoder.encode(JSON.stringify(message) + "\n");
+    const line = JSON.stringify(message);
+    let batch = this.#batch;
+    // With other requests still open, answers that complete together (e.g. calls whose
+    // audit records were stored in one round trip) go out in one write, as each write
+    // wakes the client; with none open, nothing could join, so write at once.
+    if (!batch) {
+      batch = this.#batch = { lines: [], written: Promise.withResolvers() };
+      if (this.#pending.size > 0) queueMicrotask(() => this.#flush());
+    }
+    batch.lines.push(line);
+    const written = batch.written.promise;
+    if (this.#pending.size === 0) this.#flush();
+    return written;
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#batch = undefined;
+    const bytes = encoder.encode(batch.lines.join("\n") + "\n");
     try {
       let written = 0;
       while (written < bytes.length) written += this.#output.writeSync(bytes.subarray(written));
-      return Promise.resolve();
+      batch.written.resolve();
     } catch (err) {
       log.warn("Cannot write to stdout: {error}", { error: String(err) });
-      return Promise.reject(err);
+      batch.written.reject(err);
     }
   }
 

@@ -71,3 +71,45 @@ Deno.test("stdio: a request never answered is given up after the grace period", 
   const waited = Date.now() - started;
   assert.ok(waited >= 90 && waited < 3_000, `closed after ${waited} ms`);
 });
+
+Deno.test("stdio: answers ready together go out in one write, a last open one at once", async () => {
+  const { t, received, written } = transport([request(1), request(2), request(3), ""], 5_000);
+  await t.start();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(received.length, 3);
+  const first = t.send({ jsonrpc: "2.0", id: 1, result: {} });
+  const second = t.send({ jsonrpc: "2.0", id: 2, result: { n: 2 } });
+  assert.equal(written.length, 0, "held while request 3 is open and others may join");
+  await Promise.all([first, second]);
+  assert.deepEqual(written, [
+    '{"jsonrpc":"2.0","id":1,"result":{}}\n{"jsonrpc":"2.0","id":2,"result":{"n":2}}\n',
+  ]);
+  void t.send({ jsonrpc: "2.0", id: 3, result: {} });
+  assert.equal(written.length, 2, "no request open: written before send returns");
+  assert.equal(written[1], '{"jsonrpc":"2.0","id":3,"result":{}}\n');
+  await t.close();
+});
+
+Deno.test("stdio: a failed write rejects every answer it carried", async () => {
+  const input = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`${request(1)}\n${request(2)}\n${request(3)}\n`));
+    },
+  });
+  const t = new StdioTransport({
+    input,
+    output: {
+      writeSync() {
+        throw new Error("broken pipe");
+      },
+    },
+    maxLineBytes: 1 << 20,
+  });
+  let received = 0;
+  t.onmessage = () => received++;
+  await t.start();
+  while (received < 3) await new Promise((r) => setTimeout(r, 5));
+  const sends = [1, 2].map((id) => t.send({ jsonrpc: "2.0", id, result: {} }));
+  for (const s of sends) await assert.rejects(s, /broken pipe/);
+  await t.close();
+});
