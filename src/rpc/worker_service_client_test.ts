@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CodegenError } from "../core/mod.ts";
-import type { TaskOutcome } from "./tasks.ts";
+import type { FsReadResult, TaskOutcome } from "./tasks.ts";
 import {
   type TaskStreamRequest,
   type WorkerServiceServer,
@@ -300,6 +300,38 @@ Deno.test("closeWhenIdle lets running tasks finish, refuses new ones, then close
     release.resolve();
     assert.deepEqual(await within(running, 5_000), STATS_RESULT);
     await assert.rejects(conn.getLimits(), /shut ?down|closed/i);
+  } finally {
+    conn.close();
+    await server.close();
+  }
+});
+
+Deno.test("large results keep flowing on one long-lived stream (flow control windows renew)", async () => {
+  // far more than any HTTP/2 window: a stream whose window is not renewed would stall
+  const contents = "z".repeat(256 * 1024);
+  const server = await startWorkerServiceServer(fakeHandler({
+    executeTask: (sessionId) =>
+      Promise.resolve({
+        ok: true,
+        result: { path: sessionId, contents, encoding: "utf-8", size_bytes: 1, truncated: false },
+      }),
+  }));
+  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
+  const read = { tool: "fs.read", args: { path: "big.txt" } } as const;
+  try {
+    const check = async (n: number) => {
+      const outcome = await conn.executeTask(`s${n}`, read);
+      const result = outcome.ok ? outcome.result as FsReadResult : undefined;
+      assert.ok(result?.contents === contents, `task ${n}`);
+      assert.equal(result.path, `s${n}`);
+    };
+    await within(
+      (async () => {
+        for (let n = 0; n < 40; n++) await check(n);
+        await Promise.all(Array.from({ length: 40 }, (_, n) => check(100 + n)));
+      })(),
+      30_000,
+    );
   } finally {
     conn.close();
     await server.close();
