@@ -117,7 +117,7 @@ let ticksPerSecond: Promise<number> | undefined;
  * Linux: utime + stime from `/proc/<pid>/stat`, read with `cat` because Deno allows `/proc`
  * reads only with full access. Resolution is one clock tick (usually 10 ms).
  */
-async function processCpuMs(pid: number): Promise<number | undefined> {
+export async function processCpuMs(pid: number): Promise<number | undefined> {
   ticksPerSecond ??= output("getconf", ["CLK_TCK"]).then((t) => Number(t) || 100);
   const stat = await output("cat", [`/proc/${pid}/stat`]);
   // Fields after the parenthesised command name start at field 3 (state); utime is 14.
