@@ -5,12 +5,16 @@
  * machine the load drifts more between two runs than most changes move the figures.
  *
  *   deno task bench:ab [--base=REV] [--case=echo|fs.read|fs.write|stateful|stateful-files|stateless]
- *                      [--rounds=10] [--calls=100] [--warmup=200] [--concurrency=1]
+ *                      [--rounds=10] [--calls=100] [--warmup=200] [--concurrency=1] [--remote]
+ *
+ * `--remote` runs each build as a coordinator with no embedded worker plus one worker
+ * process over gRPC (server CPU then counts both processes).
  * @module
  */
 import { checkout } from "./_checkout.ts";
 import { print, table } from "./_print.ts";
 import { type BenchServer, startCoordinator } from "./_servers.ts";
+import { startRemoteCoordinator } from "./_remote.ts";
 import { percentile } from "./_stats.ts";
 
 interface Case {
@@ -65,8 +69,10 @@ const warmup = count("warmup", 200);
 const concurrency = count("concurrency", 1);
 
 await using baseline = await checkout(base);
-await using before = await startCoordinator({ projectDir: baseline.dir });
-await using after = await startCoordinator();
+const remote = Deno.args.includes("--remote");
+const start = remote ? startRemoteCoordinator : startCoordinator;
+await using before = await start({ projectDir: baseline.dir });
+await using after = await start();
 const builds = [
   {
     name: `${base} (${baseline.commit.slice(0, 10)})`,
@@ -103,7 +109,9 @@ for (let round = 0; round < rounds; round++) {
 
 const how = concurrency === 1 ? "sequential calls" : `calls, ${concurrency} in flight,`;
 print(
-  `${caseName} (${benchCase.tool}): ${rounds} rounds of ${calls} ${how} per build, ` +
+  `${caseName} (${benchCase.tool}${
+    remote ? " via a gRPC worker" : ""
+  }): ${rounds} rounds of ${calls} ${how} per build, ` +
     `alternating, after ${warmup} warm-up calls each`,
 );
 print(table(

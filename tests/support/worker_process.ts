@@ -28,15 +28,19 @@ export async function startWorkerProcess(
     args?: string[];
     /** Wait until the coordinator accepted it (default true); false: until it listens. */
     waitForRegistration?: boolean;
+    /** Another checkout of this project to run (its `main.ts` and `deno.json`). */
+    projectDir?: string;
   },
 ): Promise<WorkerProcess> {
+  const project = options.projectDir;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
+      ...(project ? [`--config=${project}deno.json`] : []),
       "-P=worker",
       "--ignore-env",
       "--quiet",
-      MAIN,
+      project ? `${project}main.ts` : MAIN,
       "worker",
       "--coordinator",
       options.coordinator,
