@@ -32,6 +32,21 @@ async function limitsVia(address: string, tls: TlsFiles | undefined) {
   }
 }
 
+/** A task's outcome code over the RunTasks stream and over an ExecuteTask call. */
+async function taskCodesVia(address: string, tls: TlsFiles | undefined): Promise<string[]> {
+  const codes = [];
+  for (const taskStream of [true, false]) {
+    const conn = new WorkerServiceConnection(address, { token: "t", tls, taskStream });
+    try {
+      const outcome = await conn.executeTask("s1", { tool: "workspace.stats", args: {} });
+      codes.push(outcome.ok ? "ok" : outcome.error.code);
+    } finally {
+      conn.close();
+    }
+  }
+  return codes;
+}
+
 const serverOnly = (c: TestCerts) => ({ cert: c.serverCert, key: c.serverKey });
 const mutual = (c: TestCerts) => ({ cert: c.serverCert, key: c.serverKey, ca: c.ca });
 
@@ -60,6 +75,7 @@ Deno.test({
     withServer(mutual, async (address, c) => {
       const tls = { ca: c.ca, cert: c.clientCert, key: c.clientKey };
       assert.deepEqual(await limitsVia(address, tls), FAKE_LIMITS);
+      assert.deepEqual(await taskCodesVia(address, tls), ["ok", "ok"]);
     }),
 });
 
@@ -69,6 +85,8 @@ Deno.test({
   fn: () =>
     withServer(mutual, async (address, c) => {
       await assert.rejects(limitsVia(address, { ca: c.ca }), { code: "WORKER_UNAVAILABLE" });
+      const codes = await taskCodesVia(address, { ca: c.ca });
+      assert.deepEqual(codes, ["WORKER_UNAVAILABLE", "WORKER_UNAVAILABLE"]);
     }),
 });
 
