@@ -2,18 +2,15 @@ import type { ClientDuplexStream, ServiceError } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
 import type * as wpb from "./gen/codegen/v1/worker.ts";
 import type { WorkerServiceClient } from "./gen/codegen/v1/worker.ts";
-import type { TaskError, TaskEvent, TaskOutcome } from "./tasks.ts";
+import type { TaskEvent, TaskOutcome } from "./tasks.ts";
 import { taskEventFromProto } from "./convert_events.ts";
 import { fromServiceError } from "./grpc_status.ts";
 import { watchChannel } from "./_watchdog.ts";
+import { cancelledOutcome, failedOutcome } from "./_outcomes.ts";
 
 interface Pending {
   onEvent: ((event: TaskEvent) => void) | undefined;
   finish: (outcome: TaskOutcome) => void;
-}
-
-function failure(code: TaskError["code"], message: string, retriable: boolean): TaskOutcome {
-  return { ok: false, error: { code, message, retriable } };
 }
 
 /**
@@ -28,26 +25,24 @@ export class TaskStream {
   #closed = false;
   #onClosed: () => void;
   #address: string;
-  #watchdogMs: number;
-  #unwatch: (() => void) | undefined;
-  #channel: ReturnType<WorkerServiceClient["getChannel"]>;
+  #unwatch: () => void;
 
   constructor(
     client: WorkerServiceClient,
     options: { address: string; watchdogMs: number; onClosed: () => void },
   ) {
     this.#address = options.address;
-    this.#watchdogMs = options.watchdogMs;
     this.#onClosed = options.onClosed;
-    this.#channel = client.getChannel();
     this.#call = client.runTasks();
+    // one watchdog for the stream's life, not a timer per task on every call's path
+    this.#unwatch = watchChannel(client.getChannel(), options.watchdogMs, () => this.close());
     this.#call.on("data", (message: wpb.TaskStreamEvent) => this.#receive(message));
     this.#call.on("error", (err: ServiceError) => {
       const e = fromServiceError(err);
-      this.#end(failure(e.code, e.message, e.retriable));
+      this.#end(failedOutcome(e.code, e.message, e.retriable));
     });
     this.#call.on("end", () => {
-      this.#end(failure("WORKER_UNAVAILABLE", "Worker ended the task stream", true));
+      this.#end(failedOutcome("WORKER_UNAVAILABLE", "Worker ended the task stream"));
     });
   }
 
@@ -59,11 +54,11 @@ export class TaskStream {
     const { signal, onEvent } = options;
     const taskId = request.task_id;
     if (this.#closed) {
-      return Promise.resolve(failure("WORKER_UNAVAILABLE", "The task stream is closed", true));
+      return Promise.resolve(failedOutcome("WORKER_UNAVAILABLE", "The task stream is closed"));
     }
     if (this.#pending.has(taskId)) {
       return Promise.resolve(
-        failure("INVALID_ARGUMENT", `Task id "${taskId}" is already running`, false),
+        failedOutcome("INVALID_ARGUMENT", `Task id "${taskId}" is already running`),
       );
     }
     return new Promise((resolve) => {
@@ -71,28 +66,28 @@ export class TaskStream {
         if (!this.#closed) {
           this.#call.write({ frame: { $case: "cancel", value: { task_id: taskId } } });
         }
-        finish(failure("CANCELLED", "Task cancelled", false));
+        finish(cancelledOutcome());
       };
       const finish = (outcome: TaskOutcome) => {
         if (this.#pending.get(taskId) !== pending) return;
         this.#pending.delete(taskId);
-        if (this.#pending.size === 0) this.#stopWatchdog();
         signal?.removeEventListener("abort", onAbort);
         resolve(outcome);
       };
       const pending: Pending = { onEvent, finish };
       this.#pending.set(taskId, pending);
-      this.#startWatchdog();
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#call.write({ frame: { $case: "start", value: request } });
     });
   }
 
   /** Ends the stream: every task still on it ends as WORKER_UNAVAILABLE. */
-  close(message = `Lost the connection to worker ${this.#address}`): void {
+  close(): void {
     if (this.#closed) return;
     this.#call.cancel();
-    this.#end(failure("WORKER_UNAVAILABLE", message, true));
+    this.#end(
+      failedOutcome("WORKER_UNAVAILABLE", `Lost the connection to worker ${this.#address}`),
+    );
   }
 
   #receive(message: wpb.TaskStreamEvent): void {
@@ -105,24 +100,16 @@ export class TaskStream {
       else if (decoded?.kind === "outcome") pending.finish(decoded.outcome);
     } catch (err) {
       this.#call.write({ frame: { $case: "cancel", value: { task_id: message.task_id } } });
-      pending.finish(failure("INTERNAL", CodegenError.from(err).message, false));
+      pending.finish(failedOutcome("INTERNAL", CodegenError.from(err).message));
     }
   }
 
   #end(outcome: TaskOutcome): void {
     if (!this.#closed) {
       this.#closed = true;
+      this.#unwatch();
       this.#onClosed();
     }
     for (const pending of [...this.#pending.values()]) pending.finish(outcome);
-  }
-
-  #startWatchdog(): void {
-    this.#unwatch ??= watchChannel(this.#channel, this.#watchdogMs, () => this.close());
-  }
-
-  #stopWatchdog(): void {
-    this.#unwatch?.();
-    this.#unwatch = undefined;
   }
 }

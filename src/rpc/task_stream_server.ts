@@ -19,11 +19,6 @@ export class TaskStreams {
   #open = new Set<OpenStream>();
   #closing = false;
 
-  /** Whether new tasks are refused because the server is shutting down. */
-  get closing(): boolean {
-    return this.#closing;
-  }
-
   /** Ends every stream once its running tasks are done; tasks started later are refused. */
   close(): void {
     this.#closing = true;
@@ -54,10 +49,9 @@ export class TaskStreams {
         running.get(frame.value.task_id)?.abort(reason);
       } else if (frame?.$case === "start") {
         const request = frame.value;
+        // (thrownToProto marks WORKER_UNAVAILABLE retriable)
         const refusal = this.#closing
-          ? new CodegenError("WORKER_UNAVAILABLE", "The worker is shutting down", {
-            retriable: true,
-          })
+          ? new CodegenError("WORKER_UNAVAILABLE", "The worker is shutting down")
           : running.has(request.task_id)
           ? new CodegenError("INVALID_ARGUMENT", `Task id "${request.task_id}" is already running`)
           : undefined;

@@ -1,12 +1,6 @@
 import type { ServiceError } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
-import type {
-  ExecuteOptions,
-  SessionLimits,
-  TaskError,
-  TaskOutcome,
-  TaskRequest,
-} from "./tasks.ts";
+import type { ExecuteOptions, SessionLimits, TaskOutcome, TaskRequest } from "./tasks.ts";
 import type * as wpb from "./gen/codegen/v1/worker.ts";
 import { WorkerServiceClient } from "./gen/codegen/v1/worker.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
@@ -16,6 +10,7 @@ import { type ChannelSettings, openChannel } from "./channel.ts";
 import { callUnary, type UnaryMethod } from "./_unary.ts";
 import { watchChannel } from "./_watchdog.ts";
 import { TaskStream } from "./task_stream_client.ts";
+import { cancelledOutcome, failedOutcome } from "./_outcomes.ts";
 
 /** Options for {@link WorkerServiceConnection}. */
 export interface WorkerConnectionSettings extends ChannelSettings {
@@ -43,10 +38,6 @@ function taskMessage(sessionId: string, task: TaskRequest, options: RemoteExecut
     tool: toolRequestToProto(task),
   };
   return options.traceparent ? { ...message, traceparent: options.traceparent } : message;
-}
-
-function unavailable(message: string): TaskError {
-  return { code: "WORKER_UNAVAILABLE", message, retriable: true };
 }
 
 /**
@@ -107,12 +98,9 @@ export class WorkerServiceConnection {
     task: TaskRequest,
     options: RemoteExecuteOptions = {},
   ): Promise<TaskOutcome> {
-    if (options.signal?.aborted) {
-      const error = { code: "CANCELLED" as const, message: "Task cancelled", retriable: false };
-      return Promise.resolve({ ok: false, error });
-    }
+    if (options.signal?.aborted) return Promise.resolve(cancelledOutcome());
     if (this.#closing) {
-      return Promise.resolve({ ok: false, error: unavailable("The connection is closing") });
+      return Promise.resolve(failedOutcome("WORKER_UNAVAILABLE", "The connection is closing"));
     }
     this.#running++;
     return this.#send(taskMessage(sessionId, task, options), options).finally(() => {
@@ -145,14 +133,13 @@ export class WorkerServiceConnection {
       };
       const onAbort = () => {
         call.cancel();
-        finish({
-          ok: false,
-          error: { code: "CANCELLED", message: "Task cancelled", retriable: false },
-        });
+        finish(cancelledOutcome());
       };
       const unwatch = watchChannel(this.#client.getChannel(), this.#watchdogMs, () => {
         call.cancel();
-        finish({ ok: false, error: unavailable(`Lost the connection to worker ${this.address}`) });
+        finish(
+          failedOutcome("WORKER_UNAVAILABLE", `Lost the connection to worker ${this.address}`),
+        );
       });
       signal?.addEventListener("abort", onAbort, { once: true });
       call.on("data", (message) => {
@@ -162,18 +149,17 @@ export class WorkerServiceConnection {
           else if (decoded?.kind === "outcome") outcome ??= decoded.outcome;
         } catch (err) {
           call.cancel();
-          const e = CodegenError.from(err);
-          finish({ ok: false, error: { code: "INTERNAL", message: e.message, retriable: false } });
+          finish(failedOutcome("INTERNAL", CodegenError.from(err).message));
         }
       });
       call.on("error", (err: ServiceError) => {
         if (outcome) return finish(outcome);
         const e = fromServiceError(err);
-        finish({ ok: false, error: { code: e.code, message: e.message, retriable: e.retriable } });
+        finish(failedOutcome(e.code, e.message, e.retriable));
       });
       call.on("end", () => {
         finish(
-          outcome ?? { ok: false, error: unavailable("Worker ended the task without a result") },
+          outcome ?? failedOutcome("WORKER_UNAVAILABLE", "Worker ended the task without a result"),
         );
       });
     });

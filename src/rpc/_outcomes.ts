@@ -1,0 +1,17 @@
+// Outcomes a caller of a remote task builds itself, for both ways of sending tasks.
+import type { ErrorCode } from "../core/mod.ts";
+import type { TaskOutcome } from "./tasks.ts";
+
+/** A task that did not run to an outcome of its own; a lost worker is retriable. */
+export function failedOutcome(
+  code: ErrorCode,
+  message: string,
+  retriable = code === "WORKER_UNAVAILABLE",
+): TaskOutcome {
+  return { ok: false, error: { code, message, retriable } };
+}
+
+/** The caller cancelled the task. */
+export function cancelledOutcome(): TaskOutcome {
+  return failedOutcome("CANCELLED", "Task cancelled");
+}
