@@ -3,17 +3,11 @@
  * over gRPC on 127.0.0.1, both from the same checkout, as one {@link BenchServer}.
  * @module
  */
+import { freePort } from "../tests/support/free_port.ts";
 import { startWorkerProcess } from "../tests/support/worker_process.ts";
 import { type BenchServer, processCpuMs, startCoordinator } from "./_servers.ts";
 
 const TOKEN = "bench-token";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 /**
  * Starts the pair; CPU time counts both processes, since the work of a call is split

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { freePort } from "../support/free_port.ts";
 import { startHttpCoordinator } from "../support/http_coordinator.ts";
 import { Client, StreamableHTTPClientTransport } from "../support/sdk_client.ts";
 import { startWorkerProcess } from "../support/worker_process.ts";
@@ -69,13 +70,6 @@ Deno.test("readiness flips to 503 when the last worker goes and back when one re
     await worker.stop("SIGKILL");
   }
 });
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 Deno.test("a remote worker serves /healthz, /readyz and /metrics on --admin-port, and its task metrics move", async () => {
   await using c = await startHttpCoordinator({

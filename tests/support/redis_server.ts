@@ -5,6 +5,7 @@
  * installed, but run and failing with a clear message when `CI=true`.
  * @module
  */
+import { freePort } from "./free_port.ts";
 
 const BINARY = "redis-server";
 const START_ATTEMPTS = 5;
@@ -73,13 +74,6 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     if (options.port !== undefined || !/address already in use/i.test(started.reason)) break;
   }
   throw new Error(`${BINARY} did not start: ${lastFailure}`);
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 type StartResult = { ok: true; server: RedisServer } | { ok: false; reason: string };
