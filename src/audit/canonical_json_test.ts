@@ -15,3 +15,23 @@ Deno.test("canonicalJson() drops undefined fields like JSON.stringify", () => {
 Deno.test("canonicalJson() escapes strings as JSON does", () => {
   assert.equal(canonicalJson({ 'k"\n': 'v"\n' }), '{"k\\"\\n":"v\\"\\n"}');
 });
+
+Deno.test("canonicalJson() orders integer-like keys as strings, not as JavaScript does", () => {
+  // JavaScript lists "9" before "10"; sorted as strings "10" comes first
+  assert.equal(
+    canonicalJson({ 9: "a", 10: "b", x: { 2: 0, 11: 1 } }),
+    '{"10":"b","9":"a","x":{"11":1,"2":0}}',
+  );
+});
+
+Deno.test("canonicalJson() writes holes and undefined items of an array as null", () => {
+  // deno-lint-ignore no-sparse-arrays
+  assert.equal(canonicalJson([1, , undefined, NaN]), "[1,null,null,null]");
+});
+
+Deno.test("canonicalJson() gives the same text for keys already in order and out of order", () => {
+  const ordered = { a: 1, b: [{ c: 1, d: 2 }], e: "x" };
+  const shuffled = { e: "x", b: [{ d: 2, c: 1 }], a: 1 };
+  assert.equal(canonicalJson(ordered), JSON.stringify(ordered));
+  assert.equal(canonicalJson(shuffled), JSON.stringify(ordered));
+});

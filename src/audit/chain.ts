@@ -38,23 +38,24 @@ export function sealRecord(
   options: { ts: string },
 ): SealedRecord {
   checkEvent(event);
+  // keys in sorted order, so canonicalJson has nothing to sort
   const body: Record<string, unknown> = {
-    seq: head.seq + 1,
-    ts: options.ts,
-    kind: event.kind ?? "tool_call",
-    principal: event.principal,
-    session_id: event.session_id,
-    tool: event.tool,
-    decision: event.decision,
-    reason: event.reason,
-    outcome: event.outcome,
-    error_code: event.error_code,
-    duration_ms: event.duration_ms,
+    arguments: event.arguments,
     bytes_in: event.bytes_in,
     bytes_out: event.bytes_out,
-    trace_id: event.trace_id,
-    arguments: event.arguments,
+    decision: event.decision,
+    duration_ms: event.duration_ms,
+    error_code: event.error_code,
+    kind: event.kind ?? "tool_call",
+    outcome: event.outcome,
     prev: head.hash,
+    principal: event.principal,
+    reason: event.reason,
+    seq: head.seq + 1,
+    session_id: event.session_id,
+    tool: event.tool,
+    trace_id: event.trace_id,
+    ts: options.ts,
   };
   // canonical JSON already drops undefined fields and normalizes values as JSON would
   const canonical = canonicalJson(body);

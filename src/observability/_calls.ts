@@ -31,9 +31,18 @@ export function callMetrics(registry: Registry, spec: CallMetricsSpec): CallReco
     registers,
   });
   const known = spec.tools ? new Set(spec.tools) : undefined;
+  // labelled children kept per label value: finding one by its labels hashes them on
+  // every call (bounded: tools are known names or "unknown", outcomes a few words)
+  const counters = new Map<string, ReturnType<typeof calls.labels>>();
+  const histograms = new Map<string, ReturnType<typeof duration.labels>>();
   return (tool, outcome, durationMs) => {
     const label = !known || known.has(tool) ? tool : "unknown";
-    calls.inc({ tool: label, outcome });
-    duration.observe({ tool: label }, Math.max(0, durationMs) / 1000);
+    const key = `${label}\n${outcome}`;
+    let counter = counters.get(key);
+    if (!counter) counters.set(key, counter = calls.labels({ tool: label, outcome }));
+    let histogram = histograms.get(label);
+    if (!histogram) histograms.set(label, histogram = duration.labels({ tool: label }));
+    counter.inc();
+    histogram.observe(Math.max(0, durationMs) / 1000);
   };
 }
