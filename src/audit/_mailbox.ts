@@ -7,6 +7,7 @@
  * message through both threads' event loops, and this is on every tool call's path.
  * @module
  */
+import { waitAsync } from "../core/mod.ts";
 
 const REQUEST = 0;
 const DONE = 1;
@@ -35,15 +36,6 @@ interface Views {
 function views(buffer: SharedArrayBuffer): Views {
   return { control: new Int32Array(buffer, 0, 4), payload: new Uint8Array(buffer, CONTROL_BYTES) };
 }
-
-// Atomics.waitAsync is in V8 and Deno but not yet in TypeScript's lib.
-type WaitAsync = (
-  array: Int32Array,
-  index: number,
-  value: number,
-  timeout?: number,
-) => { async: false; value: string } | { async: true; value: Promise<string> };
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** The serving thread's side: sends one request at a time and waits for its status. */
 export class MailboxSender {

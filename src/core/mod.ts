@@ -1,6 +1,7 @@
 /**
  * Core building blocks every other module may use: the error type and codes, logging,
- * time, ids, durations, hashing, byte joining, bounded waits and the program version.
+ * time, ids, durations, hashing, byte joining, bounded waits, shared-memory message rings
+ * between threads, and the program version.
  * Imports nothing from `src/`.
  * @module
  */
@@ -25,5 +26,7 @@ export {
 export { constantTimeEqual, sha256Hex } from "./hash.ts";
 export { concatBytes } from "./bytes.ts";
 export { settlesWithin } from "./within.ts";
+export { createRingBuffer, RingReader, RingWriter } from "./shared_ring.ts";
+export { waitAsync } from "./wait_async.ts";
 export { PROGRAM_NAME, VERSION } from "./version.ts";
 export { type ProbeOp, probePermission, type ProbeResult } from "./permission_probe.ts";

@@ -15,13 +15,16 @@ import type {
 } from "../worker/thread/mod.ts";
 import type { WorkerClient } from "./worker_client.ts";
 
-/** The part of a `Worker` the client uses (tests pass a fake to simulate a crash). */
+/**
+ * How the client reaches its thread: the `ThreadLink` `spawnWorkerThread` returns (tests
+ * pass a fake to simulate a crash).
+ */
 export interface ThreadPort {
   postMessage(message: WorkerThreadRequest): void;
   terminate(): void;
-  onmessage: ((event: MessageEvent<WorkerThreadMessage>) => void) | null;
+  onmessage: ((message: WorkerThreadMessage) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
-  onmessageerror: ((event: MessageEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent | Error) => void) | null;
 }
 
 /** The `init` request's id, which `spawnWorkerThread` posts first. */
@@ -57,7 +60,7 @@ export class ThreadWorkerClient implements WorkerClient {
   private constructor(workerId: string, port: ThreadPort) {
     this.workerId = workerId;
     this.#port = port;
-    port.onmessage = (message) => this.#receive(message.data);
+    port.onmessage = (message) => this.#receive(message);
     port.onerror = (event) => {
       event.preventDefault();
       this.#fail(`worker thread "${workerId}" crashed: ${event.message}`);

@@ -136,9 +136,10 @@ Deno.test("a crashed worker thread resolves pending and later calls with WORKER_
 }, async () => {
   const t = await startThread();
   try {
-    const pending = t.client.execute("s1", { tool: "fs.list", args: {} });
-    // a message the thread cannot read throws inside its message handler: a real crash
+    // a message the thread cannot read throws inside its message loop: a real crash; the
+    // task sent after it is still pending when the thread dies
     (t.worker as unknown as { postMessage(m: unknown): void }).postMessage(null);
+    const pending = t.client.execute("s1", { tool: "fs.list", args: {} });
     const outcomes = [await pending, await t.client.execute("s1", { tool: "fs.list", args: {} })];
     for (const outcome of outcomes) {
       assert.equal(outcome.ok, false);
@@ -160,11 +161,7 @@ Deno.test("ThreadWorkerClient leaves no pending entries or abort listeners behin
       posted.push(m);
       if (m.type === "execute") {
         queueMicrotask(() =>
-          port.onmessage?.(
-            new MessageEvent("message", {
-              data: { type: "reply", id: m.id, ok: true, value: { ok: true, result: {} } },
-            }),
-          )
+          port.onmessage?.({ type: "reply", id: m.id, ok: true, value: { ok: true, result: {} } })
         );
       }
     },
@@ -174,11 +171,7 @@ Deno.test("ThreadWorkerClient leaves no pending entries or abort listeners behin
     onmessageerror: null,
   };
   const starting = createThreadWorkerClient("fake", port);
-  port.onmessage?.(
-    new MessageEvent("message", {
-      data: { type: "reply", id: 0, ok: true, value: { max_file_bytes: 1 } },
-    }),
-  );
+  port.onmessage?.({ type: "reply", id: 0, ok: true, value: { max_file_bytes: 1 } });
   const client = await starting;
   const controller = new AbortController();
   let added = 0;

@@ -11,8 +11,10 @@ export {
   type WorkerThreadOptions,
   workerThreadPermissions,
 } from "./spawn.ts";
+export { ThreadLink } from "./link.ts";
 export {
   INIT_REQUEST_ID,
+  type ThreadRings,
   type WorkerThreadMessage,
   type WorkerThreadRequest,
   type WorkerThreadValues,

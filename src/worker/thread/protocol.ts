@@ -1,6 +1,7 @@
 /**
  * Messages between a {@link ThreadWorkerClient} (src/router) and the embedded worker's
- * Deno Worker: plain JSON, correlated by `id`. Events of a running `execute` carry that
+ * Deno Worker: plain JSON, correlated by `id`. `init` goes by `postMessage` and carries the
+ * shared memory of two rings; everything after it crosses those rings (see link.ts). Events of a running `execute` carry that
  * request's `id`; `cancel` names the `id` of the `execute` to abort. The parent sends `init`
  * first, as {@link INIT_REQUEST_ID}; its reply carries the worker's limits.
  * @module
@@ -19,9 +20,15 @@ import type { ProbeOp, ProbeResult } from "../../core/mod.ts";
 /** The id of the `init` request {@link spawnWorkerThread} posts before anything else. */
 export const INIT_REQUEST_ID = 0;
 
+/** The shared memory of the two rings every message after `init` crosses. */
+export interface ThreadRings {
+  toThread: SharedArrayBuffer;
+  fromThread: SharedArrayBuffer;
+}
+
 /** What the parent asks the worker thread. */
 export type WorkerThreadRequest =
-  | { type: "init"; id: number; options: WorkerOptions; logLevel?: Level }
+  | { type: "init"; id: number; options: WorkerOptions; rings: ThreadRings; logLevel?: Level }
   | { type: "create"; id: number; sessionId: string }
   | { type: "destroy"; id: number; sessionId: string }
   | {

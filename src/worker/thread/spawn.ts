@@ -1,5 +1,6 @@
 import type { Level } from "../../core/mod.ts";
 import type { WorkerOptions } from "../context.ts";
+import { createThreadRings, ThreadLink } from "./link.ts";
 import { INIT_REQUEST_ID, type WorkerThreadRequest } from "./protocol.ts";
 
 /** The worker thread's script; `deno compile` must `--include` it. */
@@ -53,7 +54,7 @@ export function workerThreadPermissions(
  * its `init`; hand the result to `createThreadWorkerClient`. Creates the workspace root
  * first and grants its real path (the thread cannot create its own grant's parent).
  */
-export async function spawnWorkerThread(options: WorkerThreadOptions): Promise<Worker> {
+export async function spawnWorkerThread(options: WorkerThreadOptions): Promise<ThreadLink> {
   await Deno.mkdir(options.workspaceRoot, { recursive: true, mode: 0o700 });
   const workspaceRoot = await Deno.realPath(options.workspaceRoot);
   const { logLevel, ...rest } = options;
@@ -61,12 +62,15 @@ export async function spawnWorkerThread(options: WorkerThreadOptions): Promise<W
     type: "module",
     deno: { permissions: workerThreadPermissions({ ...rest, workspaceRoot }) },
   });
+  const rings = createThreadRings();
+  const link = new ThreadLink(worker, rings);
   const init: WorkerThreadRequest = {
     type: "init",
     id: INIT_REQUEST_ID,
     options: { ...rest, workspaceRoot },
+    rings,
     ...(logLevel ? { logLevel } : {}),
   };
-  worker.postMessage(init);
-  return worker;
+  link.postMessage(init);
+  return link;
 }

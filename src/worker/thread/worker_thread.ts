@@ -7,7 +7,7 @@
 import { CodegenError, configureLogging } from "../../core/mod.ts";
 import type { TaskEvent } from "../../rpc/mod.ts";
 import { WorkerExecutor } from "../executor.ts";
-import { probePermission } from "../../core/mod.ts";
+import { probePermission, RingReader, RingWriter } from "../../core/mod.ts";
 import type { WorkerThreadMessage, WorkerThreadRequest } from "./protocol.ts";
 
 interface WorkerScope {
@@ -18,6 +18,13 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 let executor: WorkerExecutor | undefined;
 const running = new Map<number, AbortController>();
+// replies and events go through the ring once `init` has set it up (see link.ts)
+let out: RingWriter | undefined;
+
+function send(message: WorkerThreadMessage): void {
+  if (out) out.write(JSON.stringify(message));
+  else scope.postMessage(message);
+}
 
 function need(): WorkerExecutor {
   if (!executor) throw new CodegenError("INTERNAL", "The worker thread was not initialised");
@@ -38,8 +45,7 @@ async function handle(request: Exclude<WorkerThreadRequest, { type: "cancel" }>)
       const controller = new AbortController();
       if (request.aborted) controller.abort(new CodegenError("CANCELLED", "Task was cancelled"));
       running.set(request.id, controller);
-      const onEvent = (event: TaskEvent) =>
-        scope.postMessage({ type: "event", id: request.id, event });
+      const onEvent = (event: TaskEvent) => send({ type: "event", id: request.id, event });
       try {
         return await need().execute(request.sessionId, request.task, {
           signal: controller.signal,
@@ -60,18 +66,17 @@ async function handle(request: Exclude<WorkerThreadRequest, { type: "cancel" }>)
   }
 }
 
-scope.onmessage = (message) => {
-  const request = message.data;
+function dispatch(request: WorkerThreadRequest): void {
   if (request.type === "cancel") {
     const reason = request.reason ?? "Task was cancelled";
     running.get(request.target)?.abort(new CodegenError("CANCELLED", reason));
     return;
   }
   handle(request).then(
-    (value) => scope.postMessage({ type: "reply", id: request.id, ok: true, value }),
+    (value) => send({ type: "reply", id: request.id, ok: true, value }),
     (err) => {
       const e = CodegenError.from(err);
-      scope.postMessage({
+      send({
         type: "reply",
         id: request.id,
         ok: false,
@@ -79,4 +84,21 @@ scope.onmessage = (message) => {
       });
     },
   );
+}
+
+scope.onmessage = (message) => {
+  const request = message.data;
+  if (request.type === "init" && !out) {
+    out = new RingWriter(request.rings.fromThread);
+    // A request that cannot be handled is a bug on the parent's side: rethrown outside the
+    // loop it crashes this thread, which the parent sees as an error event.
+    new RingReader(request.rings.toThread)
+      .run((text) => dispatch(JSON.parse(text) as WorkerThreadRequest))
+      .catch((err) =>
+        setTimeout(() => {
+          throw err;
+        })
+      );
+  }
+  dispatch(request);
 };
