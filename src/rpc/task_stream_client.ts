@@ -7,6 +7,7 @@ import { taskEventFromProto } from "./convert_events.ts";
 import { fromServiceError } from "./grpc_status.ts";
 import { watchChannel } from "./_watchdog.ts";
 import { cancelledOutcome, failedOutcome } from "./_outcomes.ts";
+import { FrameBatch } from "./_frame_batch.ts";
 
 interface Pending {
   onEvent: ((event: TaskEvent) => void) | undefined;
@@ -20,8 +21,9 @@ interface Pending {
  * stream for later tasks.
  */
 export class TaskStream {
-  #call: ClientDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvent>;
+  #call: ClientDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvents>;
   #pending = new Map<string, Pending>();
+  #batch: FrameBatch<wpb.TaskFrame>;
   #closed = false;
   #onClosed: () => void;
   #address: string;
@@ -34,9 +36,14 @@ export class TaskStream {
     this.#address = options.address;
     this.#onClosed = options.onClosed;
     this.#call = client.runTasks();
+    this.#batch = new FrameBatch((frames) => {
+      if (!this.#closed) this.#call.write({ frames });
+    });
     // one watchdog for the stream's life, not a timer per task on every call's path
     this.#unwatch = watchChannel(client.getChannel(), options.watchdogMs, () => this.close());
-    this.#call.on("data", (message: wpb.TaskStreamEvent) => this.#receive(message));
+    this.#call.on("data", (message: wpb.TaskStreamEvents) => {
+      for (const event of message.events) this.#receive(event);
+    });
     this.#call.on("error", (err: ServiceError) => {
       const e = fromServiceError(err);
       this.#end(failedOutcome(e.code, e.message, e.retriable));
@@ -63,9 +70,7 @@ export class TaskStream {
     }
     return new Promise((resolve) => {
       const onAbort = () => {
-        if (!this.#closed) {
-          this.#call.write({ frame: { $case: "cancel", value: { task_id: taskId } } });
-        }
+        this.#cancel(taskId);
         finish(cancelledOutcome());
       };
       const finish = (outcome: TaskOutcome) => {
@@ -77,7 +82,8 @@ export class TaskStream {
       const pending: Pending = { onEvent, finish };
       this.#pending.set(taskId, pending);
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.#call.write({ frame: { $case: "start", value: request } });
+      // alone on the stream, nothing could join it: send at once
+      this.#batch.add({ frame: { $case: "start", value: request } }, this.#pending.size === 1);
     });
   }
 
@@ -99,12 +105,20 @@ export class TaskStream {
       if (decoded?.kind === "event") pending.onEvent?.(decoded.event);
       else if (decoded?.kind === "outcome") pending.finish(decoded.outcome);
     } catch (err) {
-      this.#call.write({ frame: { $case: "cancel", value: { task_id: message.task_id } } });
+      this.#cancel(message.task_id);
       pending.finish(failedOutcome("INTERNAL", CodegenError.from(err).message));
     }
   }
 
+  // sent at once, with any start gathered before it
+  #cancel(taskId: string): void {
+    if (!this.#closed) {
+      this.#batch.add({ frame: { $case: "cancel", value: { task_id: taskId } } }, true);
+    }
+  }
+
   #end(outcome: TaskOutcome): void {
+    this.#batch.clear();
     if (!this.#closed) {
       this.#closed = true;
       this.#unwatch();

@@ -3,8 +3,9 @@ import { CodegenError } from "../core/mod.ts";
 import type * as wpb from "./gen/codegen/v1/worker.ts";
 import type { WorkerServiceHandler } from "./worker_service_server.ts";
 import { runTask, thrownToProto } from "./_run_task.ts";
+import { FrameBatch } from "./_frame_batch.ts";
 
-type TaskStreamCall = ServerDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvent>;
+type TaskStreamCall = ServerDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvents>;
 
 interface OpenStream {
   /** Ends the stream if no task runs on it and it should end. */
@@ -30,20 +31,25 @@ export class TaskStreams {
     const running = new Map<string, AbortController>();
     let halfClosed = false;
     let ended = false;
+    const batch = new FrameBatch<wpb.TaskStreamEvent>((events) => {
+      if (!ended && !call.cancelled) call.write({ events });
+    });
+    // with no other task running, nothing could join: send at once
     const send = (taskId: string, event: wpb.TaskEvent) => {
-      if (!ended && !call.cancelled) call.write({ task_id: taskId, event });
+      const others = running.size - (running.has(taskId) ? 1 : 0);
+      batch.add({ task_id: taskId, event }, others === 0);
     };
     const stream: OpenStream = {
       endIfIdle: () => {
         if (ended || running.size > 0 || !(halfClosed || this.#closing)) return;
+        batch.flush();
         ended = true;
         this.#open.delete(stream);
         call.end();
       },
     };
     this.#open.add(stream);
-    call.on("data", (message: wpb.TaskStreamRequest) => {
-      const frame = message.frame;
+    const handle = (frame: wpb.TaskFrame["frame"]) => {
       if (frame?.$case === "cancel") {
         const reason = new CodegenError("CANCELLED", "The caller cancelled the task");
         running.get(frame.value.task_id)?.abort(reason);
@@ -65,6 +71,9 @@ export class TaskStreams {
           stream.endIfIdle();
         });
       }
+    };
+    call.on("data", (message: wpb.TaskStreamRequest) => {
+      for (const { frame } of message.frames) handle(frame);
     });
     call.on("end", () => {
       halfClosed = true;
@@ -73,6 +82,7 @@ export class TaskStreams {
     // The caller went away (or the server is forced down): nobody waits for these tasks.
     call.on("cancelled", () => {
       ended = true;
+      batch.clear();
       this.#open.delete(stream);
       const reason = new CodegenError("CANCELLED", "The caller closed the task stream");
       for (const controller of running.values()) controller.abort(reason);

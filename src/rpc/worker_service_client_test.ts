@@ -121,8 +121,9 @@ for (const { name, settings } of MODES) {
       },
       runTasks: (call) => {
         call.on("data", (message: TaskStreamRequest) => {
-          if (message.frame?.$case !== "start") return;
-          call.write({ task_id: message.frame.value.task_id, event: progress });
+          const frame = message.frames[0]?.frame;
+          if (frame?.$case !== "start") return;
+          call.write({ events: [{ task_id: frame.value.task_id, event: progress }] });
           call.end();
         });
       },

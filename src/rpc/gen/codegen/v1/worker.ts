@@ -89,8 +89,16 @@ export interface TaskRequest {
   traceparent?: string | undefined;
 }
 
-/** One frame from the caller on a RunTasks stream. */
+/**
+ * Frames from the caller on a RunTasks stream, handled in order. Frames ready at the same
+ * moment travel in one message: every message costs a write and a wake-up on both sides.
+ */
 export interface TaskStreamRequest {
+  frames: TaskFrame[];
+}
+
+/** Starts or cancels one task on a RunTasks stream. */
+export interface TaskFrame {
   frame?:
     | //
     /** Starts a task; its task_id must be unique among the stream's running tasks. */
@@ -99,6 +107,14 @@ export interface TaskStreamRequest {
     /** Cancels a task started on this stream (an unknown id is ignored). */
     { $case: "cancel"; value: CancelTaskRequest }
     | undefined;
+}
+
+/**
+ * Events of tasks on a RunTasks stream, in order; those ready at the same moment travel
+ * together.
+ */
+export interface TaskStreamEvents {
+  events: TaskStreamEvent[];
 }
 
 /** One event of one task on a RunTasks stream. */
@@ -619,18 +635,13 @@ export const TaskRequest: MessageFns<TaskRequest> = {
 };
 
 function createBaseTaskStreamRequest(): TaskStreamRequest {
-  return { frame: undefined };
+  return { frames: [] };
 }
 
 export const TaskStreamRequest: MessageFns<TaskStreamRequest> = {
   encode(message: TaskStreamRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    switch (message.frame?.$case) {
-      case "start":
-        TaskRequest.encode(message.frame.value, writer.uint32(10).fork()).join();
-        break;
-      case "cancel":
-        CancelTaskRequest.encode(message.frame.value, writer.uint32(18).fork()).join();
-        break;
+    for (const v of message.frames) {
+      TaskFrame.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
   },
@@ -645,6 +656,66 @@ export const TaskStreamRequest: MessageFns<TaskStreamRequest> = {
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseTaskStreamRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frames.push(TaskFrame.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TaskStreamRequest>): TaskStreamRequest {
+    return TaskStreamRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TaskStreamRequest>): TaskStreamRequest {
+    const message = createBaseTaskStreamRequest();
+    message.frames = object.frames?.map((e) => TaskFrame.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseTaskFrame(): TaskFrame {
+  return { frame: undefined };
+}
+
+export const TaskFrame: MessageFns<TaskFrame> = {
+  encode(message: TaskFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.frame?.$case) {
+      case "start":
+        TaskRequest.encode(message.frame.value, writer.uint32(10).fork()).join();
+        break;
+      case "cancel":
+        CancelTaskRequest.encode(message.frame.value, writer.uint32(18).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskFrame();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -676,11 +747,11 @@ export const TaskStreamRequest: MessageFns<TaskStreamRequest> = {
     }
   },
 
-  create(base?: DeepPartial<TaskStreamRequest>): TaskStreamRequest {
-    return TaskStreamRequest.fromPartial(base ?? {});
+  create(base?: DeepPartial<TaskFrame>): TaskFrame {
+    return TaskFrame.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<TaskStreamRequest>): TaskStreamRequest {
-    const message = createBaseTaskStreamRequest();
+  fromPartial(object: DeepPartial<TaskFrame>): TaskFrame {
+    const message = createBaseTaskFrame();
     switch (object.frame?.$case) {
       case "start": {
         if (object.frame?.value !== undefined && object.frame?.value !== null) {
@@ -695,6 +766,61 @@ export const TaskStreamRequest: MessageFns<TaskStreamRequest> = {
         break;
       }
     }
+    return message;
+  },
+};
+
+function createBaseTaskStreamEvents(): TaskStreamEvents {
+  return { events: [] };
+}
+
+export const TaskStreamEvents: MessageFns<TaskStreamEvents> = {
+  encode(message: TaskStreamEvents, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      TaskStreamEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskStreamEvents {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskStreamEvents();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(TaskStreamEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TaskStreamEvents>): TaskStreamEvents {
+    return TaskStreamEvents.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TaskStreamEvents>): TaskStreamEvents {
+    const message = createBaseTaskStreamEvents();
+    message.events = object.events?.map((e) => TaskStreamEvent.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1348,9 +1474,10 @@ export const WorkerServiceService = {
   },
   /**
    * Runs many tasks over one long-lived stream, the coordinator's path for every task: a
-   * task costs two messages instead of a new HTTP/2 stream. Each task's events arrive in
-   * order, tagged with its id, ending in one result or error; a stream that ends or fails
-   * ends every task still on it (retriable). The worker ends the stream when it shuts down.
+   * task costs a frame in a message each way instead of a new HTTP/2 stream. Each task's
+   * events arrive in order, tagged with its id, ending in one result or error; a stream that
+   * ends or fails ends every task still on it (retriable). The worker ends the stream when
+   * it shuts down.
    */
   runTasks: {
     path: "/codegen.v1.WorkerService/RunTasks" as const,
@@ -1358,8 +1485,8 @@ export const WorkerServiceService = {
     responseStream: true as const,
     requestSerialize: (value: TaskStreamRequest): Buffer => Buffer.from(TaskStreamRequest.encode(value).finish()),
     requestDeserialize: (value: Buffer): TaskStreamRequest => TaskStreamRequest.decode(value),
-    responseSerialize: (value: TaskStreamEvent): Buffer => Buffer.from(TaskStreamEvent.encode(value).finish()),
-    responseDeserialize: (value: Buffer): TaskStreamEvent => TaskStreamEvent.decode(value),
+    responseSerialize: (value: TaskStreamEvents): Buffer => Buffer.from(TaskStreamEvents.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TaskStreamEvents => TaskStreamEvents.decode(value),
   },
   /** Cancels a running task by id; cancelling the ExecuteTask call does the same. */
   cancelTask: {
@@ -1392,11 +1519,12 @@ export interface WorkerServiceServer extends UntypedServiceImplementation {
   executeTask: handleServerStreamingCall<TaskRequest, TaskEvent>;
   /**
    * Runs many tasks over one long-lived stream, the coordinator's path for every task: a
-   * task costs two messages instead of a new HTTP/2 stream. Each task's events arrive in
-   * order, tagged with its id, ending in one result or error; a stream that ends or fails
-   * ends every task still on it (retriable). The worker ends the stream when it shuts down.
+   * task costs a frame in a message each way instead of a new HTTP/2 stream. Each task's
+   * events arrive in order, tagged with its id, ending in one result or error; a stream that
+   * ends or fails ends every task still on it (retriable). The worker ends the stream when
+   * it shuts down.
    */
-  runTasks: handleBidiStreamingCall<TaskStreamRequest, TaskStreamEvent>;
+  runTasks: handleBidiStreamingCall<TaskStreamRequest, TaskStreamEvents>;
   /** Cancels a running task by id; cancelling the ExecuteTask call does the same. */
   cancelTask: handleUnaryCall<CancelTaskRequest, CancelTaskResponse>;
   /** The limits this worker applies to sessions. */
@@ -1445,13 +1573,14 @@ export interface WorkerServiceClient extends Client {
   ): ClientReadableStream<TaskEvent>;
   /**
    * Runs many tasks over one long-lived stream, the coordinator's path for every task: a
-   * task costs two messages instead of a new HTTP/2 stream. Each task's events arrive in
-   * order, tagged with its id, ending in one result or error; a stream that ends or fails
-   * ends every task still on it (retriable). The worker ends the stream when it shuts down.
+   * task costs a frame in a message each way instead of a new HTTP/2 stream. Each task's
+   * events arrive in order, tagged with its id, ending in one result or error; a stream that
+   * ends or fails ends every task still on it (retriable). The worker ends the stream when
+   * it shuts down.
    */
-  runTasks(): ClientDuplexStream<TaskStreamRequest, TaskStreamEvent>;
-  runTasks(options: Partial<CallOptions>): ClientDuplexStream<TaskStreamRequest, TaskStreamEvent>;
-  runTasks(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<TaskStreamRequest, TaskStreamEvent>;
+  runTasks(): ClientDuplexStream<TaskStreamRequest, TaskStreamEvents>;
+  runTasks(options: Partial<CallOptions>): ClientDuplexStream<TaskStreamRequest, TaskStreamEvents>;
+  runTasks(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<TaskStreamRequest, TaskStreamEvents>;
   /** Cancels a running task by id; cancelling the ExecuteTask call does the same. */
   cancelTask(
     request: CancelTaskRequest,

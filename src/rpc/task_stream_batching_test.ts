@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { credentials } from "@grpc/grpc-js";
+import {
+  type TaskStreamEvents,
+  type TaskStreamRequest,
+  WorkerServiceClient,
+  type WorkerServiceServer,
+  WorkerServiceService,
+} from "./gen/codegen/v1/worker.ts";
+import { startGrpcServer } from "./server.ts";
+import { FAKE_LIMITS, fakeHandler } from "./_testing.ts";
+import { startWorkerServiceServer } from "./worker_service_server.ts";
+import { WorkerServiceConnection } from "./worker_service_client.ts";
+import { toolRequestToProto } from "./convert_tool_requests.ts";
+import { outcomeToProto } from "./convert_events.ts";
+
+const TASK = { tool: "workspace.stats", args: {} } as const;
+const STATS = { workspace_bytes: 1, file_count: 2 };
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+Deno.test("tasks started together reach the worker in one message; a lone task goes at once", async () => {
+  // a worker that records how the frames arrive and answers each start
+  const messages: number[] = [];
+  const implementation: WorkerServiceServer = {
+    createSession: (_call, cb) => cb(null, { limits: FAKE_LIMITS }),
+    destroySession: (_call, cb) => cb(null, {}),
+    cancelTask: (_call, cb) => cb(null, { cancelled: false }),
+    getLimits: (_call, cb) => cb(null, FAKE_LIMITS),
+    executeTask: (call) => call.end(),
+    runTasks: (call) => {
+      call.on("data", (message: TaskStreamRequest) => {
+        messages.push(message.frames.length);
+        for (const { frame } of message.frames) {
+          if (frame?.$case !== "start") continue;
+          const event = outcomeToProto(TASK, { ok: true, result: STATS });
+          call.write({ events: [{ task_id: frame.value.task_id, event }] });
+        }
+      });
+    },
+  };
+  const server = await startGrpcServer({
+    services: [{ definition: WorkerServiceService, implementation }],
+  });
+  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
+  try {
+    const outcomes = await within(
+      Promise.all(Array.from({ length: 20 }, (_, n) => conn.executeTask(`s${n}`, TASK))),
+      5_000,
+    );
+    assert.deepEqual(outcomes, Array(20).fill({ ok: true, result: STATS }));
+    // the first went alone, the 19 started with it together
+    assert.deepEqual(messages, [1, 19]);
+    await within(conn.executeTask("s0", TASK), 5_000);
+    assert.deepEqual(messages, [1, 19, 1]);
+  } finally {
+    conn.close();
+    await server.close();
+  }
+});
+
+Deno.test("results of tasks finishing together come back in one message", async () => {
+  const release = Promise.withResolvers<void>();
+  const server = await startWorkerServiceServer(fakeHandler({
+    executeTask: async (sessionId) => {
+      await release.promise;
+      return { ok: true, result: { workspace_bytes: Number(sessionId.slice(1)), file_count: 0 } };
+    },
+  }));
+  const client = new WorkerServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
+  const call = client.runTasks();
+  try {
+    const received: TaskStreamEvents[] = [];
+    const all = Promise.withResolvers<void>();
+    let results = 0;
+    call.on("data", (message: TaskStreamEvents) => {
+      received.push(message);
+      results += message.events.length;
+      if (results === 10) all.resolve();
+    });
+    call.write({
+      frames: Array.from({ length: 10 }, (_, n) => ({
+        frame: {
+          $case: "start" as const,
+          value: { session_id: `s${n}`, task_id: `t${n}`, tool: toolRequestToProto(TASK) },
+        },
+      })),
+    });
+    // all ten are running before any finishes
+    await new Promise((r) => setTimeout(r, 100));
+    release.resolve();
+    await within(all.promise, 5_000);
+    assert.deepEqual(
+      received.flatMap((m) => m.events.map((e) => e.task_id)).sort(),
+      Array.from({ length: 10 }, (_, n) => `t${n}`).sort(),
+    );
+    assert.equal(
+      received.length,
+      1,
+      `${received.map((m) => m.events.length)} messages for 10 results`,
+    );
+  } finally {
+    call.end();
+    client.close();
+    await server.close();
+  }
+});
