@@ -12,6 +12,7 @@ import { FAKE_LIMITS, fakeHandler } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
+import type { FsReadResult, TaskRequest } from "./tasks.ts";
 import { outcomeToProto } from "./convert_events.ts";
 
 const TASK = { tool: "workspace.stats", args: {} } as const;
@@ -108,6 +109,49 @@ Deno.test("results of tasks finishing together come back in one message", async 
   } finally {
     call.end();
     client.close();
+    await server.close();
+  }
+});
+
+Deno.test("large tasks and results sent together stay under gRPC's message limit", async () => {
+  // eight 12 MiB files at once each way: together far over the 64 MiB a message may hold
+  const contents = "w".repeat(12 * 1024 * 1024);
+  const server = await startWorkerServiceServer(fakeHandler({
+    executeTask: (_sessionId, task) =>
+      Promise.resolve(
+        task.tool === "fs.write"
+          ? { ok: true, result: { path: "big.txt", bytes_written: task.args.contents.length } }
+          : {
+            ok: true,
+            result: {
+              path: "big.txt",
+              contents,
+              encoding: "utf-8",
+              size_bytes: contents.length,
+              truncated: false,
+            },
+          },
+      ),
+  }));
+  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
+  const eight = (task: TaskRequest) =>
+    within(
+      Promise.all(Array.from({ length: 8 }, (_, n) => conn.executeTask(`s${n}`, task))),
+      30_000,
+    );
+  try {
+    const writes = await eight({ tool: "fs.write", args: { path: "big.txt", contents } });
+    assert.deepEqual(
+      writes,
+      Array(8).fill({ ok: true, result: { path: "big.txt", bytes_written: contents.length } }),
+    );
+    const reads = await eight({ tool: "fs.read", args: { path: "big.txt" } });
+    for (const outcome of reads) {
+      assert.equal(outcome.ok, true, JSON.stringify(outcome).slice(0, 300));
+      assert.equal((outcome as { result: FsReadResult }).result.contents, contents);
+    }
+  } finally {
+    conn.close();
     await server.close();
   }
 });
