@@ -24,6 +24,15 @@ export function fakeHandler(overrides: Partial<WorkerServiceHandler> = {}): Work
   };
 }
 
+/** `promise`, or a rejection after `ms`, so no test can hang on a lost outcome. */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
 /** Whether the `openssl` command runs here. */
 export function hasOpenssl(): boolean {
   try {

@@ -8,7 +8,7 @@ import {
   WorkerServiceService,
 } from "./gen/codegen/v1/worker.ts";
 import { startGrpcServer } from "./server.ts";
-import { FAKE_LIMITS, fakeHandler } from "./_testing.ts";
+import { FAKE_LIMITS, fakeHandler, within } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
@@ -17,14 +17,6 @@ import { outcomeToProto } from "./convert_events.ts";
 
 const TASK = { tool: "workspace.stats", args: {} } as const;
 const STATS = { workspace_bytes: 1, file_count: 2 };
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
 
 Deno.test("tasks started together reach the worker in one message; a lone task goes at once", async () => {
   // a worker that records how the frames arrive and answers each start

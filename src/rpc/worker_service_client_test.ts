@@ -7,7 +7,7 @@ import {
   WorkerServiceService,
 } from "./gen/codegen/v1/worker.ts";
 import { startGrpcServer } from "./server.ts";
-import { FAKE_LIMITS, fakeHandler } from "./_testing.ts";
+import { FAKE_LIMITS, fakeHandler, within } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
 
@@ -16,15 +16,6 @@ const STATS_RESULT = { ok: true, result: { workspace_bytes: 1, file_count: 2 } }
 
 function code(outcome: TaskOutcome): string {
   return outcome.ok ? "ok" : outcome.error.code;
-}
-
-/** A promise that rejects after `ms` so no test can hang on a lost outcome. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
 Deno.test("session calls return the worker's limits and map errors to project codes", async () => {
