@@ -88,7 +88,13 @@ export const stateFromProto = decoder("worker state", reverse(STATE));
 
 /** Copies `value` without the keys whose value is `undefined` (exact round trips). */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  // a plain loop: this runs several times on every task, in both processes
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== undefined) out[key] = field;
+  }
+  return out as T;
 }
 
 /** Applies `convert` to a value that may be absent. */

@@ -48,14 +48,17 @@ export async function openVerified(
   }
 }
 
-/** Reads at most `length` bytes starting at `offset`; fewer at end of file. */
+/**
+ * Reads at most `length` bytes starting at `offset`; fewer at end of file. `file` is fresh
+ * from {@link openVerified} (at position 0), so a read from the start needs no seek.
+ */
 // deno-lint-ignore require-await -- kept async: callers and tests treat failures as rejections
 export async function readRange(
   file: Deno.FsFile,
   options: { offset: number; length: number },
 ): Promise<Uint8Array> {
   const { offset, length } = options;
-  file.seekSync(offset, Deno.SeekMode.Start);
+  if (offset !== 0) file.seekSync(offset, Deno.SeekMode.Start);
   const buffer = new Uint8Array(length);
   let filled = 0;
   while (filled < length) {

@@ -74,7 +74,8 @@ export async function resolvePath(
   if (!check.ok) throw pathViolation(path, check.reason);
   const { segments, normalized } = check;
   let current = workspace;
-  let info: Deno.FileInfo | null = Deno.lstatSync(workspace);
+  // only the root itself needs its own lstat; any other path's walk lstats each part
+  let info: Deno.FileInfo | null = segments.length === 0 ? Deno.lstatSync(workspace) : null;
   for (let i = 0; i < segments.length; i++) {
     const last = i === segments.length - 1;
     const candidate = `${current}/${segments[i]}`;
