@@ -63,7 +63,10 @@ export function socketSource(socket: net.Socket): ChunkSource {
     wake = undefined;
     w?.();
   };
-  socket.on("data", (chunk: Uint8Array) => {
+  socket.on("data", (data: Uint8Array) => {
+    // a plain view of the Node Buffer: its indexOf and slice are the native typed-array
+    // ones (Buffer's indexOf is a slower polyfill; its slice does not copy)
+    const chunk = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     queue.push(chunk);
     queued += chunk.length;
     if (queued > HIGH_WATER_BYTES) socket.pause();
