@@ -2,6 +2,7 @@ import type { ChannelOptions, Client, Interceptor } from "@grpc/grpc-js";
 import { tokenInterceptor } from "./auth.ts";
 import { isIP } from "node:net";
 import { channelCredentials, IP_SERVER_NAME, type TlsFiles } from "./tls.ts";
+import { MAX_MESSAGE_BYTES } from "./_message_limit.ts";
 
 /** Options for {@link openChannel}. */
 export interface ChannelSettings {
@@ -26,8 +27,8 @@ const CHANNEL_OPTIONS: ChannelOptions = {
   "grpc.keepalive_permit_without_calls": 1,
   "grpc.initial_reconnect_backoff_ms": 200,
   "grpc.max_reconnect_backoff_ms": 2_000,
-  "grpc.max_receive_message_length": 64 * 1024 * 1024,
-  "grpc.max_send_message_length": 64 * 1024 * 1024,
+  "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+  "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
 };
 
 /** A client constructor as ts-proto generates it (`new WorkerServiceClient(...)`). */

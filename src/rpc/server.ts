@@ -7,6 +7,7 @@ import {
 import { CodegenError } from "../core/mod.ts";
 import { requireToken } from "./auth.ts";
 import { serverCredentials, type TlsFiles } from "./tls.ts";
+import { MAX_MESSAGE_BYTES } from "./_message_limit.ts";
 
 /** One service a server hosts. */
 export interface HostedService {
@@ -44,8 +45,8 @@ const SERVER_OPTIONS: ServerOptions = {
   "grpc.keepalive_timeout_ms": 5_000,
   "grpc.keepalive_permit_without_calls": 1,
   "grpc.http2.min_ping_interval_without_data_ms": 1_000,
-  "grpc.max_receive_message_length": 64 * 1024 * 1024,
-  "grpc.max_send_message_length": 64 * 1024 * 1024,
+  "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+  "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
 };
 
 /** Starts a server hosting `services`, with the token check on every call. */

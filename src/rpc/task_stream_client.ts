@@ -1,13 +1,14 @@
 import type { ClientDuplexStream, ServiceError } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
 import type * as wpb from "./gen/codegen/v1/worker.ts";
-import type { WorkerServiceClient } from "./gen/codegen/v1/worker.ts";
+import { TaskFrame, type WorkerServiceClient } from "./gen/codegen/v1/worker.ts";
 import type { TaskEvent, TaskOutcome } from "./tasks.ts";
 import { taskEventFromProto } from "./convert_events.ts";
 import { fromServiceError } from "./grpc_status.ts";
 import { watchChannel } from "./_watchdog.ts";
 import { cancelledOutcome, failedOutcome } from "./_outcomes.ts";
 import { FrameBatch } from "./_frame_batch.ts";
+import { tooLargeForMessage, tooLargeMessage } from "./_message_limit.ts";
 
 interface Pending {
   onEvent: ((event: TaskEvent) => void) | undefined;
@@ -68,6 +69,10 @@ export class TaskStream {
         failedOutcome("INVALID_ARGUMENT", `Task id "${taskId}" is already running`),
       );
     }
+    const start: wpb.TaskFrame = { frame: { $case: "start", value: request } };
+    if (tooLargeForMessage(start, (f) => TaskFrame.encode(f).finish())) {
+      return Promise.resolve(failedOutcome("TOO_LARGE", tooLargeMessage("request")));
+    }
     return new Promise((resolve) => {
       const onAbort = () => {
         this.#cancel(taskId);
@@ -83,7 +88,7 @@ export class TaskStream {
       this.#pending.set(taskId, pending);
       signal?.addEventListener("abort", onAbort, { once: true });
       // alone on the stream, nothing could join it: send at once
-      this.#batch.add({ frame: { $case: "start", value: request } }, this.#pending.size === 1);
+      this.#batch.add(start, this.#pending.size === 1);
     });
   }
 

@@ -1,9 +1,11 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
 import type * as wpb from "./gen/codegen/v1/worker.ts";
+import { TaskStreamEvent } from "./gen/codegen/v1/worker.ts";
 import type { WorkerServiceHandler } from "./worker_service_server.ts";
 import { runTask, thrownToProto } from "./_run_task.ts";
 import { FrameBatch } from "./_frame_batch.ts";
+import { tooLargeForMessage, tooLargeMessage } from "./_message_limit.ts";
 
 type TaskStreamCall = ServerDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvents>;
 
@@ -37,7 +39,13 @@ export class TaskStreams {
     // with no other task running, nothing could join: send at once
     const send = (taskId: string, event: wpb.TaskEvent) => {
       const others = running.size - (running.has(taskId) ? 1 : 0);
-      batch.add({ task_id: taskId, event }, others === 0);
+      let frame: wpb.TaskStreamEvent = { task_id: taskId, event };
+      // a result too large to send fails its own task, not the stream
+      if (tooLargeForMessage(frame, (f) => TaskStreamEvent.encode(f).finish())) {
+        const error = new CodegenError("TOO_LARGE", tooLargeMessage("result"));
+        frame = { task_id: taskId, event: thrownToProto(error) };
+      }
+      batch.add(frame, others === 0);
     };
     const stream: OpenStream = {
       endIfIdle: () => {
