@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { setImmediate } from "node:timers";
 import { estimateBytes, FrameBatch, MAX_BATCH_BYTES } from "./_frame_batch.ts";
 import { TaskFrame } from "./gen/codegen/v1/worker.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
@@ -8,7 +9,8 @@ function recorder() {
   return { sent, batch: new FrameBatch<string>((frames) => sent.push(frames)) };
 }
 
-const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+// after the batch's own scheduled send: immediates run in the order they were set
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 Deno.test("FrameBatch sends frames added in one turn together, and `now` at once", async () => {
   const { sent, batch } = recorder();
