@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { canonicalJson } from "./canonical_json.ts";
 
 Deno.test("canonicalJson() sorts keys at every depth so field order does not change it", () => {
@@ -34,4 +35,46 @@ Deno.test("canonicalJson() gives the same text for keys already in order and out
   const shuffled = { e: "x", b: [{ d: 2, c: 1 }], a: 1 };
   assert.equal(canonicalJson(ordered), JSON.stringify(ordered));
   assert.equal(canonicalJson(shuffled), JSON.stringify(ordered));
+});
+
+// An independent statement of the rule: keys sorted as strings at every depth.
+function reference(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => item === undefined ? "null" : reference(item)).join(",")}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const fields = Object.keys(record).sort().filter((key) => record[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${reference(record[key])}`);
+    return `{${fields.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+// The same value rebuilt with every object's keys inserted in sorted order.
+function insertedSorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(insertedSorted);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    Object.defineProperty(out, key, {
+      value: insertedSorted(record[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+Deno.test("canonicalJson() matches the rule for any JSON value, keys in order or not", () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      const expected = reference(value);
+      assert.equal(canonicalJson(value), expected);
+      assert.equal(canonicalJson(insertedSorted(value)), expected);
+    }),
+    { numRuns: 1_000 },
+  );
 });

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 
 /** Stored in place of a bulky or sensitive value: what it was, not what it said. */
 export interface ValueDigest {
-  sha256: string;
   bytes: number;
+  sha256: string;
 }
 
 /** Keys whose values are paths or small options, safe and useful to read in clear. */
@@ -43,13 +43,15 @@ const encoder = new TextEncoder();
  * names only; `index_url` without user:password; keys named like secrets redacted.
  * `args` are kept (long ones digested), so a secret passed as a plain argument is not
  * recognised. `tool` names the call; the rules are the same for every tool today.
+ * Keys come out sorted, as the record is hashed in that order (see canonical_json.ts).
  */
 export function digestArguments(
   tool: string,
   args: Record<string, unknown>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) {
+  for (const key of Object.keys(args).sort()) {
+    const value = args[key];
     if (value === undefined) continue;
     out[key] = digestField(tool, key, value);
   }
@@ -71,20 +73,23 @@ export function digestValue(value: unknown): ValueDigest {
   const bytes = value instanceof Uint8Array
     ? value
     : encoder.encode(typeof value === "string" ? value : JSON.stringify(value) ?? "");
-  return { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+  return { bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 // Keeps scalars, digests long strings, and walks nested data applying the unknown-key
 // rules, so a secret nested under e.g. `headers.Authorization` is still redacted.
 function bounded(value: unknown, limit: number, depth: number): unknown {
   if (typeof value === "string") {
+    // at most 3 UTF-8 bytes per UTF-16 unit: a short string needs no encoding to measure
+    if (value.length * 3 <= limit) return value;
     return encoder.encode(value).length > limit ? digestValue(value) : value;
   }
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return digestValue(value);
   if (Array.isArray(value)) return value.map((item) => bounded(item, limit, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
     out[key] = SECRET_NAME.test(key) ? REDACTED : bounded(item, limit, depth + 1);
   }
   return out;
