@@ -1,4 +1,5 @@
 import { setImmediate } from "node:timers";
+import { estimateBytes, fitsInMessage } from "./_message_limit.ts";
 
 /**
  * At most this many bytes (estimated, see {@link estimateBytes}) gather in one message; a
@@ -13,21 +14,30 @@ export const MAX_BATCH_BYTES = 1024 * 1024;
  * CPU to send and receive, while a frame more in a message costs next to nothing. A frame
  * sent `now` goes at once with any gathered before it (a lone task waits for nothing);
  * otherwise the batch goes once the current turn of the event loop is done, after every
- * call arriving in it has added its frame. Large frames never share a message.
+ * call arriving in it has added its frame. Large frames never share a message, and a frame
+ * too large for any message is refused: gRPC fails a stream that sends one, and with it
+ * every task on the stream, so the caller fails that one task instead.
  */
 export class FrameBatch<T> {
   #frames: T[] = [];
   #bytes = 0;
   #scheduled = false;
   #send: (frames: T[]) => void;
+  #encode: (frame: T) => Uint8Array;
 
-  constructor(send: (frames: T[]) => void) {
+  /** `encode` gives a frame's exact encoding, needed only for a frame near the limit. */
+  constructor(send: (frames: T[]) => void, encode: (frame: T) => Uint8Array) {
     this.#send = send;
+    this.#encode = encode;
   }
 
-  /** Adds a frame; `now` sends the batch at once. */
-  add(frame: T, now: boolean): void {
+  /**
+   * Adds a frame; `now` sends the batch at once. Returns false, adding nothing, for a frame
+   * larger than a message may hold.
+   */
+  add(frame: T, now: boolean): boolean {
     const bytes = estimateBytes(frame);
+    if (!fitsInMessage(frame, bytes, this.#encode)) return false;
     if (this.#bytes + bytes > MAX_BATCH_BYTES) this.flush();
     this.#frames.push(frame);
     this.#bytes += bytes;
@@ -39,6 +49,7 @@ export class FrameBatch<T> {
         this.flush();
       });
     }
+    return true;
   }
 
   /** Sends what is gathered (nothing when empty). */
@@ -55,17 +66,4 @@ export class FrameBatch<T> {
     this.#frames = [];
     this.#bytes = 0;
   }
-}
-
-/**
- * An upper bound of a message's protobuf size, cheap to compute: every string at three
- * bytes per UTF-16 unit, bytes as they are, every field with its largest tag and length.
- */
-export function estimateBytes(value: unknown): number {
-  if (typeof value === "string") return value.length * 3 + 12;
-  if (value instanceof Uint8Array) return value.length + 12;
-  if (value === null || typeof value !== "object") return 12;
-  let total = 12;
-  for (const key in value) total += estimateBytes((value as Record<string, unknown>)[key]);
-  return total;
 }

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { setImmediate } from "node:timers";
-import { estimateBytes, FrameBatch, MAX_BATCH_BYTES } from "./_frame_batch.ts";
+import { FrameBatch, MAX_BATCH_BYTES } from "./_frame_batch.ts";
+import { estimateBytes } from "./_message_limit.ts";
 import { TaskFrame } from "./gen/codegen/v1/worker.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
 
 function recorder() {
   const sent: string[][] = [];
-  return { sent, batch: new FrameBatch<string>((frames) => sent.push(frames)) };
+  const encode = (frame: string) => new TextEncoder().encode(frame);
+  return { sent, batch: new FrameBatch<string>((frames) => sent.push(frames), encode) };
 }
 
 // after the batch's own scheduled send: immediates run in the order they were set

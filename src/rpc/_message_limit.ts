@@ -1,6 +1,5 @@
-// The largest gRPC message the coordinator and its workers exchange, and the check that
-// keeps one oversized task from failing every task on a shared RunTasks stream.
-import { estimateBytes } from "./_frame_batch.ts";
+// The largest gRPC message the coordinator and its workers exchange, and how a frame's
+// size is bounded cheaply (see FrameBatch, which keeps frames within it).
 
 /** The largest message either side sends or accepts (grpc-js's default is 4 MiB). */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -9,14 +8,29 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const WRAPPING_BYTES = 64;
 
 /**
- * Whether `frame` would not fit in one message. gRPC fails a stream that sends a message
- * over the limit, and with it every task on the stream; a frame found too large here fails
- * its own task instead. Only a frame whose cheap estimate (an upper bound) is near the
- * limit is encoded to know.
+ * An upper bound of a message's protobuf size, cheap to compute: every string at three
+ * bytes per UTF-16 unit, bytes as they are, every field with its largest tag and length.
  */
-export function tooLargeForMessage<T>(frame: T, encode: (frame: T) => Uint8Array): boolean {
+export function estimateBytes(value: unknown): number {
+  if (typeof value === "string") return value.length * 3 + 12;
+  if (value instanceof Uint8Array) return value.length + 12;
+  if (value === null || typeof value !== "object") return 12;
+  let total = 12;
+  for (const key in value) total += estimateBytes((value as Record<string, unknown>)[key]);
+  return total;
+}
+
+/**
+ * Whether a frame whose estimate is `estimate` fits in one message. Only a frame whose
+ * estimate (an upper bound) is near the limit is encoded to know.
+ */
+export function fitsInMessage<T>(
+  frame: T,
+  estimate: number,
+  encode: (frame: T) => Uint8Array,
+): boolean {
   const limit = MAX_MESSAGE_BYTES - WRAPPING_BYTES;
-  return estimateBytes(frame) > limit && encode(frame).length > limit;
+  return estimate <= limit || encode(frame).length <= limit;
 }
 
 /** The error text for a task whose request or result is over {@link MAX_MESSAGE_BYTES}. */

@@ -8,7 +8,7 @@ import { fromServiceError } from "./grpc_status.ts";
 import { watchChannel } from "./_watchdog.ts";
 import { cancelledOutcome, failedOutcome } from "./_outcomes.ts";
 import { FrameBatch } from "./_frame_batch.ts";
-import { tooLargeForMessage, tooLargeMessage } from "./_message_limit.ts";
+import { tooLargeMessage } from "./_message_limit.ts";
 
 interface Pending {
   onEvent: ((event: TaskEvent) => void) | undefined;
@@ -37,9 +37,12 @@ export class TaskStream {
     this.#address = options.address;
     this.#onClosed = options.onClosed;
     this.#call = client.runTasks();
-    this.#batch = new FrameBatch((frames) => {
-      if (!this.#closed) this.#call.write({ frames });
-    });
+    this.#batch = new FrameBatch(
+      (frames) => {
+        if (!this.#closed) this.#call.write({ frames });
+      },
+      (frame) => TaskFrame.encode(frame).finish(),
+    );
     // one watchdog for the stream's life, not a timer per task on every call's path
     this.#unwatch = watchChannel(client.getChannel(), options.watchdogMs, () => this.close());
     this.#call.on("data", (message: wpb.TaskStreamEvents) => {
@@ -69,10 +72,6 @@ export class TaskStream {
         failedOutcome("INVALID_ARGUMENT", `Task id "${taskId}" is already running`),
       );
     }
-    const start: wpb.TaskFrame = { frame: { $case: "start", value: request } };
-    if (tooLargeForMessage(start, (f) => TaskFrame.encode(f).finish())) {
-      return Promise.resolve(failedOutcome("TOO_LARGE", tooLargeMessage("request")));
-    }
     return new Promise((resolve) => {
       const onAbort = () => {
         this.#cancel(taskId);
@@ -86,9 +85,12 @@ export class TaskStream {
       };
       const pending: Pending = { onEvent, finish };
       this.#pending.set(taskId, pending);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const start: wpb.TaskFrame = { frame: { $case: "start", value: request } };
       // alone on the stream, nothing could join it: send at once
-      this.#batch.add(start, this.#pending.size === 1);
+      if (!this.#batch.add(start, this.#pending.size === 1)) {
+        return finish(failedOutcome("TOO_LARGE", tooLargeMessage("request")));
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 

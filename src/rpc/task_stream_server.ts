@@ -5,7 +5,7 @@ import { TaskStreamEvent } from "./gen/codegen/v1/worker.ts";
 import type { WorkerServiceHandler } from "./worker_service_server.ts";
 import { runTask, thrownToProto } from "./_run_task.ts";
 import { FrameBatch } from "./_frame_batch.ts";
-import { tooLargeForMessage, tooLargeMessage } from "./_message_limit.ts";
+import { tooLargeMessage } from "./_message_limit.ts";
 
 type TaskStreamCall = ServerDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvents>;
 
@@ -33,19 +33,19 @@ export class TaskStreams {
     const running = new Map<string, AbortController>();
     let halfClosed = false;
     let ended = false;
-    const batch = new FrameBatch<wpb.TaskStreamEvent>((events) => {
-      if (!ended && !call.cancelled) call.write({ events });
-    });
+    const batch = new FrameBatch<wpb.TaskStreamEvent>(
+      (events) => {
+        if (!ended && !call.cancelled) call.write({ events });
+      },
+      (frame) => TaskStreamEvent.encode(frame).finish(),
+    );
     // with no other task running, nothing could join: send at once
     const send = (taskId: string, event: wpb.TaskEvent) => {
-      const others = running.size - (running.has(taskId) ? 1 : 0);
-      let frame: wpb.TaskStreamEvent = { task_id: taskId, event };
+      const now = running.size - (running.has(taskId) ? 1 : 0) === 0;
+      if (batch.add({ task_id: taskId, event }, now)) return;
       // a result too large to send fails its own task, not the stream
-      if (tooLargeForMessage(frame, (f) => TaskStreamEvent.encode(f).finish())) {
-        const error = new CodegenError("TOO_LARGE", tooLargeMessage("result"));
-        frame = { task_id: taskId, event: thrownToProto(error) };
-      }
-      batch.add(frame, others === 0);
+      const error = new CodegenError("TOO_LARGE", tooLargeMessage("result"));
+      batch.add({ task_id: taskId, event: thrownToProto(error) }, now);
     };
     const stream: OpenStream = {
       endIfIdle: () => {
