@@ -1,6 +1,10 @@
-// Test helpers for the rpc module: a scriptable WorkerService handler and test certificates.
+// Test helpers for the rpc module: a scriptable WorkerService handler, a raw WorkerService
+// whose task calls a test writes itself, bounded waits and test certificates.
+import { settlesWithin } from "../core/mod.ts";
 import type { WorkerServiceHandler } from "./worker_service_server.ts";
 import type { SessionLimits } from "./tasks.ts";
+import { type WorkerServiceServer, WorkerServiceService } from "./gen/codegen/v1/worker.ts";
+import { type GrpcServerHandle, startGrpcServer } from "./server.ts";
 
 /** Limits a fake worker reports. */
 export const FAKE_LIMITS: SessionLimits = {
@@ -24,13 +28,27 @@ export function fakeHandler(overrides: Partial<WorkerServiceHandler> = {}): Work
   };
 }
 
+/**
+ * Serves a WorkerService on a free port whose session calls answer trivially and whose
+ * task calls are the test's own, speaking the wire messages directly.
+ */
+export function startRawWorkerService(
+  tasks: Pick<WorkerServiceServer, "executeTask" | "runTasks">,
+): Promise<GrpcServerHandle> {
+  const implementation: WorkerServiceServer = {
+    createSession: (_call, cb) => cb(null, { limits: FAKE_LIMITS }),
+    destroySession: (_call, cb) => cb(null, {}),
+    cancelTask: (_call, cb) => cb(null, { cancelled: false }),
+    getLimits: (_call, cb) => cb(null, FAKE_LIMITS),
+    ...tasks,
+  };
+  return startGrpcServer({ services: [{ definition: WorkerServiceService, implementation }] });
+}
+
 /** `promise`, or a rejection after `ms`, so no test can hang on a lost outcome. */
-export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  if (!(await settlesWithin(promise, ms))) throw new Error(`no answer within ${ms} ms`);
+  return promise;
 }
 
 /** Whether the `openssl` command runs here. */

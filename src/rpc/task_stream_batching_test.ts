@@ -4,11 +4,8 @@ import {
   type TaskStreamEvents,
   type TaskStreamRequest,
   WorkerServiceClient,
-  type WorkerServiceServer,
-  WorkerServiceService,
 } from "./gen/codegen/v1/worker.ts";
-import { startGrpcServer } from "./server.ts";
-import { FAKE_LIMITS, fakeHandler, within } from "./_testing.ts";
+import { fakeHandler, startRawWorkerService, within } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
@@ -21,11 +18,7 @@ const STATS = { workspace_bytes: 1, file_count: 2 };
 Deno.test("tasks started together reach the worker in one message; a lone task goes at once", async () => {
   // a worker that records how the frames arrive and answers each start
   const messages: number[] = [];
-  const implementation: WorkerServiceServer = {
-    createSession: (_call, cb) => cb(null, { limits: FAKE_LIMITS }),
-    destroySession: (_call, cb) => cb(null, {}),
-    cancelTask: (_call, cb) => cb(null, { cancelled: false }),
-    getLimits: (_call, cb) => cb(null, FAKE_LIMITS),
+  const server = await startRawWorkerService({
     executeTask: (call) => call.end(),
     runTasks: (call) => {
       call.on("data", (message: TaskStreamRequest) => {
@@ -37,9 +30,6 @@ Deno.test("tasks started together reach the worker in one message; a lone task g
         }
       });
     },
-  };
-  const server = await startGrpcServer({
-    services: [{ definition: WorkerServiceService, implementation }],
   });
   const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
   try {

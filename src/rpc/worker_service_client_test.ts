@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { CodegenError } from "../core/mod.ts";
 import type { FsReadResult, TaskOutcome } from "./tasks.ts";
-import {
-  type TaskStreamRequest,
-  type WorkerServiceServer,
-  WorkerServiceService,
-} from "./gen/codegen/v1/worker.ts";
-import { startGrpcServer } from "./server.ts";
-import { FAKE_LIMITS, fakeHandler, within } from "./_testing.ts";
+import type { TaskStreamRequest } from "./gen/codegen/v1/worker.ts";
+import { FAKE_LIMITS, fakeHandler, startRawWorkerService, within } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
 
@@ -101,11 +96,7 @@ for (const { name, settings } of MODES) {
 
   Deno.test(`${name}: a stream that ends without a result is a retriable WORKER_UNAVAILABLE`, async () => {
     const progress = { event: { $case: "progress" as const, value: { progress: 1 } } };
-    const implementation: WorkerServiceServer = {
-      createSession: (_call, cb) => cb(null, { limits: FAKE_LIMITS }),
-      destroySession: (_call, cb) => cb(null, {}),
-      cancelTask: (_call, cb) => cb(null, { cancelled: false }),
-      getLimits: (_call, cb) => cb(null, FAKE_LIMITS),
+    const server = await startRawWorkerService({
       executeTask: (call) => {
         call.write(progress);
         call.end();
@@ -118,9 +109,6 @@ for (const { name, settings } of MODES) {
           call.end();
         });
       },
-    };
-    const server = await startGrpcServer({
-      services: [{ definition: WorkerServiceService, implementation }],
     });
     const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
     try {

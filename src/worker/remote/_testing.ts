@@ -1,5 +1,5 @@
 // Test helpers for remote workers: an executor whose tasks run until a test lets them go.
-import { CodegenError } from "../../core/mod.ts";
+import { CodegenError, settlesWithin } from "../../core/mod.ts";
 import type {
   ExecuteOptions,
   SessionLimits,
@@ -106,10 +106,9 @@ export class GatedExecutor implements TaskExecutor {
 const taken = new WeakSet<GatedTask>();
 
 /** Rejects if `promise` takes longer than `ms` (bounds every wait in a test). */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CodegenError("TIMEOUT", `${what} took over ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  if (!(await settlesWithin(promise, ms))) {
+    throw new CodegenError("TIMEOUT", `${what} took over ${ms} ms`);
+  }
+  return promise;
 }
