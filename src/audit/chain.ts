@@ -38,7 +38,7 @@ export function sealRecord(
   options: { ts: string },
 ): SealedRecord {
   checkEvent(event);
-  // keys in sorted order, so canonicalJson has nothing to sort
+  // keys in sorted order, so canonicalJson writes it with one JSON.stringify
   const body: Record<string, unknown> = {
     arguments: event.arguments,
     bytes_in: event.bytes_in,

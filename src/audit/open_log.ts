@@ -34,9 +34,11 @@ export async function openLogForAppend(path: string): Promise<OpenedLog> {
   }
 }
 
-// A record is one small append to a local file: a direct write is far cheaper than an
-// async write hopping through the blocking thread pool, and it is on every call's path.
-/** The file as the appender uses it, writing synchronously. */
+/**
+ * The file as the appender uses it, writing synchronously: a record is one small append to
+ * a local file, and a direct write is far cheaper than an async write hopping through the
+ * blocking thread pool, on every call's path.
+ */
 export function syncLogFile(file: Deno.FsFile): LogFile {
   return {
     write: (bytes) => {
