@@ -15,7 +15,7 @@ import { checkout } from "./_checkout.ts";
 import { print, table } from "./_print.ts";
 import { type BenchServer, startCoordinator } from "./_servers.ts";
 import { startRemoteCoordinator } from "./_remote.ts";
-import { percentile } from "./_stats.ts";
+import { percentile, sample } from "./_stats.ts";
 
 interface Case {
   tool: string;
@@ -93,16 +93,9 @@ for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? builds : builds.toReversed();
   for (const build of order) {
     const cpuBefore = (await build.server.cpuMs()) ?? 0;
-    const roundStarted = performance.now();
-    let left = calls;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (left-- > 0) {
-        const started = performance.now();
-        await call(build.server);
-        build.ms.push(performance.now() - started);
-      }
-    }));
-    build.wallMs += performance.now() - roundStarted;
+    const timed = await sample(async () => void await call(build.server), { calls, concurrency });
+    build.ms.push(...timed.latencies);
+    build.wallMs += timed.wallMs;
     build.cpu += ((await build.server.cpuMs()) ?? 0) - cpuBefore;
   }
 }
