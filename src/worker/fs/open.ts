@@ -9,12 +9,30 @@ import { isInside } from "./resolve.ts";
 
 const CHANGED = "path changed while it was being opened";
 
-// Synchronous on purpose: a local metadata call takes microseconds, while an async one
-// waits for a blocking-pool thread and back; the worker runs on its own thread (or
-// process), so nothing else waits on it. Every tool call makes several of these.
-function realPathOrNull(path: string): string | null {
+/**
+ * The `lstat` of `host` when it is inside `workspace` and no component of it below the
+ * workspace is now a symlink (or missing); otherwise null. The workspace itself is a real
+ * path user code cannot change, so only the components below it are checked: one `lstat`
+ * each, where `realPath` would read every component from the root and a `stat` more.
+ * Synchronous on purpose: a local metadata call takes microseconds, while an async one waits
+ * for a blocking-pool thread and back; the worker runs on its own thread (or process), so
+ * nothing else waits on it.
+ */
+function unchangedBelow(workspace: string, host: string): Deno.FileInfo | null {
+  if (!isInside(workspace, host)) return null;
   try {
-    return Deno.realPathSync(path);
+    let info = Deno.lstatSync(host);
+    if (info.isSymlink) return null;
+    const last = info;
+    for (
+      let end = host.lastIndexOf("/");
+      end > workspace.length;
+      end = host.lastIndexOf("/", end - 1)
+    ) {
+      info = Deno.lstatSync(host.slice(0, end));
+      if (!info.isDirectory) return null;
+    }
+    return last;
   } catch {
     return null;
   }
@@ -37,10 +55,10 @@ export async function openVerified(
   const file = Deno.openSync(host, { read: true });
   try {
     const info = file.statSync();
-    const real = realPathOrNull(host);
-    if (real !== host || !isInside(workspace, real)) throw pathViolation(path, CHANGED);
-    const now = Deno.statSync(real);
-    if (now.dev !== info.dev || now.ino !== info.ino) throw pathViolation(path, CHANGED);
+    const now = unchangedBelow(workspace, host);
+    if (now === null || now.dev !== info.dev || now.ino !== info.ino) {
+      throw pathViolation(path, CHANGED);
+    }
     return { file, info };
   } catch (err) {
     file.close();
@@ -76,8 +94,7 @@ export async function verifyDirectory(
   dir: string,
   options: { path: string },
 ): Promise<void> {
-  const real = realPathOrNull(dir);
-  if (real !== dir || !isInside(workspace, dir)) {
+  if (dir !== workspace && !unchangedBelow(workspace, dir)?.isDirectory) {
     throw pathViolation(options.path, "a parent directory changed during the operation");
   }
 }
