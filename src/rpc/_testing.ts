@@ -1,8 +1,9 @@
 // Test helpers for the rpc module: a scriptable WorkerService handler, a raw WorkerService
 // whose task calls a test writes itself, bounded waits and test certificates.
 import { settlesWithin } from "../core/mod.ts";
-import type { WorkerServiceHandler } from "./worker_service_server.ts";
-import type { SessionLimits } from "./tasks.ts";
+import { startWorkerServiceServer, type WorkerServiceHandler } from "./worker_service_server.ts";
+import { type WorkerConnectionSettings, WorkerServiceConnection } from "./worker_service_client.ts";
+import type { SessionLimits, TaskOutcome } from "./tasks.ts";
 import { type WorkerServiceServer, WorkerServiceService } from "./gen/codegen/v1/worker.ts";
 import { type GrpcServerHandle, startGrpcServer } from "./server.ts";
 
@@ -26,6 +27,34 @@ export function fakeHandler(overrides: Partial<WorkerServiceHandler> = {}): Work
     limits: () => FAKE_LIMITS,
     ...overrides,
   };
+}
+
+/** A served `handler` and a connection to it; disposing closes the connection, then the server. */
+export interface ServedConnection extends AsyncDisposable {
+  server: GrpcServerHandle;
+  conn: WorkerServiceConnection;
+}
+
+/** Serves `handler` on a free port of 127.0.0.1 and connects to it with `settings`. */
+export async function serveAndConnect(
+  handler: WorkerServiceHandler,
+  settings: WorkerConnectionSettings = {},
+): Promise<ServedConnection> {
+  const server = await startWorkerServiceServer(handler);
+  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
+  return {
+    server,
+    conn,
+    async [Symbol.asyncDispose]() {
+      conn.close();
+      await server.close();
+    },
+  };
+}
+
+/** An outcome's error code, or "ok". */
+export function outcomeCode(outcome: TaskOutcome): string {
+  return outcome.ok ? "ok" : outcome.error.code;
 }
 
 /**

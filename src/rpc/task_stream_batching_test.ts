@@ -5,7 +5,7 @@ import {
   type TaskStreamRequest,
   WorkerServiceClient,
 } from "./gen/codegen/v1/worker.ts";
-import { fakeHandler, startRawWorkerService, within } from "./_testing.ts";
+import { fakeHandler, serveAndConnect, startRawWorkerService, within } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
@@ -98,7 +98,7 @@ Deno.test("results of tasks finishing together come back in one message", async 
 Deno.test("large tasks and results sent together stay under gRPC's message limit", async () => {
   // eight 12 MiB files at once each way: together far over the 64 MiB a message may hold
   const contents = "w".repeat(12 * 1024 * 1024);
-  const server = await startWorkerServiceServer(fakeHandler({
+  await using service = await serveAndConnect(fakeHandler({
     executeTask: (_sessionId, task) =>
       Promise.resolve(
         task.tool === "fs.write"
@@ -115,25 +115,20 @@ Deno.test("large tasks and results sent together stay under gRPC's message limit
           },
       ),
   }));
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
+  const { conn } = service;
   const eight = (task: TaskRequest) =>
     within(
       Promise.all(Array.from({ length: 8 }, (_, n) => conn.executeTask(`s${n}`, task))),
       30_000,
     );
-  try {
-    const writes = await eight({ tool: "fs.write", args: { path: "big.txt", contents } });
-    assert.deepEqual(
-      writes,
-      Array(8).fill({ ok: true, result: { path: "big.txt", bytes_written: contents.length } }),
-    );
-    const reads = await eight({ tool: "fs.read", args: { path: "big.txt" } });
-    for (const outcome of reads) {
-      assert.equal(outcome.ok, true, JSON.stringify(outcome).slice(0, 300));
-      assert.equal((outcome as { result: FsReadResult }).result.contents, contents);
-    }
-  } finally {
-    conn.close();
-    await server.close();
+  const writes = await eight({ tool: "fs.write", args: { path: "big.txt", contents } });
+  assert.deepEqual(
+    writes,
+    Array(8).fill({ ok: true, result: { path: "big.txt", bytes_written: contents.length } }),
+  );
+  const reads = await eight({ tool: "fs.read", args: { path: "big.txt" } });
+  for (const outcome of reads) {
+    assert.equal(outcome.ok, true, JSON.stringify(outcome).slice(0, 300));
+    assert.equal((outcome as { result: FsReadResult }).result.contents, contents);
   }
 });

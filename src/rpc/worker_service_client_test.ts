@@ -1,33 +1,31 @@
 import assert from "node:assert/strict";
 import { CodegenError } from "../core/mod.ts";
-import type { FsReadResult, TaskOutcome } from "./tasks.ts";
+import type { FsReadResult } from "./tasks.ts";
 import type { TaskStreamRequest } from "./gen/codegen/v1/worker.ts";
-import { FAKE_LIMITS, fakeHandler, startRawWorkerService, within } from "./_testing.ts";
+import {
+  FAKE_LIMITS,
+  fakeHandler,
+  outcomeCode,
+  serveAndConnect,
+  startRawWorkerService,
+  within,
+} from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
 
 const TASK = { tool: "workspace.stats", args: {} } as const;
 const STATS_RESULT = { ok: true, result: { workspace_bytes: 1, file_count: 2 } } as const;
 
-function code(outcome: TaskOutcome): string {
-  return outcome.ok ? "ok" : outcome.error.code;
-}
-
 Deno.test("session calls return the worker's limits and map errors to project codes", async () => {
-  const server = await startWorkerServiceServer(fakeHandler({
+  await using service = await serveAndConnect(fakeHandler({
     destroySession: (id) =>
       Promise.reject(id === "plain" ? new Error("boom") : new CodegenError("NOT_FOUND", "gone")),
   }));
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
-  try {
-    assert.deepEqual(await conn.createSession("s1"), FAKE_LIMITS);
-    assert.deepEqual(await conn.getLimits(), FAKE_LIMITS);
-    await assert.rejects(conn.destroySession("s1"), { code: "NOT_FOUND", message: "gone" });
-    await assert.rejects(conn.destroySession("plain"), { code: "INTERNAL", message: "boom" });
-  } finally {
-    conn.close();
-    await server.close();
-  }
+  const { conn } = service;
+  assert.deepEqual(await conn.createSession("s1"), FAKE_LIMITS);
+  assert.deepEqual(await conn.getLimits(), FAKE_LIMITS);
+  await assert.rejects(conn.destroySession("s1"), { code: "NOT_FOUND", message: "gone" });
+  await assert.rejects(conn.destroySession("plain"), { code: "INTERNAL", message: "boom" });
 });
 
 // Every task behaviour holds for both ways of sending tasks.
@@ -38,27 +36,25 @@ const MODES = [
 
 for (const { name, settings } of MODES) {
   Deno.test(`${name}: a worker shut down mid-task yields a retriable WORKER_UNAVAILABLE within 2 s`, async () => {
-    const server = await startWorkerServiceServer(fakeHandler({
-      executeTask: (_s, _t, options) => {
-        options.onEvent({ type: "log", stream: "stdout", level: "info", data: "hi" });
-        return new Promise(() => {});
-      },
-    }));
-    const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
-    try {
-      const started = Promise.withResolvers<void>();
-      const running = conn.executeTask("s1", TASK, { onEvent: () => started.resolve() });
-      await within(started.promise, 5_000);
-      const t0 = performance.now();
-      await server.close(0);
-      const outcome = await within(running, 2_000);
-      assert.equal(code(outcome), "WORKER_UNAVAILABLE");
-      assert.equal(!outcome.ok && outcome.error.retriable, true);
-      assert.ok(performance.now() - t0 < 2_000);
-    } finally {
-      conn.close();
-      await server.close();
-    }
+    await using service = await serveAndConnect(
+      fakeHandler({
+        executeTask: (_s, _t, options) => {
+          options.onEvent({ type: "log", stream: "stdout", level: "info", data: "hi" });
+          return new Promise(() => {});
+        },
+      }),
+      settings,
+    );
+    const { conn, server } = service;
+    const started = Promise.withResolvers<void>();
+    const running = conn.executeTask("s1", TASK, { onEvent: () => started.resolve() });
+    await within(started.promise, 5_000);
+    const t0 = performance.now();
+    await server.close(0);
+    const outcome = await within(running, 2_000);
+    assert.equal(outcomeCode(outcome), "WORKER_UNAVAILABLE");
+    assert.equal(!outcome.ok && outcome.error.retriable, true);
+    assert.ok(performance.now() - t0 < 2_000);
   });
 
   Deno.test(`${name}: a worker that is not listening yields WORKER_UNAVAILABLE, not a hang`, async () => {
@@ -68,7 +64,7 @@ for (const { name, settings } of MODES) {
     const conn = new WorkerServiceConnection(address, { ...settings, callTimeoutMs: 3_000 });
     try {
       const outcome = await within(conn.executeTask("s1", TASK), 5_000);
-      assert.equal(code(outcome), "WORKER_UNAVAILABLE");
+      assert.equal(outcomeCode(outcome), "WORKER_UNAVAILABLE");
       await assert.rejects(conn.getLimits(), { code: "WORKER_UNAVAILABLE", retriable: true });
     } finally {
       conn.close();
@@ -88,7 +84,7 @@ for (const { name, settings } of MODES) {
       const running = conn.executeTask("s1", TASK);
       await within(started.promise, 5_000);
       conn.close();
-      assert.equal(code(await within(running, 2_000)), "WORKER_UNAVAILABLE");
+      assert.equal(outcomeCode(await within(running, 2_000)), "WORKER_UNAVAILABLE");
     } finally {
       await server.close(0);
     }
@@ -117,7 +113,7 @@ for (const { name, settings } of MODES) {
         conn.executeTask("s1", TASK, { onEvent: (e) => events.push(e) }),
         2_000,
       );
-      assert.equal(code(outcome), "WORKER_UNAVAILABLE");
+      assert.equal(outcomeCode(outcome), "WORKER_UNAVAILABLE");
       assert.equal(!outcome.ok && outcome.error.retriable, true);
       assert.deepEqual(events, [{ type: "progress", progress: 1 }]);
     } finally {
@@ -147,11 +143,11 @@ for (const { name, settings } of MODES) {
       const running = conn.executeTask("waits", TASK, { signal: controller.signal });
       await within(started.promise, 5_000);
       controller.abort();
-      assert.equal(code(await within(running, 1_000)), "CANCELLED");
+      assert.equal(outcomeCode(await within(running, 1_000)), "CANCELLED");
       const reason = await within(aborted.promise, 2_000);
       assert.equal((reason as CodegenError).code, "CANCELLED");
       // the connection still serves tasks afterwards
-      assert.equal(code(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
+      assert.equal(outcomeCode(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
     } finally {
       conn.close();
       await server.close(0);
@@ -160,7 +156,7 @@ for (const { name, settings } of MODES) {
 }
 
 Deno.test("many tasks at once share one RunTasks stream, each with its own events and outcome", async () => {
-  const server = await startWorkerServiceServer(fakeHandler({
+  await using service = await serveAndConnect(fakeHandler({
     executeTask: async (sessionId, _t, options) => {
       const n = Number(sessionId.slice(1));
       // answer in reverse order of arrival, so outcomes must be matched by task id
@@ -169,22 +165,17 @@ Deno.test("many tasks at once share one RunTasks stream, each with its own event
       return { ok: true, result: { workspace_bytes: n, file_count: 0 } };
     },
   }));
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
-  try {
-    const runs = Array.from({ length: 40 }, (_, n) => {
-      const events: string[] = [];
-      const outcome = conn.executeTask(`s${n}`, TASK, {
-        onEvent: (e) => e.type === "log" && events.push(e.data),
-      });
-      return outcome.then((o) => ({ n, o, events }));
+  const { conn } = service;
+  const runs = Array.from({ length: 40 }, (_, n) => {
+    const events: string[] = [];
+    const outcome = conn.executeTask(`s${n}`, TASK, {
+      onEvent: (e) => e.type === "log" && events.push(e.data),
     });
-    for (const { n, o, events } of await within(Promise.all(runs), 10_000)) {
-      assert.deepEqual(o, { ok: true, result: { workspace_bytes: n, file_count: 0 } });
-      assert.deepEqual(events, [`s${n}`]);
-    }
-  } finally {
-    conn.close();
-    await server.close();
+    return outcome.then((o) => ({ n, o, events }));
+  });
+  for (const { n, o, events } of await within(Promise.all(runs), 10_000)) {
+    assert.deepEqual(o, { ok: true, result: { workspace_bytes: n, file_count: 0 } });
+    assert.deepEqual(events, [`s${n}`]);
   }
 });
 
@@ -207,17 +198,17 @@ Deno.test("a graceful worker shutdown lets running stream tasks finish, then end
     const closing = server.close(10_000);
     // a task sent while the worker shuts down is refused as retriable, not lost
     const late = await within(conn.executeTask("s1", TASK), 5_000);
-    assert.equal(code(late), "WORKER_UNAVAILABLE");
+    assert.equal(outcomeCode(late), "WORKER_UNAVAILABLE");
     assert.equal(!late.ok && late.error.retriable, true);
     release.resolve();
-    assert.equal(code(await within(running, 5_000)), "ok");
+    assert.equal(outcomeCode(await within(running, 5_000)), "ok");
     const t0 = performance.now();
     await within(closing, 5_000);
     // the ended stream does not hold the shutdown for its grace period
     assert.ok(performance.now() - t0 < 2_000, "the idle stream held the shutdown open");
     // a worker back on the same address gets a new stream
     server = await startWorkerServiceServer(handler, { port });
-    assert.equal(code(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
+    assert.equal(outcomeCode(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
   } finally {
     conn.close();
     await server.close();
@@ -225,65 +216,53 @@ Deno.test("a graceful worker shutdown lets running stream tasks finish, then end
 });
 
 Deno.test("an idle RunTasks stream does not hold a graceful shutdown open", async () => {
-  const server = await startWorkerServiceServer(fakeHandler());
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
-  try {
-    assert.equal(code(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
-    const t0 = performance.now();
-    await within(server.close(10_000), 5_000);
-    assert.ok(performance.now() - t0 < 2_000);
-  } finally {
-    conn.close();
-    await server.close();
-  }
+  await using service = await serveAndConnect(fakeHandler());
+  const { conn, server } = service;
+  assert.equal(outcomeCode(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
+  const t0 = performance.now();
+  await within(server.close(10_000), 5_000);
+  assert.ok(performance.now() - t0 < 2_000);
 });
 
 Deno.test("a task id already running on the stream is refused, the first task unharmed", async () => {
   const release = Promise.withResolvers<void>();
-  const server = await startWorkerServiceServer(fakeHandler({
+  await using service = await serveAndConnect(fakeHandler({
     executeTask: async () => {
       await release.promise;
       return { ok: true, result: { workspace_bytes: 1, file_count: 0 } };
     },
   }));
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
-  try {
-    const first = conn.executeTask("s1", TASK, { taskId: "same" });
-    const second = await within(conn.executeTask("s1", TASK, { taskId: "same" }), 5_000);
-    assert.equal(code(second), "INVALID_ARGUMENT");
-    release.resolve();
-    assert.equal(code(await within(first, 5_000)), "ok");
-  } finally {
-    conn.close();
-    await server.close();
-  }
+  const { conn } = service;
+  const first = conn.executeTask("s1", TASK, { taskId: "same" });
+  const second = await within(conn.executeTask("s1", TASK, { taskId: "same" }), 5_000);
+  assert.equal(outcomeCode(second), "INVALID_ARGUMENT");
+  release.resolve();
+  assert.equal(outcomeCode(await within(first, 5_000)), "ok");
 });
 
 Deno.test("closeWhenIdle lets running tasks finish, refuses new ones, then closes", async () => {
   const release = Promise.withResolvers<void>();
   const started = Promise.withResolvers<void>();
-  const server = await startWorkerServiceServer(fakeHandler({
-    executeTask: async () => {
-      started.resolve();
-      await release.promise;
-      return STATS_RESULT;
-    },
-  }));
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, { watchdogMs: 20 });
-  try {
-    const running = conn.executeTask("s1", TASK);
-    await within(started.promise, 5_000);
-    conn.closeWhenIdle();
-    assert.equal(code(await conn.executeTask("s1", TASK)), "WORKER_UNAVAILABLE");
-    // longer than the watchdog period: the task is not failed for the closing channel
-    await new Promise((r) => setTimeout(r, 100));
-    release.resolve();
-    assert.deepEqual(await within(running, 5_000), STATS_RESULT);
-    await assert.rejects(conn.getLimits(), /shut ?down|closed/i);
-  } finally {
-    conn.close();
-    await server.close();
-  }
+  await using service = await serveAndConnect(
+    fakeHandler({
+      executeTask: async () => {
+        started.resolve();
+        await release.promise;
+        return STATS_RESULT;
+      },
+    }),
+    { watchdogMs: 20 },
+  );
+  const { conn } = service;
+  const running = conn.executeTask("s1", TASK);
+  await within(started.promise, 5_000);
+  conn.closeWhenIdle();
+  assert.equal(outcomeCode(await conn.executeTask("s1", TASK)), "WORKER_UNAVAILABLE");
+  // longer than the watchdog period: the task is not failed for the closing channel
+  await new Promise((r) => setTimeout(r, 100));
+  release.resolve();
+  assert.deepEqual(await within(running, 5_000), STATS_RESULT);
+  await assert.rejects(conn.getLimits(), /shut ?down|closed/i);
 });
 
 Deno.test("large results keep flowing on one long-lived stream (flow control windows renew)", async () => {
