@@ -11,6 +11,11 @@ export function failedOutcome(
   return { ok: false, error: { code, message, retriable } };
 }
 
+/** The connection to the worker at `address` was lost with the task on it (retriable). */
+export function lostWorkerOutcome(address: string): TaskOutcome {
+  return failedOutcome("WORKER_UNAVAILABLE", `Lost the connection to worker ${address}`);
+}
+
 /** The caller cancelled the task. */
 export function cancelledOutcome(): TaskOutcome {
   return failedOutcome("CANCELLED", "Task cancelled");

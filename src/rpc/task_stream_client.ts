@@ -6,7 +6,7 @@ import type { TaskEvent, TaskOutcome } from "./tasks.ts";
 import { taskEventFromProto } from "./convert_events.ts";
 import { fromServiceError } from "./grpc_status.ts";
 import { watchChannel } from "./_watchdog.ts";
-import { cancelledOutcome, failedOutcome } from "./_outcomes.ts";
+import { cancelledOutcome, failedOutcome, lostWorkerOutcome } from "./_outcomes.ts";
 import { FrameBatch } from "./_frame_batch.ts";
 import { tooLargeMessage } from "./_message_limit.ts";
 
@@ -98,9 +98,7 @@ export class TaskStream {
   close(): void {
     if (this.#closed) return;
     this.#call.cancel();
-    this.#end(
-      failedOutcome("WORKER_UNAVAILABLE", `Lost the connection to worker ${this.#address}`),
-    );
+    this.#end(lostWorkerOutcome(this.#address));
   }
 
   #receive(message: wpb.TaskStreamEvent): void {

@@ -10,7 +10,7 @@ import { type ChannelSettings, openChannel } from "./channel.ts";
 import { callUnary, type UnaryMethod } from "./_unary.ts";
 import { watchChannel } from "./_watchdog.ts";
 import { TaskStream } from "./task_stream_client.ts";
-import { cancelledOutcome, failedOutcome } from "./_outcomes.ts";
+import { cancelledOutcome, failedOutcome, lostWorkerOutcome } from "./_outcomes.ts";
 
 /** Options for {@link WorkerServiceConnection}. */
 export interface WorkerConnectionSettings extends ChannelSettings {
@@ -137,9 +137,7 @@ export class WorkerServiceConnection {
       };
       const unwatch = watchChannel(this.#client.getChannel(), this.#watchdogMs, () => {
         call.cancel();
-        finish(
-          failedOutcome("WORKER_UNAVAILABLE", `Lost the connection to worker ${this.address}`),
-        );
+        finish(lostWorkerOutcome(this.address));
       });
       signal?.addEventListener("abort", onAbort, { once: true });
       call.on("data", (message) => {

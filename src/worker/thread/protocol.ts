@@ -1,9 +1,10 @@
 /**
  * Messages between a {@link ThreadWorkerClient} (src/router) and the embedded worker's
  * Deno Worker: plain JSON, correlated by `id`. `init` goes by `postMessage` and carries the
- * shared memory of two rings; everything after it crosses those rings (see link.ts). Events of a running `execute` carry that
- * request's `id`; `cancel` names the `id` of the `execute` to abort. The parent sends `init`
- * first, as {@link INIT_REQUEST_ID}; its reply carries the worker's limits.
+ * shared memory of two rings; everything after it crosses those rings (see link.ts). Events
+ * of a running `execute` carry that request's `id`; `cancel` names the `id` of the `execute`
+ * to abort. The parent sends `init` first, as {@link INIT_REQUEST_ID}; its reply carries the
+ * worker's limits.
  * @module
  */
 import type { Level } from "../../core/mod.ts";
