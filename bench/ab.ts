@@ -73,16 +73,19 @@ const remote = Deno.args.includes("--remote");
 const start = remote ? startRemoteCoordinator : startCoordinator;
 await using before = await start({ projectDir: baseline.dir });
 await using after = await start();
+// per build: each call's latency, and the server CPU and wall time of the timed rounds
+const tally = (name: string, server: BenchServer) => ({
+  name,
+  server,
+  ms: [] as number[],
+  cpu: 0,
+  wallMs: 0,
+});
 const builds = [
-  {
-    name: `${base} (${baseline.commit.slice(0, 10)})`,
-    server: before,
-    ms: [] as number[],
-    cpu: 0,
-    wallMs: 0,
-  },
-  { name: "working tree", server: after, ms: [] as number[], cpu: 0, wallMs: 0 },
+  tally(`${base} (${baseline.commit.slice(0, 10)})`, before),
+  tally("working tree", after),
 ];
+const callsPerSecond = (b: { ms: number[]; wallMs: number }) => (b.ms.length / b.wallMs) * 1000;
 const call = (server: BenchServer) => server.call(benchCase.tool, benchCase.args);
 for (const build of builds) {
   await benchCase.setup?.(build.server);
@@ -113,12 +116,12 @@ print(table(
     b.name,
     `${percentile(b.ms, 0.5).toFixed(3)} ms`,
     `${percentile(b.ms, 0.9).toFixed(3)} ms`,
-    `${((b.ms.length / b.wallMs) * 1000).toFixed(0)}`,
+    callsPerSecond(b).toFixed(0),
     `${((b.cpu / b.ms.length) * 1000).toFixed(0)} µs`,
   ]),
 ));
 const [old, now] = builds.map((b) => percentile(b.ms, 0.5));
-const [oldRate, nowRate] = builds.map((b) => b.ms.length / b.wallMs);
+const [oldRate, nowRate] = builds.map(callsPerSecond);
 print(
   `working tree / base: p50 ${(now! / old!).toFixed(2)}×, calls/s ${
     (nowRate! / oldRate!).toFixed(2)
