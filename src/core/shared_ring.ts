@@ -155,6 +155,15 @@ export class RingReader {
     let body: Uint8Array | undefined;
     let filled = 0;
     let read = Atomics.load(control, READ);
+    // what the writer has been told is read: room is handed back once per message, and
+    // again only for a part message read since
+    let published = read;
+    const publish = () => {
+      if (read === published) return;
+      published = read;
+      Atomics.store(control, READ, read);
+      Atomics.notify(control, READ);
+    };
     while (!this.#stopped) {
       const written = Atomics.load(control, WRITTEN);
       let available = (written - read) | 0;
@@ -186,15 +195,12 @@ export class RingReader {
         read = (read + n) | 0;
         available -= n;
         if (filled < body.length) break;
-        // room first: the writer may be waiting for it
-        Atomics.store(control, READ, read);
-        Atomics.notify(control, READ);
+        publish(); // room first: the writer may be waiting for it
         const text = decoder.decode(body);
         body = undefined;
         onMessage(text);
       }
-      Atomics.store(control, READ, read);
-      Atomics.notify(control, READ);
+      publish();
     }
   }
 
