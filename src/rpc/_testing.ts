@@ -40,7 +40,14 @@ export async function serveAndConnect(
   handler: WorkerServiceHandler,
   settings: WorkerConnectionSettings = {},
 ): Promise<ServedConnection> {
-  const server = await startWorkerServiceServer(handler);
+  return connectTo(await startWorkerServiceServer(handler), settings);
+}
+
+/** Connects to `server` on 127.0.0.1 with `settings`; disposing closes both, as above. */
+export function connectTo(
+  server: GrpcServerHandle,
+  settings: WorkerConnectionSettings = {},
+): ServedConnection {
   const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
   return {
     server,

@@ -5,9 +5,14 @@ import {
   type TaskStreamRequest,
   WorkerServiceClient,
 } from "./gen/codegen/v1/worker.ts";
-import { fakeHandler, serveAndConnect, startRawWorkerService, within } from "./_testing.ts";
+import {
+  connectTo,
+  fakeHandler,
+  serveAndConnect,
+  startRawWorkerService,
+  within,
+} from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
-import { WorkerServiceConnection } from "./worker_service_client.ts";
 import { toolRequestToProto } from "./convert_tool_requests.ts";
 import type { FsReadResult, TaskRequest } from "./tasks.ts";
 import { outcomeToProto } from "./convert_events.ts";
@@ -18,34 +23,31 @@ const STATS = { workspace_bytes: 1, file_count: 2 };
 Deno.test("tasks started together reach the worker in one message; a lone task goes at once", async () => {
   // a worker that records how the frames arrive and answers each start
   const messages: number[] = [];
-  const server = await startRawWorkerService({
-    executeTask: (call) => call.end(),
-    runTasks: (call) => {
-      call.on("data", (message: TaskStreamRequest) => {
-        messages.push(message.frames.length);
-        for (const { frame } of message.frames) {
-          if (frame?.$case !== "start") continue;
-          const event = outcomeToProto(TASK, { ok: true, result: STATS });
-          call.write({ events: [{ task_id: frame.value.task_id, event }] });
-        }
-      });
-    },
-  });
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
-  try {
-    const outcomes = await within(
-      Promise.all(Array.from({ length: 20 }, (_, n) => conn.executeTask(`s${n}`, TASK))),
-      5_000,
-    );
-    assert.deepEqual(outcomes, Array(20).fill({ ok: true, result: STATS }));
-    // the first went alone, the 19 started with it together
-    assert.deepEqual(messages, [1, 19]);
-    await within(conn.executeTask("s0", TASK), 5_000);
-    assert.deepEqual(messages, [1, 19, 1]);
-  } finally {
-    conn.close();
-    await server.close();
-  }
+  await using service = connectTo(
+    await startRawWorkerService({
+      executeTask: (call) => call.end(),
+      runTasks: (call) => {
+        call.on("data", (message: TaskStreamRequest) => {
+          messages.push(message.frames.length);
+          for (const { frame } of message.frames) {
+            if (frame?.$case !== "start") continue;
+            const event = outcomeToProto(TASK, { ok: true, result: STATS });
+            call.write({ events: [{ task_id: frame.value.task_id, event }] });
+          }
+        });
+      },
+    }),
+  );
+  const { conn } = service;
+  const outcomes = await within(
+    Promise.all(Array.from({ length: 20 }, (_, n) => conn.executeTask(`s${n}`, TASK))),
+    5_000,
+  );
+  assert.deepEqual(outcomes, Array(20).fill({ ok: true, result: STATS }));
+  // the first went alone, the 19 started with it together
+  assert.deepEqual(messages, [1, 19]);
+  await within(conn.executeTask("s0", TASK), 5_000);
+  assert.deepEqual(messages, [1, 19, 1]);
 });
 
 Deno.test("results of tasks finishing together come back in one message", async () => {

@@ -3,6 +3,7 @@ import { CodegenError } from "../core/mod.ts";
 import type { FsReadResult } from "./tasks.ts";
 import type { TaskStreamRequest } from "./gen/codegen/v1/worker.ts";
 import {
+  connectTo,
   FAKE_LIMITS,
   fakeHandler,
   outcomeCode,
@@ -73,85 +74,79 @@ for (const { name, settings } of MODES) {
 
   Deno.test(`${name}: closing the connection during a task resolves it as WORKER_UNAVAILABLE`, async () => {
     const started = Promise.withResolvers<void>();
-    const server = await startWorkerServiceServer(fakeHandler({
-      executeTask: () => {
-        started.resolve();
-        return new Promise(() => {});
-      },
-    }));
-    const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
-    try {
-      const running = conn.executeTask("s1", TASK);
-      await within(started.promise, 5_000);
-      conn.close();
-      assert.equal(outcomeCode(await within(running, 2_000)), "WORKER_UNAVAILABLE");
-    } finally {
-      await server.close(0);
-    }
+    await using service = await serveAndConnect(
+      fakeHandler({
+        executeTask: () => {
+          started.resolve();
+          return new Promise(() => {});
+        },
+      }),
+      settings,
+    );
+    const { conn } = service;
+    const running = conn.executeTask("s1", TASK);
+    await within(started.promise, 5_000);
+    conn.close();
+    assert.equal(outcomeCode(await within(running, 2_000)), "WORKER_UNAVAILABLE");
   });
 
   Deno.test(`${name}: a stream that ends without a result is a retriable WORKER_UNAVAILABLE`, async () => {
     const progress = { event: { $case: "progress" as const, value: { progress: 1 } } };
-    const server = await startRawWorkerService({
-      executeTask: (call) => {
-        call.write(progress);
-        call.end();
-      },
-      runTasks: (call) => {
-        call.on("data", (message: TaskStreamRequest) => {
-          const frame = message.frames[0]?.frame;
-          if (frame?.$case !== "start") return;
-          call.write({ events: [{ task_id: frame.value.task_id, event: progress }] });
+    await using service = connectTo(
+      await startRawWorkerService({
+        executeTask: (call) => {
+          call.write(progress);
           call.end();
-        });
-      },
-    });
-    const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
-    try {
-      const events: unknown[] = [];
-      const outcome = await within(
-        conn.executeTask("s1", TASK, { onEvent: (e) => events.push(e) }),
-        2_000,
-      );
-      assert.equal(outcomeCode(outcome), "WORKER_UNAVAILABLE");
-      assert.equal(!outcome.ok && outcome.error.retriable, true);
-      assert.deepEqual(events, [{ type: "progress", progress: 1 }]);
-    } finally {
-      conn.close();
-      await server.close();
-    }
+        },
+        runTasks: (call) => {
+          call.on("data", (message: TaskStreamRequest) => {
+            const frame = message.frames[0]?.frame;
+            if (frame?.$case !== "start") return;
+            call.write({ events: [{ task_id: frame.value.task_id, event: progress }] });
+            call.end();
+          });
+        },
+      }),
+      settings,
+    );
+    const events: unknown[] = [];
+    const outcome = await within(
+      service.conn.executeTask("s1", TASK, { onEvent: (e) => events.push(e) }),
+      2_000,
+    );
+    assert.equal(outcomeCode(outcome), "WORKER_UNAVAILABLE");
+    assert.equal(!outcome.ok && outcome.error.retriable, true);
+    assert.deepEqual(events, [{ type: "progress", progress: 1 }]);
   });
 
   Deno.test(`${name}: cancelling a task aborts it on the worker and answers CANCELLED at once`, async () => {
     const aborted = Promise.withResolvers<unknown>();
     const started = Promise.withResolvers<void>();
-    const server = await startWorkerServiceServer(fakeHandler({
-      executeTask: (sessionId, _t, options) => {
-        if (sessionId !== "waits") return Promise.resolve(STATS_RESULT);
-        started.resolve();
-        return new Promise((resolve) => {
-          options.signal.addEventListener("abort", () => {
-            aborted.resolve(options.signal.reason);
-            resolve({ ok: false, error: { code: "CANCELLED", message: "x", retriable: false } });
+    await using service = await serveAndConnect(
+      fakeHandler({
+        executeTask: (sessionId, _t, options) => {
+          if (sessionId !== "waits") return Promise.resolve(STATS_RESULT);
+          started.resolve();
+          return new Promise((resolve) => {
+            options.signal.addEventListener("abort", () => {
+              aborted.resolve(options.signal.reason);
+              resolve({ ok: false, error: { code: "CANCELLED", message: "x", retriable: false } });
+            });
           });
-        });
-      },
-    }));
-    const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`, settings);
-    try {
-      const controller = new AbortController();
-      const running = conn.executeTask("waits", TASK, { signal: controller.signal });
-      await within(started.promise, 5_000);
-      controller.abort();
-      assert.equal(outcomeCode(await within(running, 1_000)), "CANCELLED");
-      const reason = await within(aborted.promise, 2_000);
-      assert.equal((reason as CodegenError).code, "CANCELLED");
-      // the connection still serves tasks afterwards
-      assert.equal(outcomeCode(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
-    } finally {
-      conn.close();
-      await server.close(0);
-    }
+        },
+      }),
+      settings,
+    );
+    const { conn } = service;
+    const controller = new AbortController();
+    const running = conn.executeTask("waits", TASK, { signal: controller.signal });
+    await within(started.promise, 5_000);
+    controller.abort();
+    assert.equal(outcomeCode(await within(running, 1_000)), "CANCELLED");
+    const reason = await within(aborted.promise, 2_000);
+    assert.equal((reason as CodegenError).code, "CANCELLED");
+    // the connection still serves tasks afterwards
+    assert.equal(outcomeCode(await within(conn.executeTask("s1", TASK), 5_000)), "ok");
   });
 }
 
@@ -268,31 +263,25 @@ Deno.test("closeWhenIdle lets running tasks finish, refuses new ones, then close
 Deno.test("large results keep flowing on one long-lived stream (flow control windows renew)", async () => {
   // far more than any HTTP/2 window: a stream whose window is not renewed would stall
   const contents = "z".repeat(256 * 1024);
-  const server = await startWorkerServiceServer(fakeHandler({
+  await using service = await serveAndConnect(fakeHandler({
     executeTask: (sessionId) =>
       Promise.resolve({
         ok: true,
         result: { path: sessionId, contents, encoding: "utf-8", size_bytes: 1, truncated: false },
       }),
   }));
-  const conn = new WorkerServiceConnection(`127.0.0.1:${server.port}`);
   const read = { tool: "fs.read", args: { path: "big.txt" } } as const;
-  try {
-    const check = async (n: number) => {
-      const outcome = await conn.executeTask(`s${n}`, read);
-      const result = outcome.ok ? outcome.result as FsReadResult : undefined;
-      assert.ok(result?.contents === contents, `task ${n}`);
-      assert.equal(result.path, `s${n}`);
-    };
-    await within(
-      (async () => {
-        for (let n = 0; n < 40; n++) await check(n);
-        await Promise.all(Array.from({ length: 40 }, (_, n) => check(100 + n)));
-      })(),
-      30_000,
-    );
-  } finally {
-    conn.close();
-    await server.close();
-  }
+  const check = async (n: number) => {
+    const outcome = await service.conn.executeTask(`s${n}`, read);
+    const result = outcome.ok ? outcome.result as FsReadResult : undefined;
+    assert.ok(result?.contents === contents, `task ${n}`);
+    assert.equal(result.path, `s${n}`);
+  };
+  await within(
+    (async () => {
+      for (let n = 0; n < 40; n++) await check(n);
+      await Promise.all(Array.from({ length: 40 }, (_, n) => check(100 + n)));
+    })(),
+    30_000,
+  );
 });
