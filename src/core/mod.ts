@@ -1,6 +1,6 @@
 /**
  * Core building blocks every other module may use: the error type and codes, logging,
- * time, ids, durations, hashing, byte joining, bounded waits, shared-memory message rings
+ * time, ids, durations, hashing, byte joining, per-key job queues, bounded waits, shared-memory message rings
  * between threads, and the program version.
  * Imports nothing from `src/`.
  * @module
@@ -25,6 +25,7 @@ export {
 } from "./logger.ts";
 export { constantTimeEqual, sha256Hex } from "./hash.ts";
 export { concatBytes } from "./bytes.ts";
+export { KeyedQueue } from "./keyed_queue.ts";
 export { settlesWithin } from "./within.ts";
 export { createRingBuffer, RingReader, RingWriter } from "./shared_ring.ts";
 export { waitAsync } from "./wait_async.ts";

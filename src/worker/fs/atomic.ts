@@ -15,12 +15,13 @@ const log = getLogger("worker", "fs");
  * removed after this returns: freeing a file's disk blocks is synchronous on some file
  * systems (ext4 with `discard` waits ~1.3 ms for the device), and a rename over a file
  * frees its blocks inside the rename. A crash before the removal leaves the old contents
- * under a hidden `.NAME.HEX.old` name beside the file.
+ * under a hidden `.NAME.HEX.old` name beside the file. The new file gets the old one's
+ * permission bits (an executable script stays executable, a private file private).
  */
 export async function writeAtomically(
   workspace: string,
   target: string,
-  options: { path: string; bytes: Uint8Array; replacing?: boolean },
+  options: { path: string; bytes: Uint8Array; replacing?: { mode: number | null } },
 ): Promise<void> {
   const dir = posix.dirname(target);
   const stem = `${dir}/.${shortName(posix.basename(target))}.${randomSuffix()}`;
@@ -29,7 +30,10 @@ export async function writeAtomically(
   let file: Deno.FsFile | undefined;
   let aside: string | undefined;
   try {
-    file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o644 });
+    file = Deno.openSync(temp, { write: true, createNew: true, mode: NEW_FILE_MODE });
+    const mode = options.replacing?.mode;
+    // chmod, not the open mode: that one is cut by the umask
+    if (mode !== null && mode !== undefined) Deno.chmodSync(temp, mode & PERMISSION_BITS);
     let written = 0;
     while (written < options.bytes.length) {
       written += file.writeSync(options.bytes.subarray(written));
@@ -50,6 +54,10 @@ export async function writeAtomically(
   if (aside) removeLater(aside);
   await verifyDirectory(workspace, dir, options);
 }
+
+const NEW_FILE_MODE = 0o644;
+// what a replacement keeps of the old file's mode: not the set-id and sticky bits
+const PERMISSION_BITS = 0o777;
 
 // A second name for the file about to be replaced; undefined when the file system refuses
 // hard links (the rename then frees the blocks itself, only more slowly).

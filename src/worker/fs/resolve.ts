@@ -135,7 +135,8 @@ function followLink(
 }
 
 // Synchronous: see open.ts (local metadata calls on the worker's own thread).
-function lstatOrNull(hostPath: string): Deno.FileInfo | null {
+/** `lstat` of `hostPath`, or null when nothing is there. */
+export function lstatOrNull(hostPath: string): Deno.FileInfo | null {
   try {
     return Deno.lstatSync(hostPath);
   } catch (err) {

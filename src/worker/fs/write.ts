@@ -1,25 +1,30 @@
 import { posix } from "node:path";
+import { KeyedQueue } from "../../core/mod.ts";
 import type { FsWriteArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
 import { writeAtomically } from "./atomic.ts";
 import { base64Size, decodeBase64 } from "./encoding.ts";
 import { openVerified, readRange } from "./open.ts";
-import { resolvePath } from "./resolve.ts";
+import { lstatOrNull, type ResolvedPath, resolvePath } from "./resolve.ts";
 
 const encoder = new TextEncoder();
+
+// Writes to one file take turns: an append reads the old bytes and renames the joined file
+// over them, so two at once would each drop the other's bytes.
+const writes = new KeyedQueue();
 
 /**
  * fs.write: writes `contents` (utf-8 or strict base64) atomically, creating parent
  * directories unless `create_dirs` is false. `append` copies the existing bytes plus the
- * new ones into the replacement file, so a crash never leaves a half-appended file.
+ * new ones into the replacement file, so a crash never leaves a half-appended file. A
+ * replaced file keeps its permission bits; writes to one file run one at a time.
  */
 export async function fsWrite(
   ctx: TaskContext,
   args: FsWriteArgs,
 ): Promise<TaskOutcome<"fs.write">> {
   throwIfAborted(ctx);
-  const op = { verb: "write", path: args.path };
   const data = decodeContents(args, ctx.limits.maxFileBytes);
   const resolved = await resolvePath(ctx.workspace, args.path, {
     intent: "write",
@@ -27,6 +32,22 @@ export async function fsWrite(
     allowRoot: false,
     maxPathBytes: ctx.limits.maxPathBytes,
   });
+  const waited = writes.busy(resolved.host);
+  return await writes.run(resolved.host, async () => {
+    // another write to this file ran meanwhile: what is there now is what counts
+    const info = waited ? lstatOrNull(resolved.host) : resolved.info;
+    await writeResolved(ctx, args, { ...resolved, info }, data);
+    return { ok: true, result: { path: resolved.relative, bytes_written: data.length } };
+  });
+}
+
+async function writeResolved(
+  ctx: TaskContext,
+  args: FsWriteArgs,
+  resolved: ResolvedPath,
+  data: Uint8Array,
+): Promise<void> {
+  const op = { verb: "write", path: args.path };
   if (resolved.info?.isDirectory) {
     throw failure("INVALID_ARGUMENT", "it is a directory", op);
   }
@@ -49,9 +70,8 @@ export async function fsWrite(
   await writeAtomically(ctx.workspace, resolved.host, {
     path: args.path,
     bytes,
-    replacing: resolved.info?.isFile ?? false,
+    replacing: resolved.info?.isFile ? { mode: resolved.info.mode } : undefined,
   });
-  return { ok: true, result: { path: resolved.relative, bytes_written: data.length } };
 }
 
 function decodeContents(args: FsWriteArgs, limit: number): Uint8Array {

@@ -140,3 +140,45 @@ Deno.test("fs.write over a file with another hard link leaves that link's bytes 
   assert.equal(await Deno.readTextFile(`${fx.workspace}/b.txt`), "old");
   assert.deepEqual(await names(fx.workspace), ["a.txt", "b.txt"]);
 });
+
+Deno.test("fs.write: concurrent appends to one file all land, each whole", async () => {
+  await using fx = await createFixture();
+  await fx.call("fs.write", { path: "log.txt", contents: "" });
+  const lines = Array.from({ length: 30 }, (_, i) => `line ${i}\n`);
+  const outs = await Promise.all(
+    lines.map((contents) => fx.call("fs.write", { path: "log.txt", contents, append: true })),
+  );
+  assert.ok(outs.every((o) => o.ok));
+  const written = (await Deno.readTextFile(`${fx.workspace}/log.txt`)).split(/(?<=\n)/);
+  assert.deepEqual(written.toSorted(), lines.toSorted());
+  await removalsSettled();
+  assert.deepEqual(await names(fx.workspace), ["log.txt"]);
+});
+
+Deno.test("fs.write: appends to a file that does not exist yet all land", async () => {
+  await using fx = await createFixture();
+  await Promise.all(
+    ["a", "b", "c"].map((contents) =>
+      fx.call("fs.write", { path: "new.txt", contents, append: true })
+    ),
+  );
+  const text = await Deno.readTextFile(`${fx.workspace}/new.txt`);
+  assert.deepEqual([...text].toSorted(), ["a", "b", "c"]);
+});
+
+Deno.test("fs.write: a replaced file keeps its permission bits", async () => {
+  await using fx = await createFixture();
+  const host = `${fx.workspace}/run.sh`;
+  for (const mode of [0o755, 0o600, 0o640]) {
+    await fx.call("fs.write", { path: "run.sh", contents: "#!/bin/sh\n" });
+    await Deno.chmod(host, mode);
+    const out = await fx.call("fs.write", { path: "run.sh", contents: "echo hi\n" });
+    assert.ok(out.ok);
+    assert.equal((await Deno.stat(host)).mode! & 0o7777, mode, `mode ${mode.toString(8)}`);
+    await fx.call("fs.write", { path: "run.sh", contents: "more\n", append: true });
+    assert.equal((await Deno.stat(host)).mode! & 0o7777, mode, `append, ${mode.toString(8)}`);
+  }
+  await Deno.chmod(host, 0o4755);
+  await fx.call("fs.write", { path: "run.sh", contents: "x" });
+  assert.equal((await Deno.stat(host)).mode! & 0o7777, 0o755, "the set-uid bit is dropped");
+});
