@@ -1,6 +1,7 @@
-import { getLogger, PROGRAM_NAME, VERSION } from "../core/mod.ts";
+import { CodegenError, getLogger, PROGRAM_NAME, VERSION } from "../core/mod.ts";
 import { runToolCall, ToolCall } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
+import { passRefusedArguments, refusedArguments } from "./invalid_input.ts";
 import { registerWorkspaceResources } from "./resources.ts";
 import { McpServer } from "./sdk.ts";
 import { ALL_TOOLS } from "./tools/mod.ts";
@@ -20,6 +21,7 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
     { name: PROGRAM_NAME, version: VERSION },
     { capabilities: { logging: {}, tools: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
+  passRefusedArguments(server);
   for (const factory of ALL_TOOLS) {
     const def = factory(deps.config);
     server.registerTool(
@@ -33,6 +35,11 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       },
       (args: Record<string, unknown>, extra) => {
         const call = new ToolCall({ deps, conn, tool: def.name, extra, server });
+        const refused = refusedArguments(args);
+        if (refused) {
+          const err = new CodegenError("INVALID_ARGUMENT", refused.message);
+          return runToolCall(call, refused.raw, () => Promise.reject(err));
+        }
         return runToolCall(call, args, (c) => def.run(c, args));
       },
     );

@@ -21,7 +21,9 @@ export type PathCheck =
   | { ok: false; reason: string };
 
 const encoder = new TextEncoder();
-const DRIVE = /^[A-Za-z]:/;
+// "C:" as a whole first segment, as in "C:/Users/x": a Windows path sent by mistake. Names
+// like "c:notes.txt" are ordinary POSIX names that code in the workspace can create.
+const DRIVE = /^[A-Za-z]:$/;
 
 /**
  * Checks a workspace-relative path without touching the filesystem and normalizes it:

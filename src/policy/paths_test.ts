@@ -44,8 +44,11 @@ Deno.test("checkRelativePath() refuses absolute and Windows-style paths", () => 
   assert.equal(reason("\\\\server\\share"), "path contains a backslash");
   assert.equal(reason("a\\..\\..\\x"), "path contains a backslash");
   assert.equal(reason("C:/Windows"), "path starts with a drive letter");
-  assert.equal(reason("c:x"), "path starts with a drive letter");
+  assert.equal(reason("c:"), "path starts with a drive letter");
+  assert.equal(reason("./d:/x"), "path starts with a drive letter");
   assert.ok(checkRelativePath("notes:today.txt").ok);
+  assert.ok(checkRelativePath("c:notes.txt").ok, "a name that only starts like a drive");
+  assert.ok(checkRelativePath("x:1").ok);
 });
 
 Deno.test("checkRelativePath() refuses empty paths, control characters and broken Unicode", () => {

@@ -61,3 +61,28 @@ Deno.test("path attacks fail with PATH_VIOLATION for read, write, list and delet
     await Deno.remove(outside, { recursive: true });
   }
 });
+
+Deno.test("empty and over-long paths are PATH_VIOLATION for every file tool, and audited", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  const tooLong = "a".repeat(t.config.limits.maxPathBytes + 1);
+  const cases: [string, Record<string, unknown>][] = [
+    ["fs.read", { path: tooLong }],
+    ["fs.write", { path: tooLong, contents: "x" }],
+    ["fs.list", { path: tooLong }],
+    ["fs.delete", { path: tooLong }],
+    ["fs.read", { path: "" }],
+    ["fs.write", { path: "", contents: "x" }],
+  ];
+  for (const [tool, args] of cases) {
+    const r = await client.callTool({ name: tool, arguments: args });
+    assert.equal(r.isError, true);
+    assert.match(
+      text(r),
+      /^PATH_VIOLATION: .*: path is (longer than|empty)/,
+      `${tool}: ${text(r)}`,
+    );
+  }
+  const denied = t.audit.records.filter((r) => r.decision === "denied");
+  assert.equal(denied.length, cases.length);
+});

@@ -12,7 +12,7 @@ export function fsListTool(config: Config): ToolDefinition {
     description: "List files and directories in the session workspace (default: its root). " +
       `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth). At most ${config.limits.maxListEntries} entries.`,
     input: z.object({
-      path: z.string().max(config.limits.maxPathBytes).optional().describe(
+      path: z.string().optional().describe(
         'Directory to list (default ".")',
       ),
       recursive: z.boolean().optional().describe("Include subdirectories (default false)"),

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import type { Config } from "../../config/mod.ts";
 
-/** A workspace-relative path argument (checked again by the path validator). */
+/**
+ * A workspace-relative path argument. Its length and shape are left to the path validator,
+ * so an over-long or empty path is refused as PATH_VIOLATION like any other bad path.
+ */
 export function pathArg(
   config: Config,
   what = "Path relative to the session workspace",
 ): z.ZodString {
-  return z.string().min(1).max(config.limits.maxPathBytes).describe(what);
+  return z.string().describe(`${what} (at most ${config.limits.maxPathBytes} bytes)`);
 }
 
 /** A bulky string argument (code, contents) bounded by the configured size. */

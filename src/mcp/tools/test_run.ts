@@ -16,7 +16,7 @@ export function testRunTool(config: Config): ToolDefinition {
       "Run pytest over a workspace path (default: the whole workspace) in the sandbox and " +
       "return passed/failed/error/skipped counts with each failure's test id and message.",
     input: z.object({
-      path: z.string().max(l.maxPathBytes).optional().describe(
+      path: z.string().optional().describe(
         'Test file or directory (default ".")',
       ),
       args: z.array(z.string().max(1024)).max(64).optional().describe(

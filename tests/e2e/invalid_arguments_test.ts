@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import type { CallToolResult } from "../support/sdk_client.ts";
+import { startTestCoordinator } from "../support/in_memory.ts";
+
+function text(r: unknown): string {
+  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+Deno.test("arguments the input schema refuses get INVALID_ARGUMENT and an audit record", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  const cases: [string, Record<string, unknown>][] = [
+    ["fs.read", { path: "a.txt", offset: -1 }],
+    ["fs.read", { path: "a.txt", encoding: "latin1" }],
+    ["fs.write", { path: 7, contents: "x", api_token: "s3cret-value" }],
+    ["fs.write", { path: "a.txt" }],
+    ["echo", {}],
+  ];
+  for (const [tool, args] of cases) {
+    const r = await client.callTool({ name: tool, arguments: args });
+    assert.equal(r.isError, true, tool);
+    assert.match(text(r), new RegExp(`^INVALID_ARGUMENT: Invalid arguments for tool ${tool}: `));
+    assert.deepEqual(r._meta?.["codegen-mcp/error"], {
+      code: "INVALID_ARGUMENT",
+      retriable: false,
+    });
+  }
+  const records = t.audit.records.filter((r) => r.kind === "tool_call");
+  assert.equal(records.length, cases.length);
+  assert.deepEqual(records.map((r) => r.tool), cases.map(([tool]) => tool));
+  for (const r of records) {
+    assert.equal(r.outcome, "error");
+    assert.equal(r.error_code, "INVALID_ARGUMENT");
+  }
+  // the refused arguments are recorded by the same rules as any others
+  assert.equal(records[0]?.arguments.offset, -1);
+  assert.ok(!JSON.stringify(records).includes("s3cret-value"), "a secret-named key is redacted");
+  // a valid call still works on the same connection
+  const ok = await client.callTool({ name: "echo", arguments: { message: "hi" } });
+  assert.equal(ok.isError, undefined);
+});
