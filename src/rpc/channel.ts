@@ -1,5 +1,6 @@
 import type { ChannelOptions, Client, Interceptor } from "@grpc/grpc-js";
 import { tokenInterceptor } from "./auth.ts";
+import { byNameTarget } from "./by_name_resolver.ts";
 import { isIP } from "node:net";
 import { channelCredentials, IP_SERVER_NAME, type TlsFiles } from "./tls.ts";
 import { MAX_MESSAGE_BYTES } from "./_message_limit.ts";
@@ -38,7 +39,10 @@ export type ClientConstructor<C extends Client> = new (
   options?: Partial<ChannelOptions> & { interceptors?: Interceptor[] },
 ) => C;
 
-/** Dials `address` with the token interceptor and TLS settings; `close()` releases it. */
+/**
+ * Dials `address` by name (see by_name_resolver.ts) with the token interceptor and TLS
+ * settings; `close()` releases it.
+ */
 export function openChannel<C extends Client>(
   ctor: ClientConstructor<C>,
   address: string,
@@ -58,5 +62,5 @@ export function openChannel<C extends Client>(
     options["grpc.ssl_target_name_override"] = IP_SERVER_NAME;
     verifyIp = host;
   }
-  return new ctor(address, channelCredentials(settings.tls, verifyIp), options);
+  return new ctor(byNameTarget(address), channelCredentials(settings.tls, verifyIp), options);
 }

@@ -1,3 +1,4 @@
+import type { CodegenError } from "../../core/mod.ts";
 import type { FsReadArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, requireCount, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
@@ -36,7 +37,10 @@ export async function fsRead(ctx: TaskContext, args: FsReadArgs): Promise<TaskOu
     const available = Math.max(0, info.size - offset);
     const wanted = args.length === undefined ? available : Math.min(args.length, available);
     truncated = wanted > limit;
-    bytes = await readRange(file, { offset, length: Math.min(wanted, limit) });
+    // no seek past the end: a huge offset is just an empty read, not an OS error
+    bytes = wanted === 0
+      ? new Uint8Array(0)
+      : await readRange(file, { offset, length: Math.min(wanted, limit) });
   } finally {
     file.close();
   }
@@ -45,14 +49,33 @@ export async function fsRead(ctx: TaskContext, args: FsReadArgs): Promise<TaskOu
     contents = encodeBase64(bytes);
   } else {
     const text = decodeUtf8(truncated ? bytes.subarray(0, utf8Boundary(bytes)) : bytes);
-    if (text === null) {
-      const detail = 'the bytes are not valid UTF-8 text; read them with encoding "base64"';
-      throw failure("INVALID_ARGUMENT", detail, op);
-    }
+    if (text === null) throw notText(bytes, { offset, op });
     contents = text;
   }
   return {
     ok: true,
     result: { path: resolved.relative, contents, encoding, size_bytes: info.size, truncated },
   };
+}
+
+// Says whether only the range's ends cut a character (and which range would not), since
+// reading a valid UTF-8 file in fixed-size slices hits that at any multi-byte character.
+function notText(
+  bytes: Uint8Array,
+  options: { offset: number; op: { verb: string; path: string } },
+): CodegenError {
+  let start = 0;
+  while (
+    options.offset > 0 && start < 3 && start < bytes.length && (bytes[start]! & 0xc0) === 0x80
+  ) start++;
+  const end = utf8Boundary(bytes);
+  if ((start > 0 || end < bytes.length) && end > start && decodeUtf8(bytes.subarray(start, end))) {
+    const from = options.offset + start;
+    const detail = `bytes ${options.offset}-${options.offset + bytes.length} cut a UTF-8 ` +
+      `character; offset ${from} with length ${end - start} reads whole characters, or read ` +
+      'with encoding "base64"';
+    return failure("INVALID_ARGUMENT", detail, options.op);
+  }
+  const detail = 'the bytes are not valid UTF-8 text; read them with encoding "base64"';
+  return failure("INVALID_ARGUMENT", detail, options.op);
 }

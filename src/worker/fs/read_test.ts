@@ -103,3 +103,28 @@ Deno.test("fs.read seeks to the slice instead of loading a huge file", async () 
   assert.equal(out.result.contents, "END");
   assert.equal(out.result.size_bytes, size);
 });
+
+Deno.test("fs.read: an offset far past the end is an empty read, not an error", async () => {
+  await using fx = await createFixture();
+  await Deno.writeTextFile(`${fx.workspace}/f.txt`, "abc");
+  for (const offset of [2 ** 44, Number.MAX_SAFE_INTEGER]) {
+    const out = await fx.call("fs.read", { path: "f.txt", offset });
+    assert.ok(out.ok, `offset ${offset}: ${JSON.stringify(out)}`);
+    assert.equal(out.result.contents, "");
+    assert.equal(out.result.size_bytes, 3);
+  }
+});
+
+Deno.test("fs.read: a slice that cuts a character says which slice reads whole ones", async () => {
+  await using fx = await createFixture();
+  await Deno.writeTextFile(`${fx.workspace}/t.txt`, "héllo wörld"); // é and ö are 2 bytes
+  const cutEnd = await fx.call("fs.read", { path: "t.txt", length: 2 });
+  assert.equal(codeOf(cutEnd), "INVALID_ARGUMENT");
+  assert.ok(!cutEnd.ok);
+  assert.match(cutEnd.error.message, /bytes 0-2 cut a UTF-8 character; offset 0 with length 1/);
+  const cutStart = await fx.call("fs.read", { path: "t.txt", offset: 2, length: 5 });
+  assert.ok(!cutStart.ok);
+  assert.match(cutStart.error.message, /offset 3 with length 4 reads whole characters/);
+  const suggested = await fx.call("fs.read", { path: "t.txt", offset: 3, length: 4 });
+  assert.ok(suggested.ok && suggested.result.contents === "llo ");
+});

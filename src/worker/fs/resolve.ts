@@ -126,7 +126,9 @@ function followLink(
     const target = posix.resolve(posix.dirname(link), Deno.readLinkSync(link));
     if (!isInside(workspace, target)) throw pathViolation(path, OUTSIDE);
     if (intent === "write") {
-      throw pathViolation(path, "path goes through a symlink whose target does not exist");
+      // inside, so not a violation: there is just nothing there to write through
+      const detail = "it goes through a symlink that leads nowhere (a missing target or a loop)";
+      throw new CodegenError("NOT_FOUND", `Cannot write ${quotePath(path)}: ${detail}`);
     }
     return null;
   }

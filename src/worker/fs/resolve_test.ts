@@ -66,7 +66,7 @@ Deno.test("resolvePath() judges dangling and looping links by where they point",
   for (const path of ["dangling", "loop", "dangling/x"]) {
     await assert.rejects(
       resolvePath(fx.workspace, path, { intent: "write", createParents: true }),
-      rejectsWith("PATH_VIOLATION"),
+      rejectsWith("NOT_FOUND"),
       path,
     );
   }
