@@ -36,15 +36,29 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       (args: Record<string, unknown>, extra) => {
         const call = new ToolCall({ deps, conn, tool: def.name, extra, server });
         const refused = refusedArguments(args);
-        if (refused) {
-          const err = new CodegenError("INVALID_ARGUMENT", refused.message);
-          return runToolCall(call, refused.raw, () => Promise.reject(err));
-        }
-        return runToolCall(call, args, (c) => def.run(c, args));
+        const run = refused
+          ? () =>
+            runToolCall(
+              call,
+              refused.raw,
+              () => Promise.reject(new CodegenError("INVALID_ARGUMENT", refused.message)),
+            )
+          : () => runToolCall(call, args, (c) => def.run(c, args));
+        return deps.sessions.inUse(conn.sessionId, run);
       },
     );
   }
   registerWorkspaceResources(server, deps, conn);
+  // The session starts with the connection, not its first tool call, so a connection that
+  // never calls a tool still expires when idle (and an HTTP connection is closed with it).
+  server.server.oninitialized = () => {
+    deps.sessions.forConnection(conn.sessionId, conn.principal).catch((err) =>
+      log.warn("Opening the session of {id} failed: {error}", {
+        id: conn.sessionId,
+        error: String(err),
+      })
+    );
+  };
   log.debug("MCP server ready for connection {id} ({transport})", {
     id: conn.sessionId,
     transport: conn.transport,

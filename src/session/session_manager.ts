@@ -35,6 +35,8 @@ export class SessionManager {
   // one in-flight creation per connection so concurrent first calls share a session
   #opening = new Map<string, Promise<Session>>();
   #byConnection = new Map<string, string>();
+  // calls running per connection: their session is in use, not idle
+  #busy = new Map<string, number>();
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
@@ -67,6 +69,29 @@ export class SessionManager {
       this.#opening.set(connectionId, opening);
     }
     return await opening;
+  }
+
+  /**
+   * Runs `work` as a use of the connection's session: the session does not expire while
+   * `work` runs (a long run may outlast SESSION_MAX_AGE), and its idle time starts again
+   * when `work` ends.
+   */
+  async inUse<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+    this.#busy.set(connectionId, (this.#busy.get(connectionId) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (this.#busy.get(connectionId) ?? 1) - 1;
+      if (left > 0) this.#busy.set(connectionId, left);
+      else this.#busy.delete(connectionId);
+      const id = this.#byConnection.get(connectionId);
+      // not awaited: the answer need not wait for the store (a Redis round trip)
+      if (id) {
+        this.#store.touch(id, this.#clock.now()).catch((err) =>
+          log.warn("Touching session {id} failed: {error}", { id, error: String(err) })
+        );
+      }
+    }
   }
 
   async #create(connectionId: string, principal: string): Promise<Session> {
@@ -103,9 +128,10 @@ export class SessionManager {
     if (session) await this.#end(session, "closed");
   }
 
-  /** Ends every session idle for longer than the maximum age; returns their ids. */
+  /** Ends every session idle for longer than the maximum age and not in use; returns their ids. */
   async expire(): Promise<string[]> {
-    const idle = await this.#store.idleSince(this.#clock.now() - this.#maxAgeMs);
+    const idle = (await this.#store.idleSince(this.#clock.now() - this.#maxAgeMs))
+      .filter((session) => !this.#busy.has(session.connectionId));
     for (const session of idle) {
       this.#byConnection.delete(session.connectionId);
       await this.#end(session, "expired");

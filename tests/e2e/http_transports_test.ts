@@ -118,3 +118,21 @@ Deno.test("HTTP: a bad Origin or Host gets 403 and a missing or wrong bearer tok
   const audit = await Deno.readTextFile(`${server.dir}/audit.jsonl`);
   assert.ok(!audit.includes("s3cret-token"));
 });
+
+Deno.test("HTTP: a session that never calls a tool is closed once idle past SESSION_MAX_AGE", async () => {
+  await using server = await startHttpCoordinator({
+    env: { SESSION_MAX_AGE: "1s", CLEANUP_INTERVAL: "200ms" },
+  });
+  const client = await connectStreamable(server.url);
+  try {
+    await client.listTools(); // a request, but no tool call
+    let closed: unknown;
+    for (let i = 0; i < 50 && closed === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      closed = await client.listTools().then(() => undefined, (err) => err);
+    }
+    assert.match(String(closed), /404|Session not found/);
+  } finally {
+    await client.close();
+  }
+});

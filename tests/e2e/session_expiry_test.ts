@@ -43,3 +43,17 @@ Deno.test("SessionManager.expire() removes sessions idle past SESSION_MAX_AGE an
   const again = await a.client.callTool({ name: "fs.read", arguments: { path: "keep.txt" } });
   assert.equal(again.isError, true);
 });
+
+Deno.test("a connection that never calls a tool has a session from its start, which expires", async () => {
+  await using t = await startTestCoordinator({ SESSION_MAX_AGE: "10m" });
+  await t.connect();
+  const sessions = t.coordinator.deps.sessions;
+  // opened when the client says it is initialized, without waiting for a tool call
+  for (let i = 0; i < 100 && (await sessions.count()) === 0; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(await sessions.count(), 1);
+  t.clock.advance(11 * 60_000);
+  assert.equal((await sessions.expire()).length, 1);
+  assert.equal(await sessions.count(), 0);
+});
