@@ -23,6 +23,9 @@ export async function serveStdio(
     transport: "stdio" as const,
   };
   const server = createMcpServer(deps, conn);
+  // frames the transport or the SDK could not use (bad JSON, not JSON-RPC, over the size
+  // limit) are dropped without closing the connection; say so
+  server.server.onerror = (err) => log.warn("Dropped a message: {error}", { error: err.message });
   const transport = new StdioTransport({ maxLineBytes: deps.config.limits.maxRequestBytes });
   const { promise: closed, resolve } = Promise.withResolvers<void>();
   transport.onclose = () => resolve();

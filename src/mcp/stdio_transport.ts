@@ -1,9 +1,11 @@
 import { concatBytes, getLogger, settlesWithin } from "../core/mod.ts";
 import type { JSONRPCMessage, Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
+import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
+const INVALID_REQUEST = -32600;
 /** How long calls still running when stdin ends may take to answer before the transport closes. */
 export const STDIN_END_GRACE_MS = 10_000;
 const encoder = new TextEncoder();
@@ -14,7 +16,10 @@ export interface StdioTransportOptions {
   /** Default: the process's stdin (see stdin_source.ts). */
   input?: ReadableStream<Uint8Array>;
   output?: { writeSync(bytes: Uint8Array): number };
-  /** Longest accepted line; a longer one is dropped (and reported) without closing. */
+  /**
+   * Longest accepted line; a longer one is dropped without closing, answered with an error
+   * when its request id can be read from its ends, and logged.
+   */
   maxLineBytes: number;
   /** How long requests still running at the end of input may take. Default 10 s. */
   endGraceMs?: number;
@@ -57,42 +62,83 @@ export class StdioTransport implements Transport {
   async #pump(source: ChunkSource): Promise<void> {
     let parts: Uint8Array[] = [];
     let size = 0;
-    let skipping = false;
+    // a line over the limit: its first and last bytes (for its id) and its length so far
+    let skipped: { head: Uint8Array; tail: Uint8Array; bytes: number } | undefined;
     try {
       for (;;) {
         const value = await source.next();
         if (value === null || this.#closed) break;
         let start = 0;
         for (let nl = value.indexOf(NEWLINE); nl !== -1; nl = value.indexOf(NEWLINE, start)) {
-          if (!skipping && size + nl - start <= this.#max) {
-            parts.push(value.subarray(start, nl));
+          const piece = value.subarray(start, nl);
+          if (!skipped && size + piece.length <= this.#max) {
+            parts.push(piece);
             this.#deliver(concatBytes(parts));
+          } else {
+            skipped = this.#skip(skipped, parts, piece);
+            this.#refuse(skipped);
           }
           parts = [];
           size = 0;
-          skipping = false;
+          skipped = undefined;
           start = nl + 1;
         }
-        const rest = value.length - start;
-        if (skipping || rest === 0) continue;
-        if (size + rest > this.#max) {
-          skipping = true;
+        const rest = value.subarray(start);
+        if (rest.length === 0) continue;
+        if (skipped || size + rest.length > this.#max) {
+          skipped = this.#skip(skipped, parts, rest);
           parts = [];
           size = 0;
-          this.onerror?.(new Error(`Dropped a message over ${this.#max} bytes`));
           continue;
         }
-        parts.push(value.slice(start)); // the chunk's buffer may be reused by the reader
-        size += rest;
+        parts.push(rest.slice()); // the chunk's buffer may be reused by the reader
+        size += rest.length;
       }
       // input ended: a last line without its newline is still a message
-      if (!skipping && parts.length > 0 && !this.#closed) this.#deliver(concatBytes(parts));
+      if (skipped) this.#refuse(skipped);
+      else if (parts.length > 0 && !this.#closed) this.#deliver(concatBytes(parts));
       // the client closed its side: what it already asked is still answered (bounded)
       await this.#answered(this.#endGraceMs);
     } catch (err) {
       if (!this.#closed) this.onerror?.(err instanceof Error ? err : new Error(String(err)));
     }
     await this.close();
+  }
+
+  // Goes on skipping a line over the limit: `parts` are its bytes kept until it went over.
+  #skip(
+    skipped: { head: Uint8Array; tail: Uint8Array; bytes: number } | undefined,
+    parts: Uint8Array[],
+    more: Uint8Array,
+  ): { head: Uint8Array; tail: Uint8Array; bytes: number } {
+    if (skipped) {
+      return {
+        ...skipped,
+        tail: lastBytes(skipped.tail, more, FRAME_EDGE_BYTES),
+        bytes: skipped.bytes + more.length,
+      };
+    }
+    const kept = parts.reduce((n, p) => n + p.length, 0);
+    const last = parts.length > 0 ? parts[parts.length - 1]! : new Uint8Array(0);
+    return {
+      head: firstBytes(parts, more, FRAME_EDGE_BYTES),
+      tail: lastBytes(last, more, FRAME_EDGE_BYTES),
+      bytes: kept + more.length,
+    };
+  }
+
+  // An over-long line: logged, and answered when its request id can be read.
+  #refuse(skipped: { head: Uint8Array; tail: Uint8Array; bytes: number }): void {
+    const id = frameRequestId(decoder.decode(skipped.head), decoder.decode(skipped.tail));
+    log.warn("Dropped a message of {bytes} bytes: over the limit of {max} (MAX_REQUEST_BYTES)", {
+      bytes: skipped.bytes,
+      max: this.#max,
+      id,
+    });
+    if (id === undefined || this.#closed) return;
+    const message = `Request of ${skipped.bytes} bytes exceeds the limit of ${this.#max} bytes ` +
+      "(MAX_REQUEST_BYTES)";
+    this.send({ jsonrpc: "2.0", id, error: { code: INVALID_REQUEST, message } }).catch(() => {});
   }
 
   /** Resolves once every request read so far is answered, or after `ms`. */

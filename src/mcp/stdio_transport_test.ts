@@ -113,3 +113,50 @@ Deno.test("stdio: a failed write rejects every answer it carried", async () => {
   for (const s of sends) await assert.rejects(s, /broken pipe/);
   await t.close();
 });
+
+Deno.test("stdio: an over-long request is answered with an error when its id can be read", async () => {
+  const big = "x".repeat(300);
+  const lines = [
+    // the TypeScript SDK writes the id last; others write it first
+    `{"method":"tools/call","params":{"contents":"${big}"},"jsonrpc":"2.0","id":5}`,
+    `{"jsonrpc":"2.0","id":"first","method":"tools/call","params":{"c":"${big}"}}`,
+    `not json at all ${big}`,
+    request(6),
+  ];
+  // in 7-byte chunks too, so a long line spans many reads
+  for (const chunk of [1 << 20, 7]) {
+    const text = encoder.encode(lines.join("\n") + "\n");
+    const input = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < text.length; i += chunk) controller.enqueue(text.slice(i, i + chunk));
+        controller.close();
+      },
+    });
+    const written: string[] = [];
+    const t = new StdioTransport({
+      input,
+      output: {
+        writeSync(bytes: Uint8Array) {
+          written.push(new TextDecoder().decode(bytes));
+          return bytes.length;
+        },
+      },
+      maxLineBytes: 200,
+      endGraceMs: 2_000,
+    });
+    const received: JSONRPCMessage[] = [];
+    t.onmessage = (m) => {
+      received.push(m);
+      if ("id" in m && m.id !== undefined) void t.send({ jsonrpc: "2.0", id: m.id, result: {} });
+    };
+    const closed = new Promise<void>((resolve) => t.onclose = resolve);
+    await t.start();
+    await closed;
+    assert.deepEqual(received.map((m) => "id" in m && m.id), [6], `chunk ${chunk}`);
+    const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
+    const errors = answers.filter((a) => a.error);
+    assert.deepEqual(errors.map((a) => a.id), [5, "first"], `chunk ${chunk}`);
+    assert.equal(errors[0].error.code, -32600);
+    assert.match(errors[0].error.message, /^Request of \d+ bytes exceeds the limit of 200 bytes/);
+  }
+});
