@@ -39,3 +39,16 @@ Deno.test("arguments the input schema refuses get INVALID_ARGUMENT and an audit 
   const ok = await client.callTool({ name: "echo", arguments: { message: "hi" } });
   assert.equal(ok.isError, undefined);
 });
+
+Deno.test("MAX_ARGUMENT_BYTES counts UTF-8 bytes, not characters", async () => {
+  await using t = await startTestCoordinator({ MAX_ARGUMENT_BYTES: "100" });
+  const { client } = await t.connect();
+  const call = (message: string) => client.callTool({ name: "echo", arguments: { message } });
+  assert.equal((await call("a".repeat(100))).isError, undefined);
+  assert.equal((await call("€".repeat(33))).isError, undefined, "99 bytes");
+  const over = await call("€".repeat(34)); // 34 characters, 102 bytes
+  assert.equal(over.isError, true);
+  assert.match(text(over), /^INVALID_ARGUMENT: .*over 100 bytes in UTF-8 \(MAX_ARGUMENT_BYTES\)/);
+  assert.equal((await call("😀".repeat(25))).isError, undefined, "100 bytes in surrogate pairs");
+  assert.equal((await call("😀".repeat(26))).isError, true);
+});

@@ -12,9 +12,28 @@ export function pathArg(
   return z.string().describe(`${what} (at most ${config.limits.maxPathBytes} bytes)`);
 }
 
-/** A bulky string argument (code, contents) bounded by the configured size. */
+/**
+ * A bulky string argument (code, contents) bounded by the configured size in UTF-8 bytes.
+ * `max` (UTF-16 units, never more than the bytes) goes into the published schema; the
+ * byte count is only worked out when the string could be over.
+ */
 export function bulkArg(config: Config, what: string): z.ZodString {
-  return z.string().max(config.limits.maxArgumentBytes).describe(what);
+  const max = config.limits.maxArgumentBytes;
+  return z.string().max(max).refine(
+    (s) => s.length * 3 <= max || utf8Length(s) <= max,
+    `over ${max} bytes in UTF-8 (MAX_ARGUMENT_BYTES)`,
+  ).describe(what);
+}
+
+// UTF-8 length without encoding: 1 byte below U+0080, 2 below U+0800, 3 otherwise; a
+// surrogate pair (4 bytes) is two units of 2.
+function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return bytes;
 }
 
 /** `async: true` runs the tool in the background and returns a task id at once. */
