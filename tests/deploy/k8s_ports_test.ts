@@ -88,8 +88,8 @@ Deno.test("codegen-mcp containers have startup, liveness (/healthz) and readines
   const { coordinator, worker } = programWorkloads(appliedObjects());
   const expected = [
     { workload: coordinator, port: 8080, ready: "/readyz" },
-    // the worker serves /healthz and /metrics on its admin port
-    { workload: worker, port: 9090, ready: "/healthz" },
+    // the worker's admin port: /readyz answers 200 only once it is registered
+    { workload: worker, port: 9090, ready: "/readyz" },
   ];
   for (const { workload, port, ready } of expected) {
     const c = mainContainer(workload);
