@@ -1,6 +1,7 @@
 import { CodegenError } from "../core/mod.ts";
 import { type Extra, ToolCall, unwrap } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
+import { filePage } from "./resource_pages.ts";
 import {
   ErrorCode,
   ListResourcesRequestSchema,
@@ -12,7 +13,26 @@ import {
 
 const SCHEME = "workspace:///";
 const TEMPLATE = "workspace:///{path}";
-const MAX_LISTED = 1000;
+/** Files per resources/list page. */
+const PAGE_SIZE = 1000;
+/** Directories entered per page: bounds the worker round trips one page costs. */
+const MAX_LISTS = 100;
+const GONE = new Set(["NOT_FOUND", "INVALID_ARGUMENT", "PATH_VIOLATION"]);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+// The cursor is the last path a page walked past, opaque to clients.
+function toCursor(path: string): string {
+  return encoder.encode(path).toBase64({ alphabet: "base64url", omitPadding: true });
+}
+
+function fromCursor(cursor: string): string {
+  try {
+    return decoder.decode(Uint8Array.fromBase64(cursor, { alphabet: "base64url" }));
+  } catch {
+    throw new McpError(ErrorCode.InvalidParams, "Invalid cursor: pass back a nextCursor as given");
+  }
+}
 
 function toUri(path: string): string {
   return SCHEME + path.split("/").map(encodeURIComponent).join("/");
@@ -31,7 +51,7 @@ function fromUri(uri: string): string {
 }
 
 /**
- * Workspace files as MCP resources: `resources/list` (up to 1,000 files),
+ * Workspace files as MCP resources: `resources/list` (1,000 files a page, with a cursor),
  * `resources/templates/list` (`workspace:///{path}`), and `resources/read`. Reads go through
  * the same worker tasks, path checks and audit log as the file tools.
  */
@@ -53,12 +73,19 @@ export function registerWorkspaceResources(
     }],
   }));
 
-  s.setRequestHandler(ListResourcesRequestSchema, async (_req, extra) => {
+  s.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
     const c = call("resources/list", extra);
-    const listed = unwrap(await c.execute({ tool: "fs.list", args: { recursive: true } })).result;
-    const files = listed.entries.filter((e) => !e.is_directory).slice(0, MAX_LISTED);
+    const list = async (dir: string) => {
+      const outcome = await c.execute({ tool: "fs.list", args: { path: dir } });
+      // gone or replaced since the directory above was listed: skip it
+      if (!outcome.ok && GONE.has(outcome.error.code)) return null;
+      return unwrap(outcome).result.entries;
+    };
+    const after = req.params?.cursor === undefined ? undefined : fromCursor(req.params.cursor);
+    const page = await filePage(list, { after, pageSize: PAGE_SIZE, maxLists: MAX_LISTS });
     return {
-      resources: files.map((e) => ({ uri: toUri(e.path), name: e.path, size: e.size_bytes })),
+      resources: page.files.map((e) => ({ uri: toUri(e.path), name: e.path, size: e.size_bytes })),
+      ...(page.next === undefined ? {} : { nextCursor: toCursor(page.next) }),
     };
   });
 

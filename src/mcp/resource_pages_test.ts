@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import type { FsEntry } from "../rpc/mod.ts";
+import { filePage, type ListDirectory } from "./resource_pages.ts";
+
+// A fake tree: paths ending in "/" are directories.
+function tree(paths: string[]): { list: ListDirectory; calls: string[] } {
+  const calls: string[] = [];
+  const list: ListDirectory = (dir) => {
+    calls.push(dir);
+    const prefix = dir === "." ? "" : `${dir}/`;
+    if (dir !== "." && !paths.includes(`${dir}/`)) return Promise.resolve(null);
+    const children = paths
+      .filter((p) => p.startsWith(prefix) && p !== prefix)
+      .filter((p) => !p.slice(prefix.length).replace(/\/$/, "").includes("/"));
+    const entries: FsEntry[] = children.map((p) => {
+      const path = p.replace(/\/$/, "");
+      return {
+        path,
+        name: path.slice(prefix.length),
+        size_bytes: 1,
+        is_directory: p.endsWith("/"),
+        modified_time_ms: 0,
+      };
+    }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    return Promise.resolve(entries);
+  };
+  return { list, calls };
+}
+
+async function allPages(list: ListDirectory, pageSize: number, maxLists = 100) {
+  const pages: string[][] = [];
+  let after: string | undefined;
+  for (let i = 0; i < 100; i++) {
+    const page = await filePage(list, { after, pageSize, maxLists });
+    pages.push(page.files.map((f) => f.path));
+    if (page.next === undefined) return pages;
+    after = page.next;
+  }
+  throw new Error("no last page within 100 pages");
+}
+
+const PATHS = [
+  "a/",
+  "a/1.txt",
+  "a/b/",
+  "a/b/2.txt",
+  "a/b/3.txt",
+  "a/empty/",
+  "a.txt",
+  "c/",
+  "c/4.txt",
+  "z.txt",
+];
+const FILES = ["a/1.txt", "a/b/2.txt", "a/b/3.txt", "a.txt", "c/4.txt", "z.txt"];
+
+Deno.test("filePage() returns every file once, in depth-first name order, whatever the page size", async () => {
+  for (const size of [1, 2, 3, 5, 6, 100]) {
+    const pages = await allPages(tree(PATHS).list, size);
+    assert.deepEqual(pages.flat(), FILES, `page size ${size}`);
+    assert.ok(pages.every((p) => p.length <= size));
+  }
+});
+
+Deno.test("filePage() lists at most maxLists directories per page and still makes progress", async () => {
+  const pages = await allPages(tree(PATHS).list, 100, 2);
+  assert.deepEqual(pages.flat(), FILES);
+  assert.ok(pages.length > 1, "the directory budget split the walk");
+});
+
+Deno.test("filePage() goes on after a cursor whose directory is gone", async () => {
+  const { list } = tree(PATHS);
+  const page = await filePage(list, { after: "a/gone/x.txt", pageSize: 100, maxLists: 100 });
+  assert.deepEqual(page.files.map((f) => f.path), ["a.txt", "c/4.txt", "z.txt"]);
+  assert.equal(page.next, undefined);
+});
+
+Deno.test("filePage() on an empty workspace is one empty last page", async () => {
+  assert.deepEqual(await filePage(tree([]).list, { pageSize: 10, maxLists: 10 }), { files: [] });
+});

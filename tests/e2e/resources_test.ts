@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { startTestCoordinator } from "../support/in_memory.ts";
+
+Deno.test("resources/list pages through every workspace file with a cursor", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  const info = (await client.callTool({ name: "session.info", arguments: {} }))
+    .structuredContent as { session_id: string };
+  const ws = `${t.config.workspaceRoot}/sessions/${info.session_id}`;
+  // more files than a page and than one fs.list answer, in nested directories
+  const expected: string[] = [];
+  for (let i = 0; i < 1_200; i++) expected.push(`f${String(i).padStart(4, "0")}.txt`);
+  for (let i = 0; i < 30; i++) expected.push(`d${i % 3}/sub${i % 2}/g${i}.txt`);
+  for (const path of expected) {
+    await Deno.mkdir(`${ws}/${path}`.replace(/\/[^/]+$/, ""), { recursive: true });
+    await Deno.writeTextFile(`${ws}/${path}`, "x");
+  }
+  await Deno.mkdir(`${ws}/empty/deeper`, { recursive: true });
+
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  for (; pages < 20; pages++) {
+    const page = await client.listResources(cursor === undefined ? {} : { cursor });
+    assert.ok(page.resources.length <= 1_000);
+    seen.push(...page.resources.map((r) => r.name));
+    cursor = page.nextCursor;
+    if (cursor === undefined) break;
+  }
+  assert.ok(pages >= 1, "more than one page");
+  assert.equal(new Set(seen).size, seen.length, "no file twice");
+  assert.deepEqual(seen.toSorted(), expected.toSorted());
+  const uri = (await client.listResources()).resources[0]!.uri;
+  const read = await client.readResource({ uri });
+  assert.equal((read.contents[0] as { text?: string }).text, "x");
+  await assert.rejects(client.listResources({ cursor: "%%%not-base64" }), /Invalid cursor/);
+});
