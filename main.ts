@@ -5,7 +5,13 @@
  */
 import { runHealthCheck, runPermissions, runServe, runWorker } from "./src/app/mod.ts";
 import { runAuditVerify } from "./src/audit/mod.ts";
-import { loadConfig, loadWorkerConfig, parseCommand, readEnv } from "./src/config/mod.ts";
+import {
+  loadConfig,
+  loadWorkerConfig,
+  parseCommand,
+  readEnv,
+  startupFailure,
+} from "./src/config/mod.ts";
 import { configureLogging, VERSION } from "./src/core/mod.ts";
 
 const encoder = new TextEncoder();
@@ -20,15 +26,33 @@ const HELP =
 Usage:
   codegen-mcp [serve] [--transport stdio|http] [--host H] [--port P] [--grpc-port P]
                       [--local-workers N] [--workspace-root DIR] [--audit-log FILE]
-                      [--redis-url URL] [--admin-port P] [--allowed-host NAME] [--debug]
+                      [--redis-url URL] [--admin-port P] [--allowed-host NAME]
+                      [--insecure-no-sandbox] [--debug]
   codegen-mcp worker --coordinator HOST:PORT [--listen HOST:PORT] [--advertise HOST:PORT]
                      [--worker-id ID] [--max-sessions N] [--workspace-root DIR]
-  codegen-mcp permissions [--json]
+                     [--admin-port P] [--insecure-no-sandbox] [--debug]
+  codegen-mcp permissions [--json] [--set NAME]
   codegen-mcp audit verify FILE
-  codegen-mcp health [--url http://127.0.0.1:8080/healthz]
+  codegen-mcp health [--url http://127.0.0.1:8080/healthz] [--timeout MS]
   codegen-mcp --version | --help
 
+serve and worker also take --tls-cert FILE --tls-key FILE [--tls-ca FILE]: TLS on the gRPC
+connections, mutual TLS when a CA is given.
+
 Environment variables are listed in the README (LOG_LEVEL, SESSION_MAX_AGE, ...).`;
+
+// A configuration fault found while starting (a taken port, an unusable path) gets one line
+// and exit 2 like a bad value; anything else is a bug and keeps its stack trace.
+async function start(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    const line = startupFailure(err);
+    if (line === undefined) throw err;
+    say(Deno.stderr, `codegen-mcp: ${line}`);
+    return 2;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv);
@@ -59,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       configureLogging(loaded.config.logLevel);
-      return await runServe(loaded.config);
+      return await start(() => runServe(loaded.config));
     }
     case "worker": {
       const loaded = loadWorkerConfig(parsed.args, readEnv());
@@ -68,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       configureLogging(loaded.config.logLevel);
-      return await runWorker(loaded.config);
+      return await start(() => runWorker(loaded.config));
     }
     case "permissions": {
       const { exitCode, output } = await runPermissions(parsed.args);

@@ -1,4 +1,11 @@
-import type { Config } from "../config/mod.ts";
+import {
+  type Config,
+  isBindError,
+  isLoopbackHost,
+  listenFailure,
+  type ListenTarget,
+  pathFailure,
+} from "../config/mod.ts";
 import { getLogger } from "../core/mod.ts";
 import { createMcpServer, serveStdio } from "../mcp/mod.ts";
 import { startHttpServer } from "../mcp/http/mod.ts";
@@ -13,8 +20,48 @@ import { onShutdownSignal } from "./signals.ts";
 
 const log = getLogger("app");
 
+/** The start-up warning for an HTTP front any network peer can reach without a token. */
+export function exposureWarning(config: Config): string | undefined {
+  if (config.transport !== "http" || config.mcpAuthToken || isLoopbackHost(config.host)) {
+    return undefined;
+  }
+  return `HTTP on non-loopback host "${config.host}" without MCP_AUTH_TOKEN: anyone who can ` +
+    "reach the port can run code; set MCP_AUTH_TOKEN";
+}
+
+// Creates the directories the coordinator writes before anything starts, so an unusable
+// path is reported once, naming its setting, instead of deep inside a thread's start-up.
+async function preparePaths(config: Config): Promise<void> {
+  const slash = config.auditLog.lastIndexOf("/");
+  const auditDir = slash < 0 ? "." : config.auditLog.slice(0, slash) || "/";
+  const dirs: [string, string, string][] = [[auditDir, config.auditLog, "--audit-log (AUDIT_LOG)"]];
+  if (config.localWorkers > 0) {
+    dirs.push([config.workspaceRoot, config.workspaceRoot, "--workspace-root (WORKSPACE_ROOT)"]);
+  }
+  for (const [dir, path, setting] of dirs) {
+    try {
+      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw pathFailure(err, path, setting);
+    }
+  }
+}
+
+// Binding is where a taken port or a host this program may not use shows up; other errors
+// are bugs and pass unchanged.
+async function listen<T>(target: ListenTarget, start: () => T | Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    throw isBindError(err) ? listenFailure(err, target) : err;
+  }
+}
+
 /** `codegen-mcp serve`: runs until the client disconnects (stdio) or a signal arrives. */
 export async function runServe(config: Config): Promise<number> {
+  const exposed = exposureWarning(config);
+  if (exposed) log.warn(exposed);
+  await preparePaths(config);
   const coordinator = await createCoordinator(config, { dropPermissions: true });
   const { deps } = coordinator;
   const closers: (() => Promise<void>)[] = [() => coordinator.close()];
@@ -34,7 +81,11 @@ export async function runServe(config: Config): Promise<number> {
   });
   try {
     if (config.adminPort !== undefined) {
-      const admin = await startAdminServer({ host: config.host, port: config.adminPort, routes });
+      const { adminPort: port, host } = config;
+      const admin = await listen(
+        { host, port, hostSetting: "--host (HTTP_HOST)", portSetting: "--admin-port (ADMIN_PORT)" },
+        () => startAdminServer({ host, port, routes }),
+      );
       closers.push(() => admin.close());
       log.info("Admin endpoints at {url} (/healthz, /readyz, /metrics)", { url: admin.url });
     }
@@ -44,19 +95,26 @@ export async function runServe(config: Config): Promise<number> {
       closers.push(() => stdio.close());
       await Promise.race([stdio.closed, stopped.promise]);
     } else {
-      const http = await startHttpServer({
+      const target = {
         host: config.host,
         port: config.port,
-        authToken: config.mcpAuthToken,
-        allowedHosts: config.allowedHosts,
-        maxRequestBytes: config.limits.maxRequestBytes,
-        createServer: (info) => createMcpServer(deps, info),
-        onSessionClosed: (id) => {
-          deps.tasks.closeOwner(id);
-          void deps.sessions.closeConnection(id);
-        },
-        publicRoutes: routes,
-      });
+        hostSetting: "--host (HTTP_HOST)",
+        portSetting: "--port (HTTP_PORT)",
+      };
+      const http = await listen(target, () =>
+        startHttpServer({
+          host: config.host,
+          port: config.port,
+          authToken: config.mcpAuthToken,
+          allowedHosts: config.allowedHosts,
+          maxRequestBytes: config.limits.maxRequestBytes,
+          createServer: (info) => createMcpServer(deps, info),
+          onSessionClosed: (id) => {
+            deps.tasks.closeOwner(id);
+            void deps.sessions.closeConnection(id);
+          },
+          publicRoutes: routes,
+        }));
       listening = true;
       coordinator.onConnectionEnded.add((id) => http.closeSession(id));
       closers.push(() => http.close());

@@ -3,14 +3,18 @@ import { type Level, LOG_LEVELS } from "../core/mod.ts";
 import type { Env, EnvVar } from "./env_vars.ts";
 import {
   addressValue,
+  bearerTokenValue,
   choiceValue,
   durationValue,
+  hostNameValue,
   integerValue,
+  invalidSetting,
   portValue,
   type RawValue,
   secondsValue,
   SettingError,
   sizeValue,
+  textValue,
   urlValue,
 } from "./parse_values.ts";
 import {
@@ -105,6 +109,75 @@ function loadLimits(env: Env): Partial<Limits> {
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }
 
+// Config fields by the flag (and variable) that set them, for messages
+const SETTING_OF: Record<string, string> = {
+  host: "--host (HTTP_HOST)",
+  workspaceRoot: "--workspace-root (WORKSPACE_ROOT)",
+  auditLog: "--audit-log (AUDIT_LOG)",
+  workerId: "--worker-id (WORKER_ID)",
+  workerToken: "WORKER_TOKEN",
+  mcpAuthToken: "MCP_AUTH_TOKEN",
+  tlsCert: "--tls-cert",
+  tlsKey: "--tls-key",
+  tlsCa: "--tls-ca",
+};
+
+// Text settings must not be empty: `--host ''` is a mistake, not "use the default".
+function text(raw: RawValue | undefined): string | undefined {
+  return optional(raw, textValue);
+}
+
+function allowedHostsOf(flags: Flags, env: Env): string[] {
+  const fromFlags = ((flags["allowed-host"] as string[] | undefined) ?? []).map((entry) =>
+    hostNameValue({ text: entry, source: "--allowed-host" })
+  );
+  const fromEnv = (env.MCP_ALLOWED_HOSTS?.split(",") ?? [])
+    .map((h) => h.trim())
+    .filter((h) => h !== "")
+    .map((entry) => hostNameValue({ text: entry, source: "MCP_ALLOWED_HOSTS" }));
+  return [...fromFlags, ...fromEnv];
+}
+
+function tlsFiles(flags: Flags): { tlsCert?: string; tlsKey?: string; tlsCa?: string } {
+  const files = {
+    tlsCert: text(pick(flags, "tls-cert", {})),
+    tlsKey: text(pick(flags, "tls-key", {})),
+    tlsCa: text(pick(flags, "tls-ca", {})),
+  };
+  if ((files.tlsCert === undefined) !== (files.tlsKey === undefined)) {
+    const given = files.tlsCert === undefined ? "--tls-key" : "--tls-cert";
+    throw new SettingError(`${given} needs its pair: give --tls-cert and --tls-key together`);
+  }
+  return Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined));
+}
+
+// The default run timeout must fit under the maximum; blame whichever the user set.
+function checkRunTimeouts(limits: Limits, env: Env): void {
+  const { runTimeoutDefaultSeconds: def, runTimeoutMaxSeconds: max } = limits;
+  if (def <= max) return;
+  if (env.RUN_TIMEOUT_MAX !== undefined) {
+    throw invalidSetting(
+      "RUN_TIMEOUT_MAX",
+      env.RUN_TIMEOUT_MAX,
+      `at least RUN_TIMEOUT_DEFAULT (${def}s)`,
+    );
+  }
+  throw invalidSetting(
+    "RUN_TIMEOUT_DEFAULT",
+    env.RUN_TIMEOUT_DEFAULT ?? `${def}s`,
+    `at most RUN_TIMEOUT_MAX (${max}s)`,
+  );
+}
+
+// With no embedded worker, only remote ones can run code, and they need the lifecycle port.
+function checkSomeWorkerCanRun(config: Config, flags: Flags, env: Env): void {
+  if (config.localWorkers > 0 || config.grpcPort !== undefined) return;
+  const source = pick(flags, "local-workers", env, "LOCAL_WORKERS")?.source ?? "--local-workers";
+  throw new SettingError(
+    `${source} 0 needs --grpc-port (GRPC_PORT) in stdio mode: no remote worker could register`,
+  );
+}
+
 function wrap<T>(build: () => T): LoadResult<T> {
   try {
     return { ok: true, config: build() };
@@ -115,7 +188,11 @@ function wrap<T>(build: () => T): LoadResult<T> {
       return { ok: false, message: err.message };
     }
     const issue = (err as { issues?: { path: unknown[]; message: string }[] }).issues?.[0];
-    if (issue) return { ok: false, message: `invalid ${issue.path.join(".")}: ${issue.message}` };
+    if (issue) {
+      // the value parsers catch what a user can type; name the setting if one slips through
+      const field = issue.path.join(".");
+      return { ok: false, message: `invalid ${SETTING_OF[field] ?? field}: ${issue.message}` };
+    }
     throw err;
   }
 }
@@ -128,25 +205,20 @@ export function loadConfig(args: string[], env: Env): LoadResult<Config> {
       choiceValue(r, ["stdio", "http"] as const)) ?? "stdio";
     const grpcRaw = pick(flags, "grpc-port", env, "GRPC_PORT");
     const dataDir = defaultDataDir(env);
-    const allowedHosts = [
-      ...(flags["allowed-host"] ?? []),
-      ...(env.MCP_ALLOWED_HOSTS?.split(",").map((h) =>
-        h.trim()
-      ).filter(Boolean) ?? []),
-    ];
+    const allowedHosts = allowedHostsOf(flags, env);
     const insecure = flags["insecure-no-sandbox"] === true;
     const config = ConfigSchema.parse({
       transport,
-      host: pick(flags, "host", env, "HTTP_HOST")?.text,
+      host: text(pick(flags, "host", env, "HTTP_HOST")),
       port: optional(pick(flags, "port", env, "HTTP_PORT"), portValue),
       // http mode always listens for workers; stdio only when asked, so two desktop
       // clients can run side by side
       grpcPort: grpcRaw ? portValue(grpcRaw) : transport === "http" ? 50050 : undefined,
       localWorkers: optional(pick(flags, "local-workers", env, "LOCAL_WORKERS"), (r) =>
         integerValue(r, 0, 64)),
-      workspaceRoot: pick(flags, "workspace-root", env, "WORKSPACE_ROOT")?.text ??
+      workspaceRoot: text(pick(flags, "workspace-root", env, "WORKSPACE_ROOT")) ??
         `${dataDir}/workspaces`,
-      auditLog: pick(flags, "audit-log", env, "AUDIT_LOG")?.text ?? `${dataDir}/audit.jsonl`,
+      auditLog: text(pick(flags, "audit-log", env, "AUDIT_LOG")) ?? `${dataDir}/audit.jsonl`,
       redisUrl: optional(pick(flags, "redis-url", env, "REDIS_URL"), (r) =>
         urlValue(r, ["redis", "rediss"])),
       logLevel: logLevel(flags, env),
@@ -157,31 +229,17 @@ export function loadConfig(args: string[], env: Env): LoadResult<Config> {
         durationValue,
       ),
       workerToken: env.WORKER_TOKEN,
-      mcpAuthToken: env.MCP_AUTH_TOKEN,
+      mcpAuthToken: optional(pick(flags, "", env, "MCP_AUTH_TOKEN"), bearerTokenValue),
       allowedHosts,
       adminPort: optional(pick(flags, "admin-port", env, "ADMIN_PORT"), portValue),
       insecureNoSandbox: insecure,
       pipIndexUrl: optional(pick(flags, "", env, "PIP_INDEX_URL"), (r) =>
         urlValue(r, ["http", "https", "file"])),
-      tlsCert: pick(flags, "tls-cert", env)?.text,
-      tlsKey: pick(flags, "tls-key", env)?.text,
-      tlsCa: pick(flags, "tls-ca", env)?.text,
+      ...tlsFiles(flags),
       limits: loadLimits(env),
     });
-    if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
-      throw new SettingError(
-        "--tls-cert",
-        config.tlsCert ?? "",
-        "--tls-cert and --tls-key together",
-      );
-    }
-    if (config.limits.runTimeoutDefaultSeconds > config.limits.runTimeoutMaxSeconds) {
-      throw new SettingError(
-        "RUN_TIMEOUT_DEFAULT",
-        `${config.limits.runTimeoutDefaultSeconds}s`,
-        "at most RUN_TIMEOUT_MAX",
-      );
-    }
+    checkRunTimeouts(config.limits, env);
+    checkSomeWorkerCanRun(config, flags, env);
     return config;
   });
 }
@@ -192,31 +250,29 @@ export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerCon
     const { values: flags } = parseArgs({ args, options: WORKER_OPTIONS, strict: true });
     const coordinator = optional(pick(flags, "coordinator", env, "COORDINATOR_ADDR"), addressValue);
     if (!coordinator) {
-      throw new SettingError(
+      throw invalidSetting(
         "--coordinator",
         "",
         "HOST:PORT of the coordinator (or COORDINATOR_ADDR)",
       );
     }
     const listen = optional(pick(flags, "listen", env, "WORKER_LISTEN"), addressValue);
-    return WorkerConfigSchema.parse({
+    const config = WorkerConfigSchema.parse({
       coordinator,
       listen,
       // unset: the worker advertises the address it actually bound
       advertise: optional(pick(flags, "advertise", env, "WORKER_ADVERTISE"), addressValue),
-      workerId: pick(flags, "worker-id", env, "WORKER_ID")?.text ??
+      workerId: text(pick(flags, "worker-id", env, "WORKER_ID")) ??
         `worker-${crypto.randomUUID().slice(0, 8)}`,
       maxSessions: optional(
         pick(flags, "max-sessions", env, "MAX_SESSIONS"),
         (r) => integerValue(r, 1, 100_000),
       ),
-      workspaceRoot: pick(flags, "workspace-root", env, "WORKSPACE_ROOT")?.text ??
+      workspaceRoot: text(pick(flags, "workspace-root", env, "WORKSPACE_ROOT")) ??
         `${defaultDataDir(env)}/worker-workspaces`,
       logLevel: logLevel(flags, env),
       workerToken: env.WORKER_TOKEN,
-      tlsCert: pick(flags, "tls-cert", env)?.text,
-      tlsKey: pick(flags, "tls-key", env)?.text,
-      tlsCa: pick(flags, "tls-ca", env)?.text,
+      ...tlsFiles(flags),
       insecureNoSandbox: flags["insecure-no-sandbox"] === true,
       pipIndexUrl: optional(
         pick(flags, "", env, "PIP_INDEX_URL"),
@@ -225,5 +281,7 @@ export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerCon
       adminPort: optional(pick(flags, "admin-port", env, "ADMIN_PORT"), portValue),
       limits: loadLimits(env),
     });
+    checkRunTimeouts(config.limits, env);
+    return config;
   });
 }

@@ -14,3 +14,13 @@ export {
 export { defaultDataDir, loadConfig, type LoadResult, loadWorkerConfig } from "./load.ts";
 export { type Env, ENV_VARS, type EnvVar, readEnv } from "./env_vars.ts";
 export { parseCommand, type ParsedCommand } from "./command.ts";
+export { isLoopbackHost, normalizeHostname } from "./hostname.ts";
+export { MAX_DURATION_MS } from "./parse_values.ts";
+export {
+  errorDetail,
+  isBindError,
+  listenFailure,
+  type ListenTarget,
+  pathFailure,
+  startupFailure,
+} from "./startup_failure.ts";

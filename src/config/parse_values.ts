@@ -1,4 +1,11 @@
 import { parseDuration } from "../core/mod.ts";
+import { normalizeHostname } from "./hostname.ts";
+
+/**
+ * The longest duration a timer can wait: setTimeout and setInterval fire after 1 ms when
+ * given more than 2^31-1 ms (about 24.8 days).
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 const SIZE_UNITS: Record<string, number> = {
   "": 1,
@@ -23,17 +30,33 @@ export interface RawValue {
 
 /** Thrown by the value parsers; the loader turns it into one line and exit code 2. */
 export class SettingError extends Error {
-  constructor(source: string, text: string, expected: string) {
-    super(`invalid ${source} "${text}": expected ${expected}`);
+  constructor(message: string) {
+    super(message);
     this.name = "SettingError";
   }
+}
+
+/**
+ * The usual error for a bad value: `invalid SOURCE "text": expected ...`. Pass `text`
+ * undefined for a secret, whose value must never be printed.
+ */
+export function invalidSetting(
+  source: string,
+  text: string | undefined,
+  expected: string,
+): SettingError {
+  const shown = text === undefined ? "" : ` "${text}"`;
+  return new SettingError(`invalid ${source}${shown}: expected ${expected}`);
 }
 
 /** Parses a duration setting (`90s`, `5m`, `1h`) to milliseconds. */
 export function durationValue(raw: RawValue): number {
   const ms = parseDuration(raw.text);
   if (ms === undefined || ms <= 0) {
-    throw new SettingError(raw.source, raw.text, "a duration like 90s, 5m or 1h");
+    throw invalidSetting(raw.source, raw.text, "a duration like 90s, 5m or 1h");
+  }
+  if (ms > MAX_DURATION_MS) {
+    throw invalidSetting(raw.source, raw.text, "a duration of at most 24d (a timer's limit)");
   }
   return ms;
 }
@@ -43,7 +66,7 @@ export function integerValue(raw: RawValue, min = 0, max = Number.MAX_SAFE_INTEG
   const text = raw.text.trim();
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new SettingError(raw.source, raw.text, `an integer from ${min} to ${max}`);
+    throw invalidSetting(raw.source, raw.text, `an integer from ${min} to ${max}`);
   }
   return n;
 }
@@ -59,7 +82,7 @@ export function sizeValue(raw: RawValue): number {
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   const n = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new SettingError(raw.source, raw.text, "a size like 1048576, 512KiB or 10MB");
+    throw invalidSetting(raw.source, raw.text, "a size like 1048576, 512KiB or 10MB");
   }
   return n;
 }
@@ -68,7 +91,7 @@ export function sizeValue(raw: RawValue): number {
 export function secondsValue(raw: RawValue): number {
   const ms = durationValue(raw);
   if (ms % 1000 !== 0) {
-    throw new SettingError(raw.source, raw.text, "whole seconds, like 30s or 10m");
+    throw invalidSetting(raw.source, raw.text, "whole seconds, like 30s or 10m");
   }
   return ms / 1000;
 }
@@ -77,7 +100,7 @@ export function secondsValue(raw: RawValue): number {
 export function choiceValue<T extends string>(raw: RawValue, choices: readonly T[]): T {
   const text = raw.text.trim().toLowerCase();
   const found = choices.find((c) => c === text);
-  if (!found) throw new SettingError(raw.source, raw.text, `one of ${choices.join(", ")}`);
+  if (!found) throw invalidSetting(raw.source, raw.text, `one of ${choices.join(", ")}`);
   return found;
 }
 
@@ -89,13 +112,48 @@ export function urlValue(raw: RawValue, schemes: readonly string[]): string {
   } catch {
     // fall through to the error below
   }
-  throw new SettingError(raw.source, raw.text, `a ${schemes.join(" or ")} URL`);
+  throw invalidSetting(raw.source, raw.text, `a ${schemes.join(" or ")} URL`);
 }
 
 /** Parses `host:port` (host may be a name, IPv4 or bracketed IPv6). */
 export function addressValue(raw: RawValue): string {
   const text = raw.text.trim();
   const m = /^(\[[0-9a-f:.]+\]|[A-Za-z0-9.*_-]+):(\d{1,5})$/i.exec(text);
-  if (!m || Number(m[2]) > 65535) throw new SettingError(raw.source, raw.text, "HOST:PORT");
+  if (!m || Number(m[2]) > 65535) throw invalidSetting(raw.source, raw.text, "HOST:PORT");
   return text;
+}
+
+/** Parses free text that must not be empty (a host, a path, an id). */
+export function textValue(raw: RawValue): string {
+  if (raw.text.trim() === "") throw invalidSetting(raw.source, raw.text, "a non-empty value");
+  return raw.text;
+}
+
+/** Parses one allow-list entry: a host name or address, optionally with `:port`. */
+export function hostNameValue(raw: RawValue): string {
+  const text = raw.text.trim();
+  if (normalizeHostname(text) === undefined) {
+    throw invalidSetting(
+      raw.source,
+      raw.text,
+      "a host name or address, optionally with :port (no scheme, path or wildcard)",
+    );
+  }
+  return text;
+}
+
+// RFC 6750 b64token (token68): what `Authorization: Bearer <token>` can carry
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Parses a bearer token; the error never shows the value, which is a secret. */
+export function bearerTokenValue(raw: RawValue): string {
+  if (!TOKEN68.test(raw.text)) {
+    throw invalidSetting(
+      raw.source,
+      undefined,
+      "only the characters A-Z a-z 0-9 - . _ ~ + / then = padding (RFC 6750), " +
+        "no spaces or newline",
+    );
+  }
+  return raw.text;
 }

@@ -1,12 +1,15 @@
+import { normalizeHostname } from "../../config/mod.ts";
 import { constantTimeEqual } from "../../core/mod.ts";
 import { RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
+
+// the loader validates allow-list entries with the same function
+export { normalizeHostname };
 
 /** Host names every HTTP front accepts: a browser page cannot rebind DNS to these. */
 export const LOOPBACK_HOSTNAMES: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
 
 // Addresses that mean "every interface": no client names them in a Host header.
 const UNSPECIFIED = new Set(["0.0.0.0", "[::]"]);
-const HOST_CHARS = /^[A-Za-z0-9.\-:[\]]+$/;
 
 /** Options of {@link createRequestGuard}. */
 export interface RequestGuardOptions {
@@ -16,22 +19,6 @@ export interface RequestGuardOptions {
   boundHost: string;
   /** When set, every request needs `Authorization: Bearer <authToken>`. */
   authToken?: string | undefined;
-}
-
-/**
- * The lower-case host name of a `Host` header value or an allow-list entry (port dropped,
- * IPv6 in brackets), or undefined when it is not a plain host name.
- */
-export function normalizeHostname(value: string): string | undefined {
-  let host = value.trim();
-  if (!HOST_CHARS.test(host)) return undefined;
-  // A bare IPv6 address in an allow-list entry: bracket it so it parses as a host.
-  if (!host.startsWith("[") && host.split(":").length > 2) host = `[${host}]`;
-  try {
-    return new URL(`http://${host}`).hostname;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The set of host names the guard accepts for the given options. */

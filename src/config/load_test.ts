@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import type { Env } from "./env_vars.ts";
+import { loadConfig, type LoadResult, loadWorkerConfig } from "./load.ts";
+
+const ENV: Env = { HOME: "/home/u" };
+const WORKER_ARGS = ["--coordinator", "127.0.0.1:50050"];
+
+function failure(result: LoadResult<unknown>): string {
+  assert.ok(!result.ok, "expected the configuration to be refused");
+  assert.ok(!result.message.includes("\n"), "one line");
+  return result.message;
+}
+
+Deno.test("loadConfig refuses durations a timer cannot wait, naming the variable", () => {
+  assert.match(
+    failure(loadConfig([], { ...ENV, RUN_TIMEOUT_DEFAULT: "25d", RUN_TIMEOUT_MAX: "26d" })),
+    /^invalid RUN_TIMEOUT_DEFAULT "25d"/,
+  );
+  assert.match(
+    failure(loadConfig([], { ...ENV, CLEANUP_INTERVAL: "30d" })),
+    /CLEANUP_INTERVAL "30d"/,
+  );
+  assert.match(
+    failure(loadConfig([], { ...ENV, WORKER_HEARTBEAT_TIMEOUT: "25d" })),
+    /WORKER_HEARTBEAT_TIMEOUT "25d"/,
+  );
+  assert.match(
+    failure(loadWorkerConfig(WORKER_ARGS, { ...ENV, RUN_TIMEOUT_MAX: "25d" })),
+    /RUN_TIMEOUT_MAX/,
+  );
+  const ok = loadConfig([], { ...ENV, CLEANUP_INTERVAL: "24d" });
+  assert.ok(ok.ok && ok.config.cleanupIntervalMs === 24 * 86_400_000);
+});
+
+Deno.test("loadConfig blames RUN_TIMEOUT_MAX when it was set below the default", () => {
+  assert.equal(
+    failure(loadConfig([], { ...ENV, RUN_TIMEOUT_MAX: "5s" })),
+    'invalid RUN_TIMEOUT_MAX "5s": expected at least RUN_TIMEOUT_DEFAULT (30s)',
+  );
+  assert.match(
+    failure(loadConfig([], { ...ENV, RUN_TIMEOUT_DEFAULT: "2m", RUN_TIMEOUT_MAX: "1m" })),
+    /^invalid RUN_TIMEOUT_MAX "1m"/,
+  );
+  assert.equal(
+    failure(loadConfig([], { ...ENV, RUN_TIMEOUT_DEFAULT: "11m" })),
+    'invalid RUN_TIMEOUT_DEFAULT "11m": expected at most RUN_TIMEOUT_MAX (600s)',
+  );
+});
+
+Deno.test("loadConfig refuses allow-list entries the HTTP guard could never match", () => {
+  assert.match(
+    failure(loadConfig([], { ...ENV, MCP_ALLOWED_HOSTS: "ok.example, https://mcp.example.com" })),
+    /^invalid MCP_ALLOWED_HOSTS "https:\/\/mcp\.example\.com"/,
+  );
+  assert.match(
+    failure(loadConfig(["--allowed-host", "*.corp.example"], ENV)),
+    /^invalid --allowed-host "\*\.corp\.example"/,
+  );
+  const ok = loadConfig(["--allowed-host", "a.example:8443"], {
+    ...ENV,
+    MCP_ALLOWED_HOSTS: "b.example, ,[::1]",
+  });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.config.allowedHosts, ["a.example:8443", "b.example", "[::1]"]);
+});
+
+Deno.test("loadConfig refuses an MCP_AUTH_TOKEN no bearer header can carry, without showing it", () => {
+  for (const token of ["s3cret\n", "s3cret token", "\ts3cret"]) {
+    const message = failure(loadConfig([], { ...ENV, MCP_AUTH_TOKEN: token }));
+    assert.match(message, /^invalid MCP_AUTH_TOKEN: /);
+    assert.ok(!message.includes("s3cret"), "the token is not printed");
+  }
+  const ok = loadConfig([], { ...ENV, MCP_AUTH_TOKEN: "abc.DEF-123_~+/=" });
+  assert.ok(ok.ok && ok.config.mcpAuthToken === "abc.DEF-123_~+/=");
+});
+
+Deno.test("loadConfig refuses zero local workers in stdio mode without a gRPC port", () => {
+  assert.equal(
+    failure(loadConfig(["--local-workers", "0"], ENV)),
+    "--local-workers 0 needs --grpc-port (GRPC_PORT) in stdio mode: no remote worker could register",
+  );
+  assert.match(failure(loadConfig([], { ...ENV, LOCAL_WORKERS: "0" })), /^LOCAL_WORKERS 0 needs/);
+  assert.ok(loadConfig(["--local-workers", "0", "--grpc-port", "0"], ENV).ok);
+  assert.ok(loadConfig(["--local-workers", "0", "--transport", "http"], ENV).ok);
+});
+
+Deno.test("empty text settings name their flag, not the config field", () => {
+  assert.equal(
+    failure(loadConfig(["--host", ""], ENV)),
+    'invalid --host "": expected a non-empty value',
+  );
+  assert.match(failure(loadConfig(["--workspace-root", ""], ENV)), /^invalid --workspace-root ""/);
+  assert.equal(
+    failure(loadWorkerConfig([...WORKER_ARGS, "--worker-id", ""], ENV)),
+    'invalid --worker-id "": expected a non-empty value',
+  );
+});
+
+Deno.test("the worker, like the coordinator, needs --tls-cert and --tls-key together", () => {
+  const loads = [
+    (args: string[]) => loadConfig(args, ENV),
+    (args: string[]) => loadWorkerConfig([...WORKER_ARGS, ...args], ENV),
+  ];
+  for (const load of loads) {
+    assert.match(failure(load(["--tls-cert", "x.pem"])), /^--tls-cert needs its pair/);
+    assert.match(failure(load(["--tls-key", "x.key"])), /^--tls-key needs its pair/);
+  }
+  const ok = loadWorkerConfig([...WORKER_ARGS, "--tls-cert", "c.pem", "--tls-key", "k.pem"], ENV);
+  assert.ok(ok.ok && ok.config.tlsCert === "c.pem" && ok.config.tlsKey === "k.pem");
+});

@@ -1,0 +1,156 @@
+/**
+ * Configuration faults found on the command line, in the environment, or only while
+ * starting (a taken port, an unusable path) end the same way: one line naming the flag or
+ * variable, exit code 2, no stack trace.
+ * @module
+ */
+import assert from "node:assert/strict";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+interface Run {
+  code: number;
+  stderr: string;
+}
+
+// main.ts as a user runs it, in a temp HOME; bounded, in case a fault goes unnoticed and
+// the server keeps running
+async function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const home = await Deno.makeTempDir({ prefix: "codegen-startup-" });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, ...args],
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        HOME: home,
+        WORKSPACE_ROOT: `${home}/ws`,
+        AUDIT_LOG: `${home}/audit/audit.jsonl`,
+        ...env,
+      },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
+    }).output();
+    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  } finally {
+    await Deno.remove(home, { recursive: true }).catch(() => {});
+  }
+}
+
+// Exit 2 and, besides structured log lines, exactly one line: `codegen-mcp: ...`.
+function assertConfigError(r: Run, pattern: RegExp): void {
+  const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("{"));
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^codegen-mcp: /);
+  assert.match(lines[0]!, pattern);
+}
+
+Deno.test("serve: a port already in use prints one line naming --port, --admin-port or --grpc-port and exits 2", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = String((taken.addr as Deno.NetAddr).port);
+  const http = ["serve", "--transport", "http", "--grpc-port", "0"];
+  assertConfigError(await run([...http, "--port", port]), /--port .*already in use/i);
+  assertConfigError(
+    await run([...http, "--port", "0", "--admin-port", port]),
+    /--admin-port .*already in use/i,
+  );
+  assertConfigError(await run(["serve", "--grpc-port", port]), /--grpc-port .*already in use/i);
+});
+
+Deno.test("serve: a host that cannot be bound prints one line naming --host and exits 2", async () => {
+  const http = ["serve", "--transport", "http", "--port", "0", "--grpc-port", "0"];
+  assertConfigError(await run([...http, "--host", "bad host"]), /"bad host:0" \(check --host/);
+  // outside the coordinator's net permissions (NotCapable)
+  assertConfigError(await run([...http, "--host", "10.1.2.3"]), /--host .*permissions/);
+  assertConfigError(
+    await run(["serve", "--admin-port", "0", "--host", "10.1.2.3"]),
+    /--host .*permissions/,
+  );
+});
+
+Deno.test("serve: unusable TLS files, audit log or workspace root print one line naming the flag and exit 2", async () => {
+  assertConfigError(
+    await run([
+      "serve",
+      "--transport",
+      "http",
+      "--port",
+      "0",
+      "--grpc-port",
+      "0",
+      "--tls-cert",
+      "/nonexist.pem",
+      "--tls-key",
+      "/nonexist.key",
+    ]),
+    /--tls-cert "\/nonexist\.pem"/,
+  );
+  assertConfigError(
+    await run(["serve", "--audit-log", "/proc/nope/a.jsonl"]),
+    /--audit-log .*"\/proc\/nope\/a\.jsonl"/,
+  );
+  assertConfigError(
+    await run(["serve", "--workspace-root", "/proc/nope"]),
+    /--workspace-root .*"\/proc\/nope"/,
+  );
+});
+
+Deno.test("worker: --tls-cert without --tls-key prints one line and exits 2", async () => {
+  assertConfigError(
+    await run(["worker", "--coordinator", "127.0.0.1:1", "--tls-cert", "x"]),
+    /--tls-cert needs its pair/,
+  );
+});
+
+Deno.test("settings that could never work are refused at load with one line and exit 2", async () => {
+  assertConfigError(await run([], { RUN_TIMEOUT_DEFAULT: "25d" }), /RUN_TIMEOUT_DEFAULT "25d"/);
+  assertConfigError(await run([], { CLEANUP_INTERVAL: "30d" }), /CLEANUP_INTERVAL "30d"/);
+  assertConfigError(await run([], { RUN_TIMEOUT_MAX: "5s" }), /invalid RUN_TIMEOUT_MAX "5s"/);
+  assertConfigError(
+    await run([], { MCP_ALLOWED_HOSTS: "https://mcp.example.com" }),
+    /MCP_ALLOWED_HOSTS/,
+  );
+  assertConfigError(await run(["--allowed-host", "*.corp.example"]), /--allowed-host/);
+  const token = await run([], { MCP_AUTH_TOKEN: "s3cret\n" });
+  assertConfigError(token, /MCP_AUTH_TOKEN/);
+  assert.ok(!token.stderr.includes("s3cret"), "the token is never printed");
+  assertConfigError(await run(["--local-workers", "0"]), /--local-workers 0 needs --grpc-port/);
+  assertConfigError(await run(["--host", ""]), /invalid --host ""/);
+  assertConfigError(
+    await run(["worker", "--coordinator", "127.0.0.1:1", "--worker-id", ""]),
+    /invalid --worker-id ""/,
+  );
+});
+
+Deno.test("serve with a gRPC port and no WORKER_TOKEN warns about it once", async () => {
+  // stdio with stdin at end of file: starts, opens the lifecycle port, and stops at once
+  const r = await run(["serve", "--grpc-port", "0"]);
+  assert.equal(r.code, 0, r.stderr);
+  const warnings = r.stderr.split("\n").filter((l) => l.includes("WORKER_TOKEN"));
+  assert.equal(warnings.length, 1, r.stderr);
+});
+
+Deno.test("--help lists permissions --set, health --timeout, --insecure-no-sandbox and the TLS flags", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "--help"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const help = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0);
+  for (
+    const text of [
+      "permissions [--json] [--set NAME]",
+      "--timeout MS",
+      "--insecure-no-sandbox",
+      "--tls-cert FILE",
+      "--tls-key FILE",
+      "--tls-ca FILE",
+    ]
+  ) {
+    assert.ok(help.includes(text), `--help mentions ${text}`);
+  }
+});
