@@ -9,6 +9,7 @@ import {
   hostNameValue,
   integerValue,
   invalidSetting,
+  MAX_SESSIONS_PER_WORKER,
   portValue,
   type RawValue,
   secondsValue,
@@ -16,7 +17,9 @@ import {
   sizeValue,
   textValue,
   urlValue,
+  workerIdValue,
 } from "./parse_values.ts";
+import { isLoopbackHost } from "./hostname.ts";
 import {
   type Config,
   ConfigSchema,
@@ -262,11 +265,11 @@ export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerCon
       listen,
       // unset: the worker advertises the address it actually bound
       advertise: optional(pick(flags, "advertise", env, "WORKER_ADVERTISE"), addressValue),
-      workerId: text(pick(flags, "worker-id", env, "WORKER_ID")) ??
+      workerId: optional(pick(flags, "worker-id", env, "WORKER_ID"), workerIdValue) ??
         `worker-${crypto.randomUUID().slice(0, 8)}`,
       maxSessions: optional(
         pick(flags, "max-sessions", env, "MAX_SESSIONS"),
-        (r) => integerValue(r, 1, 100_000),
+        (r) => integerValue(r, 1, MAX_SESSIONS_PER_WORKER),
       ),
       workspaceRoot: text(pick(flags, "workspace-root", env, "WORKSPACE_ROOT")) ??
         `${defaultDataDir(env)}/worker-workspaces`,
@@ -282,6 +285,20 @@ export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerCon
       limits: loadLimits(env),
     });
     checkRunTimeouts(config.limits, env);
+    checkWorkerExposure(config, flags, env);
     return config;
   });
+}
+
+// A worker runs whatever code its callers send: one reachable from other machines must
+// demand the token, or anyone who can reach the port can use it.
+function checkWorkerExposure(config: WorkerConfig, flags: Flags, env: Env): void {
+  if (config.workerToken) return;
+  const host = config.listen.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1") || "0.0.0.0";
+  if (isLoopbackHost(host)) return;
+  const source = pick(flags, "listen", env, "WORKER_LISTEN")?.source ?? "--listen";
+  throw new SettingError(
+    `${source} ${config.listen} is reachable from other machines and WORKER_TOKEN is not set: ` +
+      "anyone who reaches it could run code here; set WORKER_TOKEN (the coordinator's)",
+  );
 }

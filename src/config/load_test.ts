@@ -92,7 +92,7 @@ Deno.test("empty text settings name their flag, not the config field", () => {
   assert.match(failure(loadConfig(["--workspace-root", ""], ENV)), /^invalid --workspace-root ""/);
   assert.equal(
     failure(loadWorkerConfig([...WORKER_ARGS, "--worker-id", ""], ENV)),
-    'invalid --worker-id "": expected a non-empty value',
+    'invalid --worker-id "": expected 1-128 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit',
   );
 });
 
@@ -107,4 +107,37 @@ Deno.test("the worker, like the coordinator, needs --tls-cert and --tls-key toge
   }
   const ok = loadWorkerConfig([...WORKER_ARGS, "--tls-cert", "c.pem", "--tls-key", "k.pem"], ENV);
   assert.ok(ok.ok && ok.config.tlsCert === "c.pem" && ok.config.tlsKey === "k.pem");
+});
+
+Deno.test("loadWorkerConfig refuses a worker id or session count the coordinator would refuse", () => {
+  assert.match(
+    failure(loadWorkerConfig([...WORKER_ARGS, "--worker-id", "bad@id"], ENV)),
+    /^invalid --worker-id "bad@id"/,
+  );
+  assert.match(failure(loadWorkerConfig(WORKER_ARGS, { ...ENV, WORKER_ID: "../x" })), /WORKER_ID/);
+  assert.match(
+    failure(loadWorkerConfig([...WORKER_ARGS, "--max-sessions", "10001"], ENV)),
+    /--max-sessions "10001"/,
+  );
+  const ok = loadWorkerConfig(
+    [...WORKER_ARGS, "--worker-id", "w-1.a", "--max-sessions", "10000"],
+    ENV,
+  );
+  assert.ok(ok.ok && ok.config.workerId === "w-1.a" && ok.config.maxSessions === 10_000);
+});
+
+Deno.test("a worker reachable from other machines needs WORKER_TOKEN", () => {
+  for (const listen of ["0.0.0.0:50051", "10.1.2.3:50051", "[::]:50051"]) {
+    const message = failure(loadWorkerConfig([...WORKER_ARGS, "--listen", listen], ENV));
+    assert.match(message, /reachable from other machines and WORKER_TOKEN is not set/, listen);
+  }
+  assert.match(
+    failure(loadWorkerConfig(WORKER_ARGS, { ...ENV, WORKER_LISTEN: "0.0.0.0:50051" })),
+    /^WORKER_LISTEN 0\.0\.0\.0:50051 is reachable/,
+  );
+  const withToken = { ...ENV, WORKER_TOKEN: "t0k3n" };
+  assert.ok(loadWorkerConfig([...WORKER_ARGS, "--listen", "0.0.0.0:50051"], withToken).ok);
+  for (const listen of ["127.0.0.1:0", "[::1]:50051", "localhost:50051"]) {
+    assert.ok(loadWorkerConfig([...WORKER_ARGS, "--listen", listen], ENV).ok, listen);
+  }
 });

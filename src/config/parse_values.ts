@@ -1,4 +1,4 @@
-import { parseDuration } from "../core/mod.ts";
+import { isSafeId, parseDuration } from "../core/mod.ts";
 import { normalizeHostname } from "./hostname.ts";
 
 /**
@@ -121,6 +121,21 @@ export function addressValue(raw: RawValue): string {
   const m = /^(\[[0-9a-f:.]+\]|[A-Za-z0-9.*_-]+):(\d{1,5})$/i.exec(text);
   if (!m || Number(m[2]) > 65535) throw invalidSetting(raw.source, raw.text, "HOST:PORT");
   return text;
+}
+
+/** The most sessions one worker may host (the registry refuses more at registration). */
+export const MAX_SESSIONS_PER_WORKER = 10_000;
+
+/** Parses a worker id: it names a directory and appears in logs and metrics. */
+export function workerIdValue(raw: RawValue): string {
+  if (!isSafeId(raw.text)) {
+    throw invalidSetting(
+      raw.source,
+      raw.text,
+      "1-128 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit",
+    );
+  }
+  return raw.text;
 }
 
 /** Parses free text that must not be empty (a host, a path, an id). */

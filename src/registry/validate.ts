@@ -1,8 +1,9 @@
+import { MAX_SESSIONS_PER_WORKER } from "../config/mod.ts";
 import { isSafeId } from "../core/mod.ts";
 import type { RegisterRequest } from "./types.ts";
 
-/** The most sessions one worker may declare; a larger figure is a typo or an attack. */
-export const MAX_SESSIONS_PER_WORKER = 10_000;
+/** The most sessions one worker may declare (the worker's own loader refuses more too). */
+export { MAX_SESSIONS_PER_WORKER };
 /** Longest `host:port` address accepted. */
 export const MAX_ADDRESS_LENGTH = 256;
 /** Most tools or languages a worker may list, and the longest name of each. */

@@ -90,7 +90,7 @@ Deno.test("the worker's manifest arguments and environment load as the intended 
   assert.equal(config.insecureNoSandbox, false);
 });
 
-Deno.test("each image's default command loads with only its ENV (plus the coordinator address for a worker)", () => {
+Deno.test("each image's default command loads with only its ENV (plus a worker's coordinator and token)", () => {
   const coordinatorStage = readStages("Dockerfile").at(-1)!;
   const cmd = execForm(instructionsOf(coordinatorStage, "CMD")[0]!.args)!;
   const serve = parseCommand(cmd);
@@ -105,9 +105,16 @@ Deno.test("each image's default command loads with only its ENV (plus the coordi
 
   const worker = loadWorkerConfig([], {
     ...imageEnv("Dockerfile.worker"),
-    COORDINATOR_ADDR: "coordinator:50050",
+    COORDINATOR_ADDR: "coordinator.codegen.svc.cluster.local:50050",
+    WORKER_TOKEN: "t0k3n",
   });
   assert.ok(worker.ok, worker.ok ? "" : worker.message);
+  // listening on 0.0.0.0, the image refuses to start without the token
+  const open = loadWorkerConfig([], {
+    ...imageEnv("Dockerfile.worker"),
+    COORDINATOR_ADDR: "coordinator.codegen.svc.cluster.local:50050",
+  });
+  assert.ok(!open.ok && /WORKER_TOKEN is not set/.test(open.message));
   assert.equal(worker.config.listen, "0.0.0.0:50051");
   assert.equal(worker.config.adminPort, 9090, "the port HEALTHCHECK and EXPOSE name");
 });
