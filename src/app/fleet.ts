@@ -1,4 +1,4 @@
-import type { Config } from "../config/mod.ts";
+import { type Config, isBindError, listenFailure, pathFailure } from "../config/mod.ts";
 import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
 import { WorkerRegistry } from "../registry/mod.ts";
 import {
@@ -24,6 +24,39 @@ interface Cached {
   client: Promise<WorkerClient | undefined>;
 }
 
+// grpc-js binds in a later tick, where a refused net permission is an uncaught exception
+// and a taken port logs a line of its own; a plain bind first fails here, catchably.
+function probeListen(host: string, port: number): void {
+  try {
+    Deno.listen({ hostname: host.replace(/^\[(.*)\]$/, "$1"), port }).close();
+  } catch (err) {
+    if (!isBindError(err)) throw err;
+    throw listenFailure(err, {
+      host,
+      port,
+      hostSetting: "--host (HTTP_HOST)",
+      portSetting: "--grpc-port (GRPC_PORT)",
+    });
+  }
+}
+
+// The TLS files are read deep in grpc-js; read them first so a wrong path names its flag.
+function checkTlsFiles(config: Config): void {
+  const files = {
+    "--tls-cert": config.tlsCert,
+    "--tls-key": config.tlsKey,
+    "--tls-ca": config.tlsCa,
+  };
+  for (const [flag, path] of Object.entries(files)) {
+    if (path === undefined) continue;
+    try {
+      Deno.readFileSync(path);
+    } catch (err) {
+      throw pathFailure(err, path, flag);
+    }
+  }
+}
+
 /** Options for {@link startFleet}. */
 export interface FleetOptions {
   clock?: Clock;
@@ -34,10 +67,13 @@ export interface FleetOptions {
  * remote-worker side the router uses: registry-backed placement and pooled gRPC clients.
  */
 export async function startFleet(config: Config, options: FleetOptions = {}): Promise<Fleet> {
+  checkTlsFiles(config);
   const clock = options.clock ?? SYSTEM_CLOCK;
   const registry = new WorkerRegistry({
     clock,
     heartbeatTimeoutMs: config.workerHeartbeatTimeoutMs,
+    // workers drop sessions unused this long: past any this coordinator still has
+    sessionIdleMs: 2 * config.sessionMaxAgeMs + config.cleanupIntervalMs,
   });
   const tls = config.tlsCert && config.tlsKey
     ? { cert: config.tlsCert, key: config.tlsKey, ...(config.tlsCa ? { ca: config.tlsCa } : {}) }
@@ -64,6 +100,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     if (!config.workerToken) {
       log.warn("WORKER_TOKEN is not set: any process that can reach the gRPC port may register");
     }
+    probeListen(config.host, config.grpcPort);
     server = await startLifecycleServer({
       host: config.host,
       port: config.grpcPort,
@@ -89,6 +126,8 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     grpcPort: server?.port,
     reserve: (sessionId) => registry.reserve(sessionId),
     release: (sessionId) => registry.release(sessionId),
+    holds: (sessionId, workerId) => registry.workerOf(sessionId) === workerId,
+    full: (workerId) => registry.markFull(workerId),
     evict(workerId, reason) {
       registry.evict(workerId, reason);
       drop(workerId);

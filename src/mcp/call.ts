@@ -62,7 +62,7 @@ export class ToolCall {
     );
   }
 
-  /** A note to prepend to the result text (e.g. the session moved to another worker). */
+  /** A note added to the result (e.g. the session moved to another worker). */
   get notice(): string | undefined {
     return this.#notice;
   }
@@ -77,10 +77,7 @@ export class ToolCall {
     if (route.placed) {
       await this.deps.sessions.update(route.session);
       this.#session = Promise.resolve(route.session);
-      if (route.session.rehomedFrom) {
-        this.#notice = `Session moved from worker "${route.session.rehomedFrom}", which is gone; ` +
-          `files written before are not on the new worker "${route.client.workerId}"`;
-      }
+      if (route.session.rehomedFrom) this.#notice = movedNotice(route);
     }
     const outcome = await withRpcSpan("ExecuteTask", () => {
       const exec: ExecuteOptions = {
@@ -137,6 +134,31 @@ export class ToolCall {
   }
 }
 
+function movedNotice(route: { session: Session; client: { workerId: string } }): string {
+  const from = route.session.rehomedFrom;
+  const to = route.client.workerId;
+  return from === to
+    ? `Session moved from worker "${from}", which restarted; files written before are lost`
+    : `Session moved from worker "${from}", which is gone; ` +
+      `files written before are not on the new worker "${to}"`;
+}
+
+/**
+ * Adds `notice` to a result. A success gets it before its text; an error keeps its text
+ * (which starts with the stable code) first and gets the notice as a second text block.
+ */
+function withNotice(result: CallToolResult, notice: string | undefined): CallToolResult {
+  if (!notice) return result;
+  if (result.isError) {
+    return { ...result, content: [...result.content, { type: "text", text: notice }] };
+  }
+  const [first, ...rest] = result.content;
+  if (first?.type !== "text") {
+    return { ...result, content: [{ type: "text", text: notice }, ...result.content] };
+  }
+  return { ...result, content: [{ ...first, text: `${notice}\n${first.text}` }, ...rest] };
+}
+
 /** Unwraps a task outcome: the result, or a thrown CodegenError. */
 export function unwrap<K extends TaskTool>(
   outcome: TaskOutcome<K>,
@@ -177,9 +199,6 @@ async function runAudited(
   let errorCode: string | undefined;
   try {
     const reply = await handler(call);
-    if (call.notice) {
-      reply.text = `${call.notice}\n${reply.text ?? JSON.stringify(reply.structured)}`;
-    }
     result = replyToResult(reply);
     if (reply.isError) errorCode = "TOOL_FAILED";
   } catch (err) {
@@ -194,6 +213,8 @@ async function runAudited(
     errorCode = e.code;
     result = errorResult(e);
   }
+  // a session that just moved is told so, whatever the call's outcome
+  result = withNotice(result, call.notice);
   const durationMs = Math.round((deps.clock.monotonic() - started) * 1000) / 1000;
   const outcome = decision === "denied" ? "denied" : errorCode ? "error" : "ok";
   deps.onToolCall?.(call.tool, outcome, durationMs);

@@ -9,6 +9,7 @@ export class CapacityIndex {
   readonly #heap = new IndexedHeap<WorkerRecord>(moreFreeFirst);
   #slots = 0;
   #reserved = 0;
+  #unplaced = 0;
 
   /** How many ready workers there are. */
   get size(): number {
@@ -26,6 +27,7 @@ export class CapacityIndex {
     this.#heap.push(record);
     this.#slots += record.capabilities.maxSessions;
     this.#reserved += record.sessions.size;
+    this.#unplaced += record.unplacedSessions;
   }
 
   /** Stops placing sessions on `record`. */
@@ -33,6 +35,7 @@ export class CapacityIndex {
     if (!this.#heap.remove(record)) return;
     this.#slots -= record.capabilities.maxSessions;
     this.#reserved -= record.sessions.size;
+    this.#unplaced -= record.unplacedSessions;
   }
 
   /** The worker with the most free slots, or undefined when none has one. O(1). */
@@ -57,6 +60,21 @@ export class CapacityIndex {
     this.#heap.update(record);
   }
 
+  /**
+   * Sets how many slots on `record` are held by sessions not reserved here, clamped so
+   * the worker is never fuller than its maximum.
+   */
+  setUnplaced(record: WorkerRecord, count: number): void {
+    const room = Math.max(0, record.capabilities.maxSessions - record.sessions.size);
+    const next = Math.max(0, Math.min(count, room));
+    const before = record.unplacedSessions;
+    if (next === before) return;
+    record.unplacedSessions = next;
+    if (!this.#heap.has(record)) return;
+    this.#unplaced += next - before;
+    this.#heap.update(record);
+  }
+
   /** The ready workers, in no particular order. */
   values(): IterableIterator<WorkerRecord> {
     return this.#heap.values();
@@ -67,7 +85,11 @@ export class CapacityIndex {
     if (registered === 0) return "No worker is registered";
     const ready = this.#heap.size;
     if (ready === 0) return `No worker is ready: all ${registered} are draining`;
-    return `Every ready worker is full: ${this.#reserved} of ${this.#slots} session slots ` +
-      `reserved on ${ready} worker${ready === 1 ? "" : "s"}`;
+    const used = this.#reserved + this.#unplaced;
+    const others = this.#unplaced > 0
+      ? ` (${this.#unplaced} by sessions this coordinator did not place)`
+      : "";
+    return `Every ready worker is full: ${used} of ${this.#slots} session slots ` +
+      `reserved on ${ready} worker${ready === 1 ? "" : "s"}${others}`;
   }
 }

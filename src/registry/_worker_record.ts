@@ -12,6 +12,11 @@ export interface WorkerRecord {
   /** Sessions assigned here; its size is the reserved slot count. */
   readonly sessions: Set<string>;
   reportedActiveSessions: number;
+  /**
+   * Sessions the worker reported beyond those reserved here when it last heartbeated:
+   * ones this coordinator did not place (e.g. a previous coordinator's). They hold slots.
+   */
+  unplacedSessions: number;
   activeTasks: number;
   /** Epoch ms of the last heartbeat (or registration), for display. */
   lastHeartbeatMs: number;
@@ -19,20 +24,25 @@ export interface WorkerRecord {
   lastSeenMono: number;
 }
 
+/** Slots in use on `record`: those reserved here plus those the worker hosts besides. */
+export function usedSlots(record: WorkerRecord): number {
+  return record.sessions.size + record.unplacedSessions;
+}
+
 /** Slots still free on `record`. */
 export function freeSlots(record: WorkerRecord): number {
-  return record.capabilities.maxSessions - record.sessions.size;
+  return record.capabilities.maxSessions - usedSlots(record);
 }
 
 /**
- * Selection order: most free slots first, then fewest reserved, then id, so the same
+ * Selection order: most free slots first, then fewest in use, then id, so the same
  * state always picks the same worker.
  */
 export function moreFreeFirst(a: WorkerRecord, b: WorkerRecord): boolean {
   const free = freeSlots(a) - freeSlots(b);
   if (free !== 0) return free > 0;
-  const reserved = a.sessions.size - b.sessions.size;
-  if (reserved !== 0) return reserved < 0;
+  const used = usedSlots(a) - usedSlots(b);
+  if (used !== 0) return used < 0;
   return a.id < b.id;
 }
 

@@ -21,7 +21,13 @@ export interface RegisterRequest {
 
 /** The answer to {@link RegisterRequest}; a refusal says why. */
 export type RegisterResponse =
-  | { accepted: true; registrationId: string; heartbeatIntervalSec: number }
+  | {
+    accepted: true;
+    registrationId: string;
+    heartbeatIntervalSec: number;
+    /** Remove sessions unused this long (seconds); absent: keep them. */
+    sessionIdleSec?: number;
+  }
   | { accepted: false; reason: string };
 
 /** `ready` workers take new sessions; `draining` ones keep theirs but get no new ones. */

@@ -43,6 +43,12 @@ export interface WorkerRegistryOptions {
   heartbeatIntervalSec?: number;
   /** Registration id source. Default: random UUIDs. */
   ids?: IdGenerator;
+  /**
+   * Tells workers to remove a session unused for this long (whole seconds, rounded up),
+   * so sessions a restarted coordinator no longer knows do not hold their slots forever.
+   * Set it well above `SESSION_MAX_AGE`. Default: not sent (workers keep sessions).
+   */
+  sessionIdleMs?: number;
 }
 
 /**
@@ -61,6 +67,7 @@ export class WorkerRegistry {
   readonly #timeoutMs: number;
   readonly #intervalSec: number;
   readonly #ids: IdGenerator;
+  readonly #sessionIdleSec: number | undefined;
   readonly #workers = new Map<string, WorkerRecord>();
   readonly #sessions = new Map<string, WorkerRecord>();
   /** Ready workers only, most free slots first. */
@@ -87,6 +94,13 @@ export class WorkerRegistry {
       Math.max(1, Math.floor(heartbeatTimeoutMs / 3000)),
     );
     this.#ids = options.ids ?? RANDOM_IDS;
+    const { sessionIdleMs } = options;
+    if (sessionIdleMs !== undefined && !(Number.isFinite(sessionIdleMs) && sessionIdleMs > 0)) {
+      throw new CodegenError("CONFIG_INVALID", `Invalid session idle time ${sessionIdleMs}`);
+    }
+    this.#sessionIdleSec = sessionIdleMs === undefined
+      ? undefined
+      : Math.ceil(sessionIdleMs / 1000);
   }
 
   /** How many workers are registered (ready or draining). */
@@ -125,6 +139,7 @@ export class WorkerRegistry {
       state: "ready",
       sessions: new Set(),
       reportedActiveSessions: 0,
+      unplacedSessions: 0,
       activeTasks: 0,
       lastHeartbeatMs: this.#clock.now(),
       lastSeenMono: this.#clock.monotonic(),
@@ -141,13 +156,16 @@ export class WorkerRegistry {
       accepted: true,
       registrationId: record.registrationId,
       heartbeatIntervalSec: this.#intervalSec,
+      ...(this.#sessionIdleSec === undefined ? {} : { sessionIdleSec: this.#sessionIdleSec }),
     };
   }
 
   /**
    * Records a heartbeat. An unknown worker or an old registration id gets
    * `continueServing: false`, which tells the worker to register again. A late heartbeat
-   * that arrives before the worker was swept keeps it: it is evidently alive.
+   * that arrives before the worker was swept keeps it: it is evidently alive. Sessions the
+   * worker reports beyond those reserved here (a previous coordinator's, say) count as
+   * used slots until a later heartbeat reports them gone.
    */
   heartbeat(req: HeartbeatRequest): HeartbeatResponse {
     const record = this.#current(req.workerId, req.registrationId);
@@ -157,6 +175,7 @@ export class WorkerRegistry {
     record.reportedActiveSessions = count(req.activeSessions);
     record.activeTasks = count(req.activeTasks);
     this.#expiry.update(record);
+    this.#ready.setUnplaced(record, record.reportedActiveSessions - record.sessions.size);
     if (req.state === "ready" || req.state === "draining") this.#setState(record, req.state);
     return { continueServing: true, commands: [] };
   }
@@ -211,6 +230,15 @@ export class WorkerRegistry {
     if (!record) return;
     this.#sessions.delete(sessionId);
     this.#ready.unassign(record, sessionId);
+  }
+
+  /**
+   * The worker refused a new session for lack of room (LIMIT_EXCEEDED): it hosts sessions
+   * this registry does not know of. Counts it full until its next heartbeat says otherwise.
+   */
+  markFull(workerId: string): void {
+    const record = this.#workers.get(workerId);
+    if (record) this.#ready.setUnplaced(record, record.capabilities.maxSessions);
   }
 
   /** The worker `sessionId` is assigned to, if any. */

@@ -194,3 +194,58 @@ Deno.test("WorkerRegistry placement keeps its invariants under random operations
     }
   }));
 });
+
+Deno.test("WorkerRegistry counts sessions a worker reports beyond those reserved here as taken", () => {
+  const { registry } = fakeRegistry();
+  // a coordinator that restarted: w1 still hosts two sessions of the previous one
+  const w1 = mustRegister(registry, "w1", 3);
+  const beat = (activeSessions: number) =>
+    registry.heartbeat({
+      workerId: "w1",
+      registrationId: w1,
+      state: "ready",
+      activeSessions,
+      activeTasks: 0,
+    });
+  beat(2);
+  assert.deepEqual(placeAll(registry, ["s1", "s2"]), [
+    "w1",
+    "refused: Every ready worker is full: 3 of 3 session slots reserved on 1 worker " +
+    "(2 by sessions this coordinator did not place)",
+  ]);
+  // the old sessions were removed on the worker; a report below what is reserved here
+  // (a creation still on its way) never frees a reserved slot
+  beat(0);
+  assert.deepEqual(placeAll(registry, ["s2", "s3", "s4"]), [
+    "w1",
+    "w1",
+    "refused: Every ready worker is full: 3 of 3 session slots reserved on 1 worker",
+  ]);
+  assert.equal(registry.get("w1")?.reserved, 3);
+});
+
+Deno.test("WorkerRegistry.markFull() places nothing on a worker until its next heartbeat", () => {
+  const { registry } = fakeRegistry();
+  const a = mustRegister(registry, "a", 4);
+  mustRegister(registry, "b", 2);
+  registry.markFull("a");
+  registry.markFull("ghost");
+  assert.deepEqual(placeAll(registry, ["s1", "s2", "s3"]), [
+    "b",
+    "b",
+    "refused: Every ready worker is full: 6 of 6 session slots reserved on 2 workers " +
+    "(4 by sessions this coordinator did not place)",
+  ]);
+  registry.heartbeat({
+    workerId: "a",
+    registrationId: a,
+    state: "ready",
+    activeSessions: 3,
+    activeTasks: 0,
+  });
+  assert.deepEqual(placeAll(registry, ["s3", "s4"]), [
+    "a",
+    "refused: Every ready worker is full: 6 of 6 session slots reserved on 2 workers " +
+    "(3 by sessions this coordinator did not place)",
+  ]);
+});

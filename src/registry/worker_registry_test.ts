@@ -232,3 +232,17 @@ Deno.test("WorkerRegistry.evict() removes an unreachable worker at once and repo
     assert.equal(hb.continueServing, false);
   }
 });
+
+Deno.test("WorkerRegistry.register() tells workers how long to keep unused sessions, when set", () => {
+  const registry = new WorkerRegistry({
+    clock: new FakeClock(),
+    heartbeatTimeoutMs: TIMEOUT_MS,
+    sessionIdleMs: 65 * 60_000 + 1,
+  });
+  const res = registry.register(registration("w1"));
+  assert.ok(res.accepted);
+  assert.equal(res.sessionIdleSec, 65 * 60 + 1);
+  assert.throws(() => new WorkerRegistry({ heartbeatTimeoutMs: 1, sessionIdleMs: 0 }), {
+    code: "CONFIG_INVALID",
+  });
+});

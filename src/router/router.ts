@@ -18,6 +18,13 @@ export interface RemoteWorkers {
   clientFor(workerId: string): Promise<WorkerClient | undefined>;
   /** The worker failed a call with its connection lost: stop placing sessions on it. */
   evict(workerId: string, reason: string): void;
+  /**
+   * Whether the session's slot is still reserved on that worker: false once the worker
+   * left, was evicted, or registered again (restarted, its workspaces gone).
+   */
+  holds(sessionId: string, workerId: string): boolean;
+  /** The worker refused a new session as full (LIMIT_EXCEEDED): place none there for now. */
+  full(workerId: string): void;
 }
 
 /** Options for {@link Router}. */
@@ -52,28 +59,46 @@ export class Router {
     for (const w of this.#local) this.#localLoad.set(w.workerId, new Set());
   }
 
-  /** Finds (or assigns) the worker for `session`. */
+  /**
+   * Finds (or assigns) the worker for `session`. A remote worker that no longer holds the
+   * session's slot (it left, or registered again after a restart with its workspaces gone)
+   * does not get the session back silently: it is placed again with `rehomedFrom` set.
+   */
   async route(session: Session): Promise<Route> {
     if (session.workerId) {
       const client = await this.#clientFor(session.workerId);
-      if (client) return { client, session, placed: false };
+      if (client && this.#hosts(session.id, session.workerId)) {
+        return { client, session, placed: false };
+      }
       log.warn("Session {id} lost worker {worker}; placing it again", {
         id: session.id,
         worker: session.workerId,
+        restarted: client !== undefined,
       });
-      this.#remote?.release(session.id);
+      this.release(session.id, session.workerId);
       return await this.#place({ ...session, rehomedFrom: session.workerId });
     }
     return await this.#place(session);
   }
 
+  #hosts(sessionId: string, workerId: string): boolean {
+    if (this.#localLoad.has(workerId)) return true;
+    return this.#remote?.holds(sessionId, workerId) ?? false;
+  }
+
   async #place(session: Session): Promise<Route> {
-    const client = this.#placeLocal(session.id) ?? await this.#placeRemote(session.id);
-    try {
-      await client.createSession(session.id);
-    } catch (err) {
-      this.release(session.id, client.workerId);
-      throw CodegenError.from(err, "WORKER_UNAVAILABLE");
+    const local = this.#placeLocal(session.id);
+    let client: WorkerClient;
+    if (local) {
+      try {
+        await local.createSession(session.id);
+      } catch (err) {
+        this.release(session.id, local.workerId);
+        throw CodegenError.from(err, "WORKER_UNAVAILABLE");
+      }
+      client = local;
+    } else {
+      client = await this.#placeRemote(session.id);
     }
     const { workerId } = client;
     return { client, session: { ...session, workerId }, placed: true };
@@ -102,9 +127,27 @@ export class Router {
         break;
       }
       const client = await this.#remote.clientFor(r.workerId);
-      if (client) return client;
-      this.#remote.release(sessionId);
-      reason = `Worker "${r.workerId}" could not be reached`;
+      if (!client) {
+        this.#remote.release(sessionId);
+        reason = `Worker "${r.workerId}" could not be reached`;
+        continue;
+      }
+      try {
+        await client.createSession(sessionId);
+        return client;
+      } catch (err) {
+        this.#remote.release(sessionId);
+        const e = CodegenError.from(err, "WORKER_UNAVAILABLE");
+        // full with sessions this coordinator does not know of (e.g. a previous one's):
+        // not the caller's fault, so try another worker
+        if (e.code !== "LIMIT_EXCEEDED") throw e;
+        log.warn("Worker {worker} refused session {id} as full; trying another", {
+          worker: r.workerId,
+          id: sessionId,
+        });
+        this.#remote.full(r.workerId);
+        reason = `Worker "${r.workerId}" is full`;
+      }
     }
     throw new CodegenError(
       "WORKER_UNAVAILABLE",

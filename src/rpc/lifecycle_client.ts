@@ -57,6 +57,7 @@ export class LifecycleConnection {
         accepted: true,
         registrationId: res.registration_id,
         heartbeatIntervalSec: res.heartbeat_interval_sec,
+        ...(res.session_idle_sec > 0 ? { sessionIdleSec: res.session_idle_sec } : {}),
       }
       : { accepted: false, reason: res.reason };
   }

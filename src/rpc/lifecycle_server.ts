@@ -62,6 +62,7 @@ function implement(registry: LifecycleRegistry, token: string | undefined): Work
             reason: res.reason,
             registration_id: "",
             heartbeat_interval_sec: 0,
+            session_idle_sec: 0,
           };
         }
         log.info("Worker {id} registered at {address}", {
@@ -73,6 +74,7 @@ function implement(registry: LifecycleRegistry, token: string | undefined): Work
           reason: "",
           registration_id: res.registrationId,
           heartbeat_interval_sec: res.heartbeatIntervalSec,
+          session_idle_sec: res.sessionIdleSec ?? 0,
         };
       }),
     heartbeat: (call, cb) =>
@@ -101,9 +103,7 @@ function implement(registry: LifecycleRegistry, token: string | undefined): Work
 export async function startLifecycleServer(
   options: LifecycleServerOptions,
 ): Promise<LifecycleServerHandle> {
-  if (options.token === undefined) {
-    log.warn("No WORKER_TOKEN set: any process that reaches the gRPC port can register");
-  }
+  // the missing-token warning is the caller's (app/fleet.ts), which knows the setting's name
   const server = await startGrpcServer({
     ...options,
     services: [{

@@ -18,7 +18,13 @@ export interface LifecycleRegisterRequest {
 
 /** The registry's answer; a refusal says why. */
 export type LifecycleRegisterResponse =
-  | { accepted: true; registrationId: string; heartbeatIntervalSec: number }
+  | {
+    accepted: true;
+    registrationId: string;
+    heartbeatIntervalSec: number;
+    /** The worker should remove sessions unused this long (seconds); absent or 0: keep them. */
+    sessionIdleSec?: number;
+  }
   | { accepted: false; reason: string };
 
 /** One heartbeat from a worker. */

@@ -1,5 +1,6 @@
 import { getLogger } from "../../core/mod.ts";
 import type { PkgInstallResult, TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
+import { stoppedOutcome } from "../cancelled.ts";
 import type { TaskContext } from "../context.ts";
 import type { SandboxResult, SandboxRunner, SandboxSpec } from "../sandbox/runner.ts";
 import { OutputCollector } from "./output_collector.ts";
@@ -87,7 +88,7 @@ async function install(
     if (made.cancelled || made.exitCode !== 0 || made.timedOut || !(await venvExists(ctx))) {
       // a half-made venv would pass for a real one next time
       await Deno.remove(sessionVenvDir(ctx), { recursive: true }).catch(() => {});
-      if (made.cancelled) return cancelled();
+      if (made.cancelled) return cancelled(ctx.signal);
       return failure(
         plan.requirements.map((r) => r.name),
         made,
@@ -109,7 +110,7 @@ async function install(
       cpuSeconds: Math.max(ctx.limits.cpuSeconds, ctx.limits.runTimeoutMaxSeconds),
     },
   });
-  if (pip.cancelled) return cancelled();
+  if (pip.cancelled) return cancelled(ctx.signal);
   if (created || pip.exitCode === 0) await environmentChanged(ctx.sessionId, deps);
 
   ctx.emit({ type: "progress", progress: 2, total: 3, message: "Reading installed versions" });
@@ -117,7 +118,7 @@ async function install(
     argv: listInstalledArgv(plan.requirements),
     timeoutMs: ctx.limits.runTimeoutDefaultSeconds * 1000,
   });
-  if (query.cancelled) return cancelled();
+  if (query.cancelled) return cancelled(ctx.signal);
   const listed = query.exitCode === 0 ? parseInstalled(query.stdout, plan.requirements) : undefined;
   if (!listed) {
     log.warn("Could not list installed packages: {stderr}", { stderr: query.stderr.slice(-500) });
@@ -209,11 +210,8 @@ async function environmentChanged(sessionId: string, deps: PkgInstallDeps): Prom
   }
 }
 
-function cancelled(): TaskOutcome<"pkg.install"> {
-  return {
-    ok: false,
-    error: { code: "CANCELLED", message: "pkg.install was cancelled", retriable: false },
-  };
+function cancelled(signal: AbortSignal): TaskOutcome<"pkg.install"> {
+  return stoppedOutcome(signal, "pkg.install was cancelled");
 }
 
 /** `: <last non-empty output line>`, which usually says why pip failed. */

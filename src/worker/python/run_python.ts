@@ -1,4 +1,5 @@
 import type { RunPythonResult, TaskOutcome } from "../../rpc/mod.ts";
+import { stoppedOutcome } from "../cancelled.ts";
 import type { TaskContext } from "../context.ts";
 import type { InteractiveSandboxRunner } from "../sandbox/mod.ts";
 import { FORK_SERVER_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
@@ -66,10 +67,8 @@ export async function runPython(
     progress.stop();
   }
   if (run.cancelled) {
-    return {
-      ok: false,
-      error: { code: "CANCELLED", message: "Run was cancelled", retriable: false },
-    };
+    // a draining worker's reason (WORKER_UNAVAILABLE, retriable) is not a user's cancel
+    return stoppedOutcome(ctx.signal, "Run was cancelled");
   }
   after ??= snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   deps.snapshots?.keep(ctx, after);

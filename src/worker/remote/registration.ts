@@ -25,6 +25,11 @@ export interface RegistrationOptions {
   heartbeatIntervalMs?: number | undefined;
   /** Retry delays: doubling from `initialMs` up to `maxMs`; default 250 ms to 15 s. */
   backoff?: { initialMs: number; maxMs: number } | undefined;
+  /**
+   * Told, at each accepted registration, how long the coordinator wants unused sessions
+   * kept (ms); undefined when it did not say.
+   */
+  onSessionIdle?: ((idleMs: number | undefined) => void) | undefined;
 }
 
 /** Failures are logged on the 1st, 2nd, 4th, 8th... attempt so an absent coordinator does not flood logs. */
@@ -90,6 +95,8 @@ export class Registration {
         this.#registrationId = res.registrationId;
         log.info("Registered as {id} with the coordinator", { id: registration.workerId });
         this.#accepted.resolve();
+        const idleSec = res.sessionIdleSec ?? 0;
+        this.#o.onSessionIdle?.(idleSec > 0 ? idleSec * 1000 : undefined);
         return res.heartbeatIntervalSec > 0 ? res.heartbeatIntervalSec : 30;
       }
       if (worthLogging(attempt)) {

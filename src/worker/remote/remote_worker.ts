@@ -44,7 +44,8 @@ export interface RemoteWorkerOptions {
   /**
    * Removes a session (workspace included) unused for this long, so sessions the
    * coordinator forgot (e.g. it restarted without shared state) do not hold slots forever.
-   * Default: never. Set it well above the coordinator's SESSION_MAX_AGE.
+   * Default: the time the coordinator gives at registration (twice its SESSION_MAX_AGE
+   * plus CLEANUP_INTERVAL); never when it gives none. Set it well above SESSION_MAX_AGE.
    */
   sessionIdleMs?: number;
   /** Wraps the service handler (metrics and tracing, added by the composition root). */
@@ -101,6 +102,18 @@ export async function startRemoteWorker(
   const advertised = config.advertise ?? joinHostPort(advertisedHost(host), server.port);
   log.info("Worker {id} listening on {address}", { id: config.workerId, address });
 
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  let sweepIdleMs: number | undefined;
+  function sweepIdleSessions(idleMs: number | undefined): void {
+    if (idleMs === sweepIdleMs || load.draining) return;
+    clearInterval(sweeper);
+    sweepIdleMs = idleMs;
+    sweeper = idleMs === undefined ? undefined : startIdleSweep(executor, load, idleMs);
+    if (idleMs !== undefined) log.info("Sessions unused for {ms} ms are removed", { ms: idleMs });
+  }
+  const fixedIdleMs = options.sessionIdleMs;
+  if (fixedIdleMs !== undefined) sweepIdleSessions(fixedIdleMs);
+
   let connection: LifecycleConnection | undefined;
   let registration: Registration | undefined;
   if (options.register !== false) {
@@ -123,13 +136,11 @@ export async function startRemoteWorker(
       },
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       backoff: options.backoff,
+      // an explicit option wins over what the coordinator asks for
+      onSessionIdle: fixedIdleMs === undefined ? sweepIdleSessions : undefined,
     });
     registration.start();
   }
-
-  const sweeper = options.sessionIdleMs === undefined
-    ? undefined
-    : startIdleSweep(executor, load, options.sessionIdleMs);
 
   let stopping: Promise<void> | undefined;
   async function release(): Promise<void> {
@@ -147,7 +158,7 @@ export async function startRemoteWorker(
       log.warn("Cancelling {n} tasks still running after the grace period", {
         n: load.activeTasks,
       });
-      load.cancelAll(new CodegenError("CANCELLED", "The worker is shutting down"));
+      load.cancelAll(shuttingDown(config.workerId));
       await load.waitForTasks(2_000);
     }
     await registration?.deregister();
@@ -157,7 +168,7 @@ export async function startRemoteWorker(
 
   async function close(): Promise<void> {
     load.startDraining();
-    load.cancelAll(new CodegenError("CANCELLED", "The worker is shutting down"));
+    load.cancelAll(shuttingDown(config.workerId));
     await registration?.stop();
     await server.close(0);
     await release();
@@ -175,6 +186,18 @@ export async function startRemoteWorker(
     drain: (graceMs) => (stopping ??= drain(graceMs)),
     close: () => (stopping ??= close()),
   };
+}
+
+/**
+ * Why a task is stopped when the worker shuts down: not the caller's cancel but the
+ * worker going away, so it reads WORKER_UNAVAILABLE and may be retried (elsewhere).
+ */
+function shuttingDown(workerId: string): CodegenError {
+  return new CodegenError(
+    "WORKER_UNAVAILABLE",
+    `Task stopped: worker "${workerId}" is shutting down; run it again`,
+    { retriable: true },
+  );
 }
 
 // Checks a few times per idle period (at most once a minute) and removes idle sessions.

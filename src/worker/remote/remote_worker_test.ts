@@ -28,7 +28,7 @@ function config(coordinator: string, overrides: Record<string, unknown> = {}) {
 }
 
 /** A registry that records what the lifecycle server passes on. */
-function stubRegistry() {
+function stubRegistry(sessionIdleSec?: number) {
   const registered: LifecycleRegisterRequest[] = [];
   const heartbeats: LifecycleHeartbeatRequest[] = [];
   const deregistered: string[] = [];
@@ -40,6 +40,7 @@ function stubRegistry() {
         accepted: true,
         registrationId: `reg-${registered.length}`,
         heartbeatIntervalSec: 30,
+        ...(sessionIdleSec === undefined ? {} : { sessionIdleSec }),
       };
     },
     heartbeat(req) {
@@ -54,8 +55,12 @@ function stubRegistry() {
   return { registry, registered, heartbeats, deregistered, firstHeartbeat: beat.promise };
 }
 
-async function fleet(overrides: Record<string, unknown> = {}, sessionIdleMs?: number) {
-  const stub = stubRegistry();
+async function fleet(
+  overrides: Record<string, unknown> = {},
+  sessionIdleMs?: number,
+  coordinatorIdleSec?: number,
+) {
+  const stub = stubRegistry(coordinatorIdleSec);
   const coordinator = await startLifecycleServer({ token: TOKEN, registry: stub.registry });
   const executor = new GatedExecutor();
   const worker = await startRemoteWorker(config(`127.0.0.1:${coordinator.port}`, overrides), {
@@ -187,7 +192,11 @@ Deno.test("drain cancels tasks still running when the grace period ends", async 
   await within(f.worker.drain(50), 5_000, "drain");
   assert.equal(task.signal.aborted, true);
   const outcome = await running;
-  assert.equal(outcome.ok, false);
+  // not the caller's cancel: the worker went away, so another worker may run it
+  assert.ok(!outcome.ok);
+  assert.equal(outcome.error.code, "WORKER_UNAVAILABLE");
+  assert.equal(outcome.error.retriable, true);
+  assert.match(outcome.error.message, /worker "w1" is shutting down/);
   assert.deepEqual(f.deregistered, ["w1/reg-1"]);
 });
 
@@ -201,4 +210,15 @@ Deno.test("a session unused for the idle time is removed and frees its slot; a b
   assert.ok(!f.executor.sessions.has("idle"));
   task.release();
   assert.equal((await running).ok, true);
+});
+
+Deno.test("a remote worker removes sessions unused for the idle time the coordinator gave at registration", async () => {
+  await using f = await fleet({ maxSessions: 1 }, undefined, 1);
+  await within(f.worker.registered, 5_000, "registration");
+  // a session the coordinator forgot (it restarted): nothing will ever end it
+  await f.conn.createSession("forgotten");
+  await assert.rejects(f.conn.createSession("new"), { code: "LIMIT_EXCEEDED" });
+  assert.equal(await within(f.executor.nextDestroyed(), 5_000, "idle removal"), "forgotten");
+  await f.conn.createSession("new");
+  assert.deepEqual([...f.executor.sessions], ["new"]);
 });

@@ -55,6 +55,11 @@ export interface RegisterWorkerResponse {
   reason: string;
   registration_id: string;
   heartbeat_interval_sec: number;
+  /**
+   * The worker removes a session (and its workspace) unused for this long, so sessions a
+   * restarted coordinator no longer knows free their slots; 0 = keep sessions.
+   */
+  session_idle_sec: number;
 }
 
 export interface HeartbeatRequest {
@@ -263,7 +268,7 @@ export const RegisterWorkerRequest: MessageFns<RegisterWorkerRequest> = {
 };
 
 function createBaseRegisterWorkerResponse(): RegisterWorkerResponse {
-  return { accepted: false, reason: "", registration_id: "", heartbeat_interval_sec: 0 };
+  return { accepted: false, reason: "", registration_id: "", heartbeat_interval_sec: 0, session_idle_sec: 0 };
 }
 
 export const RegisterWorkerResponse: MessageFns<RegisterWorkerResponse> = {
@@ -279,6 +284,9 @@ export const RegisterWorkerResponse: MessageFns<RegisterWorkerResponse> = {
     }
     if (message.heartbeat_interval_sec !== 0) {
       writer.uint32(32).int32(message.heartbeat_interval_sec);
+    }
+    if (message.session_idle_sec !== 0) {
+      writer.uint32(40).int32(message.session_idle_sec);
     }
     return writer;
   },
@@ -328,6 +336,14 @@ export const RegisterWorkerResponse: MessageFns<RegisterWorkerResponse> = {
             message.heartbeat_interval_sec = reader.int32();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.session_idle_sec = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -349,6 +365,7 @@ export const RegisterWorkerResponse: MessageFns<RegisterWorkerResponse> = {
     message.reason = object.reason ?? "";
     message.registration_id = object.registration_id ?? "";
     message.heartbeat_interval_sec = object.heartbeat_interval_sec ?? 0;
+    message.session_idle_sec = object.session_idle_sec ?? 0;
     return message;
   },
 };

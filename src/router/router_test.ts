@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { CodegenError, FakeClock } from "../core/mod.ts";
+import { type RegisterRequest, WorkerRegistry } from "../registry/mod.ts";
+import type { SessionLimits, TaskOutcome } from "../rpc/mod.ts";
+import type { Session } from "../session/mod.ts";
+import { type RemoteWorkers, Router } from "./router.ts";
+import type { WorkerClient } from "./worker_client.ts";
+
+const LIMITS: SessionLimits = {
+  max_file_bytes: 1,
+  max_read_bytes: 1,
+  max_list_entries: 1,
+  run_timeout_seconds_default: 1,
+  run_timeout_seconds_max: 1,
+  output_limit_bytes: 1,
+};
+
+function registration(workerId: string, maxSessions: number): RegisterRequest {
+  return {
+    workerId,
+    tokenFingerprint: "fingerprint",
+    address: `${workerId}:50051`,
+    capabilities: { tools: ["fs.read"], languages: ["python"], maxSessions },
+    version: "0.1.0",
+  };
+}
+
+function registryWith(workers: Record<string, number>): WorkerRegistry {
+  const registry = new WorkerRegistry({ clock: new FakeClock(), heartbeatTimeoutMs: 300_000 });
+  for (const [id, max] of Object.entries(workers)) {
+    assert.ok(registry.register(registration(id, max)).accepted);
+  }
+  return registry;
+}
+
+/** A remote worker's client that records sessions, or refuses new ones as full. */
+function fakeClient(workerId: string, options: { full?: boolean } = {}) {
+  const sessions = new Set<string>();
+  const client: WorkerClient = {
+    workerId,
+    createSession(sessionId) {
+      if (options.full && !sessions.has(sessionId)) {
+        return Promise.reject(
+          new CodegenError("LIMIT_EXCEEDED", `Cannot start session "${sessionId}": full`),
+        );
+      }
+      sessions.add(sessionId);
+      return Promise.resolve();
+    },
+    destroySession(sessionId) {
+      sessions.delete(sessionId);
+      return Promise.resolve();
+    },
+    execute: () => Promise.resolve({ ok: true, result: {} } as TaskOutcome),
+    limits: () => LIMITS,
+    close: () => Promise.resolve(),
+  };
+  return { client, sessions };
+}
+
+/** The fleet's remote side over a real registry, with fake clients. */
+function remoteOver(registry: WorkerRegistry, clients: Map<string, WorkerClient>): RemoteWorkers {
+  return {
+    reserve: (sessionId) => registry.reserve(sessionId),
+    release: (sessionId) => registry.release(sessionId),
+    clientFor: (workerId) =>
+      Promise.resolve(registry.get(workerId) ? clients.get(workerId) : undefined),
+    evict: (workerId, reason) => void registry.evict(workerId, reason),
+    holds: (sessionId, workerId) => registry.workerOf(sessionId) === workerId,
+    full: (workerId) => registry.markFull(workerId),
+  };
+}
+
+function session(id: string): Session {
+  return { id, principal: "p", connectionId: `c-${id}`, createdAt: 0, lastActivityAt: 0 };
+}
+
+Deno.test("Router.route() places again, with rehomedFrom, a session whose worker restarted under the same id", async () => {
+  const registry = registryWith({ w1: 1 });
+  const w1 = fakeClient("w1");
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", w1.client]])),
+  });
+  const first = await router.route(session("s1"));
+  assert.equal(first.session.workerId, "w1");
+  assert.equal((await router.route(first.session)).placed, false, "affinity while it lives");
+
+  // the pod is recreated with a fresh disk and registers again under the same id
+  registry.register(registration("w1", 1));
+  w1.sessions.clear();
+  const moved = await router.route(first.session);
+  assert.equal(moved.placed, true);
+  assert.equal(moved.session.workerId, "w1");
+  assert.equal(moved.session.rehomedFrom, "w1");
+  assert.deepEqual([...w1.sessions], ["s1"], "set up again on the worker");
+  assert.equal(registry.get("w1")?.reserved, 1, "its slot is reserved again");
+  assert.equal((await router.route(moved.session)).placed, false);
+  // so a second session is not squeezed onto the full worker
+  await assert.rejects(router.route(session("s2")), {
+    code: "WORKER_UNAVAILABLE",
+    retriable: true,
+  });
+});
+
+Deno.test("Router.route() tries the next worker when one refuses a new session as full", async () => {
+  // "crowded" hosts sessions this coordinator does not know of
+  const registry = registryWith({ crowded: 4, spare: 2 });
+  const crowded = fakeClient("crowded", { full: true });
+  const spare = fakeClient("spare");
+  const clients = new Map([["crowded", crowded.client], ["spare", spare.client]]);
+  const router = new Router({ local: [], remote: remoteOver(registry, clients) });
+  const route = await router.route(session("s1"));
+  assert.equal(route.session.workerId, "spare");
+  assert.equal(registry.workerOf("s1"), "spare");
+  assert.equal(registry.get("crowded")?.reserved, 0);
+  // the crowded worker gets no new session until it reports free room
+  assert.equal((await router.route(session("s2"))).session.workerId, "spare");
+  await assert.rejects(router.route(session("s3")), (err: CodegenError) => {
+    assert.equal(err.code, "WORKER_UNAVAILABLE");
+    assert.equal(err.retriable, true);
+    assert.match(err.message, /Every ready worker is full/);
+    return true;
+  });
+});
