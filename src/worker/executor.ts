@@ -135,5 +135,6 @@ export class WorkerExecutor implements TaskExecutor {
     }
     await this.#python.close();
     await removalsSettled();
+    await this.#workspaces.close();
   }
 }
