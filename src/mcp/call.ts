@@ -1,5 +1,5 @@
 import { digestArguments } from "../audit/mod.ts";
-import { CodegenError, getLogger } from "../core/mod.ts";
+import { CodegenError, formatDuration, getLogger } from "../core/mod.ts";
 import {
   currentTraceId,
   injectTraceparent,
@@ -59,7 +59,14 @@ export class ToolCall {
     return this.#session ??= this.deps.sessions.forConnection(
       this.conn.sessionId,
       this.conn.principal,
-    );
+    ).then((session) => {
+      if (session.replacesExpired) {
+        const idle = formatDuration(this.deps.config.sessionMaxAgeMs);
+        this.#notice = `Session "${session.replacesExpired}" expired after ${idle} without use ` +
+          `and its files were removed; this is a new, empty session "${session.id}"`;
+      }
+      return session;
+    });
   }
 
   /** A note added to the result (e.g. the session moved to another worker). */

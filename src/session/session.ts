@@ -12,4 +12,9 @@ export interface Session {
   rehomedFrom?: string;
   createdAt: number;
   lastActivityAt: number;
+  /**
+   * Only on the value `SessionManager.forConnection` returns when it opened this session
+   * because the connection's previous one (this id) expired; never stored.
+   */
+  replacesExpired?: string;
 }

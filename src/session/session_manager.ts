@@ -37,6 +37,8 @@ export class SessionManager {
   #byConnection = new Map<string, string>();
   // calls running per connection: their session is in use, not idle
   #busy = new Map<string, number>();
+  // connections whose session expired, until they get a new one: the user is told once
+  #expired = new Map<string, string>();
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
@@ -96,6 +98,8 @@ export class SessionManager {
 
   async #create(connectionId: string, principal: string): Promise<Session> {
     const now = this.#clock.now();
+    const expired = this.#expired.get(connectionId);
+    this.#expired.delete(connectionId);
     const session: Session = {
       id: this.#ids.next(),
       principal,
@@ -106,7 +110,8 @@ export class SessionManager {
     await this.#store.put(session);
     this.#byConnection.set(connectionId, session.id);
     log.debug("Session {id} opened", { id: session.id });
-    return session;
+    // told to this caller only: not stored
+    return expired ? { ...session, replacesExpired: expired } : session;
   }
 
   /** Looks a session up by id. */
@@ -121,6 +126,7 @@ export class SessionManager {
 
   /** Ends the session of a connection that closed (workspace removed via `onEnd`). */
   async closeConnection(connectionId: string): Promise<void> {
+    this.#expired.delete(connectionId);
     const id = this.#byConnection.get(connectionId);
     if (!id) return;
     this.#byConnection.delete(connectionId);
@@ -133,7 +139,10 @@ export class SessionManager {
     const idle = (await this.#store.idleSince(this.#clock.now() - this.#maxAgeMs))
       .filter((session) => !this.#busy.has(session.connectionId));
     for (const session of idle) {
-      this.#byConnection.delete(session.connectionId);
+      // only a connection this process serves can come back for it
+      if (this.#byConnection.delete(session.connectionId)) {
+        this.#expired.set(session.connectionId, session.id);
+      }
       await this.#end(session, "expired");
     }
     return idle.map((s) => s.id);

@@ -57,3 +57,22 @@ Deno.test("a connection that never calls a tool has a session from its start, wh
   assert.equal((await sessions.expire()).length, 1);
   assert.equal(await sessions.count(), 0);
 });
+
+Deno.test("the first call after a session expired says so, once", async () => {
+  await using t = await startTestCoordinator({ SESSION_MAX_AGE: "10m" });
+  const { client } = await t.connect();
+  await client.callTool({ name: "fs.write", arguments: { path: "keep.txt", contents: "a" } });
+  t.clock.advance(11 * 60_000);
+  assert.equal((await t.coordinator.deps.sessions.expire()).length, 1);
+
+  const texts = (r: unknown) =>
+    (r as { content: { type: string; text?: string }[] }).content.map((c) => c.text ?? "");
+  const gone = texts(await client.callTool({ name: "fs.read", arguments: { path: "keep.txt" } }));
+  assert.match(gone[0]!, /^NOT_FOUND: /, "the code stays first");
+  assert.match(
+    gone[1]!,
+    /^Session "[^"]+" expired after 10m without use and its files were removed/,
+  );
+  const next = texts(await client.callTool({ name: "echo", arguments: { message: "hi" } }));
+  assert.ok(!next.join("\n").includes("expired"), "told once");
+});
