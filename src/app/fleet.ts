@@ -1,4 +1,4 @@
-import { type Config, isBindError, listenFailure, pathFailure } from "../config/mod.ts";
+import type { Config } from "../config/mod.ts";
 import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
 import { WorkerRegistry } from "../registry/mod.ts";
 import {
@@ -8,6 +8,7 @@ import {
   type WorkerClient,
 } from "../router/mod.ts";
 import { type LifecycleServerHandle, startLifecycleServer } from "../rpc/mod.ts";
+import { checkTlsFiles, probeListen } from "./startup_checks.ts";
 
 const log = getLogger("app", "fleet");
 
@@ -22,39 +23,6 @@ export interface Fleet extends RemoteWorkers {
 interface Cached {
   address: string;
   client: Promise<WorkerClient | undefined>;
-}
-
-// grpc-js binds in a later tick, where a refused net permission is an uncaught exception
-// and a taken port logs a line of its own; a plain bind first fails here, catchably.
-function probeListen(host: string, port: number): void {
-  try {
-    Deno.listen({ hostname: host.replace(/^\[(.*)\]$/, "$1"), port }).close();
-  } catch (err) {
-    if (!isBindError(err)) throw err;
-    throw listenFailure(err, {
-      host,
-      port,
-      hostSetting: "--host (HTTP_HOST)",
-      portSetting: "--grpc-port (GRPC_PORT)",
-    });
-  }
-}
-
-// The TLS files are read deep in grpc-js; read them first so a wrong path names its flag.
-function checkTlsFiles(config: Config): void {
-  const files = {
-    "--tls-cert": config.tlsCert,
-    "--tls-key": config.tlsKey,
-    "--tls-ca": config.tlsCa,
-  };
-  for (const [flag, path] of Object.entries(files)) {
-    if (path === undefined) continue;
-    try {
-      Deno.readFileSync(path);
-    } catch (err) {
-      throw pathFailure(err, path, flag);
-    }
-  }
 }
 
 /** Options for {@link startFleet}. */
@@ -100,7 +68,12 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     if (!config.workerToken) {
       log.warn("WORKER_TOKEN is not set: any process that can reach the gRPC port may register");
     }
-    probeListen(config.host, config.grpcPort);
+    probeListen({
+      host: config.host,
+      port: config.grpcPort,
+      hostSetting: "--host (HTTP_HOST)",
+      portSetting: "--grpc-port (GRPC_PORT)",
+    });
     server = await startLifecycleServer({
       host: config.host,
       port: config.grpcPort,

@@ -1,11 +1,4 @@
-import {
-  type Config,
-  isBindError,
-  isLoopbackHost,
-  listenFailure,
-  type ListenTarget,
-  pathFailure,
-} from "../config/mod.ts";
+import { type Config, isLoopbackHost, pathFailure } from "../config/mod.ts";
 import { getLogger } from "../core/mod.ts";
 import { createMcpServer, serveStdio } from "../mcp/mod.ts";
 import { startHttpServer } from "../mcp/http/mod.ts";
@@ -17,6 +10,7 @@ import {
 } from "../observability/mod.ts";
 import { createCoordinator } from "./coordinator.ts";
 import { onShutdownSignal } from "./signals.ts";
+import { listenOn } from "./startup_checks.ts";
 
 const log = getLogger("app");
 
@@ -47,16 +41,6 @@ async function preparePaths(config: Config): Promise<void> {
   }
 }
 
-// Binding is where a taken port or a host this program may not use shows up; other errors
-// are bugs and pass unchanged.
-async function listen<T>(target: ListenTarget, start: () => T | Promise<T>): Promise<T> {
-  try {
-    return await start();
-  } catch (err) {
-    throw isBindError(err) ? listenFailure(err, target) : err;
-  }
-}
-
 /** `codegen-mcp serve`: runs until the client disconnects (stdio) or a signal arrives. */
 export async function runServe(config: Config): Promise<number> {
   const exposed = exposureWarning(config);
@@ -82,7 +66,7 @@ export async function runServe(config: Config): Promise<number> {
   try {
     if (config.adminPort !== undefined) {
       const { adminPort: port, host } = config;
-      const admin = await listen(
+      const admin = await listenOn(
         { host, port, hostSetting: "--host (HTTP_HOST)", portSetting: "--admin-port (ADMIN_PORT)" },
         () => startAdminServer({ host, port, routes }),
       );
@@ -101,7 +85,7 @@ export async function runServe(config: Config): Promise<number> {
         hostSetting: "--host (HTTP_HOST)",
         portSetting: "--port (HTTP_PORT)",
       };
-      const http = await listen(target, () =>
+      const http = await listenOn(target, () =>
         startHttpServer({
           host: config.host,
           port: config.port,

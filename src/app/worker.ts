@@ -9,6 +9,7 @@ import {
 } from "../observability/mod.ts";
 import { startRemoteWorker } from "../worker/remote/mod.ts";
 import { onShutdownSignal } from "./signals.ts";
+import { checkTlsFiles, listenOn, probeListen } from "./startup_checks.ts";
 
 const log = getLogger("app", "worker");
 
@@ -24,6 +25,11 @@ export async function runWorker(config: WorkerConfig): Promise<number> {
     tasksInFlight: () => stats().activeTasks,
   });
   let registered = false;
+  checkTlsFiles(config);
+  const host = config.listen.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  const port = Number(/:(\d+)$/.exec(config.listen)?.[1] ?? 0);
+  const listenSetting = "--listen (WORKER_LISTEN)";
+  probeListen({ host, port, hostSetting: listenSetting, portSetting: listenSetting });
   const worker = await startRemoteWorker(config, {
     wrapHandler: (handler) => instrumentTaskHandler(handler, { metrics }),
   });
@@ -38,11 +44,11 @@ export async function runWorker(config: WorkerConfig): Promise<number> {
     },
   });
   // the admin listener binds the same host as the gRPC listener (0.0.0.0 in a pod)
-  const admin = config.adminPort === undefined ? undefined : await startAdminServer({
-    host: config.listen.replace(/:\d+$/, "").replace(/^\[|\]$/g, ""),
-    port: config.adminPort,
-    routes: healthRoutes({ health, metrics }),
-  });
+  const adminPort = config.adminPort;
+  const admin = adminPort === undefined ? undefined : await listenOn(
+    { host, port: adminPort, hostSetting: listenSetting, portSetting: "--admin-port (ADMIN_PORT)" },
+    () => startAdminServer({ host, port: adminPort, routes: healthRoutes({ health, metrics }) }),
+  );
   log.info("Worker {workerId} listening on {address}, advertised as {advertised}", {
     workerId: config.workerId,
     address: worker.address,

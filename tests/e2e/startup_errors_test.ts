@@ -154,3 +154,26 @@ Deno.test("--help lists permissions --set, health --timeout, --insecure-no-sandb
     assert.ok(help.includes(text), `--help mentions ${text}`);
   }
 });
+
+Deno.test("worker: a taken or foreign --listen, a taken --admin-port, a missing TLS file: one line, exit 2", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = String((taken.addr as Deno.NetAddr).port);
+  const worker = ["worker", "--coordinator", "127.0.0.1:1"];
+  assertConfigError(
+    await run([...worker, "--listen", `127.0.0.1:${port}`]),
+    /--listen \(WORKER_LISTEN\).*already in use/i,
+  );
+  // outside the binary's net grant: a NotCapable deep in gRPC before this check
+  assertConfigError(
+    await run([...worker, "--listen", "10.1.2.3:0"], { WORKER_TOKEN: "t0k3n" }),
+    /Cannot listen on "10\.1\.2\.3:0" \(check --listen \(WORKER_LISTEN\)\)/,
+  );
+  assertConfigError(
+    await run([...worker, "--listen", "127.0.0.1:0", "--admin-port", port]),
+    /--admin-port \(ADMIN_PORT\).*already in use/i,
+  );
+  assertConfigError(
+    await run([...worker, "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"]),
+    /--tls-cert "\/nonexistent\.pem"/,
+  );
+});
