@@ -1,5 +1,5 @@
 import type { Config } from "../config/mod.ts";
-import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
+import { type Clock, CodegenError, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
 import { WorkerRegistry } from "../registry/mod.ts";
 import {
   createGrpcWorkerClientPool,
@@ -114,13 +114,24 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       const client = pool.connect(workerId, info.address).then(
         (c) => c as WorkerClient,
         (err) => {
-          log.warn("Cannot reach worker {workerId} at {address}: {error}", {
-            workerId,
-            address: info.address,
-            error: String(err),
-          });
+          // a worker holding another token registers fine (registration checks ours) but
+          // refuses our calls: say so, or it looks like a network fault and flaps
+          const refused = CodegenError.from(err).code === "UNAUTHENTICATED";
+          if (refused) {
+            log.error(
+              "Worker {workerId} at {address} refused the coordinator's call as unauthenticated: " +
+                "WORKER_TOKEN must be the same on the coordinator and every worker",
+              { workerId, address: info.address },
+            );
+          } else {
+            log.warn("Cannot reach worker {workerId} at {address}: {error}", {
+              workerId,
+              address: info.address,
+              error: String(err),
+            });
+          }
           clients.delete(workerId);
-          registry.evict(workerId, "unreachable");
+          registry.evict(workerId, refused ? "refused the coordinator's token" : "unreachable");
           return undefined;
         },
       );

@@ -120,16 +120,20 @@ export class Router {
       throw new CodegenError("WORKER_UNAVAILABLE", "No worker is configured", { retriable: true });
     }
     let reason = "No worker with free capacity is registered";
+    // what went wrong with a worker tried, which says more than what is left afterwards
+    let failure: string | undefined;
     for (let attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
       const r = this.#remote.reserve(sessionId);
       if (!r.ok) {
-        reason = r.reason;
+        reason = failure ?? r.reason;
         break;
       }
       const client = await this.#remote.clientFor(r.workerId);
       if (!client) {
         this.#remote.release(sessionId);
-        reason = `Worker "${r.workerId}" could not be reached`;
+        reason =
+          failure =
+            `Worker "${r.workerId}" could not be reached (see the coordinator's log)`;
         continue;
       }
       try {
@@ -146,7 +150,7 @@ export class Router {
           id: sessionId,
         });
         this.#remote.full(r.workerId);
-        reason = `Worker "${r.workerId}" is full`;
+        reason = failure = `Worker "${r.workerId}" is full`;
       }
     }
     throw new CodegenError(

@@ -224,3 +224,26 @@ Deno.test("fleet: a worker with a wrong token is refused registration and gets n
   assert.doesNotMatch(f.coordinator.log(), /"intruder" registered/);
   assert.ok(!f.coordinator.log().includes("wrong"), "the presented token is never logged");
 });
+
+Deno.test("fleet: a worker holding a token the coordinator lacks is reported as a token mismatch", async () => {
+  // the coordinator has no token, so it accepts the registration, but the worker refuses its calls
+  await using coordinator = await startHttpCoordinator({ args: ["--local-workers", "0"] });
+  await using _worker = await startWorkerProcess({
+    id: "w-token",
+    coordinator: `127.0.0.1:${coordinator.grpcPort}`,
+    workspaceRoot: `${coordinator.dir}/w-token`,
+    env: { WORKER_TOKEN: TOKEN },
+  });
+  const client = await connect(coordinator.url);
+  try {
+    const r = await client.callTool({ name: "fs.write", arguments: { path: "a", contents: "x" } });
+    assert.equal(r.isError, true);
+    assert.match(text(r), /^WORKER_UNAVAILABLE: Worker "w-token" could not be reached/);
+    assert.match(
+      coordinator.log(),
+      /w-token[^\n]*refused the coordinator's call as unauthenticated: WORKER_TOKEN must be the same/,
+    );
+  } finally {
+    await client.close();
+  }
+});
