@@ -32,6 +32,9 @@ const DENIED_CODES = new Set([
   "LIMIT_EXCEEDED",
 ]);
 
+/** Tasks that run user code, bounded only by the run timeouts. */
+const RUNS_CODE: ReadonlySet<TaskTool> = new Set(["run.python", "pkg.install", "test.run"]);
+
 /** What a tool handler can do during one call. */
 export class ToolCall {
   readonly deps: McpDeps;
@@ -93,7 +96,11 @@ export class ToolCall {
       };
       const traceparent = injectTraceparent();
       if (traceparent) exec.traceparent = traceparent;
-      const run = () => route.client.execute(route.session.id, task, exec);
+      const execute = () => route.client.execute(route.session.id, task, exec);
+      // code may run for longer than SESSION_MAX_AGE: its session must not expire meanwhile
+      const run = RUNS_CODE.has(task.tool)
+        ? () => this.deps.sessions.inUse(this.conn.sessionId, execute)
+        : execute;
       return this.deps.inFlight ? this.deps.inFlight.track(run) : run();
     }) as TaskOutcome<K>;
     this.#countKills(outcome);

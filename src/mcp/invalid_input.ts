@@ -24,17 +24,15 @@ export function passRefusedArguments(server: McpServer): void {
       "The MCP SDK no longer has McpServer.validateToolInput; update invalid_input.ts",
     );
   }
-  target.validateToolInput = async (tool, args, name) => {
-    try {
-      return await validate.call(server, tool, args, name);
-    } catch (err) {
+  // no async wrapper of its own: this runs on every tool call
+  target.validateToolInput = (tool, args, name) =>
+    validate.call(server, tool, args, name).catch((err: unknown) => {
       const message = (err instanceof Error ? err.message : String(err))
         .replace(/^MCP error -?\d+: /, "")
         .replace(/^Input validation error: /, "");
       const raw = isRecord(args) ? args : {};
       return { [INVALID]: { message, raw } } satisfies InvalidArguments;
-    }
-  };
+    });
 }
 
 /** What the schema refused in `args`, or undefined for arguments that passed. */

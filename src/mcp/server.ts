@@ -36,15 +36,11 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       (args: Record<string, unknown>, extra) => {
         const call = new ToolCall({ deps, conn, tool: def.name, extra, server });
         const refused = refusedArguments(args);
-        const run = refused
-          ? () =>
-            runToolCall(
-              call,
-              refused.raw,
-              () => Promise.reject(new CodegenError("INVALID_ARGUMENT", refused.message)),
-            )
-          : () => runToolCall(call, args, (c) => def.run(c, args));
-        return deps.sessions.inUse(conn.sessionId, run);
+        if (refused) {
+          const err = new CodegenError("INVALID_ARGUMENT", refused.message);
+          return runToolCall(call, refused.raw, () => Promise.reject(err));
+        }
+        return runToolCall(call, args, (c) => def.run(c, args));
       },
     );
   }

@@ -10,6 +10,8 @@ import type { Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
 
 const log = getLogger("session");
+/** A call at least this long touches its session again when it ends. */
+const TOUCH_AFTER_MS = 1_000;
 
 /** Options for {@link SessionManager}. */
 export interface SessionManagerOptions {
@@ -76,23 +78,34 @@ export class SessionManager {
   /**
    * Runs `work` as a use of the connection's session: the session does not expire while
    * `work` runs (a long run may outlast SESSION_MAX_AGE), and its idle time starts again
-   * when `work` ends.
+   * when a long `work` ends. Not async: it wraps every tool call.
    */
-  async inUse<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+  inUse<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
     this.#busy.set(connectionId, (this.#busy.get(connectionId) ?? 0) + 1);
+    const started = this.#clock.now();
+    const done = () => this.#doneWith(connectionId, started);
+    let running: Promise<T>;
     try {
-      return await work();
-    } finally {
-      const left = (this.#busy.get(connectionId) ?? 1) - 1;
-      if (left > 0) this.#busy.set(connectionId, left);
-      else this.#busy.delete(connectionId);
-      const id = this.#byConnection.get(connectionId);
-      // not awaited: the answer need not wait for the store (a Redis round trip)
-      if (id) {
-        this.#store.touch(id, this.#clock.now()).catch((err) =>
-          log.warn("Touching session {id} failed: {error}", { id, error: String(err) })
-        );
-      }
+      running = work();
+    } catch (err) {
+      done();
+      throw err;
+    }
+    return running.finally(done);
+  }
+
+  #doneWith(connectionId: string, started: number): void {
+    const left = (this.#busy.get(connectionId) ?? 1) - 1;
+    if (left > 0) this.#busy.set(connectionId, left);
+    else this.#busy.delete(connectionId);
+    const now = this.#clock.now();
+    const id = this.#byConnection.get(connectionId);
+    // a short call is covered by the touch at its start; not awaited: the answer need not
+    // wait for the store (a Redis round trip)
+    if (id && now - started >= TOUCH_AFTER_MS) {
+      this.#store.touch(id, now).catch((err) =>
+        log.warn("Touching session {id} failed: {error}", { id, error: String(err) })
+      );
     }
   }
 

@@ -185,3 +185,23 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "a session whose code is still running does not expire, however long it runs",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator({ SESSION_MAX_AGE: "10m" });
+    const { client } = await t.connect();
+    await client.callTool({ name: "fs.write", arguments: { path: "keep.txt", contents: "a" } });
+    const code = "import time\nprint('started', flush=True)\ntime.sleep(1.5)\n" +
+      "print(open('keep.txt').read())";
+    const running = client.callTool({ name: "run.python", arguments: { code } });
+    await new Promise((r) => setTimeout(r, 700)); // the sandbox has started the code
+    t.clock.advance(11 * 60_000); // idle since its start, by the clock
+    assert.deepEqual(await t.coordinator.deps.sessions.expire(), [], "in use");
+    const done = await running;
+    assert.equal((done.structuredContent as { stdout: string }).stdout, "started\na\n", text(done));
+    t.clock.advance(5 * 60_000);
+    assert.deepEqual(await t.coordinator.deps.sessions.expire(), [], "idle again from the end");
+  },
+});
