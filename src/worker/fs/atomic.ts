@@ -31,9 +31,11 @@ export async function writeAtomically(
   let aside: string | undefined;
   try {
     file = Deno.openSync(temp, { write: true, createNew: true, mode: NEW_FILE_MODE });
-    const mode = options.replacing?.mode;
-    // chmod, not the open mode: that one is cut by the umask
-    if (mode !== null && mode !== undefined) Deno.chmodSync(temp, mode & PERMISSION_BITS);
+    // what the umask leaves of the open mode, learnt once (one fstat per process)
+    createdMode ??= file.statSync().mode! & PERMISSION_BITS;
+    const mode = (options.replacing?.mode ?? createdMode) & PERMISSION_BITS;
+    // chmod, not the open mode, which the umask cuts; not needed when they agree already
+    if (mode !== createdMode) Deno.chmodSync(temp, mode);
     let written = 0;
     while (written < options.bytes.length) {
       written += file.writeSync(options.bytes.subarray(written));
@@ -58,6 +60,7 @@ export async function writeAtomically(
 const NEW_FILE_MODE = 0o644;
 // what a replacement keeps of the old file's mode: not the set-id and sticky bits
 const PERMISSION_BITS = 0o777;
+let createdMode: number | undefined;
 
 // A second name for the file about to be replaced; undefined when the file system refuses
 // hard links (the rename then frees the blocks itself, only more slowly).
