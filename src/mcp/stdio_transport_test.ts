@@ -4,11 +4,20 @@ import type { JSONRPCMessage } from "./sdk.ts";
 
 const encoder = new TextEncoder();
 
-/** A transport over `lines` (then end of input), answering nothing unless the test does. */
-function transport(lines: string[], endGraceMs = 5_000) {
+/**
+ * A transport over `lines` (then end of input), answering nothing unless the test does;
+ * the input arrives in reads of `chunkBytes`.
+ */
+function transport(
+  lines: string[],
+  endGraceMs = 5_000,
+  options: { chunkBytes?: number; maxLineBytes?: number } = {},
+) {
+  const text = encoder.encode(lines.join("\n"));
+  const chunk = options.chunkBytes ?? text.length;
   const input = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(lines.join("\n")));
+      for (let i = 0; i < text.length; i += chunk) controller.enqueue(text.slice(i, i + chunk));
       controller.close();
     },
   });
@@ -21,7 +30,7 @@ function transport(lines: string[], endGraceMs = 5_000) {
         return bytes.length;
       },
     },
-    maxLineBytes: 1 << 20,
+    maxLineBytes: options.maxLineBytes ?? 1 << 20,
     endGraceMs,
   });
   const received: JSONRPCMessage[] = [];
@@ -125,31 +134,14 @@ Deno.test("stdio: an over-long request is answered with an error when its id can
   ];
   // in 7-byte chunks too, so a long line spans many reads
   for (const chunk of [1 << 20, 7]) {
-    const text = encoder.encode(lines.join("\n") + "\n");
-    const input = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let i = 0; i < text.length; i += chunk) controller.enqueue(text.slice(i, i + chunk));
-        controller.close();
-      },
-    });
-    const written: string[] = [];
-    const t = new StdioTransport({
-      input,
-      output: {
-        writeSync(bytes: Uint8Array) {
-          written.push(new TextDecoder().decode(bytes));
-          return bytes.length;
-        },
-      },
+    const { t, received, written, closed } = transport([...lines, ""], 2_000, {
+      chunkBytes: chunk,
       maxLineBytes: 200,
-      endGraceMs: 2_000,
     });
-    const received: JSONRPCMessage[] = [];
     t.onmessage = (m) => {
       received.push(m);
       if ("id" in m && m.id !== undefined) void t.send({ jsonrpc: "2.0", id: m.id, result: {} });
     };
-    const closed = new Promise<void>((resolve) => t.onclose = resolve);
     await t.start();
     await closed;
     assert.deepEqual(received.map((m) => "id" in m && m.id), [6], `chunk ${chunk}`);

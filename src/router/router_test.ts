@@ -6,14 +6,8 @@ import type { Session } from "../session/mod.ts";
 import { type RemoteWorkers, Router } from "./router.ts";
 import type { WorkerClient } from "./worker_client.ts";
 
-const LIMITS: SessionLimits = {
-  max_file_bytes: 1,
-  max_read_bytes: 1,
-  max_list_entries: 1,
-  run_timeout_seconds_default: 1,
-  run_timeout_seconds_max: 1,
-  output_limit_bytes: 1,
-};
+// the router passes limits through and never reads them
+const LIMITS = { max_file_bytes: 1 } as SessionLimits;
 
 function registration(workerId: string, maxSessions: number): RegisterRequest {
   return {

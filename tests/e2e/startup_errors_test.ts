@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+/** serve over HTTP on free ports. */
+const HTTP = ["serve", "--transport", "http", "--port", "0", "--grpc-port", "0"];
 
 interface Run {
   code: number;
@@ -61,10 +63,9 @@ Deno.test("serve: a port already in use prints one line naming --port, --admin-p
 });
 
 Deno.test("serve: a host that cannot be bound prints one line naming --host and exits 2", async () => {
-  const http = ["serve", "--transport", "http", "--port", "0", "--grpc-port", "0"];
-  assertConfigError(await run([...http, "--host", "bad host"]), /"bad host:0" \(check --host/);
+  assertConfigError(await run([...HTTP, "--host", "bad host"]), /"bad host:0" \(check --host/);
   // outside the coordinator's net permissions (NotCapable)
-  assertConfigError(await run([...http, "--host", "10.1.2.3"]), /--host .*permissions/);
+  assertConfigError(await run([...HTTP, "--host", "10.1.2.3"]), /--host .*permissions/);
   assertConfigError(
     await run(["serve", "--admin-port", "0", "--host", "10.1.2.3"]),
     /--host .*permissions/,
@@ -73,19 +74,7 @@ Deno.test("serve: a host that cannot be bound prints one line naming --host and 
 
 Deno.test("serve: unusable TLS files, audit log or workspace root print one line naming the flag and exit 2", async () => {
   assertConfigError(
-    await run([
-      "serve",
-      "--transport",
-      "http",
-      "--port",
-      "0",
-      "--grpc-port",
-      "0",
-      "--tls-cert",
-      "/nonexist.pem",
-      "--tls-key",
-      "/nonexist.key",
-    ]),
+    await run([...HTTP, "--tls-cert", "/nonexist.pem", "--tls-key", "/nonexist.key"]),
     /--tls-cert "\/nonexist\.pem"/,
   );
   assertConfigError(
