@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { startStdioCoordinator } from "../support/coordinator_process.ts";
 import type { CallToolResult } from "../support/sdk_client.ts";
+import { skipWithout } from "../support/requirements.ts";
 import { runMain } from "../support/run_main.ts";
 import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 const EXPECTED_TOOLS = [
   "artifact.get",
@@ -185,13 +188,12 @@ Deno.test("stdio: requests in a file redirected to stdin are answered (stdin tha
       },
     ];
     await Deno.writeTextFile(`${dir}/in.jsonl`, requests.map((r) => JSON.stringify(r)).join("\n"));
-    const main = new URL("../../main.ts", import.meta.url).pathname;
     const out = await new Deno.Command("sh", {
       args: [
         "-c",
         'exec "$0" run -P=coordinator --ignore-env --quiet "$1" serve < "$2"',
         Deno.execPath(),
-        main,
+        MAIN,
         `${dir}/in.jsonl`,
       ],
       env: {
@@ -214,4 +216,60 @@ Deno.test("stdio: requests in a file redirected to stdin are answered (stdin tha
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "stdio: Python started after the client closed its stdin pipe still runs",
+  ignore: skipWithout("bwrap"),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "stdio-eof-" });
+    // through `deno task start`, as the README runs it (stdin_source_test.ts pins the cause)
+    const config = new URL("../../deno.json", import.meta.url).pathname;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["task", "--quiet", "--config", config, "start"],
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        HOME: dir,
+        WORKSPACE_ROOT: `${dir}/ws`,
+        AUDIT_LOG: `${dir}/audit.jsonl`,
+      },
+      clearEnv: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    try {
+      const requests = [
+        JSON.parse(INITIALIZE_BODY),
+        { jsonrpc: "2.0", method: "notifications/initialized" },
+        {
+          jsonrpc: "2.0",
+          id: 2,
+          method: "tools/call",
+          params: { name: "run.python", arguments: { code: "print(5)" } },
+        },
+      ];
+      const writer = child.stdin.getWriter();
+      await writer.write(
+        new TextEncoder().encode(requests.map((r) => JSON.stringify(r)).join("\n")),
+      );
+      await writer.close(); // end of input before the interpreter starts
+      const out = await Promise.race([
+        child.output(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no exit")), 60_000)),
+      ]);
+      const replies = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) =>
+        JSON.parse(l)
+      ).filter((m) => m.id !== undefined); // notifications (its stderr as log lines) aside
+      assert.deepEqual(replies.map((r) => r.id), [1, 2]);
+      const result = replies[1].result.structuredContent;
+      assert.equal(result.exit_code, 0, JSON.stringify(replies[1]));
+      assert.equal(result.stdout, "5\n");
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* exited */ }
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
