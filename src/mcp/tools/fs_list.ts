@@ -10,12 +10,14 @@ export function fsListTool(config: Config): ToolDefinition {
     tool: "fs.list",
     title: "List files",
     description: "List files and directories in the session workspace (default: its root). " +
-      `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth). At most ${config.limits.maxListEntries} entries.`,
+      `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth; a pattern with / or ** walks subdirectories unless recursive is false). At most ${config.limits.maxListEntries} entries.`,
     input: z.object({
       path: z.string().optional().describe(
         'Directory to list (default ".")',
       ),
-      recursive: z.boolean().optional().describe("Include subdirectories (default false)"),
+      recursive: z.boolean().optional().describe(
+        "Include subdirectories (default false, or true when pattern has / or **)",
+      ),
       pattern: z.string().max(1024).optional().describe("Glob filter, e.g. **/*.py"),
     }),
     output: z.object({

@@ -13,11 +13,21 @@ const log = getLogger("worker", "fs");
 const MATCH_FACTOR = 10;
 /** How many directory entries fs.list visits before it stops, per entry returned. */
 const VISIT_FACTOR = 100;
+const DEEP = /\/|\*\*/;
+// fs.write's hidden temp and set-aside names (atomic.ts): there only while a write runs,
+// or left by a crash; never the user's file
+const WRITE_LEFTOVER = /^\..+\.[0-9a-f]{12}\.(tmp|old)$/;
+
+function isWriteLeftover(name: string): boolean {
+  return name.startsWith(".") && WRITE_LEFTOVER.test(name);
+}
 
 /**
  * fs.list: the entries of a directory, or of its whole tree with `recursive`, sorted by
  * path. `pattern` is matched against the path relative to the listed directory when
- * recursive (so `**\/*.py` finds Python files at any depth) and the name otherwise.
+ * recursive (so `**\/*.py` finds Python files at any depth) and the name otherwise; a
+ * pattern with `/` or `**` walks the tree unless `recursive` is false. fs.write's hidden
+ * temp names are not listed.
  * Symlinks are listed as entries (`is_directory: false`) and never followed. At most
  * `maxListEntries` entries are returned; `total_count` counts every match up to ten times
  * that, after which the walk stops and `total_count` is a lower bound.
@@ -35,16 +45,19 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
   if (!resolved.info.isDirectory) {
     throw failure("INVALID_ARGUMENT", "not a directory", op);
   }
+  // a pattern that names subdirectories (`**/*.py`, `src/*.ts`) can only mean a walk
+  const recursive = args.recursive ?? (args.pattern !== undefined && DEEP.test(args.pattern));
   const limit = ctx.limits.maxListEntries;
   const found: Array<{ path: string; host: string; name: string }> = [];
   const prefix = resolved.relative === "." ? "" : `${resolved.relative}/`;
   await verifyDirectory(ctx.workspace, resolved.host, op);
   const walked = await walk(resolved.host, {
-    recursive: args.recursive ?? false,
+    recursive,
     maxVisits: limit * VISIT_FACTOR,
     signal: ctx.signal,
     visit(entry) {
-      if (match !== null && !match(args.recursive ? entry.relative : entry.name)) return true;
+      if (isWriteLeftover(entry.name)) return true;
+      if (match !== null && !match(recursive ? entry.relative : entry.name)) return true;
       // one match past the cap proves there are more: stop there
       if (found.length >= limit * MATCH_FACTOR) return false;
       found.push({ path: prefix + entry.relative, host: entry.host, name: entry.name });

@@ -114,3 +114,30 @@ Deno.test("fs.list reports missing paths, files and bad patterns", async () => {
   const long = await fx.call("fs.list", { pattern: "*".repeat(5000) });
   assert.equal(codeOf(long), "INVALID_ARGUMENT");
 });
+
+Deno.test("fs.list: a pattern that names subdirectories walks them unless recursive is false", async () => {
+  await using fx = await createFixture();
+  await Deno.mkdir(`${fx.workspace}/d/e`, { recursive: true });
+  await Deno.writeTextFile(`${fx.workspace}/d/e/f.py`, "");
+  await Deno.writeTextFile(`${fx.workspace}/top.py`, "");
+  const paths = async (args: Record<string, unknown>) => {
+    const out = await fx.call("fs.list", args);
+    assert.ok(out.ok);
+    return out.result.entries.map((e) => e.path);
+  };
+  assert.deepEqual(await paths({ pattern: "**/*.py" }), ["d/e/f.py", "top.py"]);
+  assert.deepEqual(await paths({ pattern: "d/*/*.py" }), ["d/e/f.py"]);
+  assert.deepEqual(await paths({ pattern: "*.py" }), ["top.py"]);
+  assert.deepEqual(await paths({ pattern: "**/*.py", recursive: false }), ["top.py"]);
+});
+
+Deno.test("fs.list does not show fs.write's hidden temp or set-aside files", async () => {
+  await using fx = await createFixture();
+  await Deno.writeTextFile(`${fx.workspace}/b.txt`, "x");
+  await Deno.writeTextFile(`${fx.workspace}/.b.txt.76db0e82458e.tmp`, "half");
+  await Deno.writeTextFile(`${fx.workspace}/.b.txt.76db0e82458e.old`, "old");
+  await Deno.writeTextFile(`${fx.workspace}/.hidden`, "mine");
+  const out = await fx.call("fs.list", {});
+  assert.ok(out.ok);
+  assert.deepEqual(out.result.entries.map((e) => e.path), [".hidden", "b.txt"]);
+});
