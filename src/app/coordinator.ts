@@ -1,5 +1,5 @@
 import { type AuditSink, createThreadAuditSink } from "../audit/mod.ts";
-import type { Config } from "../config/mod.ts";
+import { type Config, pathFailure } from "../config/mod.ts";
 import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
 import { AsyncTasks, type McpDeps, toolNames } from "../mcp/mod.ts";
 import {
@@ -65,6 +65,16 @@ function countingSink(sink: AuditSink, count: () => void): AuditSink {
   };
 }
 
+// A log that cannot be opened (a directory, damaged at the end, held by another writer) is
+// the setting's fault: one line naming it and exit 2, not a stack trace.
+async function openAuditLog(config: Config, clock: Clock): Promise<AuditSink> {
+  try {
+    return await createThreadAuditSink(config.auditLog, { clock });
+  } catch (err) {
+    throw pathFailure(err, config.auditLog, "--audit-log (AUDIT_LOG)");
+  }
+}
+
 /**
  * Builds sessions, routing, the embedded workers, remote workers when configured,
  * background tasks, metrics and the audit log, and starts the idle-session sweep. Closing
@@ -75,7 +85,7 @@ export async function createCoordinator(
   options: CoordinatorOptions = {},
 ): Promise<Coordinator> {
   const clock = options.clock ?? SYSTEM_CLOCK;
-  const rawAudit = options.audit ?? await createThreadAuditSink(config.auditLog, { clock });
+  const rawAudit = options.audit ?? await openAuditLog(config, clock);
   const fleet = config.grpcPort !== undefined || config.localWorkers === 0
     // loaded only when needed: stdio with embedded workers never loads gRPC
     ? await (await import("./fleet.ts")).startFleet(config, { clock })
@@ -114,8 +124,9 @@ export async function createCoordinator(
   }, { tools: toolNames(config) });
   const audit = countingSink(rawAudit, () => metrics.auditRecord());
   if (options.dropPermissions) await dropFrontPermissions({ keepNet: frontNeedsNet(config) });
-  // one record of what this process and its threads may touch, after the narrowing
-  await rawAudit.append(permissionsAuditEvent(await describePermissions(), threadGrants(config)));
+  // one record of what this process and its threads may touch, after the narrowing; counted
+  // like any other record
+  await audit.append(permissionsAuditEvent(await describePermissions(), threadGrants(config)));
   const sweep = startExpirySweep(sessions, config.cleanupIntervalMs);
   const deps: McpDeps = {
     config,

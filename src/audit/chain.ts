@@ -15,8 +15,19 @@ export const EMPTY_HEAD: ChainHead = Object.freeze({ seq: 0, hash: GENESIS_HASH 
 /** The hash a record must carry: over `prev` and every other field, keys sorted. */
 export function computeRecordHash(record: Record<string, unknown>): string {
   const { hash: _hash, ...body } = record;
+  return sealBody(body).hash;
+}
+
+/**
+ * The hash of a record's `body` (every field but `hash`) and the exact line the writer
+ * stores for it: the hashed canonical JSON with `hash` added last. The verifier compares
+ * stored lines with this, so a line must be byte for byte what the writer produced.
+ */
+export function sealBody(body: Record<string, unknown>): { hash: string; line: string } {
+  const canonical = canonicalJson(body);
   // Synchronous hashing: verifying a large log is several times faster than WebCrypto.
-  return createHash("sha256").update(String(record.prev) + canonicalJson(body)).digest("hex");
+  const hash = createHash("sha256").update(String(body.prev) + canonical).digest("hex");
+  return { hash, line: `${canonical.slice(0, -1)},"hash":"${hash}"}` };
 }
 
 /** A sealed record: its place in the chain, and the exact line stored (without newline). */
@@ -29,8 +40,8 @@ export interface SealedRecord {
 /**
  * Builds the record following `head` from `event` and the line to store. Only known fields
  * are copied. The line is the canonical JSON that is hashed, with `hash` added last, so a
- * record is serialized once: a verifier that parses the line and re-serializes it
- * canonically gets exactly the hashed text back.
+ * record is serialized once; the verifier re-serializes each parsed line the same way
+ * and refuses any line that differs (see record_shape.ts).
  */
 export function sealRecord(
   head: ChainHead,
@@ -58,9 +69,7 @@ export function sealRecord(
     ts: options.ts,
   };
   // canonical JSON already drops undefined fields and normalizes values as JSON would
-  const canonical = canonicalJson(body);
-  const hash = createHash("sha256").update(head.hash + canonical).digest("hex");
-  const line = `${canonical.slice(0, -1)},"hash":"${hash}"}`;
+  const { hash, line } = sealBody(body);
   return { seq: head.seq + 1, hash, line };
 }
 

@@ -34,7 +34,16 @@ const CLEAR_LIMIT = 4096;
 const UNKNOWN_LIMIT = 256;
 /** Nesting deeper than this is digested whole rather than walked. */
 const MAX_DEPTH = 8;
+/**
+ * A field whose digested form is larger than this is stored as that form's digest, and
+ * digested arguments larger than {@link ARGUMENTS_LIMIT} as one digest: many keys or
+ * items can add up past what one record holds (MAX_RECORD_BYTES, 1 MiB).
+ */
+const FIELD_LIMIT = 64 * 1024;
+const ARGUMENTS_LIMIT = 256 * 1024;
 const REDACTED = "[redacted]";
+/** The one key of arguments too large to store even digested field by field. */
+const TOO_LARGE_KEY = "[digest]";
 const encoder = new TextEncoder();
 
 /**
@@ -42,20 +51,24 @@ const encoder = new TextEncoder();
  * clear; code, contents, stdin and messages as `{sha256, bytes}`; `env` as its variable
  * names only; `index_url` without user:password; keys named like secrets redacted.
  * `args` are kept (long ones digested), so a secret passed as a plain argument is not
- * recognised. `tool` names the call; the rules are the same for every tool today.
- * Keys come out sorted, as the record is hashed in that order (see canonical_json.ts).
+ * recognised. Keys (and env names) over 256 bytes are digested too, and so is a field or
+ * the whole that is still too large (see {@link FIELD_LIMIT}), so no argument makes a
+ * record too large to store. `tool` names the call; the rules are the same for every
+ * tool today. Keys come out sorted, as the record is hashed in that order (see
+ * canonical_json.ts).
  */
 export function digestArguments(
   tool: string,
   args: Record<string, unknown>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(args).sort()) {
+  for (const key of Object.keys(args)) {
     const value = args[key];
     if (value === undefined) continue;
-    out[key] = digestField(tool, key, value);
+    out[boundedKey(key)] = withinLimit(digestField(tool, key, value), FIELD_LIMIT);
   }
-  return out;
+  const sorted = sortedKeys(out);
+  return sizeOf(sorted) > ARGUMENTS_LIMIT ? { [TOO_LARGE_KEY]: digestValue(sorted) } : sorted;
 }
 
 function digestField(_tool: string, key: string, value: unknown): unknown {
@@ -79,25 +92,58 @@ export function digestValue(value: unknown): ValueDigest {
 // Keeps scalars, digests long strings, and walks nested data applying the unknown-key
 // rules, so a secret nested under e.g. `headers.Authorization` is still redacted.
 function bounded(value: unknown, limit: number, depth: number): unknown {
-  if (typeof value === "string") {
-    // at most 3 UTF-8 bytes per UTF-16 unit: a short string needs no encoding to measure
-    if (value.length * 3 <= limit) return value;
-    return encoder.encode(value).length > limit ? digestValue(value) : value;
-  }
+  if (typeof value === "string") return longerThan(value, limit) ? digestValue(value) : value;
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return digestValue(value);
   if (Array.isArray(value)) return value.map((item) => bounded(item, limit, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
+  for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    out[key] = SECRET_NAME.test(key) ? REDACTED : bounded(item, limit, depth + 1);
+    out[boundedKey(key)] = SECRET_NAME.test(key) ? REDACTED : bounded(item, limit, depth + 1);
   }
+  return sortedKeys(out);
+}
+
+// Variable names only, sorted; a name too long to be real is kept as its digest.
+function envNames(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return REDACTED;
+  const names = Object.keys(value).sort();
+  return names.map((name) => longerThan(name, UNKNOWN_LIMIT) ? digestValue(name) : name);
+}
+
+// A key is never a path: one over the unknown-string limit is replaced by a short stand-in
+// naming its digest (a key must stay a string), so it cannot bloat the record.
+function boundedKey(key: string): string {
+  if (!longerThan(key, UNKNOWN_LIMIT)) return key;
+  const { sha256, bytes } = digestValue(key);
+  return `[key sha256=${sha256} bytes=${bytes}]`;
+}
+
+// Keys in sorted order, so canonicalJson writes the record with one JSON.stringify; a
+// digested key may sort elsewhere than the key it stands for.
+function sortedKeys(record: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(record);
+  if (keys.every((key, i) => i === 0 || keys[i - 1]! <= key)) return record;
+  const out: Record<string, unknown> = {};
+  for (const key of keys.sort()) out[key] = record[key];
   return out;
 }
 
-function envNames(value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return REDACTED;
-  return Object.keys(value).sort();
+// Digests the field as it would be stored, not as it came: a redacted or dropped value
+// (a secret, an env value) must not enter a hash either.
+function withinLimit(value: unknown, limit: number): unknown {
+  return sizeOf(value) > limit ? digestValue(value) : value;
+}
+
+// UTF-8 length of the JSON form, encoding only text that might be over the limits
+function sizeOf(value: unknown): number {
+  const text = JSON.stringify(value) ?? "";
+  return text.length * 3 <= FIELD_LIMIT ? text.length : encoder.encode(text).length;
+}
+
+// at most 3 UTF-8 bytes per UTF-16 unit: a short string needs no encoding to measure
+function longerThan(text: string, limit: number): boolean {
+  return text.length * 3 > limit && encoder.encode(text).length > limit;
 }
 
 function withoutUserinfo(url: string): string {

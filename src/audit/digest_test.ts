@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { sampleEvent } from "./_testing.ts";
+import { EMPTY_HEAD } from "./chain.ts";
+import { sealLine } from "./chain_writer.ts";
 import { digestArguments, digestValue } from "./digest.ts";
+import { MAX_RECORD_BYTES } from "./event.ts";
 
 function sha(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -121,4 +125,57 @@ Deno.test("digestArguments() digests data nested deeper than it walks", () => {
 Deno.test("digestValue() hashes non-strings as JSON and bytes as themselves", () => {
   assert.deepEqual(digestValue({ a: 1 }), { sha256: sha('{"a":1}'), bytes: 7 });
   assert.deepEqual(digestValue(new TextEncoder().encode("hi")), { sha256: sha("hi"), bytes: 2 });
+});
+
+Deno.test("digestArguments() digests env names and object keys over 256 bytes", () => {
+  const name = "X".repeat(1_200_000);
+  const env = digestArguments("run.python", { env: { [name]: "v", PATH: "/bin" } });
+  assert.deepEqual(env, { env: ["PATH", digestValue(name)] });
+  const key = "k".repeat(257);
+  const standIn = `[key sha256=${sha(key)} bytes=257]`;
+  const nested = digestArguments("x", { options: { [key]: "v", ["k".repeat(256)]: 1 } });
+  assert.deepEqual(nested, { options: { [standIn]: "v", ["k".repeat(256)]: 1 } });
+  assert.deepEqual(digestArguments("x", { [key]: 2 }), { [standIn]: 2 });
+  // named like a secret: still redacted under its stand-in
+  assert.deepEqual(digestArguments("x", { o: { [`token${key}`]: "s3cret" } }), {
+    o: { [`[key sha256=${sha(`token${key}`)} bytes=262]`]: "[redacted]" },
+  });
+});
+
+Deno.test("digestArguments() digests a field, or all arguments, that many keys or items make too large", () => {
+  const many = Object.fromEntries(
+    Array.from({ length: 20_000 }, (_, i) => [`k${i}`, "v".repeat(200)]),
+  );
+  const field = digestArguments("x", { path: "a.txt", options: many });
+  assert.deepEqual(Object.keys(field), ["options", "path"]);
+  assert.equal(field.path, "a.txt");
+  assert.match(JSON.stringify(field.options), /^\{"bytes":\d+,"sha256":"[0-9a-f]{64}"\}$/);
+  const url = digestArguments("pkg.install", { index_url: "https://h/" + "p".repeat(100_000) });
+  assert.match(JSON.stringify(url.index_url), /^\{"bytes":\d+,"sha256":"[0-9a-f]{64}"\}$/);
+  const whole = digestArguments("x", many);
+  assert.deepEqual(Object.keys(whole), ["[digest]"]);
+  assert.match(JSON.stringify(whole), /^\{"\[digest\]":\{"bytes":\d+,"sha256":"[0-9a-f]{64}"\}\}$/);
+});
+
+Deno.test("a record of arguments with huge keys, many keys or deep nesting stays under MAX_RECORD_BYTES", () => {
+  let deep: unknown = "leaf";
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  const wide = Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`key${i}`, i]));
+  const cases: Record<string, unknown>[] = [
+    { env: { ["X".repeat(1_200_000)]: "v" }, code: "print(1)" },
+    { options: { ["k".repeat(1_200_000)]: 1 } },
+    { ["k".repeat(1_200_000)]: 1 },
+    { args: Array.from({ length: 20_000 }, () => "a".repeat(256)) },
+    { options: wide },
+    wide,
+    { deep },
+  ];
+  for (const args of cases) {
+    const event = sampleEvent(1, {
+      tool: "run.python",
+      arguments: digestArguments("run.python", args),
+    });
+    const sealed = sealLine(EMPTY_HEAD, event, "2026-01-01T00:00:00.000Z");
+    assert.ok(sealed.bytesAtMost <= MAX_RECORD_BYTES);
+  }
 });

@@ -87,6 +87,19 @@ Deno.test("FileAuditSink refuses to open a log whose last record was edited", as
   await assert.rejects(createFileAuditSink(path), /last record is damaged/);
 });
 
+Deno.test("FileAuditSink refuses to open a log whose last record was re-serialized or has a CR", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/audit.jsonl`;
+  const sink = await createFileAuditSink(path);
+  await sink.append(sampleEvent(1));
+  await sink.close();
+  const text = await Deno.readTextFile(path);
+  for (const edited of [text.replace('","', '", "'), text.replace(/\n$/, "\r\n")]) {
+    await Deno.writeTextFile(path, edited);
+    await assert.rejects(createFileAuditSink(path), /last record is damaged \(line is not in/);
+  }
+});
+
 Deno.test("FileAuditSink refuses a second writer on the same log", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/audit.jsonl`;

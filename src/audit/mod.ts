@@ -6,7 +6,8 @@
  * Each record carries `prev` (the previous record's `hash`, 64 zeros for the first) and
  * `hash = sha256hex(prev + canonicalJson(record without hash))`, so editing, reordering or
  * removing a record inside the log breaks the chain at that line and
- * {@link verifyAuditLog} names the line. Honest limit: records removed only from the END
+ * {@link verifyAuditLog} names the line; so does a line that is not byte for byte the one
+ * the writer stored (re-serialized, duplicate keys, CRLF). Honest limit: records removed only from the END
  * leave a shorter but valid chain; detecting that needs the last hash kept elsewhere.
  * A partial last line (crash mid-write) is truncated when the log is reopened.
  * @module

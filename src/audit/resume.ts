@@ -1,11 +1,13 @@
 import { CodegenError } from "../core/mod.ts";
 import { type ChainHead, EMPTY_HEAD } from "./chain.ts";
 import { MAX_RECORD_BYTES } from "./event.ts";
-import { parseRecordLine } from "./record_shape.ts";
+import { type ParsedLine, parseRecordLine } from "./record_shape.ts";
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 64 * 1024;
-const decoder = new TextDecoder();
+// as the verifier reads: a line that is not UTF-8, or starts with a byte order mark, is not
+// one the writer stored
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Where an existing log ends: its chain head, its length, and any partial tail removed. */
 export interface ResumePoint {
@@ -31,8 +33,7 @@ export async function resumeChain(file: Deno.FsFile, path: string): Promise<Resu
   }
   if (size === 0) return { head: EMPTY_HEAD, size, droppedBytes };
   const start = (await lastNewline(file, size - 1, path)) + 1;
-  const line = decoder.decode(await readAt(file, start, size - 1 - start));
-  const parsed = parseRecordLine(line);
+  const parsed = parseLastLine(await readAt(file, start, size - 1 - start));
   if (!parsed.ok) {
     throw new CodegenError(
       "INTERNAL",
@@ -40,6 +41,16 @@ export async function resumeChain(file: Deno.FsFile, path: string): Promise<Resu
     );
   }
   return { head: { seq: parsed.record.seq, hash: parsed.record.hash }, size, droppedBytes };
+}
+
+function parseLastLine(bytes: Uint8Array): ParsedLine {
+  let line: string;
+  try {
+    line = decoder.decode(bytes);
+  } catch {
+    return { ok: false, reason: "line is not valid UTF-8" };
+  }
+  return parseRecordLine(line);
 }
 
 /** Offset of the last newline before `end`, or -1 if the line runs from the file start. */

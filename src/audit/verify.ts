@@ -1,14 +1,17 @@
 import { CodegenError } from "../core/mod.ts";
-import { ChainVerifier } from "./chain_verifier.ts";
+import { type ChainBreak, ChainVerifier, jumpReason } from "./chain_verifier.ts";
 import { MAX_RECORD_BYTES } from "./event.ts";
-import { readLines } from "./line_reader.ts";
+import { type Line, readLines } from "./line_reader.ts";
 
 /** Result of {@link verifyAuditLog}: the record count, or the first bad line (1-based). */
 export type AuditVerifyResult =
   | { ok: true; records: number }
   | { ok: false; line: number; reason: string };
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a byte order mark in the text (each decode call would otherwise drop one
+// at the start of a line), so a line with one is not taken for the line the writer stored
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder();
 
 /**
  * Checks the whole hash chain of the log at `path`, streaming it line by line (memory is
@@ -41,8 +44,9 @@ export async function verifyAuditLog(path: string): Promise<AuditVerifyResult> {
 
 async function verifyOpenFile(file: Deno.FsFile): Promise<AuditVerifyResult> {
   const verifier = new ChainVerifier();
+  const lines = readLines(file, MAX_RECORD_BYTES);
   let number = 0;
-  for await (const line of readLines(file, MAX_RECORD_BYTES)) {
+  for await (const line of lines) {
     number++;
     if (line.kind === "too_long") {
       return { ok: false, line: number, reason: `line is longer than ${MAX_RECORD_BYTES} bytes` };
@@ -60,10 +64,38 @@ async function verifyOpenFile(file: Deno.FsFile): Promise<AuditVerifyResult> {
     } catch {
       return { ok: false, line: number, reason: "line is not valid UTF-8" };
     }
-    const reason = verifier.check(text);
-    if (reason !== undefined) return { ok: false, line: number, reason };
+    const broken = verifier.check(text);
+    if (broken !== undefined) {
+      return { ok: false, line: number, reason: await explain(broken, lines, number) };
+    }
   }
   return { ok: true, records: verifier.records };
+}
+
+// Two swapped records first show as a jump (3, then 5): read on for the skipped record to
+// tell a reorder from a removal. Only the `seq` of the remaining lines is looked at.
+async function explain(
+  broken: ChainBreak,
+  rest: AsyncIterable<Line>,
+  at: number,
+): Promise<string> {
+  if (broken.skipped === undefined) return broken.reason;
+  const { expected, seq } = broken.skipped;
+  let number = at;
+  for await (const line of rest) {
+    number++;
+    if (line.kind !== "line") break;
+    if (seqOf(line.bytes) === expected) return jumpReason(expected, seq, number);
+  }
+  return broken.reason;
+}
+
+function seqOf(bytes: Uint8Array): unknown {
+  try {
+    return (JSON.parse(lenient.decode(bytes)) as { seq?: unknown } | null)?.seq;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `codegen-mcp audit verify FILE`: one line for the operator and the exit code. */

@@ -50,7 +50,7 @@ Deno.test("verifyAuditLog() reports a rehashed edit at the next line through pre
   assert.match(!result.ok ? result.reason : "", /prev does not match/);
 });
 
-Deno.test("verifyAuditLog() reports swapped records at the first of them", async () => {
+Deno.test("verifyAuditLog() reports swapped records at the first of them as out of order", async () => {
   const result = await verifyEdited((lines) => {
     [lines[3], lines[4]] = [lines[4]!, lines[3]!];
     return withNewline(lines);
@@ -58,8 +58,78 @@ Deno.test("verifyAuditLog() reports swapped records at the first of them", async
   assert.deepEqual(result, {
     ok: false,
     line: 4,
-    reason: "seq jumps from 3 to 5: records are missing before this line",
+    reason: "seq jumps from 3 to 5: records are out of order (record 4 is at line 5)",
   });
+  const first = await verifyEdited((lines) =>
+    withNewline([lines[1]!, lines[0]!, ...lines.slice(2)])
+  );
+  assert.deepEqual(first, {
+    ok: false,
+    line: 1,
+    reason: "log starts at seq 2, not 1: records are out of order (record 1 is at line 2)",
+  });
+});
+
+Deno.test("verifyAuditLog() reports a record moved to the end as out of order", async () => {
+  const result = await verifyEdited((lines) =>
+    withNewline([...lines.slice(0, 2), ...lines.slice(3), lines[2]!])
+  );
+  assert.deepEqual(result, {
+    ok: false,
+    line: 3,
+    reason: "seq jumps from 2 to 4: records are out of order (record 3 is at line 10)",
+  });
+});
+
+/** The reason given for a line that parses and hashes right but is not the stored form. */
+const NOT_CANONICAL =
+  /^line is not in the canonical form the writer stores \(differs at character \d+\)/;
+
+Deno.test("verifyAuditLog() refuses a line with a duplicate key even though its hash matches", async () => {
+  const result = await verifyEdited((lines) => {
+    // JSON.parse keeps the last "outcome": the parsed record still hashes right
+    lines[4] = lines[4]!.replace("{", '{"outcome":"error",');
+    return withNewline(lines);
+  });
+  assert.equal(!result.ok && result.line, 5);
+  assert.match(!result.ok ? result.reason : "", NOT_CANONICAL);
+  assert.match(!result.ok ? result.reason : "", /differs at character 3\)/);
+});
+
+Deno.test("verifyAuditLog() refuses lines re-serialized with spaces, another key order or 5.0", async () => {
+  const edits: Array<(line: string) => string> = [
+    (line) => line.replace('","', '", "'),
+    (line) => {
+      const { hash, ...rest } = JSON.parse(line);
+      return JSON.stringify({ hash, ...rest });
+    },
+    (line) => line.replace('"seq":5,', '"seq":5.0,'),
+    (line) => line.replace('"duration_ms":5', '"duration_ms":5e0'),
+  ];
+  for (const edit of edits) {
+    const result = await verifyEdited((lines) => {
+      const edited = edit(lines[4]!);
+      assert.notEqual(edited, lines[4], "the edit changes the line");
+      lines[4] = edited;
+      return withNewline(lines);
+    });
+    assert.equal(!result.ok && result.line, 5, JSON.stringify(result));
+    assert.match(!result.ok ? result.reason : "", NOT_CANONICAL);
+  }
+});
+
+Deno.test("verifyAuditLog() refuses CRLF line endings at line 1", async () => {
+  const result = await verifyEdited((lines) => [lines.join("\r\n") + "\r\n"]);
+  assert.equal(!result.ok && result.line, 1);
+  assert.match(!result.ok ? result.reason : "", NOT_CANONICAL);
+});
+
+Deno.test("verifyAuditLog() refuses a line that starts with a byte order mark", async () => {
+  const result = await verifyEdited((lines) => {
+    lines[4] = "\uFEFF" + lines[4];
+    return withNewline(lines);
+  });
+  assert.deepEqual(result, { ok: false, line: 5, reason: "line is not valid JSON" });
 });
 
 Deno.test("verifyAuditLog() reports a repeated record as going back", async () => {

@@ -87,6 +87,30 @@ Deno.test("serve: unusable TLS files, audit log or workspace root print one line
   );
 });
 
+Deno.test("serve: an audit log that is a directory, damaged at the end or held by another writer prints one line naming --audit-log and exits 2", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "codegen-startup-audit-" });
+  try {
+    await Deno.mkdir(`${dir}/is-a-dir`);
+    assertConfigError(
+      await run(["serve"], { AUDIT_LOG: `${dir}/is-a-dir` }),
+      /--audit-log \(AUDIT_LOG\) ".*is-a-dir"/,
+    );
+    await Deno.writeTextFile(`${dir}/damaged.jsonl`, '{"seq":1}\n');
+    assertConfigError(
+      await run(["serve"], { AUDIT_LOG: `${dir}/damaged.jsonl` }),
+      /--audit-log \(AUDIT_LOG\) ".*damaged\.jsonl": .*last record is damaged/,
+    );
+    using held = await Deno.open(`${dir}/held.jsonl`, { write: true, create: true });
+    await held.lock(true);
+    assertConfigError(
+      await run(["serve"], { AUDIT_LOG: `${dir}/held.jsonl` }),
+      /--audit-log \(AUDIT_LOG\) ".*held\.jsonl": .*another writer holds it/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("worker: --tls-cert without --tls-key prints one line and exits 2", async () => {
   assertConfigError(
     await run(["worker", "--coordinator", "127.0.0.1:1", "--tls-cert", "x"]),
