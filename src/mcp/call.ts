@@ -10,6 +10,7 @@ import {
 import type { ExecuteOptions, TaskEvent, TaskOutcome, TaskRequest, TaskTool } from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
+import { auditFailure, noteAppend } from "./audit_gate.ts";
 import { errorResult, replyToResult, type ToolReply } from "./results.ts";
 import type {
   CallToolResult,
@@ -191,11 +192,12 @@ export function runToolCall(
   call: ToolCall,
   args: Record<string, unknown>,
   handler: (call: ToolCall) => Promise<ToolReply>,
+  options: { readOnly?: boolean } = {},
 ): Promise<CallToolResult> {
   return withToolSpan(
     call.tool,
     { principal: call.conn.principal, transport: call.conn.transport },
-    (span) => runAudited(call, args, handler, span),
+    (span) => runAudited(call, args, handler, span, options.readOnly === true),
   );
 }
 
@@ -204,6 +206,7 @@ async function runAudited(
   args: Record<string, unknown>,
   handler: (call: ToolCall) => Promise<ToolReply>,
   span: ToolSpan,
+  readOnly: boolean,
 ): Promise<CallToolResult> {
   const { deps } = call;
   const started = deps.clock.monotonic();
@@ -211,10 +214,20 @@ async function runAudited(
   let decision: "allowed" | "denied" = "allowed";
   let reason: string | undefined;
   let errorCode: string | undefined;
+  const failure = readOnly ? undefined : auditFailure(deps.audit);
   try {
+    if (failure !== undefined) {
+      throw new CodegenError(
+        "INTERNAL",
+        `The audit log cannot be written (${failure}): calls that change files or run code ` +
+          "are refused until it can",
+        { retriable: true },
+      );
+    }
     const reply = await handler(call);
     result = replyToResult(reply);
-    if (reply.isError) errorCode = "TOOL_FAILED";
+    // the reply's text starts with its stable code (EXIT_CODE:, TIMEOUT:, TESTS_FAILED:, ...)
+    if (reply.isError) errorCode = STABLE_CODE.exec(reply.text ?? "")?.[1] ?? "TOOL_FAILED";
   } catch (err) {
     const e = CodegenError.from(err);
     if (e.code === "INTERNAL") {
@@ -230,31 +243,61 @@ async function runAudited(
   // a session that just moved is told so, whatever the call's outcome
   result = withNotice(result, call.notice);
   const durationMs = Math.round((deps.clock.monotonic() - started) * 1000) / 1000;
-  const outcome = decision === "denied" ? "denied" : errorCode ? "error" : "ok";
-  deps.onToolCall?.(call.tool, outcome, durationMs);
-  span.setOutcome(outcome, errorCode);
+  let outcome: "ok" | "error" | "denied" = decision === "denied"
+    ? "denied"
+    : errorCode
+    ? "error"
+    : "ok";
   try {
     const sessionId = (await call.session().catch(() => undefined))?.id ?? "";
     if (sessionId) span.setSessionId(sessionId);
     const traceId = currentTraceId();
+    const digested = digestArguments(call.tool, args);
+    const bytesIn = digestedBytes(digested);
     await deps.audit.append({
       principal: call.conn.principal,
       session_id: sessionId,
       tool: call.tool,
-      arguments: digestArguments(call.tool, args),
+      arguments: digested,
       decision,
       ...(reason ? { reason } : {}),
       outcome: errorCode ? "error" : "ok",
       ...(errorCode ? { error_code: errorCode } : {}),
       duration_ms: durationMs,
+      ...(bytesIn > 0 ? { bytes_in: bytesIn } : {}),
       bytes_out: call.bytesOut,
       ...(traceId ? { trace_id: traceId } : {}),
     });
+    noteAppend(deps.audit);
   } catch (err) {
+    noteAppend(deps.audit, err);
     log.error("Audit write failed: {error}", { error: String(err) });
-    return errorResult(
-      new CodegenError("INTERNAL", "The call could not be recorded in the audit log"),
-    );
+    // a call refused for this very reason keeps saying why
+    if (failure === undefined) {
+      result = errorResult(
+        new CodegenError("INTERNAL", "The call could not be recorded in the audit log"),
+      );
+    }
+    outcome = "error";
+    errorCode = "INTERNAL";
   }
+  // counted once the record is stored (or known lost), so metrics agree with the answer
+  deps.onToolCall?.(call.tool, outcome, durationMs);
+  span.setOutcome(outcome, errorCode);
   return result;
+}
+
+/** A stable code at the start of a reply's text: `EXIT_CODE: ...` → EXIT_CODE. */
+const STABLE_CODE = /^([A-Z][A-Z_]{2,40}):/;
+
+// Bytes the call carried in: the sizes of its digested values (code, contents, stdin).
+function digestedBytes(digested: Record<string, unknown>): number {
+  let total = 0;
+  for (const value of Object.values(digested)) {
+    const bytes = (value as { bytes?: unknown; sha256?: unknown } | null)?.bytes;
+    if (typeof bytes === "number" && typeof (value as { sha256?: unknown }).sha256 === "string") {
+      total += bytes;
+    }
+  }
+  return total;
 }

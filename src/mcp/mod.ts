@@ -4,6 +4,7 @@
  * @module
  */
 export { createMcpServer } from "./server.ts";
+export { auditFailure } from "./audit_gate.ts";
 export type { ConnectionInfo, McpDeps } from "./context.ts";
 export { AsyncTasks, type AsyncTasksOptions } from "./async_tasks.ts";
 export { serveStdio } from "./stdio.ts";

@@ -38,9 +38,12 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
         const refused = refusedArguments(args);
         if (refused) {
           const err = new CodegenError("INVALID_ARGUMENT", refused.message);
-          return runToolCall(call, refused.raw, () => Promise.reject(err));
+          // nothing runs: no need to wait for a failing audit log
+          return runToolCall(call, refused.raw, () => Promise.reject(err), { readOnly: true });
         }
-        return runToolCall(call, args, (c) => def.run(c, args));
+        return runToolCall(call, args, (c) => def.run(c, args), {
+          readOnly: def.annotations?.readOnlyHint === true,
+        });
       },
     );
   }

@@ -22,9 +22,13 @@ export interface TestCoordinator extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Builds a coordinator on a temp workspace root; `env` adds configuration variables. */
+/**
+ * Builds a coordinator on a temp workspace root; `env` adds configuration variables and
+ * `makeAudit` may build the (memory) audit sink, e.g. one that can be made to fail.
+ */
 export async function startTestCoordinator(
   env: Record<string, string> = {},
+  makeAudit: (clock: FakeClock) => MemoryAuditSink = (clock) => new MemoryAuditSink({ clock }),
 ): Promise<TestCoordinator> {
   const dir = await Deno.makeTempDir({ prefix: "codegen-test-" });
   const loaded = loadConfig([], {
@@ -34,7 +38,7 @@ export async function startTestCoordinator(
   });
   if (!loaded.ok) throw new Error(loaded.message);
   const clock = new FakeClock();
-  const audit = new MemoryAuditSink({ clock });
+  const audit = makeAudit(clock);
   const coordinator = await createCoordinator(loaded.config, { clock, audit });
   const clients: Client[] = [];
   let n = 0;

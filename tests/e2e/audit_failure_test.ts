@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { MemoryAuditSink } from "../../src/audit/mod.ts";
+import type { AuditEvent } from "../../src/audit/mod.ts";
+import { auditFailure } from "../../src/mcp/mod.ts";
+import type { CallToolResult } from "../support/sdk_client.ts";
+import { startTestCoordinator } from "../support/in_memory.ts";
+
+/** A memory sink whose appends fail while `broken` (a full disk, say). */
+class BreakableSink extends MemoryAuditSink {
+  broken = false;
+  override append(event: AuditEvent): Promise<void> {
+    return this.broken ? Promise.reject(new Error("No space left on device")) : super.append(event);
+  }
+}
+
+function text(r: unknown): string {
+  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+Deno.test("while the audit log cannot be written, calls that change state are refused before they run", async () => {
+  let sink: BreakableSink | undefined;
+  await using t = await startTestCoordinator({}, (clock) => sink = new BreakableSink({ clock }));
+  const { client } = await t.connect();
+  const calls: string[] = [];
+  t.coordinator.deps.onToolCall = (tool, outcome) => void calls.push(`${tool}:${outcome}`);
+  const ws = async () => {
+    const info = (await client.callTool({ name: "session.info", arguments: {} }))
+      .structuredContent as { session_id: string };
+    return `${t.config.workspaceRoot}/sessions/${info.session_id}`;
+  };
+  const dir = await ws();
+  calls.length = 0;
+
+  sink!.broken = true;
+  const first = await client.callTool({
+    name: "fs.write",
+    arguments: { path: "a.txt", contents: "1" },
+  });
+  assert.match(text(first), /^INTERNAL: The call could not be recorded in the audit log/);
+  assert.match(auditFailure(t.coordinator.deps.audit) ?? "", /No space left/);
+  // the next call that would change a file does not run at all
+  const second = await client.callTool({
+    name: "fs.write",
+    arguments: { path: "b.txt", contents: "2" },
+  });
+  assert.match(
+    text(second),
+    /^INTERNAL: The audit log cannot be written \(No space left on device\)/,
+  );
+  assert.equal(await Deno.lstat(`${dir}/b.txt`).then(() => true, () => false), false);
+  assert.deepEqual(calls, ["fs.write:error", "fs.write:error"], "metrics count them as failed");
+
+  sink!.broken = false;
+  // a read-only call still runs, and its stored record lifts the gate
+  const read = await client.callTool({ name: "echo", arguments: { message: "hi" } });
+  assert.equal(read.isError, undefined);
+  assert.equal(auditFailure(t.coordinator.deps.audit), undefined);
+  const third = await client.callTool({
+    name: "fs.write",
+    arguments: { path: "c.txt", contents: "3" },
+  });
+  assert.equal(third.isError, undefined, text(third));
+});
+
+Deno.test("an audit record keeps a failed run's own code and the bytes the call carried in", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  await client.callTool({ name: "fs.write", arguments: { path: "a.txt", contents: "héllo" } });
+  await client.callTool({ name: "fs.read", arguments: { path: "missing.txt" } });
+  const records = t.audit.records.filter((r) => r.kind === "tool_call");
+  const write = records.find((r) => r.tool === "fs.write");
+  assert.equal(write?.bytes_in, 6, "UTF-8 bytes of contents");
+  assert.equal(records.find((r) => r.tool === "fs.read")?.error_code, "NOT_FOUND");
+});
