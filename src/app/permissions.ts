@@ -182,8 +182,9 @@ export function renderPermissionsTable(report: PermissionReport): string {
   out.push(
     "",
     report.matches_set
-      ? `This process holds exactly the "${report.set}" set.`
-      : `This process does NOT hold exactly the "${report.set}" set (see "matches").`,
+      ? `This process holds every grant of the "${report.set}" set, and no kind beyond it in ` +
+        "full. Deno cannot list grants, so values granted beyond the set's would not show here."
+      : `This process does NOT hold the "${report.set}" set (see "matches").`,
   );
   return out.join("\n");
 }
