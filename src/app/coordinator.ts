@@ -102,6 +102,8 @@ export async function createCoordinator(
   const store: SessionStore = config.redisUrl
     ? new RedisSessionStore({ url: config.redisUrl, maxAgeMs: config.sessionMaxAgeMs })
     : new MemorySessionStore();
+  // fail at start-up, not at the first call, when the Redis client cannot load
+  if (store instanceof RedisSessionStore) await store.load();
   const onConnectionEnded = new Set<(connectionId: string) => Promise<void> | void>();
   const sessions = new SessionManager({
     store,

@@ -1,5 +1,6 @@
 import { CodegenError, getLogger } from "../core/mod.ts";
 import { RedisConnection } from "./_redis_connection.ts";
+import { loadRedisClient } from "./_redis_client.ts";
 import { decodeSession, encodeSession } from "./_redis_record.ts";
 import type { Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
@@ -72,6 +73,11 @@ export class RedisSessionStore implements SessionStore {
     this.#prefix = options.keyPrefix ?? DEFAULT_PREFIX;
     this.#index = `${this.#prefix}sessions:activity`;
     this.#ttlMs = options.maxAgeMs === undefined ? 0 : Math.max(1, Math.ceil(2 * options.maxAgeMs));
+  }
+
+  /** Loads the Redis client now (it is otherwise loaded on first use); see loadRedisClient. */
+  async load(): Promise<void> {
+    await loadRedisClient();
   }
 
   async get(id: string): Promise<Session | undefined> {

@@ -190,3 +190,32 @@ Deno.test("worker: a taken or foreign --listen, a taken --admin-port, a missing 
     /--tls-cert "\/nonexistent\.pem"/,
   );
 });
+
+Deno.test("serve: a Redis client that cannot load (no --ignore-env) is one line and exit 2, at start-up", async () => {
+  const home = await Deno.makeTempDir({ prefix: "codegen-redis-load-" });
+  try {
+    // as a binary compiled without --ignore-env would run: ioredis reads unlisted variables
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-P=coordinator", "--quiet", MAIN, ...HTTP],
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        HOME: home,
+        WORKSPACE_ROOT: `${home}/ws`,
+        AUDIT_LOG: `${home}/audit/audit.jsonl`,
+        REDIS_URL: "redis://127.0.0.1:1",
+        DEBUG: "x",
+      },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
+    }).output();
+    assertConfigError(
+      { code: out.code, stderr: new TextDecoder().decode(out.stderr) },
+      /Cannot load the Redis client for --redis-url \(REDIS_URL\).*--ignore-env/,
+    );
+  } finally {
+    await Deno.remove(home, { recursive: true }).catch(() => {});
+  }
+});
