@@ -327,7 +327,10 @@ Deno.stdout.writeSync(new TextEncoder().encode(String(err)));`,
     const out = await new Deno.Command(Deno.execPath(), { args, stdin: "null" }).output();
     const stdout = new TextDecoder().decode(out.stdout);
     assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-    assert.match(stdout, /^INTERNAL: Cannot load the Redis client: .*--ignore-env/);
+    assert.match(
+      stdout,
+      /^CONFIG_INVALID: Cannot load the Redis client for --redis-url .*--ignore-env/,
+    );
   } finally {
     await Deno.remove(probe);
   }
