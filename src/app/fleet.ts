@@ -100,6 +100,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     reserve: (sessionId) => registry.reserve(sessionId),
     release: (sessionId) => registry.release(sessionId),
     holds: (sessionId, workerId) => registry.workerOf(sessionId) === workerId,
+    workerOf: (sessionId) => registry.workerOf(sessionId),
     full: (workerId) => registry.markFull(workerId),
     evict(workerId, reason) {
       registry.evict(workerId, reason);

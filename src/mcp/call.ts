@@ -64,9 +64,13 @@ export class ToolCall {
       this.conn.sessionId,
       this.conn.principal,
     ).then((session) => {
-      if (session.replacesExpired) {
+      const old = session.replaces;
+      if (old?.reason === "expired") {
         const idle = formatDuration(this.deps.config.sessionMaxAgeMs);
-        this.#notice = `Session "${session.replacesExpired}" expired after ${idle} without use ` +
+        this.#notice = `Session "${old.id}" expired after ${idle} without use ` +
+          `and its files were removed; this is a new, empty session "${session.id}"`;
+      } else if (old) {
+        this.#notice = `Session "${old.id}" was lost (the session store no longer had it) ` +
           `and its files were removed; this is a new, empty session "${session.id}"`;
       }
       return session;

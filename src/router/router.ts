@@ -25,6 +25,8 @@ export interface RemoteWorkers {
   holds(sessionId: string, workerId: string): boolean;
   /** The worker refused a new session as full (LIMIT_EXCEEDED): place none there for now. */
   full(workerId: string): void;
+  /** The worker the session's slot is reserved on, if any. */
+  workerOf(sessionId: string): string | undefined;
 }
 
 /** Options for {@link Router}. */
@@ -174,15 +176,22 @@ export class Router {
 
   /** Removes the session from its worker and frees its slot. */
   async endSession(session: Session): Promise<void> {
-    if (!session.workerId) return;
-    const local = this.#local.find((w) => w.workerId === session.workerId);
+    // a session known only by id (its record lost) is looked up where it was placed
+    const workerId = session.workerId ?? this.#placedOn(session.id);
+    if (!workerId) return;
+    const local = this.#local.find((w) => w.workerId === workerId);
     try {
       // a gone remote worker took the workspace with it: nothing to remove
-      const client = local ?? await this.#remote?.clientFor(session.workerId);
+      const client = local ?? await this.#remote?.clientFor(workerId);
       await client?.destroySession(session.id);
     } finally {
-      this.release(session.id, session.workerId);
+      this.release(session.id, workerId);
     }
+  }
+
+  #placedOn(sessionId: string): string | undefined {
+    for (const [workerId, load] of this.#localLoad) if (load.has(sessionId)) return workerId;
+    return this.#remote?.workerOf(sessionId);
   }
 
   /**

@@ -62,6 +62,7 @@ function remoteOver(registry: WorkerRegistry, clients: Map<string, WorkerClient>
     evict: (workerId, reason) => void registry.evict(workerId, reason),
     holds: (sessionId, workerId) => registry.workerOf(sessionId) === workerId,
     full: (workerId) => registry.markFull(workerId),
+    workerOf: (sessionId) => registry.workerOf(sessionId),
   };
 }
 
@@ -116,4 +117,19 @@ Deno.test("Router.route() tries the next worker when one refuses a new session a
     assert.match(err.message, /Every ready worker is full/);
     return true;
   });
+});
+
+Deno.test("Router.endSession() finds the worker of a session known only by id", async () => {
+  const registry = registryWith({ w1: 2 });
+  const w1 = fakeClient("w1");
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", w1.client]])),
+  });
+  await router.route(session("s1"));
+  assert.ok(w1.sessions.has("s1"));
+  // its record lost: no workerId on it
+  await router.endSession(session("s1"));
+  assert.equal(w1.sessions.has("s1"), false, "its workspace is removed");
+  assert.equal(registry.workerOf("s1"), undefined, "and its slot freed");
 });

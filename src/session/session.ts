@@ -14,7 +14,8 @@ export interface Session {
   lastActivityAt: number;
   /**
    * Only on the value `SessionManager.forConnection` returns when it opened this session
-   * because the connection's previous one (this id) expired; never stored.
+   * because the connection's previous one ended without the connection: it expired, or
+   * its record was lost (the session store was emptied). Never stored.
    */
-  replacesExpired?: string;
+  replaces?: { id: string; reason: "expired" | "lost" };
 }

@@ -39,8 +39,8 @@ export class SessionManager {
   #byConnection = new Map<string, string>();
   // calls running per connection: their session is in use, not idle
   #busy = new Map<string, number>();
-  // connections whose session expired, until they get a new one: the user is told once
-  #expired = new Map<string, string>();
+  // connections whose session ended without them, until they get a new one: told once
+  #replaced = new Map<string, { id: string; reason: "expired" | "lost" }>();
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
@@ -63,7 +63,17 @@ export class SessionManager {
         await this.#store.touch(session.id, now);
         return { ...session, lastActivityAt: Math.max(now, session.lastActivityAt) };
       }
+      // the record is gone (the store was emptied or restarted): end what is left of it
       this.#byConnection.delete(connectionId);
+      this.#replaced.set(connectionId, { id: known, reason: "lost" });
+      log.warn("Session {id} lost its record; a new one replaces it", { id: known });
+      const now = this.#clock.now();
+      await this.#onEnd?.(
+        { id: known, principal, connectionId, createdAt: now, lastActivityAt: now },
+        "closed",
+      ).catch((err) =>
+        log.warn("Cleaning up session {id} failed: {error}", { id: known, error: String(err) })
+      );
     }
     let opening = this.#opening.get(connectionId);
     if (!opening) {
@@ -111,8 +121,8 @@ export class SessionManager {
 
   async #create(connectionId: string, principal: string): Promise<Session> {
     const now = this.#clock.now();
-    const expired = this.#expired.get(connectionId);
-    this.#expired.delete(connectionId);
+    const replaced = this.#replaced.get(connectionId);
+    this.#replaced.delete(connectionId);
     const session: Session = {
       id: this.#ids.next(),
       principal,
@@ -124,7 +134,7 @@ export class SessionManager {
     this.#byConnection.set(connectionId, session.id);
     log.debug("Session {id} opened", { id: session.id });
     // told to this caller only: not stored
-    return expired ? { ...session, replacesExpired: expired } : session;
+    return replaced ? { ...session, replaces: replaced } : session;
   }
 
   /** Looks a session up by id. */
@@ -139,7 +149,7 @@ export class SessionManager {
 
   /** Ends the session of a connection that closed (workspace removed via `onEnd`). */
   async closeConnection(connectionId: string): Promise<void> {
-    this.#expired.delete(connectionId);
+    this.#replaced.delete(connectionId);
     const id = this.#byConnection.get(connectionId);
     if (!id) return;
     this.#byConnection.delete(connectionId);
@@ -154,7 +164,7 @@ export class SessionManager {
     for (const session of idle) {
       // only a connection this process serves can come back for it
       if (this.#byConnection.delete(session.connectionId)) {
-        this.#expired.set(session.connectionId, session.id);
+        this.#replaced.set(session.connectionId, { id: session.id, reason: "expired" });
       }
       await this.#end(session, "expired");
     }

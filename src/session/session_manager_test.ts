@@ -33,3 +33,25 @@ Deno.test("SessionManager: a failed use still releases the session", async () =>
   clock.advance(2_000);
   assert.deepEqual(await sessions.expire(), [id]);
 });
+
+Deno.test("SessionManager: a session whose record vanished is ended and replaced, and the caller told", async () => {
+  const store = new MemorySessionStore();
+  const ended: string[] = [];
+  const sessions = new SessionManager({
+    store,
+    maxAgeMs: 1_000,
+    clock: new FakeClock(),
+    onEnd: (s, reason) => {
+      ended.push(`${s.id}:${reason}`);
+      return Promise.resolve();
+    },
+  });
+  const first = await sessions.forConnection("conn", "alice");
+  await store.delete(first.id); // as when Redis is emptied
+  const second = await sessions.forConnection("conn", "alice");
+  assert.notEqual(second.id, first.id);
+  assert.deepEqual(second.replaces, { id: first.id, reason: "lost" });
+  assert.deepEqual(ended, [`${first.id}:closed`], "what was left of it is cleaned up");
+  const third = await sessions.forConnection("conn", "alice");
+  assert.equal(third.replaces, undefined, "told once");
+});
