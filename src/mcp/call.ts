@@ -107,7 +107,7 @@ export class ToolCall {
         ? () => this.deps.sessions.inUse(this.conn.sessionId, execute)
         : execute;
       return this.deps.inFlight ? this.deps.inFlight.track(run) : run();
-    }) as TaskOutcome<K>;
+    }, { failureOf: (o) => o.ok ? undefined : o.error.code }) as TaskOutcome<K>;
     this.#countKills(outcome);
     if (!outcome.ok && outcome.error.code === "WORKER_UNAVAILABLE") {
       this.deps.router.abandon(route.session);

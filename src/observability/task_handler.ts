@@ -52,9 +52,6 @@ export function instrumentTaskHandler<H extends TaskHandlerLike>(
         try {
           const ending = await handler.executeTask(sessionId, task, taskOptions);
           label = taskOutcomeLabel(ending);
-          if (!ending.ok) {
-            trace.getActiveSpan()?.setAttribute(SPAN_ATTRIBUTES.errorCode, ending.error.code);
-          }
           return ending;
         } finally {
           trace.getActiveSpan()?.setAttribute(SPAN_ATTRIBUTES.outcome, label);
@@ -63,6 +60,7 @@ export function instrumentTaskHandler<H extends TaskHandlerLike>(
       }, {
         side: "server",
         attributes: { [SPAN_ATTRIBUTES.tool]: task.tool, [SPAN_ATTRIBUTES.sessionId]: sessionId },
+        failureOf: (ending) => ending.ok ? undefined : ending.error.code,
       }));
   return { ...handler, executeTask } as H;
 }

@@ -111,20 +111,22 @@ function finish(span: Span, outcome: ToolOutcome, errorCode: string | undefined)
 }
 
 /** Options of {@link withRpcSpan}. */
-export interface RpcSpanOptions {
+export interface RpcSpanOptions<T = unknown> {
   /** "client" on the coordinator (default), "server" on the worker. */
   side?: "client" | "server";
   attributes?: Attributes;
+  /** The error code of a result that is a failure though nothing threw (a task outcome). */
+  failureOf?: (result: T) => string | undefined;
 }
 
 /**
- * Runs one worker RPC in a span named `rpc <method>` (e.g. `rpc ExecuteTask`); a throw
- * marks it failed with the `CodegenError` code and is rethrown.
+ * Runs one worker RPC in a span named `rpc <method>` (e.g. `rpc ExecuteTask`); a throw, or
+ * a result `failureOf` calls failed, marks it failed with the error code.
  */
 export function withRpcSpan<T>(
   method: string,
   fn: () => Promise<T>,
-  options: RpcSpanOptions = {},
+  options: RpcSpanOptions<T> = {},
 ): Promise<T> {
   const attributes: Attributes = {
     "rpc.system": "grpc",
@@ -135,7 +137,13 @@ export function withRpcSpan<T>(
   const kind = options.side === "server" ? SpanKind.SERVER : SpanKind.CLIENT;
   return inSpan(`rpc ${method}`, { kind, attributes }, async (span) => {
     try {
-      return await fn();
+      const result = await fn();
+      const code = options.failureOf?.(result);
+      if (code !== undefined) {
+        span.setAttribute(SPAN_ATTRIBUTES.errorCode, code);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+      }
+      return result;
     } catch (err) {
       const e = CodegenError.from(err);
       span.setAttribute(SPAN_ATTRIBUTES.errorCode, e.code);

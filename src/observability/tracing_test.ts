@@ -81,6 +81,20 @@ Deno.test("withRpcSpan() records a failed call's code and rethrows", async () =>
   assert.equal(span.status.code, SpanStatusCode.ERROR);
 });
 
+Deno.test("withRpcSpan() marks a failed outcome failed, though nothing threw", async () => {
+  using tracing = installTestTracing();
+  const failureOf = (o: { ok: boolean; code?: string }) => o.ok ? undefined : o.code;
+  await withRpcSpan("ExecuteTask", () => Promise.resolve({ ok: false, code: "NOT_FOUND" }), {
+    failureOf,
+  });
+  await withRpcSpan("ExecuteTask", () => Promise.resolve({ ok: true }), { failureOf });
+  const [failed, fine] = tracing.spans;
+  assert.equal(failed?.attributes["codegen.error_code"], "NOT_FOUND");
+  assert.equal(failed?.status.code, SpanStatusCode.ERROR);
+  assert.equal(fine?.status.code, SpanStatusCode.UNSET);
+  assert.equal(fine?.attributes["codegen.error_code"], undefined);
+});
+
 Deno.test("without a registered tracer provider spans are no-ops and there is no trace id", async () => {
   const seen = await withToolSpan("echo", {}, () => Promise.resolve(currentTraceId()));
   assert.equal(seen, undefined);
