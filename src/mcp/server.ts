@@ -1,7 +1,8 @@
 import { CodegenError, getLogger, PROGRAM_NAME, VERSION } from "../core/mod.ts";
-import { runToolCall, ToolCall } from "./call.ts";
+import { type Extra, runToolCall, ToolCall } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { passRefusedArguments, refusedArguments } from "./invalid_input.ts";
+import { refuseUnknownTools } from "./unknown_tool.ts";
 import { registerWorkspaceResources } from "./resources.ts";
 import { McpServer } from "./sdk.ts";
 import { ALL_TOOLS } from "./tools/mod.ts";
@@ -22,8 +23,10 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
     { capabilities: { logging: {}, tools: { listChanged: false } }, instructions: INSTRUCTIONS },
   );
   passRefusedArguments(server);
+  const known = new Set<string>();
   for (const factory of ALL_TOOLS) {
     const def = factory(deps.config);
+    known.add(def.name);
     server.registerTool(
       def.name,
       {
@@ -47,6 +50,11 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       },
     );
   }
+  refuseUnknownTools(server, known, (tool, args, extra) => {
+    const call = new ToolCall({ deps, conn, tool, extra: extra as Extra, server });
+    const err = new CodegenError("INVALID_ARGUMENT", `Unknown tool "${tool}"`);
+    return runToolCall(call, args, () => Promise.reject(err), { readOnly: true });
+  });
   registerWorkspaceResources(server, deps, conn);
   // The session starts with the connection, not its first tool call, so a connection that
   // never calls a tool still expires when idle (and an HTTP connection is closed with it).

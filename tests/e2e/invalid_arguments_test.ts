@@ -52,3 +52,25 @@ Deno.test("MAX_ARGUMENT_BYTES counts UTF-8 bytes, not characters", async () => {
   assert.equal((await call("😀".repeat(25))).isError, undefined, "100 bytes in surrogate pairs");
   assert.equal((await call("😀".repeat(26))).isError, true);
 });
+
+Deno.test("a call to a tool that does not exist is a JSON-RPC error, and audited", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  await assert.rejects(
+    client.callTool({ name: "nope", arguments: { path: "x", api_key: "s3cret" } }),
+    (err: Error & { code?: number }) => {
+      assert.equal(err.code, -32602);
+      assert.match(err.message, /Unknown tool "nope"/);
+      return true;
+    },
+  );
+  const [record] = t.audit.records.filter((r) => r.kind === "tool_call");
+  assert.equal(record?.tool, "nope");
+  assert.equal(record?.error_code, "INVALID_ARGUMENT");
+  assert.ok(!JSON.stringify(record).includes("s3cret"));
+  // and the connection goes on
+  assert.equal(
+    (await client.callTool({ name: "echo", arguments: { message: "hi" } })).isError,
+    undefined,
+  );
+});

@@ -1,0 +1,37 @@
+import { ErrorCode, McpError, type McpServer } from "./sdk.ts";
+
+type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
+
+/** Longest tool name kept in the error and the audit record. */
+const MAX_NAME = 128;
+
+/**
+ * Makes a call to a tool that does not exist a JSON-RPC error (-32602), as MCP asks, after
+ * `onUnknown` has audited it. The SDK answers it as a tool result without a stable code
+ * and without reaching any handler of ours, so such probes left no trace. Wraps the SDK's
+ * registered `tools/call` handler (a private map: a pinned SDK without it fails here).
+ */
+export function refuseUnknownTools(
+  server: McpServer,
+  known: ReadonlySet<string>,
+  onUnknown: (name: string, args: Record<string, unknown>, extra: unknown) => Promise<unknown>,
+): void {
+  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })
+    ._requestHandlers;
+  const inner = handlers?.get("tools/call");
+  if (!handlers || !inner) {
+    throw new Error("The MCP SDK no longer keeps a tools/call handler; update unknown_tool.ts");
+  }
+  handlers.set("tools/call", async (request, extra) => {
+    const params = (request as { params?: { name?: unknown; arguments?: unknown } }).params;
+    const name = params?.name;
+    if (typeof name !== "string" || known.has(name)) return await inner(request, extra);
+    const shown = name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}...` : name;
+    const args = params?.arguments;
+    const record = typeof args === "object" && args !== null && !Array.isArray(args)
+      ? args as Record<string, unknown>
+      : {};
+    await onUnknown(shown, record, extra);
+    throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${shown}": tools/list names them`);
+  });
+}
