@@ -22,16 +22,19 @@ export function refuseUnknownTools(
   if (!handlers || !inner) {
     throw new Error("The MCP SDK no longer keeps a tools/call handler; update unknown_tool.ts");
   }
-  handlers.set("tools/call", async (request, extra) => {
-    const params = (request as { params?: { name?: unknown; arguments?: unknown } }).params;
-    const name = params?.name;
-    if (typeof name !== "string" || known.has(name)) return await inner(request, extra);
+  const refuse = async (name: string, args: unknown, extra: unknown) => {
     const shown = name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}...` : name;
-    const args = params?.arguments;
     const record = typeof args === "object" && args !== null && !Array.isArray(args)
       ? args as Record<string, unknown>
       : {};
     await onUnknown(shown, record, extra);
     throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${shown}": tools/list names them`);
+  };
+  // not async itself: every tool call passes through here
+  handlers.set("tools/call", (request, extra) => {
+    const params = (request as { params?: { name?: unknown; arguments?: unknown } }).params;
+    const name = params?.name;
+    if (typeof name !== "string" || known.has(name)) return inner(request, extra);
+    return refuse(name, params?.arguments, extra);
   });
 }
