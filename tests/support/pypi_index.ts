@@ -16,6 +16,8 @@ export interface WheelSpec {
   requires?: string[];
   /** Source of `<module>/__init__.py`; default sets `VALUE = "<name> <version>"`. */
   source?: string;
+  /** More files at the wheel's root (purelib), by path, e.g. a `.pth` file. */
+  files?: Record<string, string>;
 }
 
 /** A built wheel. */
@@ -39,7 +41,7 @@ const BUILD_SCRIPT = `
 import base64, hashlib, json, sys, zipfile
 spec = json.load(sys.stdin)
 dist = spec["dist"]
-files = {spec["module"] + "/__init__.py": spec["source"]}
+files = {spec["module"] + "/__init__.py": spec["source"], **spec["files"]}
 info = f"{dist}-{spec['version']}.dist-info"
 meta = f"Metadata-Version: 2.1\\nName: {spec['name']}\\nVersion: {spec['version']}\\n"
 for r in spec["requires"]:
@@ -79,6 +81,7 @@ export async function buildWheel(spec: WheelSpec): Promise<Wheel> {
         dist,
         module: spec.module ?? dist.toLowerCase(),
         requires: spec.requires ?? [],
+        files: spec.files ?? {},
         source: spec.source ?? `VALUE = ${JSON.stringify(`${spec.name} ${spec.version}`)}\n`,
         out,
       })),

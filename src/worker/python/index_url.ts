@@ -2,6 +2,16 @@
  * Checks the package index URL pip is given. pip runs with the host's network, so a URL a
  * caller supplies may not point at the worker's own machine (loopback) or at link-local
  * services such as cloud metadata endpoints; the operator's configured index may.
+ *
+ * This is the first of two checks: it sees only the literal host, before anything runs.
+ * The worker thread has no network grant to resolve names, so the download step
+ * (`pip_download.ts`) resolves the host inside its sandbox with the resolver pip uses
+ * and refuses any loopback, link-local, unspecified or metadata address (a name in
+ * /etc/hosts, `localhost.`); it then refuses those addresses for every connection pip
+ * makes, which also covers redirects, file links on the index and a DNS answer that
+ * changed between the check and the use (rebinding). Remaining risk: other private
+ * addresses (10/8, 192.168/16, ...) stay reachable for a caller's index, as a public
+ * mirror may legitimately live there.
  * @module
  */
 import { CodegenError } from "../../core/mod.ts";

@@ -1,4 +1,4 @@
-import { getLogger } from "../../core/mod.ts";
+import { CodegenError, getLogger } from "../../core/mod.ts";
 import type { PkgInstallResult, TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import { stoppedOutcome } from "../cancelled.ts";
 import type { TaskContext } from "../context.ts";
@@ -11,6 +11,12 @@ import {
   parseInstalled,
   pipInstallArgv,
 } from "./pip_command.ts";
+import {
+  DOWNLOADS_SANDBOX_PATH,
+  EXIT_INDEX_REFUSED,
+  EXIT_INDEX_UNRESOLVED,
+  pipDownloadArgv,
+} from "./pip_download.ts";
 import { parseRequirements, type Requirement } from "./requirements.ts";
 import { sandboxEnv } from "./env.ts";
 import { sandboxLimits } from "./launch.ts";
@@ -38,7 +44,9 @@ const venvLocks = new Map<string, Promise<unknown>>();
 
 /**
  * Installs packages into the session's virtual environment, creating it on first use.
- * Arguments are validated before any process starts; only the pip process gets network.
+ * Arguments are validated before any process starts. Only the download step has network,
+ * and it runs the system's pip without the venv; the venv's own interpreter installs the
+ * downloaded wheels offline, so nothing an earlier install added ever runs with network.
  */
 export async function pkgInstall(
   ctx: TaskContext,
@@ -50,14 +58,37 @@ export async function pkgInstall(
   const indexUrl = checkIndexUrl(args.index_url ?? deps.pipIndexUrl ?? DEFAULT_INDEX_URL, {
     fromCaller,
   });
-  const argv = pipInstallArgv(requirements, {
+  const plan: Plan = {
+    requirements,
     indexUrl,
-    operatorIndex: !fromCaller && deps.pipIndexUrl !== undefined,
-    upgrade: args.upgrade,
-    noDeps: args.no_deps,
-    allowSourceBuilds: deps.allowSourceBuilds,
+    fromCaller,
+    download: pipDownloadArgv(requirements, {
+      indexUrl,
+      fromCaller,
+      operatorIndex: !fromCaller && deps.pipIndexUrl !== undefined,
+      noDeps: args.no_deps,
+      allowSourceBuilds: deps.allowSourceBuilds,
+    }),
+    install: pipInstallArgv(requirements, { upgrade: args.upgrade, noDeps: args.no_deps }),
+  };
+  return await withVenvLock(sessionVenvDir(ctx), async () => {
+    const downloads = `${ctx.stateDir}/pip-downloads`;
+    await Deno.remove(downloads, { recursive: true }).catch(() => {});
+    try {
+      await makeSandboxDir(downloads, { runner: deps.runner, workspace: ctx.workspace });
+      return await install(ctx, deps, plan, downloads);
+    } finally {
+      await Deno.remove(downloads, { recursive: true }).catch(() => {});
+    }
   });
-  return await withVenvLock(sessionVenvDir(ctx), () => install(ctx, deps, { argv, requirements }));
+}
+
+interface Plan {
+  requirements: Requirement[];
+  indexUrl: string;
+  fromCaller: boolean;
+  download: string[];
+  install: string[];
 }
 
 async function withVenvLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -71,65 +102,79 @@ async function withVenvLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const STEPS = 4;
+
 async function install(
   ctx: TaskContext,
   deps: PkgInstallDeps,
-  plan: { argv: string[]; requirements: Requirement[] },
+  plan: Plan,
+  downloads: string,
 ): Promise<TaskOutcome<"pkg.install">> {
   const output = new OutputCollector((e) => ctx.emit(e));
   const step = (spec: StepSpec) => runStep(ctx, deps.runner, spec, output);
   const maxMs = ctx.limits.runTimeoutMaxSeconds * 1000;
+  const names = plan.requirements.map((r) => r.name);
+  // pip may legitimately compute for as long as a run may last
+  const pipLimits = {
+    ...sandboxLimits(ctx.limits),
+    cpuSeconds: Math.max(ctx.limits.cpuSeconds, ctx.limits.runTimeoutMaxSeconds),
+  };
+  const downloadMount = { host: downloads, sandbox: DOWNLOADS_SANDBOX_PATH };
+
+  progress(ctx, 0, "Downloading packages");
+  const fetched = await step({
+    argv: plan.download,
+    env: sandboxEnv(false),
+    mounts: [{ ...downloadMount, writable: true }],
+    network: true,
+    timeoutMs: maxMs,
+    limits: pipLimits,
+  });
+  if (fetched.cancelled) return cancelled(ctx.signal);
+  if (plan.fromCaller) refuseIndexHost(fetched, plan.indexUrl);
+  if (fetched.exitCode !== 0 || fetched.timedOut) {
+    return failure(names, fetched, output, "Cannot download the packages");
+  }
 
   const created = !(await venvExists(ctx));
   if (created) {
-    ctx.emit({ type: "progress", progress: 0, total: 3, message: "Creating the environment" });
+    progress(ctx, 1, "Creating the environment");
     await makeSandboxDir(sessionVenvDir(ctx), { runner: deps.runner, workspace: ctx.workspace });
     const made = await step({ argv: createVenvArgv(), timeoutMs: maxMs, writableVenv: true });
     if (made.cancelled || made.exitCode !== 0 || made.timedOut || !(await venvExists(ctx))) {
       // a half-made venv would pass for a real one next time
       await Deno.remove(sessionVenvDir(ctx), { recursive: true }).catch(() => {});
       if (made.cancelled) return cancelled(ctx.signal);
-      return failure(
-        plan.requirements.map((r) => r.name),
-        made,
-        output,
-        "Cannot create the environment",
-      );
+      return failure(names, made, output, "Cannot create the environment");
     }
   }
 
-  ctx.emit({ type: "progress", progress: 1, total: 3, message: "Installing packages" });
+  progress(ctx, 2, "Installing packages");
   const pip = await step({
-    argv: plan.argv,
+    argv: plan.install,
+    mounts: [venvMount(ctx, true), { ...downloadMount, writable: false }],
     timeoutMs: maxMs,
-    writableVenv: true,
-    network: true,
-    // pip may legitimately compute for as long as a run may last
-    limits: {
-      ...sandboxLimits(ctx.limits),
-      cpuSeconds: Math.max(ctx.limits.cpuSeconds, ctx.limits.runTimeoutMaxSeconds),
-    },
+    limits: pipLimits,
   });
   if (pip.cancelled) return cancelled(ctx.signal);
   if (created || pip.exitCode === 0) await environmentChanged(ctx.sessionId, deps);
 
-  ctx.emit({ type: "progress", progress: 2, total: 3, message: "Reading installed versions" });
-  const query = await runStep(ctx, deps.runner, {
-    argv: listInstalledArgv(plan.requirements),
-    timeoutMs: ctx.limits.runTimeoutDefaultSeconds * 1000,
-  });
+  progress(ctx, 3, "Reading installed versions");
+  const query = await runStep(ctx, deps.runner, { argv: listInstalledArgv(plan.requirements) });
   if (query.cancelled) return cancelled(ctx.signal);
-  const listed = query.exitCode === 0 ? parseInstalled(query.stdout, plan.requirements) : undefined;
+  const listed = query.exitCode === 0
+    ? parseInstalled(query.stdout, plan.requirements, pip)
+    : undefined;
   if (!listed) {
     log.warn("Could not list installed packages: {stderr}", { stderr: query.stderr.slice(-500) });
   }
-  const found = listed ?? { installed: [], failed: plan.requirements.map((r) => r.name) };
+  const found = listed ?? { installed: [], failed: names };
   const result: PkgInstallResult = {
     ...found,
     exit_code: pip.exitCode,
     output_tail: output.tail(),
   };
-  ctx.emit({ type: "progress", progress: 3, total: 3, message: "Done" });
+  progress(ctx, STEPS, "Done");
   if (pip.timedOut) {
     return {
       ok: true,
@@ -138,26 +183,51 @@ async function install(
       error_text: `TIMEOUT: pip did not finish within ${ctx.limits.runTimeoutMaxSeconds} s`,
     };
   }
-  if (pip.exitCode !== 0 || !listed) {
+  if (pip.exitCode !== 0 || !listed || found.failed.length > 0) {
     const why = pip.exitCode !== 0
       ? `pip exited with code ${pip.exitCode}`
-      : "cannot read the installed packages";
-    const hint = pip.exitCode !== 0 && !deps.allowSourceBuilds
-      ? " (only wheels are installed; source builds are disabled)"
-      : "";
+      : !listed
+      ? "cannot read the installed packages"
+      : `the environment does not satisfy ${found.failed.map((n) => `"${n}"`).join(", ")}`;
     return {
       ok: true,
       result,
       is_error: true,
-      error_text: `INSTALL_FAILED: ${why}${lastLine(result.output_tail)}${hint}`,
+      error_text: `INSTALL_FAILED: ${why}${lastLine(result.output_tail)}`,
     };
   }
   return { ok: true, result };
 }
 
+function progress(ctx: TaskContext, step: number, message: string): void {
+  ctx.emit({ type: "progress", progress: step, total: STEPS, message });
+}
+
+/**
+ * The download step checked a caller's index host as pip resolves it; a refusal there is
+ * the caller's bad argument, thrown before anything was installed.
+ */
+function refuseIndexHost(run: SandboxResult, indexUrl: string): void {
+  const reason = run.exitCode === EXIT_INDEX_REFUSED
+    ? "its host resolves to a loopback or link-local address"
+    : run.exitCode === EXIT_INDEX_UNRESOLVED
+    ? "its host does not resolve"
+    : undefined;
+  if (reason === undefined || run.timedOut) return;
+  const detail = run.stderr.trim().split("\n").at(-1)?.slice(0, 200) ?? "";
+  throw new CodegenError(
+    "INVALID_ARGUMENT",
+    `Cannot use index_url ${JSON.stringify(indexUrl.slice(0, 200))}: ${reason}` +
+      (detail ? ` (${detail})` : ""),
+  );
+}
+
 type StepSpec = Partial<SandboxSpec> & Pick<SandboxSpec, "argv"> & { writableVenv?: boolean };
 
-/** Runs one step with the venv mounted, cwd in the private /tmp (never the workspace). */
+/**
+ * Runs one step, by default offline with the venv mounted read-only and its environment;
+ * cwd in the private /tmp (never the workspace).
+ */
 async function runStep(
   ctx: TaskContext,
   runner: SandboxRunner,
@@ -170,6 +240,7 @@ async function runStep(
     cwd: "/tmp",
     env: sandboxEnv(true),
     mounts: [venvMount(ctx, writableVenv)],
+    // explicit mounts replace the venv's: the download step must not see it
     network: false,
     limits: sandboxLimits(ctx.limits),
     timeoutMs: ctx.limits.runTimeoutDefaultSeconds * 1000,
@@ -193,11 +264,14 @@ function failure(
 ): TaskOutcome<"pkg.install"> {
   const result = { installed: [], failed, exit_code: run.exitCode, output_tail: output.tail() };
   const why = run.timedOut ? "timed out" : `exit code ${run.exitCode}`;
+  const hint = what.startsWith("Cannot download")
+    ? " (only wheels are installed unless source builds are enabled)"
+    : "";
   return {
     ok: true,
     result,
     is_error: true,
-    error_text: `INSTALL_FAILED: ${what} (${why})${lastLine(output.tail())}`,
+    error_text: `INSTALL_FAILED: ${what} (${why})${lastLine(output.tail())}${hint}`,
   };
 }
 

