@@ -29,8 +29,13 @@ interface Entry extends TaskInfo {
 
 /** Options for {@link AsyncTasks}. */
 export interface AsyncTasksOptions {
-  /** Most tasks (running or kept) per session; more are refused with LIMIT_EXCEEDED. */
+  /** Most running tasks per session; more are refused with LIMIT_EXCEEDED. */
   maxPerSession: number;
+  /**
+   * Most finished (or cancelled) tasks kept per session for task.result; past it the
+   * oldest finished are dropped. Default `maxPerSession`.
+   */
+  maxFinishedPerSession?: number;
   /** How long a finished task's result is kept. */
   resultTtlMs: number;
   clock?: Clock;
@@ -39,16 +44,20 @@ export interface AsyncTasksOptions {
 
 /**
  * Background tool calls (`async: true`): started at once, polled with task.status and
- * task.result, cancelled with task.cancel. Bounded in count per session and in time.
+ * task.result, cancelled with task.cancel. Bounded per session: running tasks in count,
+ * finished ones in count and in time.
  */
 export class AsyncTasks {
+  // in insertion (start) order
   #tasks = new Map<string, Entry>();
   #options: AsyncTasksOptions;
+  #maxFinished: number;
   #clock: Clock;
   #ids: IdGenerator;
 
   constructor(options: AsyncTasksOptions) {
     this.#options = options;
+    this.#maxFinished = options.maxFinishedPerSession ?? options.maxPerSession;
     this.#clock = options.clock ?? SYSTEM_CLOCK;
     this.#ids = options.ids ?? RANDOM_IDS;
   }
@@ -60,11 +69,15 @@ export class AsyncTasks {
     run: (signal: AbortSignal) => Promise<CallToolResult>,
   ): string {
     this.sweep();
-    const mine = [...this.#tasks.values()].filter((t) => t.owner === owner);
-    if (mine.length >= this.#options.maxPerSession) {
+    let running = 0;
+    for (const t of this.#tasks.values()) {
+      if (t.owner === owner && t.status === "running") running++;
+    }
+    if (running >= this.#options.maxPerSession) {
       throw new CodegenError(
         "LIMIT_EXCEEDED",
-        `Too many background tasks for this session (${mine.length}); fetch or cancel some first`,
+        `Too many background tasks running in this session (${running}); ` +
+          "wait for one to finish or cancel one first",
       );
     }
     const id = this.#ids.next();
@@ -95,6 +108,19 @@ export class AsyncTasks {
     entry.status = status;
     entry.result = result;
     entry.finished_at = this.#clock.now();
+    this.#dropOldestFinished(entry.owner);
+  }
+
+  /** Keeps at most `maxFinishedPerSession` of `owner`'s finished tasks, the newest. */
+  #dropOldestFinished(owner: string): void {
+    const finished = [...this.#tasks.values()].filter((t) =>
+      t.owner === owner && t.finished_at !== undefined
+    );
+    if (finished.length <= this.#maxFinished) return;
+    finished.sort((a, b) => a.finished_at! - b.finished_at!);
+    for (const t of finished.slice(0, finished.length - this.#maxFinished)) {
+      this.#tasks.delete(t.task_id);
+    }
   }
 
   /** The task as `owner` may see it; NOT_FOUND for unknown ids or other owners' tasks. */
@@ -127,6 +153,9 @@ export class AsyncTasks {
         isError: true,
       };
       t.controller.abort(new CodegenError("CANCELLED", "Task cancelled"));
+      const info = this.get(owner, id);
+      this.#dropOldestFinished(owner);
+      return info;
     }
     return this.get(owner, id);
   }

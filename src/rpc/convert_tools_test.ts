@@ -74,6 +74,7 @@ const RESULTS: ToolResult[] = [
         change: "modified",
       }],
       interpreter_restarted: "crashed",
+      artifacts_truncated: true,
     },
   },
   {

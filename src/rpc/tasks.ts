@@ -96,6 +96,8 @@ export interface RunPythonResult {
   timed_out: boolean;
   truncated: boolean;
   artifacts: Artifact[];
+  /** True when `artifacts` may be incomplete (a huge workspace, or over 1,000 changes). */
+  artifacts_truncated?: boolean;
   /** Set when a stateful interpreter was (re)started for this call, with the reason. */
   interpreter_restarted?: string;
 }

@@ -45,6 +45,9 @@ export function runPythonTool(config: Config): ToolDefinition {
         size_bytes: z.number().int(),
         change: z.enum(["created", "modified"]),
       })).optional(),
+      artifacts_truncated: z.boolean().optional().describe(
+        "True when artifacts may be incomplete (a very large workspace, or over 1,000 changes)",
+      ),
       interpreter_restarted: z.string().optional(),
       ...asyncOutput,
     }),

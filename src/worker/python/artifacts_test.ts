@@ -71,3 +71,44 @@ Deno.test({
       assert.deepEqual(artifacts(await run("pass")), []);
     }),
 });
+
+Deno.test({
+  name: "run.python finds artifacts anywhere in a workspace of more than MAX_LIST_ENTRIES entries",
+  ignore,
+  fn: () =>
+    withSession(async (exec, workspace) => {
+      // the default MAX_LIST_ENTRIES is 10,000: these 10,500 files used to end the walk
+      await Deno.mkdir(`${workspace}/data`);
+      for (let i = 0; i < 10_500; i++) {
+        await Deno.writeFile(`${workspace}/data/${i}`, new Uint8Array());
+      }
+      await Deno.mkdir(`${workspace}/aa`);
+      await Deno.mkdir(`${workspace}/zz`);
+      const run = (code: string) => exec({ tool: "run.python", args: { code } });
+      const first = await run(
+        "for p in ('aa/new.txt', 'zz/new.txt', 'top.txt'): open(p, 'w').write('1')",
+      );
+      assert.deepEqual(artifacts(first), [
+        { path: "aa/new.txt", size_bytes: 1, change: "created" },
+        { path: "top.txt", size_bytes: 1, change: "created" },
+        { path: "zz/new.txt", size_bytes: 1, change: "created" },
+      ]);
+      assert.equal((first as { result: RunPythonResult }).result.artifacts_truncated, undefined);
+      assert.deepEqual(artifacts(await run("open('aa/new.txt', 'a').write('22')")), [
+        { path: "aa/new.txt", size_bytes: 3, change: "modified" },
+      ]);
+    }),
+});
+
+Deno.test({
+  name: "run.python says artifacts_truncated when more files changed than a result lists",
+  ignore,
+  fn: () =>
+    withSession(async (exec) => {
+      const code = "import os\nos.mkdir('many')\n" +
+        "for i in range(1001): open(f'many/{i:04d}', 'w').close()";
+      const outcome = await exec({ tool: "run.python", args: { code } });
+      assert.equal(artifacts(outcome).length, 1_000);
+      assert.equal((outcome as { result: RunPythonResult }).result.artifacts_truncated, true);
+    }),
+});

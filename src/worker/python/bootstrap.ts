@@ -7,8 +7,12 @@
 
 /**
  * What the fork server and the kernel share: the job channel (moved off fds 0 and 1),
- * reading a job (`<length>\n<json>` with a per-job nonce), ending it with the nonce's
- * marker, and turning a job into the program it runs.
+ * reading a job (`<length>\n<json>`) and, separately, its nonce (`<32 hex>\n`), ending it
+ * with the nonce's marker, and turning a job into the program it runs.
+ *
+ * The nonce follows the job instead of being part of it so that the fork server can read
+ * it after the fork: a forked run never has it in its memory, so it cannot write the
+ * marker and forge the end of its job (its stdout is the same pipe as the status).
  */
 const JOB_FRAMING = String.raw`
 import json, os, sys
@@ -38,8 +42,16 @@ def _read_job(ctl_in):
         n -= len(chunk)
     return json.loads(b"".join(parts))
 
-def _job_marker(job):
-    return ("\x00\x1e" + job.pop("nonce") + "\x1e").encode()
+def _read_marker(ctl_in):
+    nonce = b""
+    while len(nonce) < 33:
+        chunk = os.read(ctl_in, 33 - len(nonce))
+        if not chunk:
+            os._exit(0)
+        nonce += chunk
+    if not nonce.endswith(b"\n") or not all(c in b"0123456789abcdef" for c in nonce[:32]):
+        os._exit(70)
+    return b"\x00\x1e" + nonce[:32] + b"\x1e"
 
 def _write_all(fd, data):
     while data:
@@ -66,6 +78,37 @@ def _job_program(job):
         with open(job["file"], "rb") as f:
             return job["file"], f.read(), [job["argv0"]] + list(job.get("args") or [])
     return "<string>", job["code"], ["-c"] + list(job.get("args") or [])
+
+def _script_dir(job):
+    # sys.path[0] as python3 sets it: the script's real directory (a symlinked script
+    # imports from where it really is), or "" (the working directory) for code
+    if job.get("file") is None:
+        return ""
+    return os.path.dirname(os.path.realpath(job["file"]))
+
+def _stdin_fd(job):
+    # the call's stdin as a file descriptor to put on fd 0: a memfd holding the data, or
+    # /dev/null when there is none
+    data = (job.get("stdin") or "").encode()
+    if not data:
+        return os.open(os.devnull, os.O_RDONLY)
+    fd = os.memfd_create("stdin")
+    _write_all(fd, data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+def _exit_code(e):
+    # what python3 makes of SystemExit: None is 0, an int is reduced to 0-255, anything
+    # else is printed and is 1
+    if e.code is None:
+        return 0
+    if isinstance(e.code, int):
+        return e.code & 0xFF
+    try:
+        print(e.code, file=sys.stderr)
+    except BaseException:
+        pass
+    return 1
 `;
 
 /**
@@ -169,20 +212,21 @@ def _serve():
 
     while True:
         job = _read_job(ctl_in)
-        marker = _job_marker(job)
         # a fresh finder for the working directory sees files written since the last run
         sys.path_importer_cache.pop("", None)
         try:
             pid = os.fork()
         except OSError as e:  # e.g. the process limit: fail this run, not the server's caller
             _write_all(2, ("Cannot start the run: %s\n" % e).encode())
-            _end_job(ctl_out, marker, {"exit_code": 1, "retire": True})
+            _end_job(ctl_out, _read_marker(ctl_in), {"exit_code": 1, "retire": True})
             continue
         if pid == 0:
+            # before the nonce is read: it is never in the run's memory
             os.close(ctl_in)
             os.close(ctl_out)
             _child(job, libc)
         del job
+        marker = _read_marker(ctl_in)
         status = os.waitpid(pid, 0)[1]
         clean = kill_leftovers()
         if private_tmp:
@@ -195,6 +239,7 @@ def _serve():
         if not clean or (cpu_budget is not None and time.process_time() >= cpu_budget):
             result["retire"] = True
         _end_job(ctl_out, marker, result)
+        del marker
 
 def _child(job, libc):
     code = 1
@@ -210,22 +255,16 @@ def _child(job, libc):
 
 def _run(job):
     import builtins, types
-    data = (job.get("stdin") or "").encode()
-    if data:  # otherwise stdin stays /dev/null
-        fd = os.memfd_create("stdin")
-        os.write(fd, data)  # memfd writes are never short
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.dup2(fd, 0)
-        os.close(fd)
+    fd = _stdin_fd(job)
+    os.dup2(fd, 0)
+    os.close(fd)
     os.environ.update(job.get("env") or {})
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
     filename, source, sys.argv = _job_program(job)
     if job.get("file") is not None:
         main.__file__ = filename
-        sys.path[0] = os.path.dirname(filename)
-    else:
-        sys.path[0] = ""
+    sys.path[0] = _script_dir(job)
     sys.modules["__main__"] = main
     try:
         code = compile(source, filename, "exec")
@@ -242,17 +281,6 @@ def _run(job):
         sys.excepthook(type(e), e, e.__traceback__)
         return 1
     return 0
-
-def _exit_code(e):
-    if e.code is None:
-        return 0
-    if isinstance(e.code, int):
-        return e.code & 0xFF
-    try:
-        print(e.code, file=sys.stderr)
-    except BaseException:
-        pass
-    return 1
 
 def _finish(code):
     # what interpreter shutdown does before exit: join threads, run atexit, flush
@@ -281,17 +309,26 @@ _serve()
  * Stateful kernel: reads jobs forever from a private copy of stdin, runs each in one
  * persistent `__main__` namespace with the user's output going straight to fds 1 and 2
  * (so child processes' output is captured too), then ends the job with a frame carrying
- * a per-job nonce: the marker on stderr, and marker + JSON status on stdout.
+ * a per-job nonce: the marker on stderr, and marker + JSON status on stdout. For the call
+ * it puts the job's stdin on fd 0 (child processes read it too) and, for a file, the
+ * script's directory at sys.path[0]; both are restored afterwards.
+ *
+ * User code runs in this process, so unlike a forked run it can reach the nonce and end
+ * its own call early with a status of its choosing (the worker then stops its timer); it
+ * cannot affect other sessions, and whatever it leaves running is bounded by the CPU
+ * rlimit and by the next call's timeout, which kills the kernel.
  */
 export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}
 def _kernel():
-    import builtins, importlib, io, traceback, types
+    import builtins, importlib, traceback, types
     ctl_in, ctl_out = _open_channel()
     _line_buffered()
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
     sys.modules["__main__"] = main
     sys.path[0] = ""
+    idle_stdin = sys.stdin  # reads fd 0, /dev/null between calls
+    null = os.open(os.devnull, os.O_RDONLY)
 
     # The environment as raw bytes: copying and comparing it is cheap, where rebuilding
     # os.environ would cost a putenv per variable on every call.
@@ -315,34 +352,58 @@ def _kernel():
             except Exception:
                 pass
 
+    def open_stdin(job):
+        # a new sys.stdin over the call's data on fd 0, as python3 would have made it
+        fd = _stdin_fd(job)
+        os.dup2(fd, 0)
+        os.close(fd)
+        encoding = getattr(idle_stdin, "encoding", None) or "utf-8"
+        errors = getattr(idle_stdin, "errors", None) or "strict"
+        sys.stdin = open(0, "r", encoding=encoding, errors=errors, closefd=False)
+
+    def close_stdin():
+        os.dup2(null, 0)
+        sys.stdin = idle_stdin
+
+    def set_script_dir(job):
+        # sys.path[0] is the script's directory for the call, as for python3 script.py;
+        # returns how to undo it (the entry may have moved if the code changed sys.path)
+        entry = _script_dir(job)
+        if not sys.path:
+            sys.path.append("")
+        saved, sys.path[0] = sys.path[0], entry
+        def undo():
+            if entry in sys.path:
+                sys.path[sys.path.index(entry)] = saved
+        return undo
+
     while True:
         job = _read_job(ctl_in)
-        marker = _job_marker(job)
+        marker = _read_marker(ctl_in)
         saved_env = env_snapshot()
         os.environ.update(job.get("env") or {})
-        sys.stdin = io.StringIO(job.get("stdin") or "")
         importlib.invalidate_caches()  # packages installed since the last call
         status = 0
+        restore_path = None
         try:
+            open_stdin(job)
             filename, source, sys.argv = _job_program(job)
             if job.get("file") is not None:
                 main.__file__ = filename
+                restore_path = set_script_dir(job)
             del job
             exec(compile(source, filename, "exec"), main.__dict__)
         except SystemExit as e:
-            if e.code is None:
-                status = 0
-            elif isinstance(e.code, int):
-                status = e.code
-            else:
-                print(e.code, file=sys.stderr)
-                status = 1
+            status = _exit_code(e)
         except BaseException as e:
             if not isinstance(e, SyntaxError) and e.__traceback__ is not None:
                 e.__traceback__ = e.__traceback__.tb_next  # hide the kernel's frame
             traceback.print_exception(type(e), e, e.__traceback__)
             status = 1
         flush()
+        close_stdin()
+        if restore_path is not None:
+            restore_path()
         restore_env(saved_env)
         _end_job(ctl_out, marker, {"exit_code": status})
 

@@ -145,3 +145,80 @@ Deno.test({
     }, { limits });
   },
 });
+
+/**
+ * Hostile code that looks for the end-of-job marker everywhere a run can look — the frames
+ * on its stack (the fork server's among them) and all of its own memory — and writes each
+ * candidate on stderr, and followed by `tail` on stdout: the frame the fork server ends a
+ * job with.
+ */
+function forgeMarker(tail: string): string {
+  return String.raw`import os, re, sys
+pattern = re.compile(rb"\x00\x1e[0-9a-f]{32}\x1e")
+found = set()
+frame = sys._getframe()
+while frame is not None:
+    for value in list(frame.f_locals.values()):
+        if isinstance(value, str):
+            value = value.encode("latin-1", "replace")
+        if isinstance(value, bytes):
+            found.update(pattern.findall(value))
+    frame = frame.f_back
+mem = os.open("/proc/self/mem", os.O_RDONLY)
+for line in open("/proc/self/maps"):
+    span, perms = line.split()[:2]
+    start, end = (int(x, 16) for x in span.split("-"))
+    if not perms.startswith("r") or end - start > 256 << 20:
+        continue
+    for at in range(start, end, 1 << 20):
+        try:
+            found.update(pattern.findall(os.pread(mem, min(1 << 20, end - at), at)))
+        except OSError:
+            break
+print("candidates:", len(found), file=sys.stderr, flush=True)
+found.add(b"\x00\x1e" + b"0" * 32 + b"\x1e")  # one at least, found or not
+for marker in found:
+    os.write(2, marker)
+    os.write(1, marker + ${tail})
+`;
+}
+
+Deno.test({
+  name: "fork server: a run that finds a marker in its frames or memory cannot end its call early",
+  ignore,
+  fn: () =>
+    withSession(async (run) => {
+      // a previous job leaves its marker behind in the server; it must not help either
+      assert.equal(stdout(await run({ code: "print('warm')" })), "warm\n");
+      const code = forgeMarker(String.raw`b'{"exit_code": 0}\n'`) +
+        "import time\ntime.sleep(5)\nopen('late.txt', 'w').write('still running')\n";
+      const out = await run({ code, timeout_seconds: 1 });
+      assert.ok(out.ok, JSON.stringify(out));
+      assert.equal(out.result.timed_out, true, JSON.stringify(out.result));
+      assert.match(out.error_text ?? "", /^TIMEOUT: /);
+      assert.ok(out.result.duration_ms >= 1_000, `ended after ${out.result.duration_ms} ms`);
+      assert.equal(
+        stdout(await run({ code: "import os\nprint(os.path.exists('late.txt'))" })),
+        "False\n",
+      );
+    }),
+});
+
+Deno.test({
+  name: "fork server: a huge line after a marker a run found is capped output, not a status",
+  ignore,
+  fn: () =>
+    withSession(async (run) => {
+      assert.equal(stdout(await run({ code: "print('warm')" })), "warm\n");
+      const rssBefore = Deno.memoryUsage().rss;
+      const code = forgeMarker(String.raw`b"x" * (64 << 20)`) + "print('real end')\n";
+      const out = await run({ code, timeout_seconds: 30 });
+      const grown = Deno.memoryUsage().rss - rssBefore;
+      assert.ok(out.ok, JSON.stringify(out).slice(0, 500));
+      assert.equal(out.result.exit_code, 0, out.result.stderr);
+      assert.equal(out.result.timed_out, false);
+      assert.equal(out.result.truncated, true);
+      assert.ok(out.result.stdout.length <= testLimits().outputLimitBytes);
+      assert.ok(grown < 32 * 1024 * 1024, `the worker grew by ${grown} bytes`);
+    }),
+});

@@ -13,6 +13,12 @@ import { jobPayload, type PythonJob } from "./job.ts";
 const READ_CHUNK_BYTES = 64 * 1024;
 /** How long to wait for the stderr marker once the stdout frame arrived. */
 const STDERR_GRACE_MS = 1_000;
+/**
+ * Longest status line after the marker. A real one is a few dozen bytes; a longer one
+ * means the interpreter is broken (or, in a stateful kernel, user code forged the frame),
+ * and it is stopped rather than buffered without bound.
+ */
+export const MAX_STATUS_BYTES = 4096;
 
 /** Per-call options for {@link Kernel.call}. */
 export interface KernelCallOptions {
@@ -38,6 +44,11 @@ export interface KernelCallResult {
   cancelled: boolean;
   died: boolean;
   durationMs: number;
+  /**
+   * Set when the worker stopped the interpreter because it broke the framing protocol
+   * (e.g. an over-long status line); the call failed for that reason, not by its code.
+   */
+  failure?: string;
 }
 
 /** The JSON status line that ends a job. */
@@ -52,7 +63,10 @@ interface Call {
   out: CappedOutput;
   err: CappedOutput;
   onOutput: KernelCallOptions["onOutput"];
+  /** The status line's bytes so far, once the marker was seen. */
   status: Uint8Array[] | undefined;
+  statusBytes: number;
+  statusEnded: boolean;
   statusDone: (status: JobStatus) => void;
   stderrDone: () => void;
   stderrSeen: boolean;
@@ -76,6 +90,8 @@ export class Kernel {
   #readers: ReadableStreamBYOBReader[] = [];
   #exit: SandboxExit | undefined;
   #retired = false;
+  /** Why the worker stopped the process for breaking the protocol, if it did. */
+  #failure: string | undefined;
   #drain: Promise<void> | undefined;
   /** Settles once the process has ended and its pipes are drained (one chain, not one per call). */
   #ended: Promise<"died">;
@@ -115,6 +131,8 @@ export class Kernel {
       err: new CappedOutput(options.outputLimitBytes),
       onOutput: options.onOutput,
       status: undefined,
+      statusBytes: 0,
+      statusEnded: false,
       statusDone,
       stderrDone,
       stderrSeen: false,
@@ -136,14 +154,22 @@ export class Kernel {
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const body = encoder.encode(JSON.stringify({ ...jobPayload(job), stdin: job.stdin, nonce }));
-      // header and body in one write: one pipe operation per call
-      const frame = concatBytes([encoder.encode(`${body.length}\n`), body]);
+      const body = encoder.encode(JSON.stringify({ ...jobPayload(job), stdin: job.stdin }));
+      // the nonce after the job, not in it: the fork server reads it once the run is forked
+      // (see JOB_FRAMING); header, body and nonce in one write: one pipe operation per call
+      const frame = concatBytes([
+        encoder.encode(`${body.length}\n`),
+        body,
+        encoder.encode(`${nonce}\n`),
+      ]);
       this.#proc.write(frame).catch(() => {});
       const first = await Promise.race([status, this.#ended]);
       let exitCode: number;
       let signal: string | undefined;
-      if (first === "died") {
+      const failure = this.#failure;
+      if (failure !== undefined) {
+        exitCode = 1;
+      } else if (first === "died") {
         exitCode = this.#exit?.exitCode ?? 1;
         signal = this.#exit?.signal;
       } else {
@@ -164,6 +190,7 @@ export class Kernel {
         cancelled: cancelled && !timedOut,
         died,
         durationMs: Math.round(performance.now() - started),
+        ...(failure === undefined ? {} : { failure }),
       };
     } finally {
       clearTimeout(timer);
@@ -195,9 +222,22 @@ export class Kernel {
   }
 
   #onStatus(call: Call, chunk: Uint8Array): void {
+    if (call.statusEnded) return; // what follows a status is not this call's
     const nl = chunk.indexOf(10);
-    call.status!.push((nl >= 0 ? chunk.subarray(0, nl) : chunk).slice());
+    const piece = nl >= 0 ? chunk.subarray(0, nl) : chunk;
+    call.statusBytes += piece.length;
+    if (call.statusBytes > MAX_STATUS_BYTES) {
+      call.statusEnded = true;
+      call.status = [];
+      this.#failure =
+        `the interpreter was stopped: its end-of-run status was longer than ${MAX_STATUS_BYTES} bytes`;
+      this.#retired = true;
+      this.#proc.kill(); // the call ends as the process does
+      return;
+    }
+    call.status!.push(piece.slice());
     if (nl < 0) return;
+    call.statusEnded = true;
     try {
       const parsed = JSON.parse(decoder.decode(concatBytes(call.status!)));
       const status: JobStatus = { exitCode: Number(parsed.exit_code) || 0 };

@@ -80,6 +80,8 @@ export class KernelManager {
     if (result.died) {
       slot.reason = result.timedOut
         ? "previous call timed out"
+        : result.failure !== undefined
+        ? `previous call failed: ${result.failure}`
         : result.cancelled
         ? "previous call was cancelled"
         : `previous interpreter exited with code ${result.exitCode}`;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { SandboxExit, SandboxProcess } from "../sandbox/mod.ts";
-import { Kernel } from "./kernel.ts";
+import { Kernel, MAX_STATUS_BYTES } from "./kernel.ts";
 import type { PythonJob } from "./job.ts";
 
 const encoder = new TextEncoder();
@@ -57,8 +57,11 @@ function fakeProcess(stdoutChunks: string[]): SandboxProcess {
     },
     status,
     write(frame: Uint8Array) {
+      // `<length>\n<json><nonce>\n`: the nonce follows the job
       const text = decoder.decode(frame);
-      const { nonce } = JSON.parse(text.slice(text.indexOf("\n") + 1)) as { nonce: string };
+      const nonce = text.slice(-33, -1);
+      assert.match(nonce, /^[0-9a-f]{32}$/);
+      assert.ok(!text.slice(0, -33).includes(nonce), "the job itself does not carry the nonce");
       const marker = `\x00\x1e${nonce}\x1e`;
       err.push(encoder.encode(marker));
       for (const chunk of stdoutChunks) out.push(encoder.encode(chunk.replace("MARK", marker)));
@@ -134,5 +137,23 @@ Deno.test("Kernel: onEnded runs when the status is in, before the call returns; 
     assert.deepEqual(ended, []);
   } finally {
     await silent.dispose();
+  }
+});
+
+Deno.test("Kernel: a status line longer than MAX_STATUS_BYTES stops the interpreter and fails the call", async () => {
+  // 64 KiB chunks after the marker, never a newline: they must not be buffered without bound
+  const flood = "x".repeat(64 * 1024);
+  const chunks = ["before\nMARK", ...Array.from({ length: 64 }, () => flood)];
+  const kernel = new Kernel(fakeProcess(chunks), false);
+  try {
+    const result = await kernel.call(JOB, OPTIONS);
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.died, true);
+    assert.equal(result.timedOut, false);
+    assert.equal(result.stdout, "before\n");
+    assert.match(result.failure ?? "", new RegExp(`longer than ${MAX_STATUS_BYTES} bytes`));
+    assert.equal(kernel.alive, false);
+  } finally {
+    await kernel.dispose();
   }
 });

@@ -5,7 +5,8 @@
  * A stateless run is a fresh process forked by the session's fork server: a sandboxed
  * interpreter started ahead that never runs user code itself, forks a child per job
  * (code, argv, env, stdin) and, when the child is done, kills whatever it left behind and
- * empties the private /tmp. A stateful run goes to the session's kernel,
+ * empties the private /tmp; it reads each job's nonce only after the fork, so a run cannot
+ * forge the end of its job. A stateful run goes to the session's kernel,
  * one persistent sandboxed interpreter that frames each call's end with a fresh nonce and
  * is restarted (and says so) after a crash, timeout or cancel.
  * @module

@@ -7,7 +7,12 @@ import { buildJob, type PythonJob } from "./job.ts";
 import { Kernel, type KernelCallOptions, type KernelCallResult } from "./kernel.ts";
 import type { KernelManager, StatefulResult } from "./kernel_manager.ts";
 import { interpreterSpec } from "./launch.ts";
-import { diffSnapshots, snapshotWorkspace, type WorkspaceSnapshot } from "./snapshot.ts";
+import {
+  diffSnapshots,
+  SNAPSHOT_MAX_ENTRIES,
+  snapshotWorkspace,
+  type WorkspaceSnapshot,
+} from "./snapshot.ts";
 import type { SnapshotCache } from "./snapshot_cache.ts";
 import { venvExists } from "./venv.ts";
 import type { WarmPool } from "./warm_pool.ts";
@@ -45,7 +50,7 @@ export async function runPython(
   const job = await buildJob(ctx, args, insecure ? { workspaceDir: ctx.workspace } : {});
   const hasVenv = await (deps.hasVenv ?? venvExists)(ctx);
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
-  const maxEntries = ctx.limits.maxListEntries;
+  const maxEntries = Math.max(ctx.limits.maxListEntries, SNAPSHOT_MAX_ENTRIES);
   const before = deps.snapshots?.take(ctx) ??
     snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   if (before.foreignOwned) await deps.runner.ensureOwnership(ctx.workspace);
@@ -72,6 +77,7 @@ export async function runPython(
   }
   after ??= snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   deps.snapshots?.keep(ctx, after);
+  const changes = diffSnapshots(before, after, { max: MAX_ARTIFACTS });
   const result: RunPythonResult = {
     stdout: run.stdout,
     stderr: run.stderr,
@@ -79,10 +85,15 @@ export async function runPython(
     duration_ms: run.durationMs,
     timed_out: run.timedOut,
     truncated: run.truncated,
-    artifacts: diffSnapshots(before, after, { max: MAX_ARTIFACTS }),
+    artifacts: changes.artifacts,
   };
+  if (changes.truncated) result.artifacts_truncated = true;
   const restarted = (run as Partial<StatefulResult>).restarted;
   if (restarted !== undefined) result.interpreter_restarted = restarted;
+  if (run.failure !== undefined && !run.timedOut) {
+    const text = `EXIT_CODE: Python exited with code ${run.exitCode}: ${run.failure}`;
+    return { ok: true, result, is_error: true, error_text: text };
+  }
   if (run.timedOut) {
     const text = `TIMEOUT: Run exceeded ${job.timeoutMs / 1000} s and was killed`;
     return { ok: true, result, is_error: true, error_text: text };

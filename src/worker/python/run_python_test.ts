@@ -243,3 +243,76 @@ Deno.test({
       }
     }),
 });
+
+for (const stateful of [false, true]) {
+  const mode = stateful ? "stateful" : "stateless";
+
+  Deno.test({
+    name:
+      `run.python (${mode}) puts stdin on fd 0: sys.stdin.buffer, os.read(0) and child processes read it`,
+    ignore,
+    fn: () =>
+      withRuntime(async (run) => {
+        const read = async (how: string) =>
+          ok(await run({ stateful, code: how, stdin: "in put\n" }));
+        const buffered = await read("import sys\nprint(sys.stdin.buffer.read())");
+        assert.equal(buffered.result.stdout, "b'in put\\n'\n", buffered.result.stderr);
+        const raw = await read("import os\nprint(os.read(0, 100))");
+        assert.equal(raw.result.stdout, "b'in put\\n'\n", raw.result.stderr);
+        const child = await read("import subprocess\nsubprocess.run(['cat'])");
+        assert.equal(child.result.stdout, "in put\n", child.result.stderr);
+        const text = await read(
+          "import sys\nprint(repr(sys.stdin.readline()), sys.stdin.encoding)",
+        );
+        assert.equal(text.result.stdout, "'in put\\n' utf-8\n", text.result.stderr);
+        // the next call without stdin reads nothing, on every level
+        const after = ok(
+          await run({
+            stateful,
+            code: "import os, sys\nprint(repr(sys.stdin.read()), os.read(0, 9))",
+          }),
+        );
+        assert.equal(after.result.stdout, "'' b''\n", after.result.stderr);
+      }),
+  });
+
+  Deno.test({
+    name:
+      `run.python (${mode}) file mode imports beside the script's real path, also through a symlink`,
+    ignore,
+    fn: () =>
+      withRuntime(async (run, ctx) => {
+        await Deno.mkdir(`${ctx.workspace}/pkg`);
+        await Deno.writeTextFile(`${ctx.workspace}/pkg/mod.py`, "VALUE = 7\n");
+        await Deno.writeTextFile(
+          `${ctx.workspace}/pkg/script.py`,
+          "import sys, mod\nprint(mod.VALUE, sys.path[0])\n",
+        );
+        await Deno.symlink("pkg/script.py", `${ctx.workspace}/link.py`);
+        const direct = ok(await run({ stateful, file: "pkg/script.py" }));
+        assert.equal(direct.result.stdout, "7 /workspace/pkg\n", direct.result.stderr);
+        const linked = ok(await run({ stateful, file: "link.py" }));
+        assert.equal(linked.result.stdout, "7 /workspace/pkg\n", linked.result.stderr);
+        // code runs import from the working directory again, as python3 -c does
+        const code = ok(await run({ stateful, code: "import sys\nprint(repr(sys.path[0]))" }));
+        assert.equal(code.result.stdout, "''\n", code.result.stderr);
+      }),
+  });
+
+  Deno.test({
+    name: `run.python (${mode}) reduces sys.exit codes to 0-255 as python3 does`,
+    ignore,
+    fn: () =>
+      withRuntime(async (run) => {
+        const exit = async (arg: string) =>
+          ok(await run({ stateful, code: `import sys\nsys.exit(${arg})` })).result;
+        assert.equal((await exit("256")).exit_code, 0);
+        assert.equal((await exit("-1")).exit_code, 255);
+        assert.equal((await exit("257")).exit_code, 1);
+        assert.equal((await exit("None")).exit_code, 0);
+        const text = await exit("'bye'");
+        assert.equal(text.exit_code, 1);
+        assert.equal(text.stderr, "bye\n");
+      }),
+  });
+}

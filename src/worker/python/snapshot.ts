@@ -1,5 +1,13 @@
 import type { Artifact } from "../../rpc/mod.ts";
 
+/**
+ * Entries a run's workspace snapshot visits at least. Larger than `MAX_LIST_ENTRIES` (which
+ * bounds what one listing returns to an agent): a snapshot has to see the whole workspace to
+ * find every file a run wrote, but stays bounded in time and memory; past it the run's result
+ * says `artifacts_truncated`.
+ */
+export const SNAPSHOT_MAX_ENTRIES = 100_000;
+
 /** Size and modification time of one workspace file. */
 interface FileStamp {
   size: number;
@@ -11,6 +19,8 @@ export interface WorkspaceSnapshot {
   files: Map<string, FileStamp>;
   /** Whether an entry not owned by `ownerUid` was seen (it must be re-owned first). */
   foreignOwned: boolean;
+  /** Whether the walk stopped at `maxEntries` before it saw the whole workspace. */
+  truncated: boolean;
 }
 
 /** Options for {@link snapshotWorkspace}. */
@@ -23,21 +33,22 @@ export interface SnapshotOptions {
 
 /**
  * Walks the workspace without following symlinks, recording regular files by relative
- * path. Bounded: stops after `maxEntries` entries.
+ * path. Bounded: stops after `maxEntries` entries, and then says so in `truncated`.
  */
 export function snapshotWorkspace(root: string, options: SnapshotOptions): WorkspaceSnapshot {
   const files = new Map<string, FileStamp>();
   let foreignOwned = false;
   let visited = 0;
+  let truncated = false;
   const owner = options.ownerUid;
   try {
     const rootInfo = Deno.lstatSync(root);
     if (owner !== undefined && rootInfo.uid !== owner) foreignOwned = true;
   } catch {
-    return { files, foreignOwned };
+    return { files, foreignOwned, truncated };
   }
   const stack = [""];
-  while (stack.length > 0 && visited < options.maxEntries) {
+  while (stack.length > 0 && !truncated) {
     const rel = stack.pop()!;
     let entries: Deno.DirEntry[];
     try {
@@ -48,7 +59,10 @@ export function snapshotWorkspace(root: string, options: SnapshotOptions): Works
       continue; // removed or unreadable meanwhile
     }
     for (const entry of entries) {
-      if (++visited > options.maxEntries) break;
+      if (++visited > options.maxEntries) {
+        truncated = true;
+        break;
+      }
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       let info: Deno.FileInfo;
       try {
@@ -63,7 +77,14 @@ export function snapshotWorkspace(root: string, options: SnapshotOptions): Works
       }
     }
   }
-  return { files, foreignOwned };
+  return { files, foreignOwned, truncated };
+}
+
+/** What {@link diffSnapshots} found. */
+export interface SnapshotDiff {
+  artifacts: Artifact[];
+  /** Whether the list may miss changes: a walk stopped early, or more than `max` changed. */
+  truncated: boolean;
 }
 
 /** Files created or modified between two snapshots, sorted by path, at most `max`. */
@@ -71,7 +92,7 @@ export function diffSnapshots(
   before: WorkspaceSnapshot,
   after: WorkspaceSnapshot,
   options: { max: number },
-): Artifact[] {
+): SnapshotDiff {
   const out: Artifact[] = [];
   for (const [path, stamp] of after.files) {
     const old = before.files.get(path);
@@ -81,5 +102,8 @@ export function diffSnapshots(
     }
   }
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return out.slice(0, options.max);
+  return {
+    artifacts: out.slice(0, options.max),
+    truncated: before.truncated || after.truncated || out.length > options.max,
+  };
 }

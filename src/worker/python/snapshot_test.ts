@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { diffSnapshots, snapshotWorkspace } from "./snapshot.ts";
+import { LimitsSchema } from "../../config/mod.ts";
+import { diffSnapshots, SNAPSHOT_MAX_ENTRIES, snapshotWorkspace } from "./snapshot.ts";
 
 Deno.test("snapshotWorkspace records files, skips symlinks and stops at maxEntries", async () => {
   const root = await Deno.makeTempDir({ prefix: "codegen-snap-" });
@@ -11,8 +12,13 @@ Deno.test("snapshotWorkspace records files, skips symlinks and stops at maxEntri
     const snap = snapshotWorkspace(root, { maxEntries: 100 });
     assert.deepEqual([...snap.files.keys()].sort(), ["a.txt", "d/e/b.txt"]);
     assert.equal(snap.files.get("d/e/b.txt")!.size, 3);
+    assert.equal(snap.truncated, false);
     const small = snapshotWorkspace(root, { maxEntries: 1 });
     assert.ok(small.files.size <= 1);
+    assert.equal(small.truncated, true, "a walk that stopped early says so");
+    // exactly as many entries as allowed (a.txt, d, d/e, d/e/b.txt, link) is complete
+    assert.equal(snapshotWorkspace(root, { maxEntries: 5 }).truncated, false);
+    assert.equal(snapshotWorkspace(root, { maxEntries: 4 }).truncated, true);
     const owned = snapshotWorkspace(root, {
       maxEntries: 100,
       ownerUid: (Deno.uid() ?? 0) + 1,
@@ -27,15 +33,28 @@ Deno.test("diffSnapshots lists created and modified files, sorted, at most max",
   const stamp = (size: number, mtimeMs: number) => ({ size, mtimeMs });
   const before = {
     foreignOwned: false,
+    truncated: false,
     files: new Map([["same", stamp(1, 1)], ["grew", stamp(1, 1)]]),
   };
   const after = {
     foreignOwned: false,
+    truncated: false,
     files: new Map([["same", stamp(1, 1)], ["grew", stamp(2, 1)], ["new", stamp(3, 5)]]),
   };
-  assert.deepEqual(diffSnapshots(before, after, { max: 10 }), [
-    { path: "grew", size_bytes: 2, change: "modified" },
-    { path: "new", size_bytes: 3, change: "created" },
-  ]);
-  assert.equal(diffSnapshots(before, after, { max: 1 }).length, 1);
+  assert.deepEqual(diffSnapshots(before, after, { max: 10 }), {
+    artifacts: [
+      { path: "grew", size_bytes: 2, change: "modified" },
+      { path: "new", size_bytes: 3, change: "created" },
+    ],
+    truncated: false,
+  });
+  const capped = diffSnapshots(before, after, { max: 1 });
+  assert.equal(capped.artifacts.length, 1);
+  assert.equal(capped.truncated, true, "more changes than max is an incomplete list");
+  assert.equal(diffSnapshots(before, { ...after, truncated: true }, { max: 10 }).truncated, true);
+  assert.equal(diffSnapshots({ ...before, truncated: true }, after, { max: 10 }).truncated, true);
+});
+
+Deno.test("SNAPSHOT_MAX_ENTRIES lets a run's snapshot see far more than MAX_LIST_ENTRIES", () => {
+  assert.ok(SNAPSHOT_MAX_ENTRIES >= 10 * LimitsSchema.parse({}).maxListEntries);
 });

@@ -176,6 +176,33 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "testRun() keeps the end of the output in output_tail past OUTPUT_LIMIT",
+  ignore,
+  async fn() {
+    await using sessions = await createPythonSessions();
+    const s = await sessions.session("t");
+    s.ctx.limits = { ...s.ctx.limits, outputLimitBytes: 20_000 };
+    await Deno.mkdir(`${s.ctx.workspace}/t`);
+    await Deno.writeTextFile(
+      `${s.ctx.workspace}/t/test_loud.py`,
+      "def test_loud():\n" +
+        "    for i in range(3000):\n" +
+        "        print(f'line {i:04d}')\n" +
+        "    assert False, 'the end is here'\n",
+    );
+    const runner = createSandboxRunner({ insecureNoSandbox: false });
+    const outcome = await run(s, runner, { path: "t", args: ["-s"] });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.result.failed, 1);
+    const tail = outcome.result.output_tail;
+    // the failure report and pytest's summary come after all 3000 lines
+    assert.match(tail, /the end is here/);
+    assert.match(tail, /1 failed in [\d.]+s/);
+    assert.doesNotMatch(tail, /line 1305\n/);
+  },
+});
+
 Deno.test("testRun() refuses unsafe options and paths before starting anything", async () => {
   await using sessions = await createPythonSessions();
   const s = await sessions.session("t");

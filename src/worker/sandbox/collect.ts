@@ -82,21 +82,29 @@ async function feed(proc: SandboxProcess, stdin: Uint8Array | undefined): Promis
   await proc.closeStdin();
 }
 
+/**
+ * Reads a pipe to its end: `sink` keeps what fits under the cap, while `onText` sees all of
+ * it (so a listener keeping the tail gets the real end of long output, not just the start).
+ */
 async function pump(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   sink: CappedOutput,
   onText: (text: string) => void,
 ): Promise<void> {
+  const decoder = new TextDecoder();
   try {
     while (true) {
       const { done, value } = await reader.read();
-      if (done) return;
-      const text = sink.push(value);
+      if (done) break;
+      sink.push(value);
+      const text = decoder.decode(value, { stream: true });
       if (text) onText(text);
     }
   } catch {
     // cancelled after the grace period
   }
+  const rest = decoder.decode();
+  if (rest) onText(rest);
 }
 
 /**

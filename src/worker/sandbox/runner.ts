@@ -44,7 +44,10 @@ export interface SandboxSpec {
   outputLimitBytes: number;
   /** Aborting kills the whole process group at once. */
   signal?: AbortSignal;
-  /** Receives output as it arrives (already decoded, may split lines). */
+  /**
+   * Receives all output as it arrives (already decoded, may split lines), including what
+   * `outputLimitBytes` drops from the result: the listener bounds what it keeps.
+   */
   onOutput?: (stream: "stdout" | "stderr", text: string) => void;
 }
 

@@ -135,7 +135,14 @@ export interface RunPythonResponse {
   timed_out: boolean;
   truncated: boolean;
   artifacts: Artifact[];
-  interpreter_restarted?: string | undefined;
+  interpreter_restarted?:
+    | string
+    | undefined;
+  /**
+   * Set (true) when `artifacts` may be incomplete: the workspace walk stopped at its entry
+   * limit, or more files changed than a result lists.
+   */
+  artifacts_truncated?: boolean | undefined;
 }
 
 export interface PkgInstallRequest {
@@ -1392,6 +1399,7 @@ function createBaseRunPythonResponse(): RunPythonResponse {
     truncated: false,
     artifacts: [],
     interpreter_restarted: undefined,
+    artifacts_truncated: undefined,
   };
 }
 
@@ -1420,6 +1428,9 @@ export const RunPythonResponse: MessageFns<RunPythonResponse> = {
     }
     if (message.interpreter_restarted !== undefined) {
       writer.uint32(66).string(message.interpreter_restarted);
+    }
+    if (message.artifacts_truncated !== undefined) {
+      writer.uint32(72).bool(message.artifacts_truncated);
     }
     return writer;
   },
@@ -1501,6 +1512,14 @@ export const RunPythonResponse: MessageFns<RunPythonResponse> = {
             message.interpreter_restarted = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.artifacts_truncated = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1526,6 +1545,7 @@ export const RunPythonResponse: MessageFns<RunPythonResponse> = {
     message.truncated = object.truncated ?? false;
     message.artifacts = object.artifacts?.map((e) => Artifact.fromPartial(e)) || [];
     message.interpreter_restarted = object.interpreter_restarted ?? undefined;
+    message.artifacts_truncated = object.artifacts_truncated ?? undefined;
     return message;
   },
 };
