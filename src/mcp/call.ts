@@ -3,6 +3,7 @@ import { CodegenError, formatDuration, getLogger } from "../core/mod.ts";
 import {
   currentTraceId,
   injectTraceparent,
+  taskKillReason,
   type ToolSpan,
   withRpcSpan,
   withToolSpan,
@@ -108,7 +109,11 @@ export class ToolCall {
         : execute;
       return this.deps.inFlight ? this.deps.inFlight.track(run) : run();
     }, { failureOf: (o) => o.ok ? undefined : o.error.code }) as TaskOutcome<K>;
-    this.#countKills(outcome);
+    // a remote worker counts its own kills; the coordinator's counter is its embedded ones'
+    if (this.deps.router.isLocal(route.client.workerId)) {
+      const kill = taskKillReason(outcome);
+      if (kill) this.deps.onSandboxKill?.(kill);
+    }
     if (!outcome.ok && outcome.error.code === "WORKER_UNAVAILABLE") {
       this.deps.router.abandon(route.session);
       const orphaned = {
@@ -120,14 +125,6 @@ export class ToolCall {
       this.#session = Promise.resolve(orphaned);
     }
     return outcome;
-  }
-
-  #countKills(outcome: TaskOutcome): void {
-    const hook = this.deps.onSandboxKill;
-    if (!hook) return;
-    if (outcome.ok && (outcome.result as { timed_out?: boolean }).timed_out) hook("timeout");
-    else if (!outcome.ok && outcome.error.code === "CANCELLED") hook("cancelled");
-    else if (!outcome.ok && outcome.error.code === "TIMEOUT") hook("timeout");
   }
 
   /** Sends a worker event to the client as a progress or logging notification. */

@@ -23,3 +23,26 @@ export function sandboxKillReason(ending: SandboxEnding): KillReason | undefined
   if (!ending.signal) return undefined;
   return BY_SIGNAL[ending.signal] ?? "signal";
 }
+
+/** A task's outcome, structurally the rpc `TaskOutcome`, as far as kills show in it. */
+export type KilledTaskEnding =
+  | { ok: true; result?: unknown }
+  | { ok: false; error: { code: string } };
+
+/**
+ * Why a task's sandboxed process was killed, read from the task's outcome: a run that
+ * timed out or ended by a signal (its result says which), or a task cancelled or timed
+ * out as a whole.
+ */
+export function taskKillReason(ending: KilledTaskEnding): KillReason | undefined {
+  if (!ending.ok) {
+    const code = ending.error.code;
+    return sandboxKillReason({ timedOut: code === "TIMEOUT", cancelled: code === "CANCELLED" });
+  }
+  const result = ending.result as { timed_out?: unknown; signal?: unknown } | undefined;
+  return sandboxKillReason({
+    timedOut: result?.timed_out === true,
+    cancelled: false,
+    signal: typeof result?.signal === "string" ? result.signal : undefined,
+  });
+}

@@ -41,7 +41,12 @@ export {
   type WorkerMetrics,
   type WorkerMetricsOptions,
 } from "./worker_metrics.ts";
-export { type SandboxEnding, sandboxKillReason } from "./kill_reason.ts";
+export {
+  type KilledTaskEnding,
+  type SandboxEnding,
+  sandboxKillReason,
+  taskKillReason,
+} from "./kill_reason.ts";
 export { InFlight } from "./in_flight.ts";
 export {
   instrumentTaskHandler,

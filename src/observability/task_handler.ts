@@ -1,13 +1,14 @@
 import { trace } from "@opentelemetry/api";
 import { type Clock, SYSTEM_CLOCK } from "../core/mod.ts";
 import type { TaskOutcomeLabel } from "./_metric_types.ts";
+import { taskKillReason } from "./kill_reason.ts";
 import { extractTraceparent } from "./trace_context.ts";
 import { SPAN_ATTRIBUTES, withRpcSpan } from "./tracing.ts";
 import type { WorkerMetrics } from "./worker_metrics.ts";
 
 /** How a task ended, as far as metrics care (structurally the rpc `TaskOutcome`). */
 export type TaskEnding =
-  | { ok: true; is_error?: boolean | undefined }
+  | { ok: true; is_error?: boolean | undefined; result?: unknown }
   | { ok: false; error: { code: string } };
 
 /** The part of a worker's `WorkerServiceHandler` that {@link instrumentTaskHandler} wraps. */
@@ -52,6 +53,8 @@ export function instrumentTaskHandler<H extends TaskHandlerLike>(
         try {
           const ending = await handler.executeTask(sessionId, task, taskOptions);
           label = taskOutcomeLabel(ending);
+          const kill = taskKillReason(ending);
+          if (kill) metrics?.sandboxKill(kill);
           return ending;
         } finally {
           trace.getActiveSpan()?.setAttribute(SPAN_ATTRIBUTES.outcome, label);

@@ -28,7 +28,7 @@ Deno.test("instrumentTaskHandler() runs each task in the caller's trace and coun
   const metrics = createWorkerMetrics();
   const inner = fakeHandler(clock, [
     { ok: true },
-    { ok: true, is_error: true },
+    { ok: true, is_error: true, result: { timed_out: false, signal: "SIGXCPU" } },
     { ok: false, error: { code: "CANCELLED" } },
   ]);
   const handler = instrumentTaskHandler(inner, { metrics, clock });
@@ -54,6 +54,9 @@ Deno.test("instrumentTaskHandler() runs each task in the caller's trace and coun
   assert.equal(s.get('codegen_worker_tasks_total{tool="run.python",outcome="error"}'), 1);
   assert.equal(s.get('codegen_worker_tasks_total{tool="run.python",outcome="cancelled"}'), 1);
   assert.equal(s.get('codegen_worker_task_duration_seconds_sum{tool="run.python"}'), 0.75);
+  // the worker counts its own sandbox kills, by reason
+  assert.equal(s.get('codegen_sandbox_kills_total{reason="cpu"}'), 1);
+  assert.equal(s.get('codegen_sandbox_kills_total{reason="cancelled"}'), 1);
 });
 
 Deno.test("instrumentTaskHandler() counts a throwing task as an error and rethrows", async () => {

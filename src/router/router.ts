@@ -189,6 +189,11 @@ export class Router {
     }
   }
 
+  /** Whether `workerId` is one of this process's embedded workers. */
+  isLocal(workerId: string): boolean {
+    return this.#localLoad.has(workerId);
+  }
+
   #placedOn(sessionId: string): string | undefined {
     for (const [workerId, load] of this.#localLoad) if (load.has(sessionId)) return workerId;
     return this.#remote?.workerOf(sessionId);

@@ -100,6 +100,8 @@ export interface RunPythonResult {
   artifacts_truncated?: boolean;
   /** Set when a stateful interpreter was (re)started for this call, with the reason. */
   interpreter_restarted?: string;
+  /** The signal that ended the run (e.g. "SIGXCPU" at the CPU limit), when one did. */
+  signal?: string;
 }
 
 export interface PkgInstallArgs {

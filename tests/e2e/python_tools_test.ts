@@ -205,3 +205,27 @@ Deno.test({
     assert.deepEqual(await t.coordinator.deps.sessions.expire(), [], "idle again from the end");
   },
 });
+
+Deno.test({
+  name: "a run killed at the CPU limit says which signal, and the kill is counted by reason",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator({ SANDBOX_CPU_SECONDS: "1" });
+    const { client } = await t.connect();
+    const spin = await client.callTool({
+      name: "run.python",
+      arguments: { code: "while True: pass", timeout_seconds: 20 },
+    });
+    const result = spin.structuredContent as { signal?: string; timed_out: boolean };
+    assert.equal(result.signal, "SIGXCPU", text(spin));
+    assert.equal(result.timed_out, false);
+    const segv = await client.callTool({
+      name: "run.python",
+      arguments: { code: "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)" },
+    });
+    assert.equal((segv.structuredContent as { signal?: string }).signal, "SIGSEGV");
+    const metrics = (await t.coordinator.metrics.render()).body;
+    assert.match(metrics, /codegen_sandbox_kills_total\{reason="cpu"\} 1/);
+    assert.match(metrics, /codegen_sandbox_kills_total\{reason="signal"\} 1/);
+  },
+});

@@ -49,6 +49,9 @@ export function runPythonTool(config: Config): ToolDefinition {
         "True when artifacts may be incomplete (a very large workspace, or over 1,000 changes)",
       ),
       interpreter_restarted: z.string().optional(),
+      signal: z.string().optional().describe(
+        "The signal that ended the run, e.g. SIGXCPU at the CPU limit",
+      ),
       ...asyncOutput,
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },

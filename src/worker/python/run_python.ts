@@ -88,6 +88,7 @@ export async function runPython(
     artifacts: changes.artifacts,
   };
   if (changes.truncated) result.artifacts_truncated = true;
+  if (run.signal) result.signal = run.signal;
   const restarted = (run as Partial<StatefulResult>).restarted;
   if (restarted !== undefined) result.interpreter_restarted = restarted;
   if (run.failure !== undefined && !run.timedOut) {

@@ -142,7 +142,11 @@ export interface RunPythonResponse {
    * Set (true) when `artifacts` may be incomplete: the workspace walk stopped at its entry
    * limit, or more files changed than a result lists.
    */
-  artifacts_truncated?: boolean | undefined;
+  artifacts_truncated?:
+    | boolean
+    | undefined;
+  /** The signal that ended the run (e.g. "SIGXCPU" at the CPU limit), when one did. */
+  signal?: string | undefined;
 }
 
 export interface PkgInstallRequest {
@@ -1400,6 +1404,7 @@ function createBaseRunPythonResponse(): RunPythonResponse {
     artifacts: [],
     interpreter_restarted: undefined,
     artifacts_truncated: undefined,
+    signal: undefined,
   };
 }
 
@@ -1431,6 +1436,9 @@ export const RunPythonResponse: MessageFns<RunPythonResponse> = {
     }
     if (message.artifacts_truncated !== undefined) {
       writer.uint32(72).bool(message.artifacts_truncated);
+    }
+    if (message.signal !== undefined) {
+      writer.uint32(82).string(message.signal);
     }
     return writer;
   },
@@ -1520,6 +1528,14 @@ export const RunPythonResponse: MessageFns<RunPythonResponse> = {
             message.artifacts_truncated = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.signal = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1546,6 +1562,7 @@ export const RunPythonResponse: MessageFns<RunPythonResponse> = {
     message.artifacts = object.artifacts?.map((e) => Artifact.fromPartial(e)) || [];
     message.interpreter_restarted = object.interpreter_restarted ?? undefined;
     message.artifacts_truncated = object.artifacts_truncated ?? undefined;
+    message.signal = object.signal ?? undefined;
     return message;
   },
 };
