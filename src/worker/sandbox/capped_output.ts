@@ -44,7 +44,9 @@ export class CappedOutput {
   /** All kept text. */
   text(): string {
     const tail = this.#decoder.decode();
-    if (tail) this.#parts.push(tail);
+    // after a cut, what the decoder still holds is a character the cut split: drop it
+    // rather than end the text with U+FFFD
+    if (tail && !this.#truncated) this.#parts.push(tail);
     const all = this.#parts.join("");
     this.#parts = [all];
     return all;

@@ -34,6 +34,16 @@ Deno.test("CappedOutput decodes characters split across chunks", () => {
   assert.equal(out.text(), "€");
 });
 
+Deno.test("CappedOutput drops a character the cap splits across chunks, not ending in U+FFFD", () => {
+  const out = new CappedOutput(3);
+  const euro = enc.encode("€"); // 3 bytes
+  out.push(enc.encode("ab"));
+  out.push(euro.subarray(0, 1)); // fits: the cap is reached inside the character
+  out.push(euro.subarray(1));
+  assert.equal(out.text(), "ab");
+  assert.equal(out.truncated, true);
+});
+
 Deno.test("utf8Boundary steps back to the start of a character", () => {
   const bytes = enc.encode("a€"); // 61 e2 82 ac
   assert.equal(utf8Boundary(bytes, 2), 1);
