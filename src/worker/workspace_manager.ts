@@ -34,7 +34,11 @@ export class WorkspaceManager {
   }
 
   #rootReal(): Promise<string> {
-    return this.#realRoot ??= this.#open();
+    // a failed opening is tried again by the next call, not remembered
+    return this.#realRoot ??= this.#open().catch((err) => {
+      this.#realRoot = undefined;
+      throw err;
+    });
   }
 
   async #open(): Promise<string> {
@@ -46,8 +50,14 @@ export class WorkspaceManager {
     // owner lives
     const temp = `${root}/owners/.${this.#instance}.tmp`;
     const lock = Deno.openSync(temp, { read: true, write: true, createNew: true, mode: 0o600 });
-    lock.lockSync(true);
-    Deno.renameSync(temp, lockPath(root, this.#instance));
+    try {
+      lock.lockSync(true);
+      Deno.renameSync(temp, lockPath(root, this.#instance));
+    } catch (err) {
+      lock.close();
+      Deno.removeSync(temp);
+      throw err;
+    }
     this.#lock = lock;
     await this.#sweep(root).catch((err) =>
       log.warn("Could not remove workspaces left by ended processes: {error}", {
@@ -97,10 +107,11 @@ export class WorkspaceManager {
 
   /** Releases this manager's lock (its sessions then count as left behind). */
   async close(): Promise<void> {
+    // an opening still under way must finish first, or its lock would outlive the close
+    const root = await this.#realRoot?.catch(() => undefined);
     const lock = this.#lock;
-    if (!lock) return;
+    if (!lock || root === undefined) return;
     this.#lock = undefined;
-    const root = await this.#rootReal();
     await Deno.remove(lockPath(root, this.#instance)).catch(() => {});
     lock.close();
   }

@@ -69,3 +69,19 @@ Deno.test("WorkspaceManager removes what a killed process left, on the next star
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("WorkspaceManager tries its root again after a failed first use", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "codegen-ws-" });
+  try {
+    await Deno.writeTextFile(`${dir}/root`, "a file where the root should be");
+    const manager = new WorkspaceManager(`${dir}/root`);
+    await assert.rejects(manager.ensure("s1"));
+    await Deno.remove(`${dir}/root`);
+    const dirs = await manager.ensure("s1"); // not the remembered failure
+    assert.ok(await exists(dirs.workspace));
+    await manager.close();
+    assert.deepEqual([...Deno.readDirSync(`${dir}/root/owners`)], [], "its lock file is gone");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

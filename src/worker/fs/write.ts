@@ -34,6 +34,7 @@ export async function fsWrite(
   });
   const waited = writes.busy(resolved.host);
   return await writes.run(resolved.host, async () => {
+    throwIfAborted(ctx); // cancelled while it waited its turn
     // another write to this file ran meanwhile: what is there now is what counts
     const info = waited ? lstatOrNull(resolved.host) : resolved.info;
     await writeResolved(ctx, args, { ...resolved, info }, data);

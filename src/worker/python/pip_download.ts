@@ -27,7 +27,9 @@ const DOWNLOAD_LAUNCHER = `
 import glob, ipaddress, os, runpy, socket, sys
 mode, host = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
-META = [ipaddress.ip_network(n) for n in ("0.0.0.0/8", "fd00:ec2::254/128")]
+# link-local covers 169.254.169.254; these are the other cloud metadata addresses
+META = [ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "fd00:ec2::254/128", "100.100.100.200/32", "192.0.0.192/32")]
 def refused(ip):
     try:
         a = ipaddress.ip_address(str(ip).split("%")[0])
