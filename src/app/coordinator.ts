@@ -100,7 +100,12 @@ export async function createCoordinator(
     clock,
   });
   const store: SessionStore = config.redisUrl
-    ? new RedisSessionStore({ url: config.redisUrl, maxAgeMs: config.sessionMaxAgeMs })
+    ? new RedisSessionStore({
+      url: config.redisUrl,
+      // records live twice this: long enough for a run that outlasts SESSION_MAX_AGE, as
+      // the key's time is renewed only when a call starts or ends
+      maxAgeMs: Math.max(config.sessionMaxAgeMs, config.limits.runTimeoutMaxSeconds * 1000),
+    })
     : new MemorySessionStore();
   // fail at start-up, not at the first call, when the Redis client cannot load
   if (store instanceof RedisSessionStore) await store.load();

@@ -1,6 +1,6 @@
 import { type Config, isLoopbackHost, pathFailure } from "../config/mod.ts";
 import { getLogger } from "../core/mod.ts";
-import { auditFailure, createMcpServer, serveStdio } from "../mcp/mod.ts";
+import { createMcpServer, serveStdio } from "../mcp/mod.ts";
 import { startHttpServer } from "../mcp/http/mod.ts";
 import {
   createHealth,
@@ -54,7 +54,6 @@ export async function runServe(config: Config): Promise<number> {
     ready: readinessFrom({
       transportsListening: () => listening,
       workersWithCapacity: () => coordinator.workersWithCapacity(),
-      auditFailing: () => auditFailure(deps.audit) !== undefined,
       ...(coordinator.redisPing ? { redisPing: coordinator.redisPing } : {}),
     }),
   });

@@ -25,6 +25,8 @@ interface Entry extends TaskInfo {
   owner: string;
   controller: AbortController;
   done: Promise<void>;
+  /** Its run has returned (a cancelled one: its process has stopped). */
+  settled: boolean;
 }
 
 /** Options for {@link AsyncTasks}. */
@@ -70,8 +72,9 @@ export class AsyncTasks {
   ): string {
     this.sweep();
     let running = 0;
+    // a cancelled task counts until its process has stopped
     for (const t of this.#tasks.values()) {
-      if (t.owner === owner && t.status === "running") running++;
+      if (t.owner === owner && !t.settled) running++;
     }
     if (running >= this.#options.maxPerSession) {
       throw new CodegenError(
@@ -90,6 +93,7 @@ export class AsyncTasks {
       started_at: this.#clock.now(),
       controller,
       done: Promise.resolve(),
+      settled: false,
     };
     entry.done = run(controller.signal).then(
       (result) => this.#finish(entry, result.isError ? "failed" : "completed", result),
@@ -104,17 +108,20 @@ export class AsyncTasks {
   }
 
   #finish(entry: Entry, status: TaskStatus, result: CallToolResult): void {
-    if (entry.status === "cancelled") return;
-    entry.status = status;
-    entry.result = result;
-    entry.finished_at = this.#clock.now();
+    entry.settled = true;
+    if (entry.status !== "cancelled") {
+      entry.status = status;
+      entry.result = result;
+      entry.finished_at = this.#clock.now();
+    }
     this.#dropOldestFinished(entry.owner);
   }
 
   /** Keeps at most `maxFinishedPerSession` of `owner`'s finished tasks, the newest. */
   #dropOldestFinished(owner: string): void {
+    // never one still stopping: close() must be able to wait for it
     const finished = [...this.#tasks.values()].filter((t) =>
-      t.owner === owner && t.finished_at !== undefined
+      t.owner === owner && t.settled && t.finished_at !== undefined
     );
     if (finished.length <= this.#maxFinished) return;
     finished.sort((a, b) => a.finished_at! - b.finished_at!);

@@ -50,6 +50,7 @@ Deno.test("AsyncTasks.start() counts only running tasks against maxPerSession", 
     await a.release();
     assert.equal(tasks.get("conn", first).status, "completed");
     assert.equal(tasks.cancel("conn", second).status, "cancelled");
+    for (let i = 0; i < 5; i++) await Promise.resolve(); // its process stops
     tasks.start("conn", "run.python", controlled().run);
     tasks.start("conn", "run.python", controlled().run);
     assert.equal(tasks.get("conn", first).result, OK, "the finished result is still kept");
@@ -89,6 +90,7 @@ Deno.test("AsyncTasks keeps at most maxFinishedPerSession finished tasks, droppi
     const cancelled = tasks.start("conn", "run.python", controlled().run);
     clock.advance(1_000);
     assert.equal(tasks.cancel("conn", cancelled).status, "cancelled");
+    for (let i = 0; i < 5; i++) await Promise.resolve(); // once its process has stopped
     assert.throws(() => tasks.get("conn", ids[2]!), /No task/);
     assert.equal(tasks.get("conn", cancelled).status, "cancelled");
 
@@ -96,6 +98,29 @@ Deno.test("AsyncTasks keeps at most maxFinishedPerSession finished tasks, droppi
     clock.advance(TTL_MS);
     tasks.sweep();
     assert.throws(() => tasks.get("conn", ids[4]!), /No task/);
+  } finally {
+    await tasks.close();
+  }
+});
+
+Deno.test("AsyncTasks: a cancelled task holds its slot, and is kept, until its process stops", async () => {
+  const tasks = new AsyncTasks({
+    maxPerSession: 1,
+    maxFinishedPerSession: 0,
+    resultTtlMs: TTL_MS,
+    clock: new FakeClock(),
+    ids: sequentialIds("t"),
+  });
+  try {
+    // a run slow to stop: it ends only when released, cancelled or not
+    const { promise, resolve } = Promise.withResolvers<CallToolResult>();
+    const id = tasks.start("conn", "run.python", () => promise);
+    assert.equal(tasks.cancel("conn", id).status, "cancelled");
+    limitExceeded(() => tasks.start("conn", "run.python", controlled().run));
+    assert.equal(tasks.get("conn", id).status, "cancelled", "not dropped while stopping");
+    resolve(OK);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    tasks.start("conn", "run.python", controlled().run);
   } finally {
     await tasks.close();
   }

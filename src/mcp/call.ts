@@ -241,7 +241,10 @@ async function runAudited(
     errorCode = e.code;
     result = errorResult(e);
   }
-  // a session that just moved is told so, whatever the call's outcome
+  // the session is looked up before the answer is finished: a call that never needed it
+  // (echo, a refused call) still carries the note a new session brings
+  const sessionId = (await call.session().catch(() => undefined))?.id ?? "";
+  // a session that just moved or was replaced is told so, whatever the call's outcome
   result = withNotice(result, call.notice);
   const durationMs = Math.round((deps.clock.monotonic() - started) * 1000) / 1000;
   let outcome: "ok" | "error" | "denied" = decision === "denied"
@@ -250,7 +253,6 @@ async function runAudited(
     ? "error"
     : "ok";
   try {
-    const sessionId = (await call.session().catch(() => undefined))?.id ?? "";
     if (sessionId) span.setSessionId(sessionId);
     const traceId = currentTraceId();
     const digested = digestArguments(call.tool, args);
@@ -291,14 +293,15 @@ async function runAudited(
 /** A stable code at the start of a reply's text: `EXIT_CODE: ...` → EXIT_CODE. */
 const STABLE_CODE = /^([A-Z][A-Z_]{2,40}):/;
 
-// Bytes the call carried in: the sizes of its digested values (code, contents, stdin).
+/** The arguments whose size is `bytes_in`: what a call carries in (docs/audit.md). */
+const CARRIED = ["code", "contents", "stdin", "message"];
+
+// Their byte sizes, as the digest recorded them.
 function digestedBytes(digested: Record<string, unknown>): number {
   let total = 0;
-  for (const value of Object.values(digested)) {
-    const bytes = (value as { bytes?: unknown; sha256?: unknown } | null)?.bytes;
-    if (typeof bytes === "number" && typeof (value as { sha256?: unknown }).sha256 === "string") {
-      total += bytes;
-    }
+  for (const key of CARRIED) {
+    const bytes = (digested[key] as { bytes?: unknown } | undefined)?.bytes;
+    if (typeof bytes === "number") total += bytes;
   }
   return total;
 }

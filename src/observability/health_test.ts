@@ -12,7 +12,6 @@ Deno.test("readinessFrom() gives one reason per failing part", async () => {
   const check = readinessFrom({
     transportsListening: () => false,
     workersWithCapacity: () => 0,
-    auditFailing: () => true,
     redisPing: () => Promise.resolve(false),
   });
   assert.deepEqual(await check(), {
@@ -20,7 +19,6 @@ Deno.test("readinessFrom() gives one reason per failing part", async () => {
     reasons: [
       "transports not listening",
       "no worker with free capacity",
-      "audit log cannot be written",
       "redis unreachable",
     ],
   });

@@ -9,8 +9,6 @@ export interface ReadinessParts {
   workersWithCapacity: () => number;
   /** Answers true when Redis replies to PING; omit when no Redis is configured. */
   redisPing?: () => Promise<boolean>;
-  /** True while the audit log's last append failed (calls that change state are refused). */
-  auditFailing?: () => boolean;
 }
 
 /** Options of {@link readinessFrom}. */
@@ -24,7 +22,6 @@ export const READINESS_REASONS = {
   transports: "transports not listening",
   capacity: "no worker with free capacity",
   redis: "redis unreachable",
-  audit: "audit log cannot be written",
 } as const;
 
 /** A readiness check from its parts: ready when every part is fine. */
@@ -37,7 +34,6 @@ export function readinessFrom(
     const reasons: string[] = [];
     if (!parts.transportsListening()) reasons.push(READINESS_REASONS.transports);
     if (parts.workersWithCapacity() < 1) reasons.push(READINESS_REASONS.capacity);
-    if (parts.auditFailing?.()) reasons.push(READINESS_REASONS.audit);
     if (parts.redisPing && !(await pingWithin(parts.redisPing, timeoutMs))) {
       reasons.push(READINESS_REASONS.redis);
     }

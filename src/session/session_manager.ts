@@ -64,25 +64,44 @@ export class SessionManager {
         return { ...session, lastActivityAt: Math.max(now, session.lastActivityAt) };
       }
       // the record is gone (the store was emptied or restarted): end what is left of it
-      this.#byConnection.delete(connectionId);
-      this.#replaced.set(connectionId, { id: known, reason: "lost" });
-      log.warn("Session {id} lost its record; a new one replaces it", { id: known });
-      const now = this.#clock.now();
-      await this.#onEnd?.(
-        { id: known, principal, connectionId, createdAt: now, lastActivityAt: now },
-        "closed",
-      ).catch((err) =>
-        log.warn("Cleaning up session {id} failed: {error}", { id: known, error: String(err) })
-      );
+      // before a new one opens; concurrent calls wait for the same opening
+      if (this.#byConnection.get(connectionId) === known && !this.#opening.has(connectionId)) {
+        this.#byConnection.delete(connectionId);
+        this.#replaced.set(connectionId, { id: known, reason: "lost" });
+        log.warn("Session {id} lost its record; a new one replaces it", { id: known });
+        this.#open(connectionId, principal, () => this.#endLost(known, connectionId, principal));
+      }
     }
-    let opening = this.#opening.get(connectionId);
-    if (!opening) {
-      opening = this.#create(connectionId, principal).finally(() =>
-        this.#opening.delete(connectionId)
-      );
-      this.#opening.set(connectionId, opening);
+    const opening = this.#opening.get(connectionId);
+    if (opening) return await opening;
+    // another call opened it while this one waited for the store
+    if (this.#byConnection.has(connectionId)) {
+      return await this.forConnection(connectionId, principal);
     }
-    return await opening;
+    return await this.#open(connectionId, principal);
+  }
+
+  #open(
+    connectionId: string,
+    principal: string,
+    before: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<Session> {
+    const opening = before().then(() => this.#create(connectionId, principal)).finally(() =>
+      this.#opening.delete(connectionId)
+    );
+    this.#opening.set(connectionId, opening);
+    return opening;
+  }
+
+  async #endLost(id: string, connectionId: string, principal: string): Promise<void> {
+    const now = this.#clock.now();
+    await this.#onEnd?.(
+      { id, principal, connectionId, createdAt: now, lastActivityAt: now },
+      "closed",
+    )
+      .catch((err) =>
+        log.warn("Cleaning up session {id} failed: {error}", { id, error: String(err) })
+      );
   }
 
   /**
@@ -144,7 +163,9 @@ export class SessionManager {
 
   /** Saves changed fields (e.g. the assigned worker). */
   update(session: Session): Promise<void> {
-    return this.#store.put(session);
+    // what forConnection tells its caller once is never stored
+    const { replaces: _told, ...stored } = session;
+    return this.#store.put(stored);
   }
 
   /** Ends the session of a connection that closed (workspace removed via `onEnd`). */

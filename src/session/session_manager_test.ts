@@ -55,3 +55,37 @@ Deno.test("SessionManager: a session whose record vanished is ended and replaced
   const third = await sessions.forConnection("conn", "alice");
   assert.equal(third.replaces, undefined, "told once");
 });
+
+Deno.test("SessionManager: concurrent calls after a lost record share one new session", async () => {
+  const store = new MemorySessionStore();
+  let ends = 0;
+  const sessions = new SessionManager({
+    store,
+    maxAgeMs: 1_000,
+    clock: new FakeClock(),
+    onEnd: async () => {
+      ends++;
+      await new Promise((r) => setTimeout(r, 10)); // a worker round trip
+    },
+  });
+  const first = await sessions.forConnection("conn", "alice");
+  await store.delete(first.id);
+  const [a, b, c] = await Promise.all([1, 2, 3].map(() => sessions.forConnection("conn", "alice")));
+  assert.equal(a!.id, b!.id);
+  assert.equal(b!.id, c!.id);
+  assert.equal(ends, 1);
+  assert.equal(await sessions.count(), 1);
+});
+
+Deno.test("SessionManager.update() never stores what the caller was told once", async () => {
+  const store = new MemorySessionStore();
+  const sessions = new SessionManager({ store, maxAgeMs: 1_000, clock: new FakeClock() });
+  const first = await sessions.forConnection("conn", "alice");
+  await store.delete(first.id);
+  const second = await sessions.forConnection("conn", "alice");
+  assert.ok(second.replaces);
+  await sessions.update({ ...second, workerId: "w1" });
+  const again = await sessions.forConnection("conn", "alice");
+  assert.equal(again.workerId, "w1");
+  assert.equal(again.replaces, undefined);
+});

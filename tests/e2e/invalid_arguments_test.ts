@@ -51,6 +51,9 @@ Deno.test("MAX_ARGUMENT_BYTES counts UTF-8 bytes, not characters", async () => {
   assert.match(text(over), /^INVALID_ARGUMENT: .*over 100 bytes in UTF-8 \(MAX_ARGUMENT_BYTES\)/);
   assert.equal((await call("😀".repeat(25))).isError, undefined, "100 bytes in surrogate pairs");
   assert.equal((await call("😀".repeat(26))).isError, true);
+  // a lone surrogate goes out as U+FFFD: 3 bytes
+  assert.equal((await call("\ud800".repeat(33))).isError, undefined, "99 bytes");
+  assert.equal((await call("\ud800".repeat(34))).isError, true, "102 bytes");
 });
 
 Deno.test("a call to a tool that does not exist is a JSON-RPC error, and audited", async () => {

@@ -73,6 +73,24 @@ Deno.test("the first call after a session expired says so, once", async () => {
     gone[1]!,
     /^Session "[^"]+" expired after 10m without use and its files were removed/,
   );
-  const next = texts(await client.callTool({ name: "echo", arguments: { message: "hi" } }));
-  assert.ok(!next.join("\n").includes("expired"), "told once");
+  for (
+    const call of [{ name: "fs.write", arguments: { path: "b.txt", contents: "b" } }, {
+      name: "fs.read",
+      arguments: { path: "b.txt" },
+    }]
+  ) {
+    const next = texts(await client.callTool(call));
+    assert.ok(!next.join("\n").includes("expired"), `told once, not again on ${call.name}`);
+  }
+});
+
+Deno.test("a call that never needs the session still carries the note of its expiry", async () => {
+  await using t = await startTestCoordinator({ SESSION_MAX_AGE: "10m" });
+  const { client } = await t.connect();
+  await client.callTool({ name: "fs.write", arguments: { path: "keep.txt", contents: "a" } });
+  t.clock.advance(11 * 60_000);
+  await t.coordinator.deps.sessions.expire();
+  const echo = await client.callTool({ name: "echo", arguments: { message: "hi" } });
+  const text = (echo.content as { text?: string }[]).map((c) => c.text ?? "").join("\n");
+  assert.match(text, /expired after 10m without use/);
 });
