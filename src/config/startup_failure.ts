@@ -42,7 +42,8 @@ export function listenFailure(err: unknown, target: ListenTarget): CodegenError 
   const portsFault = err instanceof Deno.errors.AddrInUse ||
     err instanceof Deno.errors.PermissionDenied;
   const setting = portsFault ? target.portSetting : target.hostSetting;
-  const address = `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`;
+  const bare = target.host.replace(/^\[(.*)\]$/, "$1");
+  const address = `${bare.includes(":") ? `[${bare}]` : bare}:${target.port}`;
   return new CodegenError(
     "CONFIG_INVALID",
     `Cannot listen on "${address}" (check ${setting}): ${errorDetail(err)}`,

@@ -9,6 +9,16 @@ const HTTP = {
   portSetting: "--port (HTTP_PORT)",
 };
 
+Deno.test("listenFailure brackets an IPv6 host once, given bare or bracketed", () => {
+  const taken = new Deno.errors.AddrInUse("Address already in use");
+  for (const host of ["::1", "[::1]"]) {
+    assert.match(
+      listenFailure(taken, { ...HTTP, host }).message,
+      /^Cannot listen on "\[::1\]:8080"/,
+    );
+  }
+});
+
 Deno.test("listenFailure blames the port for a taken port and the host otherwise", () => {
   const taken = listenFailure(new Deno.errors.AddrInUse("Address already in use"), HTTP);
   assert.equal(taken.code, "CONFIG_INVALID");
