@@ -112,7 +112,9 @@ async function install(
 ): Promise<TaskOutcome<"pkg.install">> {
   const output = new OutputCollector((e) => ctx.emit(e));
   const step = (spec: StepSpec) => runStep(ctx, deps.runner, spec, output);
-  const maxMs = ctx.limits.runTimeoutMaxSeconds * 1000;
+  // one deadline for the whole install, however its time splits between the steps
+  const deadline = performance.now() + ctx.limits.runTimeoutMaxSeconds * 1000;
+  const left = () => Math.max(1, Math.round(deadline - performance.now()));
   const names = plan.requirements.map((r) => r.name);
   // pip may legitimately compute for as long as a run may last
   const pipLimits = {
@@ -127,7 +129,7 @@ async function install(
     env: sandboxEnv(false),
     mounts: [{ ...downloadMount, writable: true }],
     network: true,
-    timeoutMs: maxMs,
+    timeoutMs: left(),
     limits: pipLimits,
   });
   if (fetched.cancelled) return cancelled(ctx.signal);
@@ -140,7 +142,7 @@ async function install(
   if (created) {
     progress(ctx, 1, "Creating the environment");
     await makeSandboxDir(sessionVenvDir(ctx), { runner: deps.runner, workspace: ctx.workspace });
-    const made = await step({ argv: createVenvArgv(), timeoutMs: maxMs, writableVenv: true });
+    const made = await step({ argv: createVenvArgv(), timeoutMs: left(), writableVenv: true });
     if (made.cancelled || made.exitCode !== 0 || made.timedOut || !(await venvExists(ctx))) {
       // a half-made venv would pass for a real one next time
       await Deno.remove(sessionVenvDir(ctx), { recursive: true }).catch(() => {});
@@ -153,7 +155,7 @@ async function install(
   const pip = await step({
     argv: plan.install,
     mounts: [venvMount(ctx, true), { ...downloadMount, writable: false }],
-    timeoutMs: maxMs,
+    timeoutMs: left(),
     limits: pipLimits,
   });
   if (pip.cancelled) return cancelled(ctx.signal);
@@ -180,7 +182,7 @@ async function install(
       ok: true,
       result,
       is_error: true,
-      error_text: `TIMEOUT: pip did not finish within ${ctx.limits.runTimeoutMaxSeconds} s`,
+      error_text: `TIMEOUT: the install did not finish within ${ctx.limits.runTimeoutMaxSeconds} s`,
     };
   }
   if (pip.exitCode !== 0 || !listed || found.failed.length > 0) {

@@ -97,6 +97,10 @@ Deno.test({
     assert.equal(installs.length, 1);
     assert.ok(installs[0]!.argv.includes("--no-index") && !installs[0]!.network);
     assert.ok(runner.specs.every((s) => s.cwd === "/tmp"));
+    // one deadline for the whole install: each pip step gets only what is left of it
+    const limitMs = a.ctx.limits.runTimeoutMaxSeconds * 1000;
+    assert.ok(download.timeoutMs <= limitMs);
+    assert.ok(installs[0]!.timeoutMs < limitMs, "the install step gets what the download left");
     // the download directory is gone afterwards
     await assert.rejects(Deno.lstat(`${a.ctx.stateDir}/pip-downloads`), Deno.errors.NotFound);
 
