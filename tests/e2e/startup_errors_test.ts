@@ -17,11 +17,15 @@ interface Run {
 
 // main.ts as a user runs it, in a temp HOME; bounded, in case a fault goes unnoticed and
 // the server keeps running
-async function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+async function run(
+  args: string[],
+  env: Record<string, string> = {},
+  flags = ["-P=coordinator", "--ignore-env"],
+): Promise<Run> {
   const home = await Deno.makeTempDir({ prefix: "codegen-startup-" });
   try {
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, ...args],
+      args: ["run", ...flags, "--quiet", MAIN, ...args],
       env: {
         PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
         HOME: home,
@@ -192,30 +196,10 @@ Deno.test("worker: a taken or foreign --listen, a taken --admin-port, a missing 
 });
 
 Deno.test("serve: a Redis client that cannot load (no --ignore-env) is one line and exit 2, at start-up", async () => {
-  const home = await Deno.makeTempDir({ prefix: "codegen-redis-load-" });
-  try {
-    // as a binary compiled without --ignore-env would run: ioredis reads unlisted variables
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-P=coordinator", "--quiet", MAIN, ...HTTP],
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        WORKSPACE_ROOT: `${home}/ws`,
-        AUDIT_LOG: `${home}/audit/audit.jsonl`,
-        REDIS_URL: "redis://127.0.0.1:1",
-        DEBUG: "x",
-      },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-      signal: AbortSignal.timeout(30_000),
-    }).output();
-    assertConfigError(
-      { code: out.code, stderr: new TextDecoder().decode(out.stderr) },
-      /Cannot load the Redis client for --redis-url \(REDIS_URL\).*--ignore-env/,
-    );
-  } finally {
-    await Deno.remove(home, { recursive: true }).catch(() => {});
-  }
+  // as a binary compiled without --ignore-env would run: ioredis reads unlisted variables
+  const env = { REDIS_URL: "redis://127.0.0.1:1", DEBUG: "x" };
+  assertConfigError(
+    await run(HTTP, env, ["-P=coordinator"]),
+    /Cannot load the Redis client for --redis-url \(REDIS_URL\).*--ignore-env/,
+  );
 });

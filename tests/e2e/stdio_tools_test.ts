@@ -7,6 +7,25 @@ import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
+/** JSON-RPC lines that initialize, then call `tool` once (id 2); no final newline. */
+function oneCall(tool: string, args: Record<string, unknown>): string {
+  return [
+    JSON.parse(INITIALIZE_BODY),
+    { jsonrpc: "2.0", method: "notifications/initialized" },
+    { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: tool, arguments: args } },
+  ].map((r) => JSON.stringify(r)).join("\n");
+}
+
+/** A coordinator child's whole environment: its data in `dir`. */
+function childEnv(dir: string): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: dir,
+    WORKSPACE_ROOT: `${dir}/ws`,
+    AUDIT_LOG: `${dir}/audit.jsonl`,
+  };
+}
+
 const EXPECTED_TOOLS = [
   "artifact.get",
   "echo",
@@ -177,17 +196,7 @@ Deno.test("stdio: requests in a file redirected to stdin are answered (stdin tha
   // MCP clients give a pipe; a file is read another way, and must work the same
   const dir = await Deno.makeTempDir({ prefix: "stdio-file-" });
   try {
-    const requests = [
-      JSON.parse(INITIALIZE_BODY),
-      { jsonrpc: "2.0", method: "notifications/initialized" },
-      {
-        jsonrpc: "2.0",
-        id: 2,
-        method: "tools/call",
-        params: { name: "echo", arguments: { message: "from a file" } },
-      },
-    ];
-    await Deno.writeTextFile(`${dir}/in.jsonl`, requests.map((r) => JSON.stringify(r)).join("\n"));
+    await Deno.writeTextFile(`${dir}/in.jsonl`, oneCall("echo", { message: "from a file" }));
     const out = await new Deno.Command("sh", {
       args: [
         "-c",
@@ -196,12 +205,7 @@ Deno.test("stdio: requests in a file redirected to stdin are answered (stdin tha
         MAIN,
         `${dir}/in.jsonl`,
       ],
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: dir,
-        WORKSPACE_ROOT: `${dir}/ws`,
-        AUDIT_LOG: `${dir}/audit.jsonl`,
-      },
+      env: childEnv(dir),
       clearEnv: true,
       stdout: "piped",
       stderr: "piped",
@@ -227,32 +231,15 @@ Deno.test({
     const config = new URL("../../deno.json", import.meta.url).pathname;
     const child = new Deno.Command(Deno.execPath(), {
       args: ["task", "--quiet", "--config", config, "start"],
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: dir,
-        WORKSPACE_ROOT: `${dir}/ws`,
-        AUDIT_LOG: `${dir}/audit.jsonl`,
-      },
+      env: childEnv(dir),
       clearEnv: true,
       stdin: "piped",
       stdout: "piped",
       stderr: "null",
     }).spawn();
     try {
-      const requests = [
-        JSON.parse(INITIALIZE_BODY),
-        { jsonrpc: "2.0", method: "notifications/initialized" },
-        {
-          jsonrpc: "2.0",
-          id: 2,
-          method: "tools/call",
-          params: { name: "run.python", arguments: { code: "print(5)" } },
-        },
-      ];
       const writer = child.stdin.getWriter();
-      await writer.write(
-        new TextEncoder().encode(requests.map((r) => JSON.stringify(r)).join("\n")),
-      );
+      await writer.write(new TextEncoder().encode(oneCall("run.python", { code: "print(5)" })));
       await writer.close(); // end of input before the interpreter starts
       const out = await Promise.race([
         child.output(),
