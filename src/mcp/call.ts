@@ -8,7 +8,15 @@ import {
   withRpcSpan,
   withToolSpan,
 } from "../observability/mod.ts";
-import type { ExecuteOptions, TaskEvent, TaskOutcome, TaskRequest, TaskTool } from "../rpc/mod.ts";
+import {
+  type ExecuteOptions,
+  type TaskError,
+  type TaskEvent,
+  type TaskOutcome,
+  type TaskRequest,
+  type TaskTool,
+  workerIsLeaving,
+} from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { auditFailure, noteAppend } from "./audit_gate.ts";
@@ -115,16 +123,23 @@ export class ToolCall {
       if (kill) this.deps.onSandboxKill?.(kill);
     }
     if (!outcome.ok && outcome.error.code === "WORKER_UNAVAILABLE") {
-      this.deps.router.abandon(route.session);
-      const orphaned = {
-        ...route.session,
-        workerId: undefined,
-        rehomedFrom: route.client.workerId,
-      };
-      await this.deps.sessions.update(orphaned);
-      this.#session = Promise.resolve(orphaned);
+      await this.#leave(route.session, route.client.workerId, outcome.error);
     }
     return outcome;
+  }
+
+  // The session's worker answered WORKER_UNAVAILABLE: the next call places it elsewhere.
+  // A lost connection evicts the worker; a worker leaving on purpose is left to go
+  // (its other sessions' tasks may still be finishing). A call that started before the
+  // session moved changes nothing: the session is no longer on that worker.
+  async #leave(session: Session, workerId: string, error: TaskError): Promise<void> {
+    const current = await this.deps.sessions.get(session.id);
+    if (current?.workerId !== workerId) return;
+    if (workerIsLeaving(error)) this.deps.router.release(session.id, workerId);
+    else this.deps.router.abandon(session);
+    const orphaned = { ...current, workerId: undefined, rehomedFrom: workerId };
+    await this.deps.sessions.update(orphaned);
+    this.#session = Promise.resolve(orphaned);
   }
 
   /** Sends a worker event to the client as a progress or logging notification. */

@@ -58,7 +58,9 @@ export async function filePage(
     }
     if (files.length >= options.pageSize) return { files, next: last };
     if (entry.is_directory) {
-      if (descents >= options.maxLists) return { files, next: last };
+      // out of budget: the next page starts inside this directory ("dir/" resumes at its
+      // first entry), so every page moves on even when it found no file
+      if (descents >= options.maxLists) return { files, next: `${entry.path}/` };
       descents++;
       top.index++;
       const frame = await open(entry.path);

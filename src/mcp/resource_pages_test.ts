@@ -77,3 +77,19 @@ Deno.test("filePage() goes on after a cursor whose directory is gone", async () 
 Deno.test("filePage() on an empty workspace is one empty last page", async () => {
   assert.deepEqual(await filePage(tree([]).list, { pageSize: 10, maxLists: 10 }), { files: [] });
 });
+
+Deno.test("filePage() moves on through a chain of directories deeper than maxLists", async () => {
+  const deep = Array.from({ length: 12 }, (_, i) => "d/".repeat(i + 1));
+  const paths = [...deep, `${"d/".repeat(12)}bottom.txt`];
+  const pages = await allPages(tree(paths).list, 100, 5);
+  assert.deepEqual(pages.flat(), [`${"d/".repeat(12)}bottom.txt`]);
+  // and with a file first, no page repeats the cursor it was given
+  const { list } = tree(["0.txt", ...paths]);
+  let after: string | undefined;
+  for (let i = 0; i < 20; i++) {
+    const page = await filePage(list, { after, pageSize: 100, maxLists: 5 });
+    if (page.next === undefined) break;
+    assert.notEqual(page.next, after);
+    after = page.next;
+  }
+});

@@ -56,16 +56,15 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
     return runToolCall(call, args, () => Promise.reject(err), { readOnly: true });
   });
   registerWorkspaceResources(server, deps, conn);
-  // The session starts with the connection, not its first tool call, so a connection that
-  // never calls a tool still expires when idle (and an HTTP connection is closed with it).
-  server.server.oninitialized = () => {
-    deps.sessions.forConnection(conn.sessionId, conn.principal).catch((err) =>
-      log.warn("Opening the session of {id} failed: {error}", {
-        id: conn.sessionId,
-        error: String(err),
-      })
-    );
-  };
+  // The session starts with the connection (an HTTP one: at its initialize request), not
+  // its first tool call or its `initialized` notification, so a connection that never calls
+  // a tool, or never finishes its handshake, still expires when idle and is closed with it.
+  deps.sessions.forConnection(conn.sessionId, conn.principal).catch((err) =>
+    log.warn("Opening the session of {id} failed: {error}", {
+      id: conn.sessionId,
+      error: String(err),
+    })
+  );
   log.debug("MCP server ready for connection {id} ({transport})", {
     id: conn.sessionId,
     transport: conn.transport,

@@ -1,5 +1,5 @@
 import { CodegenError, getLogger } from "../core/mod.ts";
-import type { SessionLimits } from "../rpc/mod.ts";
+import { type SessionLimits, workerIsLeaving } from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { WorkerClient } from "./worker_client.ts";
 
@@ -144,15 +144,27 @@ export class Router {
       } catch (err) {
         this.#remote.release(sessionId);
         const e = CodegenError.from(err, "WORKER_UNAVAILABLE");
-        // full with sessions this coordinator does not know of (e.g. a previous one's):
-        // not the caller's fault, so try another worker
-        if (e.code !== "LIMIT_EXCEEDED") throw e;
-        log.warn("Worker {worker} refused session {id} as full; trying another", {
-          worker: r.workerId,
-          id: sessionId,
-        });
-        this.#remote.full(r.workerId);
-        reason = failure = `Worker "${r.workerId}" is full`;
+        if (e.code === "LIMIT_EXCEEDED" || workerIsLeaving(e)) {
+          // full with sessions this coordinator does not know of (e.g. a previous one's),
+          // or draining: not the caller's fault, and no new session there for now
+          log.warn("Worker {worker} refused session {id} ({error}); trying another", {
+            worker: r.workerId,
+            id: sessionId,
+            error: e.message,
+          });
+          this.#remote.full(r.workerId);
+          reason = failure = `Worker "${r.workerId}" ${
+            e.code === "LIMIT_EXCEEDED" ? "is full" : "is leaving"
+          }`;
+        } else if (e.code === "WORKER_UNAVAILABLE") {
+          // a cached connection to a worker that died: evict it, try the next
+          this.#remote.evict(r.workerId, `creating session ${sessionId} failed: ${e.message}`);
+          reason =
+            failure =
+              `Worker "${r.workerId}" could not be reached (see the coordinator's log)`;
+        } else {
+          throw e;
+        }
       }
     }
     throw new CodegenError(

@@ -28,11 +28,12 @@ function registryWith(workers: Record<string, number>): WorkerRegistry {
 }
 
 /** A remote worker's client that records sessions, or refuses new ones as full. */
-function fakeClient(workerId: string, options: { full?: boolean } = {}) {
+function fakeClient(workerId: string, options: { full?: boolean; refuse?: CodegenError } = {}) {
   const sessions = new Set<string>();
   const client: WorkerClient = {
     workerId,
     createSession(sessionId) {
+      if (options.refuse) return Promise.reject(options.refuse);
       if (options.full && !sessions.has(sessionId)) {
         return Promise.reject(
           new CodegenError("LIMIT_EXCEEDED", `Cannot start session "${sessionId}": full`),
@@ -132,4 +133,25 @@ Deno.test("Router.endSession() finds the worker of a session known only by id", 
   await router.endSession(session("s1"));
   assert.equal(w1.sessions.has("s1"), false, "its workspace is removed");
   assert.equal(registry.workerOf("s1"), undefined, "and its slot freed");
+});
+
+Deno.test("Router.route() evicts a worker whose connection died and places on the next; a leaving one is only skipped", async () => {
+  // "dead" sorts first and has the most room: placement tries it first
+  const registry = registryWith({ dead: 4, leaving: 3, spare: 2 });
+  const lost = new CodegenError("WORKER_UNAVAILABLE", "Worker unreachable: ECONNREFUSED");
+  const draining = new CodegenError(
+    "WORKER_UNAVAILABLE",
+    "Cannot start a session: the worker is draining",
+  );
+  const clients = new Map([
+    ["dead", fakeClient("dead", { refuse: lost }).client],
+    ["leaving", fakeClient("leaving", { refuse: draining }).client],
+    ["spare", fakeClient("spare").client],
+  ]);
+  const router = new Router({ local: [], remote: remoteOver(registry, clients) });
+  const route = await router.route(session("s1"));
+  assert.equal(route.session.workerId, "spare");
+  assert.equal(registry.get("dead"), undefined, "the dead worker is evicted");
+  assert.ok(registry.get("leaving"), "a draining worker is not evicted: it leaves by itself");
+  assert.equal(registry.workerOf("s1"), "spare");
 });

@@ -48,6 +48,7 @@ export {
   taskEventToProto,
 } from "./convert_events.ts";
 export { fromServiceError, statusForCode, toServiceError } from "./grpc_status.ts";
+export { DRAINING, SHUTTING_DOWN, workerIsLeaving } from "./leaving.ts";
 export { isAuthorized, presentedToken, requireToken, tokenInterceptor } from "./auth.ts";
 export { channelCredentials, serverCredentials, type TlsFiles } from "./tls.ts";
 export {

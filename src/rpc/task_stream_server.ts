@@ -5,6 +5,7 @@ import { TaskStreamEvent } from "./gen/codegen/v1/worker.ts";
 import type { WorkerServiceHandler } from "./worker_service_server.ts";
 import { runTask, thrownToProto } from "./_run_task.ts";
 import { FrameBatch } from "./_frame_batch.ts";
+import { SHUTTING_DOWN } from "./leaving.ts";
 import { tooLargeMessage } from "./_message_limit.ts";
 
 type TaskStreamCall = ServerDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvents>;
@@ -65,7 +66,7 @@ export class TaskStreams {
         const request = frame.value;
         // (thrownToProto marks WORKER_UNAVAILABLE retriable)
         const refusal = this.#closing
-          ? new CodegenError("WORKER_UNAVAILABLE", "The worker is shutting down")
+          ? new CodegenError("WORKER_UNAVAILABLE", `The worker ${SHUTTING_DOWN}`)
           : running.has(request.task_id)
           ? new CodegenError("INVALID_ARGUMENT", `Task id "${request.task_id}" is already running`)
           : undefined;

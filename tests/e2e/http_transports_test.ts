@@ -136,3 +136,34 @@ Deno.test("HTTP: a session that never calls a tool is closed once idle past SESS
     await client.close();
   }
 });
+
+Deno.test("HTTP: a session that never finishes its handshake is closed once idle, too", async () => {
+  await using server = await startHttpCoordinator({
+    env: { SESSION_MAX_AGE: "1s", CLEANUP_INTERVAL: "200ms" },
+  });
+  const headers = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+  };
+  const opened = await fetch(`${server.url}/mcp`, {
+    method: "POST",
+    headers,
+    body: INITIALIZE_BODY,
+  });
+  const id = opened.headers.get("mcp-session-id");
+  await opened.body?.cancel();
+  assert.ok(id);
+  // no notifications/initialized, ever: the session still goes once idle
+  let status = 0;
+  for (let i = 0; i < 50 && status !== 404; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const ping = await fetch(`${server.url}/mcp`, {
+      method: "POST",
+      headers: { ...headers, "mcp-session-id": id },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }),
+    });
+    status = ping.status;
+    await ping.body?.cancel();
+  }
+  assert.equal(status, 404);
+});

@@ -1,4 +1,5 @@
 import { type Clock, CodegenError, SYSTEM_CLOCK } from "../../core/mod.ts";
+import { DRAINING } from "../../rpc/mod.ts";
 
 /** A running task's hold on the worker; `end()` releases it (idempotent). */
 export interface TaskSlot {
@@ -37,7 +38,7 @@ export class WorkerLoad {
 
   #refuseIfDraining(what: string): void {
     if (this.#draining) {
-      throw new CodegenError("WORKER_UNAVAILABLE", `Cannot ${what}: the worker is draining`, {
+      throw new CodegenError("WORKER_UNAVAILABLE", `Cannot ${what}: ${DRAINING}`, {
         retriable: true,
       });
     }
