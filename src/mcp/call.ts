@@ -72,23 +72,26 @@ export class ToolCall {
     return this.#session ??= this.deps.sessions.forConnection(
       this.conn.sessionId,
       this.conn.principal,
-    ).then((session) => {
-      const old = session.replaces;
-      if (old?.reason === "expired") {
-        const idle = formatDuration(this.deps.config.sessionMaxAgeMs);
-        this.#notice = `Session "${old.id}" expired after ${idle} without use ` +
-          `and its files were removed; this is a new, empty session "${session.id}"`;
-      } else if (old) {
-        this.#notice = `Session "${old.id}" was lost (the session store no longer had it) ` +
-          `and its files were removed; this is a new, empty session "${session.id}"`;
-      }
-      return session;
-    });
+    );
   }
 
   /** A note added to the result (e.g. the session moved to another worker). */
   get notice(): string | undefined {
     return this.#notice;
+  }
+
+  /**
+   * Takes the note that the connection's previous session ended without it (expired, or
+   * lost), once per connection: only a call whose result shows it should take it.
+   */
+  takeReplacedNote(sessionId: string): string | undefined {
+    const old = this.deps.sessions.takeReplaced(this.conn.sessionId);
+    if (!old) return undefined;
+    const why = old.reason === "expired"
+      ? `expired after ${formatDuration(this.deps.config.sessionMaxAgeMs)} without use`
+      : "was lost (the session store no longer had it)";
+    return `Session "${old.id}" ${why} and its files were removed; this is a new, empty ` +
+      `session "${sessionId}"`;
   }
 
   /** Runs a task on the session's worker, streaming its events to the client. */
@@ -208,12 +211,16 @@ export function runToolCall(
   call: ToolCall,
   args: Record<string, unknown>,
   handler: (call: ToolCall) => Promise<ToolReply>,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; resultHidden?: boolean } = {},
 ): Promise<CallToolResult> {
   return withToolSpan(
     call.tool,
     { principal: call.conn.principal, transport: call.conn.transport },
-    (span) => runAudited(call, args, handler, span, options.readOnly === true),
+    (span) =>
+      runAudited(call, args, handler, span, {
+        readOnly: options.readOnly === true,
+        shown: options.resultHidden !== true,
+      }),
   );
 }
 
@@ -222,7 +229,7 @@ async function runAudited(
   args: Record<string, unknown>,
   handler: (call: ToolCall) => Promise<ToolReply>,
   span: ToolSpan,
-  readOnly: boolean,
+  options: { readOnly: boolean; shown: boolean },
 ): Promise<CallToolResult> {
   const { deps } = call;
   const started = deps.clock.monotonic();
@@ -230,7 +237,7 @@ async function runAudited(
   let decision: "allowed" | "denied" = "allowed";
   let reason: string | undefined;
   let errorCode: string | undefined;
-  const failure = readOnly ? undefined : auditFailure(deps.audit);
+  const failure = options.readOnly ? undefined : auditFailure(deps.audit);
   try {
     if (failure !== undefined) {
       throw new CodegenError(
@@ -259,8 +266,11 @@ async function runAudited(
   // the session is looked up before the answer is finished: a call that never needed it
   // (echo, a refused call) still carries the note a new session brings
   const sessionId = (await call.session().catch(() => undefined))?.id ?? "";
-  // a session that just moved or was replaced is told so, whatever the call's outcome
-  result = withNotice(result, call.notice);
+  // a session that just moved or was replaced is told so, whatever the call's outcome;
+  // a call whose result is not shown (an unknown tool's) leaves the note for the next
+  const replaced = options.shown ? call.takeReplacedNote(sessionId) : undefined;
+  const notes = [replaced, call.notice].filter((n) => n !== undefined).join("\n");
+  result = withNotice(result, notes || undefined);
   const durationMs = Math.round((deps.clock.monotonic() - started) * 1000) / 1000;
   let outcome: "ok" | "error" | "denied" = decision === "denied"
     ? "denied"

@@ -53,7 +53,10 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
   refuseUnknownTools(server, known, (tool, args, extra) => {
     const call = new ToolCall({ deps, conn, tool, extra: extra as Extra, server });
     const err = new CodegenError("INVALID_ARGUMENT", `Unknown tool "${tool}"`);
-    return runToolCall(call, args, () => Promise.reject(err), { readOnly: true });
+    return runToolCall(call, args, () => Promise.reject(err), {
+      readOnly: true,
+      resultHidden: true,
+    });
   });
   registerWorkspaceResources(server, deps, conn);
   // The session starts with the connection (an HTTP one: at its initialize request), not

@@ -12,10 +12,10 @@ export interface Session {
   rehomedFrom?: string;
   createdAt: number;
   lastActivityAt: number;
-  /**
-   * Only on the value `SessionManager.forConnection` returns when it opened this session
-   * because the connection's previous one ended without the connection: it expired, or
-   * its record was lost (the session store was emptied). Never stored.
-   */
-  replaces?: { id: string; reason: "expired" | "lost" };
+}
+
+/** Why a connection's previous session ended without it: told to the connection once. */
+export interface ReplacedSession {
+  id: string;
+  reason: "expired" | "lost";
 }

@@ -6,7 +6,7 @@ import {
   RANDOM_IDS,
   SYSTEM_CLOCK,
 } from "../core/mod.ts";
-import type { Session } from "./session.ts";
+import type { ReplacedSession, Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
 
 const log = getLogger("session");
@@ -40,7 +40,7 @@ export class SessionManager {
   // calls running per connection: their session is in use, not idle
   #busy = new Map<string, number>();
   // connections whose session ended without them, until they get a new one: told once
-  #replaced = new Map<string, { id: string; reason: "expired" | "lost" }>();
+  #replaced = new Map<string, ReplacedSession>();
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
@@ -105,6 +105,17 @@ export class SessionManager {
   }
 
   /**
+   * The session the connection had before, when it ended without the connection (expired,
+   * or its record lost), once: the first call to ask tells the user, later ones get
+   * nothing. Kept until asked, so calls that show no note (resources) do not use it up.
+   */
+  takeReplaced(connectionId: string): ReplacedSession | undefined {
+    const replaced = this.#replaced.get(connectionId);
+    this.#replaced.delete(connectionId);
+    return replaced;
+  }
+
+  /**
    * Runs `work` as a use of the connection's session: the session does not expire while
    * `work` runs (a long run may outlast SESSION_MAX_AGE), and its idle time starts again
    * when a long `work` ends. Not async: it wraps every tool call.
@@ -140,8 +151,6 @@ export class SessionManager {
 
   async #create(connectionId: string, principal: string): Promise<Session> {
     const now = this.#clock.now();
-    const replaced = this.#replaced.get(connectionId);
-    this.#replaced.delete(connectionId);
     const session: Session = {
       id: this.#ids.next(),
       principal,
@@ -153,7 +162,7 @@ export class SessionManager {
     this.#byConnection.set(connectionId, session.id);
     log.debug("Session {id} opened", { id: session.id });
     // told to this caller only: not stored
-    return replaced ? { ...session, replaces: replaced } : session;
+    return session;
   }
 
   /** Looks a session up by id. */
@@ -163,9 +172,7 @@ export class SessionManager {
 
   /** Saves changed fields (e.g. the assigned worker). */
   update(session: Session): Promise<void> {
-    // what forConnection tells its caller once is never stored
-    const { replaces: _told, ...stored } = session;
-    return this.#store.put(stored);
+    return this.#store.put(session);
   }
 
   /** Ends the session of a connection that closed (workspace removed via `onEnd`). */

@@ -94,3 +94,25 @@ Deno.test("a call that never needs the session still carries the note of its exp
   const text = (echo.content as { text?: string }[]).map((c) => c.text ?? "").join("\n");
   assert.match(text, /expired after 10m without use/);
 });
+
+Deno.test("after an expiry, concurrent calls carry the note once, and an unknown tool leaves it", async () => {
+  await using t = await startTestCoordinator({ SESSION_MAX_AGE: "10m" });
+  const { client } = await t.connect();
+  const textOf = (r: unknown) =>
+    (r as { content: { text?: string }[] }).content.map((c) => c.text ?? "").join("\n");
+  const expire = async () => {
+    await client.callTool({ name: "echo", arguments: { message: "here" } });
+    t.clock.advance(11 * 60_000);
+    assert.equal((await t.coordinator.deps.sessions.expire()).length, 1);
+  };
+  await expire();
+  const answers = await Promise.all(
+    [1, 2, 3].map(() => client.callTool({ name: "echo", arguments: { message: "hi" } })),
+  );
+  assert.equal(answers.filter((a) => /expired after 10m/.test(textOf(a))).length, 1);
+
+  await expire();
+  await assert.rejects(client.callTool({ name: "nope", arguments: {} }), /Unknown tool/);
+  const next = await client.callTool({ name: "echo", arguments: { message: "hi" } });
+  assert.match(textOf(next), /expired after 10m/, "the unknown tool's error did not use it up");
+});
