@@ -229,3 +229,22 @@ Deno.test({
     assert.match(metrics, /codegen_sandbox_kills_total\{reason="signal"\} 1/);
   },
 });
+
+Deno.test({
+  name: "stateful run.python calls sent together on a new connection run in the order sent",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator();
+    const { client } = await t.connect();
+    const call = (code: string) =>
+      client.callTool({ name: "run.python", arguments: { code, stateful: true } });
+    // the first call also waits for the session to be placed: the others must not pass it
+    const [, second, third] = await Promise.all([
+      call("x = 41"),
+      call("print(x + 1)"),
+      call("x += 1; print(x)"),
+    ]);
+    assert.equal((second!.structuredContent as { stdout: string }).stdout, "42\n", text(second));
+    assert.equal((third!.structuredContent as { stdout: string }).stdout, "42\n", text(third));
+  },
+});

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { KeyedQueue } from "../../core/mod.ts";
 import type { TaskTool } from "../../rpc/mod.ts";
 import { runToolCall, ToolCall } from "../call.ts";
 import type { ToolReply } from "../results.ts";
@@ -14,16 +15,27 @@ export function backgroundableTool<
   I extends z.ZodObject,
   O extends z.ZodObject,
 >(
-  spec: WorkerToolSpec<K, I, O> & { validate?: (args: z.infer<I>) => void },
+  spec: WorkerToolSpec<K, I, O> & {
+    validate?: (args: z.infer<I>) => void;
+    /** Calls that must run in the order a connection sent them (stateful runs). */
+    inOrder?: (args: z.infer<I>) => boolean;
+  },
 ): ToolDefinition {
   const foreground = workerTool(spec);
+  // One connection's in-order calls take turns from the moment they arrive: the first
+  // call of a session waits for it to be placed, and a later one would overtake it.
+  const turns = new KeyedQueue();
+  const runInTurn = (call: ToolCall, args: z.infer<I>): Promise<ToolReply> =>
+    spec.inOrder?.(args)
+      ? turns.run(call.conn.sessionId, () => foreground.run(call, args))
+      : foreground.run(call, args);
   return defineTool({
     ...foreground,
     input: spec.input,
     output: spec.output,
     async run(call, args): Promise<ToolReply> {
       spec.validate?.(args);
-      if (!(args as { async?: boolean }).async) return await foreground.run(call, args);
+      if (!(args as { async?: boolean }).async) return await runInTurn(call, args);
       for (const p of spec.paths(args)) checkPath(p, spec.maxPathBytes);
       const taskId = call.deps.tasks.start(call.conn.sessionId, spec.name, (signal) => {
         // the request that started it is over: no progress token, its own cancellation
@@ -35,7 +47,7 @@ export function backgroundableTool<
           extra,
           server: call.server,
         });
-        return runToolCall(bg, { ...args, async: false }, (c) => foreground.run(c, args));
+        return runToolCall(bg, { ...args, async: false }, (c) => runInTurn(c, args));
       });
       return {
         structured: { task_id: taskId, status: "running" },

@@ -55,6 +55,7 @@ export function runPythonTool(config: Config): ToolDefinition {
       ...asyncOutput,
     }),
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
+    inOrder: (a) => a.stateful === true,
     validate(a) {
       if ((a.code === undefined) === (a.file === undefined)) {
         throw new CodegenError("INVALID_ARGUMENT", "Give exactly one of code or file");

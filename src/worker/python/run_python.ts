@@ -1,3 +1,4 @@
+import { KeyedQueue } from "../../core/mod.ts";
 import type { RunPythonResult, TaskOutcome } from "../../rpc/mod.ts";
 import { stoppedOutcome } from "../cancelled.ts";
 import type { TaskContext } from "../context.ts";
@@ -41,7 +42,20 @@ type RunPythonArgs = Parameters<typeof buildJob>[1];
  * `stateful`, streams output and progress, and reports output, exit status and the files
  * the run created or changed.
  */
-export async function runPython(
+export function runPython(
+  ctx: TaskContext,
+  args: RunPythonArgs,
+  deps: RunPythonDeps,
+): Promise<TaskOutcome<"run.python">> {
+  // A session's stateful calls run in the order they arrived, as cells in a notebook: the
+  // awaits before a call reaches its kernel would otherwise let a later one overtake it.
+  if (args.stateful) return statefulTurns.run(ctx.sessionId, () => runNow(ctx, args, deps));
+  return runNow(ctx, args, deps);
+}
+
+const statefulTurns = new KeyedQueue();
+
+async function runNow(
   ctx: TaskContext,
   args: RunPythonArgs,
   deps: RunPythonDeps,

@@ -35,6 +35,21 @@ Deno.test({
 });
 
 Deno.test({
+  name: "stateful run.python calls sent together run in the order they arrived",
+  ignore,
+  fn: () =>
+    withKernel(async (run) => {
+      const [, second, third] = await Promise.all([
+        run({ code: "x = 41" }),
+        run({ code: "print(x + 1)" }),
+        run({ code: "x += 1; print(x)" }),
+      ]);
+      assert.equal(result(second!).stdout, "42\n");
+      assert.equal(result(third!).stdout, "42\n");
+    }),
+});
+
+Deno.test({
   name: "stateful run.python captures each call's stdout, stderr and child-process output",
   ignore,
   fn: () =>
