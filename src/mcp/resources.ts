@@ -2,11 +2,11 @@ import { CodegenError } from "../core/mod.ts";
 import { type Extra, ToolCall, unwrap } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { filePage } from "./resource_pages.ts";
+import { rpcError } from "./rpc_error.ts";
 import {
   ErrorCode,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
-  McpError,
   type McpServer,
   ReadResourceRequestSchema,
 } from "./sdk.ts";
@@ -30,7 +30,7 @@ function fromCursor(cursor: string): string {
   try {
     return decoder.decode(Uint8Array.fromBase64(cursor, { alphabet: "base64url" }));
   } catch {
-    throw new McpError(ErrorCode.InvalidParams, "Invalid cursor: pass back a nextCursor as given");
+    throw rpcError(ErrorCode.InvalidParams, "Invalid cursor: pass back a nextCursor as given");
   }
 }
 
@@ -40,13 +40,13 @@ function toUri(path: string): string {
 
 function fromUri(uri: string): string {
   if (!uri.startsWith(SCHEME)) {
-    throw new McpError(ErrorCode.InvalidParams, `Unknown resource "${uri}"`);
+    throw rpcError(ErrorCode.InvalidParams, `Unknown resource "${uri}"`);
   }
   try {
     // the whole path may be one encoded segment (a/b → a%2Fb) or several
     return uri.slice(SCHEME.length).split("/").map(decodeURIComponent).join("/");
   } catch {
-    throw new McpError(ErrorCode.InvalidParams, `Malformed resource URI "${uri}"`);
+    throw rpcError(ErrorCode.InvalidParams, `Malformed resource URI "${uri}"`);
   }
 }
 
@@ -96,7 +96,7 @@ export function registerWorkspaceResources(
     if (!outcome.ok) {
       const e = new CodegenError(outcome.error.code, outcome.error.message);
       const code = e.code === "NOT_FOUND" ? -32002 : ErrorCode.InvalidParams;
-      throw new McpError(code, e.toString());
+      throw rpcError(code, e.toString());
     }
     const r = outcome.result;
     const content = r.encoding === "text"

@@ -1,4 +1,5 @@
-import { ErrorCode, McpError, type McpServer } from "./sdk.ts";
+import { rpcError } from "./rpc_error.ts";
+import { ErrorCode, type McpServer } from "./sdk.ts";
 
 type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
 
@@ -28,13 +29,16 @@ export function refuseUnknownTools(
       ? args as Record<string, unknown>
       : {};
     await onUnknown(shown, record, extra);
-    throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${shown}": tools/list names them`);
+    throw rpcError(ErrorCode.InvalidParams, `Unknown tool "${shown}": tools/list names them`);
   };
   // not async itself: every tool call passes through here
   handlers.set("tools/call", (request, extra) => {
     const params = (request as { params?: { name?: unknown; arguments?: unknown } }).params;
     const name = params?.name;
-    if (typeof name !== "string" || known.has(name)) return inner(request, extra);
+    if (typeof name !== "string") {
+      return Promise.reject(rpcError(ErrorCode.InvalidParams, "The tool name must be a string"));
+    }
+    if (known.has(name)) return inner(request, extra);
     return refuse(name, params?.arguments, extra);
   });
 }

@@ -64,8 +64,13 @@ Deno.test("a call to a tool that does not exist is a JSON-RPC error, and audited
     (err: Error & { code?: number }) => {
       assert.equal(err.code, -32602);
       assert.match(err.message, /Unknown tool "nope"/);
+      assert.doesNotMatch(err.message, /MCP error -32602: MCP error/, "the prefix is not doubled");
       return true;
     },
+  );
+  await assert.rejects(
+    client.callTool({ name: 5 as unknown as string, arguments: {} }),
+    (err: Error & { code?: number }) => err.code === -32602 && /must be a string/.test(err.message),
   );
   const [record] = t.audit.records.filter((r) => r.kind === "tool_call");
   assert.equal(record?.tool, "nope");
