@@ -167,8 +167,15 @@ export class StdioTransport implements Transport {
       this.onerror?.(new Error("Dropped a frame that is not a JSON-RPC 2.0 message"));
       return;
     }
-    if (isWellFormedRequest(message)) this.#pending.add(message.id);
-    else if ("method" in message && message.method === "notifications/cancelled") {
+    if (isWellFormedRequest(message)) {
+      if (!hasValidMeta(message)) {
+        // the SDK would drop it without an answer, and the client would wait for ever
+        const error = { code: INVALID_REQUEST, message: "Invalid request: params._meta" };
+        this.send({ jsonrpc: "2.0", id: message.id, error }).catch(() => {});
+        return;
+      }
+      this.#pending.add(message.id);
+    } else if ("method" in message && message.method === "notifications/cancelled") {
       // a cancelled request gets no answer: do not wait for one
       const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
       if (typeof id === "string" || typeof id === "number") this.#pending.delete(id);
@@ -231,6 +238,16 @@ function isWellFormedRequest(
     (typeof m.id === "string" || Number.isInteger(m.id)) &&
     (params === undefined ||
       (typeof params === "object" && params !== null && !Array.isArray(params)));
+}
+
+// `_meta`, when given, is an object whose progressToken is a string or an integer, as the
+// SDK's request schema demands
+function hasValidMeta(message: JSONRPCMessage): boolean {
+  const meta = (message as { params?: { _meta?: unknown } }).params?._meta;
+  if (meta === undefined) return true;
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return false;
+  const token = (meta as { progressToken?: unknown }).progressToken;
+  return token === undefined || typeof token === "string" || Number.isInteger(token);
 }
 
 function isEnvelope(value: unknown): value is JSONRPCMessage {

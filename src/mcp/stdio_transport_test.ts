@@ -152,3 +152,23 @@ Deno.test("stdio: an over-long request is answered with an error when its id can
     assert.match(errors[0].error.message, /^Request of \d+ bytes exceeds the limit of 200 bytes/);
   }
 });
+
+Deno.test("stdio: a request with a malformed _meta is answered -32600 at once, not waited for", async () => {
+  const lines = [
+    JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { _meta: 5 } }),
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "echo", _meta: { progressToken: { a: 1 } } },
+    }),
+  ];
+  const { t, received, written, closed } = transport(lines);
+  const started = Date.now();
+  await t.start();
+  await closed;
+  assert.ok(Date.now() - started < 2_000, "no grace period spent waiting");
+  assert.deepEqual(received, []);
+  const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(answers.map((a) => [a.id, a.error?.code]), [[1, -32600], [2, -32600]]);
+});
