@@ -1,5 +1,5 @@
 import { CodegenError } from "../core/mod.ts";
-import { type Extra, ToolCall, unwrap } from "./call.ts";
+import { type Extra, runToolCall, ToolCall, unwrap } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { filePage } from "./resource_pages.ts";
 import { rpcError } from "./rpc_error.ts";
@@ -74,34 +74,68 @@ export function registerWorkspaceResources(
   }));
 
   s.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
-    const c = call("resources/list", extra);
-    const list = async (dir: string) => {
-      const outcome = await c.execute({ tool: "fs.list", args: { path: dir } });
-      // gone or replaced since the directory above was listed: skip it
-      if (!outcome.ok && GONE.has(outcome.error.code)) return null;
-      return unwrap(outcome).result.entries;
-    };
     const after = req.params?.cursor === undefined ? undefined : fromCursor(req.params.cursor);
-    const page = await filePage(list, { after, pageSize: PAGE_SIZE, maxLists: MAX_LISTS });
-    return {
-      resources: page.files.map((e) => ({ uri: toUri(e.path), name: e.path, size: e.size_bytes })),
-      ...(page.next === undefined ? {} : { nextCursor: toCursor(page.next) }),
-    };
+    return await audited(call("resources/list", extra), after ? { after } : {}, async (c) => {
+      const list = async (dir: string) => {
+        const outcome = await c.execute({ tool: "fs.list", args: { path: dir } });
+        // gone or replaced since the directory above was listed: skip it
+        if (!outcome.ok && GONE.has(outcome.error.code)) return null;
+        return unwrap(outcome).result.entries;
+      };
+      const page = await filePage(list, { after, pageSize: PAGE_SIZE, maxLists: MAX_LISTS });
+      return {
+        resources: page.files.map((e) => ({
+          uri: toUri(e.path),
+          name: e.path,
+          size: e.size_bytes,
+        })),
+        ...(page.next === undefined ? {} : { nextCursor: toCursor(page.next) }),
+      };
+    });
   });
 
   s.setRequestHandler(ReadResourceRequestSchema, async (req, extra) => {
     const path = fromUri(req.params.uri);
     const c = call("resources/read", extra);
-    const outcome = await c.execute({ tool: "artifact.get", args: { path } });
-    if (!outcome.ok) {
-      const e = new CodegenError(outcome.error.code, outcome.error.message);
-      const code = e.code === "NOT_FOUND" ? -32002 : ErrorCode.InvalidParams;
-      throw rpcError(code, e.toString());
-    }
-    const r = outcome.result;
+    const r = await audited(c, { path }, async (c) => {
+      const result = unwrap(await c.execute({ tool: "artifact.get", args: { path } })).result;
+      c.bytesOut = result.size_bytes;
+      return result;
+    });
     const content = r.encoding === "text"
       ? { uri: req.params.uri, mimeType: r.mime_type, text: r.data }
       : { uri: req.params.uri, mimeType: r.mime_type, blob: r.data };
     return { contents: [content] };
   });
+}
+
+/**
+ * Runs a resources request through the audited path the tools take (one record per
+ * request, path violations denied), then answers as JSON-RPC: the value, or an error
+ * with the stable code in its message (NOT_FOUND as -32002, as MCP asks).
+ */
+async function audited<T>(
+  call: ToolCall,
+  args: Record<string, unknown>,
+  run: (call: ToolCall) => Promise<T>,
+): Promise<T> {
+  let value: T | undefined;
+  let failure: CodegenError | undefined;
+  const result = await runToolCall(call, args, async (c) => {
+    try {
+      value = await run(c);
+    } catch (err) {
+      failure = CodegenError.from(err);
+      throw failure;
+    }
+    return { structured: {} };
+  }, { readOnly: true, resultHidden: true });
+  if (!result.isError && value !== undefined) return value;
+  const text = result.content.map((b) => (b.type === "text" ? b.text : "")).join("\n");
+  const code = failure?.code === "NOT_FOUND"
+    ? -32002
+    : failure
+    ? ErrorCode.InvalidParams
+    : ErrorCode.InternalError;
+  throw rpcError(code, text);
 }

@@ -39,3 +39,29 @@ Deno.test("resources/list pages through every workspace file with a cursor", asy
       /Invalid cursor/.test(err.message) && !/MCP error .*MCP error/.test(err.message),
   );
 });
+
+Deno.test("resources/list and resources/read are audited like the file tools, probes included", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  await client.callTool({ name: "fs.write", arguments: { path: "a.txt", contents: "hello" } });
+  await client.listResources();
+  const read = await client.readResource({ uri: "workspace:///a.txt" });
+  assert.equal((read.contents[0] as { text?: string }).text, "hello");
+  await assert.rejects(
+    client.readResource({ uri: "workspace:///../../etc/passwd" }),
+    /PATH_VIOLATION/,
+  );
+  await assert.rejects(
+    client.readResource({ uri: "workspace:///missing.txt" }),
+    (err: Error & { code?: number }) => err.code === -32002,
+  );
+  const records = t.audit.records.filter((r) => r.tool.startsWith("resources/"));
+  assert.deepEqual(records.map((r) => [r.tool, r.decision, r.error_code ?? "ok"]), [
+    ["resources/list", "allowed", "ok"],
+    ["resources/read", "allowed", "ok"],
+    ["resources/read", "denied", "PATH_VIOLATION"],
+    ["resources/read", "allowed", "NOT_FOUND"],
+  ]);
+  assert.equal(records[1]?.bytes_out, 5);
+  assert.equal(records[1]?.arguments.path, "a.txt");
+});
