@@ -25,6 +25,9 @@ interface Cached {
   client: Promise<WorkerClient | undefined>;
 }
 
+const TOKEN_MISMATCH = "this worker refused the coordinator's calls as unauthenticated: " +
+  "WORKER_TOKEN must be the same on the coordinator and every worker";
+
 /** Options for {@link startFleet}. */
 export interface FleetOptions {
   clock?: Clock;
@@ -37,6 +40,9 @@ export interface FleetOptions {
 export async function startFleet(config: Config, options: FleetOptions = {}): Promise<Fleet> {
   checkTlsFiles(config);
   const clock = options.clock ?? SYSTEM_CLOCK;
+  // worker id -> token fingerprint it registered with, and those whose token refused ours
+  const fingerprints = new Map<string, string>();
+  const tokenRefused = new Map<string, string>();
   const registry = new WorkerRegistry({
     clock,
     heartbeatTimeoutMs: config.workerHeartbeatTimeoutMs,
@@ -79,7 +85,23 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       port: config.grpcPort,
       token: config.workerToken,
       tls,
-      registry,
+      registry: {
+        // a worker that refused our token is refused until it registers with another one,
+        // rather than registering, failing and being evicted on every heartbeat
+        register(req) {
+          if (tokenRefused.get(req.workerId) === req.tokenFingerprint) {
+            return { accepted: false, reason: TOKEN_MISMATCH };
+          }
+          tokenRefused.delete(req.workerId);
+          fingerprints.set(req.workerId, req.tokenFingerprint);
+          return registry.register(req);
+        },
+        heartbeat: (req) => registry.heartbeat(req),
+        deregister(req) {
+          fingerprints.delete(req.workerId);
+          return registry.deregister(req);
+        },
+      },
     });
     log.info("Worker lifecycle listening on {host}:{port}", {
       host: config.host,
@@ -132,6 +154,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
             });
           }
           clients.delete(workerId);
+          if (refused) tokenRefused.set(workerId, fingerprints.get(workerId) ?? "");
           registry.evict(workerId, refused ? "refused the coordinator's token" : "unreachable");
           return undefined;
         },

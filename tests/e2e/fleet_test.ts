@@ -227,8 +227,11 @@ Deno.test("fleet: a worker with a wrong token is refused registration and gets n
 
 Deno.test("fleet: a worker holding a token the coordinator lacks is reported as a token mismatch", async () => {
   // the coordinator has no token, so it accepts the registration, but the worker refuses its calls
-  await using coordinator = await startHttpCoordinator({ args: ["--local-workers", "0"] });
-  await using _worker = await startWorkerProcess({
+  await using coordinator = await startHttpCoordinator({
+    args: ["--local-workers", "0"],
+    env: { WORKER_HEARTBEAT_TIMEOUT: "3s" }, // heartbeats every second or so
+  });
+  await using worker = await startWorkerProcess({
     id: "w-token",
     coordinator: `127.0.0.1:${coordinator.grpcPort}`,
     workspaceRoot: `${coordinator.dir}/w-token`,
@@ -243,6 +246,12 @@ Deno.test("fleet: a worker holding a token the coordinator lacks is reported as 
       coordinator.log(),
       /w-token[^\n]*refused the coordinator's call as unauthenticated: WORKER_TOKEN must be the same/,
     );
+    // and it is not let back in with the same token to fail again: the worker is told why
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !/WORKER_TOKEN must be the same/.test(worker.log())) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(worker.log(), /refused[^\n]*WORKER_TOKEN must be the same/);
   } finally {
     await client.close();
   }
