@@ -41,6 +41,8 @@ const MAX_DEPTH = 8;
  */
 const FIELD_LIMIT = 64 * 1024;
 const ARGUMENTS_LIMIT = 256 * 1024;
+/** Room a bounded key takes in a field's JSON (the key, its quotes and separators). */
+const KEY_ROOM = 2048;
 const REDACTED = "[redacted]";
 /** The one key of arguments too large to store even digested field by field. */
 const TOO_LARGE_KEY = "[digest]";
@@ -68,6 +70,10 @@ export function digestArguments(
     out[boundedKey(key)] = withinLimit(digestField(tool, key, value), FIELD_LIMIT);
   }
   const sorted = sortedKeys(out);
+  // each field is within FIELD_LIMIT now (its key within a few hundred bytes): a few fields
+  // cannot add up to more than the whole may hold, so they need no measuring
+  const fields = Object.keys(sorted).length;
+  if (fields * (FIELD_LIMIT + KEY_ROOM) <= ARGUMENTS_LIMIT) return sorted;
   return sizeOf(sorted) > ARGUMENTS_LIMIT ? { [TOO_LARGE_KEY]: digestValue(sorted) } : sorted;
 }
 
@@ -132,6 +138,11 @@ function sortedKeys(record: Record<string, unknown>): Record<string, unknown> {
 // Digests the field as it would be stored, not as it came: a redacted or dropped value
 // (a secret, an env value) must not enter a hash either.
 function withinLimit(value: unknown, limit: number): unknown {
+  // a scalar, or a string whose JSON (at most 6 bytes a unit, escaped) fits, needs no
+  // measuring: this runs for every argument of every call
+  if (value === null || typeof value !== "object") {
+    if (typeof value !== "string" || value.length * 6 + 2 <= limit) return value;
+  }
   return sizeOf(value) > limit ? digestValue(value) : value;
 }
 
