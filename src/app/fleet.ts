@@ -40,8 +40,7 @@ export interface FleetOptions {
 export async function startFleet(config: Config, options: FleetOptions = {}): Promise<Fleet> {
   checkTlsFiles(config);
   const clock = options.clock ?? SYSTEM_CLOCK;
-  // worker id -> token fingerprint it registered with, and those whose token refused ours
-  const fingerprints = new Map<string, string>();
+  // worker id -> the token fingerprint it registered with when its token refused ours
   const tokenRefused = new Map<string, string>();
   const registry = new WorkerRegistry({
     clock,
@@ -93,14 +92,10 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
             return { accepted: false, reason: TOKEN_MISMATCH };
           }
           tokenRefused.delete(req.workerId);
-          fingerprints.set(req.workerId, req.tokenFingerprint);
           return registry.register(req);
         },
         heartbeat: (req) => registry.heartbeat(req),
-        deregister(req) {
-          fingerprints.delete(req.workerId);
-          return registry.deregister(req);
-        },
+        deregister: (req) => registry.deregister(req),
       },
     });
     log.info("Worker lifecycle listening on {host}:{port}", {
@@ -154,7 +149,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
             });
           }
           clients.delete(workerId);
-          if (refused) tokenRefused.set(workerId, fingerprints.get(workerId) ?? "");
+          if (refused) tokenRefused.set(workerId, registry.fingerprintOf(workerId) ?? "");
           registry.evict(workerId, refused ? "refused the coordinator's token" : "unreachable");
           return undefined;
         },

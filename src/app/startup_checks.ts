@@ -1,4 +1,10 @@
-import { isBindError, listenFailure, type ListenTarget, pathFailure } from "../config/mod.ts";
+import {
+  bareHost,
+  isBindError,
+  listenFailure,
+  type ListenTarget,
+  pathFailure,
+} from "../config/mod.ts";
 
 /**
  * Binds `target` once and lets it go. grpc-js binds in a later tick, where a refused net
@@ -7,7 +13,7 @@ import { isBindError, listenFailure, type ListenTarget, pathFailure } from "../c
  */
 export function probeListen(target: ListenTarget): void {
   try {
-    Deno.listen({ hostname: target.host.replace(/^\[(.*)\]$/, "$1"), port: target.port }).close();
+    Deno.listen({ hostname: bareHost(target.host), port: target.port }).close();
   } catch (err) {
     if (!isBindError(err)) throw err;
     throw listenFailure(err, target);

@@ -1,4 +1,4 @@
-import type { WorkerConfig } from "../config/mod.ts";
+import { listenHost, type WorkerConfig } from "../config/mod.ts";
 import { getLogger } from "../core/mod.ts";
 import {
   createHealth,
@@ -26,7 +26,7 @@ export async function runWorker(config: WorkerConfig): Promise<number> {
   });
   let registered = false;
   checkTlsFiles(config);
-  const host = config.listen.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  const host = listenHost(config.listen);
   const port = Number(/:(\d+)$/.exec(config.listen)?.[1] ?? 0);
   const listenSetting = "--listen (WORKER_LISTEN)";
   probeListen({ host, port, hostSetting: listenSetting, portSetting: listenSetting });

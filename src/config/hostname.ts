@@ -28,3 +28,13 @@ export function isLoopbackHost(host: string): boolean {
   if (name === undefined) return false;
   return name === "localhost" || name === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
+
+/** `host` without the brackets an IPv6 address wears in `host:port` ("[::1]" → "::1"). */
+export function bareHost(host: string): string {
+  return host.replace(/^\[(.*)\]$/, "$1");
+}
+
+/** The host of a `host:port` listen address, without brackets ("" → all interfaces). */
+export function listenHost(address: string): string {
+  return bareHost(address.replace(/:\d+$/, "")) || "0.0.0.0";
+}

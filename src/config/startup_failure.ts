@@ -5,6 +5,7 @@
  * @module
  */
 import { CodegenError } from "../core/mod.ts";
+import { bareHost } from "./hostname.ts";
 
 /** What a listener was asked to bind, and the settings that asked for it. */
 export interface ListenTarget {
@@ -42,7 +43,7 @@ export function listenFailure(err: unknown, target: ListenTarget): CodegenError 
   const portsFault = err instanceof Deno.errors.AddrInUse ||
     err instanceof Deno.errors.PermissionDenied;
   const setting = portsFault ? target.portSetting : target.hostSetting;
-  const bare = target.host.replace(/^\[(.*)\]$/, "$1");
+  const bare = bareHost(target.host);
   const address = `${bare.includes(":") ? `[${bare}]` : bare}:${target.port}`;
   return new CodegenError(
     "CONFIG_INVALID",

@@ -252,6 +252,11 @@ export class WorkerRegistry {
     return record && snapshot(record);
   }
 
+  /** The token fingerprint the worker registered with (never the token itself). */
+  fingerprintOf(workerId: string): string | undefined {
+    return this.#workers.get(workerId)?.tokenFingerprint;
+  }
+
   /** Snapshots of every worker, by id. */
   list(): WorkerInfo[] {
     return [...this.#workers.values()].sort((a, b) => a.id < b.id ? -1 : 1).map(snapshot);
