@@ -23,7 +23,8 @@ import { venvExists } from "./venv.ts";
 import { testRun } from "./test_run.ts";
 import { WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./warm_pool.ts";
 
-export { FORK_SERVER_SOURCE, KERNEL_SOURCE } from "./bootstrap.ts";
+export { FORK_SERVER_SOURCE } from "./bootstrap.ts";
+export { KERNEL_SOURCE } from "./kernel_source.ts";
 export { MAX_ENV_CHARS, MAX_ENV_VARS, sandboxEnv, validateUserEnv } from "./env.ts";
 export { runPython, type RunPythonDeps } from "./run_python.ts";
 export {

@@ -1,0 +1,105 @@
+/**
+ * What the fork server and the kernel share: the job channel (moved off fds 0 and 1),
+ * reading a job (`<length>\n<json>`) and, separately, its nonce (`<32 hex>\n`), ending it
+ * with the nonce's marker, and turning a job into the program it runs.
+ *
+ * The nonce follows the job instead of being part of it so that the fork server can read
+ * it after the fork: a forked run never has it in its memory, so it cannot write the
+ * marker and forge the end of its job (its stdout is the same pipe as the status).
+ */
+export const JOB_FRAMING: string = String.raw`
+import json, os, sys
+
+def _open_channel():
+    ctl_in = os.dup(0)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)  # children must never read the job channel
+    os.close(null)
+    return ctl_in, os.dup(1)
+
+def _read_job(ctl_in):
+    header = b""
+    while not header.endswith(b"\n"):
+        byte = os.read(ctl_in, 1)
+        if not byte:
+            os._exit(0)  # closed: the worker discarded this interpreter
+        header += byte
+        if len(header) > 24:
+            os._exit(70)
+    n, parts = int(header), []
+    while n > 0:
+        chunk = os.read(ctl_in, min(n, 1 << 20))
+        if not chunk:
+            os._exit(0)
+        parts.append(chunk)
+        n -= len(chunk)
+    return json.loads(b"".join(parts))
+
+def _read_marker(ctl_in):
+    nonce = b""
+    while len(nonce) < 33:
+        chunk = os.read(ctl_in, 33 - len(nonce))
+        if not chunk:
+            os._exit(0)
+        nonce += chunk
+    if not nonce.endswith(b"\n") or not all(c in b"0123456789abcdef" for c in nonce[:32]):
+        os._exit(70)
+    return b"\x00\x1e" + nonce[:32] + b"\x1e"
+
+def _write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+def _end_job(ctl_out, marker, status):
+    # marker on stderr, then marker + status on the channel: the worker reads each stream
+    # up to its marker, so one job's output never runs into the next one's
+    _write_all(2, marker)
+    _write_all(ctl_out, marker + json.dumps(status).encode() + b"\n")
+
+def _line_buffered():
+    # PYTHONUNBUFFERED (kept for child processes) makes print() one write per piece, and
+    # each write may wake the worker; one write per line still streams live
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(write_through=False, line_buffering=True)
+        except Exception:
+            pass
+
+def _job_program(job):
+    # (filename, source, argv): a workspace file run as a script, or code as with -c
+    if job.get("file") is not None:
+        with open(job["file"], "rb") as f:
+            return job["file"], f.read(), [job["argv0"]] + list(job.get("args") or [])
+    return "<string>", job["code"], ["-c"] + list(job.get("args") or [])
+
+def _script_dir(job):
+    # sys.path[0] as python3 sets it: the script's real directory (a symlinked script
+    # imports from where it really is), or "" (the working directory) for code
+    if job.get("file") is None:
+        return ""
+    return os.path.dirname(os.path.realpath(job["file"]))
+
+def _stdin_fd(job):
+    # the call's stdin as a file descriptor to put on fd 0: a memfd holding the data, or
+    # /dev/null when there is none
+    data = (job.get("stdin") or "").encode()
+    if not data:
+        return os.open(os.devnull, os.O_RDONLY)
+    fd = os.memfd_create("stdin")
+    _write_all(fd, data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+def _exit_code(e):
+    # what python3 makes of SystemExit: None is 0, an int is reduced to 0-255, anything
+    # else is printed and is 1
+    if e.code is None:
+        return 0
+    if isinstance(e.code, int):
+        return e.code & 0xFF
+    try:
+        print(e.code, file=sys.stderr)
+    except BaseException:
+        pass
+    return 1
+`;
