@@ -1,4 +1,4 @@
-import { listenHost, type WorkerConfig } from "../config/mod.ts";
+import { parseHostPort, type WorkerConfig } from "../config/mod.ts";
 import { getLogger } from "../core/mod.ts";
 import {
   createHealth,
@@ -26,8 +26,7 @@ export async function runWorker(config: WorkerConfig): Promise<number> {
   });
   let registered = false;
   checkTlsFiles(config);
-  const host = listenHost(config.listen);
-  const port = Number(/:(\d+)$/.exec(config.listen)?.[1] ?? 0);
+  const { host, port } = parseHostPort(config.listen);
   const listenSetting = "--listen (WORKER_LISTEN)";
   probeListen({ host, port, hostSetting: listenSetting, portSetting: listenSetting });
   const worker = await startRemoteWorker(config, {

@@ -3,6 +3,7 @@
  * can refuse an allow-list entry the guard would never match.
  * @module
  */
+import { CodegenError } from "../core/mod.ts";
 
 const HOST_CHARS = /^[A-Za-z0-9.\-:[\]]+$/;
 
@@ -34,7 +35,17 @@ export function bareHost(host: string): string {
   return host.replace(/^\[(.*)\]$/, "$1");
 }
 
-/** The host of a `host:port` listen address, without brackets ("" → all interfaces). */
-export function listenHost(address: string): string {
-  return bareHost(address.replace(/:\d+$/, "")) || "0.0.0.0";
+/** Splits `host:port` (or `[v6]:port`); the port may be 0, an empty host is every interface. */
+export function parseHostPort(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    throw new CodegenError("CONFIG_INVALID", `Bad address "${text}": expected host:port`);
+  }
+  return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
+}
+
+/** `host:port` with IPv6 hosts in brackets. */
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }

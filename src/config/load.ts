@@ -19,7 +19,7 @@ import {
   urlValue,
   workerIdValue,
 } from "./parse_values.ts";
-import { isLoopbackHost, listenHost } from "./hostname.ts";
+import { isLoopbackHost, parseHostPort } from "./hostname.ts";
 import {
   type Config,
   ConfigSchema,
@@ -294,7 +294,7 @@ export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerCon
 // demand the token, or anyone who can reach the port can use it.
 function checkWorkerExposure(config: WorkerConfig, flags: Flags, env: Env): void {
   if (config.workerToken) return;
-  const host = listenHost(config.listen);
+  const { host } = parseHostPort(config.listen);
   if (isLoopbackHost(host)) return;
   const source = pick(flags, "listen", env, "WORKER_LISTEN")?.source ?? "--listen";
   throw new SettingError(

@@ -14,7 +14,13 @@ export {
 export { defaultDataDir, loadConfig, type LoadResult, loadWorkerConfig } from "./load.ts";
 export { type Env, ENV_VARS, type EnvVar, readEnv } from "./env_vars.ts";
 export { parseCommand, type ParsedCommand } from "./command.ts";
-export { bareHost, isLoopbackHost, listenHost, normalizeHostname } from "./hostname.ts";
+export {
+  bareHost,
+  isLoopbackHost,
+  joinHostPort,
+  normalizeHostname,
+  parseHostPort,
+} from "./hostname.ts";
 export { MAX_DURATION_MS, MAX_SESSIONS_PER_WORKER } from "./parse_values.ts";
 export {
   errorDetail,

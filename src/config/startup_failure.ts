@@ -5,7 +5,7 @@
  * @module
  */
 import { CodegenError } from "../core/mod.ts";
-import { bareHost } from "./hostname.ts";
+import { bareHost, joinHostPort } from "./hostname.ts";
 
 /** What a listener was asked to bind, and the settings that asked for it. */
 export interface ListenTarget {
@@ -43,8 +43,7 @@ export function listenFailure(err: unknown, target: ListenTarget): CodegenError 
   const portsFault = err instanceof Deno.errors.AddrInUse ||
     err instanceof Deno.errors.PermissionDenied;
   const setting = portsFault ? target.portSetting : target.hostSetting;
-  const bare = bareHost(target.host);
-  const address = `${bare.includes(":") ? `[${bare}]` : bare}:${target.port}`;
+  const address = joinHostPort(bareHost(target.host), target.port);
   return new CodegenError(
     "CONFIG_INVALID",
     `Cannot listen on "${address}" (check ${setting}): ${errorDetail(err)}`,

@@ -6,6 +6,7 @@
  * step that follows installs from that directory offline.
  * @module
  */
+import { bareHost } from "../../config/mod.ts";
 import type { Requirement } from "./requirements.ts";
 
 /** Where the download directory appears in both the download and the install sandbox. */
@@ -122,7 +123,7 @@ export function pipDownloadArgv(
     "-c",
     DOWNLOAD_LAUNCHER,
     options.fromCaller ? "caller" : "operator",
-    url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    bareHost(url.hostname),
     "--isolated", // ignore pip config files and PIP_* variables
     command[0] as string,
     "--disable-pip-version-check",
