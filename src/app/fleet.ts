@@ -116,7 +116,6 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     grpcPort: server?.port,
     reserve: (sessionId) => registry.reserve(sessionId),
     release: (sessionId) => registry.release(sessionId),
-    holds: (sessionId, workerId) => registry.workerOf(sessionId) === workerId,
     workerOf: (sessionId) => registry.workerOf(sessionId),
     full: (workerId) => registry.markFull(workerId),
     evict(workerId, reason) {

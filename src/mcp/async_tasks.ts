@@ -160,9 +160,6 @@ export class AsyncTasks {
         isError: true,
       };
       t.controller.abort(new CodegenError("CANCELLED", "Task cancelled"));
-      const info = this.get(owner, id);
-      this.#dropOldestFinished(owner);
-      return info;
     }
     return this.get(owner, id);
   }

@@ -18,11 +18,6 @@ export interface RemoteWorkers {
   clientFor(workerId: string): Promise<WorkerClient | undefined>;
   /** The worker failed a call with its connection lost: stop placing sessions on it. */
   evict(workerId: string, reason: string): void;
-  /**
-   * Whether the session's slot is still reserved on that worker: false once the worker
-   * left, was evicted, or registered again (restarted, its workspaces gone).
-   */
-  holds(sessionId: string, workerId: string): boolean;
   /** The worker refused a new session as full (LIMIT_EXCEEDED): place none there for now. */
   full(workerId: string): void;
   /** The worker the session's slot is reserved on, if any. */
@@ -85,7 +80,9 @@ export class Router {
 
   #hosts(sessionId: string, workerId: string): boolean {
     if (this.#localLoad.has(workerId)) return true;
-    return this.#remote?.holds(sessionId, workerId) ?? false;
+    // its slot is still reserved there: false once the worker left, was evicted, or
+    // registered again (restarted, its workspaces gone)
+    return this.#remote?.workerOf(sessionId) === workerId;
   }
 
   async #place(session: Session): Promise<Route> {

@@ -61,7 +61,6 @@ function remoteOver(registry: WorkerRegistry, clients: Map<string, WorkerClient>
     clientFor: (workerId) =>
       Promise.resolve(registry.get(workerId) ? clients.get(workerId) : undefined),
     evict: (workerId, reason) => void registry.evict(workerId, reason),
-    holds: (sessionId, workerId) => registry.workerOf(sessionId) === workerId,
     full: (workerId) => registry.markFull(workerId),
     workerOf: (sessionId) => registry.workerOf(sessionId),
   };
