@@ -95,6 +95,17 @@ function shortName(name: string): string {
   return Array.from(name).slice(0, 40).join("");
 }
 
+// .NAME.<12 hex>.tmp and .NAME.<12 hex>.old, as writeAtomically names them
+const LEFTOVER = /^\..+\.[0-9a-f]{12}\.(tmp|old)$/;
+
+/**
+ * Whether `name` is one of writeAtomically's hidden names: there only while a write runs,
+ * or left by a crash; never the user's file.
+ */
+export function isWriteLeftover(name: string): boolean {
+  return name.startsWith(".") && LEFTOVER.test(name);
+}
+
 // 48 random bits (a v4 UUID's first 12 hex digits are all random), unpredictable to code
 // in the workspace that might plant a name; far cheaper than formatting random bytes.
 function randomSuffix(): string {

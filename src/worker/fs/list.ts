@@ -3,6 +3,7 @@ import type { FsEntry, FsListArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, throwIfAborted } from "./_common.ts";
 import { compileGlob } from "./glob.ts";
+import { isWriteLeftover } from "./atomic.ts";
 import { verifyDirectory } from "./open.ts";
 import { resolvePath } from "./resolve.ts";
 import { walk } from "./walk.ts";
@@ -14,13 +15,6 @@ const MATCH_FACTOR = 10;
 /** How many directory entries fs.list visits before it stops, per entry returned. */
 const VISIT_FACTOR = 100;
 const DEEP = /\/|\*\*/;
-// fs.write's hidden temp and set-aside names (atomic.ts): there only while a write runs,
-// or left by a crash; never the user's file
-const WRITE_LEFTOVER = /^\..+\.[0-9a-f]{12}\.(tmp|old)$/;
-
-function isWriteLeftover(name: string): boolean {
-  return name.startsWith(".") && WRITE_LEFTOVER.test(name);
-}
 
 /**
  * fs.list: the entries of a directory, or of its whole tree with `recursive`, sorted by

@@ -10,7 +10,7 @@ import { JOB_FRAMING } from "./_job_framing.ts";
 
 /**
  * Stateless fork server: waits for jobs on a private copy of stdin (the kernel's framing:
- * `<length>\n<json>` with a per-job nonce) and runs each in a child forked from this
+ * `<length>\n<json>`, its nonce read only after the fork) and runs each in a child forked from this
  * clean, never-used interpreter, so a run costs a fork instead of an interpreter
  * start-up and still starts from pristine state. After the child exits it kills every
  * process the run left behind (it is their subreaper, so none can slip away by

@@ -1,4 +1,4 @@
-import { CodegenError, getLogger } from "../../core/mod.ts";
+import { CodegenError, getLogger, KeyedQueue } from "../../core/mod.ts";
 import type { PkgInstallResult, TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import { stoppedOutcome } from "../cancelled.ts";
 import type { TaskContext } from "../context.ts";
@@ -40,7 +40,7 @@ export interface PkgInstallDeps {
 }
 
 // One install at a time per venv: two concurrent first installs would both create it.
-const venvLocks = new Map<string, Promise<unknown>>();
+const venvLocks = new KeyedQueue();
 
 /**
  * Installs packages into the session's virtual environment, creating it on first use.
@@ -71,7 +71,7 @@ export async function pkgInstall(
     }),
     install: pipInstallArgv(requirements, { upgrade: args.upgrade, noDeps: args.no_deps }),
   };
-  return await withVenvLock(sessionVenvDir(ctx), async () => {
+  return await venvLocks.run(sessionVenvDir(ctx), async () => {
     const downloads = `${ctx.stateDir}/pip-downloads`;
     await Deno.remove(downloads, { recursive: true }).catch(() => {});
     try {
@@ -89,17 +89,6 @@ interface Plan {
   fromCaller: boolean;
   download: string[];
   install: string[];
-}
-
-async function withVenvLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = venvLocks.get(key) ?? Promise.resolve();
-  const current = previous.catch(() => {}).then(fn);
-  venvLocks.set(key, current);
-  try {
-    return await current;
-  } finally {
-    if (venvLocks.get(key) === current) venvLocks.delete(key);
-  }
 }
 
 const STEPS = 4;
