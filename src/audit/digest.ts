@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { utf8Length } from "../core/mod.ts";
 
 /** Stored in place of a bulky or sensitive value: what it was, not what it said. */
 export interface ValueDigest {
@@ -67,7 +68,10 @@ export function digestArguments(
   for (const key of Object.keys(args)) {
     const value = args[key];
     if (value === undefined) continue;
-    out[boundedKey(key)] = withinLimit(digestField(tool, key, value), FIELD_LIMIT);
+    // a digest ({sha256, bytes}) is always far under the field limit: no measuring
+    out[boundedKey(key)] = DIGEST_KEYS.has(key)
+      ? digestValue(value)
+      : withinLimit(digestField(tool, key, value), FIELD_LIMIT);
   }
   const sorted = sortedKeys(out);
   // each field is within FIELD_LIMIT now (its key within a few hundred bytes): a few fields
@@ -149,12 +153,12 @@ function withinLimit(value: unknown, limit: number): unknown {
 // UTF-8 length of the JSON form, encoding only text that might be over the limits
 function sizeOf(value: unknown): number {
   const text = JSON.stringify(value) ?? "";
-  return text.length * 3 <= FIELD_LIMIT ? text.length : encoder.encode(text).length;
+  return text.length * 3 <= FIELD_LIMIT ? text.length : utf8Length(text);
 }
 
 // at most 3 UTF-8 bytes per UTF-16 unit: a short string needs no encoding to measure
 function longerThan(text: string, limit: number): boolean {
-  return text.length * 3 > limit && encoder.encode(text).length > limit;
+  return text.length * 3 > limit && utf8Length(text) > limit;
 }
 
 function withoutUserinfo(url: string): string {

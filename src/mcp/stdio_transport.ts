@@ -1,11 +1,10 @@
 import { concatBytes, getLogger, settlesWithin } from "../core/mod.ts";
-import type { JSONRPCMessage, Transport } from "./sdk.ts";
+import { ErrorCode, type JSONRPCMessage, type Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
-const INVALID_REQUEST = -32600;
 /** How long calls still running when stdin ends may take to answer before the transport closes. */
 export const STDIN_END_GRACE_MS = 10_000;
 const encoder = new TextEncoder();
@@ -75,7 +74,7 @@ export class StdioTransport implements Transport {
             parts.push(piece);
             this.#deliver(concatBytes(parts));
           } else {
-            skipped = this.#skip(skipped, parts, piece);
+            skipped = this.#skip(skipped, { parts, size }, piece);
             this.#refuse(skipped);
           }
           parts = [];
@@ -86,7 +85,7 @@ export class StdioTransport implements Transport {
         const rest = value.subarray(start);
         if (rest.length === 0) continue;
         if (skipped || size + rest.length > this.#max) {
-          skipped = this.#skip(skipped, parts, rest);
+          skipped = this.#skip(skipped, { parts, size }, rest);
           parts = [];
           size = 0;
           continue;
@@ -105,10 +104,11 @@ export class StdioTransport implements Transport {
     await this.close();
   }
 
-  // Goes on skipping a line over the limit: `parts` are its bytes kept until it went over.
+  // Goes on skipping a line over the limit: `kept` holds its bytes (and their count) kept
+  // until it went over.
   #skip(
     skipped: { head: Uint8Array; tail: Uint8Array; bytes: number } | undefined,
-    parts: Uint8Array[],
+    kept: { parts: Uint8Array[]; size: number },
     more: Uint8Array,
   ): { head: Uint8Array; tail: Uint8Array; bytes: number } {
     if (skipped) {
@@ -118,12 +118,12 @@ export class StdioTransport implements Transport {
         bytes: skipped.bytes + more.length,
       };
     }
-    const kept = parts.reduce((n, p) => n + p.length, 0);
+    const { parts } = kept;
     const last = parts.length > 0 ? parts[parts.length - 1]! : new Uint8Array(0);
     return {
       head: firstBytes(parts, more, FRAME_EDGE_BYTES),
       tail: lastBytes(last, more, FRAME_EDGE_BYTES),
-      bytes: kept + more.length,
+      bytes: kept.size + more.length,
     };
   }
 
@@ -138,7 +138,7 @@ export class StdioTransport implements Transport {
     if (id === undefined || this.#closed) return;
     const message = `Request of ${skipped.bytes} bytes exceeds the limit of ${this.#max} bytes ` +
       "(MAX_REQUEST_BYTES)";
-    this.send({ jsonrpc: "2.0", id, error: { code: INVALID_REQUEST, message } }).catch(() => {});
+    this.#sendError(id, message);
   }
 
   /** Resolves once every request read so far is answered, or after `ms`. */
@@ -170,8 +170,7 @@ export class StdioTransport implements Transport {
     if (isWellFormedRequest(message)) {
       if (!hasValidMeta(message)) {
         // the SDK would drop it without an answer, and the client would wait for ever
-        const error = { code: INVALID_REQUEST, message: "Invalid request: params._meta" };
-        this.send({ jsonrpc: "2.0", id: message.id, error }).catch(() => {});
+        this.#sendError(message.id, "Invalid request: params._meta");
         return;
       }
       this.#pending.add(message.id);
@@ -181,6 +180,12 @@ export class StdioTransport implements Transport {
       if (typeof id === "string" || typeof id === "number") this.#pending.delete(id);
     }
     this.onmessage?.(message);
+  }
+
+  // A JSON-RPC Invalid Request error for a request the SDK never sees.
+  #sendError(id: string | number, message: string): void {
+    const error = { code: ErrorCode.InvalidRequest, message };
+    this.send({ jsonrpc: "2.0", id, error }).catch(() => {});
   }
 
   send(message: JSONRPCMessage): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { utf8Length } from "../../core/mod.ts";
 import type { Config } from "../../config/mod.ts";
 
 /**
@@ -23,26 +24,6 @@ export function bulkArg(config: Config, what: string): z.ZodString {
     (s) => s.length * 3 <= max || utf8Length(s) <= max,
     `over ${max} bytes in UTF-8 (MAX_ARGUMENT_BYTES)`,
   ).describe(what);
-}
-
-// UTF-8 length without encoding: 1 byte below U+0080, 2 below U+0800, 4 for a surrogate
-// pair, 3 otherwise (a lone surrogate too: it is sent as U+FFFD).
-function utf8Length(s: string): number {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && isLow(s.charCodeAt(i + 1))) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-function isLow(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /** `async: true` runs the tool in the background and returns a task id at once. */
