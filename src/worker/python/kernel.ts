@@ -1,16 +1,15 @@
 import { concatBytes, settlesWithin } from "../../core/mod.ts";
-import { CappedOutput } from "../sandbox/capped_output.ts";
 import {
+  CappedOutput,
   DRAIN_GRACE_MS,
   drainWithin,
+  readChunks,
   type SandboxExit,
   type SandboxProcess,
 } from "../sandbox/mod.ts";
 import { FrameSplitter } from "./frame_splitter.ts";
 import { jobPayload, type PythonJob } from "./job.ts";
 
-/** Bytes read from each pipe at a time. */
-const READ_CHUNK_BYTES = 64 * 1024;
 /** How long to wait for the stderr marker once the stdout frame arrived. */
 const STDERR_GRACE_MS = 1_000;
 /**
@@ -266,23 +265,11 @@ export class Kernel {
   }
 
   async #pump(stream: ReadableStream<Uint8Array>, onChunk: (c: Uint8Array) => void) {
-    // one buffer per pipe, handed back and forth: a default reader allocates (and zeroes)
-    // a fresh 64 KiB chunk for every read, on the path of every call
+    // consumers copy what they keep: the buffer is read into again
     const reader = stream.getReader({ mode: "byob" });
     this.#readers.push(reader);
-    let buffer = new Uint8Array(READ_CHUNK_BYTES);
-    try {
-      while (true) {
-        const { done, value } = await reader.read(buffer);
-        if (done || !value) break;
-        onChunk(value); // consumers copy what they keep: the buffer is read into again
-        buffer = new Uint8Array(value.buffer);
-      }
-    } catch {
-      // the pipe broke with the process
-    } finally {
-      reader.releaseLock();
-    }
+    await readChunks(reader, onChunk);
+    reader.releaseLock();
     // end of stream: a crash mid-job leaves held-back bytes that are output after all
     const splitter = stream === this.#proc.stdout ? this.#out : this.#err;
     const held = splitter.flush();

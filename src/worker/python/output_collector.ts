@@ -49,6 +49,8 @@ export class OutputCollector {
     if (text === "") return;
     this.#received = true;
     this.append(text);
+    // past the line budget nothing more is streamed: splitting the rest would be wasted
+    if (this.#lines > this.#maxLines) return;
     const pieces = (this.#partial[stream] + text).split("\n");
     this.#partial[stream] = pieces.pop() ?? "";
     // a runaway line without newlines must not grow without bound
@@ -61,7 +63,10 @@ export class OutputCollector {
 
   /** Adds text to the tail only (e.g. output the runner returned but did not stream). */
   append(text: string): void {
-    this.#tail = (this.#tail + text).slice(-this.#tailChars);
+    // a chunk as long as the tail replaces it: no copy of the whole chunk first
+    this.#tail = text.length >= this.#tailChars
+      ? text.slice(-this.#tailChars)
+      : (this.#tail + text).slice(-this.#tailChars);
   }
 
   /** Streams what is left of unterminated lines. */

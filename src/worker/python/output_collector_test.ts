@@ -35,3 +35,16 @@ Deno.test("OutputCollector cuts a runaway line instead of buffering it without b
   const first = events[0];
   assert.ok(first?.type === "log" && first.data.length <= 1003);
 });
+
+Deno.test("OutputCollector keeps the end of a chunk longer than the tail, past the line budget", () => {
+  const events: TaskEvent[] = [];
+  const out = new OutputCollector((e) => events.push(e), { tailChars: 10, maxLines: 2 });
+  out.onOutput("stdout", "a\nb\nc\n");
+  out.onOutput("stderr", "partial");
+  out.onOutput("stdout", `${"x\n".repeat(100)}0123456789`);
+  out.flush();
+  // two lines, then the notice; nothing after it, not even the unterminated lines
+  assert.deepEqual(logs(events).slice(0, 2), ["stdout:a", "stdout:b"]);
+  assert.equal(events.length, 3);
+  assert.equal(out.tail(), "0123456789");
+});

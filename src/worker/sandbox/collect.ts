@@ -1,5 +1,6 @@
 import { settlesWithin } from "../../core/mod.ts";
 import { CappedOutput } from "./capped_output.ts";
+import { readChunks } from "./read_chunks.ts";
 import type { SandboxProcess, SandboxResult, SandboxSpec } from "./runner.ts";
 
 /** How long pipes may stay open after the process ended (a straggler holding them). */
@@ -22,8 +23,9 @@ export function stdinBytes(stdin: string | undefined): Uint8Array | undefined {
 
 /**
  * Drives a started process to its end: feeds stdin, drains both pipes (capped, never
- * blocking the child), enforces the wall-clock timeout and cancellation by killing the
- * whole tree, and reports what happened.
+ * blocking the child; `onOutput` sees all of it, so a listener keeping the tail gets the
+ * real end of long output), enforces the wall-clock timeout and cancellation by killing
+ * the whole tree, and reports what happened.
  */
 export async function collect(
   proc: SandboxProcess,
@@ -44,12 +46,18 @@ export async function collect(
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
 
-  const out = new CappedOutput(options.outputLimitBytes);
-  const err = new CappedOutput(options.outputLimitBytes);
-  const readers = [proc.stdout.getReader(), proc.stderr.getReader()] as const;
+  const { outputLimitBytes, onOutput } = options;
+  const capped = (stream: "stdout" | "stderr") =>
+    new CappedOutput(outputLimitBytes, onOutput && ((text) => onOutput(stream, text)));
+  const out = capped("stdout");
+  const err = capped("stderr");
+  const readers = [
+    proc.stdout.getReader({ mode: "byob" }),
+    proc.stderr.getReader({ mode: "byob" }),
+  ] as const;
   const pumps = Promise.all([
-    pump(readers[0], out, (t) => options.onOutput?.("stdout", t)),
-    pump(readers[1], err, (t) => options.onOutput?.("stderr", t)),
+    readChunks(readers[0], (chunk) => out.push(chunk)),
+    readChunks(readers[1], (chunk) => err.push(chunk)),
   ]);
   const feeding = feed(proc, options.stdin);
   try {
@@ -80,31 +88,6 @@ async function feed(proc: SandboxProcess, stdin: Uint8Array | undefined): Promis
     // the child exited or closed stdin early: its choice
   }
   await proc.closeStdin();
-}
-
-/**
- * Reads a pipe to its end: `sink` keeps what fits under the cap, while `onText` sees all of
- * it (so a listener keeping the tail gets the real end of long output, not just the start).
- */
-async function pump(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  sink: CappedOutput,
-  onText: (text: string) => void,
-): Promise<void> {
-  const decoder = new TextDecoder();
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      sink.push(value);
-      const text = decoder.decode(value, { stream: true });
-      if (text) onText(text);
-    }
-  } catch {
-    // cancelled after the grace period
-  }
-  const rest = decoder.decode();
-  if (rest) onText(rest);
 }
 
 /**

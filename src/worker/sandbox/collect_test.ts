@@ -1,21 +1,34 @@
 import assert from "node:assert/strict";
 import { collect } from "./collect.ts";
 import type { SandboxExit, SandboxProcess } from "./runner.ts";
+import { spawnProcess } from "./spawned_process.ts";
+
+const enc = new TextEncoder();
+
+/** A byte stream that hands out `bytes` in chunks of `size`, one chunk per read. */
+function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      if (at >= bytes.length) {
+        controller.close();
+        // a BYOB read waiting on a closed stream ends only when answered with no bytes
+        return controller.byobRequest?.respond(0);
+      }
+      controller.enqueue(bytes.slice(at, at + size));
+      at += size;
+    },
+  });
+}
 
 /** A finished process whose pipes hold the given bytes, split into small chunks. */
-function fakeProcess(stdout: Uint8Array, stderr: Uint8Array): SandboxProcess {
-  const stream = (bytes: Uint8Array) =>
-    new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let i = 0; i < bytes.length; i += 1000) controller.enqueue(bytes.slice(i, i + 1000));
-        controller.close();
-      },
-    });
+function fakeProcess(stdout: Uint8Array, stderr: Uint8Array, chunkSize = 1000): SandboxProcess {
   const status: Promise<SandboxExit> = Promise.resolve({ exitCode: 0 });
   return {
     pid: 1,
-    stdout: stream(stdout),
-    stderr: stream(stderr),
+    stdout: chunked(stdout, chunkSize),
+    stderr: chunked(stderr, chunkSize),
     exited: true,
     status,
     write: () => Promise.resolve(),
@@ -44,4 +57,71 @@ Deno.test("collect() passes onOutput all output, including what outputLimitBytes
   assert.equal(seen.stdout, lines);
   assert.ok(seen.stdout.endsWith("line 2999 é\n"));
   assert.equal(seen.stderr, "warn\n");
+});
+
+Deno.test("collect() caps stdout and stderr each, exactly at the cap and one byte over", async () => {
+  const atCap = "€".repeat(10); // 30 bytes, read 4 at a time: characters straddle chunks
+  const cases = [
+    { limit: 30, stdout: atCap, stderr: atCap, keptErr: atCap, truncated: false },
+    { limit: 30, stdout: atCap, stderr: `${atCap}!`, keptErr: atCap, truncated: true },
+    { limit: 29, stdout: atCap, stderr: "", keptErr: "", truncated: true },
+  ];
+  for (const c of cases) {
+    const seen = { stdout: "", stderr: "" };
+    const result = await collect(fakeProcess(enc.encode(c.stdout), enc.encode(c.stderr), 4), {
+      timeoutMs: 10_000,
+      outputLimitBytes: c.limit,
+      onOutput: (stream, text) => {
+        seen[stream] += text;
+      },
+    });
+    const name = JSON.stringify(c);
+    assert.equal(result.truncated, c.truncated, name);
+    // a cap of 29 falls inside the last "€": none of it is kept
+    assert.equal(result.stdout, c.limit === 30 ? atCap : "€".repeat(9), name);
+    assert.equal(result.stderr, c.keptErr, name);
+    assert.deepEqual(seen, { stdout: c.stdout, stderr: c.stderr }, name);
+  }
+});
+
+Deno.test("collect() keeps no part of a character the cap splits, however the bytes are chunked", async () => {
+  const text = "a" + "😀".repeat(4); // 17 bytes; a cap of 10 falls inside the third emoji
+  for (const size of [1, 2, 3, 5, 17]) {
+    const seen: string[] = [];
+    const result = await collect(fakeProcess(enc.encode(text), new Uint8Array(0), size), {
+      timeoutMs: 10_000,
+      outputLimitBytes: 10,
+      onOutput: (_stream, t) => seen.push(t),
+    });
+    assert.equal(result.stdout, "a😀😀", `chunks of ${size}`);
+    assert.equal(result.truncated, true);
+    assert.equal(seen.join(""), text);
+  }
+});
+
+Deno.test("collect() caps a real process's interleaved stdout and stderr exactly", async () => {
+  // stdout: exactly the cap (4096 bytes); stderr: one byte over (4097), the cap falling
+  // inside its last "€"; written in turns, each flushed, so the pipes fill side by side
+  const code = "import sys\n" +
+    "for i in range(64):\n" +
+    "    sys.stdout.write('é' * 32); sys.stdout.flush()\n" +
+    "    sys.stderr.write('x' * 64 if i < 63 else 'x' * 62 + '€'); sys.stderr.flush()\n";
+  const proc = spawnProcess({
+    program: "python3",
+    args: ["-c", code],
+    env: { PATH: "/usr/bin:/bin", PYTHONIOENCODING: "utf-8" },
+  });
+  const seen = { stdout: "", stderr: "" };
+  const result = await collect(proc, {
+    timeoutMs: 30_000,
+    outputLimitBytes: 4096,
+    onOutput: (stream, text) => {
+      seen[stream] += text;
+    },
+  });
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.equal(result.stdout, "é".repeat(2048));
+  assert.equal(result.stderr, "x".repeat(4094));
+  assert.equal(result.truncated, true);
+  assert.deepEqual(seen, { stdout: "é".repeat(2048), stderr: `${"x".repeat(4094)}€` });
 });

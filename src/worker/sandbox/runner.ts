@@ -87,6 +87,7 @@ export interface SandboxExit {
 export interface SandboxProcess {
   /** Host pid of the launcher (bwrap, or the process itself when insecure). */
   readonly pid: number;
+  /** stdout and stderr are byte streams: they are read into a reused buffer (BYOB). */
   readonly stdout: ReadableStream<Uint8Array>;
   readonly stderr: ReadableStream<Uint8Array>;
   /** Whether the process has ended. */
