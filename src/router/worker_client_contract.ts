@@ -120,6 +120,22 @@ export function runWorkerClientContract(
     assert.deepEqual(files.sort(), [["sub/y.txt", 2], ["x.py", 9]]);
   });
 
+  test("fs.list with after goes on after that name, and refuses it on a recursive listing", async (c) => {
+    await c.createSession("s1");
+    for (const name of ["c.txt", "a.txt", "b.txt"]) {
+      expectOk(await c.execute("s1", write(name, "x")));
+    }
+    const task: TaskRequest = { tool: "fs.list", args: { after: "a.txt" } };
+    const listed = expectOk(await c.execute("s1", task)).result as {
+      entries: { name: string }[];
+      total_count: number;
+    };
+    assert.deepEqual(listed.entries.map((e) => e.name), ["b.txt", "c.txt"]);
+    assert.equal(listed.total_count, 2);
+    const recursive: TaskRequest = { tool: "fs.list", args: { after: "a.txt", recursive: true } };
+    expectError(await c.execute("s1", recursive), "INVALID_ARGUMENT");
+  });
+
   test("a path leaving the workspace fails with PATH_VIOLATION", async (c) => {
     await c.createSession("s1");
     expectError(await c.execute("s1", write("../escape.txt", "x")), "PATH_VIOLATION");

@@ -13,6 +13,7 @@ const REQUESTS: TaskRequest[] = [
   { tool: "fs.write", args: { path: "d/x", contents: "", create_dirs: true } },
   { tool: "fs.list", args: {} },
   { tool: "fs.list", args: { path: "src", recursive: true, pattern: "*.py" } },
+  { tool: "fs.list", args: { path: "src", pattern: "*.py", after: "a.py" } },
   { tool: "fs.delete", args: { path: "old", recursive: true } },
   { tool: "workspace.stats", args: {} },
   { tool: "run.python", args: { code: "print(1)" } },

@@ -39,6 +39,8 @@ export interface FsListArgs {
   path?: string;
   recursive?: boolean;
   pattern?: string;
+  /** Only names after this one: continues a non-recursive listing where a capped one stopped. */
+  after?: string;
 }
 export interface FsEntry {
   path: string;

@@ -1,20 +1,30 @@
-import { getLogger } from "../../core/mod.ts";
+import { getLogger, utf8Length } from "../../core/mod.ts";
+import { quotePath } from "../../policy/mod.ts";
 import type { FsEntry, FsListArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { failure, throwIfAborted } from "./_common.ts";
+import { failure, type Op, throwIfAborted } from "./_common.ts";
 import { compileGlob } from "./glob.ts";
 import { isWriteLeftover } from "./atomic.ts";
 import { verifyDirectory } from "./open.ts";
 import { resolvePath } from "./resolve.ts";
+import { SmallestN } from "./smallest.ts";
 import { walk } from "./walk.ts";
 
 const log = getLogger("worker", "fs");
 
-/** How many matches fs.list collects (and counts) before it stops, per entry returned. */
-const MATCH_FACTOR = 10;
-/** How many directory entries fs.list visits before it stops, per entry returned. */
+/** How many entries a recursive fs.list visits before it stops, per entry returned. */
 const VISIT_FACTOR = 100;
 const DEEP = /\/|\*\*/;
+
+interface Found {
+  path: string;
+  host: string;
+  name: string;
+}
+
+function byPath(a: Found, b: Found): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
 
 /**
  * fs.list: the entries of a directory, or of its whole tree with `recursive`, sorted by
@@ -23,14 +33,21 @@ const DEEP = /\/|\*\*/;
  * pattern with `/` or `**` walks the tree unless `recursive` is false. fs.write's hidden
  * temp names are not listed.
  * Symlinks are listed as entries (`is_directory: false`) and never followed. At most
- * `maxListEntries` entries are returned; `total_count` counts every match up to ten times
- * that, after which the walk stops and `total_count` is a lower bound.
+ * `maxListEntries` entries are returned, and only that many are held while listing.
+ * A listing of one directory reads all of it, so `total_count` is exact and `after` (a
+ * name: only names after it are listed and counted) pages through a directory of any size.
+ * A recursive walk stops after visiting a hundred times `maxListEntries` entries, and then
+ * `total_count` is a lower bound; it cannot be paged.
  */
 export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOutcome<"fs.list">> {
   throwIfAborted(ctx);
   const path = args.path ?? ".";
   const op = { verb: "list", path };
   const match = args.pattern === undefined ? null : compileGlob(args.pattern);
+  // a pattern that names subdirectories (`**/*.py`, `src/*.ts`) can only mean a walk
+  const recursive = args.recursive ?? (args.pattern !== undefined && DEEP.test(args.pattern));
+  const after = args.after;
+  if (after !== undefined) requireAfter(after, recursive, ctx.limits.maxPathBytes, op);
   const resolved = await resolvePath(ctx.workspace, path, {
     intent: "read",
     maxPathBytes: ctx.limits.maxPathBytes,
@@ -39,34 +56,34 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
   if (!resolved.info.isDirectory) {
     throw failure("INVALID_ARGUMENT", "not a directory", op);
   }
-  // a pattern that names subdirectories (`**/*.py`, `src/*.ts`) can only mean a walk
-  const recursive = args.recursive ?? (args.pattern !== undefined && DEEP.test(args.pattern));
   const limit = ctx.limits.maxListEntries;
-  const found: Array<{ path: string; host: string; name: string }> = [];
+  const kept = new SmallestN<Found>(limit, byPath);
+  let matches = 0;
   const prefix = resolved.relative === "." ? "" : `${resolved.relative}/`;
   await verifyDirectory(ctx.workspace, resolved.host, op);
   const walked = await walk(resolved.host, {
     recursive,
-    maxVisits: limit * VISIT_FACTOR,
+    // readDir's order is not by name: the next page's names may be anywhere in the
+    // directory, so it is read whole (its size costs time, never memory)
+    maxVisits: recursive ? limit * VISIT_FACTOR : Infinity,
     signal: ctx.signal,
     visit(entry) {
       if (isWriteLeftover(entry.name)) return true;
+      if (after !== undefined && entry.name <= after) return true;
       if (match !== null && !match(recursive ? entry.relative : entry.name)) return true;
-      // one match past the cap proves there are more: stop there
-      if (found.length >= limit * MATCH_FACTOR) return false;
-      found.push({ path: prefix + entry.relative, host: entry.host, name: entry.name });
+      matches++;
+      kept.offer({ path: prefix + entry.relative, host: entry.host, name: entry.name });
       return true;
     },
   });
   if (!walked.complete) {
-    const data = `fs.list stopped early after ${walked.visited} entries and ${found.length} ` +
+    const data = `fs.list stopped early after ${walked.visited} entries and ${matches} ` +
       "matches; total_count is a lower bound";
     log.warn(data);
     ctx.emit({ type: "log", stream: "system", level: "warning", data });
   }
-  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const entries: FsEntry[] = [];
-  for (const item of found.slice(0, limit)) {
+  for (const item of kept.sorted()) {
     const info = await Deno.lstat(item.host).catch(() => null);
     if (info === null) continue; // removed while listing
     entries.push({
@@ -79,10 +96,22 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
   }
   return {
     ok: true,
-    result: {
-      entries,
-      total_count: found.length,
-      truncated: !walked.complete || found.length > limit,
-    },
+    result: { entries, total_count: matches, truncated: !walked.complete || matches > limit },
   };
+}
+
+// `after` is only compared with names, never opened: any name a directory can hold (so any
+// name a listing returned, odd characters and all) is accepted, and nothing that is a path.
+function requireAfter(after: string, recursive: boolean, maxBytes: number, op: Op): void {
+  if (recursive) {
+    throw failure("INVALID_ARGUMENT", "after pages only a listing that is not recursive", op);
+  }
+  const name = typeof after === "string" &&
+    after !== "" &&
+    !after.includes("/") &&
+    !after.includes("\0") &&
+    utf8Length(after) <= maxBytes;
+  if (!name) {
+    throw failure("INVALID_ARGUMENT", `after ${quotePath(after)} is not a name`, op);
+  }
 }

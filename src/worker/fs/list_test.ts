@@ -58,37 +58,97 @@ Deno.test("fs.list truncates at maxListEntries and counts every match", async ()
   assert.equal(out.result.truncated, true);
 });
 
-Deno.test("fs.list counts up to ten times the limit without calling that a stop", async () => {
+Deno.test("fs.list of one directory reads all of it: total_count is exact past any multiple of the limit", async () => {
   await using fx = await createFixture({ maxListEntries: 1 });
-  await tree(fx.workspace, Array.from({ length: 10 }, (_, i) => `f${i}`));
+  await tree(fx.workspace, Array.from({ length: 150 }, (_, i) => `f${i}.txt`));
   const out = await fx.call("fs.list", {});
   assert.ok(out.ok);
-  assert.equal(out.result.total_count, 10);
+  assert.deepEqual(out.result.entries.map((e) => e.path), ["f0.txt"]);
+  assert.equal(out.result.total_count, 150);
   assert.equal(out.result.truncated, true);
+  const py = await fx.call("fs.list", { pattern: "f14?.txt" });
+  assert.ok(py.ok);
+  assert.deepEqual(py.result.entries.map((e) => e.path), ["f140.txt"]);
+  assert.equal(py.result.total_count, 10);
   assert.deepEqual(fx.events, []);
 });
 
-Deno.test("fs.list stops its walk at ten times the limit and says so", async () => {
+Deno.test("fs.list recursive stops its walk at a hundred times the limit and says so", async () => {
   await using fx = await createFixture({ maxListEntries: 1 });
-  await tree(fx.workspace, Array.from({ length: 15 }, (_, i) => `f${i}`));
-  const out = await fx.call("fs.list", {});
+  await tree(fx.workspace, Array.from({ length: 150 }, (_, i) => `d/f${i}`));
+  const out = await fx.call("fs.list", { recursive: true });
   assert.ok(out.ok);
   assert.equal(out.result.entries.length, 1);
-  assert.equal(out.result.total_count, 10);
+  assert.equal(out.result.total_count, 100);
   assert.equal(out.result.truncated, true);
   assert.ok(fx.events.some((e) => e.type === "log" && /lower bound/.test(e.data)));
 });
 
-Deno.test("fs.list bounds the entries it visits even when few of them match", async () => {
+Deno.test("fs.list recursive bounds the entries it visits even when few of them match", async () => {
   await using fx = await createFixture({ maxListEntries: 1 });
   await tree(fx.workspace, Array.from({ length: 120 }, (_, i) => `f${i}.txt`));
-  const out = await fx.call("fs.list", { pattern: "*.py" });
+  const out = await fx.call("fs.list", { pattern: "**/*.py" });
   assert.ok(out.ok);
   assert.deepEqual(out.result.entries, []);
   assert.equal(out.result.truncated, true);
   assert.ok(
     fx.events.some((e) => e.type === "log" && /stopped early after 100 entries/.test(e.data)),
   );
+});
+
+Deno.test("fs.list with after pages through a directory larger than the limit, every name once", async () => {
+  await using fx = await createFixture({ maxListEntries: 3 });
+  // created out of name order, so readDir's order is not the answer's
+  const names = Array.from({ length: 11 }, (_, i) => `n${String((i * 7) % 11).padStart(2, "0")}`);
+  await tree(fx.workspace, names.map((n) => `big/${n}`));
+  const seen: string[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const out = await fx.call("fs.list", { path: "big", ...(after ? { after } : {}) });
+    assert.ok(out.ok);
+    const got = out.result.entries.map((e) => e.name);
+    assert.ok(got.length <= 3);
+    assert.equal(out.result.total_count, names.length - seen.length, "counts what is left");
+    assert.ok(out.result.entries.every((e) => e.path === `big/${e.name}`));
+    seen.push(...got);
+    if (!out.result.truncated) break;
+    after = got.at(-1);
+  }
+  assert.deepEqual(seen, names.toSorted());
+});
+
+Deno.test("fs.list with after lists the names after it, present or not, filtered by pattern", async () => {
+  await using fx = await createFixture();
+  await tree(fx.workspace, ["a.py", "b.txt", "c.py", "d.py"]);
+  const names = async (args: Record<string, unknown>) => {
+    const out = await fx.call("fs.list", args);
+    assert.ok(out.ok);
+    return [out.result.entries.map((e) => e.name), out.result.total_count];
+  };
+  assert.deepEqual(await names({ after: "a.py" }), [["b.txt", "c.py", "d.py"], 3]);
+  assert.deepEqual(await names({ after: "bz" }), [["c.py", "d.py"], 2]);
+  assert.deepEqual(await names({ after: "a.py", pattern: "*.py" }), [["c.py", "d.py"], 2]);
+  assert.deepEqual(await names({ after: "d.py" }), [[], 0]);
+  // any name a directory can hold is a cursor, even one no path may contain
+  assert.deepEqual(await names({ after: "a\\x\n" }), [["b.txt", "c.py", "d.py"], 3]);
+});
+
+Deno.test("fs.list refuses an after that is not a name, or on a recursive listing", async () => {
+  await using fx = await createFixture();
+  await tree(fx.workspace, ["d/a.py"]);
+  for (const after of ["", "d/a.py", "a\0b", "x".repeat(5000)]) {
+    assert.equal(codeOf(await fx.call("fs.list", { after })), "INVALID_ARGUMENT", after);
+  }
+  assert.equal(
+    codeOf(await fx.call("fs.list", { after: "a", recursive: true })),
+    "INVALID_ARGUMENT",
+  );
+  // a pattern with / walks the tree, so it cannot page either
+  assert.equal(
+    codeOf(await fx.call("fs.list", { after: "a", pattern: "d/*.py" })),
+    "INVALID_ARGUMENT",
+  );
+  assert.ok((await fx.call("fs.list", { after: "a", pattern: "d/*.py", recursive: false })).ok);
 });
 
 Deno.test("fs.list reports a symlinked directory as an entry and never descends into it", async () => {

@@ -1,5 +1,8 @@
 import { CodegenError } from "../../core/mod.ts";
 
+/** How many entries walk reads between checks for a cancel. */
+const CANCEL_CHECK_EVERY = 1024;
+
 /** One directory entry met by {@link walk}. */
 export interface WalkEntry {
   /** Path relative to the walk's root, `/`-separated. */
@@ -16,7 +19,7 @@ export interface WalkEntry {
 export interface WalkOptions {
   /** Descend into subdirectories. */
   recursive: boolean;
-  /** Stop after visiting this many entries. */
+  /** Stop after visiting this many entries (Infinity: never). */
   maxVisits: number;
   /** Cancels the walk (throws CANCELLED). */
   signal?: AbortSignal;
@@ -45,6 +48,10 @@ export async function walk(
     try {
       for await (const e of Deno.readDir(dir.host)) {
         if (++visited > options.maxVisits) return { complete: false, visited: visited - 1 };
+        // one directory may hold millions of entries: a cancel must not wait for all of them
+        if (visited % CANCEL_CHECK_EVERY === 0 && options.signal?.aborted) {
+          throw new CodegenError("CANCELLED", "The task was cancelled");
+        }
         const entry: WalkEntry = {
           relative: dir.relative === "" ? e.name : `${dir.relative}/${e.name}`,
           host: `${dir.host}/${e.name}`,

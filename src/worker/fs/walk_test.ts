@@ -43,3 +43,23 @@ Deno.test("walk() stops at maxVisits and reports that it is incomplete", async (
   const result = await walk(fx.workspace, { recursive: false, maxVisits: 3, visit: () => true });
   assert.deepEqual(result, { complete: false, visited: 3 });
 });
+
+Deno.test("walk() stops reading a large directory soon after a cancel", async () => {
+  await using fx = await createFixture();
+  for (let i = 0; i < 3000; i++) await Deno.writeTextFile(`${fx.workspace}/f${i}`, "");
+  const controller = new AbortController();
+  let visits = 0;
+  await assert.rejects(
+    walk(fx.workspace, {
+      recursive: false,
+      maxVisits: Infinity,
+      signal: controller.signal,
+      visit() {
+        if (++visits === 1) controller.abort();
+        return true;
+      },
+    }),
+    /cancelled/,
+  );
+  assert.ok(visits < 2000, `visited ${visits} entries after the cancel`);
+});

@@ -68,7 +68,11 @@ export interface FsWriteResponse {
 export interface FsListRequest {
   path?: string | undefined;
   recursive?: boolean | undefined;
-  pattern?: string | undefined;
+  pattern?:
+    | string
+    | undefined;
+  /** Only names after this one: continues a non-recursive listing where a capped one stopped. */
+  after?: string | undefined;
 }
 
 export interface FsEntry {
@@ -597,7 +601,7 @@ export const FsWriteResponse: MessageFns<FsWriteResponse> = {
 };
 
 function createBaseFsListRequest(): FsListRequest {
-  return { path: undefined, recursive: undefined, pattern: undefined };
+  return { path: undefined, recursive: undefined, pattern: undefined, after: undefined };
 }
 
 export const FsListRequest: MessageFns<FsListRequest> = {
@@ -610,6 +614,9 @@ export const FsListRequest: MessageFns<FsListRequest> = {
     }
     if (message.pattern !== undefined) {
       writer.uint32(26).string(message.pattern);
+    }
+    if (message.after !== undefined) {
+      writer.uint32(34).string(message.after);
     }
     return writer;
   },
@@ -651,6 +658,14 @@ export const FsListRequest: MessageFns<FsListRequest> = {
             message.pattern = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.after = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -671,6 +686,7 @@ export const FsListRequest: MessageFns<FsListRequest> = {
     message.path = object.path ?? undefined;
     message.recursive = object.recursive ?? undefined;
     message.pattern = object.pattern ?? undefined;
+    message.after = object.after ?? undefined;
     return message;
   },
 };
