@@ -26,18 +26,38 @@ export interface CodegenErrorOptions {
   retriable?: boolean;
   /** The original error, kept for logs. */
   cause?: unknown;
+  /**
+   * With WORKER_UNAVAILABLE: the worker is leaving on purpose (draining, shutting down), so
+   * the caller moves the session on without evicting the worker, whose other tasks may
+   * still be finishing. Unset, WORKER_UNAVAILABLE means the worker was lost. Default false.
+   */
+  workerLeaving?: boolean;
 }
 
 /** The one error type of the project: a stable `code`, a message, and `retriable`. */
 export class CodegenError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
+  /** See {@link CodegenErrorOptions.workerLeaving}. */
+  readonly workerLeaving: boolean;
 
   constructor(code: ErrorCode, message: string, options: CodegenErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "CodegenError";
     this.code = code;
     this.retriable = options.retriable ?? false;
+    this.workerLeaving = options.workerLeaving ?? false;
+  }
+
+  /**
+   * The error as plain data, the form it crosses a process boundary in (a task's error):
+   * `worker_leaving` only when set.
+   */
+  toPlain(): { code: ErrorCode; message: string; retriable: boolean; worker_leaving?: true } {
+    const { code, message, retriable } = this;
+    return this.workerLeaving
+      ? { code, message, retriable, worker_leaving: true }
+      : { code, message, retriable };
   }
 
   /** `CODE: message`, the form clients see. */

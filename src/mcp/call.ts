@@ -8,14 +8,13 @@ import {
   withRpcSpan,
   withToolSpan,
 } from "../observability/mod.ts";
-import {
-  type ExecuteOptions,
-  type TaskError,
-  type TaskEvent,
-  type TaskOutcome,
-  type TaskRequest,
-  type TaskTool,
-  workerIsLeaving,
+import type {
+  ExecuteOptions,
+  TaskError,
+  TaskEvent,
+  TaskOutcome,
+  TaskRequest,
+  TaskTool,
 } from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
@@ -131,15 +130,13 @@ export class ToolCall {
     return outcome;
   }
 
-  // The session's worker answered WORKER_UNAVAILABLE: the next call places it elsewhere.
-  // A lost connection evicts the worker; a worker leaving on purpose is left to go
-  // (its other sessions' tasks may still be finishing). A call that started before the
-  // session moved changes nothing: the session is no longer on that worker.
+  // The session's worker answered WORKER_UNAVAILABLE: the next call places it elsewhere
+  // (the router tells a worker leaving on purpose from a lost one). A call that started
+  // before the session moved changes nothing: the session is no longer on that worker.
   async #leave(session: Session, workerId: string, error: TaskError): Promise<void> {
     const current = await this.deps.sessions.get(session.id);
     if (current?.workerId !== workerId) return;
-    if (workerIsLeaving(error)) this.deps.router.release(session.id, workerId);
-    else this.deps.router.abandon(session);
+    this.deps.router.unavailable(current, error);
     const orphaned = { ...current, workerId: undefined, rehomedFrom: workerId };
     await this.deps.sessions.update(orphaned);
     this.#session = Promise.resolve(orphaned);

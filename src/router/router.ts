@@ -1,5 +1,5 @@
 import { CodegenError, getLogger } from "../core/mod.ts";
-import { type SessionLimits, workerIsLeaving } from "../rpc/mod.ts";
+import type { SessionLimits, TaskError } from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { WorkerClient } from "./worker_client.ts";
 
@@ -141,7 +141,7 @@ export class Router {
       } catch (err) {
         this.#remote.release(sessionId);
         const e = CodegenError.from(err, "WORKER_UNAVAILABLE");
-        if (e.code === "LIMIT_EXCEEDED" || workerIsLeaving(e)) {
+        if (e.code === "LIMIT_EXCEEDED" || e.workerLeaving) {
           // full with sessions this coordinator does not know of (e.g. a previous one's),
           // or draining: not the caller's fault, and no new session there for now
           log.warn("Worker {worker} refused session {id} ({error}); trying another", {
@@ -209,15 +209,18 @@ export class Router {
   }
 
   /**
-   * The session's worker failed a call with its connection lost: evict the worker (so no
-   * session lands there) and free the slot; the next call places the session again.
+   * The session's worker answered a task with WORKER_UNAVAILABLE; the slot is freed and the
+   * next call places the session again. A lost connection also evicts the worker (so no
+   * session lands there); a worker leaving on purpose (`worker_leaving`) is left to go, as
+   * its other sessions' tasks may still be finishing.
    */
-  abandon(session: Session): void {
-    if (!session.workerId) return;
-    if (!this.#localLoad.has(session.workerId)) {
-      this.#remote?.evict(session.workerId, `call for session ${session.id} lost the connection`);
+  unavailable(session: Session, error: TaskError): void {
+    const { id, workerId } = session;
+    if (!workerId) return;
+    if (!error.worker_leaving && !this.#localLoad.has(workerId)) {
+      this.#remote?.evict(workerId, `call for session ${id} lost the connection`);
     }
-    this.release(session.id, session.workerId);
+    this.release(id, workerId);
   }
 
   /** Frees a session's slot without contacting the worker. */

@@ -137,11 +137,15 @@ Deno.test("Router.endSession() finds the worker of a session known only by id", 
 Deno.test("Router.route() evicts a worker whose connection died and places on the next; a leaving one is only skipped", async () => {
   // "dead" sorts first and has the most room: placement tries it first
   const registry = registryWith({ dead: 4, leaving: 3, spare: 2 });
-  const lost = new CodegenError("WORKER_UNAVAILABLE", "Worker unreachable: ECONNREFUSED");
-  const draining = new CodegenError(
+  // only the flag tells them apart: the lost worker's words even say "draining"
+  const lost = new CodegenError(
     "WORKER_UNAVAILABLE",
     "Cannot start a session: the worker is draining",
   );
+  const draining = new CodegenError("WORKER_UNAVAILABLE", "Worker going away", {
+    retriable: true,
+    workerLeaving: true,
+  });
   const clients = new Map([
     ["dead", fakeClient("dead", { refuse: lost }).client],
     ["leaving", fakeClient("leaving", { refuse: draining }).client],
@@ -153,4 +157,32 @@ Deno.test("Router.route() evicts a worker whose connection died and places on th
   assert.equal(registry.get("dead"), undefined, "the dead worker is evicted");
   assert.ok(registry.get("leaving"), "a draining worker is not evicted: it leaves by itself");
   assert.equal(registry.workerOf("s1"), "spare");
+});
+
+Deno.test("Router.unavailable() evicts a worker lost mid-task but only frees the slot on one leaving on purpose", async () => {
+  const registry = registryWith({ w1: 4 });
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", fakeClient("w1").client]])),
+  });
+  const leaving = (await router.route(session("s1"))).session;
+  router.unavailable(leaving, {
+    code: "WORKER_UNAVAILABLE",
+    message: 'Task stopped: worker "w1" is shutting down; run it again',
+    retriable: true,
+    worker_leaving: true,
+  });
+  assert.equal(registry.workerOf("s1"), undefined, "the session's slot is freed");
+  assert.ok(registry.get("w1"), "a leaving worker is not evicted: its other tasks may finish");
+
+  // the same words without the flag are a lost connection
+  const lost = (await router.route(session("s2"))).session;
+  assert.equal(lost.workerId, "w1");
+  router.unavailable(lost, {
+    code: "WORKER_UNAVAILABLE",
+    message: 'Task stopped: worker "w1" is shutting down; run it again',
+    retriable: true,
+  });
+  assert.equal(registry.workerOf("s2"), undefined);
+  assert.equal(registry.get("w1"), undefined, "a lost worker is evicted");
 });

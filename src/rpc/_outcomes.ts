@@ -1,5 +1,5 @@
 // Outcomes a caller of a remote task builds itself, for both ways of sending tasks.
-import type { ErrorCode } from "../core/mod.ts";
+import type { CodegenError, ErrorCode } from "../core/mod.ts";
 import type { TaskOutcome } from "./tasks.ts";
 
 /** A task that did not run to an outcome of its own; a lost worker is retriable. */
@@ -9,6 +9,11 @@ export function failedOutcome(
   retriable = code === "WORKER_UNAVAILABLE",
 ): TaskOutcome {
   return { ok: false, error: { code, message, retriable } };
+}
+
+/** A task that could not run because of `error` (a failed call's status, say). */
+export function errorOutcome(error: CodegenError): TaskOutcome {
+  return { ok: false, error: error.toPlain() };
 }
 
 /** The connection to the worker at `address` was lost with the task on it (retriable). */

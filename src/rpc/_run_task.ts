@@ -4,7 +4,7 @@ import type * as wpb from "./gen/codegen/v1/worker.ts";
 import type { TaskRequest } from "./tasks.ts";
 import type { WorkerServiceHandler } from "./worker_service_server.ts";
 import { toolRequestFromProto } from "./convert_tool_requests.ts";
-import { outcomeToProto, taskEventToProto } from "./convert_events.ts";
+import { outcomeToProto, taskErrorToProto, taskEventToProto } from "./convert_events.ts";
 
 const log = getLogger("rpc", "worker-service");
 
@@ -47,7 +47,7 @@ export async function runTask(
 
 /** The error event for a task that could not run (a lost worker stays retriable). */
 export function thrownToProto(err: unknown): wpb.TaskEvent {
-  const e = CodegenError.from(err);
-  const retriable = e.retriable || e.code === "WORKER_UNAVAILABLE";
-  return { event: { $case: "error", value: { code: e.code, message: e.message, retriable } } };
+  const error = CodegenError.from(err).toPlain();
+  error.retriable ||= error.code === "WORKER_UNAVAILABLE";
+  return { event: { $case: "error", value: taskErrorToProto(error) } };
 }

@@ -34,7 +34,7 @@ export function taskEventToProto(event: TaskEvent): wpb.TaskEvent {
 
 /** A task's outcome → the final proto event; `task` types the result. */
 export function outcomeToProto(task: TaskRequest, outcome: TaskOutcome): wpb.TaskEvent {
-  if (!outcome.ok) return { event: { $case: "error", value: { ...outcome.error } } };
+  if (!outcome.ok) return { event: { $case: "error", value: taskErrorToProto(outcome.error) } };
   // The executor ran `task`, so its result is that tool's result type.
   const typed = { tool: task.tool, result: outcome.result } as ToolResult;
   const value = compact({
@@ -45,10 +45,18 @@ export function outcomeToProto(task: TaskRequest, outcome: TaskOutcome): wpb.Tas
   return { event: { $case: "result", value } };
 }
 
+/** An error → proto; `worker_leaving` is false unless set. */
+export function taskErrorToProto(error: TaskError): wpb.TaskError {
+  return { ...error, worker_leaving: error.worker_leaving ?? false };
+}
+
 /** An error from the wire; an unknown code (a newer peer) becomes INTERNAL. */
 export function taskErrorFromProto(error: wpb.TaskError): TaskError {
   const code = isErrorCode(error.code) ? error.code : "INTERNAL";
-  return { code, message: error.message, retriable: error.retriable };
+  const { message, retriable } = error;
+  return error.worker_leaving
+    ? { code, message, retriable, worker_leaving: true }
+    : { code, message, retriable };
 }
 
 /** A proto event → an event or the outcome; `undefined` for an empty (unknown) event. */

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { CodegenError } from "../core/mod.ts";
 import type { TaskEvent, TaskOutcome, TaskRequest } from "./tasks.ts";
+import { errorOutcome } from "./_outcomes.ts";
+import { thrownToProto } from "./_run_task.ts";
 import { Limits, TaskEvent as TaskEventMessage } from "./gen/codegen/v1/worker.ts";
 import {
   limitsFromProto,
@@ -33,6 +36,10 @@ Deno.test("successful, tool-failed and failed outcomes survive a round trip", ()
     { ok: true, result: { path: "x", deleted: false }, is_error: true, error_text: "NOT_FOUND" },
     { ok: false, error: { code: "PATH_VIOLATION", message: "Cannot", retriable: false } },
     { ok: false, error: { code: "WORKER_UNAVAILABLE", message: "gone", retriable: true } },
+    {
+      ok: false,
+      error: { code: "WORKER_UNAVAILABLE", message: "bye", retriable: true, worker_leaving: true },
+    },
   ];
   for (const outcome of outcomes) {
     const decoded = taskEventFromProto(wire(outcomeToProto(TASK, outcome)));
@@ -40,9 +47,30 @@ Deno.test("successful, tool-failed and failed outcomes survive a round trip", ()
   }
 });
 
+Deno.test("a leaving worker's error keeps its flag on the wire; a lost worker's has none", () => {
+  const leaving = new CodegenError("WORKER_UNAVAILABLE", "Cannot run a task: draining", {
+    workerLeaving: true,
+  });
+  const lost = new CodegenError("WORKER_UNAVAILABLE", "Cannot run a task: draining");
+  const flagOf = (err: CodegenError) => {
+    const event = wire(thrownToProto(err)).event;
+    assert.equal(event?.$case, "error");
+    const decoded = taskEventFromProto(wire(outcomeToProto(TASK, errorOutcome(err))));
+    assert.ok(decoded?.kind === "outcome" && !decoded.outcome.ok);
+    assert.equal(event.value.worker_leaving, decoded.outcome.error.worker_leaving ?? false);
+    return decoded.outcome.error.worker_leaving;
+  };
+  assert.equal(flagOf(leaving), true);
+  // the same words without the flag are a lost worker: nothing reads the message
+  assert.equal(flagOf(lost), undefined);
+});
+
 Deno.test("an error code unknown to this version arrives as INTERNAL", () => {
   const message = {
-    event: { $case: "error" as const, value: { code: "NEW", message: "m", retriable: false } },
+    event: {
+      $case: "error" as const,
+      value: { code: "NEW", message: "m", retriable: false, worker_leaving: false },
+    },
   };
   const decoded = taskEventFromProto(message);
   assert.deepEqual(decoded, {

@@ -1,4 +1,4 @@
-import { type Metadata, type ServiceError, status as Status } from "@grpc/grpc-js";
+import { Metadata, type ServiceError, status as Status } from "@grpc/grpc-js";
 import { CodegenError, type ErrorCode, isErrorCode } from "../core/mod.ts";
 
 /** The gRPC status a project error travels as. */
@@ -44,31 +44,64 @@ const FROM_STATUS: Record<Status, { code: ErrorCode; retriable: boolean }> = {
   [Status.UNAUTHENTICATED]: { code: "UNAUTHENTICATED", retriable: false },
 };
 
+/**
+ * Trailing metadata of a status from a worker leaving on purpose (draining, shutting down):
+ * the status alone (UNAVAILABLE) reads the same as a lost worker.
+ */
+const WORKER_LEAVING_KEY = "codegen-worker-leaving";
+
 /** The gRPC status for a project error code. */
 export function statusForCode(code: ErrorCode): Status {
   return TO_STATUS[code];
 }
 
-/** The error a server handler reports: status from the table, details `CODE: message`. */
+/**
+ * The error a server handler reports: status from the table, details `CODE: message`, and
+ * a worker leaving on purpose marked in the trailing metadata.
+ */
 export function toServiceError(err: unknown): Partial<ServiceError> & { code: Status } {
   const e = CodegenError.from(err);
-  return { code: TO_STATUS[e.code], details: `${e.code}: ${e.message}`, message: e.message };
+  const status = {
+    code: TO_STATUS[e.code],
+    details: `${e.code}: ${e.message}`,
+    message: e.message,
+  };
+  if (!e.workerLeaving) return status;
+  const metadata = new Metadata();
+  metadata.set(WORKER_LEAVING_KEY, "1");
+  return { ...status, metadata };
 }
 
-/** A failed call's status as a project error; details `CODE: message` keep the exact code. */
+/**
+ * A failed call's status as a project error; details `CODE: message` keep the exact code,
+ * the trailing mark whether the worker is leaving on purpose.
+ */
 export function fromServiceError(
   err: { code?: number; details?: string; metadata?: Metadata } | unknown,
 ): CodegenError {
-  const { code, details } = (err ?? {}) as { code?: number; details?: string };
+  const { code, details, metadata } = (err ?? {}) as {
+    code?: number;
+    details?: string;
+    metadata?: unknown;
+  };
   const text = details ?? (err instanceof Error ? err.message : String(err));
   const match = /^([A-Z_]+): ([\s\S]*)$/.exec(text);
   if (match && isErrorCode(match[1]!)) {
     const c = match[1];
-    return new CodegenError(c, match[2]!, { retriable: c === "WORKER_UNAVAILABLE", cause: err });
+    const unavailable = c === "WORKER_UNAVAILABLE";
+    return new CodegenError(c, match[2]!, {
+      retriable: unavailable,
+      workerLeaving: unavailable && markedLeaving(metadata),
+      cause: err,
+    });
   }
   const mapped = typeof code === "number" && code in FROM_STATUS
     ? FROM_STATUS[code as Status]
     : FROM_STATUS[Status.UNKNOWN];
   const message = mapped.code === "WORKER_UNAVAILABLE" ? `Worker unreachable: ${text}` : text;
   return new CodegenError(mapped.code, message, { retriable: mapped.retriable, cause: err });
+}
+
+function markedLeaving(metadata: unknown): boolean {
+  return metadata instanceof Metadata && metadata.get(WORKER_LEAVING_KEY)[0] === "1";
 }

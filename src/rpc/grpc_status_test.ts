@@ -14,6 +14,26 @@ Deno.test("every project error code crosses gRPC and comes back with its code an
   }
 });
 
+Deno.test("a leaving worker's refusal crosses gRPC marked in trailing metadata, not by its words", () => {
+  const message = "Cannot start session: the worker is draining";
+  const sent = toServiceError(
+    new CodegenError("WORKER_UNAVAILABLE", message, { retriable: true, workerLeaving: true }),
+  );
+  assert.equal(sent.code, Status.UNAVAILABLE);
+  const back = fromServiceError(sent);
+  assert.deepEqual([back.code, back.message, back.workerLeaving], [
+    "WORKER_UNAVAILABLE",
+    message,
+    true,
+  ]);
+  // same status and words with no mark: a lost worker
+  const unmarked = fromServiceError({ code: sent.code, details: sent.details });
+  assert.equal(unmarked.workerLeaving, false);
+  const plain = toServiceError(new CodegenError("WORKER_UNAVAILABLE", message));
+  assert.equal(plain.metadata, undefined);
+  assert.equal(fromServiceError(plain).workerLeaving, false);
+});
+
 Deno.test("statuses raised by gRPC itself for a lost worker map to retriable WORKER_UNAVAILABLE", () => {
   for (const code of [Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.CANCELLED]) {
     const err = fromServiceError({ code, details: "Connection dropped" });

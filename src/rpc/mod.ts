@@ -44,11 +44,11 @@ export {
   limitsToProto,
   outcomeToProto,
   taskErrorFromProto,
+  taskErrorToProto,
   taskEventFromProto,
   taskEventToProto,
 } from "./convert_events.ts";
 export { fromServiceError, statusForCode, toServiceError } from "./grpc_status.ts";
-export { DRAINING, SHUTTING_DOWN, workerIsLeaving } from "./leaving.ts";
 export { isAuthorized, presentedToken, requireToken, tokenInterceptor } from "./auth.ts";
 export { channelCredentials, serverCredentials, type TlsFiles } from "./tls.ts";
 export {

@@ -6,7 +6,7 @@ import type { TaskEvent, TaskOutcome } from "./tasks.ts";
 import { taskEventFromProto } from "./convert_events.ts";
 import { fromServiceError } from "./grpc_status.ts";
 import { watchChannel } from "./_watchdog.ts";
-import { cancelledOutcome, failedOutcome, lostWorkerOutcome } from "./_outcomes.ts";
+import { cancelledOutcome, errorOutcome, failedOutcome, lostWorkerOutcome } from "./_outcomes.ts";
 import { FrameBatch } from "./_frame_batch.ts";
 import { tooLargeMessage } from "./_message_limit.ts";
 
@@ -49,8 +49,7 @@ export class TaskStream {
       for (const event of message.events) this.#receive(event);
     });
     this.#call.on("error", (err: ServiceError) => {
-      const e = fromServiceError(err);
-      this.#end(failedOutcome(e.code, e.message, e.retriable));
+      this.#end(errorOutcome(fromServiceError(err)));
     });
     this.#call.on("end", () => {
       this.#end(failedOutcome("WORKER_UNAVAILABLE", "Worker ended the task stream"));

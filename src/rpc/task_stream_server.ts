@@ -5,7 +5,6 @@ import { TaskStreamEvent } from "./gen/codegen/v1/worker.ts";
 import type { WorkerServiceHandler } from "./worker_service_server.ts";
 import { runTask, thrownToProto } from "./_run_task.ts";
 import { FrameBatch } from "./_frame_batch.ts";
-import { SHUTTING_DOWN } from "./leaving.ts";
 import { tooLargeMessage } from "./_message_limit.ts";
 
 type TaskStreamCall = ServerDuplexStream<wpb.TaskStreamRequest, wpb.TaskStreamEvents>;
@@ -64,9 +63,11 @@ export class TaskStreams {
         running.get(frame.value.task_id)?.abort(reason);
       } else if (frame?.$case === "start") {
         const request = frame.value;
-        // (thrownToProto marks WORKER_UNAVAILABLE retriable)
         const refusal = this.#closing
-          ? new CodegenError("WORKER_UNAVAILABLE", `The worker ${SHUTTING_DOWN}`)
+          ? new CodegenError("WORKER_UNAVAILABLE", "The worker is shutting down", {
+            retriable: true,
+            workerLeaving: true,
+          })
           : running.has(request.task_id)
           ? new CodegenError("INVALID_ARGUMENT", `Task id "${request.task_id}" is already running`)
           : undefined;

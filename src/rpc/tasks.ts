@@ -176,6 +176,11 @@ export interface TaskError {
   code: ErrorCode;
   message: string;
   retriable: boolean;
+  /**
+   * Present (true) when a WORKER_UNAVAILABLE comes from a worker leaving on purpose rather
+   * than a lost one (see `CodegenErrorOptions.workerLeaving`).
+   */
+  worker_leaving?: boolean;
 }
 
 /**

@@ -10,7 +10,7 @@ import { type ChannelSettings, openChannel } from "./channel.ts";
 import { callUnary, type UnaryMethod } from "./_unary.ts";
 import { watchChannel } from "./_watchdog.ts";
 import { TaskStream } from "./task_stream_client.ts";
-import { cancelledOutcome, failedOutcome, lostWorkerOutcome } from "./_outcomes.ts";
+import { cancelledOutcome, errorOutcome, failedOutcome, lostWorkerOutcome } from "./_outcomes.ts";
 
 /** Options for {@link WorkerServiceConnection}. */
 export interface WorkerConnectionSettings extends ChannelSettings {
@@ -152,8 +152,7 @@ export class WorkerServiceConnection {
       });
       call.on("error", (err: ServiceError) => {
         if (outcome) return finish(outcome);
-        const e = fromServiceError(err);
-        finish(failedOutcome(e.code, e.message, e.retriable));
+        finish(errorOutcome(fromServiceError(err)));
       });
       call.on("end", () => {
         finish(

@@ -195,6 +195,8 @@ Deno.test("a graceful worker shutdown lets running stream tasks finish, then end
     const late = await within(conn.executeTask("s1", TASK), 5_000);
     assert.equal(outcomeCode(late), "WORKER_UNAVAILABLE");
     assert.equal(!late.ok && late.error.retriable, true);
+    // ...and says the worker is leaving, so the coordinator does not evict it
+    assert.equal(!late.ok && late.error.worker_leaving, true);
     release.resolve();
     assert.equal(outcomeCode(await within(running, 5_000)), "ok");
     const t0 = performance.now();

@@ -16,10 +16,7 @@ export interface StoppedOutcome {
 export function stoppedOutcome(signal: AbortSignal, message: string): StoppedOutcome {
   const reason: unknown = signal.reason;
   if (reason instanceof CodegenError && reason.code !== "CANCELLED") {
-    return {
-      ok: false,
-      error: { code: reason.code, message: reason.message, retriable: reason.retriable },
-    };
+    return { ok: false, error: reason.toPlain() };
   }
   return { ok: false, error: { code: "CANCELLED", message, retriable: false } };
 }

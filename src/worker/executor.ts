@@ -86,7 +86,7 @@ export class WorkerExecutor implements TaskExecutor {
       if (e.code === "INTERNAL") {
         log.error("Task {tool} failed: {error}", { tool: task.tool, error: e.message });
       }
-      return { ok: false, error: { code: e.code, message: e.message, retriable: e.retriable } };
+      return { ok: false, error: e.toPlain() };
     } finally {
       activity?.end();
       this.#running.delete(controller);

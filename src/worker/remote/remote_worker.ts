@@ -1,5 +1,5 @@
 import type { WorkerConfig } from "../../config/mod.ts";
-import { SHUTTING_DOWN, type WorkerServiceHandler } from "../../rpc/mod.ts";
+import type { WorkerServiceHandler } from "../../rpc/mod.ts";
 import { CodegenError, getLogger, VERSION } from "../../core/mod.ts";
 import {
   LifecycleConnection,
@@ -195,8 +195,8 @@ export async function startRemoteWorker(
 function shuttingDown(workerId: string): CodegenError {
   return new CodegenError(
     "WORKER_UNAVAILABLE",
-    `Task stopped: worker "${workerId}" ${SHUTTING_DOWN}; run it again`,
-    { retriable: true },
+    `Task stopped: worker "${workerId}" is shutting down; run it again`,
+    { retriable: true, workerLeaving: true },
   );
 }
 

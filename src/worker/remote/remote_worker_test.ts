@@ -169,12 +169,24 @@ Deno.test("drain lets a running task finish, refuses new work, then deregisters 
   const running = f.conn.executeTask("s1", STATS);
   const task = await within(f.executor.started(), 5_000, "task start");
   const draining = f.worker.drain(30_000);
+  // each refusal says the worker is leaving (so the coordinator does not evict it), over
+  // a status with trailing metadata and over a task error, on both ways of sending tasks
   await assert.rejects(f.conn.createSession("new"), {
     code: "WORKER_UNAVAILABLE",
     retriable: true,
+    workerLeaving: true,
   });
-  const refused = await f.conn.executeTask("s1", STATS);
-  assert.equal(refused.ok ? "ok" : refused.error.code, "WORKER_UNAVAILABLE");
+  const calls = new WorkerServiceConnection(f.worker.address, { token: TOKEN, taskStream: false });
+  try {
+    for (const conn of [f.conn, calls]) {
+      const refused = await conn.executeTask("s1", STATS);
+      assert.ok(!refused.ok);
+      assert.equal(refused.error.code, "WORKER_UNAVAILABLE");
+      assert.equal(refused.error.worker_leaving, true);
+    }
+  } finally {
+    calls.close();
+  }
   assert.deepEqual(f.deregistered, []);
   task.release();
   assert.equal((await running).ok, true);
@@ -197,6 +209,7 @@ Deno.test("drain cancels tasks still running when the grace period ends", async 
   assert.equal(outcome.error.code, "WORKER_UNAVAILABLE");
   assert.equal(outcome.error.retriable, true);
   assert.match(outcome.error.message, /worker "w1" is shutting down/);
+  assert.equal(outcome.error.worker_leaving, true);
   assert.deepEqual(f.deregistered, ["w1/reg-1"]);
 });
 

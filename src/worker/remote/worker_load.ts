@@ -1,5 +1,4 @@
 import { type Clock, CodegenError, SYSTEM_CLOCK } from "../../core/mod.ts";
-import { DRAINING } from "../../rpc/mod.ts";
 
 /** A running task's hold on the worker; `end()` releases it (idempotent). */
 export interface TaskSlot {
@@ -38,8 +37,9 @@ export class WorkerLoad {
 
   #refuseIfDraining(what: string): void {
     if (this.#draining) {
-      throw new CodegenError("WORKER_UNAVAILABLE", `Cannot ${what}: ${DRAINING}`, {
+      throw new CodegenError("WORKER_UNAVAILABLE", `Cannot ${what}: the worker is draining`, {
         retriable: true,
+        workerLeaving: true,
       });
     }
   }

@@ -13,14 +13,13 @@ Deno.test("WorkerLoad refuses a session past max sessions with LIMIT_EXCEEDED, b
   assert.equal(load.activeSessions, 2);
 });
 
-Deno.test("WorkerLoad refuses new sessions and tasks once draining, as retriable WORKER_UNAVAILABLE", () => {
+Deno.test("WorkerLoad refuses new sessions and tasks once draining, as retriable WORKER_UNAVAILABLE from a leaving worker", () => {
   const load = new WorkerLoad(5);
   load.admitSession("a");
   load.startDraining();
-  assert.throws(() => load.admitSession("b"), { code: "WORKER_UNAVAILABLE", retriable: true });
-  assert.throws(() => load.beginTask("a", "t", new AbortController().signal), {
-    code: "WORKER_UNAVAILABLE",
-  });
+  const refusal = { code: "WORKER_UNAVAILABLE", retriable: true, workerLeaving: true };
+  assert.throws(() => load.admitSession("b"), refusal);
+  assert.throws(() => load.beginTask("a", "t", new AbortController().signal), refusal);
   assert.equal(load.activeTasks, 0);
 });
 

@@ -155,6 +155,12 @@ export interface TaskError {
   code: string;
   message: string;
   retriable: boolean;
+  /**
+   * The worker is leaving on purpose (draining, shutting down), with WORKER_UNAVAILABLE:
+   * the caller moves the session elsewhere but does not evict the worker, whose other
+   * tasks may still be finishing. Unset, WORKER_UNAVAILABLE means the worker was lost.
+   */
+  worker_leaving: boolean;
 }
 
 export interface TaskEvent {
@@ -1244,7 +1250,7 @@ export const TaskResult: MessageFns<TaskResult> = {
 };
 
 function createBaseTaskError(): TaskError {
-  return { code: "", message: "", retriable: false };
+  return { code: "", message: "", retriable: false, worker_leaving: false };
 }
 
 export const TaskError: MessageFns<TaskError> = {
@@ -1257,6 +1263,9 @@ export const TaskError: MessageFns<TaskError> = {
     }
     if (message.retriable !== false) {
       writer.uint32(24).bool(message.retriable);
+    }
+    if (message.worker_leaving !== false) {
+      writer.uint32(32).bool(message.worker_leaving);
     }
     return writer;
   },
@@ -1298,6 +1307,14 @@ export const TaskError: MessageFns<TaskError> = {
             message.retriable = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.worker_leaving = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1318,6 +1335,7 @@ export const TaskError: MessageFns<TaskError> = {
     message.code = object.code ?? "";
     message.message = object.message ?? "";
     message.retriable = object.retriable ?? false;
+    message.worker_leaving = object.worker_leaving ?? false;
     return message;
   },
 };
