@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import type { FsEntry } from "../rpc/mod.ts";
 import { filePage, type ListDirectory } from "./resource_pages.ts";
 
-// A fake tree: paths ending in "/" are directories.
-function tree(paths: string[]): { list: ListDirectory; calls: string[] } {
+// A fake tree: paths ending in "/" are directories. Like fs.list, a listing gives at most
+// `cap` entries after the name it is given, and says when there are more.
+function tree(paths: string[], cap = Infinity): { list: ListDirectory; calls: string[] } {
   const calls: string[] = [];
-  const list: ListDirectory = (dir) => {
-    calls.push(dir);
+  const list: ListDirectory = (dir, after) => {
+    calls.push(after === undefined ? dir : `${dir} after ${after}`);
     const prefix = dir === "." ? "" : `${dir}/`;
     if (dir !== "." && !paths.includes(`${dir}/`)) return Promise.resolve(null);
     const children = paths
@@ -21,8 +22,9 @@ function tree(paths: string[]): { list: ListDirectory; calls: string[] } {
         is_directory: p.endsWith("/"),
         modified_time_ms: 0,
       };
-    }).sort((a, b) => (a.name < b.name ? -1 : 1));
-    return Promise.resolve(entries);
+    }).sort((a, b) => (a.name < b.name ? -1 : 1))
+      .filter((e) => after === undefined || e.name > after);
+    return Promise.resolve({ entries: entries.slice(0, cap), more: entries.length > cap });
   };
   return { list, calls };
 }
@@ -53,12 +55,44 @@ const PATHS = [
 ];
 const FILES = ["a/1.txt", "a/b/2.txt", "a/b/3.txt", "a.txt", "c/4.txt", "z.txt"];
 
-Deno.test("filePage() returns every file once, in depth-first name order, whatever the page size", async () => {
-  for (const size of [1, 2, 3, 5, 6, 100]) {
-    const pages = await allPages(tree(PATHS).list, size);
-    assert.deepEqual(pages.flat(), FILES, `page size ${size}`);
-    assert.ok(pages.every((p) => p.length <= size));
+Deno.test("filePage() returns every file once, in depth-first name order, whatever the page size and cap", async () => {
+  for (const cap of [1, 2, Infinity]) {
+    for (const size of [1, 2, 3, 5, 6, 100]) {
+      const pages = await allPages(tree(PATHS, cap).list, size);
+      assert.deepEqual(pages.flat(), FILES, `page size ${size}, cap ${cap}`);
+      assert.ok(pages.every((p) => p.length <= size));
+    }
   }
+});
+
+Deno.test("filePage() pages through a directory larger than a listing's cap", async () => {
+  const names = Array.from({ length: 25 }, (_, i) => `big/f${String(i).padStart(2, "0")}`);
+  const paths = ["a.txt", "big/", ...names, "z.txt"];
+  for (const [size, maxLists] of [[100, 100], [4, 100], [100, 3], [1, 1]] as const) {
+    const { list, calls } = tree(paths, 3);
+    const pages = await allPages(list, size, maxLists);
+    assert.deepEqual(pages.flat(), ["a.txt", ...names, "z.txt"], `${size}, ${maxLists}`);
+    if (size === 100 && maxLists === 100) {
+      assert.equal(pages.length, 1);
+      // the directory is listed again after the last name each capped listing gave
+      assert.ok(calls.includes("big after f02"), calls.join(", "));
+      assert.ok(calls.includes("big after f23"), calls.join(", "));
+    }
+  }
+});
+
+Deno.test("filePage() resumes inside a capped directory by listing it after the cursor's name", async () => {
+  const names = Array.from({ length: 10 }, (_, i) => `big/f${i}`);
+  const { list, calls } = tree(["big/", ...names, "z.txt"], 3);
+  const page = await filePage(list, { after: "big/f5", pageSize: 100, maxLists: 100 });
+  assert.deepEqual(page.files.map((f) => f.path), [
+    "big/f6",
+    "big/f7",
+    "big/f8",
+    "big/f9",
+    "z.txt",
+  ]);
+  assert.deepEqual(calls.slice(0, 2), [". after big", "big after f5"]);
 });
 
 Deno.test("filePage() lists at most maxLists directories per page and still makes progress", async () => {

@@ -15,7 +15,7 @@ const SCHEME = "workspace:///";
 const TEMPLATE = "workspace:///{path}";
 /** Files per resources/list page. */
 const PAGE_SIZE = 1000;
-/** Directories entered per page: bounds the worker round trips one page costs. */
+/** fs.list calls per page (a directory entered, or one listed on past its cap). */
 const MAX_LISTS = 100;
 const GONE = new Set(["NOT_FOUND", "INVALID_ARGUMENT", "PATH_VIOLATION"]);
 const encoder = new TextEncoder();
@@ -76,11 +76,13 @@ export function registerWorkspaceResources(
   s.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
     const after = req.params?.cursor === undefined ? undefined : fromCursor(req.params.cursor);
     return await audited(call("resources/list", extra), after ? { after } : {}, async (c) => {
-      const list = async (dir: string) => {
-        const outcome = await c.execute({ tool: "fs.list", args: { path: dir } });
+      const list = async (dir: string, after?: string) => {
+        const args = after === undefined ? { path: dir } : { path: dir, after };
+        const outcome = await c.execute({ tool: "fs.list", args });
         // gone or replaced since the directory above was listed: skip it
         if (!outcome.ok && GONE.has(outcome.error.code)) return null;
-        return unwrap(outcome).result.entries;
+        const { entries, truncated } = unwrap(outcome).result;
+        return { entries, more: truncated };
       };
       const page = await filePage(list, { after, pageSize: PAGE_SIZE, maxLists: MAX_LISTS });
       return {

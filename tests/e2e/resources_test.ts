@@ -40,6 +40,39 @@ Deno.test("resources/list pages through every workspace file with a cursor", asy
   );
 });
 
+Deno.test("resources/list pages through directories larger than MAX_LIST_ENTRIES, every file once", async () => {
+  await using t = await startTestCoordinator({ MAX_LIST_ENTRIES: "7" });
+  const { client } = await t.connect();
+  const info = (await client.callTool({ name: "session.info", arguments: {} }))
+    .structuredContent as { session_id: string };
+  const ws = `${t.config.workspaceRoot}/sessions/${info.session_id}`;
+  // a root, a directory and a subdirectory each holding several times the cap, written out
+  // of name order, and a page boundary (1,000 files) inside the big directory
+  const expected: string[] = [];
+  for (let i = 0; i < 40; i++) expected.push(`top${String((i * 13) % 40).padStart(2, "0")}.txt`);
+  for (let i = 0; i < 1_030; i++) expected.push(`big/f${String((i * 7) % 1_030).padStart(4, "0")}`);
+  for (let i = 0; i < 23; i++) expected.push(`big/sub/g${String(i).padStart(2, "0")}`);
+  for (const path of expected) {
+    await Deno.mkdir(`${ws}/${path}`.replace(/\/[^/]+$/, ""), { recursive: true });
+    await Deno.writeTextFile(`${ws}/${path}`, "x");
+  }
+  const listed = await client.callTool({ name: "fs.list", arguments: { path: "big" } });
+  assert.equal((listed.structuredContent as { truncated: boolean }).truncated, true);
+
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  for (; pages < 50; pages++) {
+    const page = await client.listResources(cursor === undefined ? {} : { cursor });
+    seen.push(...page.resources.map((r) => r.name));
+    cursor = page.nextCursor;
+    if (cursor === undefined) break;
+  }
+  assert.ok(pages < 50, "a last page came");
+  assert.equal(new Set(seen).size, seen.length, "no file twice");
+  assert.deepEqual(seen, expected.toSorted(), "every file, in name order");
+});
+
 Deno.test("resources/list and resources/read are audited like the file tools, probes included", async () => {
   await using t = await startTestCoordinator();
   const { client } = await t.connect();
