@@ -16,6 +16,7 @@ const CLEAR_KEYS = new Set([
   "length",
   "recursive",
   "pattern",
+  "after",
   "timeout_seconds",
   "stateful",
   "async",

@@ -30,6 +30,9 @@ Deno.test("digestArguments() keeps paths and small options in clear", () => {
     append: false,
   };
   assert.deepEqual(digestArguments("any", args), args);
+  // fs.list's name and resources/list's cursor, a path longer than unknown strings may be
+  const after = { after: `${"d/".repeat(200)}last.txt` };
+  assert.deepEqual(digestArguments("resources/list", after), after);
 });
 
 Deno.test("digestArguments() replaces code, contents, stdin and message with sha256 and bytes", () => {

@@ -5,9 +5,11 @@
  * @module
  */
 export {
+  checkName,
   checkRelativePath,
   MAX_PATH_BYTES,
   MAX_SEGMENT_BYTES,
+  type NameCheck,
   type PathCheck,
   type PathCheckOptions,
   pathViolation,

@@ -3,14 +3,17 @@ import type { Config } from "../../config/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact, workerTool } from "./_worker_tool.ts";
 
-/** `fs.list`: directory entries, optionally recursive and filtered by a glob. */
+/**
+ * `fs.list`: directory entries, optionally recursive and filtered by a glob; `after` pages
+ * through a directory larger than one answer.
+ */
 export function fsListTool(config: Config): ToolDefinition {
   return workerTool({
     name: "fs.list",
     tool: "fs.list",
     title: "List files",
     description: "List files and directories in the session workspace (default: its root). " +
-      `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth; a pattern with / or ** walks subdirectories unless recursive is false). At most ${config.limits.maxListEntries} entries.`,
+      `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth; a pattern with / or ** walks subdirectories unless recursive is false). At most ${config.limits.maxListEntries} entries, sorted by path; truncated: true when more remain, and total_count counts them (a lower bound for a recursive walk cut short). To see the rest of a directory, call again with after set to the last entry's name (not for recursive listings).`,
     input: z.object({
       path: z.string().optional().describe(
         'Directory to list (default ".")',
@@ -19,6 +22,11 @@ export function fsListTool(config: Config): ToolDefinition {
         "Include subdirectories (default false, or true when pattern has / or **)",
       ),
       pattern: z.string().max(1024).optional().describe("Glob filter, e.g. **/*.py"),
+      after: z.string().optional().describe(
+        "List only names after this one: the name (not the path) of the last entry of a " +
+          "truncated listing, to page through the rest. Only for listings that are not " +
+          "recursive; total_count then counts what is left",
+      ),
     }),
     output: z.object({
       entries: z.array(z.object({
@@ -33,8 +41,10 @@ export function fsListTool(config: Config): ToolDefinition {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     paths: (a) => [a.path],
+    names: (a) => [a.after],
     maxPathBytes: config.limits.maxPathBytes,
-    task: (a) => compact({ path: a.path, recursive: a.recursive, pattern: a.pattern }),
+    task: (a) =>
+      compact({ path: a.path, recursive: a.recursive, pattern: a.pattern, after: a.after }),
     reply(result) {
       const lines = result.entries.map((
         e,

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import type { CallToolResult } from "../support/sdk_client.ts";
+import { startTestCoordinator } from "../support/in_memory.ts";
+
+interface Listing {
+  entries: { path: string; name: string }[];
+  total_count: number;
+  truncated: boolean;
+}
+
+function text(r: unknown): string {
+  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+Deno.test("fs.list pages through a directory larger than MAX_LIST_ENTRIES with after", async () => {
+  await using t = await startTestCoordinator({ MAX_LIST_ENTRIES: "4" });
+  const { client } = await t.connect();
+  const tools = (await client.listTools()).tools;
+  const schema = tools.find((tool) => tool.name === "fs.list")!.inputSchema;
+  assert.match(
+    (schema.properties?.after as { description?: string }).description ?? "",
+    /not .*recursive/,
+  );
+  const names = Array.from({ length: 11 }, (_, i) => `f${String((i * 5) % 11).padStart(2, "0")}`);
+  for (const name of names) {
+    await client.callTool({ name: "fs.write", arguments: { path: `d/${name}`, contents: "x" } });
+  }
+  const seen: string[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const r = await client.callTool({
+      name: "fs.list",
+      arguments: after === undefined ? { path: "d" } : { path: "d", after },
+    });
+    assert.equal(r.isError, undefined, text(r));
+    const listing = r.structuredContent as unknown as Listing;
+    assert.ok(listing.entries.length <= 4);
+    assert.equal(listing.total_count, names.length - seen.length);
+    seen.push(...listing.entries.map((e) => e.path));
+    if (!listing.truncated) break;
+    after = listing.entries.at(-1)!.name;
+  }
+  assert.deepEqual(seen, names.toSorted().map((n) => `d/${n}`));
+  // audited like the other arguments: the name in clear
+  const listed = t.audit.records.filter((r) => r.tool === "fs.list");
+  assert.deepEqual(listed.at(-1)?.arguments, { after, path: "d" });
+});
+
+Deno.test("fs.list refuses an after that is a path, and paging a recursive listing", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  await client.callTool({ name: "fs.write", arguments: { path: "d/a.txt", contents: "x" } });
+  for (const after of ["d/a.txt", "../x", "..", "", "a\0b", "x".repeat(256)]) {
+    const r = await client.callTool({ name: "fs.list", arguments: { after } });
+    assert.equal(r.isError, true, JSON.stringify(after));
+    assert.match(text(r), /^PATH_VIOLATION: /, `${JSON.stringify(after)}: ${text(r)}`);
+  }
+  const denied = t.audit.records.filter((r) => r.tool === "fs.list" && r.decision === "denied");
+  assert.equal(denied.length, 6);
+  const recursive = await client.callTool({
+    name: "fs.list",
+    arguments: { after: "a.txt", recursive: true },
+  });
+  assert.equal(recursive.isError, true);
+  assert.match(text(recursive), /^INVALID_ARGUMENT: .*not recursive/);
+});
