@@ -227,7 +227,11 @@ export interface TaskExecutor {
   createSession(sessionId: string): Promise<void>;
   /** Removes the session's workspace and stops anything it runs (idempotent). */
   destroySession(sessionId: string): Promise<void>;
-  /** Runs one task in the session's workspace. Never throws for expected failures. */
+  /**
+   * Runs one task in the session's workspace. Never throws for expected failures. A task
+   * stopped through `options.signal` ends CANCELLED, or with the abort reason when that is
+   * a project error of another code (e.g. a worker shutting down: WORKER_UNAVAILABLE).
+   */
   execute(sessionId: string, task: TaskRequest, options?: ExecuteOptions): Promise<TaskOutcome>;
   /** The limits this worker applies. */
   limits(): SessionLimits;

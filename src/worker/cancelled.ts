@@ -1,22 +1,19 @@
 import { CodegenError } from "../core/mod.ts";
-import type { TaskError } from "../rpc/mod.ts";
-
-/** A task that did not finish because it was stopped. */
-export interface StoppedOutcome {
-  ok: false;
-  error: TaskError;
-}
+import type { TaskOutcome, TaskTool } from "../rpc/mod.ts";
 
 /**
- * The outcome of a task stopped through `signal`. A reason that is a `CodegenError` other
- * than CANCELLED says why (a draining worker stops its tasks with a retriable
- * WORKER_UNAVAILABLE, which must not read as the caller's cancel); anything else is the
- * caller's cancel, reported as CANCELLED with `message`.
+ * `outcome`, unless it is a CANCELLED that came from a stop through `signal` whose reason
+ * is a `CodegenError` other than CANCELLED: then that reason, which says why the task
+ * stopped (a worker shutting down stops its tasks with a retriable WORKER_UNAVAILABLE, which
+ * must not read as the caller's cancel). The executor applies it to every task, so a tool
+ * only reports that it was stopped.
  */
-export function stoppedOutcome(signal: AbortSignal, message: string): StoppedOutcome {
+export function stoppedOutcome<K extends TaskTool>(
+  signal: AbortSignal,
+  outcome: TaskOutcome<K>,
+): TaskOutcome<K> {
+  if (outcome.ok || outcome.error.code !== "CANCELLED" || !signal.aborted) return outcome;
   const reason: unknown = signal.reason;
-  if (reason instanceof CodegenError && reason.code !== "CANCELLED") {
-    return { ok: false, error: reason.toPlain() };
-  }
-  return { ok: false, error: { code: "CANCELLED", message, retriable: false } };
+  if (!(reason instanceof CodegenError) || reason.code === "CANCELLED") return outcome;
+  return { ok: false, error: reason.toPlain() };
 }

@@ -8,6 +8,7 @@ import type {
   TaskTool,
   TaskTypes,
 } from "../rpc/mod.ts";
+import { stoppedOutcome } from "./cancelled.ts";
 import type { TaskContext, WorkerOptions } from "./context.ts";
 import { FS_HANDLERS, removalsSettled } from "./fs/mod.ts";
 import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
@@ -65,6 +66,7 @@ export class WorkerExecutor implements TaskExecutor {
     if (options.signal?.aborted) controller.abort(options.signal.reason);
     this.#running.add(controller);
     let activity: ReturnType<SessionActivity["begin"]> | undefined;
+    let outcome: TaskOutcome;
     try {
       if (!isSafeId(sessionId)) {
         throw new CodegenError("INVALID_ARGUMENT", `Bad session id "${sessionId}"`);
@@ -80,18 +82,20 @@ export class WorkerExecutor implements TaskExecutor {
         emit: (event) => options.onEvent?.(event),
         activity,
       };
-      return await this.#dispatch(ctx, task);
+      outcome = await this.#dispatch(ctx, task);
     } catch (err) {
       const e = CodegenError.from(err);
       if (e.code === "INTERNAL") {
         log.error("Task {tool} failed: {error}", { tool: task.tool, error: e.message });
       }
-      return { ok: false, error: e.toPlain() };
+      outcome = { ok: false, error: e.toPlain() };
     } finally {
       activity?.end();
       this.#running.delete(controller);
       options.signal?.removeEventListener("abort", onAbort);
     }
+    // every tool reports a stop as CANCELLED; why it was stopped is said here, once
+    return stoppedOutcome(controller.signal, outcome);
   }
 
   #dispatch(ctx: TaskContext, task: TaskRequest): Promise<TaskOutcome> {

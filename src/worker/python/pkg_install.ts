@@ -1,6 +1,5 @@
 import { CodegenError, getLogger, KeyedQueue } from "../../core/mod.ts";
 import type { PkgInstallResult, TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
-import { stoppedOutcome } from "../cancelled.ts";
 import type { TaskContext } from "../context.ts";
 import type { SandboxResult, SandboxRunner, SandboxSpec } from "../sandbox/runner.ts";
 import { OutputCollector } from "./output_collector.ts";
@@ -121,7 +120,7 @@ async function install(
     timeoutMs: left(),
     limits: pipLimits,
   });
-  if (fetched.cancelled) return cancelled(ctx.signal);
+  if (fetched.cancelled) return cancelled();
   if (plan.fromCaller) refuseIndexHost(fetched, plan.indexUrl);
   if (fetched.exitCode !== 0 || fetched.timedOut) {
     return failure(names, fetched, output, "Cannot download the packages");
@@ -135,7 +134,7 @@ async function install(
     if (made.cancelled || made.exitCode !== 0 || made.timedOut || !(await venvExists(ctx))) {
       // a half-made venv would pass for a real one next time
       await Deno.remove(sessionVenvDir(ctx), { recursive: true }).catch(() => {});
-      if (made.cancelled) return cancelled(ctx.signal);
+      if (made.cancelled) return cancelled();
       return failure(names, made, output, "Cannot create the environment");
     }
   }
@@ -147,12 +146,12 @@ async function install(
     timeoutMs: left(),
     limits: pipLimits,
   });
-  if (pip.cancelled) return cancelled(ctx.signal);
+  if (pip.cancelled) return cancelled();
   if (created || pip.exitCode === 0) await environmentChanged(ctx.sessionId, deps);
 
   progress(ctx, 3, "Reading installed versions");
   const query = await runStep(ctx, deps.runner, { argv: listInstalledArgv(plan.requirements) });
-  if (query.cancelled) return cancelled(ctx.signal);
+  if (query.cancelled) return cancelled();
   const listed = query.exitCode === 0
     ? parseInstalled(query.stdout, plan.requirements, pip)
     : undefined;
@@ -275,8 +274,12 @@ async function environmentChanged(sessionId: string, deps: PkgInstallDeps): Prom
   }
 }
 
-function cancelled(signal: AbortSignal): TaskOutcome<"pkg.install"> {
-  return stoppedOutcome(signal, "pkg.install was cancelled");
+/** A stopped install (the executor says why when it was not the caller's cancel). */
+function cancelled(): TaskOutcome<"pkg.install"> {
+  return {
+    ok: false,
+    error: { code: "CANCELLED", message: "pkg.install was cancelled", retriable: false },
+  };
 }
 
 /** `: <last non-empty output line>`, which usually says why pip failed. */

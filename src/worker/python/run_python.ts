@@ -1,6 +1,5 @@
 import { KeyedQueue } from "../../core/mod.ts";
 import type { RunPythonResult, TaskOutcome } from "../../rpc/mod.ts";
-import { stoppedOutcome } from "../cancelled.ts";
 import type { TaskContext } from "../context.ts";
 import type { InteractiveSandboxRunner } from "../sandbox/mod.ts";
 import { FORK_SERVER_SOURCE } from "./bootstrap.ts";
@@ -87,8 +86,11 @@ async function runNow(
     progress.stop();
   }
   if (run.cancelled) {
-    // a draining worker's reason (WORKER_UNAVAILABLE, retriable) is not a user's cancel
-    return stoppedOutcome(ctx.signal, "Run was cancelled");
+    // (the executor turns a stop by a worker shutting down into its WORKER_UNAVAILABLE)
+    return {
+      ok: false,
+      error: { code: "CANCELLED", message: "Run was cancelled", retriable: false },
+    };
   }
   after ??= snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   deps.snapshots?.keep(ctx, after);

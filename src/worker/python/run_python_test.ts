@@ -211,39 +211,6 @@ Deno.test({
     }),
 });
 
-Deno.test({
-  name:
-    "run.python stopped by a shutting-down worker ends WORKER_UNAVAILABLE (retriable), a user cancel CANCELLED",
-  ignore,
-  fn: () =>
-    withPythonSession(async ({ rt, root }) => {
-      const shutdown = new CodegenError("WORKER_UNAVAILABLE", "Worker is shutting down", {
-        retriable: true,
-      });
-      for (const reason of [shutdown, new CodegenError("CANCELLED", "The caller cancelled")]) {
-        const controller = new AbortController();
-        const ctx = await root.ctx("s1", { signal: controller.signal });
-        const started = Promise.withResolvers<void>();
-        ctx.emit = (e) => {
-          if (e.type === "log" && e.data.includes("ready")) started.resolve();
-        };
-        const running = rt.runPython(ctx, {
-          code: "import time\nprint('ready', flush=True)\ntime.sleep(60)",
-        });
-        await started.promise;
-        controller.abort(reason);
-        const out = await running;
-        assert.ok(!out.ok, JSON.stringify(out));
-        assert.deepEqual(
-          out.error,
-          reason === shutdown
-            ? { code: "WORKER_UNAVAILABLE", message: "Worker is shutting down", retriable: true }
-            : { code: "CANCELLED", message: "Run was cancelled", retriable: false },
-        );
-      }
-    }),
-});
-
 for (const stateful of [false, true]) {
   const mode = stateful ? "stateful" : "stateless";
 

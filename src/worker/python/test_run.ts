@@ -1,6 +1,5 @@
 import { getLogger } from "../../core/mod.ts";
 import type { TaskOutcome, TaskTypes, TestRunResult } from "../../rpc/mod.ts";
-import { stoppedOutcome } from "../cancelled.ts";
 import type { TaskContext } from "../context.ts";
 import type { SandboxResult, SandboxRunner } from "../sandbox/runner.ts";
 import { type JunitSummary, parseJunit } from "./junit.ts";
@@ -79,7 +78,10 @@ export async function testRun(
     output.flush();
     if (!output.received) output.append(run.stdout + run.stderr);
     if (run.cancelled) {
-      return stoppedOutcome(ctx.signal, "test.run was cancelled");
+      return {
+        ok: false,
+        error: { code: "CANCELLED", message: "test.run was cancelled", retriable: false },
+      };
     }
     const summary = await readReport(`${reportDir}/${REPORT_FILE}`);
     return outcome(run, summary, output.tail(), timeoutMs);

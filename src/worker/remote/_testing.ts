@@ -7,6 +7,7 @@ import type {
   TaskOutcome,
   TaskRequest,
 } from "../../rpc/mod.ts";
+import { stoppedOutcome } from "../cancelled.ts";
 
 const LIMITS: SessionLimits = {
   max_file_bytes: 10,
@@ -28,7 +29,8 @@ export interface GatedTask {
 
 /**
  * Each `execute` emits one progress event, then waits until released (success) or aborted
- * (CANCELLED). `started` hands each task to the test as it begins.
+ * (CANCELLED, or the abort's reason when it is another project error, as the executor
+ * does). `started` hands each task to the test as it begins.
  */
 export class GatedExecutor implements TaskExecutor {
   readonly sessions = new Set<string>();
@@ -77,11 +79,12 @@ export class GatedExecutor implements TaskExecutor {
     const signal = options.signal ?? new AbortController().signal;
     options.onEvent?.({ type: "progress", progress: 1, total: 2, message: "started" });
     return new Promise((resolve) => {
+      // a stop reads as the executor reports it: CANCELLED, or the stop's own error
       const cancelled = () =>
-        resolve({
+        resolve(stoppedOutcome(signal, {
           ok: false,
           error: { code: "CANCELLED", message: String(signal.reason), retriable: false },
-        });
+        }));
       if (signal.aborted) return cancelled();
       signal.addEventListener("abort", cancelled, { once: true });
       const gated: GatedTask = {

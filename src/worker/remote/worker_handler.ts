@@ -7,7 +7,6 @@ import type {
   TaskRequest,
   WorkerServiceHandler,
 } from "../../rpc/mod.ts";
-import { stoppedOutcome } from "../cancelled.ts";
 import type { WorkerLoad } from "./worker_load.ts";
 
 /** `WorkerService` calls served by `executor`, with sessions and tasks counted in `load`. */
@@ -41,15 +40,12 @@ export function createWorkerHandler(
       }
       const slot = load.beginTask(sessionId, options.taskId, options.signal);
       try {
-        const outcome = await executor.execute(sessionId, task, {
+        // a task stopped by a shutdown ends with the slot's reason (the executor says so)
+        return await executor.execute(sessionId, task, {
           onEvent: options.onEvent,
           signal: slot.signal,
           ...(options.traceparent ? { traceparent: options.traceparent } : {}),
         });
-        // a task stopped by a shutdown says so, whichever tool it was
-        return !outcome.ok && outcome.error.code === "CANCELLED" && slot.signal.aborted
-          ? stoppedOutcome(slot.signal, outcome.error.message)
-          : outcome;
       } finally {
         slot.end();
       }
