@@ -4,7 +4,10 @@ import type { GaugeProvider } from "./_metric_types.ts";
 
 const log = getLogger("observability");
 
-/** A gauge whose value is read from `provider` at each scrape; nothing when it is absent. */
+/**
+ * A gauge whose value is read from `provider` at each scrape (NaN when that fails); nothing
+ * when it is absent.
+ */
 export function providedGauge(
   registry: Registry,
   spec: { name: string; help: string; provider: GaugeProvider | undefined },
@@ -19,7 +22,9 @@ export function providedGauge(
       try {
         this.set(await provider());
       } catch (err) {
-        // a failing provider keeps the last value rather than failing the whole scrape
+        // NaN, not the last value (a stale count reads as true) nor a failed scrape (which
+        // would hide every other metric)
+        this.set(Number.NaN);
         log.warn("Metric {name} could not be read: {error}", { name, error: String(err) });
       }
     },

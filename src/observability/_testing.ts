@@ -1,6 +1,7 @@
 // Test helpers: a strict reader of the Prometheus text format.
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$/;
+// prom-client writes NaN as "Nan"; Prometheus reads the special values in any case
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.eE+-]+|[Nn]a[Nn]|\+Inf|-Inf)$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"$/;
 const COMMENT = /^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]*( .*)?$/;
 
@@ -19,7 +20,8 @@ export function parsePrometheusText(body: string): Map<string, number> {
     if (labels && !labels.split(",").every((l) => LABEL.test(l))) {
       throw new Error(`Malformed labels: ${line}`);
     }
-    samples.set(`${match[1]}${match[2] ?? ""}`, Number(match[3]));
+    const value = match[3]!.toLowerCase() === "nan" ? Number.NaN : Number(match[3]);
+    samples.set(`${match[1]}${match[2] ?? ""}`, value);
   }
   return samples;
 }

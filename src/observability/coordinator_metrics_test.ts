@@ -61,16 +61,22 @@ Deno.test("a gauge whose provider is omitted is not exported", async () => {
   assert.equal(types.has("codegen_workers_registered"), false);
 });
 
-Deno.test("a provider that throws keeps the scrape working", async () => {
+Deno.test("a provider that throws reads NaN, not its last value, and the scrape goes on", async () => {
+  let down = false;
   const metrics = createCoordinatorMetrics({
     activeSessions: () => {
-      throw new Error("store down");
+      if (down) throw new Error("store down");
+      return 3;
     },
     tasksInFlight: () => 4,
   });
+  assert.equal((await samples(metrics)).get("codegen_active_sessions"), 3);
+  down = true;
   const s = await samples(metrics);
   assert.equal(s.get("codegen_tasks_in_flight"), 4);
-  assert.equal(s.get("codegen_active_sessions"), 0);
+  assert.ok(Number.isNaN(s.get("codegen_active_sessions")));
+  down = false;
+  assert.equal((await samples(metrics)).get("codegen_active_sessions"), 3);
 });
 
 Deno.test("sandbox kills and audit records are counted, every kill reason starting at zero", async () => {
