@@ -7,6 +7,7 @@ import type {
   TaskRequest,
   WorkerServiceHandler,
 } from "../../rpc/mod.ts";
+import { stoppedOutcome } from "../cancelled.ts";
 import type { WorkerLoad } from "./worker_load.ts";
 
 /** `WorkerService` calls served by `executor`, with sessions and tasks counted in `load`. */
@@ -40,12 +41,13 @@ export function createWorkerHandler(
       }
       const slot = load.beginTask(sessionId, options.taskId, options.signal);
       try {
-        // a task stopped by a shutdown ends with the slot's reason (the executor says so)
-        return await executor.execute(sessionId, task, {
+        const outcome = await executor.execute(sessionId, task, {
           onEvent: options.onEvent,
           signal: slot.signal,
           ...(options.traceparent ? { traceparent: options.traceparent } : {}),
         });
+        // the slot's reason is made here (a shutdown): say it even if an executor forgot to
+        return stoppedOutcome(slot.signal, outcome);
       } finally {
         slot.end();
       }
