@@ -1,5 +1,6 @@
 import { concatBytes, settlesWithin } from "../../core/mod.ts";
 import {
+  type BytePipe,
   CappedOutput,
   DRAIN_GRACE_MS,
   drainWithin,
@@ -264,7 +265,7 @@ export class Kernel {
     if (text) call.onOutput?.(stream, text);
   }
 
-  async #pump(stream: ReadableStream<Uint8Array>, onChunk: (c: Uint8Array) => void) {
+  async #pump(stream: BytePipe, onChunk: (c: Uint8Array) => void) {
     // consumers copy what they keep: the buffer is read into again
     const reader = stream.getReader({ mode: "byob" });
     this.#readers.push(reader);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { SandboxExit, SandboxProcess } from "../sandbox/mod.ts";
+import { bytePipe, type SandboxExit, type SandboxProcess } from "../sandbox/mod.ts";
 import { Kernel, MAX_STATUS_BYTES } from "./kernel.ts";
 import type { PythonJob } from "./job.ts";
 
@@ -22,7 +22,7 @@ function pipe() {
     },
   };
   // a byte stream, as a child process's pipes are: BYOB readers work on it
-  const stream = new ReadableStream(source) as ReadableStream<Uint8Array>;
+  const stream = bytePipe(new ReadableStream(source) as ReadableStream<Uint8Array>);
   const push = (chunk: Uint8Array | null) => {
     const next = waiting.shift();
     if (next) next(chunk);

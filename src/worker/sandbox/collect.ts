@@ -1,4 +1,4 @@
-import { settlesWithin } from "../../core/mod.ts";
+import { CodegenError, settlesWithin } from "../../core/mod.ts";
 import { CappedOutput } from "./capped_output.ts";
 import { readChunks } from "./read_chunks.ts";
 import type { SandboxProcess, SandboxResult, SandboxSpec } from "./runner.ts";
@@ -32,6 +32,8 @@ export async function collect(
   options: CollectOptions,
 ): Promise<SandboxResult> {
   const started = performance.now();
+  // the readers first: nothing is armed yet if the pipes cannot be read
+  const readers = await byobReaders(proc);
   let timedOut = false;
   let cancelled = false;
   const timer = setTimeout(() => {
@@ -51,10 +53,6 @@ export async function collect(
     new CappedOutput(outputLimitBytes, onOutput && ((text) => onOutput(stream, text)));
   const out = capped("stdout");
   const err = capped("stderr");
-  const readers = [
-    proc.stdout.getReader({ mode: "byob" }),
-    proc.stderr.getReader({ mode: "byob" }),
-  ] as const;
   const pumps = Promise.all([
     readChunks(readers[0], (chunk) => out.push(chunk)),
     readChunks(readers[1], (chunk) => err.push(chunk)),
@@ -78,6 +76,29 @@ export async function collect(
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
     for (const r of readers) r.releaseLock();
+  }
+}
+
+/**
+ * BYOB readers on both pipes. A pipe that refuses one (not a byte stream, or already
+ * locked) fails the run before it is driven: the process is disposed, not left running
+ * without a timeout, and a reader already taken is released.
+ */
+async function byobReaders(
+  proc: SandboxProcess,
+): Promise<readonly [ReadableStreamBYOBReader, ReadableStreamBYOBReader]> {
+  let stdout: ReadableStreamBYOBReader | undefined;
+  try {
+    stdout = proc.stdout.getReader({ mode: "byob" });
+    return [stdout, proc.stderr.getReader({ mode: "byob" })];
+  } catch (cause) {
+    stdout?.releaseLock();
+    await proc.dispose();
+    throw new CodegenError(
+      "INTERNAL",
+      "Cannot read the process's output: its pipes are not unlocked byte streams",
+      { cause },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { type BytePipe, bytePipe } from "./byte_pipe.ts";
 import { collect } from "./collect.ts";
 import type { SandboxExit, SandboxProcess } from "./runner.ts";
 import { spawnProcess } from "./spawned_process.ts";
@@ -6,20 +7,22 @@ import { spawnProcess } from "./spawned_process.ts";
 const enc = new TextEncoder();
 
 /** A byte stream that hands out `bytes` in chunks of `size`, one chunk per read. */
-function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
+function chunked(bytes: Uint8Array, size: number): BytePipe {
   let at = 0;
-  return new ReadableStream({
-    type: "bytes",
-    pull(controller) {
-      if (at >= bytes.length) {
-        controller.close();
-        // a BYOB read waiting on a closed stream ends only when answered with no bytes
-        return controller.byobRequest?.respond(0);
-      }
-      controller.enqueue(bytes.slice(at, at + size));
-      at += size;
-    },
-  });
+  return bytePipe(
+    new ReadableStream({
+      type: "bytes",
+      pull(controller) {
+        if (at >= bytes.length) {
+          controller.close();
+          // a BYOB read waiting on a closed stream ends only when answered with no bytes
+          return controller.byobRequest?.respond(0);
+        }
+        controller.enqueue(bytes.slice(at, at + size));
+        at += size;
+      },
+    }),
+  );
 }
 
 /** A finished process whose pipes hold the given bytes, split into small chunks. */
@@ -124,4 +127,59 @@ Deno.test("collect() caps a real process's interleaved stdout and stderr exactly
   assert.equal(result.stderr, "x".repeat(4094));
   assert.equal(result.truncated, true);
   assert.deepEqual(seen, { stdout: "é".repeat(2048), stderr: `${"x".repeat(4094)}€` });
+});
+
+/**
+ * Runs `fn` while watching timers armed for `delay` ms; returns how many were left armed
+ * (neither fired nor cleared). Deno's op sanitizer does not report a pending timer.
+ */
+async function timersLeftArmed(delay: number, fn: () => Promise<void>): Promise<number> {
+  const armed = new Set<unknown>();
+  const { setTimeout: set, clearTimeout: clear } = globalThis;
+  globalThis.setTimeout = ((handler: () => void, ms?: number) => {
+    const id = set(() => {
+      armed.delete(id);
+      handler();
+    }, ms);
+    if (ms === delay) armed.add(id);
+    return id;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = (id?: Parameters<typeof clearTimeout>[0]) => {
+    armed.delete(id);
+    clear(id);
+  };
+  try {
+    await fn();
+  } finally {
+    globalThis.setTimeout = set;
+    globalThis.clearTimeout = clear;
+  }
+  for (const id of armed) clear(id as Parameters<typeof clearTimeout>[0]);
+  return armed.size;
+}
+
+Deno.test("collect() leaves no timer or abort listener behind when it cannot read the pipes", async () => {
+  // a default stream, not a byte stream: the type forbids it, so only a cast gets it here
+  const plain = () => new ReadableStream<Uint8Array>() as BytePipe;
+  let kills = 0;
+  const proc: SandboxProcess = {
+    ...fakeProcess(new Uint8Array(0), new Uint8Array(0)),
+    stdout: plain(),
+    stderr: plain(),
+    kill: () => void kills++,
+    dispose: () => Promise.resolve(void kills++),
+  };
+  const abort = new AbortController();
+  const timeoutMs = 987_654; // a delay nothing else arms
+  const left = await timersLeftArmed(timeoutMs, async () => {
+    await assert.rejects(
+      collect(proc, { timeoutMs, outputLimitBytes: 100, signal: abort.signal }),
+      { name: "CodegenError", code: "INTERNAL" },
+    );
+  });
+  assert.equal(left, 0, "the timeout's timer was left armed");
+  // the process it could not drive is stopped, once; a later abort reaches nothing
+  assert.equal(kills, 1);
+  abort.abort();
+  assert.equal(kills, 1);
 });

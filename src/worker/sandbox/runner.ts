@@ -3,6 +3,7 @@
  * explicit insecure fallback implement it; run.python, pkg.install and test.run use it.
  * @module
  */
+import type { BytePipe } from "./byte_pipe.ts";
 
 /** A host directory made visible inside the sandbox. */
 export interface Mount {
@@ -88,8 +89,8 @@ export interface SandboxProcess {
   /** Host pid of the launcher (bwrap, or the process itself when insecure). */
   readonly pid: number;
   /** stdout and stderr are byte streams: they are read into a reused buffer (BYOB). */
-  readonly stdout: ReadableStream<Uint8Array>;
-  readonly stderr: ReadableStream<Uint8Array>;
+  readonly stdout: BytePipe;
+  readonly stderr: BytePipe;
   /** Whether the process has ended. */
   readonly exited: boolean;
   readonly status: Promise<SandboxExit>;

@@ -1,3 +1,4 @@
+import { type BytePipe, bytePipe } from "./byte_pipe.ts";
 import type { SandboxExit, SandboxProcess } from "./runner.ts";
 
 /** What to spawn: the host program, its arguments and its complete environment. */
@@ -30,6 +31,8 @@ export function spawnProcess(options: SpawnOptions): SandboxProcess {
 class SpawnedProcess implements SandboxProcess {
   #child: Deno.ChildProcess;
   #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly stdout: BytePipe;
+  readonly stderr: BytePipe;
   #exited = false;
   #stdinClosed = false;
   readonly status: Promise<SandboxExit>;
@@ -37,6 +40,9 @@ class SpawnedProcess implements SandboxProcess {
   constructor(child: Deno.ChildProcess) {
     this.#child = child;
     this.#writer = child.stdin.getWriter();
+    // Deno's pipes are byte streams; checked here so a change shows at the spawn
+    this.stdout = bytePipe(child.stdout);
+    this.stderr = bytePipe(child.stderr);
     this.status = child.status.then((s) => {
       this.#exited = true;
       return s.signal ? { exitCode: s.code, signal: s.signal } : { exitCode: s.code };
@@ -45,12 +51,6 @@ class SpawnedProcess implements SandboxProcess {
 
   get pid(): number {
     return this.#child.pid;
-  }
-  get stdout(): ReadableStream<Uint8Array> {
-    return this.#child.stdout;
-  }
-  get stderr(): ReadableStream<Uint8Array> {
-    return this.#child.stderr;
   }
   get exited(): boolean {
     return this.#exited;
