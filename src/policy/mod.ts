@@ -5,14 +5,13 @@
  * @module
  */
 export {
-  checkName,
   checkRelativePath,
   MAX_PATH_BYTES,
   MAX_SEGMENT_BYTES,
-  type NameCheck,
   type PathCheck,
   type PathCheckOptions,
   pathViolation,
   quotePath,
   requireRelativePath,
 } from "./paths.ts";
+export { checkListAfter } from "./list_after.ts";

@@ -1,4 +1,4 @@
-import { CodegenError, utf8Length } from "../core/mod.ts";
+import { CodegenError } from "../core/mod.ts";
 
 /** Longest path accepted by default, in UTF-8 bytes. */
 export const MAX_PATH_BYTES = 4096;
@@ -63,28 +63,6 @@ export function checkRelativePath(path: string, options: PathCheckOptions = {}):
     return refuse("path names the workspace root");
   }
   return { ok: true, normalized: segments.length === 0 ? "." : segments.join("/"), segments };
-}
-
-/** The verdict of {@link checkName}. */
-export type NameCheck = { ok: true } | { ok: false; reason: string };
-
-/**
- * Checks one file name (a single path segment, such as fs.list's `after`) by the rules a
- * path's segments follow: not empty, `.` or `..`, no `/` (a name is not a path), no control
- * characters or backslashes, valid Unicode, at most {@link MAX_SEGMENT_BYTES} bytes.
- */
-export function checkName(name: string): NameCheck {
-  if (typeof name !== "string") return refuse("name is not a string");
-  if (name.length === 0) return refuse("name is empty");
-  if (hasControlCharacter(name)) return refuse("name contains a control character");
-  if (!name.isWellFormed()) return refuse("name is not valid Unicode");
-  if (name.includes("\\")) return refuse("name contains a backslash");
-  if (name.includes("/")) return refuse("a name is not a path: it cannot contain /");
-  if (name === "." || name === "..") return refuse(`"${name}" is not a name`);
-  if (utf8Length(name) > MAX_SEGMENT_BYTES) {
-    return refuse(`name is longer than ${MAX_SEGMENT_BYTES} bytes`);
-  }
-  return { ok: true };
 }
 
 // C0 controls (NUL included) and DEL: never part of a name a client means to send.

@@ -46,17 +46,34 @@ Deno.test("fs.list pages through a directory larger than MAX_LIST_ENTRIES with a
   assert.deepEqual(listed.at(-1)?.arguments, { after, path: "d" });
 });
 
-Deno.test("fs.list refuses an after that is a path, and paging a recursive listing", async () => {
+Deno.test("fs.list takes as after any name a directory may hold, and refuses what no name can be as the worker does", async () => {
   await using t = await startTestCoordinator();
   const { client } = await t.connect();
-  await client.callTool({ name: "fs.write", arguments: { path: "d/a.txt", contents: "x" } });
-  for (const after of ["d/a.txt", "../x", "..", "", "a\0b", "x".repeat(256)]) {
-    const r = await client.callTool({ name: "fs.list", arguments: { after } });
-    assert.equal(r.isError, true, JSON.stringify(after));
-    assert.match(text(r), /^PATH_VIOLATION: /, `${JSON.stringify(after)}: ${text(r)}`);
+  for (const name of ["a.txt", "b.txt"]) {
+    await client.callTool({ name: "fs.write", arguments: { path: `d/${name}`, contents: "x" } });
   }
-  const denied = t.audit.records.filter((r) => r.tool === "fs.list" && r.decision === "denied");
-  assert.equal(denied.length, 6);
+  // names no path argument may hold, but a directory may: listing goes on after them
+  const cases: Array<[string, string[]]> = [
+    ["a\\b", ["b.txt"]],
+    ["a\nb", ["a.txt", "b.txt"]],
+    ["a".repeat(300), ["b.txt"]],
+    ["..", ["a.txt", "b.txt"]],
+  ];
+  for (const [after, expected] of cases) {
+    const r = await client.callTool({ name: "fs.list", arguments: { path: "d", after } });
+    assert.equal(r.isError, undefined, `${JSON.stringify(after)}: ${text(r)}`);
+    const names = (r.structuredContent as unknown as Listing).entries.map((e) => e.name);
+    assert.deepEqual(names, expected, JSON.stringify(after));
+  }
+  const refused = ["d/a.txt", "../x", "", "a\0b", "x".repeat(5000)];
+  for (const after of refused) {
+    const r = await client.callTool({ name: "fs.list", arguments: { path: "d", after } });
+    assert.equal(r.isError, true, JSON.stringify(after));
+    assert.match(text(r), /^INVALID_ARGUMENT: Cannot list "d": after .* is not a name: /, text(r));
+  }
+  // a bad argument, not a policy denial: audited as a call that failed
+  const records = t.audit.records.filter((r) => r.tool === "fs.list").slice(-refused.length);
+  assert.ok(records.every((r) => r.decision === "allowed" && r.error_code === "INVALID_ARGUMENT"));
   const recursive = await client.callTool({
     name: "fs.list",
     arguments: { after: "a.txt", recursive: true },

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { checkName, checkRelativePath, pathViolation } from "../../policy/mod.ts";
+import { checkRelativePath, pathViolation } from "../../policy/mod.ts";
 import type { TaskRequest, TaskResultOf, TaskTool } from "../../rpc/mod.ts";
 import { type ToolCall, unwrap } from "../call.ts";
 import type { ToolReply } from "../results.ts";
@@ -10,13 +10,6 @@ export function checkPath(path: string | undefined, maxBytes: number): void {
   if (path === undefined || path === ".") return;
   const checked = checkRelativePath(path, { maxBytes });
   if (!checked.ok) throw pathViolation(path, checked.reason);
-}
-
-/** Rejects a name (one path segment, never a path) lexically, as a path would be. */
-function checkNameArg(name: string | undefined): void {
-  if (name === undefined) return;
-  const checked = checkName(name);
-  if (!checked.ok) throw pathViolation(name, checked.reason);
 }
 
 /** Describes a tool that runs one task on the session's worker. */
@@ -30,8 +23,8 @@ export interface WorkerToolSpec<K extends TaskTool, I extends z.ZodObject, O ext
   annotations?: ToolDefinition["annotations"];
   /** Paths in the arguments, checked before sending. */
   paths: (args: z.infer<I>) => (string | undefined)[];
-  /** Names (single path segments) in the arguments, checked before sending. */
-  names?: (args: z.infer<I>) => (string | undefined)[];
+  /** Other checks before sending, as the worker would make them; throws a CodegenError. */
+  check?: (args: z.infer<I>) => void;
   maxPathBytes: number;
   task: (args: z.infer<I>) => Extract<TaskRequest, { tool: K }>["args"];
   reply: (result: TaskResultOf<K>, call: ToolCall) => ToolReply;
@@ -50,7 +43,7 @@ export function workerTool<K extends TaskTool, I extends z.ZodObject, O extends 
     ...(spec.annotations ? { annotations: spec.annotations } : {}),
     async run(call, args) {
       for (const p of spec.paths(args)) checkPath(p, spec.maxPathBytes);
-      for (const n of spec.names?.(args) ?? []) checkNameArg(n);
+      spec.check?.(args);
       const task = { tool: spec.tool, args: spec.task(args) } as unknown as Extract<
         TaskRequest,
         { tool: K }

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { CodegenError } from "../../core/mod.ts";
 import type { Config } from "../../config/mod.ts";
+import { checkListAfter, quotePath } from "../../policy/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact, workerTool } from "./_worker_tool.ts";
 
@@ -41,7 +43,18 @@ export function fsListTool(config: Config): ToolDefinition {
     }),
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     paths: (a) => [a.path],
-    names: (a) => [a.after],
+    // the worker's own check, so the answer is the same whichever side refuses
+    check(a) {
+      const refusal = a.after === undefined
+        ? undefined
+        : checkListAfter(a.after, config.limits.maxPathBytes);
+      if (refusal !== undefined) {
+        throw new CodegenError(
+          "INVALID_ARGUMENT",
+          `Cannot list ${quotePath(a.path ?? ".")}: ${refusal}`,
+        );
+      }
+    },
     maxPathBytes: config.limits.maxPathBytes,
     task: (a) =>
       compact({ path: a.path, recursive: a.recursive, pattern: a.pattern, after: a.after }),

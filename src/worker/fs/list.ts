@@ -1,5 +1,5 @@
-import { getLogger, utf8Length } from "../../core/mod.ts";
-import { quotePath } from "../../policy/mod.ts";
+import { getLogger } from "../../core/mod.ts";
+import { checkListAfter } from "../../policy/mod.ts";
 import type { FsEntry, FsListArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, type Op, throwIfAborted } from "./_common.ts";
@@ -100,18 +100,11 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
   };
 }
 
-// `after` is only compared with names, never opened: any name a directory can hold (so any
-// name a listing returned, odd characters and all) is accepted, and nothing that is a path.
+// `after` is only compared with names, never opened: see checkListAfter
 function requireAfter(after: string, recursive: boolean, maxBytes: number, op: Op): void {
   if (recursive) {
     throw failure("INVALID_ARGUMENT", "after pages only a listing that is not recursive", op);
   }
-  const name = typeof after === "string" &&
-    after !== "" &&
-    !after.includes("/") &&
-    !after.includes("\0") &&
-    utf8Length(after) <= maxBytes;
-  if (!name) {
-    throw failure("INVALID_ARGUMENT", `after ${quotePath(after)} is not a name`, op);
-  }
+  const refusal = checkListAfter(after, maxBytes);
+  if (refusal !== undefined) throw failure("INVALID_ARGUMENT", refusal, op);
 }
