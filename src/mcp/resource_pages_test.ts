@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { compareNames } from "../policy/mod.ts";
 import type { FsEntry } from "../rpc/mod.ts";
 import { filePage, type ListDirectory } from "./resource_pages.ts";
 
@@ -22,8 +23,8 @@ function tree(paths: string[], cap = Infinity): { list: ListDirectory; calls: st
         is_directory: p.endsWith("/"),
         modified_time_ms: 0,
       };
-    }).sort((a, b) => (a.name < b.name ? -1 : 1))
-      .filter((e) => after === undefined || e.name > after);
+    }).sort((a, b) => compareNames(a.name, b.name))
+      .filter((e) => after === undefined || compareNames(e.name, after) > 0);
     return Promise.resolve({ entries: entries.slice(0, cap), more: entries.length > cap });
   };
   return { list, calls };

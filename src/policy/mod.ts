@@ -15,3 +15,4 @@ export {
   requireRelativePath,
 } from "./paths.ts";
 export { checkListAfter } from "./list_after.ts";
+export { compareNames } from "./name_order.ts";

@@ -15,7 +15,7 @@ export function fsListTool(config: Config): ToolDefinition {
     tool: "fs.list",
     title: "List files",
     description: "List files and directories in the session workspace (default: its root). " +
-      `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth; a pattern with / or ** walks subdirectories unless recursive is false). At most ${config.limits.maxListEntries} entries, sorted by path; truncated: true when more remain, and total_count counts them (a lower bound for a recursive walk cut short). To see the rest of a directory, call again with after set to the last entry's name (not for recursive listings).`,
+      `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth; a pattern with / or ** walks subdirectories unless recursive is false). At most ${config.limits.maxListEntries} entries, sorted by path in Unicode code point order (as their UTF-8 bytes sort); truncated: true when more remain, and total_count counts them (a lower bound for a recursive walk cut short). To see the rest of a directory, call again with after set to the last entry's name (not for recursive listings).`,
     input: z.object({
       path: z.string().optional().describe(
         'Directory to list (default ".")',

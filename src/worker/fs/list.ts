@@ -1,5 +1,5 @@
 import { getLogger } from "../../core/mod.ts";
-import { checkListAfter } from "../../policy/mod.ts";
+import { checkListAfter, compareNames } from "../../policy/mod.ts";
 import type { FsEntry, FsListArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, type Op, throwIfAborted } from "./_common.ts";
@@ -23,12 +23,12 @@ interface Found {
 }
 
 function byPath(a: Found, b: Found): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return compareNames(a.path, b.path);
 }
 
 /**
  * fs.list: the entries of a directory, or of its whole tree with `recursive`, sorted by
- * path. `pattern` is matched against the path relative to the listed directory when
+ * path in code point order (see compareNames), the order `after` pages in. `pattern` is matched against the path relative to the listed directory when
  * recursive (so `**\/*.py` finds Python files at any depth) and the name otherwise; a
  * pattern with `/` or `**` walks the tree unless `recursive` is false. fs.write's hidden
  * temp names are not listed.
@@ -69,7 +69,7 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
     signal: ctx.signal,
     visit(entry) {
       if (isWriteLeftover(entry.name)) return true;
-      if (after !== undefined && entry.name <= after) return true;
+      if (after !== undefined && compareNames(entry.name, after) <= 0) return true;
       if (match !== null && !match(recursive ? entry.relative : entry.name)) return true;
       matches++;
       kept.offer({ path: prefix + entry.relative, host: entry.host, name: entry.name });

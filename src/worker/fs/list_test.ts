@@ -133,6 +133,19 @@ Deno.test("fs.list with after lists the names after it, present or not, filtered
   assert.deepEqual(await names({ after: "a\\x\n" }), [["b.txt", "c.py", "d.py"], 3]);
 });
 
+Deno.test("fs.list sorts and pages by code point, not by UTF-16 code unit", async () => {
+  await using fx = await createFixture({ maxListEntries: 1 });
+  // U+FF01 < U+1F600 by code point (and UTF-8 bytes); JavaScript's < says the opposite
+  await tree(fx.workspace, ["\u{1F600}", "\uFF01"]);
+  const first = await fx.call("fs.list", {});
+  assert.ok(first.ok);
+  assert.deepEqual(first.result.entries.map((e) => e.name), ["\uFF01"]);
+  const rest = await fx.call("fs.list", { after: "\uFF01" });
+  assert.ok(rest.ok);
+  assert.deepEqual(rest.result.entries.map((e) => e.name), ["\u{1F600}"]);
+  assert.equal(rest.result.truncated, false);
+});
+
 Deno.test("fs.list refuses an after that is not a name, or on a recursive listing", async () => {
   await using fx = await createFixture();
   await tree(fx.workspace, ["d/a.py"]);

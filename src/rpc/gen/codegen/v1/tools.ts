@@ -71,7 +71,11 @@ export interface FsListRequest {
   pattern?:
     | string
     | undefined;
-  /** Only names after this one: continues a non-recursive listing where a capped one stopped. */
+  /**
+   * Only names after this one: continues a non-recursive listing where a capped one stopped.
+   * Entries are sorted, and `after` compared, in Unicode code point order (the order of the
+   * names' UTF-8 bytes), not UTF-16 code unit order.
+   */
   after?: string | undefined;
 }
 
