@@ -70,6 +70,8 @@ interface Call {
   statusDone: (status: JobStatus) => void;
   stderrDone: () => void;
   stderrSeen: boolean;
+  /** What a listener threw while this call's output was read (see `#readFailed`). */
+  failed: { error: unknown } | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -136,6 +138,7 @@ export class Kernel {
       statusDone,
       stderrDone,
       stderrSeen: false,
+      failed: undefined,
     };
     this.#out.arm(marker);
     this.#err.arm(marker);
@@ -180,6 +183,7 @@ export class Kernel {
         if (!call.stderrSeen) await settlesWithin(stderrEnded, STDERR_GRACE_MS);
       }
       const died = first === "died";
+      if (call.failed) throw call.failed.error;
       return {
         exitCode,
         ...(signal ? { signal } : {}),
@@ -269,14 +273,35 @@ export class Kernel {
     // consumers copy what they keep: the buffer is read into again
     const reader = stream.getReader({ mode: "byob" });
     this.#readers.push(reader);
-    await readChunks(reader, onChunk);
-    reader.releaseLock();
-    // end of stream: a crash mid-job leaves held-back bytes that are output after all
-    const splitter = stream === this.#proc.stdout ? this.#out : this.#err;
-    const held = splitter.flush();
-    const call = this.#call;
-    if (call && held.length > 0 && !call.status) {
-      this.#emit(call, stream === this.#proc.stdout ? "stdout" : "stderr", held);
+    try {
+      await readChunks(reader, onChunk);
+      // end of stream: a crash mid-job leaves held-back bytes that are output after all
+      const splitter = stream === this.#proc.stdout ? this.#out : this.#err;
+      const held = splitter.flush();
+      const call = this.#call;
+      if (call && held.length > 0 && !call.status) {
+        this.#emit(call, stream === this.#proc.stdout ? "stdout" : "stderr", held);
+      }
+    } catch (error) {
+      this.#readFailed(error);
+      await reader.cancel().catch(() => {});
+    } finally {
+      reader.releaseLock();
     }
+  }
+
+  /**
+   * Handling a chunk threw (a call's `onOutput`, most likely): that pipe is no longer read,
+   * so the interpreter is stopped rather than left blocked on it until the timeout, and the
+   * call in flight fails with the error instead of returning output that looks whole.
+   */
+  #readFailed(error: unknown): void {
+    const call = this.#call;
+    if (call) {
+      call.failed ??= { error };
+      call.stderrDone(); // no marker will come: the call need not wait for one
+    }
+    this.#retired = true;
+    this.#proc.kill();
   }
 }

@@ -13,8 +13,10 @@ function pipe() {
   const source: UnderlyingByteSource = {
     type: "bytes",
     async pull(controller) {
-      const chunk = queued.shift() ??
-        await new Promise<Uint8Array | null>((r) => waiting.push(r));
+      // (not `??`: a queued null is the end, not an empty queue)
+      const chunk = queued.length > 0
+        ? queued.shift()!
+        : await new Promise<Uint8Array | null>((r) => waiting.push(r));
       if (chunk === null) {
         controller.close();
         controller.byobRequest?.respond(0);
@@ -153,6 +155,26 @@ Deno.test("Kernel: a status line longer than MAX_STATUS_BYTES stops the interpre
     assert.equal(result.stdout, "before\n");
     assert.match(result.failure ?? "", new RegExp(`longer than ${MAX_STATUS_BYTES} bytes`));
     assert.equal(kernel.alive, false);
+  } finally {
+    await kernel.dispose();
+  }
+});
+
+Deno.test("Kernel: a listener that throws fails the call with its error and stops the interpreter", async () => {
+  const kernel = new Kernel(fakeProcess(["hello\n", 'MARK{"exit_code": 0}\n']), false);
+  const boom = new Error("listener failed");
+  try {
+    // the old code stopped reading stdout, never saw the status, and ran into the timeout
+    await assert.rejects(
+      kernel.call(JOB, {
+        ...OPTIONS,
+        onOutput: () => {
+          throw boom;
+        },
+      }),
+      (e) => e === boom,
+    );
+    assert.equal(kernel.alive, false, "a kernel whose output was not read is not reused");
   } finally {
     await kernel.dispose();
   }

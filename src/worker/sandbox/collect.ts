@@ -53,15 +53,23 @@ export async function collect(
     new CappedOutput(outputLimitBytes, onOutput && ((text) => onOutput(stream, text)));
   const out = capped("stdout");
   const err = capped("stderr");
-  const pumps = Promise.all([
-    readChunks(readers[0], (chunk) => out.push(chunk)),
-    readChunks(readers[1], (chunk) => err.push(chunk)),
-  ]);
+  // A listener that throws fails the run with its error. The pipe it was fed from is no
+  // longer read, so the process is stopped: left alone it would block on that pipe until
+  // the timeout, and its result would look whole.
+  let failed: { error: unknown } | undefined;
+  const pump = (reader: ReadableStreamBYOBReader, sink: CappedOutput) =>
+    readChunks(reader, (chunk) => sink.push(chunk)).catch(async (error) => {
+      failed ??= { error };
+      proc.kill();
+      await reader.cancel().catch(() => {});
+    });
+  const pumps = Promise.all([pump(readers[0], out), pump(readers[1], err)]);
   const feeding = feed(proc, options.stdin);
   try {
     const exit = await proc.status;
     await drainWithin(pumps, readers, DRAIN_GRACE_MS);
     await feeding;
+    if (failed) throw failed.error;
     return {
       exitCode: exit.exitCode,
       ...(exit.signal ? { signal: exit.signal } : {}),

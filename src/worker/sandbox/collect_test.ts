@@ -183,3 +183,40 @@ Deno.test("collect() leaves no timer or abort listener behind when it cannot rea
   abort.abort();
   assert.equal(kills, 1);
 });
+
+Deno.test("collect() fails with a listener's own error, and stops the process it can no longer read", async () => {
+  // a process that writes without end and stops only when killed, as a child blocked on a
+  // full pipe would wait out the timeout if that pipe were no longer read
+  let exited!: (exit: SandboxExit) => void;
+  const status = new Promise<SandboxExit>((r) => exited = r);
+  let kills = 0;
+  const endless = bytePipe(
+    new ReadableStream({
+      type: "bytes",
+      pull: (controller) => controller.enqueue(enc.encode("tick\n")),
+    }),
+  );
+  const proc: SandboxProcess = {
+    ...fakeProcess(new Uint8Array(0), new Uint8Array(0)),
+    stdout: endless,
+    exited: false,
+    status,
+    kill() {
+      kills++;
+      exited({ exitCode: 137, signal: "SIGKILL" });
+    },
+  };
+  const boom = new Error("listener failed");
+  await assert.rejects(
+    collect(proc, {
+      timeoutMs: 5_000, // the old code ran into it and returned a result
+      outputLimitBytes: 100,
+      onOutput: () => {
+        throw boom;
+      },
+    }),
+    (e) => e === boom,
+  );
+  assert.ok(kills >= 1);
+  assert.equal(endless.locked, false, "the pipe it stopped reading is released");
+});
