@@ -36,7 +36,11 @@ Deno.test("OutputCollector cuts a runaway line instead of buffering it without b
   assert.ok(first?.type === "log" && first.data.length <= 1003);
 });
 
-Deno.test("OutputCollector keeps the end of a chunk longer than the tail, past the line budget", () => {
+// A guard on behaviour, not on the saving: once the line budget is spent, onOutput no longer
+// splits lines, and append() takes the end of a long chunk without joining it to the tail
+// first. Neither changes anything a caller can see (events, tail, received), so this test
+// passes on the code before those changes too; what they save is work, not output.
+Deno.test("OutputCollector streams nothing after its notice, not even unterminated lines, and keeps the end of a chunk longer than the tail", () => {
   const events: TaskEvent[] = [];
   const out = new OutputCollector((e) => events.push(e), { tailChars: 10, maxLines: 2 });
   out.onOutput("stdout", "a\nb\nc\n");
