@@ -1,16 +1,27 @@
+import { CodegenError } from "../core/mod.ts";
+import { compareNames, quotePath } from "../policy/mod.ts";
 import type { FsEntry } from "../rpc/mod.ts";
 
-/** Some of a directory's entries, sorted by name; `more` when the listing stopped at a cap. */
+/**
+ * Some of a directory's entries, sorted by name (see compareNames); `more` when the listing
+ * stopped at its limit, and then `next`, the name the rest comes after (the last name the
+ * listing considered, which need not be the last entry: one it could not look up is left
+ * out).
+ */
 export interface DirectoryWindow {
   entries: FsEntry[];
   more: boolean;
+  next?: string | undefined;
 }
 
 /**
- * Lists one directory's entries sorted by name, only those after the name `after` when
- * given; null when the directory is gone or not a directory.
+ * Lists one directory's entries sorted by name, at most `limit` of them, only those after
+ * the name `after` when given; null when the directory is gone or not a directory.
  */
-export type ListDirectory = (dir: string, after?: string) => Promise<DirectoryWindow | null>;
+export type ListDirectory = (
+  dir: string,
+  window: { after?: string; limit: number },
+) => Promise<DirectoryWindow | null>;
 
 /** One page of workspace files, and where the next one starts (undefined: the last page). */
 export interface FilePage {
@@ -23,7 +34,7 @@ interface Frame {
   entries: FsEntry[];
   index: number;
   more: boolean;
-  /** The name this directory's next window starts after. */
+  /** When `more`: the name this directory's next window starts after. */
   after: string | undefined;
 }
 
@@ -36,10 +47,13 @@ function join(dir: string, name: string): string {
  * to `pageSize` files after `after` (the cursor of the previous page: the last path that
  * page walked past). A cursor is just a path, so pages stay small and survive restarts;
  * resuming lists the cursor's parent directories again, each after the cursor's next
- * component. A directory whose listing stopped at the worker's cap is listed again after
- * the last name seen, so a directory of any size is walked whole. At most `maxLists`
- * listings are made per page (besides the cursor's own parents), so a page may hold fewer
- * files than asked for and still not be the last. Files added or removed between pages may
+ * component. Each listing asks for only as many entries as the page still needs; one that
+ * stopped at its limit is listed again after the last name it considered, so a directory
+ * of any size is walked whole. A listing that has more but does not say where it goes on
+ * is an INTERNAL error rather than a loop. At most `maxLists` listings are made per page
+ * (besides the cursor's own parents), so a page may hold fewer files than asked for and
+ * still not be the last. Entries a listing could not look up (a name that is not valid
+ * UTF-8, a file removed meanwhile) are on no page. Files added or removed between pages may
  * be missed or seen twice, as with any listing that pages.
  */
 export async function filePage(
@@ -47,11 +61,15 @@ export async function filePage(
   options: { after?: string | undefined; pageSize: number; maxLists: number },
 ): Promise<FilePage> {
   let lists = 0;
+  const files: FsEntry[] = [];
   const open = async (dir: string, after?: string): Promise<Frame | null> => {
-    const window = await list(dir, after);
+    // only what this page still needs: a listing of a large directory costs per entry
+    const limit = Math.max(1, options.pageSize - files.length);
+    const window = await list(dir, after === undefined ? { limit } : { after, limit });
     if (window === null) return null;
-    const { entries, more } = window;
-    return { dir, entries, index: 0, more, after: entries.at(-1)?.name ?? after };
+    const { entries, more, next } = window;
+    if (more) requireProgress(dir, after, next);
+    return { dir, entries, index: 0, more, after: next };
   };
   const stack: Frame[] = [];
   // "dir/" (an empty last component) resumes at the directory's first entry
@@ -67,14 +85,13 @@ export async function filePage(
     if (frame === null) break; // gone since: go on after it in its parent
     stack.push(frame);
   }
-  const files: FsEntry[] = [];
   let last = options.after;
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const entry = top.entries[top.index];
     if (entry === undefined) {
       if (top.more && top.after !== undefined) {
-        // the listing stopped at its cap: the rest comes after the last name it gave
+        // the listing stopped at its limit: the rest comes after the last name it considered
         const at = join(top.dir, top.after);
         if (files.length >= options.pageSize || lists >= options.maxLists) {
           return { files, next: at };
@@ -107,4 +124,15 @@ export async function filePage(
     last = entry.path;
   }
   return { files };
+}
+
+// A listing that has more but does not say where it goes on, or goes back, would have the
+// same window listed again and again: an error, not a loop.
+function requireProgress(dir: string, after: string | undefined, next: string | undefined): void {
+  if (next !== undefined && (after === undefined || compareNames(next, after) > 0)) return;
+  const from = after === undefined ? "" : ` after ${quotePath(after)}`;
+  throw new CodegenError(
+    "INTERNAL",
+    `Cannot list ${quotePath(dir)}${from}: the worker says more entries remain but not where`,
+  );
 }

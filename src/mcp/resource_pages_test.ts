@@ -1,14 +1,23 @@
 import assert from "node:assert/strict";
+import type { CodegenError } from "../core/mod.ts";
 import { compareNames } from "../policy/mod.ts";
 import type { FsEntry } from "../rpc/mod.ts";
 import { filePage, type ListDirectory } from "./resource_pages.ts";
 
 // A fake tree: paths ending in "/" are directories. Like fs.list, a listing gives at most
-// `cap` entries after the name it is given, and says when there are more.
-function tree(paths: string[], cap = Infinity): { list: ListDirectory; calls: string[] } {
+// `limit` (and `cap`) entries after the name it is given, says when there are more and after
+// which name they come. Names in `unreadable` count for paging but are never returned, as
+// fs.list skips a name it cannot look up.
+function tree(
+  paths: string[],
+  cap = Infinity,
+  unreadable: string[] = [],
+): { list: ListDirectory; calls: string[]; limits: number[] } {
   const calls: string[] = [];
-  const list: ListDirectory = (dir, after) => {
+  const limits: number[] = [];
+  const list: ListDirectory = (dir, { after, limit }) => {
     calls.push(after === undefined ? dir : `${dir} after ${after}`);
+    limits.push(limit);
     const prefix = dir === "." ? "" : `${dir}/`;
     if (dir !== "." && !paths.includes(`${dir}/`)) return Promise.resolve(null);
     const children = paths
@@ -25,9 +34,15 @@ function tree(paths: string[], cap = Infinity): { list: ListDirectory; calls: st
       };
     }).sort((a, b) => compareNames(a.name, b.name))
       .filter((e) => after === undefined || compareNames(e.name, after) > 0);
-    return Promise.resolve({ entries: entries.slice(0, cap), more: entries.length > cap });
+    const page = entries.slice(0, Math.min(cap, limit));
+    const more = entries.length > page.length;
+    return Promise.resolve({
+      entries: page.filter((e) => !unreadable.includes(e.path)),
+      more,
+      next: more ? page.at(-1)!.name : undefined,
+    });
   };
-  return { list, calls };
+  return { list, calls, limits };
 }
 
 async function allPages(list: ListDirectory, pageSize: number, maxLists = 100) {
@@ -127,4 +142,59 @@ Deno.test("filePage() moves on through a chain of directories deeper than maxLis
     assert.notEqual(page.next, after);
     after = page.next;
   }
+});
+
+Deno.test("filePage() goes on past windows none of whose entries could be looked up", async () => {
+  const names = Array.from({ length: 12 }, (_, i) => `big/f${String(i).padStart(2, "0")}`);
+  // the first six names and f09 cannot be looked up: whole windows of the cap come back empty
+  const unreadable = [...names.slice(0, 6), "big/f09"];
+  const readable = names.filter((n) => !unreadable.includes(n));
+  for (const [size, maxLists] of [[100, 100], [2, 100], [100, 2], [1, 1]] as const) {
+    const { list } = tree(["a.txt", "big/", ...names, "z.txt"], 3, unreadable);
+    const pages = await allPages(list, size, maxLists);
+    assert.deepEqual(pages.flat(), ["a.txt", ...readable, "z.txt"], `${size}, ${maxLists}`);
+  }
+  // resumed at a cursor inside such a window, too
+  const { list } = tree(["big/", ...names], 3, unreadable);
+  const page = await filePage(list, { after: "big/f01", pageSize: 100, maxLists: 100 });
+  assert.deepEqual(page.files.map((f) => f.path), readable);
+});
+
+Deno.test("filePage() fails, not loops, on a listing that has more but does not say where", async () => {
+  const entry = { path: "x", name: "x", size_bytes: 1, is_directory: false, modified_time_ms: 0 };
+  const windows = [
+    { entries: [], more: true },
+    { entries: [], more: true, next: "a" },
+    { entries: [entry], more: true, next: "x" },
+  ];
+  for (const window of windows) {
+    let calls = 0;
+    const list: ListDirectory = () => {
+      calls++;
+      return Promise.resolve(window);
+    };
+    const after = window.next === undefined ? undefined : "x";
+    await assert.rejects(
+      filePage(list, { after, pageSize: 100, maxLists: 100 }),
+      (err: CodegenError) => err.code === "INTERNAL" && /more entries remain/.test(err.message),
+      JSON.stringify(window),
+    );
+    assert.ok(calls <= 2, `${calls} listings`);
+  }
+});
+
+Deno.test("filePage() asks each listing for only as many entries as the page still needs", async () => {
+  const names = Array.from({ length: 10 }, (_, i) => `big/f${i}`);
+  const { list, calls, limits } = tree(["a.txt", "big/", ...names, "z.txt"], 3);
+  const page = await filePage(list, { pageSize: 5, maxLists: 100 });
+  assert.deepEqual(page.files.map((f) => f.path), [
+    "a.txt",
+    "big/f0",
+    "big/f1",
+    "big/f2",
+    "big/f3",
+  ]);
+  assert.deepEqual(calls, [".", "big", "big after f2"]);
+  // the root for the whole page (capped at 3), then 4 and 1 for what is left
+  assert.deepEqual(limits, [5, 4, 1]);
 });

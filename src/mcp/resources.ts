@@ -1,7 +1,7 @@
 import { CodegenError } from "../core/mod.ts";
 import { type Extra, runToolCall, ToolCall, unwrap } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
-import { filePage } from "./resource_pages.ts";
+import { filePage, type ListDirectory } from "./resource_pages.ts";
 import { rpcError } from "./rpc_error.ts";
 import {
   ErrorCode,
@@ -76,13 +76,13 @@ export function registerWorkspaceResources(
   s.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
     const after = req.params?.cursor === undefined ? undefined : fromCursor(req.params.cursor);
     return await audited(call("resources/list", extra), after ? { after } : {}, async (c) => {
-      const list = async (dir: string, after?: string) => {
-        const args = after === undefined ? { path: dir } : { path: dir, after };
+      const list: ListDirectory = async (dir, { after, limit }) => {
+        const args = after === undefined ? { path: dir, limit } : { path: dir, after, limit };
         const outcome = await c.execute({ tool: "fs.list", args });
         // gone or replaced since the directory above was listed: skip it
         if (!outcome.ok && GONE.has(outcome.error.code)) return null;
-        const { entries, truncated } = unwrap(outcome).result;
-        return { entries, more: truncated };
+        const { entries, truncated, next_after } = unwrap(outcome).result;
+        return { entries, more: truncated, next: next_after };
       };
       const page = await filePage(list, { after, pageSize: PAGE_SIZE, maxLists: MAX_LISTS });
       return {

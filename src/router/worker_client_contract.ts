@@ -4,7 +4,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { TaskOutcome, TaskRequest } from "../rpc/mod.ts";
+import type { FsListResult, TaskOutcome, TaskRequest } from "../rpc/mod.ts";
 import type { WorkerClient } from "./worker_client.ts";
 
 /** A client under test and how to release everything behind it. */
@@ -134,6 +134,25 @@ export function runWorkerClientContract(
     assert.equal(listed.total_count, 2);
     const recursive: TaskRequest = { tool: "fs.list", args: { after: "a.txt", recursive: true } };
     expectError(await c.execute("s1", recursive), "INVALID_ARGUMENT");
+  });
+
+  test("fs.list with limit says where the next page starts", async (c) => {
+    await c.createSession("s1");
+    for (const name of ["c.txt", "a.txt", "b.txt"]) {
+      expectOk(await c.execute("s1", write(name, "x")));
+    }
+    const task: TaskRequest = { tool: "fs.list", args: { limit: 2 } };
+    const listed = expectOk(await c.execute("s1", task)).result as FsListResult;
+    assert.deepEqual(listed, {
+      entries: listed.entries,
+      total_count: 3,
+      truncated: true,
+      next_after: "b.txt",
+    });
+    const last: TaskRequest = { tool: "fs.list", args: { limit: 2, after: "b.txt" } };
+    const rest = expectOk(await c.execute("s1", last)).result as FsListResult;
+    assert.equal(rest.truncated, false);
+    assert.equal("next_after" in rest, false);
   });
 
   test("a path leaving the workspace fails with PATH_VIOLATION", async (c) => {

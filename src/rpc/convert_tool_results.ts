@@ -24,7 +24,7 @@ export function toolResultToProto(value: ToolResult): pb.ToolResponse {
     case "fs.write":
       return { tool: { $case: "fs_write", value: { ...value.result } } };
     case "fs.list":
-      return { tool: { $case: "fs_list", value: { ...value.result } } };
+      return { tool: { $case: "fs_list", value: compact({ ...value.result }) } };
     case "fs.delete":
       return { tool: { $case: "fs_delete", value: { ...value.result } } };
     case "workspace.stats":
@@ -57,7 +57,8 @@ export function toolResultFromProto(message: pb.ToolResponse): ToolResult {
     case "fs_write":
       return { tool: "fs.write", result: { ...tool.value } };
     case "fs_list":
-      return { tool: "fs.list", result: { ...tool.value } };
+      // absent optional fields decode as undefined: drop them, as the worker never sets them
+      return { tool: "fs.list", result: compact({ ...tool.value }) };
     case "fs_delete":
       return { tool: "fs.delete", result: { ...tool.value } };
     case "workspace_stats":

@@ -14,6 +14,7 @@ const REQUESTS: TaskRequest[] = [
   { tool: "fs.list", args: {} },
   { tool: "fs.list", args: { path: "src", recursive: true, pattern: "*.py" } },
   { tool: "fs.list", args: { path: "src", pattern: "*.py", after: "a.py" } },
+  { tool: "fs.list", args: { path: "src", after: "a\uFFFD", limit: 250 } },
   { tool: "fs.delete", args: { path: "old", recursive: true } },
   { tool: "workspace.stats", args: {} },
   { tool: "run.python", args: { code: "print(1)" } },
@@ -57,6 +58,10 @@ const RESULTS: ToolResult[] = [
       total_count: 2,
       truncated: false,
     },
+  },
+  {
+    tool: "fs.list",
+    result: { entries: [], total_count: 9, truncated: true, next_after: "z\uFFFD", skipped: 2 },
   },
   { tool: "fs.delete", result: { path: "x", deleted: true } },
   { tool: "workspace.stats", result: { workspace_bytes: 10, file_count: 1 } },

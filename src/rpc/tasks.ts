@@ -41,6 +41,8 @@ export interface FsListArgs {
   pattern?: string;
   /** Only names after this one: continues a non-recursive listing where a capped one stopped. */
   after?: string;
+  /** At most this many entries (default and cap: the worker's maxListEntries). */
+  limit?: number;
 }
 export interface FsEntry {
   path: string;
@@ -53,6 +55,10 @@ export interface FsListResult {
   entries: FsEntry[];
   total_count: number;
   truncated: boolean;
+  /** When a listing that is not recursive has more: the next page's `after`. */
+  next_after?: string;
+  /** Entries left out because they could not be looked up; absent when none. */
+  skipped?: number;
 }
 
 export interface FsDeleteArgs {

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import type { CallToolResult } from "../support/sdk_client.ts";
 import { startTestCoordinator } from "../support/in_memory.ts";
+import { touchRawName, utf8 } from "../support/raw_names.ts";
 
 interface Listing {
   entries: { path: string; name: string }[];
   total_count: number;
   truncated: boolean;
+  next_after?: string;
+  skipped?: number;
 }
 
 function text(r: unknown): string {
@@ -38,12 +41,44 @@ Deno.test("fs.list pages through a directory larger than MAX_LIST_ENTRIES with a
     assert.equal(listing.total_count, names.length - seen.length);
     seen.push(...listing.entries.map((e) => e.path));
     if (!listing.truncated) break;
-    after = listing.entries.at(-1)!.name;
+    assert.equal(listing.next_after, listing.entries.at(-1)!.name);
+    after = listing.next_after;
   }
   assert.deepEqual(seen, names.toSorted().map((n) => `d/${n}`));
   // audited like the other arguments: the name in clear
   const listed = t.audit.records.filter((r) => r.tool === "fs.list");
   assert.deepEqual(listed.at(-1)?.arguments, { after, path: "d" });
+});
+
+Deno.test("fs.list pages past names that are not valid UTF-8 and says it left them out", async () => {
+  await using t = await startTestCoordinator({ MAX_LIST_ENTRIES: "2" });
+  const { client } = await t.connect();
+  const info = (await client.callTool({ name: "session.info", arguments: {} }))
+    .structuredContent as { session_id: string };
+  const dir = `${t.config.workspaceRoot}/sessions/${info.session_id}/d`;
+  await Deno.mkdir(dir);
+  // a whole page of names that cannot be opened, then a file that can
+  await touchRawName(dir, [...utf8("a"), 0xff]);
+  await touchRawName(dir, [...utf8("b"), 0xff]);
+  await Deno.writeTextFile(`${dir}/c.txt`, "x");
+  const first = await client.callTool({ name: "fs.list", arguments: { path: "d" } });
+  const listing = first.structuredContent as unknown as Listing;
+  assert.deepEqual(listing, {
+    entries: [],
+    total_count: 3,
+    truncated: true,
+    next_after: "b\uFFFD",
+    skipped: 2,
+  });
+  assert.match(text(first), /2 left out: .*not valid UTF-8/);
+  assert.match(text(first), /next page is after "b\uFFFD"/);
+  const rest = await client.callTool({
+    name: "fs.list",
+    arguments: { path: "d", after: listing.next_after },
+  });
+  const last = rest.structuredContent as unknown as Listing;
+  assert.deepEqual(last.entries.map((e) => e.name), ["c.txt"]);
+  assert.equal(last.truncated, false);
 });
 
 Deno.test("fs.list takes as after any name a directory may hold, and refuses what no name can be as the worker does", async () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startTestCoordinator } from "../support/in_memory.ts";
+import { touchRawName, utf8 } from "../support/raw_names.ts";
 
 Deno.test("resources/list pages through every workspace file with a cursor", async () => {
   await using t = await startTestCoordinator();
@@ -71,6 +72,31 @@ Deno.test("resources/list pages through directories larger than MAX_LIST_ENTRIES
   assert.ok(pages < 50, "a last page came");
   assert.equal(new Set(seen).size, seen.length, "no file twice");
   assert.deepEqual(seen, expected.toSorted(), "every file, in name order");
+});
+
+Deno.test("resources/list goes on past whole windows of names that are not valid UTF-8", async () => {
+  await using t = await startTestCoordinator({ MAX_LIST_ENTRIES: "3" });
+  const { client } = await t.connect();
+  const info = (await client.callTool({ name: "session.info", arguments: {} }))
+    .structuredContent as { session_id: string };
+  const ws = `${t.config.workspaceRoot}/sessions/${info.session_id}`;
+  // in the root and in a directory, more names that cannot be opened than one listing holds
+  await Deno.mkdir(`${ws}/d`);
+  for (const dir of [ws, `${ws}/d`]) {
+    for (let i = 0; i < 7; i++) await touchRawName(dir, [...utf8(`b${i}`), 0xff]);
+  }
+  const expected = ["a.txt", "c.txt", "d/a.txt", "d/c.txt"];
+  for (const path of expected) await Deno.writeTextFile(`${ws}/${path}`, "x");
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 10; pages++) {
+    const page = await client.listResources(cursor === undefined ? {} : { cursor });
+    seen.push(...page.resources.map((r) => r.name));
+    cursor = page.nextCursor;
+    if (cursor === undefined) break;
+  }
+  assert.equal(cursor, undefined, "a last page within 10 pages");
+  assert.deepEqual(seen, expected);
 });
 
 Deno.test("resources/list and resources/read are audited like the file tools, probes included", async () => {

@@ -1,6 +1,6 @@
 import { getLogger } from "../../core/mod.ts";
 import { checkListAfter, compareNames } from "../../policy/mod.ts";
-import type { FsEntry, FsListArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { FsEntry, FsListArgs, FsListResult, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, type Op, throwIfAborted } from "./_common.ts";
 import { compileGlob } from "./glob.ts";
@@ -27,17 +27,21 @@ function byPath(a: Found, b: Found): number {
 }
 
 /**
- * fs.list: the entries of a directory, or of its whole tree with `recursive`, sorted by
- * path in code point order (see compareNames), the order `after` pages in. `pattern` is matched against the path relative to the listed directory when
- * recursive (so `**\/*.py` finds Python files at any depth) and the name otherwise; a
- * pattern with `/` or `**` walks the tree unless `recursive` is false. fs.write's hidden
- * temp names are not listed.
- * Symlinks are listed as entries (`is_directory: false`) and never followed. At most
- * `maxListEntries` entries are returned, and only that many are held while listing.
- * A listing of one directory reads all of it, so `total_count` is exact and `after` (a
- * name: only names after it are listed and counted) pages through a directory of any size.
- * A recursive walk stops after visiting a hundred times `maxListEntries` entries, and then
- * `total_count` is a lower bound; it cannot be paged.
+ * fs.list: the entries of a directory, or of its whole tree with `recursive`, sorted by path
+ * in code point order (see compareNames), the order `after` pages in. `pattern` is matched
+ * against the path relative to the listed directory when recursive (so `**\/*.py` finds
+ * Python files at any depth) and the name otherwise; a pattern with `/` or `**` walks the
+ * tree unless `recursive` is false. fs.write's hidden temp names are not listed.
+ * Symlinks are listed as entries (`is_directory: false`) and never followed. At most `limit`
+ * (default and cap: `maxListEntries`) entries are returned, and only that many are held
+ * while listing. A listing of one directory reads all of it, so `total_count` is exact, and
+ * when more remain `next_after` says where the next page starts: `after` (a name: only names
+ * after it are listed and counted) pages through a directory of any size. An entry that
+ * cannot be looked up by the name read (removed meanwhile, or a name that is not valid
+ * UTF-8, which Deno reads with U+FFFD in place of the bad bytes) is left out and counted in
+ * `skipped`; `next_after` still moves past it. A recursive walk stops after visiting a
+ * hundred times `maxListEntries` entries, and then `total_count` is a lower bound; it cannot
+ * be paged.
  */
 export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOutcome<"fs.list">> {
   throwIfAborted(ctx);
@@ -48,6 +52,8 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
   const recursive = args.recursive ?? (args.pattern !== undefined && DEEP.test(args.pattern));
   const after = args.after;
   if (after !== undefined) requireAfter(after, recursive, ctx.limits.maxPathBytes, op);
+  const maxEntries = ctx.limits.maxListEntries;
+  const limit = args.limit === undefined ? maxEntries : requireLimit(args.limit, maxEntries, op);
   const resolved = await resolvePath(ctx.workspace, path, {
     intent: "read",
     maxPathBytes: ctx.limits.maxPathBytes,
@@ -56,7 +62,6 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
   if (!resolved.info.isDirectory) {
     throw failure("INVALID_ARGUMENT", "not a directory", op);
   }
-  const limit = ctx.limits.maxListEntries;
   const kept = new SmallestN<Found>(limit, byPath);
   let matches = 0;
   const prefix = resolved.relative === "." ? "" : `${resolved.relative}/`;
@@ -65,7 +70,7 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
     recursive,
     // readDir's order is not by name: the next page's names may be anywhere in the
     // directory, so it is read whole (its size costs time, never memory)
-    maxVisits: recursive ? limit * VISIT_FACTOR : Infinity,
+    maxVisits: recursive ? maxEntries * VISIT_FACTOR : Infinity,
     signal: ctx.signal,
     visit(entry) {
       if (isWriteLeftover(entry.name)) return true;
@@ -82,10 +87,36 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
     log.warn(data);
     ctx.emit({ type: "log", stream: "system", level: "warning", data });
   }
+  const found = kept.sorted();
+  const { entries, skipped } = await lookUp(found);
+  const more = matches > limit;
+  const result: FsListResult = {
+    entries,
+    total_count: matches,
+    truncated: !walked.complete || more,
+  };
+  // the largest name considered, looked up or not: a page whose entries were all skipped
+  // still tells the next one where to start
+  if (more && !recursive) result.next_after = found.at(-1)!.name;
+  if (skipped > 0) result.skipped = skipped;
+  return { ok: true, result };
+}
+
+// Each kept entry by its path: one that cannot be, or that names the entry before it again,
+// is skipped. Deno reads a name that is not valid UTF-8 with U+FFFD in place of the bad
+// bytes, so it cannot be opened by that name, and two such names can read the same (the one
+// real file that bears that name would be listed twice).
+async function lookUp(found: Found[]): Promise<{ entries: FsEntry[]; skipped: number }> {
   const entries: FsEntry[] = [];
-  for (const item of kept.sorted()) {
-    const info = await Deno.lstat(item.host).catch(() => null);
-    if (info === null) continue; // removed while listing
+  let skipped = 0;
+  for (const item of found) {
+    const info = entries.at(-1)?.path === item.path
+      ? null
+      : await Deno.lstat(item.host).catch(() => null);
+    if (info === null) {
+      skipped++;
+      continue;
+    }
     entries.push({
       path: item.path,
       name: item.name,
@@ -94,10 +125,15 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
       modified_time_ms: info.mtime?.getTime() ?? 0,
     });
   }
-  return {
-    ok: true,
-    result: { entries, total_count: matches, truncated: !walked.complete || matches > limit },
-  };
+  return { entries, skipped };
+}
+
+// A page size from the caller: at least 1, and never more than the worker's own cap.
+function requireLimit(limit: number, maxEntries: number, op: Op): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw failure("INVALID_ARGUMENT", "limit must be a positive integer", op);
+  }
+  return Math.min(limit, maxEntries);
 }
 
 // `after` is only compared with names, never opened: see checkListAfter

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { touchRawName, utf8 } from "../../../tests/support/raw_names.ts";
 import { codeOf, createFixture } from "./_testing.ts";
 
 async function tree(workspace: string, files: string[]): Promise<void> {
@@ -144,6 +145,71 @@ Deno.test("fs.list sorts and pages by code point, not by UTF-16 code unit", asyn
   assert.ok(rest.ok);
   assert.deepEqual(rest.result.entries.map((e) => e.name), ["\u{1F600}"]);
   assert.equal(rest.result.truncated, false);
+});
+
+Deno.test("fs.list says where the next page starts, even when no entry of a page can be looked up", async () => {
+  await using fx = await createFixture({ maxListEntries: 2 });
+  // two names that are not valid UTF-8: read as "a\uFFFD1" and "a\uFFFD2", never openable
+  await touchRawName(fx.workspace, [...utf8("a"), 0xff, ...utf8("1")]);
+  await touchRawName(fx.workspace, [...utf8("a"), 0xfe, ...utf8("2")]);
+  await tree(fx.workspace, ["z.txt"]);
+  const first = await fx.call("fs.list", {});
+  assert.ok(first.ok);
+  assert.deepEqual(first.result, {
+    entries: [],
+    total_count: 3,
+    truncated: true,
+    next_after: "a\uFFFD2",
+    skipped: 2,
+  });
+  const rest = await fx.call("fs.list", { after: first.result.next_after! });
+  assert.ok(rest.ok);
+  assert.deepEqual(rest.result.entries.map((e) => e.name), ["z.txt"]);
+  assert.equal(rest.result.truncated, false);
+  assert.equal(rest.result.next_after, undefined);
+  assert.equal(rest.result.skipped, undefined);
+});
+
+Deno.test("fs.list lists a file once when a name that is not valid UTF-8 reads as its name", async () => {
+  await using fx = await createFixture();
+  await tree(fx.workspace, ["a\uFFFD"]);
+  await touchRawName(fx.workspace, [...utf8("a"), 0xff]);
+  const out = await fx.call("fs.list", {});
+  assert.ok(out.ok);
+  assert.deepEqual(out.result.entries.map((e) => [e.name, e.size_bytes]), [["a\uFFFD", 4]]);
+  assert.equal(out.result.skipped, 1);
+  assert.equal(out.result.total_count, 2);
+});
+
+Deno.test("fs.list with limit returns at most that many entries, never more than maxListEntries", async () => {
+  await using fx = await createFixture({ maxListEntries: 3 });
+  await tree(fx.workspace, ["e", "d", "c", "b", "a"]);
+  const names = async (args: Record<string, unknown>) => {
+    const out = await fx.call("fs.list", args);
+    assert.ok(out.ok);
+    const { entries, truncated, next_after } = out.result;
+    return [entries.map((e) => e.name).join(""), truncated, next_after];
+  };
+  assert.deepEqual(await names({ limit: 2 }), ["ab", true, "b"]);
+  assert.deepEqual(await names({ limit: 2, after: "b" }), ["cd", true, "d"]);
+  assert.deepEqual(await names({ limit: 2, after: "c" }), ["de", false, undefined]);
+  assert.deepEqual(await names({ limit: 100 }), ["abc", true, "c"]);
+  for (const limit of [0, -1, 1.5]) {
+    assert.equal(codeOf(await fx.call("fs.list", { limit })), "INVALID_ARGUMENT", `${limit}`);
+  }
+});
+
+Deno.test("fs.list gives no next_after when nothing is left, or when the listing is recursive", async () => {
+  await using fx = await createFixture({ maxListEntries: 1 });
+  await tree(fx.workspace, ["d/a", "d/b"]);
+  const whole = await fx.call("fs.list", { path: "d", after: "a" });
+  assert.ok(whole.ok);
+  assert.equal(whole.result.truncated, false);
+  assert.equal("next_after" in whole.result, false);
+  const walk = await fx.call("fs.list", { recursive: true });
+  assert.ok(walk.ok);
+  assert.equal(walk.result.truncated, true);
+  assert.equal("next_after" in walk.result, false, "a walk cannot be paged");
 });
 
 Deno.test("fs.list refuses an after that is not a name, or on a recursive listing", async () => {

@@ -76,7 +76,14 @@ export interface FsListRequest {
    * Entries are sorted, and `after` compared, in Unicode code point order (the order of the
    * names' UTF-8 bytes), not UTF-16 code unit order.
    */
-  after?: string | undefined;
+  after?:
+    | string
+    | undefined;
+  /**
+   * At most this many entries (default, and never more than: the worker's MAX_LIST_ENTRIES),
+   * so a caller that needs a few entries does not have a full page looked up and sent.
+   */
+  limit?: number | undefined;
 }
 
 export interface FsEntry {
@@ -91,6 +98,20 @@ export interface FsListResponse {
   entries: FsEntry[];
   total_count: number;
   truncated: boolean;
+  /**
+   * Set when a listing that is not recursive has more entries: the next page's `after`. It is
+   * the largest name this page considered, listed or skipped, so a page whose entries were
+   * all skipped still moves on.
+   */
+  next_after?:
+    | string
+    | undefined;
+  /**
+   * Entries this page considered but left out because they could not be looked up: removed
+   * while listing, or a name that is not valid UTF-8 (read with U+FFFD in place of the bad
+   * bytes, it cannot be opened by that name). Absent when none.
+   */
+  skipped?: number | undefined;
 }
 
 export interface FsDeleteRequest {
@@ -605,7 +626,7 @@ export const FsWriteResponse: MessageFns<FsWriteResponse> = {
 };
 
 function createBaseFsListRequest(): FsListRequest {
-  return { path: undefined, recursive: undefined, pattern: undefined, after: undefined };
+  return { path: undefined, recursive: undefined, pattern: undefined, after: undefined, limit: undefined };
 }
 
 export const FsListRequest: MessageFns<FsListRequest> = {
@@ -621,6 +642,9 @@ export const FsListRequest: MessageFns<FsListRequest> = {
     }
     if (message.after !== undefined) {
       writer.uint32(34).string(message.after);
+    }
+    if (message.limit !== undefined) {
+      writer.uint32(40).uint32(message.limit);
     }
     return writer;
   },
@@ -670,6 +694,14 @@ export const FsListRequest: MessageFns<FsListRequest> = {
             message.after = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -691,6 +723,7 @@ export const FsListRequest: MessageFns<FsListRequest> = {
     message.recursive = object.recursive ?? undefined;
     message.pattern = object.pattern ?? undefined;
     message.after = object.after ?? undefined;
+    message.limit = object.limit ?? undefined;
     return message;
   },
 };
@@ -799,7 +832,7 @@ export const FsEntry: MessageFns<FsEntry> = {
 };
 
 function createBaseFsListResponse(): FsListResponse {
-  return { entries: [], total_count: 0, truncated: false };
+  return { entries: [], total_count: 0, truncated: false, next_after: undefined, skipped: undefined };
 }
 
 export const FsListResponse: MessageFns<FsListResponse> = {
@@ -812,6 +845,12 @@ export const FsListResponse: MessageFns<FsListResponse> = {
     }
     if (message.truncated !== false) {
       writer.uint32(24).bool(message.truncated);
+    }
+    if (message.next_after !== undefined) {
+      writer.uint32(34).string(message.next_after);
+    }
+    if (message.skipped !== undefined) {
+      writer.uint32(40).int64(message.skipped);
     }
     return writer;
   },
@@ -853,6 +892,22 @@ export const FsListResponse: MessageFns<FsListResponse> = {
             message.truncated = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.next_after = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.skipped = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -873,6 +928,8 @@ export const FsListResponse: MessageFns<FsListResponse> = {
     message.entries = object.entries?.map((e) => FsEntry.fromPartial(e)) || [];
     message.total_count = object.total_count ?? 0;
     message.truncated = object.truncated ?? false;
+    message.next_after = object.next_after ?? undefined;
+    message.skipped = object.skipped ?? undefined;
     return message;
   },
 };
