@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { utf8Length } from "../core/mod.ts";
+import { redactArgs, REDACTED, redactUrl, SECRET_NAME } from "./redact.ts";
 
 /** Stored in place of a bulky or sensitive value: what it was, not what it said. */
 export interface ValueDigest {
@@ -29,7 +30,6 @@ const CLEAR_KEYS = new Set([
 ]);
 /** Keys that carry code, file contents or free text: only their digest is kept. */
 const DIGEST_KEYS = new Set(["code", "contents", "stdin", "message"]);
-const SECRET_NAME = /token|secret|passw(or)?d|key|auth|credential/i;
 /** Longer than any real path (Linux PATH_MAX), so a clear value never bloats a record. */
 const CLEAR_LIMIT = 4096;
 /** Strings of unknown meaning longer than this are digested. */
@@ -45,7 +45,6 @@ const FIELD_LIMIT = 64 * 1024;
 const ARGUMENTS_LIMIT = 256 * 1024;
 /** Room a bounded key takes in a field's JSON (the key, its quotes and separators). */
 const KEY_ROOM = 2048;
-const REDACTED = "[redacted]";
 /** The one key of arguments too large to store even digested field by field. */
 const TOO_LARGE_KEY = "[digest]";
 const encoder = new TextEncoder();
@@ -53,9 +52,10 @@ const encoder = new TextEncoder();
 /**
  * Turns tool arguments into what the audit log may hold: paths and small options in
  * clear; code, contents, stdin and messages as `{sha256, bytes}`; `env` as its variable
- * names only; `index_url` without user:password; keys named like secrets redacted.
- * `args` are kept (long ones digested), so a secret passed as a plain argument is not
- * recognised. Keys (and env names) over 256 bytes are digested too, and so is a field or
+ * names only; `index_url` without user:password and query or fragment values; keys named
+ * like secrets redacted. `args` are kept (long ones digested) but for the values of
+ * options named like secrets and the credentials in URLs (see redact.ts), so a secret
+ * passed as a plain positional argument is not recognised. Keys (and env names) over 256 bytes are digested too, and so is a field or
  * the whole that is still too large (see {@link FIELD_LIMIT}), so no argument makes a
  * record too large to store. `tool` names the call; the rules are the same for every
  * tool today. Keys come out sorted, as the record is hashed in that order (see
@@ -86,8 +86,8 @@ function digestField(_tool: string, key: string, value: unknown): unknown {
   if (CLEAR_KEYS.has(key)) return bounded(value, CLEAR_LIMIT, 0);
   if (DIGEST_KEYS.has(key)) return digestValue(value);
   if (key === "env") return envNames(value);
-  if (key === "args" && Array.isArray(value)) return bounded(value, UNKNOWN_LIMIT, 0);
-  if (key === "index_url") return typeof value === "string" ? withoutUserinfo(value) : REDACTED;
+  if (key === "args" && Array.isArray(value)) return bounded(redactArgs(value), UNKNOWN_LIMIT, 0);
+  if (key === "index_url") return typeof value === "string" ? redactUrl(value) : REDACTED;
   if (SECRET_NAME.test(key)) return REDACTED;
   return bounded(value, UNKNOWN_LIMIT, 0);
 }
@@ -160,17 +160,4 @@ function sizeOf(value: unknown): number {
 // at most 3 UTF-8 bytes per UTF-16 unit: a short string needs no encoding to measure
 function longerThan(text: string, limit: number): boolean {
   return text.length * 3 > limit && utf8Length(text) > limit;
-}
-
-function withoutUserinfo(url: string): string {
-  if (URL.canParse(url)) {
-    const parsed = new URL(url);
-    if (parsed.host !== "") {
-      parsed.username = "";
-      parsed.password = "";
-      return parsed.href;
-    }
-  }
-  // Not a URL with a host: still drop anything that looks like `user:pass@`.
-  return url.replace(/^([^/]*\/\/)?[^/@]*@/, "$1");
 }

@@ -73,6 +73,22 @@ Deno.test("digestArguments() removes user and password from index_url", () => {
   assert.deepEqual(odd, { index_url: "host/simple" });
 });
 
+Deno.test("digestArguments() keeps index_url's host and path but not its query or fragment values", () => {
+  const out = digestArguments("pkg.install", {
+    index_url: "https://pypi.example.invalid/simple/?token=s3cretQS#also-s3cret",
+  });
+  assert.deepEqual(out, {
+    index_url: "https://pypi.example.invalid/simple/?token=[redacted]#[redacted]",
+  });
+});
+
+Deno.test("digestArguments() redacts secret-named option values in args, for every tool", () => {
+  for (const tool of ["run.python", "test.run"]) {
+    const out = digestArguments(tool, { args: ["--password=s3cretARG", "--token", "t0k", "-v"] });
+    assert.deepEqual(out, { args: ["--password=[redacted]", "--token", "[redacted]", "-v"] });
+  }
+});
+
 Deno.test("digestArguments() redacts unknown keys named like secrets, in any case", () => {
   const out = digestArguments("x", {
     api_token: "t",

@@ -1,0 +1,85 @@
+/** Stands in for a value the audit log must not hold. */
+export const REDACTED = "[redacted]";
+
+/** Option and parameter names that announce a secret value. */
+export const SECRET_NAME = /token|secret|passw(or)?d|key|auth|credential/i;
+
+// `--name=value`, `-name=value` or `NAME=value`: an option (or variable) and its value
+const NAMED_VALUE = /^(-{0,2}[A-Za-z0-9_.-]+)=/;
+// `--name` or `-name` alone: its value, if it has one, is the next argument
+const BARE_OPTION = /^-{1,2}[A-Za-z0-9_.-]+$/;
+
+/**
+ * A URL as the audit log may hold it: scheme, host and path in clear; no `user:password@`;
+ * each query parameter keeps its name but not its value (a name without a value is
+ * dropped too) and a fragment becomes `#[redacted]`, since index tokens travel there. Text
+ * that is not a URL with a host gets the same treatment by its shape.
+ */
+export function redactUrl(url: string): string {
+  if (URL.canParse(url)) {
+    const parsed = new URL(url);
+    if (parsed.host !== "") {
+      const query = parsed.search === "" ? "" : redactQuery(parsed.search.slice(1));
+      const fragment = parsed.hash === "" ? "" : `#${REDACTED}`;
+      return `${parsed.protocol}//${parsed.host}${parsed.pathname}${query}${fragment}`;
+    }
+  }
+  // Not a URL with a host: still drop anything that looks like `user:pass@`, and the
+  // values after `?` and `#`.
+  const plain = url.replace(/^([^/]*\/\/)?[^/@]*@/, "$1");
+  const cut = plain.search(/[?#]/);
+  if (cut < 0) return plain;
+  const rest = plain.slice(cut + 1);
+  if (plain[cut] === "#") return `${plain.slice(0, cut)}#${REDACTED}`;
+  const hash = rest.indexOf("#");
+  const query = redactQuery(hash < 0 ? rest : rest.slice(0, hash));
+  return `${plain.slice(0, cut)}${query}${hash < 0 ? "" : `#${REDACTED}`}`;
+}
+
+function redactQuery(query: string): string {
+  if (query === "") return "";
+  const parts = query.split("&").map((part) => {
+    const eq = part.indexOf("=");
+    // a part without `=` may be the secret itself (`?s3cret`)
+    return eq < 0 ? (part === "" ? "" : REDACTED) : `${part.slice(0, eq)}=${REDACTED}`;
+  });
+  return `?${parts.join("&")}`;
+}
+
+/**
+ * Command-line arguments as the audit log may hold them: each kept, except the values of
+ * options named like a secret (`--password=x` → `--password=[redacted]`, and in
+ * `["--token", "x"]` the `x`, unless it starts with `-`), and URLs, redacted as by
+ * {@link redactUrl} (alone or as an option's value). A secret given as a plain positional
+ * argument, or after a short option such as `-p`, is not recognised.
+ */
+export function redactArgs(args: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  let secretNext = false;
+  for (const arg of args) {
+    if (typeof arg !== "string") {
+      out.push(arg);
+      secretNext = false;
+      continue;
+    }
+    if (secretNext && !arg.startsWith("-")) {
+      out.push(REDACTED);
+      secretNext = false;
+      continue;
+    }
+    secretNext = BARE_OPTION.test(arg) && SECRET_NAME.test(arg);
+    out.push(redactArg(arg));
+  }
+  return out;
+}
+
+function redactArg(arg: string): string {
+  const named = NAMED_VALUE.exec(arg);
+  if (named) {
+    const name = named[1]!;
+    if (SECRET_NAME.test(name)) return `${name}=${REDACTED}`;
+    const value = arg.slice(named[0].length);
+    return value.includes("://") ? `${name}=${redactUrl(value)}` : arg;
+  }
+  return arg.includes("://") ? redactUrl(arg) : arg;
+}

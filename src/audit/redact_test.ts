@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { redactArgs, redactUrl } from "./redact.ts";
+
+Deno.test("redactUrl() keeps scheme, host and path, and drops credentials, query values and fragment", () => {
+  assert.equal(
+    redactUrl("https://pypi.example.invalid/simple/?token=s3cretQS"),
+    "https://pypi.example.invalid/simple/?token=[redacted]",
+  );
+  assert.equal(
+    redactUrl("https://u:pw@h.example:8443/a/b?x=1&y=&s3cret#frag"),
+    "https://h.example:8443/a/b?x=[redacted]&y=[redacted]&[redacted]#[redacted]",
+  );
+  assert.equal(redactUrl("https://pypi.org/simple"), "https://pypi.org/simple");
+});
+
+Deno.test("redactUrl() treats text that is not a URL with a host by its shape", () => {
+  assert.equal(redactUrl("bob:pw@host/simple?key=abc#x"), "host/simple?key=[redacted]#[redacted]");
+  assert.equal(redactUrl("host/simple#tok"), "host/simple#[redacted]");
+  assert.equal(redactUrl("host/simple"), "host/simple");
+});
+
+Deno.test("redactArgs() redacts the values of options named like secrets, whatever their case", () => {
+  const args = [
+    "--password=s3cretARG",
+    "--api-token=t",
+    "-ClientSecret=s",
+    "API_KEY=k",
+    "--verbose",
+    "x=1",
+    "--name=alice",
+    "plain",
+  ];
+  assert.deepEqual(redactArgs(args), [
+    "--password=[redacted]",
+    "--api-token=[redacted]",
+    "-ClientSecret=[redacted]",
+    "API_KEY=[redacted]",
+    "--verbose",
+    "x=1",
+    "--name=alice",
+    "plain",
+  ]);
+});
+
+Deno.test("redactArgs() redacts the argument after a bare secret option unless it is an option", () => {
+  assert.deepEqual(
+    redactArgs(["--password", "s3cret", "--token", "--verbose", "file.txt"]),
+    ["--password", "[redacted]", "--token", "--verbose", "file.txt"],
+  );
+  assert.deepEqual(redactArgs(["--auth"]), ["--auth"]);
+});
+
+Deno.test("redactArgs() redacts URLs given alone or as an option's value", () => {
+  assert.deepEqual(
+    redactArgs(["https://u:p@h.example/x?sig=abc", "--index-url=https://u:p@h.example/simple/"]),
+    ["https://h.example/x?sig=[redacted]", "--index-url=https://h.example/simple/"],
+  );
+});
