@@ -1,4 +1,5 @@
 import { CodegenError } from "../core/mod.ts";
+import { checkListAfter } from "../policy/mod.ts";
 import { type Extra, runToolCall, ToolCall, unwrap } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { filePage, type ListDirectory } from "./resource_pages.ts";
@@ -17,6 +18,10 @@ const TEMPLATE = "workspace:///{path}";
 const PAGE_SIZE = 1000;
 /** fs.list calls per page (a directory entered, or one listed on past its cap). */
 const MAX_LISTS = 100;
+/**
+ * Answers for a directory (listed in an earlier page, or named in the cursor) that is gone,
+ * no longer a directory (INVALID_ARGUMENT) or now a symlink (PATH_VIOLATION): skipped.
+ */
 const GONE = new Set(["NOT_FOUND", "INVALID_ARGUMENT", "PATH_VIOLATION"]);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -26,12 +31,26 @@ function toCursor(path: string): string {
   return encoder.encode(path).toBase64({ alphabet: "base64url", omitPadding: true });
 }
 
-function fromCursor(cursor: string): string {
+// Each part of a cursor is a name a listing gave, so a part no directory can hold means a
+// made-up cursor, refused here: a bad name would reach the worker as fs.list's `after`, and
+// its INVALID_ARGUMENT would read as a directory gone (GONE), ending the listing silently.
+function fromCursor(cursor: string, maxBytes: number): string {
+  let path: string;
   try {
-    return decoder.decode(Uint8Array.fromBase64(cursor, { alphabet: "base64url" }));
+    path = decoder.decode(Uint8Array.fromBase64(cursor, { alphabet: "base64url" }));
   } catch {
-    throw rpcError(ErrorCode.InvalidParams, "Invalid cursor: pass back a nextCursor as given");
+    throw invalidCursor();
   }
+  const parts = path.split("/");
+  if (parts.at(-1) === "") parts.pop(); // "dir/": resume at the directory's first entry
+  const named = (part: string) =>
+    part !== "." && part !== ".." && checkListAfter(part, maxBytes) === undefined;
+  if (!parts.every(named)) throw invalidCursor();
+  return path;
+}
+
+function invalidCursor(): Error {
+  return rpcError(ErrorCode.InvalidParams, "Invalid cursor: pass back a nextCursor as given");
 }
 
 function toUri(path: string): string {
@@ -74,7 +93,10 @@ export function registerWorkspaceResources(
   }));
 
   s.setRequestHandler(ListResourcesRequestSchema, async (req, extra) => {
-    const after = req.params?.cursor === undefined ? undefined : fromCursor(req.params.cursor);
+    const cursor = req.params?.cursor;
+    const after = cursor === undefined
+      ? undefined
+      : fromCursor(cursor, deps.config.limits.maxPathBytes);
     return await audited(call("resources/list", extra), after ? { after } : {}, async (c) => {
       const list: ListDirectory = async (dir, { after, limit }) => {
         const args = after === undefined ? { path: dir, limit } : { path: dir, after, limit };

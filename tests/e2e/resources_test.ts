@@ -99,6 +99,31 @@ Deno.test("resources/list goes on past whole windows of names that are not valid
   assert.deepEqual(seen, expected);
 });
 
+Deno.test("resources/list refuses a crafted cursor instead of ending the listing", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  await client.callTool({ name: "fs.write", arguments: { path: "a/x.txt", contents: "x" } });
+  const cursor = (path: string) =>
+    new TextEncoder().encode(path).toBase64({ alphabet: "base64url", omitPadding: true });
+  // parts a listing could never have given: with NUL, dot segments, longer than any path
+  for (const path of ["a\0b/x", "a/b\0", "../x", "a/./x", "a/..", "x".repeat(5000)]) {
+    await assert.rejects(
+      client.listResources({ cursor: cursor(path) }),
+      (err: Error) => /Invalid cursor/.test(err.message),
+      JSON.stringify(path),
+    );
+  }
+  // while a cursor of odd but possible names is a place to go on from
+  for (const path of ["a\\b/x", "a/", "a/x.txt", "a\nb"]) {
+    const page = await client.listResources({ cursor: cursor(path) });
+    assert.ok(Array.isArray(page.resources), path);
+  }
+  const after = await client.listResources({ cursor: cursor("a") });
+  assert.deepEqual(after.resources, [], "nothing after the directory a");
+  const inside = await client.listResources({ cursor: cursor("a/") });
+  assert.deepEqual(inside.resources.map((r) => r.name), ["a/x.txt"]);
+});
+
 Deno.test("resources/list and resources/read are audited like the file tools, probes included", async () => {
   await using t = await startTestCoordinator();
   const { client } = await t.connect();
