@@ -65,8 +65,16 @@ export class CodegenError extends Error {
     return `${this.code}: ${this.message}`;
   }
 
-  /** Converts any thrown value once, at an I/O edge; a `CodegenError` passes through. */
-  static from(err: unknown, code: ErrorCode = "INTERNAL"): CodegenError {
+  /**
+   * Converts any thrown value once, at an I/O edge; a `CodegenError` passes through. A full
+   * disk or quota (ENOSPC, EDQUOT) is LIMIT_EXCEEDED, naming `options.disk` (default "the
+   * disk") and not the OS message, which may hold a host path.
+   */
+  static from(
+    err: unknown,
+    code: ErrorCode = "INTERNAL",
+    options: { disk?: string } = {},
+  ): CodegenError {
     if (err instanceof CodegenError) return err;
     if (err instanceof Deno.errors.NotFound) {
       return new CodegenError("NOT_FOUND", err.message, { cause: err });
@@ -74,9 +82,26 @@ export class CodegenError extends Error {
     if (err instanceof Deno.errors.AlreadyExists) {
       return new CodegenError("ALREADY_EXISTS", err.message, { cause: err });
     }
+    const full = diskFull(err);
+    if (full !== undefined) {
+      const disk = options.disk ?? "the disk";
+      const message = full === "EDQUOT"
+        ? `Disk quota exceeded on ${disk}: delete files to make room`
+        : `No space left on ${disk}: delete files to make room`;
+      return new CodegenError("LIMIT_EXCEEDED", message, { cause: err });
+    }
     const message = err instanceof Error ? err.message : String(err);
     return new CodegenError(code, message, { cause: err });
   }
+}
+
+// Deno's errors carry the errno name in `code`; the message's "(os error N)" covers the rest
+function diskFull(err: unknown): "ENOSPC" | "EDQUOT" | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as { code?: unknown }).code;
+  if (code === "ENOSPC" || /\(os error 28\)/.test(err.message)) return "ENOSPC";
+  if (code === "EDQUOT" || /\(os error 122\)/.test(err.message)) return "EDQUOT";
+  return undefined;
 }
 
 /** Whether `value` is a known error code (used when codes cross a process boundary). */

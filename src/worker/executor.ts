@@ -84,7 +84,7 @@ export class WorkerExecutor implements TaskExecutor {
       };
       outcome = await this.#dispatch(ctx, task);
     } catch (err) {
-      const e = CodegenError.from(err);
+      const e = CodegenError.from(err, "INTERNAL", { disk: "the workspace's disk" });
       if (e.code === "INTERNAL") {
         log.error("Task {tool} failed: {error}", { tool: task.tool, error: e.message });
       }
