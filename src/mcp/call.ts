@@ -41,9 +41,6 @@ const DENIED_CODES = new Set([
   "LIMIT_EXCEEDED",
 ]);
 
-/** Tasks that run user code, bounded only by the run timeouts. */
-const RUNS_CODE: ReadonlySet<TaskTool> = new Set(["run.python", "pkg.install", "test.run"]);
-
 /** What a tool handler can do during one call. */
 export class ToolCall {
   readonly deps: McpDeps;
@@ -112,11 +109,7 @@ export class ToolCall {
       };
       const traceparent = injectTraceparent();
       if (traceparent) exec.traceparent = traceparent;
-      const execute = () => route.client.execute(route.session.id, task, exec);
-      // code may run for longer than SESSION_MAX_AGE: its session must not expire meanwhile
-      const run = RUNS_CODE.has(task.tool)
-        ? () => this.deps.sessions.inUse(this.conn.sessionId, execute)
-        : execute;
+      const run = () => route.client.execute(route.session.id, task, exec);
       return this.deps.inFlight ? this.deps.inFlight.track(run) : run();
     }, { failureOf: (o) => o.ok ? undefined : o.error.code }) as TaskOutcome<K>;
     // a remote worker counts its own kills; the coordinator's counter is its embedded ones'
@@ -210,15 +203,19 @@ export function runToolCall(
   handler: (call: ToolCall) => Promise<ToolReply>,
   options: { readOnly?: boolean; resultHidden?: boolean } = {},
 ): Promise<CallToolResult> {
-  return withToolSpan(
-    call.tool,
-    { principal: call.conn.principal, transport: call.conn.transport },
-    (span) =>
-      runAudited(call, args, handler, span, {
-        readOnly: options.readOnly === true,
-        shown: options.resultHidden !== true,
-      }),
-  );
+  // a use of the session from start to end: it does not expire while the call runs (code
+  // may run for longer than SESSION_MAX_AGE), and a connection that closes meanwhile ends
+  // its session only after the call stopped touching it
+  return call.deps.sessions.inUse(call.conn.sessionId, () =>
+    withToolSpan(
+      call.tool,
+      { principal: call.conn.principal, transport: call.conn.transport },
+      (span) =>
+        runAudited(call, args, handler, span, {
+          readOnly: options.readOnly === true,
+          shown: options.resultHidden !== true,
+        }),
+    ));
 }
 
 async function runAudited(

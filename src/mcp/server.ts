@@ -18,6 +18,8 @@ const INSTRUCTIONS = "Each connection gets its own isolated workspace. Use fs.* 
  * logging capability. All state lives in `deps`, shared by all connections.
  */
 export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer {
+  // until the transport's close ends it (closeConnection), the connection may have a session
+  deps.sessions.openConnection(conn.sessionId);
   const server = new McpServer(
     { name: PROGRAM_NAME, version: VERSION },
     { capabilities: { logging: {}, tools: { listChanged: false } }, instructions: INSTRUCTIONS },

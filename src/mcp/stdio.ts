@@ -32,8 +32,9 @@ export async function serveStdio(
   await server.connect(transport);
   log.info("Serving MCP over stdio");
   const done = closed.then(async () => {
-    await deps.sessions.closeConnection(conn.sessionId);
+    // background tasks first: closing the connection waits for its calls to stop
     deps.tasks.closeOwner(conn.sessionId);
+    await deps.sessions.closeConnection(conn.sessionId);
   });
   return {
     closed: done,

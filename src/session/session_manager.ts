@@ -41,6 +41,11 @@ export class SessionManager {
   #busy = new Map<string, number>();
   // connections whose session ended without them, until they get a new one: told once
   #replaced = new Map<string, ReplacedSession>();
+  // connections open now: only these may get a session, so a call that outlives its
+  // connection's close cannot open a new one that nothing would ever end
+  #openConnections = new Set<string>();
+  // closeConnection() waiting for a connection's uses to end before it ends the session
+  #drained = new Map<string, PromiseWithResolvers<void>>();
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
@@ -50,11 +55,24 @@ export class SessionManager {
     this.#onEnd = options.onEnd;
   }
 
-  /** The session of `connectionId`, created on first use, touched on every use. */
+  /**
+   * Marks a connection open: from now until {@link closeConnection} it may get a session.
+   * Call it when the connection starts, before anything asks for its session.
+   */
+  openConnection(connectionId: string): void {
+    this.#openConnections.add(connectionId);
+  }
+
+  /**
+   * The session of `connectionId`, created on first use, touched on every use. CANCELLED
+   * when the connection is not open (it closed, or never opened).
+   */
   async forConnection(connectionId: string, principal: string): Promise<Session> {
+    this.#checkOpen(connectionId);
     const known = this.#byConnection.get(connectionId);
     if (known) {
       const session = await this.#store.get(known);
+      this.#checkOpen(connectionId);
       if (session) {
         if (session.principal !== principal) {
           throw new CodegenError("PERMISSION_DENIED", "Session belongs to another principal");
@@ -69,7 +87,11 @@ export class SessionManager {
         this.#byConnection.delete(connectionId);
         this.#replaced.set(connectionId, { id: known, reason: "lost" });
         log.warn("Session {id} lost its record; a new one replaces it", { id: known });
-        this.#open(connectionId, principal, () => this.#endLost(known, connectionId, principal));
+        this.#startOpening(
+          connectionId,
+          principal,
+          () => this.#endLost(known, connectionId, principal),
+        );
       }
     }
     const opening = this.#opening.get(connectionId);
@@ -78,10 +100,16 @@ export class SessionManager {
     if (this.#byConnection.has(connectionId)) {
       return await this.forConnection(connectionId, principal);
     }
-    return await this.#open(connectionId, principal);
+    return await this.#startOpening(connectionId, principal);
   }
 
-  #open(
+  #checkOpen(connectionId: string): void {
+    if (!this.#openConnections.has(connectionId)) {
+      throw new CodegenError("CANCELLED", "The connection is closed: its session has ended");
+    }
+  }
+
+  #startOpening(
     connectionId: string,
     principal: string,
     before: () => Promise<void> = () => Promise.resolve(),
@@ -117,8 +145,10 @@ export class SessionManager {
 
   /**
    * Runs `work` as a use of the connection's session: the session does not expire while
-   * `work` runs (a long run may outlast SESSION_MAX_AGE), and its idle time starts again
-   * when a long `work` ends. Not async: it wraps every tool call.
+   * `work` runs (a long run may outlast SESSION_MAX_AGE), its idle time starts again when a
+   * long `work` ends, and closing the connection ends the session only once `work` has
+   * ended (so nothing it does afterwards, like placing the session on a worker, outlives
+   * the session). Not async: it wraps every tool call.
    */
   inUse<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
     this.#busy.set(connectionId, (this.#busy.get(connectionId) ?? 0) + 1);
@@ -137,7 +167,10 @@ export class SessionManager {
   #doneWith(connectionId: string, started: number): void {
     const left = (this.#busy.get(connectionId) ?? 1) - 1;
     if (left > 0) this.#busy.set(connectionId, left);
-    else this.#busy.delete(connectionId);
+    else {
+      this.#busy.delete(connectionId);
+      this.#drained.get(connectionId)?.resolve();
+    }
     const now = this.#clock.now();
     const id = this.#byConnection.get(connectionId);
     // a short call is covered by the touch at its start; not awaited: the answer need not
@@ -158,7 +191,13 @@ export class SessionManager {
       createdAt: now,
       lastActivityAt: now,
     };
+    this.#checkOpen(connectionId);
     await this.#store.put(session);
+    if (!this.#openConnections.has(connectionId)) {
+      // the connection closed while the record was being written: nobody will end it later
+      await this.#end(session, "closed");
+      this.#checkOpen(connectionId);
+    }
     this.#byConnection.set(connectionId, session.id);
     log.debug("Session {id} opened", { id: session.id });
     // told to this caller only: not stored
@@ -175,9 +214,21 @@ export class SessionManager {
     return this.#store.put(session);
   }
 
-  /** Ends the session of a connection that closed (workspace removed via `onEnd`). */
+  /**
+   * Ends the session of a connection that closed (workspace removed via `onEnd`): after the
+   * calls still using it have ended (their requests were cancelled with the connection) and
+   * after a session still being opened is open. The connection gets no session again.
+   */
   async closeConnection(connectionId: string): Promise<void> {
+    this.#openConnections.delete(connectionId);
     this.#replaced.delete(connectionId);
+    await this.#opening.get(connectionId)?.catch(() => {});
+    if (this.#busy.has(connectionId)) {
+      const drained = this.#drained.get(connectionId) ?? Promise.withResolvers<void>();
+      this.#drained.set(connectionId, drained);
+      await drained.promise;
+      this.#drained.delete(connectionId);
+    }
     const id = this.#byConnection.get(connectionId);
     if (!id) return;
     this.#byConnection.delete(connectionId);

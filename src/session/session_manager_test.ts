@@ -1,10 +1,50 @@
 import assert from "node:assert/strict";
-import { FakeClock } from "../core/mod.ts";
+import { CodegenError, FakeClock } from "../core/mod.ts";
 import { MemorySessionStore } from "./memory_session_store.ts";
 import { SessionManager } from "./session_manager.ts";
 
 function manager(clock: FakeClock): SessionManager {
-  return new SessionManager({ store: new MemorySessionStore(), maxAgeMs: 1_000, clock });
+  const sessions = new SessionManager({ store: new MemorySessionStore(), maxAgeMs: 1_000, clock });
+  sessions.openConnection("conn");
+  return sessions;
+}
+
+/** A manager whose ended sessions are listed as `id:reason`. */
+function recording(
+  store = new MemorySessionStore(),
+): { sessions: SessionManager; ended: string[] } {
+  const ended: string[] = [];
+  const sessions = new SessionManager({
+    store,
+    maxAgeMs: 1_000,
+    clock: new FakeClock(),
+    onEnd: (s, reason) => {
+      ended.push(`${s.id}:${reason}`);
+      return Promise.resolve();
+    },
+  });
+  sessions.openConnection("conn");
+  return { sessions, ended };
+}
+
+/** A store whose writes wait until `release()`. */
+class GatedStore extends MemorySessionStore {
+  #gate = Promise.withResolvers<void>();
+  release(): void {
+    this.#gate.resolve();
+  }
+  override async put(session: Parameters<MemorySessionStore["put"]>[0]): Promise<void> {
+    await this.#gate.promise;
+    await super.put(session);
+  }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+function cancelled(err: unknown): boolean {
+  return err instanceof CodegenError && err.code === "CANCELLED";
 }
 
 Deno.test("SessionManager: a session in use does not expire, and is idle again from when the use ends", async () => {
@@ -36,16 +76,7 @@ Deno.test("SessionManager: a failed use still releases the session", async () =>
 
 Deno.test("SessionManager: a session whose record vanished is ended and replaced, and the caller told", async () => {
   const store = new MemorySessionStore();
-  const ended: string[] = [];
-  const sessions = new SessionManager({
-    store,
-    maxAgeMs: 1_000,
-    clock: new FakeClock(),
-    onEnd: (s, reason) => {
-      ended.push(`${s.id}:${reason}`);
-      return Promise.resolve();
-    },
-  });
+  const { sessions, ended } = recording(store);
   const first = await sessions.forConnection("conn", "alice");
   await store.delete(first.id); // as when Redis is emptied
   const second = await sessions.forConnection("conn", "alice");
@@ -67,6 +98,7 @@ Deno.test("SessionManager: concurrent calls after a lost record share one new se
       await new Promise((r) => setTimeout(r, 10)); // a worker round trip
     },
   });
+  sessions.openConnection("conn");
   const first = await sessions.forConnection("conn", "alice");
   await store.delete(first.id);
   const [a, b, c] = await Promise.all([1, 2, 3].map(() => sessions.forConnection("conn", "alice")));
@@ -74,4 +106,48 @@ Deno.test("SessionManager: concurrent calls after a lost record share one new se
   assert.equal(b!.id, c!.id);
   assert.equal(ends, 1);
   assert.equal(await sessions.count(), 1);
+});
+
+Deno.test("SessionManager: a connection that closed never gets a session again", async () => {
+  const { sessions, ended } = recording();
+  const { id } = await sessions.forConnection("conn", "alice");
+  await sessions.closeConnection("conn");
+  assert.deepEqual(ended, [`${id}:closed`]);
+  // a call that was already running when the connection closed asks for it afterwards
+  await assert.rejects(sessions.forConnection("conn", "alice"), cancelled);
+  assert.equal(await sessions.count(), 0);
+  await assert.rejects(sessions.forConnection("never-opened", "alice"), cancelled);
+});
+
+Deno.test("SessionManager: a session still being opened when its connection closes is ended", async () => {
+  const store = new GatedStore();
+  const { sessions, ended } = recording(store);
+  const opening = assert.rejects(sessions.forConnection("conn", "alice"), cancelled);
+  await settle(); // its record is being written
+  let closed = false;
+  const closing = sessions.closeConnection("conn").then(() => closed = true);
+  await settle();
+  assert.equal(closed, false, "the close waits for the opening");
+  store.release();
+  await opening;
+  await closing;
+  assert.equal(ended.length, 1);
+  assert.match(ended[0]!, /:closed$/);
+  assert.equal(await sessions.count(), 0);
+});
+
+Deno.test("SessionManager: closing a connection ends its session once the calls using it end", async () => {
+  const { sessions, ended } = recording();
+  const { id } = await sessions.forConnection("conn", "alice");
+  const work = Promise.withResolvers<void>();
+  const use = sessions.inUse("conn", () => work.promise);
+  const closing = sessions.closeConnection("conn");
+  await settle();
+  assert.deepEqual(ended, [], "not while a call still uses it");
+  await assert.rejects(sessions.forConnection("conn", "alice"), cancelled);
+  work.resolve();
+  await use;
+  await closing;
+  assert.deepEqual(ended, [`${id}:closed`]);
+  assert.equal(await sessions.count(), 0);
 });

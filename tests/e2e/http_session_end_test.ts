@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { startHttpCoordinator } from "../support/http_coordinator.ts";
+import { INITIALIZE_BODY, POST_HEADERS } from "../../src/mcp/http/_testing.ts";
+
+async function activeSessions(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith("codegen_active_sessions "));
+  return Number(line?.split(" ")[1] ?? NaN);
+}
+
+async function workspaces(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(`${dir}/ws/sessions`)) names.push(e.name);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return names;
+}
+
+/** Opens a Streamable HTTP session with a raw initialize; returns its headers. */
+async function initialize(url: string): Promise<Record<string, string>> {
+  const res = await fetch(`${url}/mcp`, {
+    method: "POST",
+    headers: POST_HEADERS,
+    body: INITIALIZE_BODY,
+  });
+  await res.body?.cancel();
+  const id = res.headers.get("mcp-session-id");
+  assert.ok(id, `initialize answered ${res.status}`);
+  return { ...POST_HEADERS, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" };
+}
+
+Deno.test("HTTP: a DELETE racing a tool call leaves no session and no workspace behind", async () => {
+  await using server = await startHttpCoordinator();
+  for (let i = 0; i < 40; i++) {
+    const headers = await initialize(server.url);
+    // a few calls, so some are still on their way in when the DELETE closes the session
+    const calls = [2, 3, 4].map((id) =>
+      fetch(`${server.url}/mcp`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id,
+          method: "tools/call",
+          params: { name: "fs.write", arguments: { path: `${id}.txt`, contents: "x" } },
+        }),
+      }).then((r) => r.body?.cancel(), () => {})
+    );
+    const del = fetch(`${server.url}/mcp`, { method: "DELETE", headers })
+      .then((r) => r.body?.cancel(), () => {});
+    await Promise.all([...calls, del]);
+  }
+  // closing a session finishes after its DELETE is answered: wait for it, bounded
+  let left = NaN;
+  let dirs: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    left = await activeSessions(server.url);
+    dirs = await workspaces(server.dir);
+    if (left === 0 && dirs.length === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(left, 0, "sessions left open");
+  assert.deepEqual(dirs, [], "workspaces left behind");
+});
