@@ -24,6 +24,13 @@ const REPORT_FILE = "junit.xml";
 /** Largest JUnit report read back. */
 const MAX_REPORT_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Exit codes of a pytest session that ran to its end, which always writes the report: all
+ * passed, some failed, none collected. Without a report, something ended the process early
+ * (e.g. a test calling `os._exit(0)`), and its exit code says nothing about the tests.
+ */
+const REPORTED_EXITS = new Set([0, 1, 5]);
+
 const EXIT_MEANINGS: Record<number, string> = {
   2: "interrupted, e.g. by errors during collection",
   3: "internal error",
@@ -125,6 +132,11 @@ function outcome(
   };
   if (run.timedOut) {
     const text = `TIMEOUT: pytest did not finish within ${timeoutMs / 1000} s`;
+    return { ok: true, result, is_error: true, error_text: text };
+  }
+  if (summary === undefined && REPORTED_EXITS.has(run.exitCode)) {
+    const text = `TEST_RUN_FAILED: pytest exited with code ${run.exitCode} without a readable ` +
+      "report (a test may have ended the process)";
     return { ok: true, result, is_error: true, error_text: text };
   }
   switch (run.exitCode) {

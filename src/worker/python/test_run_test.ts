@@ -131,6 +131,33 @@ Deno.test({
 });
 
 Deno.test({
+  name: "testRun() fails a run whose pytest ended without its report, even with exit code 0",
+  ignore,
+  async fn() {
+    await using sessions = await createPythonSessions();
+    const s = await sessions.session("t");
+    // four failures, then a test that ends the process before pytest can write its report
+    await Deno.writeTextFile(
+      `${s.ctx.workspace}/test_exits.py`,
+      "import os\n\n" +
+        [1, 2, 3, 4].map((i) => `def test_fails_${i}():\n    assert False\n\n`).join("") +
+        "def test_zz_exits():\n    print('leaving now', flush=True)\n    os._exit(0)\n",
+    );
+    const runner = createSandboxRunner({ insecureNoSandbox: false });
+    const outcome = await run(s, runner, { args: ["-s"] });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.result.exit_code, 0);
+    assert.equal(outcome.is_error, true, "no report is not a success");
+    assert.equal(
+      outcome.error_text,
+      "TEST_RUN_FAILED: pytest exited with code 0 without a readable report " +
+        "(a test may have ended the process)",
+    );
+    assert.match(outcome.result.output_tail, /leaving now/);
+  },
+});
+
+Deno.test({
   name: "testRun() stops a run at timeout_seconds and reports TIMEOUT",
   ignore,
   async fn() {
