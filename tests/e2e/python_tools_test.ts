@@ -248,3 +248,30 @@ Deno.test({
     assert.equal((third!.structuredContent as { stdout: string }).stdout, "42\n", text(third));
   },
 });
+
+Deno.test({
+  name: "run.python refuses text that is not Unicode (a lone surrogate) before anything runs",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator();
+    const { client } = await t.connect();
+    const marker = "open('ran.txt', 'w').write('x')\n";
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ code: `${marker}x='a\ud800b'\nprint(1)` }, "code"],
+      [{ code: marker, stdin: "a\ud800b" }, "stdin"],
+      [{ code: marker, stdin: "a\ud800b", stateful: true }, "stdin"],
+      [{ code: marker, args: ["ok", "\udc00"] }, "args[1]"],
+      [{ code: marker, env: { K: "\ud800" } }, 'env["K"]'],
+    ];
+    for (const [args, name] of refusals) {
+      const r = await client.callTool({ name: "run.python", arguments: args });
+      assert.equal(r.isError, true, JSON.stringify(args));
+      assert.ok(
+        text(r).startsWith(`INVALID_ARGUMENT: Invalid ${name}: a lone surrogate`),
+        text(r),
+      );
+    }
+    const ls = await client.callTool({ name: "fs.list", arguments: {} });
+    assert.deepEqual((ls.structuredContent as { entries: unknown[] }).entries, [], "nothing ran");
+  },
+});

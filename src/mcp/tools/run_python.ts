@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Config } from "../../config/mod.ts";
 import { CodegenError } from "../../core/mod.ts";
+import { checkWellFormed } from "../../policy/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact } from "./_worker_tool.ts";
 import { backgroundableTool } from "./_python_tool.ts";
@@ -59,6 +60,11 @@ export function runPythonTool(config: Config): ToolDefinition {
     validate(a) {
       if ((a.code === undefined) === (a.file === undefined)) {
         throw new CodegenError("INVALID_ARGUMENT", "Give exactly one of code or file");
+      }
+      const { code, args, stdin, env } = a;
+      for (const [name, value] of Object.entries({ code, args, stdin, env })) {
+        const refusal = checkWellFormed(name, value);
+        if (refusal !== undefined) throw new CodegenError("INVALID_ARGUMENT", refusal);
       }
     },
     paths: (a) => [a.file],

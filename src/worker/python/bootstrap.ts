@@ -146,8 +146,14 @@ def _child(job, libc):
         code = _run(job)
     except SystemExit as e:
         code = _exit_code(e)
-    except BaseException:
-        pass
+    except BaseException as e:
+        # _run reports the user's own errors: this one came before the program could start
+        # (e.g. its file cannot be read), and the caller must see why nothing ran
+        try:
+            _write_all(2, ("Cannot start the run: %s: %s\n" % (type(e).__name__, e)).encode(
+                "utf-8", "backslashreplace"))
+        except BaseException:
+            pass
     _finish(code)
 
 def _run(job):

@@ -1,5 +1,5 @@
 import { CodegenError } from "../../core/mod.ts";
-import { requireRelativePath } from "../../policy/mod.ts";
+import { checkWellFormed, requireRelativePath } from "../../policy/mod.ts";
 import type { RunPythonArgs } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { SANDBOX_WORKSPACE } from "../sandbox/mod.ts";
@@ -50,6 +50,13 @@ export async function buildJob(
   const stdin = args.stdin ?? "";
   if (typeof stdin !== "string" || bytes(stdin) > limits.maxArgumentBytes) {
     throw new CodegenError("INVALID_ARGUMENT", "Invalid stdin: a string within the size limit");
+  }
+  // the coordinator refuses these too; checked again here, as paths are, before any run
+  for (
+    const [name, value] of Object.entries({ code: args.code, args: argv, stdin, env: args.env })
+  ) {
+    const refusal = checkWellFormed(name, value);
+    if (refusal !== undefined) throw new CodegenError("INVALID_ARGUMENT", refusal);
   }
   const timeout = args.timeout_seconds ?? limits.runTimeoutDefaultSeconds;
   if (typeof timeout !== "number" || !(timeout > 0) || timeout > limits.runTimeoutMaxSeconds) {

@@ -93,6 +93,51 @@ Deno.test({
 });
 
 Deno.test({
+  name: "run.python refuses a lone surrogate in code, stdin, args or env before anything runs",
+  ignore,
+  fn: () =>
+    withRuntime(async (run, ctx) => {
+      const code = "open('ran.txt', 'w').write('x')";
+      const refused: Array<[RunPythonArgs, RegExp]> = [
+        [{ code: `${code}\nx = 'a\ud800b'` }, /^Invalid code: a lone surrogate/],
+        [{ code, stdin: "a\ud800b" }, /^Invalid stdin: /],
+        [{ code, stdin: "a\ud800b", stateful: true }, /^Invalid stdin: /],
+        [{ code, args: ["\udc00"] }, /^Invalid args\[0\]: /],
+        [{ code, env: { K: "\ud800" } }, /^Invalid env\["K"\]: /],
+      ];
+      for (const [args, message] of refused) {
+        await assert.rejects(
+          run(args),
+          (e: unknown) =>
+            e instanceof CodegenError && e.code === "INVALID_ARGUMENT" && message.test(e.message),
+          JSON.stringify(args),
+        );
+      }
+      assert.deepEqual([...Deno.readDirSync(ctx.workspace)], [], "nothing ran");
+    }),
+});
+
+Deno.test({
+  name: "run.python says why a script could not be started instead of failing silently",
+  ignore,
+  fn: () =>
+    withRuntime(async (run, ctx) => {
+      await Deno.writeTextFile(`${ctx.workspace}/locked.py`, "print('never')\n");
+      await Deno.chmod(`${ctx.workspace}/locked.py`, 0o000);
+      for (const stateful of [false, true]) {
+        const out = ok(await run({ file: "locked.py", stateful }));
+        assert.equal(out.result.exit_code, 1);
+        assert.equal(out.result.stdout, "");
+        assert.match(
+          out.result.stderr,
+          /PermissionError: \[Errno 13\] Permission denied/,
+          `stateful: ${stateful}`,
+        );
+      }
+    }),
+});
+
+Deno.test({
   name: "run.python applies env and refuses to override the sandbox's own variables",
   ignore,
   fn: () =>
