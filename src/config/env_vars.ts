@@ -30,6 +30,7 @@ export const ENV_VARS = [
   "PIP_INDEX_URL",
   // limits
   "MAX_FILE_BYTES",
+  "MAX_WORKSPACE_BYTES",
   "MAX_READ_BYTES",
   "MAX_REQUEST_BYTES",
   "MAX_ARGUMENT_BYTES",

@@ -95,6 +95,7 @@ function loadLimits(env: Env): Partial<Limits> {
   const e = (name: EnvVar) => pick({}, "", env, name);
   const limits: Partial<Limits> = {
     maxFileBytes: optional(e("MAX_FILE_BYTES"), sizeValue),
+    maxWorkspaceBytes: optional(e("MAX_WORKSPACE_BYTES"), sizeValue),
     maxReadBytes: optional(e("MAX_READ_BYTES"), sizeValue),
     maxRequestBytes: optional(e("MAX_REQUEST_BYTES"), sizeValue),
     maxArgumentBytes: optional(e("MAX_ARGUMENT_BYTES"), sizeValue),

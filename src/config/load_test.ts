@@ -141,3 +141,17 @@ Deno.test("a worker reachable from other machines needs WORKER_TOKEN", () => {
     assert.ok(loadWorkerConfig([...WORKER_ARGS, "--listen", listen], ENV).ok, listen);
   }
 });
+
+Deno.test("MAX_WORKSPACE_BYTES sets the workspace limit of coordinator and worker (default 1 GiB)", () => {
+  const GiB = 1024 ** 3;
+  const plain = loadConfig([], ENV);
+  assert.ok(plain.ok && plain.config.limits.maxWorkspaceBytes === GiB);
+  const set = loadConfig([], { ...ENV, MAX_WORKSPACE_BYTES: "2GiB" });
+  assert.ok(set.ok && set.config.limits.maxWorkspaceBytes === 2 * GiB);
+  const worker = loadWorkerConfig(WORKER_ARGS, { ...ENV, MAX_WORKSPACE_BYTES: "512MiB" });
+  assert.ok(worker.ok && worker.config.limits.maxWorkspaceBytes === 512 * 1024 ** 2);
+  assert.match(
+    failure(loadConfig([], { ...ENV, MAX_WORKSPACE_BYTES: "lots" })),
+    /MAX_WORKSPACE_BYTES/,
+  );
+});

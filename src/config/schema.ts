@@ -7,6 +7,11 @@ const MiB = 1024 * 1024;
 export const LimitsSchema = z.object({
   /** Largest file fs.write may create and fs.read may return whole. */
   maxFileBytes: z.number().int().positive().default(10 * MiB),
+  /**
+   * Most bytes of regular files one session's workspace may hold: fs.write refuses past it,
+   * and the Python tools refuse to start while the workspace is over it.
+   */
+  maxWorkspaceBytes: z.number().int().positive().default(1024 * MiB),
   /** Largest slice fs.read returns before `truncated` / `TOO_LARGE`. */
   maxReadBytes: z.number().int().positive().default(1 * MiB),
   /** Largest HTTP request body. */

@@ -15,6 +15,7 @@ export const FAKE_LIMITS: SessionLimits = {
   run_timeout_seconds_default: 3,
   run_timeout_seconds_max: 9,
   output_limit_bytes: 20,
+  max_workspace_bytes: 21,
 };
 
 /** A handler answering every call trivially; override what a test needs. */

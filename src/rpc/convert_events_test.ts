@@ -91,6 +91,7 @@ Deno.test("session limits survive a round trip", () => {
     run_timeout_seconds_default: 30,
     run_timeout_seconds_max: 600,
     output_limit_bytes: 3,
+    max_workspace_bytes: 7,
   };
   const bytes = Limits.encode(limitsToProto(limits)).finish();
   assert.deepEqual(limitsFromProto(Limits.decode(bytes)), limits);

@@ -225,6 +225,8 @@ export interface SessionLimits {
   run_timeout_seconds_default: number;
   run_timeout_seconds_max: number;
   output_limit_bytes: number;
+  /** MAX_WORKSPACE_BYTES: most bytes of files one session's workspace may hold. */
+  max_workspace_bytes: number;
 }
 
 /** Executes tasks for sessions: what a worker is, seen from the router. */

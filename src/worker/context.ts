@@ -1,6 +1,7 @@
 import type { Limits } from "../config/mod.ts";
 import type { TaskEvent } from "../rpc/mod.ts";
 import type { TaskActivity } from "./session_activity.ts";
+import type { SessionUsage } from "./workspace_usage.ts";
 
 /** What a tool handler gets besides its arguments. */
 export interface TaskContext {
@@ -14,6 +15,11 @@ export interface TaskContext {
   emit(event: TaskEvent): void;
   /** The session's other tasks, as far as this task needs to know (absent in unit tests). */
   activity?: TaskActivity;
+  /**
+   * The workspace's size against MAX_WORKSPACE_BYTES, which writes check and update (absent
+   * in unit tests that do not test the limit: then nothing is checked).
+   */
+  usage?: SessionUsage;
 }
 
 /** Options shared by every worker-side component. */

@@ -10,10 +10,12 @@ import type {
 } from "../rpc/mod.ts";
 import { stoppedOutcome } from "./cancelled.ts";
 import type { TaskContext, WorkerOptions } from "./context.ts";
-import { FS_HANDLERS, removalsSettled } from "./fs/mod.ts";
+import { FS_HANDLERS, removalsSettled, sumWorkspace, VISIT_FACTOR } from "./fs/mod.ts";
 import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
 import { SessionActivity } from "./session_activity.ts";
 import { WorkspaceManager } from "./workspace_manager.ts";
+import { changedUnseen, noteOverLimit, refuseOverLimit } from "./workspace_quota.ts";
+import { WorkspaceUsage } from "./workspace_usage.ts";
 
 const log = getLogger("worker");
 
@@ -30,11 +32,17 @@ export class WorkerExecutor implements TaskExecutor {
   #python: PythonRuntime;
   #running = new Set<AbortController>();
   #activity = new SessionActivity();
+  #usage: WorkspaceUsage;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
     this.#workspaces = new WorkspaceManager(options.workspaceRoot);
     this.#python = createPythonRuntime(options);
+    const maxVisits = options.limits.maxListEntries * VISIT_FACTOR;
+    this.#usage = new WorkspaceUsage(
+      options.limits.maxWorkspaceBytes,
+      async (workspace) => (await sumWorkspace(workspace, { maxVisits })).bytes,
+    );
   }
 
   async createSession(sessionId: string): Promise<void> {
@@ -51,6 +59,7 @@ export class WorkerExecutor implements TaskExecutor {
   async destroySession(sessionId: string): Promise<void> {
     if (!isSafeId(sessionId)) return;
     this.#activity.forget(sessionId);
+    this.#usage.forget(sessionId);
     await this.#python.closeSession(sessionId);
     await this.#workspaces.remove(sessionId);
   }
@@ -73,6 +82,7 @@ export class WorkerExecutor implements TaskExecutor {
       }
       activity = this.#activity.begin(sessionId);
       const { workspace, stateDir } = await this.#workspaces.ensure(sessionId);
+      const usage = this.#usage.session(sessionId, workspace);
       const ctx: TaskContext = {
         sessionId,
         workspace,
@@ -81,8 +91,15 @@ export class WorkerExecutor implements TaskExecutor {
         signal: controller.signal,
         emit: (event) => options.onEvent?.(event),
         activity,
+        usage,
       };
-      outcome = await this.#dispatch(ctx, task);
+      await refuseOverLimit(task.tool, usage);
+      try {
+        outcome = await this.#dispatch(ctx, task);
+      } finally {
+        changedUnseen(task.tool, usage);
+      }
+      outcome = noteOverLimit(task.tool, usage, outcome);
     } catch (err) {
       const e = CodegenError.from(err, "INTERNAL", { disk: "the workspace's disk" });
       if (e.code === "INTERNAL") {
@@ -130,6 +147,7 @@ export class WorkerExecutor implements TaskExecutor {
       run_timeout_seconds_default: l.runTimeoutDefaultSeconds,
       run_timeout_seconds_max: l.runTimeoutMaxSeconds,
       output_limit_bytes: l.outputLimitBytes,
+      max_workspace_bytes: l.maxWorkspaceBytes,
     };
   }
 

@@ -38,6 +38,7 @@ const executor: TaskExecutor = {
     run_timeout_seconds_default: 1,
     run_timeout_seconds_max: 1,
     output_limit_bytes: 1,
+    max_workspace_bytes: 1,
   }),
   close: () => Promise.resolve(),
 };

@@ -20,6 +20,7 @@ const LIMITS = {
   run_timeout_seconds_default: 1,
   run_timeout_seconds_max: 1,
   output_limit_bytes: 1,
+  max_workspace_bytes: 1,
 };
 function unimplemented(_call: unknown, cb: sendUnaryData<never>): void {
   cb({ code: Status.UNIMPLEMENTED, details: "INTERNAL: not here" });

@@ -9,7 +9,8 @@ import { resolvePath } from "./resolve.ts";
 /**
  * fs.delete: removes a file, a symlink (the link itself, never its target) or a directory;
  * a non-empty directory needs `recursive: true`. Recursive removal does not follow
- * symlinks inside the tree. The workspace root itself cannot be deleted.
+ * symlinks inside the tree. The workspace root itself cannot be deleted. Never refused for
+ * the workspace's size: deleting is how a session gets back under MAX_WORKSPACE_BYTES.
  */
 export async function fsDelete(
   ctx: TaskContext,
@@ -34,6 +35,9 @@ export async function fsDelete(
   }
   await verifyDirectory(ctx.workspace, posix.dirname(resolved.host), op);
   await Deno.remove(resolved.host, { recursive: info.isDirectory && recursive });
+  // a removed tree's size is unknown without walking it: the next check measures again
+  if (info.isFile) ctx.usage?.add(-info.size);
+  else if (info.isDirectory) ctx.usage?.invalidate();
   return { ok: true, result: { path: resolved.relative, deleted: true } };
 }
 

@@ -20,6 +20,7 @@ export {
   resolvePath,
 } from "./resolve.ts";
 export { removalsSettled } from "./atomic.ts";
+export { sumWorkspace, VISIT_FACTOR, type WorkspaceSum } from "./stats.ts";
 export { compileGlob } from "./glob.ts";
 export { type Detected, detectMime } from "./mime.ts";
 

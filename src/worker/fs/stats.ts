@@ -6,24 +6,32 @@ import { walk } from "./walk.ts";
 
 const log = getLogger("worker", "fs");
 
-/** Most entries workspace.stats visits, per fs.list entry allowed. */
-const VISIT_FACTOR = 100;
+/** Most entries a workspace walk visits, per fs.list entry allowed. */
+export const VISIT_FACTOR = 100;
+
+/** What {@link sumWorkspace} found. */
+export interface WorkspaceSum {
+  bytes: number;
+  files: number;
+  /** False when the walk stopped at `maxVisits`: the figures are lower bounds. */
+  complete: boolean;
+  visited: number;
+}
 
 /**
- * workspace.stats: total bytes and count of regular files in the workspace, found by a
- * bounded walk that never follows symlinks (a link counts as neither file nor bytes).
+ * Total bytes and count of regular files under `root` (a real path), found by a walk
+ * bounded by `maxVisits` that never follows symlinks (a link counts as neither).
  */
-export async function workspaceStats(
-  ctx: TaskContext,
-  _args: WorkspaceStatsArgs,
-): Promise<TaskOutcome<"workspace.stats">> {
-  throwIfAborted(ctx);
+export async function sumWorkspace(
+  root: string,
+  options: { maxVisits: number; signal?: AbortSignal },
+): Promise<WorkspaceSum> {
   let bytes = 0;
   let files = 0;
-  const walked = await walk(ctx.workspace, {
+  const walked = await walk(root, {
     recursive: true,
-    maxVisits: ctx.limits.maxListEntries * VISIT_FACTOR,
-    signal: ctx.signal,
+    maxVisits: options.maxVisits,
+    ...(options.signal ? { signal: options.signal } : {}),
     async visit(entry) {
       if (!entry.isFile) return true;
       const info = await Deno.lstat(entry.host).catch(() => null);
@@ -34,11 +42,27 @@ export async function workspaceStats(
       return true;
     },
   });
-  if (!walked.complete) {
-    const data =
-      `workspace.stats stopped after ${walked.visited} entries; figures are lower bounds`;
+  return { bytes, files, complete: walked.complete, visited: walked.visited };
+}
+
+/**
+ * workspace.stats: total bytes and count of regular files in the workspace (see
+ * {@link sumWorkspace}); a complete walk also refreshes the session's usage record.
+ */
+export async function workspaceStats(
+  ctx: TaskContext,
+  _args: WorkspaceStatsArgs,
+): Promise<TaskOutcome<"workspace.stats">> {
+  throwIfAborted(ctx);
+  const sum = await sumWorkspace(ctx.workspace, {
+    maxVisits: ctx.limits.maxListEntries * VISIT_FACTOR,
+    signal: ctx.signal,
+  });
+  if (sum.complete) ctx.usage?.set(sum.bytes);
+  else {
+    const data = `workspace.stats stopped after ${sum.visited} entries; figures are lower bounds`;
     log.warn(data);
     ctx.emit({ type: "log", stream: "system", level: "warning", data });
   }
-  return { ok: true, result: { workspace_bytes: bytes, file_count: files } };
+  return { ok: true, result: { workspace_bytes: sum.bytes, file_count: sum.files } };
 }

@@ -3,6 +3,7 @@ import { KeyedQueue } from "../../core/mod.ts";
 import type { FsWriteArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
+import { reserveRoom } from "./_room.ts";
 import { writeAtomically } from "./atomic.ts";
 import { base64Size, decodeBase64 } from "./encoding.ts";
 import { openVerified, readRange } from "./open.ts";
@@ -18,7 +19,8 @@ const writes = new KeyedQueue();
  * fs.write: writes `contents` (utf-8 or strict base64) atomically, creating parent
  * directories unless `create_dirs` is false. `append` copies the existing bytes plus the
  * new ones into the replacement file, so a crash never leaves a half-appended file. A
- * replaced file keeps its permission bits; writes to one file run one at a time.
+ * replaced file keeps its permission bits; writes to one file run one at a time. A write
+ * that would take the workspace over MAX_WORKSPACE_BYTES is refused with LIMIT_EXCEEDED.
  */
 export async function fsWrite(
   ctx: TaskContext,
@@ -68,11 +70,18 @@ async function writeResolved(
     bytes = await withExisting(ctx, resolved.host, { path: args.path, data });
   }
   throwIfAborted(ctx);
-  await writeAtomically(ctx.workspace, resolved.host, {
-    path: args.path,
-    bytes,
-    replacing: resolved.info?.isFile ? { mode: resolved.info.mode } : undefined,
-  });
+  const replaced = resolved.info?.isFile ? resolved.info.size : 0;
+  const undo = await reserveRoom(ctx, bytes.length - replaced, op);
+  try {
+    await writeAtomically(ctx.workspace, resolved.host, {
+      path: args.path,
+      bytes,
+      replacing: resolved.info?.isFile ? { mode: resolved.info.mode } : undefined,
+    });
+  } catch (err) {
+    undo();
+    throw err;
+  }
 }
 
 function decodeContents(args: FsWriteArgs, limit: number): Uint8Array {

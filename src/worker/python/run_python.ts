@@ -11,6 +11,7 @@ import { interpreterSpec } from "./launch.ts";
 import {
   diffSnapshots,
   SNAPSHOT_MAX_ENTRIES,
+  snapshotBytes,
   snapshotWorkspace,
   type WorkspaceSnapshot,
 } from "./snapshot.ts";
@@ -94,6 +95,10 @@ async function runNow(
   }
   after ??= snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   deps.snapshots?.keep(ctx, after);
+  // the walk every run takes keeps the session's size for MAX_WORKSPACE_BYTES too
+  const bytes = snapshotBytes(after);
+  if (bytes === undefined) ctx.usage?.invalidate();
+  else ctx.usage?.set(bytes);
   const changes = diffSnapshots(before, after, { max: MAX_ARTIFACTS });
   const result: RunPythonResult = {
     stdout: run.stdout,

@@ -80,6 +80,17 @@ export function snapshotWorkspace(root: string, options: SnapshotOptions): Works
   return { files, foreignOwned, truncated };
 }
 
+/**
+ * Bytes of the regular files a snapshot saw, or undefined when its walk stopped early (the
+ * sum would then be only a lower bound).
+ */
+export function snapshotBytes(snapshot: WorkspaceSnapshot): number | undefined {
+  if (snapshot.truncated) return undefined;
+  let bytes = 0;
+  for (const stamp of snapshot.files.values()) bytes += stamp.size;
+  return bytes;
+}
+
 /** What {@link diffSnapshots} found. */
 export interface SnapshotDiff {
   artifacts: Artifact[];

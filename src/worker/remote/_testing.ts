@@ -16,6 +16,7 @@ const LIMITS: SessionLimits = {
   run_timeout_seconds_default: 1,
   run_timeout_seconds_max: 2,
   output_limit_bytes: 10,
+  max_workspace_bytes: 11,
 };
 
 /** A running task of a {@link GatedExecutor}. */

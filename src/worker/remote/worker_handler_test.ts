@@ -29,6 +29,7 @@ function plainExecutor(started: () => void): TaskExecutor {
       run_timeout_seconds_default: 1,
       run_timeout_seconds_max: 1,
       output_limit_bytes: 1,
+      max_workspace_bytes: 1,
     }),
     close: () => Promise.resolve(),
   };

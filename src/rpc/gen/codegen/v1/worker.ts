@@ -58,6 +58,8 @@ export interface Limits {
   run_timeout_seconds_default: number;
   run_timeout_seconds_max: number;
   output_limit_bytes: number;
+  /** Most bytes of files one session's workspace may hold (MAX_WORKSPACE_BYTES). */
+  max_workspace_bytes: number;
 }
 
 export interface GetLimitsRequest {
@@ -180,6 +182,7 @@ function createBaseLimits(): Limits {
     run_timeout_seconds_default: 0,
     run_timeout_seconds_max: 0,
     output_limit_bytes: 0,
+    max_workspace_bytes: 0,
   };
 }
 
@@ -202,6 +205,9 @@ export const Limits: MessageFns<Limits> = {
     }
     if (message.output_limit_bytes !== 0) {
       writer.uint32(48).int64(message.output_limit_bytes);
+    }
+    if (message.max_workspace_bytes !== 0) {
+      writer.uint32(56).int64(message.max_workspace_bytes);
     }
     return writer;
   },
@@ -267,6 +273,14 @@ export const Limits: MessageFns<Limits> = {
             message.output_limit_bytes = longToNumber(reader.int64());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.max_workspace_bytes = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -290,6 +304,7 @@ export const Limits: MessageFns<Limits> = {
     message.run_timeout_seconds_default = object.run_timeout_seconds_default ?? 0;
     message.run_timeout_seconds_max = object.run_timeout_seconds_max ?? 0;
     message.output_limit_bytes = object.output_limit_bytes ?? 0;
+    message.max_workspace_bytes = object.max_workspace_bytes ?? 0;
     return message;
   },
 };
