@@ -20,8 +20,8 @@ interface Slot {
 
 /**
  * One persistent kernel per session: calls are serialized; a kernel that crashed, timed
- * out or was cancelled is replaced on the next call, which reports why. Note that the
- * CPU-seconds rlimit is cumulative over a kernel's lifetime.
+ * out or was cancelled is replaced on the next call, which reports why. The CPU-seconds
+ * rlimit applies to each call (see `kernelLimits`).
  */
 export class KernelManager {
   #slots = new Map<string, Slot>();
@@ -84,7 +84,8 @@ export class KernelManager {
         ? `previous call failed: ${result.failure}`
         : result.cancelled
         ? "previous call was cancelled"
-        : `previous interpreter exited with code ${result.exitCode}`;
+        : `previous interpreter exited with code ${result.exitCode}` +
+          (result.signal ? ` (${result.signal})` : "");
     }
     return restarted === undefined ? result : { ...result, restarted };
   }

@@ -20,8 +20,10 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  */
 export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}
 def _kernel():
-    import builtins, importlib, traceback, types
+    import builtins, importlib, math, resource, traceback, types
     ctl_in, ctl_out = _open_channel()
+    # started with SANDBOX_CPU_SECONDS as the soft limit: that is each call's budget
+    cpu_per_call = resource.getrlimit(resource.RLIMIT_CPU)[0]
     _line_buffered()
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
@@ -65,6 +67,22 @@ def _kernel():
         os.dup2(null, 0)
         sys.stdin = idle_stdin
 
+    def renew_cpu_limit():
+        # RLIMIT_CPU counts the whole life of the process: each call may use cpu_per_call on
+        # top of what was used before it (rounded up, so never less). Code can raise the soft
+        # limit itself, up to the hard limit, which bounds the interpreter's total.
+        if cpu_per_call == resource.RLIM_INFINITY:
+            return
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        soft = math.ceil(usage.ru_utime + usage.ru_stime) + cpu_per_call
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard - 1)  # SIGXCPU ends it, not the hard limit's SIGKILL
+        try:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+        except (ValueError, OSError):
+            pass
+
     def set_script_dir(job):
         # sys.path[0] is the script's directory for the call, as for python3 script.py;
         # returns how to undo it (the entry may have moved if the code changed sys.path)
@@ -83,6 +101,7 @@ def _kernel():
         saved_env = env_snapshot()
         os.environ.update(job.get("env") or {})
         importlib.invalidate_caches()  # packages installed since the last call
+        renew_cpu_limit()
         status = 0
         restore_path = None
         try:

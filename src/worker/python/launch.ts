@@ -15,12 +15,27 @@ export function sandboxLimits(limits: Limits): SandboxLimits {
 }
 
 /**
+ * How many calls' worth of CPU time (SANDBOX_CPU_SECONDS each) a stateful interpreter may use
+ * in all. Each call has its own limit, but code in the interpreter can raise its soft limit
+ * up to the hard one, so the hard one is what bounds it.
+ */
+export const KERNEL_CPU_CALLS = 10;
+
+/**
+ * The rlimits of a stateful interpreter: the CPU limit applies to each call (the kernel
+ * moves its soft limit on before each one), within a hard limit on its whole life.
+ */
+export function kernelLimits(limits: Limits): SandboxLimits {
+  return { ...sandboxLimits(limits), cpuHardSeconds: limits.cpuSeconds * KERNEL_CPU_CALLS };
+}
+
+/**
  * A sandboxed interpreter for the session running `source` (the fork server or the
- * kernel) with `args` in `sys.argv[1:]`.
+ * kernel) with `args` in `sys.argv[1:]`, under `limits` (default {@link sandboxLimits}).
  */
 export function interpreterSpec(
   ctx: Pick<TaskContext, "workspace" | "stateDir" | "limits">,
-  options: { hasVenv: boolean; source: string; args?: string[] },
+  options: { hasVenv: boolean; source: string; args?: string[]; limits?: SandboxLimits },
 ): SandboxLaunchSpec {
   const { hasVenv, source, args = [] } = options;
   return {
@@ -28,6 +43,6 @@ export function interpreterSpec(
     workspace: ctx.workspace,
     env: sandboxEnv(hasVenv),
     mounts: hasVenv ? [venvMount(ctx, false)] : [],
-    limits: sandboxLimits(ctx.limits),
+    limits: options.limits ?? sandboxLimits(ctx.limits),
   };
 }

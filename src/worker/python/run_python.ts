@@ -7,7 +7,7 @@ import { KERNEL_SOURCE } from "./kernel_source.ts";
 import { buildJob, type PythonJob } from "./job.ts";
 import { Kernel, type KernelCallOptions, type KernelCallResult } from "./kernel.ts";
 import type { KernelManager, StatefulResult } from "./kernel_manager.ts";
-import { interpreterSpec } from "./launch.ts";
+import { interpreterSpec, kernelLimits } from "./launch.ts";
 import {
   diffSnapshots,
   SNAPSHOT_MAX_ENTRIES,
@@ -192,7 +192,13 @@ function statefulRun(
   return deps.kernels.call(ctx.sessionId, job, {
     hasVenv,
     start: (venv) =>
-      deps.runner.start(interpreterSpec(ctx, { hasVenv: venv, source: KERNEL_SOURCE })),
+      deps.runner.start(
+        interpreterSpec(ctx, {
+          hasVenv: venv,
+          source: KERNEL_SOURCE,
+          limits: kernelLimits(ctx.limits),
+        }),
+      ),
     timeoutMs: job.timeoutMs,
     outputLimitBytes: ctx.limits.outputLimitBytes,
     signal: ctx.signal,

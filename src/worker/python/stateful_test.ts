@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
+import { KERNEL_CPU_CALLS } from "./launch.ts";
 import type { SandboxedPythonRuntime } from "./mod.ts";
 
 const ignore = await withoutBubblewrap();
@@ -216,5 +217,61 @@ Deno.test({
       const after = result(await run({ code: "print('fresh')" }));
       assert.equal(after.stdout, "fresh\n");
       assert.equal(after.interpreter_restarted, "previous call timed out");
+    }),
+});
+
+Deno.test({
+  name: "SANDBOX_CPU_SECONDS limits each stateful call, not the interpreter's whole life",
+  ignore,
+  fn: () =>
+    withPythonSession(async ({ rt, ctx }) => {
+      const run = (code: string) => rt.runPython(ctx, { code, stateful: true });
+      // 0.6 s of CPU time per call under a 1 s limit: five calls use three limits' worth
+      const burn = "import time\nt = time.process_time()\n" +
+        "while time.process_time() - t < 0.6: pass\ncalls = globals().get('calls', 0) + 1";
+      for (let i = 1; i <= 5; i++) {
+        const r = result(await run(burn));
+        assert.equal(r.exit_code, 0, `call ${i}: ${r.stderr}`);
+      }
+      assert.equal(result(await run("print(calls)")).stdout, "5\n", "the same interpreter");
+
+      // a call over the limit is ended by SIGXCPU, reported as a stateless run reports it
+      const spin = "while True: pass";
+      const stateful = await run(spin);
+      const stateless = await rt.runPython(ctx, { code: spin });
+      for (const out of [stateful, stateless]) {
+        assert.ok(out.ok && out.is_error, JSON.stringify(out));
+        assert.equal(out.result.signal, "SIGXCPU");
+        assert.equal(out.result.exit_code, 152);
+        assert.equal(out.result.timed_out, false);
+        assert.equal(out.error_text, "EXIT_CODE: Python exited with code 152 (SIGXCPU)");
+      }
+      const next = result(await run("print('fresh')"));
+      assert.equal(next.stdout, "fresh\n");
+      assert.equal(
+        next.interpreter_restarted,
+        "previous interpreter exited with code 152 (SIGXCPU)",
+      );
+    }, { limits: testLimits({ cpuSeconds: 1 }) }),
+});
+
+Deno.test({
+  name:
+    "a stateful interpreter can raise its per-call CPU limit only up to a hard cap on its total",
+  ignore,
+  fn: () =>
+    withKernel(async (run, ctx) => {
+      const cpu = ctx.limits.cpuSeconds;
+      const r = result(
+        await run({
+          code: "import resource\nR = resource.RLIMIT_CPU\nsoft, hard = resource.getrlimit(R)\n" +
+            "resource.setrlimit(R, (hard, hard))\nprint(soft, hard)\n" +
+            "try:\n  resource.setrlimit(R, (hard, hard + 1))\nexcept ValueError:\n  print('refused')",
+        }),
+      );
+      const [soft, hard] = r.stdout.split("\n")[0]!.split(" ").map(Number);
+      assert.ok(soft! >= cpu && soft! <= cpu + 1, r.stdout);
+      assert.equal(hard, cpu * KERNEL_CPU_CALLS);
+      assert.match(r.stdout, /\nrefused\n$/);
     }),
 });

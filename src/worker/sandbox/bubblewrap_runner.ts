@@ -48,6 +48,7 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
       program: "bwrap",
       args: bwrapArgs(spec, { layout: hostLayout(), dropToUid, nestedUserns }),
       env: spec.env,
+      exitCodeSignals: true,
     });
   }
 

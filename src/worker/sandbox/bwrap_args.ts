@@ -77,12 +77,15 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
   return args;
 }
 
-/** `prlimit ... --`: CPU (SIGXCPU, then SIGKILL a second later), memory, processes, files. */
+/**
+ * `prlimit ... --`: CPU (SIGXCPU, then SIGKILL at the hard limit, by default a second later),
+ * memory, processes, files.
+ */
 export function limitArgs(layout: HostLayout, limits: SandboxLimits): string[] {
   const cpu = limits.cpuSeconds;
   return [
     layout.tools.prlimit,
-    `--cpu=${cpu}:${cpu + 1}`,
+    `--cpu=${cpu}:${limits.cpuHardSeconds ?? cpu + 1}`,
     `--as=${limits.memoryBytes}`,
     `--nproc=${limits.maxProcesses}`,
     `--fsize=${limits.maxFileBytes}`,

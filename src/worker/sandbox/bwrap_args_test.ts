@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bwrapArgs, chownArgs } from "./bwrap_args.ts";
+import { bwrapArgs, chownArgs, limitArgs } from "./bwrap_args.ts";
 import type { HostLayout } from "./host_layout.ts";
 import type { SandboxLaunchSpec } from "./runner.ts";
 
@@ -65,6 +65,11 @@ Deno.test("bwrapArgs applies the rlimits before the command", () => {
   ]);
   // not root: its own user namespace, where RLIMIT_NPROC is counted
   assert.ok(args.includes("--unshare-user"));
+});
+
+Deno.test("limitArgs uses a hard CPU limit of its own when given one", () => {
+  const args = limitArgs(layout, { ...spec.limits, cpuHardSeconds: 70 });
+  assert.ok(args.includes("--cpu=7:70"), args.join(" "));
 });
 
 Deno.test("bwrapArgs under a root worker drops to the given uid with no capabilities", () => {

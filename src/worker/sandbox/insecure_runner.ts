@@ -19,15 +19,15 @@ try:
     ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL: die with the worker
 except Exception:
     pass
-cpu, mem, nproc, fsize = (int(v) for v in sys.argv[1:5])
-for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu + 1), (resource.RLIMIT_AS, mem, mem),
+cpu, cpu_hard, mem, nproc, fsize = (int(v) for v in sys.argv[1:6])
+for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu_hard), (resource.RLIMIT_AS, mem, mem),
         (resource.RLIMIT_NPROC, nproc, nproc), (resource.RLIMIT_FSIZE, fsize, fsize),
         (resource.RLIMIT_CORE, 0, 0)):
     try:
         resource.setrlimit(res, (soft, hard))
     except (ValueError, OSError):
         pass
-os.execvp(sys.argv[5], sys.argv[5:])
+os.execvp(sys.argv[6], sys.argv[6:])
 `;
 
 /**
@@ -57,7 +57,10 @@ export class InsecureRunner implements InteractiveSandboxRunner {
     log.warn("Running {program} without a sandbox", { program: spec.argv[0] ?? "" });
     const rewrite = pathRewriter(spec);
     const l = spec.limits;
-    const limits = [l.cpuSeconds, l.memoryBytes, l.maxProcesses, l.maxFileBytes].map(String);
+    const cpuHard = l.cpuHardSeconds ?? l.cpuSeconds + 1;
+    const limits = [l.cpuSeconds, cpuHard, l.memoryBytes, l.maxProcesses, l.maxFileBytes].map(
+      String,
+    );
     const env = Object.fromEntries(
       Object.entries(spec.env).map(([k, v]) => [k, v.split(":").map(rewrite).join(":")]),
     );

@@ -16,7 +16,13 @@ export interface Mount {
 
 /** Resource limits applied to the sandboxed process tree (from config). */
 export interface SandboxLimits {
+  /** Soft RLIMIT_CPU: SIGXCPU when the process has used this much CPU time. */
   cpuSeconds: number;
+  /**
+   * Hard RLIMIT_CPU (SIGKILL). Default `cpuSeconds + 1`. A stateful interpreter gets a higher
+   * one and moves its soft limit on before each call, so the hard one bounds its total.
+   */
+  cpuHardSeconds?: number;
   memoryBytes: number;
   maxProcesses: number;
   maxFileBytes: number;

@@ -1,5 +1,6 @@
 import { type BytePipe, bytePipe } from "./byte_pipe.ts";
 import type { SandboxExit, SandboxProcess } from "./runner.ts";
+import { signalFromExitCode } from "./signal_names.ts";
 
 /** What to spawn: the host program, its arguments and its complete environment. */
 export interface SpawnOptions {
@@ -7,6 +8,12 @@ export interface SpawnOptions {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+  /**
+   * The program reports a command killed by signal n as exit code 128 + n (bubblewrap does):
+   * such an exit is read back as that signal, so a run ended by SIGXCPU says so however it
+   * was launched. Default false.
+   */
+  exitCodeSignals?: boolean;
 }
 
 /**
@@ -25,7 +32,7 @@ export function spawnProcess(options: SpawnOptions): SandboxProcess {
     // setsid(): the child leads a new process group we can kill as a whole
     detached: true,
   }).spawn();
-  return new SpawnedProcess(child);
+  return new SpawnedProcess(child, options.exitCodeSignals === true);
 }
 
 class SpawnedProcess implements SandboxProcess {
@@ -37,7 +44,7 @@ class SpawnedProcess implements SandboxProcess {
   #stdinClosed = false;
   readonly status: Promise<SandboxExit>;
 
-  constructor(child: Deno.ChildProcess) {
+  constructor(child: Deno.ChildProcess, exitCodeSignals: boolean) {
     this.#child = child;
     this.#writer = child.stdin.getWriter();
     // Deno's pipes are byte streams; checked here so a change shows at the spawn
@@ -45,7 +52,8 @@ class SpawnedProcess implements SandboxProcess {
     this.stderr = bytePipe(child.stderr);
     this.status = child.status.then((s) => {
       this.#exited = true;
-      return s.signal ? { exitCode: s.code, signal: s.signal } : { exitCode: s.code };
+      const signal = s.signal ?? (exitCodeSignals ? signalFromExitCode(s.code) : undefined);
+      return signal ? { exitCode: s.code, signal } : { exitCode: s.code };
     });
   }
 
