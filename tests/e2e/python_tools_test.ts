@@ -275,3 +275,39 @@ Deno.test({
     assert.deepEqual((ls.structuredContent as { entries: unknown[] }).entries, [], "nothing ran");
   },
 });
+
+Deno.test({
+  name: "32 background runs of one session run at once, each with its own process limit",
+  ignore,
+  async fn() {
+    await using t = await startTestCoordinator();
+    const { client } = await t.connect();
+    await client.callTool({ name: "fs.write", arguments: { path: "up/.keep", contents: "" } });
+    const runs = 32;
+    // every run waits (boundedly) until all are up: together they need far more than one
+    // SANDBOX_MAX_PROCESSES (64), as each sandbox holds its launcher, fork server and run
+    const code = "import os, time\nopen('up/' + os.urandom(8).hex(), 'w').close()\n" +
+      "deadline = time.monotonic() + 30\n" +
+      `while len(os.listdir('up')) < ${runs + 1} and time.monotonic() < deadline:\n` +
+      "  time.sleep(0.05)\nprint(len(os.listdir('up')) - 1)";
+    const ids: string[] = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await client.callTool({
+        name: "run.python",
+        arguments: { code, async: true, timeout_seconds: 60 },
+      });
+      ids.push((r.structuredContent as { task_id: string }).task_id);
+    }
+    for (const task_id of ids) {
+      let result: { status: string; result?: { stdout: string } } | undefined;
+      for (let i = 0; i < 1200; i++) {
+        const r = await client.callTool({ name: "task.result", arguments: { task_id } });
+        result = r.structuredContent as typeof result;
+        if (result?.status !== "running") break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(result?.status, "completed", JSON.stringify(result));
+      assert.equal(result?.result?.stdout, `${runs}\n`, "all were up at once");
+    }
+  },
+});

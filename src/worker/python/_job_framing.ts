@@ -1,4 +1,11 @@
 /**
+ * The byte the trusted Python writes first on stdout: until it arrives, a process that
+ * ends was its sandbox failing to start (bubblewrap could not make its namespaces, say),
+ * not a program that ran.
+ */
+export const READY_BYTE = 0x06;
+
+/**
  * What the fork server and the kernel share: the job channel (moved off fds 0 and 1),
  * reading a job (`<length>\n<json>`) and, separately, its nonce (`<32 hex>\n`), ending it
  * with the nonce's marker, and turning a job into the program it runs.
@@ -15,7 +22,10 @@ def _open_channel():
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # children must never read the job channel
     os.close(null)
-    return ctl_in, os.dup(1)
+    ctl_out = os.dup(1)
+    # the first byte on stdout: the sandbox is up and so is Python (see READY_BYTE)
+    _write_all(ctl_out, bytes([${READY_BYTE}]))
+    return ctl_in, ctl_out
 
 def _read_job(ctl_in):
     header = b""

@@ -84,4 +84,4 @@ export async function withPythonSession<T>(
   }
 }
 
-export { pidsNamed, withoutBubblewrap } from "../sandbox/testing.ts";
+export { failingLauncher, pidsNamed, withoutBubblewrap } from "../sandbox/testing.ts";

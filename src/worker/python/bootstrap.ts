@@ -17,7 +17,8 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  * double-forking), empties the private /tmp and /dev/shm when asked (`--private-tmp`),
  * then frames the end of the job like the kernel: marker on stderr, marker + JSON status
  * on stdout. If it cannot clean up, or its own CPU time nears the CPU rlimit, the status
- * says `retire` and the worker replaces it.
+ * says `retire` and the worker replaces it; if it cannot fork the run, `start_failed` says
+ * why.
  */
 export const FORK_SERVER_SOURCE = String.raw`${JOB_FRAMING}
 def _serve():
@@ -113,9 +114,10 @@ def _serve():
         sys.path_importer_cache.pop("", None)
         try:
             pid = os.fork()
-        except OSError as e:  # e.g. the process limit: fail this run, not the server's caller
-            _write_all(2, ("Cannot start the run: %s\n" % e).encode())
-            _end_job(ctl_out, _read_marker(ctl_in), {"exit_code": 1, "retire": True})
+        except OSError as e:
+            # e.g. the process limit: the run never started, which is not an exit of its own;
+            # the server itself is fine and serves the next one
+            _end_job(ctl_out, _read_marker(ctl_in), {"start_failed": "fork: %s" % e})
             continue
         if pid == 0:
             # before the nonce is read: it is never in the run's memory

@@ -8,6 +8,7 @@ import {
   type SandboxExit,
   type SandboxProcess,
 } from "../sandbox/mod.ts";
+import { READY_BYTE } from "./_job_framing.ts";
 import { FrameSplitter } from "./frame_splitter.ts";
 import { jobPayload, type PythonJob } from "./job.ts";
 
@@ -49,6 +50,11 @@ export interface KernelCallResult {
    * (e.g. an over-long status line); the call failed for that reason, not by its code.
    */
   failure?: string;
+  /**
+   * Set when the job never started, with why: the fork server could not fork it, or the
+   * sandbox ended before Python was up (the launcher's last words). Not the job's exit.
+   */
+  startFailed?: string;
 }
 
 /** The JSON status line that ends a job. */
@@ -57,6 +63,8 @@ interface JobStatus {
   signal?: string;
   /** The fork server could not clean up after the run: it must not serve another. */
   retire?: boolean;
+  /** The fork server could not fork the run: why. */
+  startFailed?: string;
 }
 
 interface Call {
@@ -92,6 +100,8 @@ export class Kernel {
   #readers: ReadableStreamBYOBReader[] = [];
   #exit: SandboxExit | undefined;
   #retired = false;
+  /** Whether Python in the sandbox is up: its READY_BYTE has come. */
+  #started = false;
   /** Why the worker stopped the process for breaking the protocol, if it did. */
   #failure: string | undefined;
   #drain: Promise<void> | undefined;
@@ -169,14 +179,18 @@ export class Kernel {
       const first = await Promise.race([status, this.#ended]);
       let exitCode: number;
       let signal: string | undefined;
+      let startFailed: string | undefined;
       const failure = this.#failure;
       if (failure !== undefined) {
         exitCode = 1;
       } else if (first === "died") {
         exitCode = this.#exit?.exitCode ?? 1;
         signal = this.#exit?.signal;
+        if (!this.#started && !timedOut && !cancelled) {
+          startFailed = lastLine(call.err.text()) || `the sandbox ended with code ${exitCode}`;
+        }
       } else {
-        ({ exitCode, signal } = first);
+        ({ exitCode, signal, startFailed } = first);
         if (first.retire) this.#retired = true;
         options.onEnded?.();
         // usually already there: the kernel writes it before the status
@@ -195,6 +209,7 @@ export class Kernel {
         died,
         durationMs: Math.round(performance.now() - started),
         ...(failure === undefined ? {} : { failure }),
+        ...(startFailed === undefined ? {} : { startFailed }),
       };
     } finally {
       clearTimeout(timer);
@@ -215,6 +230,12 @@ export class Kernel {
   }
 
   #onStdout(chunk: Uint8Array): void {
+    if (!this.#started) {
+      // Python's first byte says it is up; it is not output
+      this.#started = true;
+      if (chunk[0] === READY_BYTE) chunk = chunk.subarray(1);
+      if (chunk.length === 0) return;
+    }
     const call = this.#call;
     if (call?.status) return this.#onStatus(call, chunk);
     const { data, after } = this.#out.push(chunk);
@@ -247,6 +268,9 @@ export class Kernel {
       const status: JobStatus = { exitCode: Number(parsed.exit_code) || 0 };
       if (typeof parsed.signal === "string") status.signal = parsed.signal;
       if (parsed.retire === true) status.retire = true;
+      if (typeof parsed.start_failed === "string") {
+        status.startFailed = parsed.start_failed.slice(0, 500);
+      }
       call.statusDone(status);
     } catch {
       call.statusDone({ exitCode: 1, retire: true });
@@ -304,4 +328,10 @@ export class Kernel {
     this.#retired = true;
     this.#proc.kill();
   }
+}
+
+/** The last non-blank line of `text`, cut to 500 characters. */
+function lastLine(text: string): string {
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  return (lines.at(-1) ?? "").slice(0, 500);
 }

@@ -77,6 +77,13 @@ export class KernelManager {
       slot.reason = undefined;
     }
     const result = await slot.kernel.call(job, options);
+    if (result.startFailed !== undefined && restarted !== undefined) {
+      // this start did not happen: the next call starts one for the same reason
+      await slot.kernel.dispose();
+      slot.kernel = undefined;
+      slot.reason = restarted === "started" ? undefined : restarted;
+      return result;
+    }
     if (result.died) {
       slot.reason = result.timedOut
         ? "previous call timed out"

@@ -179,3 +179,22 @@ Deno.test("Kernel: a listener that throws fails the call with its error and stop
     await kernel.dispose();
   }
 });
+
+Deno.test("Kernel: Python's ready byte is not output, and a fork it could not make is no exit", async () => {
+  const failed = "fork: [Errno 11] Resource temporarily unavailable";
+  const kernels = [
+    new Kernel(fakeProcess(["\x06", `MARK{"start_failed": "${failed}"}\n`]), false),
+    new Kernel(fakeProcess(['\x06hi\nMARK{"exit_code": 0}\n']), false),
+  ];
+  try {
+    const [notStarted, ran] = [
+      await kernels[0]!.call(JOB, OPTIONS),
+      await kernels[1]!.call(JOB, OPTIONS),
+    ];
+    assert.deepEqual([notStarted.stdout, notStarted.startFailed], ["", failed]);
+    assert.equal(notStarted.died, false);
+    assert.deepEqual([ran.stdout, ran.startFailed], ["hi\n", undefined]);
+  } finally {
+    for (const kernel of kernels) await kernel.dispose();
+  }
+});

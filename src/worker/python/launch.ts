@@ -4,12 +4,32 @@ import type { SandboxLaunchSpec, SandboxLimits } from "../sandbox/mod.ts";
 import { sandboxEnv } from "./env.ts";
 import { pythonExecutable, venvMount } from "./venv.ts";
 
-/** The sandbox rlimits from the worker's limits. */
+/**
+ * Sandboxes a session may have besides its runs' (see {@link runSlots}): its stateful
+ * kernel, its spare fork server, and a few still being torn down.
+ */
+export const EXTRA_SANDBOXES = 6;
+
+/**
+ * How many of a session's runs may hold a sandbox at once (stateless run.python, test.run,
+ * pkg.install; more wait their turn): as many as it may have background tasks running.
+ */
+export function runSlots(limits: Limits): number {
+  return limits.maxTasksPerSession;
+}
+
+/**
+ * The sandbox rlimits from the worker's limits. Each sandbox may have maxProcesses
+ * processes (its launcher's one more); a session's sandboxes together, what that allows for
+ * every run slot and the extra sandboxes, so a run whose turn has come can always start.
+ */
 export function sandboxLimits(limits: Limits): SandboxLimits {
+  const sandboxes = runSlots(limits) + EXTRA_SANDBOXES;
   return {
     cpuSeconds: limits.cpuSeconds,
     memoryBytes: limits.memoryBytes,
     maxProcesses: limits.maxProcesses,
+    sessionProcesses: sandboxes * (limits.maxProcesses + 1),
     maxFileBytes: limits.maxWriteFileBytes,
   };
 }

@@ -8,16 +8,21 @@
  * empties the private /tmp; it reads each job's nonce only after the fork, so a run cannot
  * forge the end of its job. A stateful run goes to the session's kernel,
  * one persistent sandboxed interpreter that frames each call's end with a fresh nonce and
- * is restarted (and says so) after a crash, timeout or cancel.
+ * is restarted (and says so) after a crash, timeout or cancel. A session's stateless runs,
+ * test.run and pkg.install take turns for its run slots (see `RunSlots`), so what its
+ * process limit is sized for is what it runs at once; a run that could not start answers a
+ * retriable error, never an exit code.
  * @module
  */
 import type { TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import type { TaskContext, WorkerOptions } from "../context.ts";
 import { createSandboxRunner, type InteractiveSandboxRunner } from "../sandbox/mod.ts";
 import { KernelManager } from "./kernel_manager.ts";
+import { runSlots } from "./launch.ts";
 import { pkgInstall } from "./pkg_install.ts";
 import type { Kernel } from "./kernel.ts";
 import { runPython, spareFingerprint, startForkServer } from "./run_python.ts";
+import { RunSlots } from "./run_slots.ts";
 import { SnapshotCache } from "./snapshot_cache.ts";
 import { venvExists } from "./venv.ts";
 import { testRun } from "./test_run.ts";
@@ -74,6 +79,8 @@ export class SandboxedPythonRuntime implements PythonRuntime {
   #runner: InteractiveSandboxRunner;
   #pool: WarmPool<Kernel>;
   #kernels = new KernelManager();
+  /** Turns for the sandboxes of a session's runs (a stateful call uses its kernel's). */
+  #slots = new RunSlots();
   #snapshots = new SnapshotCache();
   /** Sessions known to have (true) or lack (false) a venv; only pkg.install changes it. */
   #venvs = new Map<string, boolean>();
@@ -89,28 +96,37 @@ export class SandboxedPythonRuntime implements PythonRuntime {
     ctx: TaskContext,
     args: TaskTypes["run.python"]["args"],
   ): Promise<TaskOutcome<"run.python">> {
-    return runPython(ctx, args, {
-      runner: this.#runner,
-      pool: this.#pool,
-      kernels: this.#kernels,
-      hasVenv: (c) => this.#hasVenv(c),
-      snapshots: this.#snapshots,
-    });
+    const run = () =>
+      runPython(ctx, args, {
+        runner: this.#runner,
+        pool: this.#pool,
+        kernels: this.#kernels,
+        hasVenv: (c) => this.#hasVenv(c),
+        snapshots: this.#snapshots,
+      });
+    return args.stateful ? run() : this.#inTurn(ctx, run);
   }
 
   pkgInstall(
     ctx: TaskContext,
     args: TaskTypes["pkg.install"]["args"],
   ): Promise<TaskOutcome<"pkg.install">> {
-    return pkgInstall(ctx, args, {
-      runner: this.#runner,
-      pipIndexUrl: this.#options.pipIndexUrl,
-      onEnvironmentChanged: (sessionId) => this.environmentChanged(sessionId),
-    });
+    return this.#inTurn(ctx, () =>
+      pkgInstall(ctx, args, {
+        runner: this.#runner,
+        pipIndexUrl: this.#options.pipIndexUrl,
+        onEnvironmentChanged: (sessionId) => this.environmentChanged(sessionId),
+      }));
   }
 
   testRun(ctx: TaskContext, args: TaskTypes["test.run"]["args"]): Promise<TaskOutcome<"test.run">> {
-    return testRun(ctx, args, { runner: this.#runner });
+    return this.#inTurn(ctx, () => testRun(ctx, args, { runner: this.#runner }));
+  }
+
+  /** Runs `fn` once one of the session's run slots is free (see {@link runSlots}). */
+  #inTurn<T>(ctx: TaskContext, fn: () => Promise<T>): Promise<T> {
+    const options = { slots: runSlots(ctx.limits), signal: ctx.signal };
+    return this.#slots.run(ctx.sessionId, options, fn);
   }
 
   async #hasVenv(ctx: Pick<TaskContext, "sessionId" | "stateDir">): Promise<boolean> {

@@ -16,6 +16,7 @@ import {
   type WorkspaceSnapshot,
 } from "./snapshot.ts";
 import type { SnapshotCache } from "./snapshot_cache.ts";
+import { startFailure } from "./start_failure.ts";
 import { venvExists } from "./venv.ts";
 import type { WarmPool } from "./warm_pool.ts";
 
@@ -93,6 +94,8 @@ async function runNow(
       error: { code: "CANCELLED", message: "Run was cancelled", retriable: false },
     };
   }
+  // nothing ran, so nothing changed: no exit code, no artifacts, and the caller may retry
+  if (run.startFailed !== undefined) return { ok: false, error: startFailure(run.startFailed) };
   after ??= snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   deps.snapshots?.keep(ctx, after);
   // the walk every run takes keeps the session's size for MAX_WORKSPACE_BYTES too

@@ -54,7 +54,14 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
     args.push(m.writable ? "--bind" : "--ro-bind", m.host, m.sandbox);
   }
   args.push("--chdir", spec.cwd ?? SANDBOX_WORKSPACE, "--");
-  args.push(...limitArgs(plan.layout, spec.limits));
+  // Under a root worker a session's sandboxes all run as one uid, and RLIMIT_NPROC counts
+  // per uid (and per user namespace made under it, each against the limit it was made
+  // with). With a nested user namespace, the session's total goes on first and each sandbox
+  // gets maxProcesses of its own inside; without one, the session shares maxProcesses.
+  const { maxProcesses, sessionProcesses = maxProcesses } = spec.limits;
+  const perSandbox = asRoot && plan.nestedUserns === true;
+  const outer = { ...spec.limits, maxProcesses: perSandbox ? sessionProcesses : maxProcesses };
+  args.push(...limitArgs(plan.layout, outer));
   if (asRoot) {
     const uid = String(plan.dropToUid);
     args.push(
@@ -71,6 +78,7 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
       args.push(plan.layout.tools.bwrap, "--unshare-user", "--disable-userns");
       args.push("--dev-bind", "/", "/");
       args.push("--die-with-parent", "--chdir", spec.cwd ?? SANDBOX_WORKSPACE, "--");
+      args.push(plan.layout.tools.prlimit, `--nproc=${maxProcesses}`, "--");
     }
   }
   args.push(...spec.argv);

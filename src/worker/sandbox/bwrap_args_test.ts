@@ -102,6 +102,29 @@ Deno.test("bwrapArgs can add an unprivileged user namespace that allows no furth
   assert.deepEqual(args.slice(-3), ["python3", "-c", "print(1)"]);
 });
 
+Deno.test("bwrapArgs under a root worker: the session's process total first, then each sandbox's", () => {
+  const limits = { ...spec.limits, sessionProcesses: 90 };
+  const nested = bwrapArgs({ ...spec, limits }, { layout, dropToUid: 1234, nestedUserns: true });
+  // the session's total before the uid drop; the sandbox's own inside its user namespace
+  assert.ok(nested.indexOf("--nproc=90") < nested.indexOf("/usr/bin/setpriv"));
+  assert.deepEqual(nested.slice(-7), [
+    "--",
+    "/usr/bin/prlimit",
+    "--nproc=9",
+    "--",
+    "python3",
+    "-c",
+    "print(1)",
+  ]);
+  // no user namespace of its own: the session shares maxProcesses, whatever the total
+  const shared = bwrapArgs({ ...spec, limits }, { layout, dropToUid: 1234 });
+  assert.ok(shared.includes("--nproc=9") && !shared.includes("--nproc=90"));
+  assert.equal(shared.filter((a) => a === "/usr/bin/prlimit").length, 1);
+  // not root: a user namespace of its own, where RLIMIT_NPROC counts its processes only
+  const user = bwrapArgs({ ...spec, limits }, { layout });
+  assert.ok(user.includes("--nproc=9") && !user.includes("--nproc=90"));
+});
+
 Deno.test("chownArgs re-owns only the given directories, inside a sandbox without network", () => {
   const args = chownArgs(["/srv/ws/s1", "/state/venv"], { layout, uid: 42 });
   assert.ok(args.includes("--unshare-net"));

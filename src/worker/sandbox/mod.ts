@@ -4,14 +4,17 @@
  * unisolated subprocess that says so loudly.
  *
  * Under a root worker the sandbox is built by a privileged bwrap (mounts, pid/net/ipc/uts/
- * cgroup namespaces), then `prlimit` applies the rlimits, `setpriv` drops to a per-
- * workspace host uid (RLIMIT_NPROC is not enforced for root, and is counted per uid) with
- * no capabilities, and a second, unprivileged bwrap adds a user namespace in which no
- * further user namespaces can be made. Without root, one unprivileged bwrap does it all.
+ * cgroup namespaces), then `prlimit` applies the rlimits (RLIMIT_NPROC: the session's
+ * total), `setpriv` drops to a per-workspace host uid (RLIMIT_NPROC is not enforced for
+ * root, and is counted per uid) with no capabilities, and a second, unprivileged bwrap adds
+ * a user namespace in which no further user namespaces can be made, and in which a second
+ * `prlimit` gives the sandbox its own RLIMIT_NPROC. Without root, one unprivileged bwrap
+ * does it all, in a user namespace of its own.
  *
  * Known limits: total workspace size is not bounded (only each file, by RLIMIT_FSIZE);
- * workspaces whose paths hash to the same uid share RLIMIT_NPROC; the insecure runner
- * cannot stop code that leaves its process group.
+ * workspaces whose paths hash to the same uid share the session's RLIMIT_NPROC total (and,
+ * where there is no nested user namespace, every sandbox of a session shares one
+ * RLIMIT_NPROC); the insecure runner cannot stop code that leaves its process group.
  * @module
  */
 import { BubblewrapRunner } from "./bubblewrap_runner.ts";

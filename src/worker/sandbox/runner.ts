@@ -24,7 +24,13 @@ export interface SandboxLimits {
    */
   cpuHardSeconds?: number;
   memoryBytes: number;
+  /** RLIMIT_NPROC of one sandbox (its processes and threads). */
   maxProcesses: number;
+  /**
+   * Under a root worker, RLIMIT_NPROC of all of one session's sandboxes together: they run
+   * as the same uid (see `sandboxUidFor`). Default `maxProcesses`.
+   */
+  sessionProcesses?: number;
   maxFileBytes: number;
 }
 

@@ -13,8 +13,8 @@ export interface SandboxUidOptions {
 
 /**
  * The unprivileged host uid a root worker runs a workspace's sandbox under. Stable per
- * workspace path, so RLIMIT_NPROC (counted per uid) is per session rather than shared by
- * every sandbox on the host.
+ * workspace path, so RLIMIT_NPROC (counted per uid) bounds a session's sandboxes together
+ * rather than every sandbox on the host.
  */
 export function sandboxUidFor(workspace: string, options: SandboxUidOptions = {}): number {
   const base = options.base ?? DEFAULT_UID_BASE;

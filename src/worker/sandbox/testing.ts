@@ -4,6 +4,8 @@
  * @module
  */
 import { bubblewrapAvailable } from "./probe.ts";
+import type { InteractiveSandboxRunner } from "./runner.ts";
+import { spawnProcess } from "./spawned_process.ts";
 
 /** `ignore` for tests that need bubblewrap: skip without it, unless CI=true (then fail). */
 export async function withoutBubblewrap(): Promise<boolean> {
@@ -29,4 +31,24 @@ export async function pidsNamed(name: string): Promise<number[]> {
   }).output();
   const text = new TextDecoder().decode(out.stdout).trim();
   return text === "" ? [] : text.split("\n").map(Number);
+}
+
+/**
+ * A runner whose every sandbox fails before running anything, as bubblewrap does when it
+ * cannot make its namespaces: `message` on stderr, then exit code 1.
+ */
+export function failingLauncher(message: string): InteractiveSandboxRunner {
+  const start = () =>
+    Promise.resolve(spawnProcess({
+      program: "/bin/sh",
+      args: ["-c", 'printf "%s\\n" "$1" >&2; exit 1', "sh", message],
+      env: {},
+    }));
+  return {
+    kind: "bubblewrap",
+    start,
+    run: () => Promise.reject(new Error("failingLauncher only starts processes")),
+    sandboxUid: () => undefined,
+    ensureOwnership: () => Promise.resolve(),
+  };
 }
