@@ -26,13 +26,14 @@ export const LimitsSchema = z.object({
   runTimeoutMaxSeconds: z.number().int().positive().default(600),
   /** Cap on each of stdout and stderr of a run. */
   outputLimitBytes: z.number().int().positive().default(1 * MiB),
-  /** RLIMIT_CPU of a sandboxed run. */
+  /** RLIMIT_CPU of a sandboxed run, and of each call to a stateful interpreter. */
   cpuSeconds: z.number().int().positive().default(60),
   /** RLIMIT_AS of a sandboxed run. */
   memoryBytes: z.number().int().positive().default(1024 * MiB),
   /**
-   * RLIMIT_NPROC of a sandboxed run. The fork server a stateless run comes from (and, under
-   * a root worker, the sandbox's inner launcher) count too, hence at least 3.
+   * RLIMIT_NPROC of a sandboxed run, each in a sandbox of its own. The fork server a
+   * stateless run comes from (and, in some sandboxes, bubblewrap's init) count too, hence
+   * at least 3.
    */
   maxProcesses: z.number().int().min(3).default(64),
   /** RLIMIT_FSIZE of a sandboxed run. */
