@@ -38,7 +38,13 @@ export class GatedExecutor implements TaskExecutor {
   readonly tasks: GatedTask[] = [];
   #waiting: ((t: GatedTask) => void)[] = [];
   #destroyed: ((id: string) => void)[] = [];
+  #saysWhy: boolean;
   closed = false;
+
+  /** `saysWhy: false` reports every stop as CANCELLED, as an executor that forgot the rule. */
+  constructor(options: { saysWhy?: boolean } = {}) {
+    this.#saysWhy = options.saysWhy ?? true;
+  }
 
   createSession(sessionId: string): Promise<void> {
     this.sessions.add(sessionId);
@@ -81,11 +87,13 @@ export class GatedExecutor implements TaskExecutor {
     options.onEvent?.({ type: "progress", progress: 1, total: 2, message: "started" });
     return new Promise((resolve) => {
       // a stop reads as the executor reports it: CANCELLED, or the stop's own error
-      const cancelled = () =>
-        resolve(stoppedOutcome(signal, {
+      const cancelled = () => {
+        const stopped: TaskOutcome = {
           ok: false,
           error: { code: "CANCELLED", message: String(signal.reason), retriable: false },
-        }));
+        };
+        resolve(this.#saysWhy ? stoppedOutcome(signal, stopped) : stopped);
+      };
       if (signal.aborted) return cancelled();
       signal.addEventListener("abort", cancelled, { once: true });
       const gated: GatedTask = {

@@ -1,50 +1,22 @@
 import assert from "node:assert/strict";
 import { CodegenError } from "../../core/mod.ts";
-import type { ExecuteOptions, TaskExecutor, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskOutcome } from "../../rpc/mod.ts";
 import { createWorkerHandler } from "./worker_handler.ts";
 import { WorkerLoad } from "./worker_load.ts";
+import { GatedExecutor } from "./_testing.ts";
 
-// An executor that reports every stop as CANCELLED, as a tool does, without saying why.
-function plainExecutor(started: () => void): TaskExecutor {
-  return {
-    createSession: () => Promise.resolve(),
-    destroySession: () => Promise.resolve(),
-    execute(_sessionId, _task, options: ExecuteOptions = {}): Promise<TaskOutcome> {
-      started();
-      return new Promise((resolve) =>
-        options.signal?.addEventListener(
-          "abort",
-          () =>
-            resolve({
-              ok: false,
-              error: { code: "CANCELLED", message: "stopped", retriable: false },
-            }),
-        )
-      );
-    },
-    limits: () => ({
-      max_file_bytes: 1,
-      max_read_bytes: 1,
-      max_list_entries: 1,
-      run_timeout_seconds_default: 1,
-      run_timeout_seconds_max: 1,
-      output_limit_bytes: 1,
-      max_workspace_bytes: 1,
-    }),
-    close: () => Promise.resolve(),
-  };
-}
-
+// Stops a running task with `reason` through the worker's load, as a shutdown does, under an
+// executor that reports every stop as CANCELLED without saying why.
 async function stopRunningTask(reason: unknown): Promise<TaskOutcome> {
   const load = new WorkerLoad(4);
-  const started = Promise.withResolvers<void>();
-  const handler = createWorkerHandler(plainExecutor(started.resolve), load);
+  const executor = new GatedExecutor({ saysWhy: false });
+  const handler = createWorkerHandler(executor, load);
   const outcome = handler.executeTask("s1", { tool: "fs.read", args: { path: "a.txt" } }, {
     taskId: "t1",
     signal: new AbortController().signal,
     onEvent: () => {},
   });
-  await started.promise;
+  await executor.started();
   load.cancelAll(reason);
   return await outcome;
 }
@@ -53,10 +25,7 @@ Deno.test("a task stopped by a shutdown ends with the shutdown's reason even if 
   const leaving = new CodegenError(
     "WORKER_UNAVAILABLE",
     'Task stopped: worker "w" is shutting down',
-    {
-      retriable: true,
-      workerLeaving: true,
-    },
+    { retriable: true, workerLeaving: true },
   );
   const outcome = await stopRunningTask(leaving);
   assert.equal(outcome.ok, false);
