@@ -96,6 +96,8 @@ export async function createCoordinator(
   });
   const tasks = new AsyncTasks({
     maxPerSession: config.limits.maxTasksPerSession,
+    maxResultBytesPerSession: config.limits.taskResultBytesPerSession,
+    maxResultBytesTotal: config.limits.taskResultBytesTotal,
     resultTtlMs: config.limits.taskResultTtlMs,
     clock,
   });
@@ -135,6 +137,9 @@ export async function createCoordinator(
   // like any other record
   await audit.append(permissionsAuditEvent(await describePermissions(), threadGrants(config)));
   const sweep = startExpirySweep(sessions, config.cleanupIntervalMs);
+  // results past their TTL are refused when asked for; this frees their memory too
+  const taskSweep = setInterval(() => tasks.sweep(), config.cleanupIntervalMs);
+  Deno.unrefTimer(taskSweep);
   const deps: McpDeps = {
     config,
     sessions,
@@ -160,6 +165,7 @@ export async function createCoordinator(
     onConnectionEnded,
     async close() {
       sweep.stop();
+      clearInterval(taskSweep);
       await tasks.close();
       await router.close();
       await fleet?.close();

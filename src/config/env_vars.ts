@@ -42,6 +42,8 @@ export const ENV_VARS = [
   "SANDBOX_MEMORY",
   "SANDBOX_MAX_PROCESSES",
   "SANDBOX_MAX_FILE_SIZE",
+  "MAX_TASK_RESULT_BYTES",
+  "MAX_TASK_RESULT_BYTES_TOTAL",
   // where the default data directory lives
   "XDG_DATA_HOME",
   "HOME",

@@ -109,6 +109,8 @@ function loadLimits(env: Env): Partial<Limits> {
     // worker the sandbox's inner launcher runs as the same uid; both count
     maxProcesses: optional(e("SANDBOX_MAX_PROCESSES"), (r) => integerValue(r, 3, 100_000)),
     maxWriteFileBytes: optional(e("SANDBOX_MAX_FILE_SIZE"), sizeValue),
+    taskResultBytesPerSession: optional(e("MAX_TASK_RESULT_BYTES"), sizeValue),
+    taskResultBytesTotal: optional(e("MAX_TASK_RESULT_BYTES_TOTAL"), sizeValue),
   };
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }

@@ -155,3 +155,23 @@ Deno.test("MAX_WORKSPACE_BYTES sets the workspace limit of coordinator and worke
     /MAX_WORKSPACE_BYTES/,
   );
 });
+
+Deno.test("MAX_TASK_RESULT_BYTES and MAX_TASK_RESULT_BYTES_TOTAL bound kept task results (32 MiB, 256 MiB)", () => {
+  const MiB = 1024 ** 2;
+  const plain = loadConfig([], ENV);
+  assert.ok(plain.ok);
+  assert.equal(plain.config.limits.taskResultBytesPerSession, 32 * MiB);
+  assert.equal(plain.config.limits.taskResultBytesTotal, 256 * MiB);
+  const set = loadConfig([], {
+    ...ENV,
+    MAX_TASK_RESULT_BYTES: "4MiB",
+    MAX_TASK_RESULT_BYTES_TOTAL: "1GiB",
+  });
+  assert.ok(set.ok);
+  assert.equal(set.config.limits.taskResultBytesPerSession, 4 * MiB);
+  assert.equal(set.config.limits.taskResultBytesTotal, 1024 * MiB);
+  assert.match(
+    failure(loadConfig([], { ...ENV, MAX_TASK_RESULT_BYTES_TOTAL: "many" })),
+    /MAX_TASK_RESULT_BYTES_TOTAL/,
+  );
+});

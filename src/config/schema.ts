@@ -41,6 +41,12 @@ export const LimitsSchema = z.object({
   /** Async task results kept per session, and for how long. */
   maxTasksPerSession: z.number().int().positive().default(32),
   taskResultTtlMs: z.number().int().positive().default(15 * 60_000),
+  /**
+   * Bytes of finished async task results the coordinator keeps (about the length of their
+   * text), per session and over all sessions; past either, the oldest results are dropped.
+   */
+  taskResultBytesPerSession: z.number().int().positive().default(32 * MiB),
+  taskResultBytesTotal: z.number().int().positive().default(256 * MiB),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 

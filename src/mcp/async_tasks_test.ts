@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { CodegenError, FakeClock, sequentialIds } from "../core/mod.ts";
 import { AsyncTasks } from "./async_tasks.ts";
-import type { CallToolResult } from "./sdk.ts";
+import type { CallAnswer } from "./results.ts";
 
-const OK: CallToolResult = { content: [{ type: "text", text: "done" }] };
+const OK: CallAnswer = { reply: { structured: {}, text: "done" } };
 const TTL_MS = 15 * 60_000;
 
 /** A task body that ends when `release()` is called, or when it is cancelled. */
 function controlled(): {
-  run: (signal: AbortSignal) => Promise<CallToolResult>;
+  run: (signal: AbortSignal) => Promise<CallAnswer>;
   release: () => Promise<void>;
 } {
-  const { promise, resolve } = Promise.withResolvers<CallToolResult>();
+  const { promise, resolve } = Promise.withResolvers<CallAnswer>();
   return {
     run: (signal) => {
       signal.addEventListener("abort", () => resolve(OK), { once: true });
@@ -82,7 +82,10 @@ Deno.test("AsyncTasks keeps at most maxFinishedPerSession finished tasks, droppi
     }
     // the two oldest results are gone, the three newest are kept
     for (const id of ids.slice(0, 2)) {
-      assert.throws(() => tasks.get("conn", id), /No task/);
+      assert.throws(
+        () => tasks.get("conn", id),
+        /finished, but its result was dropped: this session keeps the results of its 3 most/,
+      );
     }
     for (const id of ids.slice(2)) assert.equal(tasks.get("conn", id).status, "completed");
 
@@ -91,13 +94,14 @@ Deno.test("AsyncTasks keeps at most maxFinishedPerSession finished tasks, droppi
     clock.advance(1_000);
     assert.equal(tasks.cancel("conn", cancelled).status, "cancelled");
     for (let i = 0; i < 5; i++) await Promise.resolve(); // once its process has stopped
-    assert.throws(() => tasks.get("conn", ids[2]!), /No task/);
+    assert.throws(() => tasks.get("conn", ids[2]!), /result was dropped/);
     assert.equal(tasks.get("conn", cancelled).status, "cancelled");
 
     // and every kept result still expires after the TTL
     clock.advance(TTL_MS);
     tasks.sweep();
-    assert.throws(() => tasks.get("conn", ids[4]!), /No task/);
+    assert.throws(() => tasks.get("conn", ids[4]!), /result was dropped: results are kept for 15m/);
+    assert.equal(tasks.keptBytes, 0);
   } finally {
     await tasks.close();
   }
@@ -113,7 +117,7 @@ Deno.test("AsyncTasks: a cancelled task holds its slot, and is kept, until its p
   });
   try {
     // a run slow to stop: it ends only when released, cancelled or not
-    const { promise, resolve } = Promise.withResolvers<CallToolResult>();
+    const { promise, resolve } = Promise.withResolvers<CallAnswer>();
     const id = tasks.start("conn", "run.python", () => promise);
     assert.equal(tasks.cancel("conn", id).status, "cancelled");
     limitExceeded(() => tasks.start("conn", "run.python", controlled().run));
@@ -121,6 +125,116 @@ Deno.test("AsyncTasks: a cancelled task holds its slot, and is kept, until its p
     resolve(OK);
     for (let i = 0; i < 5; i++) await Promise.resolve();
     tasks.start("conn", "run.python", controlled().run);
+  } finally {
+    await tasks.close();
+  }
+});
+
+/** A finished run.python-like answer whose stdout is `chars` long. */
+function output(chars: number): CallAnswer {
+  const structured = { stdout: "o".repeat(chars), exit_code: 0 };
+  return { reply: { structured, text: () => structured.stdout } };
+}
+
+async function finished(tasks: AsyncTasks, owner: string, answer: CallAnswer): Promise<string> {
+  const id = tasks.start(owner, "run.python", () => Promise.resolve(answer));
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  return id;
+}
+
+Deno.test("AsyncTasks drops a finished result once it is older than the TTL, even if nothing else runs", async () => {
+  const clock = new FakeClock();
+  const tasks = new AsyncTasks({ maxPerSession: 2, resultTtlMs: TTL_MS, clock });
+  try {
+    const id = await finished(tasks, "conn", OK);
+    clock.advance(TTL_MS - 1);
+    assert.equal(tasks.get("conn", id).status, "completed");
+    clock.advance(1);
+    // no task started since, no sweep: asking is enough
+    assert.throws(
+      () => tasks.get("conn", id),
+      (err) =>
+        err instanceof CodegenError && err.code === "NOT_FOUND" &&
+        /finished, but its result was dropped: results are kept for 15m/.test(err.message),
+    );
+    assert.throws(() => tasks.cancel("conn", id), /result was dropped/);
+    assert.equal(tasks.keptBytes, 0);
+  } finally {
+    await tasks.close();
+  }
+});
+
+Deno.test("AsyncTasks keeps a result once: its text is built when read, not when stored", async () => {
+  const tasks = new AsyncTasks({ maxPerSession: 2, resultTtlMs: TTL_MS, clock: new FakeClock() });
+  try {
+    let built = 0;
+    const structured = { stdout: "x".repeat(1000) };
+    const id = await finished(tasks, "conn", {
+      reply: { structured, text: () => (built++, structured.stdout) },
+    });
+    assert.equal(built, 0);
+    assert.ok(tasks.keptBytes >= 1000 && tasks.keptBytes < 1100, String(tasks.keptBytes));
+    const result = tasks.get("conn", id).result;
+    assert.ok(result && "reply" in result && result.reply.structured === structured);
+  } finally {
+    await tasks.close();
+  }
+});
+
+Deno.test("AsyncTasks bounds the bytes of kept results per session, dropping the session's oldest", async () => {
+  const tasks = new AsyncTasks({
+    maxPerSession: 8,
+    maxResultBytesPerSession: 2_500,
+    resultTtlMs: TTL_MS,
+    clock: new FakeClock(),
+  });
+  try {
+    const other = await finished(tasks, "other", output(1_000));
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await finished(tasks, "conn", output(1_000)));
+    for (const id of ids.slice(0, 2)) {
+      assert.throws(
+        () => tasks.get("conn", id),
+        /result was dropped: this session keeps at most 2500 bytes of finished results \(MAX_TASK_RESULT_BYTES\)/,
+      );
+    }
+    for (const id of ids.slice(2)) assert.equal(tasks.get("conn", id).status, "completed");
+    assert.equal(tasks.get("other", other).status, "completed", "other sessions keep theirs");
+    // another session never learns of this one's tasks
+    assert.throws(() => tasks.get("other", ids[0]!), /No task/);
+  } finally {
+    await tasks.close();
+  }
+});
+
+Deno.test("AsyncTasks bounds the bytes of kept results over all sessions, dropping the oldest anywhere", async () => {
+  const tasks = new AsyncTasks({
+    maxPerSession: 8,
+    maxResultBytesTotal: 3_500,
+    resultTtlMs: TTL_MS,
+    clock: new FakeClock(),
+  });
+  try {
+    const a1 = await finished(tasks, "a", output(1_000));
+    const b1 = await finished(tasks, "b", output(1_000));
+    const a2 = await finished(tasks, "a", output(1_000));
+    assert.equal(tasks.get("a", a1).status, "completed");
+    const c1 = await finished(tasks, "c", output(1_000));
+    assert.throws(
+      () => tasks.get("a", a1),
+      /dropped: the server keeps at most 3500 bytes of finished results over all sessions \(MAX_TASK_RESULT_BYTES_TOTAL\)/,
+    );
+    for (const [owner, id] of [["b", b1], ["a", a2], ["c", c1]] as const) {
+      assert.equal(tasks.get(owner, id).status, "completed");
+    }
+    assert.ok(tasks.keptBytes <= 3_500);
+    // a result larger than the bound on its own is not kept either
+    const huge = await finished(tasks, "a", output(5_000));
+    assert.throws(() => tasks.get("a", huge), /result was dropped/);
+    assert.equal(tasks.keptBytes, 0);
+    // a session that ends takes what is remembered of its tasks with it
+    tasks.closeOwner("a");
+    assert.throws(() => tasks.get("a", huge), /No task/);
   } finally {
     await tasks.close();
   }

@@ -19,7 +19,7 @@ import type {
 import type { Session } from "../session/mod.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { auditFailure, noteAppend } from "./audit_gate.ts";
-import { errorResult, replyToResult, type ToolReply } from "./results.ts";
+import { answerToResult, type CallAnswer, replyText, type ToolReply } from "./results.ts";
 import type {
   CallToolResult,
   McpServer,
@@ -167,22 +167,6 @@ function movedNotice(route: { session: Session; client: { workerId: string } }):
       `files written before are not on the new worker "${to}"`;
 }
 
-/**
- * Adds `notice` to a result. A success gets it before its text; an error keeps its text
- * (which starts with the stable code) first and gets the notice as a second text block.
- */
-function withNotice(result: CallToolResult, notice: string | undefined): CallToolResult {
-  if (!notice) return result;
-  if (result.isError) {
-    return { ...result, content: [...result.content, { type: "text", text: notice }] };
-  }
-  const [first, ...rest] = result.content;
-  if (first?.type !== "text") {
-    return { ...result, content: [{ type: "text", text: notice }, ...result.content] };
-  }
-  return { ...result, content: [{ ...first, text: `${notice}\n${first.text}` }, ...rest] };
-}
-
 /** Unwraps a task outcome: the result, or a thrown CodegenError. */
 export function unwrap<K extends TaskTool>(
   outcome: TaskOutcome<K>,
@@ -197,12 +181,25 @@ export function unwrap<K extends TaskTool>(
  * Runs one tool call end to end: the handler, error conversion, and the audit record,
  * which is written before the result is returned (a call that cannot be audited fails).
  */
-export function runToolCall(
+export async function runToolCall(
   call: ToolCall,
   args: Record<string, unknown>,
   handler: (call: ToolCall) => Promise<ToolReply>,
   options: { readOnly?: boolean; resultHidden?: boolean } = {},
 ): Promise<CallToolResult> {
+  return answerToResult(await answerToolCall(call, args, handler, options));
+}
+
+/**
+ * {@link runToolCall}, answering before the result's text is built: what a background
+ * task keeps until task.result asks for it.
+ */
+export function answerToolCall(
+  call: ToolCall,
+  args: Record<string, unknown>,
+  handler: (call: ToolCall) => Promise<ToolReply>,
+  options: { readOnly?: boolean; resultHidden?: boolean } = {},
+): Promise<CallAnswer> {
   // a use of the session from start to end: it does not expire while the call runs (code
   // may run for longer than SESSION_MAX_AGE), and a connection that closes meanwhile ends
   // its session only after the call stopped touching it
@@ -224,10 +221,10 @@ async function runAudited(
   handler: (call: ToolCall) => Promise<ToolReply>,
   span: ToolSpan,
   options: { readOnly: boolean; shown: boolean },
-): Promise<CallToolResult> {
+): Promise<CallAnswer> {
   const { deps } = call;
   const started = deps.clock.monotonic();
-  let result: CallToolResult;
+  let answer: CallAnswer;
   let decision: "allowed" | "denied" = "allowed";
   let reason: string | undefined;
   let errorCode: string | undefined;
@@ -242,9 +239,9 @@ async function runAudited(
       );
     }
     const reply = await handler(call);
-    result = replyToResult(reply);
+    answer = { reply };
     // the reply's text starts with its stable code (EXIT_CODE:, TIMEOUT:, TESTS_FAILED:, ...)
-    if (reply.isError) errorCode = STABLE_CODE.exec(reply.text ?? "")?.[1] ?? "TOOL_FAILED";
+    if (reply.isError) errorCode = STABLE_CODE.exec(replyText(reply))?.[1] ?? "TOOL_FAILED";
   } catch (err) {
     const e = CodegenError.from(err);
     if (e.code === "INTERNAL") {
@@ -255,7 +252,7 @@ async function runAudited(
       reason = e.message;
     }
     errorCode = e.code;
-    result = errorResult(e);
+    answer = { error: e };
   }
   // the session is looked up before the answer is finished: a call that never needed it
   // (echo, a refused call) still carries the note a new session brings
@@ -264,7 +261,7 @@ async function runAudited(
   // a call whose result is not shown (an unknown tool's) leaves the note for the next
   const replaced = options.shown ? call.takeReplacedNote(sessionId) : undefined;
   const notes = [replaced, call.notice].filter((n) => n !== undefined).join("\n");
-  result = withNotice(result, notes || undefined);
+  if (notes) answer.notes = notes;
   const durationMs = Math.round((deps.clock.monotonic() - started) * 1000) / 1000;
   let outcome: "ok" | "error" | "denied" = decision === "denied"
     ? "denied"
@@ -296,9 +293,9 @@ async function runAudited(
     log.error("Audit write failed: {error}", { error: String(err) });
     // a call refused for this very reason keeps saying why
     if (failure === undefined) {
-      result = errorResult(
-        new CodegenError("INTERNAL", "The call could not be recorded in the audit log"),
-      );
+      answer = {
+        error: new CodegenError("INTERNAL", "The call could not be recorded in the audit log"),
+      };
     }
     outcome = "error";
     errorCode = "INTERNAL";
@@ -306,7 +303,7 @@ async function runAudited(
   // counted once the record is stored (or known lost), so metrics agree with the answer
   deps.onToolCall?.(call.tool, outcome, durationMs);
   span.setOutcome(outcome, errorCode);
-  return result;
+  return answer;
 }
 
 /** A stable code at the start of a reply's text: `EXIT_CODE: ...` → EXIT_CODE. */

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { KeyedQueue } from "../../core/mod.ts";
 import type { TaskTool } from "../../rpc/mod.ts";
-import { runToolCall, ToolCall } from "../call.ts";
+import { answerToolCall, ToolCall } from "../call.ts";
 import type { ToolReply } from "../results.ts";
 import { defineTool, type ToolDefinition } from "./tool.ts";
 import { checkPath, workerTool, type WorkerToolSpec } from "./_worker_tool.ts";
@@ -47,7 +47,8 @@ export function backgroundableTool<
           extra,
           server: call.server,
         });
-        return runToolCall(bg, { ...args, async: false }, (c) => runInTurn(c, args));
+        // answered without its text: the task keeps the result until task.result asks
+        return answerToolCall(bg, { ...args, async: false }, (c) => runInTurn(c, args));
       });
       return {
         structured: { task_id: taskId, status: "running" },

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { checkRelativePath, pathViolation } from "../../policy/mod.ts";
 import type { TaskRequest, TaskResultOf, TaskTool } from "../../rpc/mod.ts";
 import { type ToolCall, unwrap } from "../call.ts";
-import type { ToolReply } from "../results.ts";
+import { replyText, type ToolReply } from "../results.ts";
 import { defineTool, type ToolDefinition } from "./tool.ts";
 
 /** Rejects a path lexically in the coordinator before it travels to a worker. */
@@ -52,8 +52,10 @@ export function workerTool<K extends TaskTool, I extends z.ZodObject, O extends 
       const reply = spec.reply(done.result as TaskResultOf<K>, call);
       if (done.is_error) {
         reply.isError = true;
-        if (done.error_text) {
-          reply.text = `${done.error_text}\n${reply.text ?? JSON.stringify(reply.structured)}`;
+        const { error_text } = done;
+        if (error_text) {
+          const body = { ...reply };
+          reply.text = () => `${error_text}\n${replyText(body)}`;
         }
       }
       return reply;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Config } from "../../config/mod.ts";
 import { CodegenError } from "../../core/mod.ts";
 import { checkWellFormed } from "../../policy/mod.ts";
+import type { TaskResultOf } from "../../rpc/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact } from "./_worker_tool.ts";
 import { backgroundableTool } from "./_python_tool.ts";
@@ -79,17 +80,21 @@ export function runPythonTool(config: Config): ToolDefinition {
         timeout_seconds: a.timeout_seconds,
         stateful: a.stateful,
       }),
-    reply(result) {
-      const parts = [] as string[];
-      if (result.interpreter_restarted) parts.push(`[interpreter ${result.interpreter_restarted}]`);
-      if (result.stdout) parts.push(result.stdout);
-      if (result.stderr) parts.push(`[stderr]\n${result.stderr}`);
-      parts.push(
-        `[exit code ${result.exit_code}${result.timed_out ? ", timed out" : ""}${
-          result.truncated ? ", output truncated" : ""
-        }]`,
-      );
-      return { structured: { ...result }, text: parts.join("\n") };
-    },
+    // the text is made when it is sent: stdout and stderr are kept once, in `structured`
+    reply: (result) => ({ structured: { ...result }, text: () => runText(result) }),
   });
+}
+
+// stdout, stderr and how the run ended, for the text block
+function runText(result: TaskResultOf<"run.python">): string {
+  const parts = [] as string[];
+  if (result.interpreter_restarted) parts.push(`[interpreter ${result.interpreter_restarted}]`);
+  if (result.stdout) parts.push(result.stdout);
+  if (result.stderr) parts.push(`[stderr]\n${result.stderr}`);
+  parts.push(
+    `[exit code ${result.exit_code}${result.timed_out ? ", timed out" : ""}${
+      result.truncated ? ", output truncated" : ""
+    }]`,
+  );
+  return parts.join("\n");
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Config } from "../../config/mod.ts";
 import type { TaskInfo } from "../async_tasks.ts";
-import type { ToolReply } from "../results.ts";
+import { answerToResult, type ToolReply } from "../results.ts";
 import { defineTool, type ToolDefinition } from "./tool.ts";
 
 const taskOutput = z.object({
@@ -25,14 +25,12 @@ function describe(info: TaskInfo, withResult: boolean): ToolReply {
       ? { finished_at: new Date(info.finished_at).toISOString() }
       : {}),
   };
-  if (withResult && info.result?.structuredContent) {
-    structured.result = info.result.structuredContent;
-  }
   const head = `Task ${info.task_id} (${info.tool}): ${info.status}`;
-  if (withResult && info.result) {
-    return { structured, content: [{ type: "text", text: head }, ...info.result.content] };
-  }
-  return { structured, text: head };
+  if (!withResult || !info.result) return { structured, text: head };
+  // the text is built for this answer only: the task keeps the structured result alone
+  const result = answerToResult(info.result);
+  if (result.structuredContent) structured.result = result.structuredContent;
+  return { structured, content: [{ type: "text", text: head }, ...result.content] };
 }
 
 function taskTool(
