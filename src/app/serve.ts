@@ -1,5 +1,5 @@
 import { type Config, isLoopbackHost, pathFailure } from "../config/mod.ts";
-import { getLogger } from "../core/mod.ts";
+import { formatDuration, getLogger } from "../core/mod.ts";
 import { createMcpServer, serveStdio } from "../mcp/mod.ts";
 import { startHttpServer } from "../mcp/http/mod.ts";
 import {
@@ -100,7 +100,10 @@ export async function runServe(config: Config): Promise<number> {
           publicRoutes: routes,
         }));
       listening = true;
-      coordinator.onConnectionEnded.add((id) => http.closeSession(id));
+      // a session ended by expiry: its client's next request is told so, with its 404
+      const expired = `it expired after ${formatDuration(config.sessionMaxAgeMs)} without use ` +
+        "and its files were removed";
+      coordinator.onConnectionEnded.add((id) => http.closeSession(id, { reason: expired }));
       closers.push(() => http.close());
       log.info("Serving MCP over HTTP at {url}/mcp (SSE at {url}/sse)", { url: http.url });
       await stopped.promise;

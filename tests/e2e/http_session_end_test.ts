@@ -64,3 +64,29 @@ Deno.test("HTTP: a DELETE racing a tool call leaves no session and no workspace 
   assert.equal(left, 0, "sessions left open");
   assert.deepEqual(dirs, [], "workspaces left behind");
 });
+
+Deno.test("HTTP: the next request of an expired session gets 404 saying it expired", async () => {
+  await using server = await startHttpCoordinator({
+    env: { SESSION_MAX_AGE: "1s", CLEANUP_INTERVAL: "200ms" },
+  });
+  const headers = await initialize(server.url);
+  let res: Response | undefined;
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    res = await fetch(`${server.url}/mcp`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }),
+    });
+    if (res.status === 404) break;
+    await res.body?.cancel();
+  }
+  // still 404, so clients open a new session as the MCP specification asks
+  assert.equal(res?.status, 404);
+  const { error } = await res!.json();
+  assert.equal(error.code, -32001);
+  assert.match(
+    error.message,
+    /^Session not found: it expired after 1s without use and its files were removed; send initialize/,
+  );
+});

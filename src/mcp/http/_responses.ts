@@ -22,9 +22,15 @@ export function rpcErrorResponse(
   });
 }
 
-/** 404 for an unknown session, also used when the session belongs to someone else. */
-export function sessionNotFound(): Response {
-  return rpcErrorResponse(404, RPC_SESSION_NOT_FOUND, "Session not found");
+/**
+ * 404 for an unknown session, also used when the session belongs to someone else; with
+ * the reason it ended when that is known (404 all the same: the client initializes anew).
+ */
+export function sessionNotFound(reason?: string): Response {
+  const message = reason === undefined
+    ? "Session not found"
+    : `Session not found: ${reason}; send initialize to start a new session`;
+  return rpcErrorResponse(404, RPC_SESSION_NOT_FOUND, message);
 }
 
 /** 405 naming the methods `allow`ed on the path. */

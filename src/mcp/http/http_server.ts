@@ -96,7 +96,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     url: baseUrl(options.host, port),
     port,
     sessionCount: () => sessions.size,
-    closeSession: (id) => sessions.close(id),
+    closeSession: (id, options) => sessions.close(id, options),
     close: () => closing ??= close(),
     [Symbol.asyncDispose]: () => closing ??= close(),
   };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startHttpServer } from "./http_server.ts";
 import {
+  connectSse,
   connectStreamable,
   echoServerFactory,
   firstText,
@@ -88,6 +89,45 @@ Deno.test("closeSession ends one session and calls onSessionClosed once", async 
   } finally {
     await a.client.close();
     await b.client.close();
+  }
+});
+
+Deno.test("a session closed with a reason answers 404 saying why, to its owner, on both transports", async () => {
+  const factory = echoServerFactory();
+  await using http = await startHttpServer(options({ createServer: factory.createServer }));
+  const streamable = await connectStreamable(http.url);
+  const sse = await connectSse(http.url);
+  try {
+    const sseId = factory.infos.find((i) => i.transport === "sse")!.sessionId;
+    const reason = "it expired after 30m without use and its files were removed";
+    await http.closeSession(streamable.transport.sessionId!, { reason });
+    await http.closeSession(sseId, { reason });
+    const message =
+      /^Session not found: it expired after 30m without use and its files were removed; send initialize to start a new session$/;
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+    const answers = [
+      await fetch(`${http.url}/mcp`, {
+        method: "POST",
+        headers: { ...POST_HEADERS, "mcp-session-id": streamable.transport.sessionId! },
+        body,
+      }),
+      await fetch(`${http.url}/messages?sessionId=${sseId}`, {
+        method: "POST",
+        headers: POST_HEADERS,
+        body,
+      }),
+    ];
+    for (const res of answers) {
+      assert.equal(res.status, 404, "404 still: the client initializes a new session");
+      const { error } = await res.json();
+      assert.equal(error.code, -32001);
+      assert.match(error.message, message);
+    }
+    // the SDK client shows the reason too
+    await assert.rejects(streamable.client.listTools(), /expired after 30m without use/);
+  } finally {
+    await streamable.client.close();
+    await sse.close();
   }
 });
 

@@ -19,7 +19,12 @@ export interface SessionTableOptions {
   maxSessions: number;
   /** Told once per session when it ends. */
   onSessionClosed?: ((sessionId: string) => void) | undefined;
+  /** How many sessions closed with a reason are remembered to say why. Default 10 000. */
+  maxEnded?: number;
 }
+
+/** Sessions closed with a reason that are remembered; past this the oldest are forgotten. */
+const MAX_ENDED = 10_000;
 
 /**
  * The sessions of one HTTP front, keyed by id and bound to their principal. A session
@@ -29,10 +34,14 @@ export class SessionTable {
   #sessions = new Map<string, HttpSession>();
   #maxSessions: number;
   #onSessionClosed: ((sessionId: string) => void) | undefined;
+  // sessions closed with a reason (expired), oldest first: their next request is told why
+  #ended = new Map<string, { principal: string; reason: string }>();
+  #maxEnded: number;
 
   constructor(options: SessionTableOptions) {
     this.#maxSessions = options.maxSessions;
     this.#onSessionClosed = options.onSessionClosed;
+    this.#maxEnded = options.maxEnded ?? MAX_ENDED;
   }
 
   get size(): number {
@@ -67,10 +76,27 @@ export class SessionTable {
     return session?.principal === principal ? session : undefined;
   }
 
-  /** Closes one session (its server and transport); unknown ids are ignored. */
-  async close(id: string): Promise<void> {
+  /**
+   * Why the session with this id ended, when it was closed with a reason and `principal`
+   * owned it (another's session is not revealed). Remembered for the latest `maxEnded`.
+   */
+  endedReason(id: string, principal: string): string | undefined {
+    const ended = this.#ended.get(id);
+    return ended?.principal === principal ? ended.reason : undefined;
+  }
+
+  /**
+   * Closes one session (its server and transport); unknown ids are ignored. With a
+   * `reason`, later requests for the id are told it (see {@link endedReason}).
+   */
+  async close(id: string, options: { reason?: string } = {}): Promise<void> {
     const session = this.#sessions.get(id);
     if (session === undefined) return;
+    if (options.reason !== undefined) {
+      // before the session leaves the table: no request finds neither
+      this.#ended.set(id, { principal: session.principal, reason: options.reason });
+      if (this.#ended.size > this.#maxEnded) this.#ended.delete(this.#ended.keys().next().value!);
+    }
     try {
       await session.server.close();
       await session.transport.close();

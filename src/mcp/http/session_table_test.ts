@@ -54,3 +54,20 @@ Deno.test("SessionTable is full at maxSessions and survives a failing onSessionC
   assert.equal(table.size, 0);
   assert.equal(table.full, false);
 });
+
+Deno.test("SessionTable remembers why a session was closed, for its owner and the latest maxEnded", async () => {
+  const table = new SessionTable({ maxSessions: 10, maxEnded: 2 });
+  for (const id of ["a", "b", "c"]) await table.open(session(id));
+  await table.close("a", { reason: "it expired" });
+  assert.equal(table.get("a", "anonymous@127.0.0.1"), undefined);
+  assert.equal(table.endedReason("a", "anonymous@127.0.0.1"), "it expired");
+  assert.equal(table.endedReason("a", "bearer:other"), undefined, "not told to another");
+  await table.close("b");
+  assert.equal(table.endedReason("b", "anonymous@127.0.0.1"), undefined, "closed without one");
+  const d = session("d");
+  await table.open(d);
+  await table.close("c", { reason: "it expired" });
+  await table.close("d", { reason: "it expired" });
+  assert.equal(table.endedReason("a", "anonymous@127.0.0.1"), undefined, "the oldest forgotten");
+  assert.equal(table.endedReason("d", "anonymous@127.0.0.1"), "it expired");
+});

@@ -52,7 +52,7 @@ export async function handleSseMessage(req: Request, ctx: RouteContext): Promise
   }
   const session = ctx.sessions.get(id, ctx.principal);
   if (session === undefined || !(session.transport instanceof SseServerTransport)) {
-    return sessionNotFound();
+    return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
   }
   const body = await readJsonBody(req, ctx.maxRequestBytes);
   if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);

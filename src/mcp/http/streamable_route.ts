@@ -34,7 +34,9 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
     return await openSession(req, ctx);
   }
   const session = ctx.sessions.get(id, ctx.principal);
-  if (session === undefined || session.kind !== "streamable-http") return sessionNotFound();
+  if (session === undefined || session.kind !== "streamable-http") {
+    return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
+  }
   const transport = (session as StreamableSession).transport;
   if (req.method !== "POST") return await transport.handleRequest(req);
   const body = await readJsonBody(req, ctx.maxRequestBytes);

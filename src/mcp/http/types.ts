@@ -43,8 +43,11 @@ export interface HttpServerHandle extends AsyncDisposable {
   port: number;
   /** Sessions currently open, both transports. */
   sessionCount(): number;
-  /** Ends one session (idle expiry); unknown ids are ignored. */
-  closeSession(id: string): Promise<void>;
+  /**
+   * Ends one session (idle expiry); unknown ids are ignored. With a `reason`, the id's next
+   * requests get 404 saying it (for the latest 10 000 sessions ended so).
+   */
+  closeSession(id: string, options?: { reason?: string }): Promise<void>;
   /** Ends every session and stops listening. */
   close(): Promise<void>;
 }
