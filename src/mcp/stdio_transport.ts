@@ -5,8 +5,6 @@ import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_fram
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
-/** How long calls still running when stdin ends may take to answer before the transport closes. */
-export const STDIN_END_GRACE_MS = 10_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -20,7 +18,11 @@ export interface StdioTransportOptions {
    * when its request id can be read from its ends, and logged.
    */
   maxLineBytes: number;
-  /** How long requests still running at the end of input may take. Default 10 s. */
+  /**
+   * How long requests still running at the end of input may take; those still running
+   * then are answered CANCELLED. Default: as long as they take (every call is bounded by
+   * its own timeout), so piping a file of requests gets every answer.
+   */
   endGraceMs?: number;
 }
 
@@ -41,14 +43,14 @@ export class StdioTransport implements Transport {
   // requests read but not yet answered: at the end of input they may still answer
   #pending = new Set<string | number>();
   #settled: (() => void) | undefined;
-  #endGraceMs: number;
+  #endGraceMs: number | undefined;
   #batch: { lines: string[]; written: PromiseWithResolvers<void> } | undefined;
 
   constructor(options: StdioTransportOptions) {
     this.#input = options.input;
     this.#output = options.output ?? Deno.stdout;
     this.#max = options.maxLineBytes;
-    this.#endGraceMs = options.endGraceMs ?? STDIN_END_GRACE_MS;
+    this.#endGraceMs = options.endGraceMs;
   }
 
   start(): Promise<void> {
@@ -141,10 +143,11 @@ export class StdioTransport implements Transport {
     this.#sendError(id, message);
   }
 
-  /** Resolves once every request read so far is answered, or after `ms`. */
-  async #answered(ms: number): Promise<void> {
+  /** Resolves once every request read so far is answered, or after `ms` when given. */
+  async #answered(ms: number | undefined): Promise<void> {
     if (this.#pending.size === 0) return;
-    await settlesWithin(new Promise<void>((resolve) => this.#settled = resolve), ms);
+    const settled = new Promise<void>((resolve) => this.#settled = resolve);
+    await (ms === undefined ? settled : settlesWithin(settled, ms));
     this.#settled = undefined;
   }
 
@@ -224,8 +227,25 @@ export class StdioTransport implements Transport {
     }
   }
 
+  /**
+   * Closes the transport. Requests read but not answered yet (the server is stopping: a
+   * signal, or the end-of-input grace ran out) are answered with a CANCELLED error first:
+   * a client gets one answer per request it sent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#pending.size > 0) {
+      log.warn("Stopping with {count} request(s) still running; answering them CANCELLED", {
+        count: this.#pending.size,
+      });
+    }
+    for (const id of [...this.#pending]) {
+      const error = {
+        code: ErrorCode.ConnectionClosed,
+        message: "CANCELLED: the server stopped before this request finished",
+      };
+      this.send({ jsonrpc: "2.0", id, error }).catch(() => {});
+    }
     this.#closed = true;
     this.#settled?.();
     await this.#source?.close();

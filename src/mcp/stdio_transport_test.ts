@@ -72,13 +72,55 @@ Deno.test("stdio: a cancelled request and a malformed one are not waited for", a
   assert.ok(Date.now() - started < 2_000, "closed without waiting out the grace period");
 });
 
-Deno.test("stdio: a request never answered is given up after the grace period", async () => {
-  const { t, closed } = transport([request(9)], 100);
+Deno.test("stdio: a request still running after the grace period is answered CANCELLED", async () => {
+  const { t, closed, written } = transport([request(9)], 100);
   const started = Date.now();
   await t.start();
   await closed;
   const waited = Date.now() - started;
   assert.ok(waited >= 90 && waited < 3_000, `closed after ${waited} ms`);
+  assert.deepEqual(written.map((w) => JSON.parse(w)), [{
+    jsonrpc: "2.0",
+    id: 9,
+    error: { code: -32000, message: "CANCELLED: the server stopped before this request finished" },
+  }]);
+});
+
+Deno.test("stdio: closing answers every request still running, once, and no cancelled one", async () => {
+  // input that stays open: the server stops (a signal) while the client is still there
+  const text = encoder.encode(
+    [
+      request(1),
+      request(2),
+      request(3),
+      JSON.stringify({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId: 3 },
+      }),
+      "",
+    ].join("\n"),
+  );
+  const input = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(text) });
+  const written: string[] = [];
+  const t = new StdioTransport({
+    input,
+    output: { writeSync: (b) => (written.push(new TextDecoder().decode(b)), b.length) },
+    maxLineBytes: 1 << 20,
+  });
+  const received: JSONRPCMessage[] = [];
+  t.onmessage = (m) => received.push(m);
+  await t.start();
+  for (let i = 0; i < 50 && received.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(received.length, 4);
+  await t.send({ jsonrpc: "2.0", id: 1, result: {} });
+  await t.close();
+  await t.close();
+  const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(answers.map((a) => [a.id, a.error?.message.split(":")[0] ?? "result"]), [
+    [1, "result"],
+    [2, "CANCELLED"],
+  ]);
 });
 
 Deno.test("stdio: answers ready together go out in one write, a last open one at once", async () => {
