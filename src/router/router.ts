@@ -177,10 +177,21 @@ export class Router {
     return this.#remote?.clientFor(workerId) ?? Promise.resolve(undefined);
   }
 
-  /** The limits of the session's worker (placing the session if needed). */
+  /**
+   * The limits of the worker the session is placed on. Never places it: a placement made
+   * here would not be saved on the session, so its slot would leak. A session without a
+   * live worker gets a retriable WORKER_UNAVAILABLE (its next call places it).
+   */
   async limitsFor(session: Session): Promise<SessionLimits> {
     const known = session.workerId ? await this.#clientFor(session.workerId) : undefined;
-    return (known ?? (await this.route(session)).client).limits();
+    if (!known) {
+      throw new CodegenError(
+        "WORKER_UNAVAILABLE",
+        `Session ${session.id} has no live worker right now; call again to place it on one`,
+        { retriable: true },
+      );
+    }
+    return known.limits();
   }
 
   /** Removes the session from its worker and frees its slot. */

@@ -119,6 +119,24 @@ Deno.test("Router.route() tries the next worker when one refuses a new session a
   });
 });
 
+Deno.test("Router.limitsFor() reads the placed worker's limits and never places a session itself", async () => {
+  const registry = registryWith({ w1: 2 });
+  const w1 = fakeClient("w1");
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", w1.client]])),
+  });
+  const placed = (await router.route(session("s1"))).session;
+  assert.deepEqual(await router.limitsFor(placed), LIMITS);
+  await assert.rejects(router.limitsFor(session("s2")), (err: CodegenError) => {
+    assert.equal(err.code, "WORKER_UNAVAILABLE");
+    assert.equal(err.retriable, true);
+    return true;
+  });
+  assert.equal(registry.workerOf("s2"), undefined, "no slot reserved for an unplaced session");
+  assert.equal(w1.sessions.has("s2"), false);
+});
+
 Deno.test("Router.endSession() finds the worker of a session known only by id", async () => {
   const registry = registryWith({ w1: 2 });
   const w1 = fakeClient("w1");
