@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
+import { spawnStdioMain } from "../support/run_main.ts";
 import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const FRAMES = 1000;
 
 /** Builds `FRAMES` malformed or hostile JSON-RPC lines, deterministically. */
@@ -74,20 +74,7 @@ function hostileFrames(): string[] {
 
 Deno.test("1,000 malformed or hostile JSON-RPC frames over stdio: each is answered or dropped and valid calls still work", async () => {
   const dir = await Deno.makeTempDir({ prefix: "codegen-frames-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN],
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: dir,
-      WORKSPACE_ROOT: `${dir}/ws`,
-      AUDIT_LOG: `${dir}/a.jsonl`,
-      LOG_LEVEL: "error",
-    },
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
+  const child = spawnStdioMain(dir);
   const writer = child.stdin.getWriter();
   const enc = new TextEncoder();
   const responses = new Map<unknown, Record<string, unknown>>();

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
+import { spawnStdioMain } from "../support/run_main.ts";
 import { skipWithout } from "../support/requirements.ts";
 import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 interface Reply {
   id?: number;
@@ -12,20 +11,7 @@ interface Reply {
 
 /** A coordinator over stdio with its stdin, and its stdout read as JSON-RPC messages. */
 function spawnStdio(dir: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "serve"],
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: dir,
-      WORKSPACE_ROOT: `${dir}/ws`,
-      AUDIT_LOG: `${dir}/audit.jsonl`,
-      LOG_LEVEL: "error",
-    },
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
+  const child = spawnStdioMain(dir);
   const writer = child.stdin.getWriter();
   const replies: Reply[] = [];
   let wake = () => {};

@@ -21,3 +21,24 @@ export async function runMain(args: string[], env: Record<string, string> = {}):
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/**
+ * Starts `main.ts serve` over stdio with its state under `dir` (workspaces in `dir/ws`, the
+ * audit log at `dir/audit.jsonl`): stdin and stdout piped for raw JSON-RPC, stderr dropped.
+ */
+export function spawnStdioMain(dir: string): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "serve"],
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: dir,
+      WORKSPACE_ROOT: `${dir}/ws`,
+      AUDIT_LOG: `${dir}/audit.jsonl`,
+      LOG_LEVEL: "error",
+    },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+}
