@@ -214,7 +214,9 @@ Deno.test({
     withSession(async (run) => {
       assert.equal(stdout(await run({ code: "print('warm')" })), "warm\n");
       const rssBefore = Deno.memoryUsage().rss;
-      const code = forgeMarker(String.raw`b"x" * (64 << 20)`) + "print('real end')\n";
+      // 128 MiB against a 64 MiB bound: buffering the line fails by far, while the RSS of a
+      // process running other test files in parallel may move by tens of MiB meanwhile
+      const code = forgeMarker(String.raw`b"x" * (128 << 20)`) + "print('real end')\n";
       const out = await run({ code, timeout_seconds: 30 });
       const grown = Deno.memoryUsage().rss - rssBefore;
       assert.ok(out.ok, JSON.stringify(out).slice(0, 500));
@@ -222,6 +224,6 @@ Deno.test({
       assert.equal(out.result.timed_out, false);
       assert.equal(out.result.truncated, true);
       assert.ok(out.result.stdout.length <= testLimits().outputLimitBytes);
-      assert.ok(grown < 32 * 1024 * 1024, `the worker grew by ${grown} bytes`);
+      assert.ok(grown < 64 * 1024 * 1024, `the worker grew by ${grown} bytes`);
     }),
 });
