@@ -1,6 +1,7 @@
 import { type Limits, LimitsSchema } from "../../config/mod.ts";
 import type { TaskEvent } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
+import type { SandboxRunner } from "../sandbox/runner.ts";
 import { SandboxedPythonRuntime } from "./mod.ts";
 
 /** Limits small enough for hostile-code tests to finish quickly. */
@@ -82,6 +83,21 @@ export async function withPythonSession<T>(
   } finally {
     await rt.close();
   }
+}
+
+/** A sandbox runner that counts the processes asked of it and starts none. */
+export function refusingRunner(): SandboxRunner & { readonly started: number } {
+  let started = 0;
+  return {
+    kind: "bubblewrap",
+    get started() {
+      return started;
+    },
+    run() {
+      started++;
+      return Promise.reject(new Error("no process may start"));
+    },
+  };
 }
 
 export { failingLauncher, pidsNamed, withoutBubblewrap } from "../sandbox/testing.ts";

@@ -1,21 +1,14 @@
 import assert from "node:assert/strict";
 import { callTool, createPythonSessions } from "../../../tests/support/python_sessions.ts";
-import type { SandboxRunner } from "../sandbox/runner.ts";
 import { scriptedRunner } from "./_pip_fixtures.ts";
+import { refusingRunner } from "./_testing.ts";
 import { pkgInstall } from "./pkg_install.ts";
 import { venvExists } from "./venv.ts";
 
 Deno.test("pkgInstall() refuses option injection and bad indexes before starting anything", async () => {
   await using sessions = await createPythonSessions();
   const a = await sessions.session("a");
-  let started = 0;
-  const runner: SandboxRunner = {
-    kind: "bubblewrap",
-    run() {
-      started++;
-      return Promise.reject(new Error("no process may start"));
-    },
-  };
+  const runner = refusingRunner();
   const attempts = [
     { packages: ["--index-url=https://evil.example/simple"] },
     { packages: ["demo", "-r/etc/passwd"] },
@@ -33,7 +26,7 @@ Deno.test("pkgInstall() refuses option injection and bad indexes before starting
     assert.equal(outcome.ok, false, JSON.stringify(args));
     if (!outcome.ok) assert.equal(outcome.error.code, "INVALID_ARGUMENT", outcome.error.message);
   }
-  assert.equal(started, 0);
+  assert.equal(runner.started, 0);
   assert.equal(await venvExists(a.ctx), false);
 });
 

@@ -10,6 +10,7 @@ import {
 import { createSandboxRunner } from "../sandbox/mod.ts";
 import type { SandboxRunner } from "../sandbox/runner.ts";
 import { pkgInstall } from "./pkg_install.ts";
+import { refusingRunner } from "./_testing.ts";
 import { testRun } from "./test_run.ts";
 
 const FIXTURE = new URL("../../../tests/testdata/python/pytest_project/", import.meta.url);
@@ -234,14 +235,7 @@ Deno.test("testRun() refuses unsafe options and paths before starting anything",
   await using sessions = await createPythonSessions();
   const s = await sessions.session("t");
   await Deno.symlink("/etc", `${s.ctx.workspace}/escape`);
-  let started = 0;
-  const runner: SandboxRunner = {
-    kind: "bubblewrap",
-    run() {
-      started++;
-      return Promise.reject(new Error("no process may start"));
-    },
-  };
+  const runner = refusingRunner();
   const refused: [Parameters<typeof testRun>[1], string][] = [
     [{ args: ["--junitxml=/workspace/x.xml"] }, "INVALID_ARGUMENT"],
     [{ args: ["-c", "/etc/pytest.ini"] }, "INVALID_ARGUMENT"],
@@ -259,7 +253,7 @@ Deno.test("testRun() refuses unsafe options and paths before starting anything",
     assert.equal(outcome.ok, false, JSON.stringify(args));
     if (!outcome.ok) assert.equal(outcome.error.code, code, outcome.error.message);
   }
-  assert.equal(started, 0);
+  assert.equal(runner.started, 0);
 });
 
 Deno.test({
