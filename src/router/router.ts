@@ -72,14 +72,15 @@ export class Router {
         worker: session.workerId,
         restarted: client !== undefined,
       });
-      this.release(session.id, session.workerId);
+      // nothing to free: its slot there is already gone (and a slot the session now holds
+      // elsewhere, placed by a concurrent call, is not this call's to free)
       return await this.#place({ ...session, rehomedFrom: session.workerId });
     }
     return await this.#place(session);
   }
 
   #hosts(sessionId: string, workerId: string): boolean {
-    if (this.#localLoad.has(workerId)) return true;
+    if (this.isLocal(workerId)) return true;
     // its slot is still reserved there: false once the worker left, was evicted, or
     // registered again (restarted, its workspaces gone)
     return this.#remote?.workerOf(sessionId) === workerId;
@@ -118,21 +119,21 @@ export class Router {
     if (!this.#remote) {
       throw new CodegenError("WORKER_UNAVAILABLE", "No worker is configured", { retriable: true });
     }
-    let reason = "No worker with free capacity is registered";
+    const unreachable = (workerId: string) =>
+      `Worker "${workerId}" could not be reached (see the coordinator's log)`;
     // what went wrong with a worker tried, which says more than what is left afterwards
     let failure: string | undefined;
+    let refusal: string | undefined;
     for (let attempt = 0; attempt < PLACEMENT_ATTEMPTS; attempt++) {
       const r = this.#remote.reserve(sessionId);
       if (!r.ok) {
-        reason = failure ?? r.reason;
+        refusal = r.reason;
         break;
       }
       const client = await this.#remote.clientFor(r.workerId);
       if (!client) {
         this.#remote.release(sessionId);
-        reason =
-          failure =
-            `Worker "${r.workerId}" could not be reached (see the coordinator's log)`;
+        failure = unreachable(r.workerId);
         continue;
       }
       try {
@@ -150,20 +151,19 @@ export class Router {
             error: e.message,
           });
           this.#remote.full(r.workerId);
-          reason = failure = `Worker "${r.workerId}" ${
+          failure = `Worker "${r.workerId}" ${
             e.code === "LIMIT_EXCEEDED" ? "is full" : "is leaving"
           }`;
         } else if (e.code === "WORKER_UNAVAILABLE") {
           // a cached connection to a worker that died: evict it, try the next
           this.#remote.evict(r.workerId, `creating session ${sessionId} failed: ${e.message}`);
-          reason =
-            failure =
-              `Worker "${r.workerId}" could not be reached (see the coordinator's log)`;
+          failure = unreachable(r.workerId);
         } else {
           throw e;
         }
       }
     }
+    const reason = failure ?? refusal ?? "No worker with free capacity is registered";
     throw new CodegenError(
       "WORKER_UNAVAILABLE",
       `${reason}; start a worker or try again shortly`,
@@ -199,10 +199,9 @@ export class Router {
     // a session known only by id (its record lost) is looked up where it was placed
     const workerId = session.workerId ?? this.#placedOn(session.id);
     if (!workerId) return;
-    const local = this.#local.find((w) => w.workerId === workerId);
     try {
       // a gone remote worker took the workspace with it: nothing to remove
-      const client = local ?? await this.#remote?.clientFor(workerId);
+      const client = await this.#clientFor(workerId);
       await client?.destroySession(session.id);
     } finally {
       this.release(session.id, workerId);
@@ -228,7 +227,7 @@ export class Router {
   unavailable(session: Session, error: TaskError): void {
     const { id, workerId } = session;
     if (!workerId) return;
-    if (!error.worker_leaving && !this.#localLoad.has(workerId)) {
+    if (!error.worker_leaving && !this.isLocal(workerId)) {
       this.#remote?.evict(workerId, `call for session ${id} lost the connection`);
     }
     this.release(id, workerId);
