@@ -8,12 +8,11 @@ import { isWriteLeftover } from "./atomic.ts";
 import { verifyDirectory } from "./open.ts";
 import { resolvePath } from "./resolve.ts";
 import { SmallestN } from "./smallest.ts";
+import { VISIT_FACTOR } from "./stats.ts";
 import { walk } from "./walk.ts";
 
 const log = getLogger("worker", "fs");
 
-/** How many entries a recursive fs.list visits before it stops, per entry returned. */
-const VISIT_FACTOR = 100;
 const DEEP = /\/|\*\*/;
 
 interface Found {

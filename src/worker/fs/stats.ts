@@ -6,7 +6,7 @@ import { walk } from "./walk.ts";
 
 const log = getLogger("worker", "fs");
 
-/** Most entries a workspace walk visits, per fs.list entry allowed. */
+/** Most entries a workspace walk (or a recursive fs.list) visits, per fs.list entry allowed. */
 export const VISIT_FACTOR = 100;
 
 /** What {@link sumWorkspace} found. */

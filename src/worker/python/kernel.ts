@@ -11,6 +11,7 @@ import {
 import { READY_BYTE } from "./_job_framing.ts";
 import { FrameSplitter } from "./frame_splitter.ts";
 import { jobPayload, type PythonJob } from "./job.ts";
+import { lastLine } from "./last_line.ts";
 
 /** How long to wait for the stderr marker once the stdout frame arrived. */
 const STDERR_GRACE_MS = 1_000;
@@ -187,7 +188,7 @@ export class Kernel {
         exitCode = this.#exit?.exitCode ?? 1;
         signal = this.#exit?.signal;
         if (!this.#started && !timedOut && !cancelled) {
-          startFailed = lastLine(call.err.text()) || `the sandbox ended with code ${exitCode}`;
+          startFailed = lastLine(call.err.text(), 500) || `the sandbox ended with code ${exitCode}`;
         }
       } else {
         ({ exitCode, signal, startFailed } = first);
@@ -331,7 +332,3 @@ export class Kernel {
 }
 
 /** The last non-blank line of `text`, cut to 500 characters. */
-function lastLine(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
-  return (lines.at(-1) ?? "").slice(0, 500);
-}

@@ -21,6 +21,7 @@ import { sandboxEnv } from "./env.ts";
 import { sandboxLimits } from "./launch.ts";
 import { makeSandboxDir } from "./sandbox_dir.ts";
 import { sessionVenvDir, venvExists, venvMount } from "./venv.ts";
+import { lastLine } from "./last_line.ts";
 
 const log = getLogger("worker", "pip");
 
@@ -183,7 +184,7 @@ async function install(
       ok: true,
       result,
       is_error: true,
-      error_text: `INSTALL_FAILED: ${why}${lastLine(result.output_tail)}`,
+      error_text: `INSTALL_FAILED: ${why}${gist(result.output_tail)}`,
     };
   }
   return { ok: true, result };
@@ -204,7 +205,7 @@ function refuseIndexHost(run: SandboxResult, indexUrl: string): void {
     ? "its host does not resolve"
     : undefined;
   if (reason === undefined || run.timedOut) return;
-  const detail = run.stderr.trim().split("\n").at(-1)?.slice(0, 200) ?? "";
+  const detail = lastLine(run.stderr, 200);
   throw new CodegenError(
     "INVALID_ARGUMENT",
     `Cannot use index_url ${JSON.stringify(indexUrl.slice(0, 200))}: ${reason}` +
@@ -261,7 +262,7 @@ function failure(
     ok: true,
     result,
     is_error: true,
-    error_text: `INSTALL_FAILED: ${what} (${why})${lastLine(output.tail())}${hint}`,
+    error_text: `INSTALL_FAILED: ${what} (${why})${gist(output.tail())}${hint}`,
   };
 }
 
@@ -283,7 +284,8 @@ function cancelled(): TaskOutcome<"pkg.install"> {
 }
 
 /** `: <last non-empty output line>`, which usually says why pip failed. */
-function lastLine(tail: string): string {
-  const line = tail.trim().split("\n").at(-1)?.trim() ?? "";
-  return line === "" ? "" : `: ${line.slice(0, 300)}`;
+// ": <the output's last line>", or nothing when there is none
+function gist(tail: string): string {
+  const line = lastLine(tail, 300);
+  return line === "" ? "" : `: ${line}`;
 }

@@ -1,5 +1,5 @@
 import { type HostLayout, parentDirArgs, systemMountArgs } from "./host_layout.ts";
-import type { SandboxLaunchSpec, SandboxLimits } from "./runner.ts";
+import { cpuHardSeconds, type SandboxLaunchSpec, type SandboxLimits } from "./runner.ts";
 
 const MiB = 1024 * 1024;
 /** Where the workspace appears inside the sandbox. */
@@ -93,7 +93,7 @@ export function limitArgs(layout: HostLayout, limits: SandboxLimits): string[] {
   const cpu = limits.cpuSeconds;
   return [
     layout.tools.prlimit,
-    `--cpu=${cpu}:${limits.cpuHardSeconds ?? cpu + 1}`,
+    `--cpu=${cpu}:${cpuHardSeconds(limits)}`,
     `--as=${limits.memoryBytes}`,
     `--nproc=${limits.maxProcesses}`,
     `--fsize=${limits.maxFileBytes}`,

@@ -1,12 +1,13 @@
 import { getLogger } from "../../core/mod.ts";
 import { SANDBOX_WORKSPACE } from "./bwrap_args.ts";
 import { collect, stdinBytes } from "./collect.ts";
-import type {
-  InteractiveSandboxRunner,
-  SandboxLaunchSpec,
-  SandboxProcess,
-  SandboxResult,
-  SandboxSpec,
+import {
+  cpuHardSeconds,
+  type InteractiveSandboxRunner,
+  type SandboxLaunchSpec,
+  type SandboxProcess,
+  type SandboxResult,
+  type SandboxSpec,
 } from "./runner.ts";
 import { spawnProcess } from "./spawned_process.ts";
 
@@ -57,7 +58,7 @@ export class InsecureRunner implements InteractiveSandboxRunner {
     log.warn("Running {program} without a sandbox", { program: spec.argv[0] ?? "" });
     const rewrite = pathRewriter(spec);
     const l = spec.limits;
-    const cpuHard = l.cpuHardSeconds ?? l.cpuSeconds + 1;
+    const cpuHard = cpuHardSeconds(l);
     const limits = [l.cpuSeconds, cpuHard, l.memoryBytes, l.maxProcesses, l.maxFileBytes].map(
       String,
     );

@@ -34,6 +34,11 @@ export interface SandboxLimits {
   maxFileBytes: number;
 }
 
+/** The hard RLIMIT_CPU of `limits`: its own, or one second past the soft one. */
+export function cpuHardSeconds(limits: SandboxLimits): number {
+  return limits.cpuHardSeconds ?? limits.cpuSeconds + 1;
+}
+
 /** One command to run in the sandbox. */
 export interface SandboxSpec {
   /** Program and arguments as seen inside the sandbox, e.g. `["python3", "-c", code]`. */
