@@ -161,3 +161,16 @@ function sizeOf(value: unknown): number {
 function longerThan(text: string, limit: number): boolean {
   return text.length * 3 > limit && utf8Length(text) > limit;
 }
+
+/**
+ * What a call carries in (`bytes_in`, docs/audit.md): the byte sizes the digest recorded for
+ * the arguments it digests whole (code, contents, stdin, message).
+ */
+export function carriedBytes(digested: Record<string, unknown>): number {
+  let total = 0;
+  for (const key of DIGEST_KEYS) {
+    const bytes = (digested[key] as { bytes?: unknown } | undefined)?.bytes;
+    if (typeof bytes === "number") total += bytes;
+  }
+  return total;
+}

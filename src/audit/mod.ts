@@ -33,5 +33,5 @@ export {
   ThreadAuditSink,
   type ThreadAuditSinkOptions,
 } from "./thread_sink.ts";
-export { digestArguments, digestValue, type ValueDigest } from "./digest.ts";
+export { carriedBytes, digestArguments, digestValue, type ValueDigest } from "./digest.ts";
 export { type AuditVerifyResult, runAuditVerify, verifyAuditLog } from "./verify.ts";

@@ -1,4 +1,4 @@
-import { digestArguments } from "../audit/mod.ts";
+import { carriedBytes, digestArguments } from "../audit/mod.ts";
 import { CodegenError, formatDuration, getLogger } from "../core/mod.ts";
 import {
   currentTraceId,
@@ -19,7 +19,7 @@ import type {
 import type { Session } from "../session/mod.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { auditFailure, noteAppend } from "./audit_gate.ts";
-import { answerToResult, type CallAnswer, replyText, type ToolReply } from "./results.ts";
+import { answerToResult, type CallAnswer, type ToolReply } from "./results.ts";
 import type {
   CallToolResult,
   McpServer,
@@ -240,8 +240,9 @@ async function runAudited(
     }
     const reply = await handler(call);
     answer = { reply };
-    // the reply's text starts with its stable code (EXIT_CODE:, TIMEOUT:, TESTS_FAILED:, ...)
-    if (reply.isError) errorCode = STABLE_CODE.exec(replyText(reply))?.[1] ?? "TOOL_FAILED";
+    // the code its failure's text starts with (EXIT_CODE:, TIMEOUT:, ...), read without
+    // building the text (a run's whole output)
+    if (reply.isError) errorCode = reply.errorCode ?? "TOOL_FAILED";
   } catch (err) {
     const e = CodegenError.from(err);
     if (e.code === "INTERNAL") {
@@ -272,7 +273,7 @@ async function runAudited(
     if (sessionId) span.setSessionId(sessionId);
     const traceId = currentTraceId();
     const digested = digestArguments(call.tool, args);
-    const bytesIn = digestedBytes(digested);
+    const bytesIn = carriedBytes(digested);
     await deps.audit.append({
       principal: call.conn.principal,
       session_id: sessionId,
@@ -304,20 +305,4 @@ async function runAudited(
   deps.onToolCall?.(call.tool, outcome, durationMs);
   span.setOutcome(outcome, errorCode);
   return answer;
-}
-
-/** A stable code at the start of a reply's text: `EXIT_CODE: ...` → EXIT_CODE. */
-const STABLE_CODE = /^([A-Z][A-Z_]{2,40}):/;
-
-/** The arguments whose size is `bytes_in`: what a call carries in (docs/audit.md). */
-const CARRIED = ["code", "contents", "stdin", "message"];
-
-// Their byte sizes, as the digest recorded them.
-function digestedBytes(digested: Record<string, unknown>): number {
-  let total = 0;
-  for (const key of CARRIED) {
-    const bytes = (digested[key] as { bytes?: unknown } | undefined)?.bytes;
-    if (typeof bytes === "number") total += bytes;
-  }
-  return total;
 }

@@ -15,7 +15,12 @@ export interface ToolReply {
   content?: CallToolResult["content"];
   /** The tool ran but failed (non-zero exit, timeout): `isError` with the full result. */
   isError?: boolean;
+  /** With `isError`: the stable code the failure's text starts with, for the audit record. */
+  errorCode?: string;
 }
+
+/** A stable code at the start of a failure's text: `EXIT_CODE: ...` → EXIT_CODE. */
+export const STABLE_CODE = /^([A-Z][A-Z_]{2,40}):/;
 
 /** A call's outcome before it becomes an MCP result, with the notes shown with it. */
 export type CallAnswer =

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { checkRelativePath, pathViolation } from "../../policy/mod.ts";
 import type { TaskRequest, TaskResultOf, TaskTool } from "../../rpc/mod.ts";
 import { type ToolCall, unwrap } from "../call.ts";
-import { replyText, type ToolReply } from "../results.ts";
+import { replyText, STABLE_CODE, type ToolReply } from "../results.ts";
 import { defineTool, type ToolDefinition } from "./tool.ts";
 
 /** Rejects a path lexically in the coordinator before it travels to a worker. */
@@ -53,6 +53,8 @@ export function workerTool<K extends TaskTool, I extends z.ZodObject, O extends 
       if (done.is_error) {
         reply.isError = true;
         const { error_text } = done;
+        const code = error_text ? STABLE_CODE.exec(error_text)?.[1] : undefined;
+        if (code) reply.errorCode = code;
         if (error_text) {
           const body = { ...reply };
           reply.text = () => `${error_text}\n${replyText(body)}`;
