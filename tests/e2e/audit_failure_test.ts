@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { MemoryAuditSink } from "../../src/audit/mod.ts";
 import type { AuditEvent } from "../../src/audit/mod.ts";
 import { auditFailure } from "../../src/mcp/mod.ts";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import { resultText } from "../support/sdk_client.ts";
 import { startTestCoordinator } from "../support/in_memory.ts";
 
 /** A memory sink whose appends fail while `broken` (a full disk, say). */
@@ -11,10 +11,6 @@ class BreakableSink extends MemoryAuditSink {
   override append(event: AuditEvent): Promise<void> {
     return this.broken ? Promise.reject(new Error("No space left on device")) : super.append(event);
   }
-}
-
-function text(r: unknown): string {
-  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
 }
 
 Deno.test("while the audit log cannot be written, calls that change state are refused before they run", async () => {
@@ -36,7 +32,7 @@ Deno.test("while the audit log cannot be written, calls that change state are re
     name: "fs.write",
     arguments: { path: "a.txt", contents: "1" },
   });
-  assert.match(text(first), /^INTERNAL: The call could not be recorded in the audit log/);
+  assert.match(resultText(first), /^INTERNAL: The call could not be recorded in the audit log/);
   assert.match(auditFailure(t.coordinator.deps.audit) ?? "", /No space left/);
   // the next call that would change a file does not run at all
   const second = await client.callTool({
@@ -44,7 +40,7 @@ Deno.test("while the audit log cannot be written, calls that change state are re
     arguments: { path: "b.txt", contents: "2" },
   });
   assert.match(
-    text(second),
+    resultText(second),
     /^INTERNAL: The audit log cannot be written \(No space left on device\)/,
   );
   assert.equal(await Deno.lstat(`${dir}/b.txt`).then(() => true, () => false), false);
@@ -59,7 +55,7 @@ Deno.test("while the audit log cannot be written, calls that change state are re
     name: "fs.write",
     arguments: { path: "c.txt", contents: "3" },
   });
-  assert.equal(third.isError, undefined, text(third));
+  assert.equal(third.isError, undefined, resultText(third));
 });
 
 Deno.test("an audit record keeps a failed run's own code and the bytes the call carried in", async () => {

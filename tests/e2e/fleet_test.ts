@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { startHttpCoordinator } from "../support/http_coordinator.ts";
 import { skipWithout } from "../support/requirements.ts";
 import { Client, StreamableHTTPClientTransport } from "../support/sdk_client.ts";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import { resultText } from "../support/sdk_client.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/worker_process.ts";
 
 const TOKEN = "fleet-test-token";
@@ -13,15 +13,11 @@ async function connect(url: string): Promise<Client> {
   return client;
 }
 
-function text(r: unknown): string {
-  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
-
 async function workerOf(
   client: Client,
 ): Promise<{ worker_id: string; session_id: string; rehomed_from?: string }> {
   const r = await client.callTool({ name: "session.info", arguments: {} });
-  assert.equal(r.isError, undefined, text(r));
+  assert.equal(r.isError, undefined, resultText(r));
   return r.structuredContent as { worker_id: string; session_id: string; rehomed_from?: string };
 }
 
@@ -61,7 +57,7 @@ Deno.test("fleet: sessions spread across two worker processes, stay on their wor
         name: "fs.write",
         arguments: { path: `f${i}.txt`, contents: `client ${i}` },
       });
-      assert.equal(w.isError, undefined, text(w));
+      assert.equal(w.isError, undefined, resultText(w));
       const info = await workerOf(c);
       placed.set(info.session_id, info.worker_id);
       const echo = await c.callTool({ name: "echo", arguments: { message: `hi ${i}` } });
@@ -116,7 +112,7 @@ Deno.test({
       const result = await call;
       const elapsed = performance.now() - killedAt;
       assert.equal(result.isError, true);
-      assert.match(text(result), /^WORKER_UNAVAILABLE: /);
+      assert.match(resultText(result), /^WORKER_UNAVAILABLE: /);
       assert.deepEqual((result._meta as Record<string, unknown>)["codegen-mcp/error"], {
         code: "WORKER_UNAVAILABLE",
         retriable: true,
@@ -127,8 +123,8 @@ Deno.test({
         name: "fs.write",
         arguments: { path: "after.txt", contents: "y" },
       });
-      assert.equal(next.isError, undefined, text(next));
-      assert.match(text(next), /moved from worker "w-[ab]", which is gone/);
+      assert.equal(next.isError, undefined, resultText(next));
+      assert.match(resultText(next), /moved from worker "w-[ab]", which is gone/);
       const info = await workerOf(client);
       assert.equal(info.worker_id, survivor.id);
       assert.equal(info.rehomed_from, victim.id);
@@ -191,7 +187,7 @@ Deno.test({
       await running.promise;
       const status = worker.stop("SIGTERM");
       const result = await call;
-      assert.equal(result.isError, undefined, text(result));
+      assert.equal(result.isError, undefined, resultText(result));
       assert.match((result.structuredContent as { stdout: string }).stdout, /done/);
       const exit = await status;
       assert.equal(exit.code, 0, worker.log());
@@ -241,7 +237,7 @@ Deno.test("fleet: a worker holding a token the coordinator lacks is reported as 
   try {
     const r = await client.callTool({ name: "fs.write", arguments: { path: "a", contents: "x" } });
     assert.equal(r.isError, true);
-    assert.match(text(r), /^WORKER_UNAVAILABLE: Worker "w-token" could not be reached/);
+    assert.match(resultText(r), /^WORKER_UNAVAILABLE: Worker "w-token" could not be reached/);
     assert.match(
       coordinator.log(),
       /w-token[^\n]*refused the coordinator's call as unauthenticated: WORKER_TOKEN must be the same/,

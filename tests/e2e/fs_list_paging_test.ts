@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import { resultText } from "../support/sdk_client.ts";
 import { startTestCoordinator } from "../support/in_memory.ts";
 import { touchRawName, utf8 } from "../support/raw_names.ts";
 
@@ -9,10 +9,6 @@ interface Listing {
   truncated: boolean;
   next_after?: string;
   skipped?: number;
-}
-
-function text(r: unknown): string {
-  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
 }
 
 Deno.test("fs.list pages through a directory larger than MAX_LIST_ENTRIES with after", async () => {
@@ -35,7 +31,7 @@ Deno.test("fs.list pages through a directory larger than MAX_LIST_ENTRIES with a
       name: "fs.list",
       arguments: after === undefined ? { path: "d" } : { path: "d", after },
     });
-    assert.equal(r.isError, undefined, text(r));
+    assert.equal(r.isError, undefined, resultText(r));
     const listing = r.structuredContent as unknown as Listing;
     assert.ok(listing.entries.length <= 4);
     assert.equal(listing.total_count, names.length - seen.length);
@@ -70,8 +66,8 @@ Deno.test("fs.list pages past names that are not valid UTF-8 and says it left th
     next_after: "b\uFFFD",
     skipped: 2,
   });
-  assert.match(text(first), /2 left out: .*not valid UTF-8/);
-  assert.match(text(first), /next page is after "b\uFFFD"/);
+  assert.match(resultText(first), /2 left out: .*not valid UTF-8/);
+  assert.match(resultText(first), /next page is after "b\uFFFD"/);
   const rest = await client.callTool({
     name: "fs.list",
     arguments: { path: "d", after: listing.next_after },
@@ -96,7 +92,7 @@ Deno.test("fs.list takes as after any name a directory may hold, and refuses wha
   ];
   for (const [after, expected] of cases) {
     const r = await client.callTool({ name: "fs.list", arguments: { path: "d", after } });
-    assert.equal(r.isError, undefined, `${JSON.stringify(after)}: ${text(r)}`);
+    assert.equal(r.isError, undefined, `${JSON.stringify(after)}: ${resultText(r)}`);
     const names = (r.structuredContent as unknown as Listing).entries.map((e) => e.name);
     assert.deepEqual(names, expected, JSON.stringify(after));
   }
@@ -104,7 +100,11 @@ Deno.test("fs.list takes as after any name a directory may hold, and refuses wha
   for (const after of refused) {
     const r = await client.callTool({ name: "fs.list", arguments: { path: "d", after } });
     assert.equal(r.isError, true, JSON.stringify(after));
-    assert.match(text(r), /^INVALID_ARGUMENT: Cannot list "d": after .* is not a name: /, text(r));
+    assert.match(
+      resultText(r),
+      /^INVALID_ARGUMENT: Cannot list "d": after .* is not a name: /,
+      resultText(r),
+    );
   }
   // a bad argument, not a policy denial: audited as a call that failed
   const records = t.audit.records.filter((r) => r.tool === "fs.list").slice(-refused.length);
@@ -114,5 +114,5 @@ Deno.test("fs.list takes as after any name a directory may hold, and refuses wha
     arguments: { after: "a.txt", recursive: true },
   });
   assert.equal(recursive.isError, true);
-  assert.match(text(recursive), /^INVALID_ARGUMENT: .*not recursive/);
+  assert.match(resultText(recursive), /^INVALID_ARGUMENT: .*not recursive/);
 });

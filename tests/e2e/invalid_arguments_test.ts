@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import { resultText } from "../support/sdk_client.ts";
 import { startTestCoordinator } from "../support/in_memory.ts";
-
-function text(r: unknown): string {
-  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
 
 Deno.test("arguments the input schema refuses get INVALID_ARGUMENT and an audit record", async () => {
   await using t = await startTestCoordinator();
@@ -19,7 +15,10 @@ Deno.test("arguments the input schema refuses get INVALID_ARGUMENT and an audit 
   for (const [tool, args] of cases) {
     const r = await client.callTool({ name: tool, arguments: args });
     assert.equal(r.isError, true, tool);
-    assert.match(text(r), new RegExp(`^INVALID_ARGUMENT: Invalid arguments for tool ${tool}: `));
+    assert.match(
+      resultText(r),
+      new RegExp(`^INVALID_ARGUMENT: Invalid arguments for tool ${tool}: `),
+    );
     assert.deepEqual(r._meta?.["codegen-mcp/error"], {
       code: "INVALID_ARGUMENT",
       retriable: false,
@@ -48,7 +47,10 @@ Deno.test("MAX_ARGUMENT_BYTES counts UTF-8 bytes, not characters", async () => {
   assert.equal((await call("€".repeat(33))).isError, undefined, "99 bytes");
   const over = await call("€".repeat(34)); // 34 characters, 102 bytes
   assert.equal(over.isError, true);
-  assert.match(text(over), /^INVALID_ARGUMENT: .*over 100 bytes in UTF-8 \(MAX_ARGUMENT_BYTES\)/);
+  assert.match(
+    resultText(over),
+    /^INVALID_ARGUMENT: .*over 100 bytes in UTF-8 \(MAX_ARGUMENT_BYTES\)/,
+  );
   assert.equal((await call("😀".repeat(25))).isError, undefined, "100 bytes in surrogate pairs");
   assert.equal((await call("😀".repeat(26))).isError, true);
   // a lone surrogate goes out as U+FFFD: 3 bytes

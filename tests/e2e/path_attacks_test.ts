@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import { resultText } from "../support/sdk_client.ts";
 import { startTestCoordinator } from "../support/in_memory.ts";
-
-function text(r: unknown): string {
-  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
 
 Deno.test("path attacks fail with PATH_VIOLATION for read, write, list and delete and touch nothing outside", async () => {
   await using t = await startTestCoordinator();
@@ -46,7 +42,11 @@ Deno.test("path attacks fail with PATH_VIOLATION for read, write, list and delet
         if (tool === "fs.delete" && ["etc_link", "secret_link"].includes(path)) continue;
         const r = await client.callTool({ name: tool, arguments: args(path) });
         assert.equal(r.isError, true, `${tool} ${JSON.stringify(path)} must fail`);
-        assert.match(text(r), /^PATH_VIOLATION: /, `${tool} ${JSON.stringify(path)}: ${text(r)}`);
+        assert.match(
+          resultText(r),
+          /^PATH_VIOLATION: /,
+          `${tool} ${JSON.stringify(path)}: ${resultText(r)}`,
+        );
       }
     }
     const after = await Deno.stat(`${outside}/secret.txt`);
@@ -78,9 +78,9 @@ Deno.test("empty and over-long paths are PATH_VIOLATION for every file tool, and
     const r = await client.callTool({ name: tool, arguments: args });
     assert.equal(r.isError, true);
     assert.match(
-      text(r),
+      resultText(r),
       /^PATH_VIOLATION: .*: path is (longer than|empty)/,
-      `${tool}: ${text(r)}`,
+      `${tool}: ${resultText(r)}`,
     );
   }
   const denied = t.audit.records.filter((r) => r.decision === "denied");

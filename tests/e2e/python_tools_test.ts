@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import { startTestCoordinator } from "../support/in_memory.ts";
 import { skipWithout } from "../support/requirements.ts";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import { type CallToolResult, resultText } from "../support/sdk_client.ts";
 
 const ignore = skipWithout("bwrap");
-
-function text(r: unknown): string {
-  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
 
 /** Whether no process has `marker` in its command line (pgrep; Deno reads /proc only with -A). */
 async function processGone(marker: string): Promise<boolean> {
@@ -141,7 +137,7 @@ Deno.test({
     const other = await t.connect();
     const foreign = await other.client.callTool({ name: "task.status", arguments: { task_id } });
     assert.equal(foreign.isError, true);
-    assert.match(text(foreign), /^NOT_FOUND: /);
+    assert.match(resultText(foreign), /^NOT_FOUND: /);
   },
 });
 
@@ -200,7 +196,11 @@ Deno.test({
     t.clock.advance(11 * 60_000); // idle since its start, by the clock
     assert.deepEqual(await t.coordinator.deps.sessions.expire(), [], "in use");
     const done = await running;
-    assert.equal((done.structuredContent as { stdout: string }).stdout, "started\na\n", text(done));
+    assert.equal(
+      (done.structuredContent as { stdout: string }).stdout,
+      "started\na\n",
+      resultText(done),
+    );
     t.clock.advance(5 * 60_000);
     assert.deepEqual(await t.coordinator.deps.sessions.expire(), [], "idle again from the end");
   },
@@ -217,7 +217,7 @@ Deno.test({
       arguments: { code: "while True: pass", timeout_seconds: 20 },
     });
     const result = spin.structuredContent as { signal?: string; timed_out: boolean };
-    assert.equal(result.signal, "SIGXCPU", text(spin));
+    assert.equal(result.signal, "SIGXCPU", resultText(spin));
     assert.equal(result.timed_out, false);
     const segv = await client.callTool({
       name: "run.python",
@@ -244,8 +244,16 @@ Deno.test({
       call("print(x + 1)"),
       call("x += 1; print(x)"),
     ]);
-    assert.equal((second!.structuredContent as { stdout: string }).stdout, "42\n", text(second));
-    assert.equal((third!.structuredContent as { stdout: string }).stdout, "42\n", text(third));
+    assert.equal(
+      (second!.structuredContent as { stdout: string }).stdout,
+      "42\n",
+      resultText(second),
+    );
+    assert.equal(
+      (third!.structuredContent as { stdout: string }).stdout,
+      "42\n",
+      resultText(third),
+    );
   },
 });
 
@@ -267,8 +275,8 @@ Deno.test({
       const r = await client.callTool({ name: "run.python", arguments: args });
       assert.equal(r.isError, true, JSON.stringify(args));
       assert.ok(
-        text(r).startsWith(`INVALID_ARGUMENT: Invalid ${name}: a lone surrogate`),
-        text(r),
+        resultText(r).startsWith(`INVALID_ARGUMENT: Invalid ${name}: a lone surrogate`),
+        resultText(r),
       );
     }
     const ls = await client.callTool({ name: "fs.list", arguments: {} });

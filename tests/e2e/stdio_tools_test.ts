@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startStdioCoordinator } from "../support/coordinator_process.ts";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import { resultText } from "../support/sdk_client.ts";
 import { skipWithout } from "../support/requirements.ts";
 import { runMain } from "../support/run_main.ts";
 import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
@@ -42,11 +42,6 @@ const EXPECTED_TOOLS = [
   "test.run",
 ];
 
-function text(result: unknown): string {
-  const r = result as CallToolResult;
-  return r.content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
-
 Deno.test("stdio: a real SDK client lists every tool with input and output schemas", async () => {
   await using c = await startStdioCoordinator();
   const { tools } = await c.client.listTools();
@@ -68,14 +63,14 @@ Deno.test("stdio: echo and the file tools work end to end and are audited", asyn
 
   const echo = await call("echo", { message: "héllo" });
   assert.deepEqual(echo.structuredContent, { message: "héllo" });
-  assert.equal(text(echo), "héllo");
+  assert.equal(resultText(echo), "héllo");
 
   const write = await call("fs.write", { path: "src/app.py", contents: "print('hi')\n" });
   assert.deepEqual(write.structuredContent, { path: "src/app.py", bytes_written: 12 });
 
   const read = await call("fs.read", { path: "src/app.py" });
   assert.equal((read.structuredContent as { contents: string }).contents, "print('hi')\n");
-  assert.equal(text(read), "print('hi')\n");
+  assert.equal(resultText(read), "print('hi')\n");
 
   const bytes = new Uint8Array([0, 255, 1, 128, 10]);
   const b64 = btoa(String.fromCharCode(...bytes));
@@ -110,7 +105,7 @@ Deno.test("stdio: echo and the file tools work end to end and are audited", asyn
   assert.equal(s.workspace_bytes, 12 + 5);
 
   const art = await call("artifact.get", { path: "src/app.py" });
-  assert.equal(text(art), "print('hi')\n");
+  assert.equal(resultText(art), "print('hi')\n");
 
   const resources = await c.client.listResources();
   assert.deepEqual(resources.resources.map((r) => r.uri).sort(), [
@@ -126,11 +121,11 @@ Deno.test("stdio: echo and the file tools work end to end and are audited", asyn
   assert.deepEqual(del.structuredContent, { path: "src", deleted: true });
   const gone = await call("fs.read", { path: "src/app.py" });
   assert.equal(gone.isError, true);
-  assert.match(text(gone), /^NOT_FOUND: /);
+  assert.match(resultText(gone), /^NOT_FOUND: /);
 
   const denied = await call("fs.read", { path: "../../etc/passwd" });
   assert.equal(denied.isError, true);
-  assert.match(text(denied), /^PATH_VIOLATION: /);
+  assert.match(resultText(denied), /^PATH_VIOLATION: /);
 
   // the audit log has one record per call, hash-chained, and verifies
   const records = (await Deno.readTextFile(c.auditLog)).trim().split("\n").map((l) =>

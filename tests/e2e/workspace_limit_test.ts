@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import { resultText } from "../support/sdk_client.ts";
 import { startTestCoordinator } from "../support/in_memory.ts";
-
-function text(r: unknown): string {
-  return (r as CallToolResult).content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
 
 Deno.test("MAX_WORKSPACE_BYTES is in session.info's limits, and fs.write past it is LIMIT_EXCEEDED and audited so", async () => {
   await using t = await startTestCoordinator({ MAX_WORKSPACE_BYTES: "1KiB" });
@@ -17,14 +13,14 @@ Deno.test("MAX_WORKSPACE_BYTES is in session.info's limits, and fs.write past it
     name: "fs.write",
     arguments: { path: "a.txt", contents: "x".repeat(1000) },
   });
-  assert.equal(fits.isError, undefined, text(fits));
+  assert.equal(fits.isError, undefined, resultText(fits));
   const over = await client.callTool({
     name: "fs.write",
     arguments: { path: "b.txt", contents: "x".repeat(25) },
   });
   assert.equal(over.isError, true);
   assert.equal(
-    text(over),
+    resultText(over),
     'LIMIT_EXCEEDED: Cannot write "b.txt": the workspace would hold 1025 bytes, over its limit ' +
       "of 1024 (MAX_WORKSPACE_BYTES); delete files to make room",
   );
@@ -33,10 +29,10 @@ Deno.test("MAX_WORKSPACE_BYTES is in session.info's limits, and fs.write past it
   assert.equal(record?.error_code, "LIMIT_EXCEEDED");
 
   const deleted = await client.callTool({ name: "fs.delete", arguments: { path: "a.txt" } });
-  assert.equal(deleted.isError, undefined, text(deleted));
+  assert.equal(deleted.isError, undefined, resultText(deleted));
   const now = await client.callTool({
     name: "fs.write",
     arguments: { path: "b.txt", contents: "x".repeat(25) },
   });
-  assert.equal(now.isError, undefined, text(now));
+  assert.equal(now.isError, undefined, resultText(now));
 });

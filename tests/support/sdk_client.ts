@@ -15,5 +15,12 @@ export { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 export { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult as CallToolResultType } from "@modelcontextprotocol/sdk/types.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 export { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+
+/** The text blocks of a tool call's result, joined: what a user reads. */
+export function resultText(result: unknown): string {
+  return (result as CallToolResultType).content.map((c) => (c.type === "text" ? c.text : ""))
+    .join("");
+}
