@@ -1,5 +1,5 @@
 import { type AuditSink, createThreadAuditSink } from "../audit/mod.ts";
-import { type Config, pathFailure } from "../config/mod.ts";
+import { type Config, pathFailure, SETTING } from "../config/mod.ts";
 import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
 import { AsyncTasks, type McpDeps, toolNames } from "../mcp/mod.ts";
 import {
@@ -71,7 +71,7 @@ async function openAuditLog(config: Config, clock: Clock): Promise<AuditSink> {
   try {
     return await createThreadAuditSink(config.auditLog, { clock });
   } catch (err) {
-    throw pathFailure(err, config.auditLog, "--audit-log (AUDIT_LOG)");
+    throw pathFailure(err, config.auditLog, SETTING.auditLog);
   }
 }
 

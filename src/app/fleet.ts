@@ -1,4 +1,4 @@
-import type { Config } from "../config/mod.ts";
+import { type Config, SETTING } from "../config/mod.ts";
 import { type Clock, CodegenError, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
 import { WorkerRegistry } from "../registry/mod.ts";
 import {
@@ -76,8 +76,8 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     probeListen({
       host: config.host,
       port: config.grpcPort,
-      hostSetting: "--host (HTTP_HOST)",
-      portSetting: "--grpc-port (GRPC_PORT)",
+      hostSetting: SETTING.host,
+      portSetting: SETTING.grpcPort,
     });
     server = await startLifecycleServer({
       host: config.host,

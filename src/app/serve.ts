@@ -1,4 +1,4 @@
-import { type Config, isLoopbackHost, pathFailure } from "../config/mod.ts";
+import { type Config, isLoopbackHost, pathFailure, SETTING } from "../config/mod.ts";
 import { formatDuration, getLogger } from "../core/mod.ts";
 import { createMcpServer, serveStdio } from "../mcp/mod.ts";
 import { startHttpServer } from "../mcp/http/mod.ts";
@@ -28,9 +28,9 @@ export function exposureWarning(config: Config): string | undefined {
 async function preparePaths(config: Config): Promise<void> {
   const slash = config.auditLog.lastIndexOf("/");
   const auditDir = slash < 0 ? "." : config.auditLog.slice(0, slash) || "/";
-  const dirs: [string, string, string][] = [[auditDir, config.auditLog, "--audit-log (AUDIT_LOG)"]];
+  const dirs: [string, string, string][] = [[auditDir, config.auditLog, SETTING.auditLog]];
   if (config.localWorkers > 0) {
-    dirs.push([config.workspaceRoot, config.workspaceRoot, "--workspace-root (WORKSPACE_ROOT)"]);
+    dirs.push([config.workspaceRoot, config.workspaceRoot, SETTING.workspaceRoot]);
   }
   for (const [dir, path, setting] of dirs) {
     try {
@@ -67,7 +67,7 @@ export async function runServe(config: Config): Promise<number> {
     if (config.adminPort !== undefined) {
       const { adminPort: port, host } = config;
       const admin = await listenOn(
-        { host, port, hostSetting: "--host (HTTP_HOST)", portSetting: "--admin-port (ADMIN_PORT)" },
+        { host, port, hostSetting: SETTING.host, portSetting: SETTING.adminPort },
         () => startAdminServer({ host, port, routes }),
       );
       closers.push(() => admin.close());
@@ -82,8 +82,8 @@ export async function runServe(config: Config): Promise<number> {
       const target = {
         host: config.host,
         port: config.port,
-        hostSetting: "--host (HTTP_HOST)",
-        portSetting: "--port (HTTP_PORT)",
+        hostSetting: SETTING.host,
+        portSetting: SETTING.port,
       };
       const http = await listenOn(target, () =>
         startHttpServer({

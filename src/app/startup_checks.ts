@@ -4,6 +4,7 @@ import {
   listenFailure,
   type ListenTarget,
   pathFailure,
+  SETTING,
 } from "../config/mod.ts";
 
 /**
@@ -36,8 +37,12 @@ export async function listenOn<T>(target: ListenTarget, start: () => T | Promise
 export function checkTlsFiles(
   files: { tlsCert?: string | undefined; tlsKey?: string | undefined; tlsCa?: string | undefined },
 ): void {
-  const flags = { "--tls-cert": files.tlsCert, "--tls-key": files.tlsKey, "--tls-ca": files.tlsCa };
-  for (const [flag, path] of Object.entries(flags)) {
+  const given: [string, string | undefined][] = [
+    [SETTING.tlsCert, files.tlsCert],
+    [SETTING.tlsKey, files.tlsKey],
+    [SETTING.tlsCa, files.tlsCa],
+  ];
+  for (const [flag, path] of given) {
     if (path === undefined) continue;
     try {
       Deno.readFileSync(path);

@@ -1,4 +1,4 @@
-import { parseHostPort, type WorkerConfig } from "../config/mod.ts";
+import { parseHostPort, SETTING, type WorkerConfig } from "../config/mod.ts";
 import { getLogger } from "../core/mod.ts";
 import {
   createHealth,
@@ -27,8 +27,7 @@ export async function runWorker(config: WorkerConfig): Promise<number> {
   let registered = false;
   checkTlsFiles(config);
   const { host, port } = parseHostPort(config.listen);
-  const listenSetting = "--listen (WORKER_LISTEN)";
-  probeListen({ host, port, hostSetting: listenSetting, portSetting: listenSetting });
+  probeListen({ host, port, hostSetting: SETTING.listen, portSetting: SETTING.listen });
   const worker = await startRemoteWorker(config, {
     wrapHandler: (handler) => instrumentTaskHandler(handler, { metrics }),
   });
@@ -45,7 +44,7 @@ export async function runWorker(config: WorkerConfig): Promise<number> {
   // the admin listener binds the same host as the gRPC listener (0.0.0.0 in a pod)
   const adminPort = config.adminPort;
   const admin = adminPort === undefined ? undefined : await listenOn(
-    { host, port: adminPort, hostSetting: listenSetting, portSetting: "--admin-port (ADMIN_PORT)" },
+    { host, port: adminPort, hostSetting: SETTING.listen, portSetting: SETTING.adminPort },
     () => startAdminServer({ host, port: adminPort, routes: healthRoutes({ health, metrics }) }),
   );
   log.info("Worker {workerId} listening on {address}, advertised as {advertised}", {

@@ -27,6 +27,7 @@ import {
   type WorkerConfig,
   WorkerConfigSchema,
 } from "./schema.ts";
+import { SETTING } from "./settings.ts";
 
 /** Result of loading configuration: a config or one line to print before exiting 2. */
 export type LoadResult<T> = { ok: true; config: T } | { ok: false; message: string };
@@ -115,18 +116,8 @@ function loadLimits(env: Env): Partial<Limits> {
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }
 
-// Config fields by the flag (and variable) that set them, for messages
-const SETTING_OF: Record<string, string> = {
-  host: "--host (HTTP_HOST)",
-  workspaceRoot: "--workspace-root (WORKSPACE_ROOT)",
-  auditLog: "--audit-log (AUDIT_LOG)",
-  workerId: "--worker-id (WORKER_ID)",
-  workerToken: "WORKER_TOKEN",
-  mcpAuthToken: "MCP_AUTH_TOKEN",
-  tlsCert: "--tls-cert",
-  tlsKey: "--tls-key",
-  tlsCa: "--tls-ca",
-};
+// for messages: field → the flag (and variable) that sets it
+const SETTING_OF: Record<string, string> = SETTING;
 
 // Text settings must not be empty: `--host ''` is a mistake, not "use the default".
 function text(raw: RawValue | undefined): string | undefined {

@@ -22,6 +22,7 @@ export {
   parseHostPort,
 } from "./hostname.ts";
 export { MAX_DURATION_MS, MAX_SESSIONS_PER_WORKER } from "./parse_values.ts";
+export { SETTING } from "./settings.ts";
 export {
   errorDetail,
   isBindError,
