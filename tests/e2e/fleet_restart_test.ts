@@ -1,17 +1,18 @@
 // Restarts in a fleet, with real processes: a worker recreated under the same id with a
 // fresh disk, and a coordinator that crashed while a worker still hosted its sessions.
 import assert from "node:assert/strict";
-import { type HttpCoordinator, startHttpCoordinator } from "../support/http_coordinator.ts";
-import { Client, StreamableHTTPClientTransport } from "../support/sdk_client.ts";
-import type { CallToolResult } from "../support/sdk_client.ts";
+import {
+  connectMcp,
+  type HttpCoordinator,
+  startHttpCoordinator,
+} from "../support/http_coordinator.ts";
+import type { CallToolResult, Client } from "../support/sdk_client.ts";
 import { startWorkerProcess } from "../support/worker_process.ts";
 
 const TOKEN = "restart-test-token";
 
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: "restart", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
-  return client;
+function connect(url: string): Promise<Client> {
+  return connectMcp(url, "restart");
 }
 
 function texts(r: unknown): string[] {

@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
-import { startHttpCoordinator } from "../support/http_coordinator.ts";
+import { connectMcp, startHttpCoordinator } from "../support/http_coordinator.ts";
 import { skipWithout } from "../support/requirements.ts";
-import { Client, StreamableHTTPClientTransport } from "../support/sdk_client.ts";
-import { resultText } from "../support/sdk_client.ts";
+import { type Client, resultText } from "../support/sdk_client.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/worker_process.ts";
 
 const TOKEN = "fleet-test-token";
 
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: "fleet", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
-  return client;
+function connect(url: string): Promise<Client> {
+  return connectMcp(url, "fleet");
 }
 
 async function workerOf(

@@ -5,7 +5,7 @@ import {
   SSEClientTransport,
   StreamableHTTPClientTransport,
 } from "../support/sdk_client.ts";
-import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
+import { INITIALIZE_BODY, POST_HEADERS } from "../../src/mcp/http/_testing.ts";
 
 async function connectStreamable(
   url: string,
@@ -82,10 +82,7 @@ Deno.test("HTTP: Streamable HTTP and SSE clients drive the tools; two sessions n
 Deno.test("HTTP: a bad Origin or Host gets 403 and a missing or wrong bearer token gets 401", async () => {
   await using server = await startHttpCoordinator({ env: { MCP_AUTH_TOKEN: "s3cret-token" } });
   const init = INITIALIZE_BODY;
-  const headers = {
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-  };
+  const headers = POST_HEADERS;
   const noAuth = await fetch(`${server.url}/mcp`, { method: "POST", headers, body: init });
   assert.equal(noAuth.status, 401);
   await noAuth.body?.cancel();
@@ -141,13 +138,9 @@ Deno.test("HTTP: a session that never finishes its handshake is closed once idle
   await using server = await startHttpCoordinator({
     env: { SESSION_MAX_AGE: "1s", CLEANUP_INTERVAL: "200ms" },
   });
-  const headers = {
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-  };
   const opened = await fetch(`${server.url}/mcp`, {
     method: "POST",
-    headers,
+    headers: POST_HEADERS,
     body: INITIALIZE_BODY,
   });
   const id = opened.headers.get("mcp-session-id");
@@ -159,7 +152,7 @@ Deno.test("HTTP: a session that never finishes its handshake is closed once idle
     await new Promise((r) => setTimeout(r, 200));
     const ping = await fetch(`${server.url}/mcp`, {
       method: "POST",
-      headers: { ...headers, "mcp-session-id": id },
+      headers: { ...POST_HEADERS, "mcp-session-id": id },
       body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }),
     });
     status = ping.status;

@@ -4,6 +4,7 @@
  * @module
  */
 import { collectStderr } from "./child_log.ts";
+import { Client, StreamableHTTPClientTransport } from "./sdk_client.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -81,4 +82,11 @@ export async function startHttpCoordinator(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** An MCP SDK client connected over Streamable HTTP to the coordinator at `url`. */
+export async function connectMcp(url: string, name: string): Promise<Client> {
+  const client = new Client({ name, version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
+  return client;
 }
