@@ -118,6 +118,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     release: (sessionId) => registry.release(sessionId),
     workerOf: (sessionId) => registry.workerOf(sessionId),
     full: (workerId) => registry.markFull(workerId),
+    leaving: (workerId) => registry.markDraining(workerId),
     evict(workerId, reason) {
       registry.evict(workerId, reason);
       drop(workerId);

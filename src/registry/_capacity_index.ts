@@ -84,12 +84,20 @@ export class CapacityIndex {
   refusal(registered: number): string {
     if (registered === 0) return "No worker is registered";
     const ready = this.#heap.size;
-    if (ready === 0) return `No worker is ready: all ${registered} are draining`;
+    if (ready === 0) {
+      return `No worker is ready: ${
+        registered === 1 ? "the only one is" : `all ${registered} are`
+      } draining`;
+    }
     const used = this.#reserved + this.#unplaced;
     const others = this.#unplaced > 0
       ? ` (${this.#unplaced} by sessions this coordinator did not place)`
       : "";
+    const draining = registered - ready;
+    const leaving = draining === 0
+      ? ""
+      : `; ${draining} more ${draining === 1 ? "is" : "are"} draining`;
     return `Every ready worker is full: ${used} of ${this.#slots} session slots ` +
-      `reserved on ${ready} worker${ready === 1 ? "" : "s"}${others}`;
+      `reserved on ${ready} worker${ready === 1 ? "" : "s"}${others}${leaving}`;
   }
 }

@@ -241,6 +241,16 @@ export class WorkerRegistry {
     if (record) this.#ready.setUnplaced(record, record.capabilities.maxSessions);
   }
 
+  /**
+   * The worker refused a new session because it is leaving (draining, shutting down):
+   * places no session there, and counts none of its slots as free or full, until a
+   * heartbeat says it is ready again.
+   */
+  markDraining(workerId: string): void {
+    const record = this.#workers.get(workerId);
+    if (record) this.#setState(record, "draining");
+  }
+
   /** The worker `sessionId` is assigned to, if any. */
   workerOf(sessionId: string): string | undefined {
     return this.#sessions.get(sessionId)?.id;

@@ -109,7 +109,8 @@ Deno.test("WorkerRegistry gives draining workers no new sessions but keeps their
   assert.equal(registry.workerOf("s1"), "big");
   assert.deepEqual(placeAll(registry, ["s2", "s3"]), [
     "small",
-    "refused: Every ready worker is full: 1 of 1 session slots reserved on 1 worker",
+    "refused: Every ready worker is full: 1 of 1 session slots reserved on 1 worker; " +
+    "1 more is draining",
   ]);
   registry.release("s2");
   drain(registry, "small", mustRegister(registry, "small", 1));
@@ -123,6 +124,29 @@ Deno.test("WorkerRegistry gives draining workers no new sessions but keeps their
   });
   assert.deepEqual(placeAll(registry, ["s5"]), ["big"]);
   assert.equal(registry.get("big")?.reserved, 2);
+});
+
+Deno.test("WorkerRegistry.markDraining() stops placement on a worker without counting its slots as full", () => {
+  const { registry } = fakeRegistry();
+  const leaving = mustRegister(registry, "leaving", 5);
+  mustRegister(registry, "w2", 1);
+  registry.markDraining("leaving");
+  registry.markDraining("unknown");
+  assert.equal(registry.get("leaving")?.state, "draining");
+  assert.deepEqual(placeAll(registry, ["s1", "s2"]), [
+    "w2",
+    "refused: Every ready worker is full: 1 of 1 session slots reserved on 1 worker; " +
+    "1 more is draining",
+  ]);
+  // a heartbeat saying ready (it stayed after all) makes it eligible again
+  registry.heartbeat({
+    workerId: "leaving",
+    registrationId: leaving,
+    state: "ready",
+    activeSessions: 0,
+    activeTasks: 0,
+  });
+  assert.deepEqual(placeAll(registry, ["s3"]), ["leaving"]);
 });
 
 Deno.test("WorkerRegistry.release() frees the slot once, and only for a placed session", () => {

@@ -20,6 +20,8 @@ export interface RemoteWorkers {
   evict(workerId: string, reason: string): void;
   /** The worker refused a new session as full (LIMIT_EXCEEDED): place none there for now. */
   full(workerId: string): void;
+  /** The worker refused a new session because it is leaving: count it draining, not full. */
+  leaving(workerId: string): void;
   /** The worker the session's slot is reserved on, if any. */
   workerOf(sessionId: string): string | undefined;
 }
@@ -150,10 +152,10 @@ export class Router {
             id: sessionId,
             error: e.message,
           });
-          this.#remote.full(r.workerId);
-          failure = `Worker "${r.workerId}" ${
-            e.code === "LIMIT_EXCEEDED" ? "is full" : "is leaving"
-          }`;
+          const full = e.code === "LIMIT_EXCEEDED";
+          if (full) this.#remote.full(r.workerId);
+          else this.#remote.leaving(r.workerId);
+          failure = `Worker "${r.workerId}" ${full ? "is full" : "is leaving"}`;
         } else if (e.code === "WORKER_UNAVAILABLE") {
           // a cached connection to a worker that died: evict it, try the next
           this.#remote.evict(r.workerId, `creating session ${sessionId} failed: ${e.message}`);

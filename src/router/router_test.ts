@@ -62,6 +62,7 @@ function remoteOver(registry: WorkerRegistry, clients: Map<string, WorkerClient>
       Promise.resolve(registry.get(workerId) ? clients.get(workerId) : undefined),
     evict: (workerId, reason) => void registry.evict(workerId, reason),
     full: (workerId) => registry.markFull(workerId),
+    leaving: (workerId) => registry.markDraining(workerId),
     workerOf: (sessionId) => registry.workerOf(sessionId),
   };
 }
@@ -203,4 +204,48 @@ Deno.test("Router.unavailable() evicts a worker lost mid-task but only frees the
   });
   assert.equal(registry.workerOf("s2"), undefined);
   assert.equal(registry.get("w1"), undefined, "a lost worker is evicted");
+});
+
+Deno.test("Router.route() counts a worker that refuses a session as leaving as draining, not full", async () => {
+  const registry = registryWith({ leaving: 3, crowded: 2 });
+  const goingAway = new CodegenError("WORKER_UNAVAILABLE", "Worker going away", {
+    retriable: true,
+    workerLeaving: true,
+  });
+  const clients = new Map([
+    ["leaving", fakeClient("leaving", { refuse: goingAway }).client],
+    ["crowded", fakeClient("crowded", { full: true }).client],
+  ]);
+  const router = new Router({ local: [], remote: remoteOver(registry, clients) });
+  await assert.rejects(router.route(session("s1")), { code: "WORKER_UNAVAILABLE" });
+  assert.equal(registry.get("leaving")?.state, "draining");
+  assert.equal(registry.get("crowded")?.state, "ready");
+  // the next caller is told the truth: the leaving worker's 3 slots are neither free nor full
+  await assert.rejects(router.route(session("s2")), (err: CodegenError) => {
+    assert.equal(err.retriable, true);
+    assert.equal(
+      err.message,
+      "Every ready worker is full: 2 of 2 session slots reserved on 1 worker " +
+        "(2 by sessions this coordinator did not place); 1 more is draining; " +
+        "start a worker or try again shortly",
+    );
+    return true;
+  });
+});
+
+Deno.test("Router.route() tells the caller every worker is draining when the only one is leaving", async () => {
+  const registry = registryWith({ w1: 2 });
+  const goingAway = new CodegenError("WORKER_UNAVAILABLE", "Worker going away", {
+    retriable: true,
+    workerLeaving: true,
+  });
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", fakeClient("w1", { refuse: goingAway }).client]])),
+  });
+  await assert.rejects(router.route(session("s1")), { message: /Worker "w1" is leaving/ });
+  await assert.rejects(router.route(session("s2")), {
+    message: "No worker is ready: the only one is draining; start a worker or try again shortly",
+  });
+  assert.equal(registry.workerOf("s1"), undefined, "no slot held for the refused session");
 });
