@@ -16,4 +16,4 @@ export {
 } from "./paths.ts";
 export { checkListAfter } from "./list_after.ts";
 export { compareNames } from "./name_order.ts";
-export { checkWellFormed } from "./well_formed.ts";
+export { checkWellFormed, requireWellFormed } from "./well_formed.ts";

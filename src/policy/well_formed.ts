@@ -1,3 +1,5 @@
+import { CodegenError } from "../core/mod.ts";
+
 /**
  * Checks that an argument's text is Unicode: no lone surrogate (half of a UTF-16 pair
  * without its other half, as `"\ud800"` in JSON). Such text has no UTF-8 form, so it
@@ -29,6 +31,17 @@ export function checkWellFormed(name: string, value: unknown): string | undefine
     }
   }
   return undefined;
+}
+
+/**
+ * Throws INVALID_ARGUMENT naming the first of `values` (argument name → value) that is
+ * not Unicode, as {@link checkWellFormed} finds it; absent values pass.
+ */
+export function requireWellFormed(values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const refusal = checkWellFormed(name, value);
+    if (refusal !== undefined) throw new CodegenError("INVALID_ARGUMENT", refusal);
+  }
 }
 
 /** Index of the first UTF-16 code unit of `text` that is half of no pair. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { checkWellFormed } from "./mod.ts";
+import { CodegenError } from "../core/mod.ts";
+import { checkWellFormed, requireWellFormed } from "./mod.ts";
 
 Deno.test("checkWellFormed() accepts Unicode text, surrogate pairs included", () => {
   for (const value of ["", "print(1)", "é\u{1F600}x", ["a", "\u{10FFFF}"], { K: "v\u{1F600}" }]) {
@@ -23,4 +24,14 @@ Deno.test("checkWellFormed() names the argument, the element or key, and where t
   for (const [name, value, refusal] of cases) {
     assert.equal(checkWellFormed(name, value), `${refusal} is not valid Unicode`);
   }
+});
+
+Deno.test("requireWellFormed() throws INVALID_ARGUMENT for the first argument refused", () => {
+  requireWellFormed({ code: "print(1)", args: undefined, env: { K: "v" } });
+  assert.throws(
+    () => requireWellFormed({ code: "ok", args: ["a", "\ud800"], stdin: "\udc00" }),
+    (err: unknown) =>
+      err instanceof CodegenError && err.code === "INVALID_ARGUMENT" &&
+      err.message.startsWith("Invalid args[1]: a lone surrogate"),
+  );
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../../config/mod.ts";
+import { requireWellFormed } from "../../policy/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact, workerTool } from "./_worker_tool.ts";
 import { bulkArg, pathArg } from "./schemas.ts";
@@ -29,6 +30,10 @@ export function fsWriteTool(config: Config): ToolDefinition {
       openWorldHint: false,
     },
     paths: (a) => [a.path],
+    // text has no UTF-8 form with a lone surrogate: refused, not written as U+FFFD
+    check(a) {
+      if (a.encoding !== "base64") requireWellFormed({ contents: a.contents });
+    },
     maxPathBytes: config.limits.maxPathBytes,
     task: (a) =>
       compact({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../../config/mod.ts";
+import { requireWellFormed } from "../../policy/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact } from "./_worker_tool.ts";
 import { backgroundableTool } from "./_python_tool.ts";
@@ -33,6 +34,7 @@ export function pkgInstallTool(config: Config): ToolDefinition {
       ...asyncOutput,
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+    validate: (a) => requireWellFormed({ packages: a.packages, index_url: a.index_url }),
     paths: () => [],
     maxPathBytes: config.limits.maxPathBytes,
     task: (a) =>

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Config } from "../../config/mod.ts";
 import { CodegenError } from "../../core/mod.ts";
-import { checkWellFormed } from "../../policy/mod.ts";
+import { requireWellFormed } from "../../policy/mod.ts";
 import type { TaskResultOf } from "../../rpc/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact } from "./_worker_tool.ts";
@@ -62,11 +62,7 @@ export function runPythonTool(config: Config): ToolDefinition {
       if ((a.code === undefined) === (a.file === undefined)) {
         throw new CodegenError("INVALID_ARGUMENT", "Give exactly one of code or file");
       }
-      const { code, args, stdin, env } = a;
-      for (const [name, value] of Object.entries({ code, args, stdin, env })) {
-        const refusal = checkWellFormed(name, value);
-        if (refusal !== undefined) throw new CodegenError("INVALID_ARGUMENT", refusal);
-      }
+      requireWellFormed({ code: a.code, args: a.args, stdin: a.stdin, env: a.env });
     },
     paths: (a) => [a.file],
     maxPathBytes: l.maxPathBytes,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../../config/mod.ts";
+import { requireWellFormed } from "../../policy/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact } from "./_worker_tool.ts";
 import { backgroundableTool } from "./_python_tool.ts";
@@ -37,6 +38,8 @@ export function testRunTool(config: Config): ToolDefinition {
       ...asyncOutput,
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
+    // the path's own check refuses a path that is not Unicode (PATH_VIOLATION)
+    validate: (a) => requireWellFormed({ args: a.args }),
     paths: (a) => [a.path],
     maxPathBytes: l.maxPathBytes,
     task: (a) => compact({ path: a.path, args: a.args, timeout_seconds: a.timeout_seconds }),

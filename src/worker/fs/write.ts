@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { KeyedQueue } from "../../core/mod.ts";
+import { requireWellFormed } from "../../policy/mod.ts";
 import type { FsWriteArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
@@ -99,6 +100,8 @@ function decodeContents(args: FsWriteArgs, limit: number): Uint8Array {
   }
   // every UTF-16 unit is at least one UTF-8 byte: refuse before encoding a huge string
   if (args.contents.length > limit) throw tooLarge(args.contents.length);
+  // the coordinator refuses this too; a lone surrogate would be written as U+FFFD
+  requireWellFormed({ contents: args.contents });
   const bytes = encoder.encode(args.contents);
   if (bytes.length > limit) throw tooLarge(bytes.length);
   return bytes;

@@ -47,6 +47,22 @@ Deno.test("fs.write refuses malformed base64 with INVALID_ARGUMENT", async () =>
   assert.deepEqual(await names(fx.workspace), []);
 });
 
+Deno.test("fs.write refuses text with a lone surrogate instead of writing U+FFFD", async () => {
+  await using fx = await createFixture();
+  await fx.call("fs.write", { path: "a.txt", contents: "old" });
+  for (const contents of ["x\ud800y", "\udc00", "ok\u{1F600}\ud83d"]) {
+    const out = await fx.call("fs.write", { path: "a.txt", contents });
+    assert.equal(codeOf(out), "INVALID_ARGUMENT", JSON.stringify(contents));
+    assert.ok(!out.ok && /^Invalid contents: a lone surrogate/.test(out.error.message));
+    const appended = await fx.call("fs.write", { path: "a.txt", contents, append: true });
+    assert.equal(codeOf(appended), "INVALID_ARGUMENT");
+  }
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/a.txt`), "old");
+  // a surrogate pair is one character, written as its four UTF-8 bytes
+  const pair = await fx.call("fs.write", { path: "a.txt", contents: "\u{1F600}" });
+  assert.ok(pair.ok && pair.result.bytes_written === 4);
+});
+
 Deno.test("fs.write refuses contents over maxFileBytes with TOO_LARGE", async () => {
   await using fx = await createFixture({ maxFileBytes: 10 });
   assert.equal(
