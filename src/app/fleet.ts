@@ -9,6 +9,7 @@ import {
 } from "../router/mod.ts";
 import { type LifecycleServerHandle, startLifecycleServer } from "../rpc/mod.ts";
 import { checkTlsFiles, probeListen } from "./startup_checks.ts";
+import { TokenRefusals } from "./token_refusals.ts";
 
 const log = getLogger("app", "fleet");
 
@@ -40,8 +41,8 @@ export interface FleetOptions {
 export async function startFleet(config: Config, options: FleetOptions = {}): Promise<Fleet> {
   checkTlsFiles(config);
   const clock = options.clock ?? SYSTEM_CLOCK;
-  // worker id -> the token fingerprint it registered with when its token refused ours
-  const tokenRefused = new Map<string, string>();
+  // workers whose token refused ours, with the token fingerprint they registered with
+  const tokenRefused = new TokenRefusals({ clock });
   const registry = new WorkerRegistry({
     clock,
     heartbeatTimeoutMs: config.workerHeartbeatTimeoutMs,
@@ -88,10 +89,10 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
         // a worker that refused our token is refused until it registers with another one,
         // rather than registering, failing and being evicted on every heartbeat
         register(req) {
-          if (tokenRefused.get(req.workerId) === req.tokenFingerprint) {
+          if (tokenRefused.refuses(req.workerId, req.tokenFingerprint)) {
             return { accepted: false, reason: TOKEN_MISMATCH };
           }
-          tokenRefused.delete(req.workerId);
+          tokenRefused.forget(req.workerId);
           return registry.register(req);
         },
         heartbeat: (req) => registry.heartbeat(req),
@@ -149,7 +150,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
             });
           }
           clients.delete(workerId);
-          if (refused) tokenRefused.set(workerId, registry.fingerprintOf(workerId) ?? "");
+          if (refused) tokenRefused.refuse(workerId, registry.fingerprintOf(workerId) ?? "");
           registry.evict(workerId, refused ? "refused the coordinator's token" : "unreachable");
           return undefined;
         },
