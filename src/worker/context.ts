@@ -12,6 +12,11 @@ export interface TaskContext {
   stateDir: string;
   limits: Limits;
   signal: AbortSignal;
+  /**
+   * `performance.now()` when the task reached the worker: a call's timeout counts from
+   * here, its waits for a turn included (absent in unit tests: from when it is read).
+   */
+  startedAt?: number;
   emit(event: TaskEvent): void;
   /** The session's other tasks, as far as this task needs to know (absent in unit tests). */
   activity?: TaskActivity;

@@ -69,6 +69,7 @@ export class WorkerExecutor implements TaskExecutor {
     task: TaskRequest,
     options: ExecuteOptions = {},
   ): Promise<TaskOutcome> {
+    const startedAt = performance.now();
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -89,6 +90,7 @@ export class WorkerExecutor implements TaskExecutor {
         stateDir,
         limits: this.#options.limits,
         signal: controller.signal,
+        startedAt,
         emit: (event) => options.onEvent?.(event),
         activity,
         usage,

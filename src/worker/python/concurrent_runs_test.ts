@@ -94,3 +94,62 @@ Deno.test("a sandbox that fails before Python starts is a retriable error in bot
     }
   }
 });
+
+Deno.test({
+  name: "the wait for a run slot counts against the call's timeout",
+  ignore,
+  fn: () =>
+    withPythonSession(async ({ rt, ctx }) => {
+      const sleep = (s: number) => `import time\ntime.sleep(${s})\nprint('done')`;
+      const holder = rt.runPython(ctx, { code: sleep(2.5), timeout_seconds: 20 });
+      await new Promise((r) => setTimeout(r, 200));
+      // its whole timeout passes while the only slot is held: it never runs
+      const started = performance.now();
+      await assert.rejects(
+        rt.runPython(ctx, { code: sleep(0), timeout_seconds: 1 }),
+        (e: unknown) =>
+          e instanceof CodegenError && e.code === "TIMEOUT" && e.retriable &&
+          /waited its whole timeout \(1 s\) for a run slot/.test(e.message),
+      );
+      const waited = performance.now() - started;
+      assert.ok(waited >= 900 && waited < 2_000, `gave up after ${waited} ms`);
+      // part of it passes waiting: the run gets what is left, and its TIMEOUT says why
+      const late = await rt.runPython(ctx, { code: sleep(5), timeout_seconds: 3.5 });
+      assert.ok(late.ok && late.is_error, JSON.stringify(late));
+      assert.match(
+        late.error_text ?? "",
+        /^TIMEOUT: Run exceeded 3\.5 s and was killed \(\d(\.\d)? s of it waiting for its turn\)$/,
+      );
+      assert.ok(late.result.duration_ms < 3_000, `ran ${late.result.duration_ms} ms`);
+      const first = await holder;
+      assert.ok(first.ok && !first.is_error && first.result.stdout === "done\n");
+    }, { limits: testLimits({ maxTasksPerSession: 1 }) }),
+});
+
+Deno.test({
+  name: "a stateful call's wait behind the session's earlier calls counts against its timeout",
+  ignore,
+  fn: () =>
+    withPythonSession(async ({ rt, ctx }) => {
+      await rt.runPython(ctx, { code: "x = 41", stateful: true });
+      const holder = rt.runPython(ctx, {
+        code: "import time\ntime.sleep(2)\nx += 1",
+        stateful: true,
+        timeout_seconds: 20,
+      });
+      await assert.rejects(
+        rt.runPython(ctx, { code: "x = 0", stateful: true, timeout_seconds: 1 }),
+        (e: unknown) =>
+          e instanceof CodegenError && e.code === "TIMEOUT" && e.retriable &&
+          /for the session's earlier stateful calls and did not start/.test(e.message),
+      );
+      assert.ok((await holder).ok);
+      // the call that gave up never touched the interpreter: its state is the holder's
+      const after = await rt.runPython(ctx, { code: "print(x)", stateful: true });
+      assert.ok(
+        after.ok && !after.is_error && after.result.stdout === "42\n",
+        JSON.stringify(after),
+      );
+      assert.equal(after.result.interpreter_restarted, undefined);
+    }),
+});

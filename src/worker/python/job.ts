@@ -3,6 +3,7 @@ import { checkWellFormed, requireRelativePath } from "../../policy/mod.ts";
 import type { RunPythonArgs } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { SANDBOX_WORKSPACE } from "../sandbox/mod.ts";
+import { runTimeoutMs } from "./call_deadline.ts";
 import { validateUserEnv } from "./env.ts";
 
 /** Most `args` a call may pass. */
@@ -58,20 +59,11 @@ export async function buildJob(
     const refusal = checkWellFormed(name, value);
     if (refusal !== undefined) throw new CodegenError("INVALID_ARGUMENT", refusal);
   }
-  const timeout = args.timeout_seconds ?? limits.runTimeoutDefaultSeconds;
-  if (typeof timeout !== "number" || !(timeout > 0) || timeout > limits.runTimeoutMaxSeconds) {
-    throw new CodegenError(
-      "INVALID_ARGUMENT",
-      `Invalid timeout_seconds ${
-        JSON.stringify(timeout)
-      }: must be in (0, ${limits.runTimeoutMaxSeconds}]`,
-    );
-  }
   const job: PythonJob = {
     args: argv,
     env: validateUserEnv(args.env),
     stdin,
-    timeoutMs: Math.round(timeout * 1000),
+    timeoutMs: runTimeoutMs(args.timeout_seconds, limits),
     stateful: args.stateful === true,
   };
   if (hasCode) job.code = args.code!;

@@ -18,6 +18,7 @@ import type { TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import type { TaskContext, WorkerOptions } from "../context.ts";
 import { createSandboxRunner, type InteractiveSandboxRunner } from "../sandbox/mod.ts";
 import { KernelManager } from "./kernel_manager.ts";
+import { CallDeadline, runTimeoutMs } from "./call_deadline.ts";
 import { runSlots } from "./launch.ts";
 import { pkgInstall } from "./pkg_install.ts";
 import type { Kernel } from "./kernel.ts";
@@ -92,10 +93,12 @@ export class SandboxedPythonRuntime implements PythonRuntime {
     this.#pool = new WarmPool(deps.pool);
   }
 
-  runPython(
+  async runPython(
     ctx: TaskContext,
     args: TaskTypes["run.python"]["args"],
   ): Promise<TaskOutcome<"run.python">> {
+    // checked before any wait, which counts against it
+    const deadline = new CallDeadline(ctx, runTimeoutMs(args.timeout_seconds, ctx.limits));
     const run = () =>
       runPython(ctx, args, {
         runner: this.#runner,
@@ -103,29 +106,48 @@ export class SandboxedPythonRuntime implements PythonRuntime {
         kernels: this.#kernels,
         hasVenv: (c) => this.#hasVenv(c),
         snapshots: this.#snapshots,
+        deadline,
       });
-    return args.stateful ? run() : this.#inTurn(ctx, run);
+    return await (args.stateful ? run() : this.#inTurn(ctx, deadline, run));
   }
 
-  pkgInstall(
+  async pkgInstall(
     ctx: TaskContext,
     args: TaskTypes["pkg.install"]["args"],
   ): Promise<TaskOutcome<"pkg.install">> {
-    return this.#inTurn(ctx, () =>
+    // an install may take as long as a run may last, its wait for a turn included
+    const deadline = new CallDeadline(ctx, ctx.limits.runTimeoutMaxSeconds * 1000);
+    return await this.#inTurn(ctx, deadline, () =>
       pkgInstall(ctx, args, {
         runner: this.#runner,
         pipIndexUrl: this.#options.pipIndexUrl,
         onEnvironmentChanged: (sessionId) => this.environmentChanged(sessionId),
+        deadline,
       }));
   }
 
-  testRun(ctx: TaskContext, args: TaskTypes["test.run"]["args"]): Promise<TaskOutcome<"test.run">> {
-    return this.#inTurn(ctx, () => testRun(ctx, args, { runner: this.#runner }));
+  async testRun(
+    ctx: TaskContext,
+    args: TaskTypes["test.run"]["args"],
+  ): Promise<TaskOutcome<"test.run">> {
+    const deadline = new CallDeadline(ctx, runTimeoutMs(args.timeout_seconds, ctx.limits));
+    const run = () => testRun(ctx, args, { runner: this.#runner, deadline });
+    return await this.#inTurn(ctx, deadline, run);
   }
 
-  /** Runs `fn` once one of the session's run slots is free (see {@link runSlots}). */
-  #inTurn<T>(ctx: TaskContext, fn: () => Promise<T>): Promise<T> {
-    const options = { slots: runSlots(ctx.limits), signal: ctx.signal };
+  /**
+   * Runs `fn` once one of the session's run slots is free (see {@link runSlots}); a wait
+   * that outlasts the call's deadline gives up with TIMEOUT.
+   */
+  #inTurn<T>(ctx: TaskContext, deadline: CallDeadline, fn: () => Promise<T>): Promise<T> {
+    const options = {
+      slots: runSlots(ctx.limits),
+      signal: ctx.signal,
+      waitLimit: {
+        ms: deadline.leftMs(),
+        error: () => deadline.waitedTooLong("a run slot (the session's other runs hold them all)"),
+      },
+    };
     return this.#slots.run(ctx.sessionId, options, fn);
   }
 

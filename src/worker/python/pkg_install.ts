@@ -2,6 +2,7 @@ import { CodegenError, getLogger, KeyedQueue } from "../../core/mod.ts";
 import type { PkgInstallResult, TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import type { SandboxResult, SandboxRunner, SandboxSpec } from "../sandbox/runner.ts";
+import { CallDeadline } from "./call_deadline.ts";
 import { OutputCollector } from "./output_collector.ts";
 import { checkIndexUrl, DEFAULT_INDEX_URL } from "./index_url.ts";
 import {
@@ -37,6 +38,11 @@ export interface PkgInstallDeps {
   allowSourceBuilds?: boolean | undefined;
   /** Called after the session's environment changed (warm interpreters must restart). */
   onEnvironmentChanged?: (sessionId: string) => void | Promise<void>;
+  /**
+   * The install's time limit, counted from when the call reached the worker; default
+   * RUN_TIMEOUT_MAX from now.
+   */
+  deadline?: CallDeadline;
 }
 
 // One install at a time per venv: two concurrent first installs would both create it.
@@ -102,8 +108,10 @@ async function install(
   const output = new OutputCollector((e) => ctx.emit(e));
   const step = (spec: StepSpec) => runStep(ctx, deps.runner, spec, output);
   // one deadline for the whole install, however its time splits between the steps
-  const deadline = performance.now() + ctx.limits.runTimeoutMaxSeconds * 1000;
-  const left = () => Math.max(1, Math.round(deadline - performance.now()));
+  const deadline = deps.deadline ?? new CallDeadline(ctx, ctx.limits.runTimeoutMaxSeconds * 1000);
+  // the first step may find the wait for a turn (a run slot, the session's other install)
+  // used it all; later ones get what is left, however little
+  const left = () => Math.max(1, deadline.leftMs());
   const names = plan.requirements.map((r) => r.name);
   // pip may legitimately compute for as long as a run may last
   const pipLimits = {
@@ -118,7 +126,7 @@ async function install(
     env: sandboxEnv(false),
     mounts: [{ ...downloadMount, writable: true }],
     network: true,
-    timeoutMs: left(),
+    timeoutMs: deadline.startNow("its turn (a run slot, the session's other installs)"),
     limits: pipLimits,
   });
   if (fetched.cancelled) return cancelled();

@@ -4,6 +4,7 @@ import type { TaskContext } from "../context.ts";
 import type { InteractiveSandboxRunner } from "../sandbox/mod.ts";
 import { FORK_SERVER_SOURCE } from "./bootstrap.ts";
 import { KERNEL_SOURCE } from "./kernel_source.ts";
+import { CallDeadline } from "./call_deadline.ts";
 import { buildJob, type PythonJob } from "./job.ts";
 import { Kernel, type KernelCallOptions, type KernelCallResult } from "./kernel.ts";
 import type { KernelManager, StatefulResult } from "./kernel_manager.ts";
@@ -34,6 +35,8 @@ export interface RunPythonDeps {
   hasVenv?: (ctx: TaskContext) => Promise<boolean>;
   /** The snapshot a session's previous run ended with, when still true. */
   snapshots?: SnapshotCache;
+  /** The call's time limit, counted from when it reached the worker; default: from now. */
+  deadline?: CallDeadline;
 }
 
 type RunPythonArgs = Parameters<typeof buildJob>[1];
@@ -64,6 +67,7 @@ async function runNow(
 ): Promise<TaskOutcome<"run.python">> {
   const insecure = deps.runner.kind === "insecure";
   const job = await buildJob(ctx, args, insecure ? { workspaceDir: ctx.workspace } : {});
+  const deadline = deps.deadline ?? new CallDeadline(ctx, job.timeoutMs);
   const hasVenv = await (deps.hasVenv ?? venvExists)(ctx);
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
   const maxEntries = Math.max(ctx.limits.maxListEntries, SNAPSHOT_MAX_ENTRIES);
@@ -80,10 +84,16 @@ async function runNow(
     onEnded: () => after = snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid }),
   };
   let run: KernelCallResult | StatefulResult;
+  // when the sandbox got the call: what it waited before is part of its timeout
+  let startedAfterMs = 0;
+  const timeoutLeft = (waitedFor: string) => {
+    startedAfterMs = deadline.elapsedMs();
+    return deadline.startNow(waitedFor);
+  };
   try {
     run = job.stateful
-      ? await statefulRun(ctx, job, hasVenv, deps, callbacks)
-      : await statelessRun(ctx, job, hasVenv, deps, callbacks);
+      ? await statefulRun(ctx, job, hasVenv, { ...deps, timeoutLeft }, callbacks)
+      : await statelessRun(ctx, job, hasVenv, { ...deps, timeoutLeft }, callbacks);
   } finally {
     progress.stop();
   }
@@ -121,7 +131,8 @@ async function runNow(
     return { ok: true, result, is_error: true, error_text: text };
   }
   if (run.timedOut) {
-    const text = `TIMEOUT: Run exceeded ${job.timeoutMs / 1000} s and was killed`;
+    const text = `TIMEOUT: Run exceeded ${job.timeoutMs / 1000} s and was killed` +
+      deadline.waitNote(startedAfterMs);
     return { ok: true, result, is_error: true, error_text: text };
   }
   if (run.exitCode !== 0) {
@@ -138,6 +149,8 @@ export function spareFingerprint(hasVenv: boolean): string {
 }
 
 type OnOutput = (stream: "stdout" | "stderr", text: string) => void;
+/** The ms left of the call's timeout as its sandbox gets it; throws TIMEOUT when none. */
+type TimeoutLeft = { timeoutLeft: (waitedFor: string) => number };
 type RunCallbacks = Pick<KernelCallOptions, "onOutput" | "onEnded">;
 
 /** Starts a sandboxed fork server for the session's stateless runs. */
@@ -156,7 +169,7 @@ async function statelessRun(
   ctx: TaskContext,
   job: PythonJob,
   hasVenv: boolean,
-  deps: RunPythonDeps,
+  deps: RunPythonDeps & TimeoutLeft,
   callbacks: RunCallbacks,
 ): Promise<KernelCallResult> {
   const fingerprint = spareFingerprint(hasVenv);
@@ -165,7 +178,7 @@ async function statelessRun(
     await startForkServer(deps.runner, ctx, hasVenv);
   try {
     return await server.call(job, {
-      timeoutMs: job.timeoutMs,
+      timeoutMs: deps.timeoutLeft("a run slot"),
       outputLimitBytes: ctx.limits.outputLimitBytes,
       signal: ctx.signal,
       ...callbacks,
@@ -189,7 +202,7 @@ function statefulRun(
   ctx: TaskContext,
   job: PythonJob,
   hasVenv: boolean,
-  deps: RunPythonDeps,
+  deps: RunPythonDeps & TimeoutLeft,
   callbacks: RunCallbacks,
 ): Promise<StatefulResult> {
   return deps.kernels.call(ctx.sessionId, job, {
@@ -202,7 +215,8 @@ function statefulRun(
           limits: kernelLimits(ctx.limits),
         }),
       ),
-    timeoutMs: job.timeoutMs,
+    // read when the call reaches the kernel, after the session's earlier calls
+    timeoutMs: () => deps.timeoutLeft("the session's earlier stateful calls"),
     outputLimitBytes: ctx.limits.outputLimitBytes,
     signal: ctx.signal,
     ...callbacks,

@@ -8,6 +8,11 @@ export interface RunSlotOptions {
   maxWaiting?: number;
   /** Aborting gives up the wait (CANCELLED); a run that has its slot handles it itself. */
   signal?: AbortSignal;
+  /**
+   * The longest a run may wait, in ms, and the error it then gets (a run's timeout counts
+   * its wait). Default: no limit.
+   */
+  waitLimit?: { ms: number; error: () => Error };
 }
 
 interface Session {
@@ -58,18 +63,25 @@ export class RunSlots {
       );
     }
     return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const giveUp = (error: Error) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
         session.waiting.splice(session.waiting.indexOf(waiter), 1);
         this.#forgetIfIdle(sessionId, session);
-        reject(cancelled());
+        reject(error);
       };
+      const onAbort = () => giveUp(cancelled());
       // the slot passes straight from the run that ends to this one (running stays counted)
       const waiter = () => {
+        clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         resolve();
       };
       session.waiting.push(waiter);
       signal?.addEventListener("abort", onAbort, { once: true });
+      const limit = options.waitLimit;
+      if (limit) timer = setTimeout(() => giveUp(limit.error()), limit.ms);
     });
   }
 

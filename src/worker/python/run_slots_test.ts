@@ -86,3 +86,45 @@ Deno.test("RunSlots: a run cancelled while it waits gives up its place, and a fa
   assert.deepEqual(slots.load("s1"), { running: 0, waiting: 0 });
   assert.ok(!log.includes("cancelled one ran"));
 });
+
+Deno.test("RunSlots gives up a wait past its limit with the caller's error, and forgets the waiter", async () => {
+  const slots = new RunSlots();
+  const log: string[] = [];
+  const held = job(log, "a");
+  const running = slots.run("s1", { slots: 1, maxWaiting: 2 }, held.fn);
+  const late = job(log, "late");
+  const limited = slots.run("s1", {
+    slots: 1,
+    maxWaiting: 2,
+    waitLimit: { ms: 30, error: () => new CodegenError("TIMEOUT", "waited too long") },
+  }, late.fn);
+  const next = job(log, "next");
+  const nextRun = slots.run("s1", { slots: 1, maxWaiting: 2 }, next.fn);
+  await assert.rejects(limited, (e: unknown) => e instanceof CodegenError && e.code === "TIMEOUT");
+  assert.deepEqual(slots.load("s1"), { running: 1, waiting: 1 }, "only `next` still waits");
+  held.state.finish();
+  await running;
+  await flush();
+  assert.equal(late.state.started, false, "the run that gave up never starts");
+  assert.equal(next.state.started, true, "the slot went to the next waiter");
+  next.state.finish();
+  await nextRun;
+  assert.deepEqual(slots.load("s1"), { running: 0, waiting: 0 });
+});
+
+Deno.test("RunSlots: a run that gets its slot within its wait limit runs, and its timer is gone", async () => {
+  const slots = new RunSlots();
+  const log: string[] = [];
+  const held = job(log, "a");
+  const running = slots.run("s1", { slots: 1 }, held.fn);
+  const error = () => new CodegenError("TIMEOUT", "waited too long");
+  // a timer left behind would fail this test under the leak check
+  const waiting = slots.run(
+    "s1",
+    { slots: 1, waitLimit: { ms: 60_000, error } },
+    () => Promise.resolve("b"),
+  );
+  held.state.finish();
+  assert.equal(await running, "a");
+  assert.equal(await waiting, "b");
+});

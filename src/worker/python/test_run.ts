@@ -5,10 +5,11 @@ import type { SandboxResult, SandboxRunner } from "../sandbox/runner.ts";
 import { type JunitSummary, parseJunit } from "./junit.ts";
 import { OutputCollector } from "./output_collector.ts";
 import { checkPytestArgs } from "./pytest_args.ts";
+import { CallDeadline, runTimeoutMs } from "./call_deadline.ts";
 import { sandboxEnv } from "./env.ts";
 import { sandboxLimits } from "./launch.ts";
 import { makeSandboxDir } from "./sandbox_dir.ts";
-import { resolveTestTarget, testTimeoutMs } from "./test_target.ts";
+import { resolveTestTarget } from "./test_target.ts";
 import { pythonExecutable, venvExists, venvMount } from "./venv.ts";
 
 const log = getLogger("worker", "pytest");
@@ -16,6 +17,8 @@ const log = getLogger("worker", "pytest");
 /** What test.run needs besides its arguments. */
 export interface TestRunDeps {
   runner: SandboxRunner;
+  /** The call's time limit, counted from when it reached the worker; default: from now. */
+  deadline?: CallDeadline;
 }
 
 /** Where the per-run report directory appears inside the sandbox. */
@@ -48,13 +51,16 @@ export async function testRun(
   deps: TestRunDeps,
 ): Promise<TaskOutcome<"test.run">> {
   const userArgs = checkPytestArgs(args.args);
-  const timeoutMs = testTimeoutMs(args.timeout_seconds, ctx.limits);
+  const deadline = deps.deadline ??
+    new CallDeadline(ctx, runTimeoutMs(args.timeout_seconds, ctx.limits));
   const target = await resolveTestTarget(ctx.workspace, args.path ?? ".");
   const hasVenv = await venvExists(ctx);
   const reportDir = `${ctx.stateDir}/test-run-${crypto.randomUUID()}`;
   await makeSandboxDir(reportDir, { runner: deps.runner, workspace: ctx.workspace });
   try {
     const output = new OutputCollector((e) => ctx.emit(e));
+    const startedAfterMs = deadline.elapsedMs();
+    const timeoutMs = deadline.startNow("a run slot");
     const run = await deps.runner.run({
       argv: [
         pythonExecutable(hasVenv),
@@ -91,7 +97,9 @@ export async function testRun(
       };
     }
     const summary = await readReport(`${reportDir}/${REPORT_FILE}`);
-    return outcome(run, summary, output.tail(), timeoutMs);
+    const timedOut = `TIMEOUT: pytest did not finish within ${deadline.timeoutMs / 1000} s` +
+      deadline.waitNote(startedAfterMs);
+    return outcome(run, summary, output.tail(), timedOut);
   } finally {
     await Deno.remove(reportDir, { recursive: true }).catch((err) => {
       log.warn("Could not remove {dir}: {error}", { dir: reportDir, error: String(err) });
@@ -118,7 +126,7 @@ function outcome(
   run: SandboxResult,
   summary: JunitSummary | undefined,
   tail: string,
-  timeoutMs: number,
+  timedOut: string,
 ): TaskOutcome<"test.run"> {
   const result: TestRunResult = {
     passed: summary?.passed ?? 0,
@@ -130,10 +138,7 @@ function outcome(
     failures: summary?.failures ?? [],
     output_tail: tail,
   };
-  if (run.timedOut) {
-    const text = `TIMEOUT: pytest did not finish within ${timeoutMs / 1000} s`;
-    return { ok: true, result, is_error: true, error_text: text };
-  }
+  if (run.timedOut) return { ok: true, result, is_error: true, error_text: timedOut };
   if (summary === undefined && REPORTED_EXITS.has(run.exitCode)) {
     const text = `TEST_RUN_FAILED: pytest exited with code ${run.exitCode} without a readable ` +
       "report (a test may have ended the process)";

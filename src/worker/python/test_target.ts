@@ -1,10 +1,9 @@
 /**
- * Checks test.run's `path` and `timeout_seconds`. The path is a workspace-relative file
+ * Checks test.run's `path`. The path is a workspace-relative file
  * or directory, optionally followed by a pytest node id suffix (`tests/test_a.py::test_x`);
  * it must exist and, through any symlinks, stay inside the workspace.
  * @module
  */
-import type { Limits } from "../../config/mod.ts";
 import { CodegenError } from "../../core/mod.ts";
 import { checkRelativePath, pathViolation, quotePath } from "../../policy/mod.ts";
 
@@ -49,16 +48,4 @@ export async function resolveTestTarget(workspace: string, path: string): Promis
     ? SANDBOX_WORKSPACE
     : `${SANDBOX_WORKSPACE}/${check.normalized}`;
   return `${inSandbox}${suffix}`;
-}
-
-/** The run's time limit in ms: the default when absent, refused above the maximum. */
-export function testTimeoutMs(seconds: number | undefined, limits: Limits): number {
-  if (seconds === undefined) return limits.runTimeoutDefaultSeconds * 1000;
-  if (typeof seconds !== "number" || !(seconds > 0) || seconds > limits.runTimeoutMaxSeconds) {
-    throw new CodegenError(
-      "INVALID_ARGUMENT",
-      `Cannot use timeout_seconds ${seconds}: it must be above 0 and at most ${limits.runTimeoutMaxSeconds}`,
-    );
-  }
-  return Math.round(seconds * 1000);
 }
