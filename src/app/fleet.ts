@@ -8,7 +8,7 @@ import {
   type WorkerClient,
 } from "../router/mod.ts";
 import { type LifecycleServerHandle, startLifecycleServer } from "../rpc/mod.ts";
-import { checkTlsFiles, probeListen } from "./startup_checks.ts";
+import { loadTls, probeListen } from "./startup_checks.ts";
 import { TokenRefusals } from "./token_refusals.ts";
 
 const log = getLogger("app", "fleet");
@@ -39,7 +39,8 @@ export interface FleetOptions {
  * remote-worker side the router uses: registry-backed placement and pooled gRPC clients.
  */
 export async function startFleet(config: Config, options: FleetOptions = {}): Promise<Fleet> {
-  checkTlsFiles(config);
+  // read once: the bytes checked are the bytes used, by the listener and every channel
+  const pem = loadTls(config);
   const clock = options.clock ?? SYSTEM_CLOCK;
   // workers whose token refused ours, with the token fingerprint they registered with
   const tokenRefused = new TokenRefusals({ clock });
@@ -49,9 +50,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     // workers drop sessions unused this long: past any this coordinator still has
     sessionIdleMs: 2 * config.sessionMaxAgeMs + config.cleanupIntervalMs,
   });
-  const tls = config.tlsCert && config.tlsKey
-    ? { cert: config.tlsCert, key: config.tlsKey, ...(config.tlsCa ? { ca: config.tlsCa } : {}) }
-    : undefined;
+  const tls = pem?.cert && pem.key ? pem : undefined;
   const pool: GrpcWorkerClientPool = createGrpcWorkerClientPool({
     ...(config.workerToken ? { token: config.workerToken } : {}),
     ...(tls ? { tls } : {}),

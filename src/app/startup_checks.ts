@@ -6,6 +6,7 @@ import {
   pathFailure,
   SETTING,
 } from "../config/mod.ts";
+import type { TlsPem } from "../rpc/mod.ts";
 
 /**
  * Binds `target` once and lets it go. grpc-js binds in a later tick, where a refused net
@@ -33,21 +34,26 @@ export async function listenOn<T>(target: ListenTarget, start: () => T | Promise
   }
 }
 
-/** Reads each TLS file given: grpc-js reads them deep inside, where a wrong path names no flag. */
-export function checkTlsFiles(
+/**
+ * Reads each TLS file given, once: grpc-js would read them deep inside, where a wrong path
+ * names no flag, and a second read could see other bytes than the ones checked. Undefined
+ * when no file is given.
+ */
+export function loadTls(
   files: { tlsCert?: string | undefined; tlsKey?: string | undefined; tlsCa?: string | undefined },
-): void {
-  const given: [string, string | undefined][] = [
-    [SETTING.tlsCert, files.tlsCert],
-    [SETTING.tlsKey, files.tlsKey],
-    [SETTING.tlsCa, files.tlsCa],
-  ];
-  for (const [flag, path] of given) {
-    if (path === undefined) continue;
+): TlsPem | undefined {
+  const read = (flag: string, path: string | undefined): Uint8Array | undefined => {
+    if (path === undefined) return undefined;
     try {
-      Deno.readFileSync(path);
+      return Deno.readFileSync(path);
     } catch (err) {
       throw pathFailure(err, path, flag);
     }
-  }
+  };
+  const pem = {
+    cert: read(SETTING.tlsCert, files.tlsCert),
+    key: read(SETTING.tlsKey, files.tlsKey),
+    ca: read(SETTING.tlsCa, files.tlsCa),
+  };
+  return pem.cert || pem.key || pem.ca ? pem : undefined;
 }

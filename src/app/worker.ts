@@ -9,7 +9,7 @@ import {
 } from "../observability/mod.ts";
 import { startRemoteWorker } from "../worker/remote/mod.ts";
 import { onShutdownSignal } from "./signals.ts";
-import { checkTlsFiles, listenOn, probeListen } from "./startup_checks.ts";
+import { listenOn, loadTls, probeListen } from "./startup_checks.ts";
 
 const log = getLogger("app", "worker");
 
@@ -25,10 +25,12 @@ export async function runWorker(config: WorkerConfig): Promise<number> {
     tasksInFlight: () => stats().activeTasks,
   });
   let registered = false;
-  checkTlsFiles(config);
+  // read once: the bytes checked are the bytes used
+  const tls = loadTls(config);
   const { host, port } = parseHostPort(config.listen);
   probeListen({ host, port, hostSetting: SETTING.listen, portSetting: SETTING.listen });
   const worker = await startRemoteWorker(config, {
+    tls,
     wrapHandler: (handler) => instrumentTaskHandler(handler, { metrics }),
   });
   stats = () => worker.stats();

@@ -106,6 +106,9 @@ export interface TestCerts {
   serverKey: string;
   clientCert: string;
   clientKey: string;
+  /** Serves and dials (localhost, 127.0.0.1), as a coordinator or worker under mutual TLS. */
+  peerCert: string;
+  peerKey: string;
 }
 
 async function openssl(dir: string, ...args: string[]): Promise<void> {
@@ -122,8 +125,8 @@ async function openssl(dir: string, ...args: string[]): Promise<void> {
 }
 
 /**
- * Makes a CA and X.509 v3 server (localhost, 127.0.0.1) and client certificates in a
- * temp dir; Deno accepts only v3 certificates for client authentication.
+ * Makes a CA and X.509 v3 server (localhost, 127.0.0.1), client and peer (both) certificates
+ * in a temp dir; Deno accepts only v3 certificates for client authentication.
  */
 export async function makeTestCerts(): Promise<TestCerts> {
   const dir = await Deno.makeTempDir({ prefix: "certs-" });
@@ -149,6 +152,7 @@ export async function makeTestCerts(): Promise<TestCerts> {
   const leaves = {
     server: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
     client: "extendedKeyUsage=clientAuth\n",
+    peer: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n",
   };
   for (const [name, ext] of Object.entries(leaves)) {
     await Deno.writeTextFile(
@@ -164,7 +168,7 @@ export async function makeTestCerts(): Promise<TestCerts> {
       "-out",
       `${name}.csr`,
       "-subj",
-      `/CN=${name === "server" ? "localhost" : "codegen-worker"}`,
+      `/CN=${name === "client" ? "codegen-worker" : "localhost"}`,
     );
     await openssl(
       dir,
@@ -192,5 +196,7 @@ export async function makeTestCerts(): Promise<TestCerts> {
     serverKey: `${dir}/server.key`,
     clientCert: `${dir}/client.pem`,
     clientKey: `${dir}/client.key`,
+    peerCert: `${dir}/peer.pem`,
+    peerKey: `${dir}/peer.key`,
   };
 }

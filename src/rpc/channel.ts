@@ -2,14 +2,14 @@ import type { ChannelOptions, Client, Interceptor } from "@grpc/grpc-js";
 import { tokenInterceptor } from "./auth.ts";
 import { byNameTarget } from "./by_name_resolver.ts";
 import { isIP } from "node:net";
-import { channelCredentials, IP_SERVER_NAME, type TlsFiles } from "./tls.ts";
+import { channelCredentials, IP_SERVER_NAME, type TlsPem } from "./tls.ts";
 import { MAX_MESSAGE_BYTES } from "./_message_limit.ts";
 
 /** Options for {@link openChannel}. */
 export interface ChannelSettings {
   /** Sent as `authorization: Bearer <token>` on every call. */
   token?: string | undefined;
-  tls?: TlsFiles | undefined;
+  tls?: TlsPem | undefined;
   /** Overrides the TLS server name checked against the certificate. */
   serverName?: string | undefined;
   /**

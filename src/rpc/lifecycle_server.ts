@@ -5,7 +5,7 @@ import { stateFromProto } from "./convert_enums.ts";
 import { toServiceError } from "./grpc_status.ts";
 import { presentedToken } from "./auth.ts";
 import { startGrpcServer } from "./server.ts";
-import type { TlsFiles } from "./tls.ts";
+import type { TlsPem } from "./tls.ts";
 import type { LifecycleRegistry } from "./lifecycle_types.ts";
 
 const log = getLogger("rpc", "lifecycle");
@@ -18,7 +18,7 @@ export interface LifecycleServerOptions {
   port?: number;
   /** The worker token; every call must carry it. Unset admits any worker (log it). */
   token?: string | undefined;
-  tls?: TlsFiles | undefined;
+  tls?: TlsPem | undefined;
   registry: LifecycleRegistry;
 }
 

@@ -50,7 +50,13 @@ export {
 } from "./convert_events.ts";
 export { fromServiceError, statusForCode, toServiceError } from "./grpc_status.ts";
 export { isAuthorized, presentedToken, requireToken, tokenInterceptor } from "./auth.ts";
-export { channelCredentials, serverCredentials, type TlsFiles } from "./tls.ts";
+export {
+  channelCredentials,
+  readTlsFiles,
+  serverCredentials,
+  type TlsFiles,
+  type TlsPem,
+} from "./tls.ts";
 export {
   type GrpcServerHandle,
   type GrpcServerOptions,

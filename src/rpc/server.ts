@@ -6,7 +6,7 @@ import {
 } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
 import { requireToken } from "./auth.ts";
-import { serverCredentials, type TlsFiles } from "./tls.ts";
+import { serverCredentials, type TlsPem } from "./tls.ts";
 import { MAX_MESSAGE_BYTES } from "./_message_limit.ts";
 
 /** One service a server hosts. */
@@ -23,7 +23,7 @@ export interface GrpcServerOptions {
   port?: number;
   /** Calls must carry this token (`authorization: Bearer` or `x-worker-token`). */
   token?: string | undefined;
-  tls?: TlsFiles | undefined;
+  tls?: TlsPem | undefined;
   services: HostedService[];
 }
 

@@ -3,15 +3,32 @@ import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { ChannelCredentials, ServerCredentials } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
 
-/**
- * TLS settings as PEM file paths. A server with `ca` requires client certificates signed
- * by it (mutual TLS); a client with `cert`+`key` presents them. Deno needs X.509 v3
- * certificates for client authentication.
- */
+/** TLS settings as PEM file paths (see {@link readTlsFiles}). */
 export interface TlsFiles {
   cert?: string | undefined;
   key?: string | undefined;
   ca?: string | undefined;
+}
+
+/**
+ * TLS settings as PEM bytes, read once at start-up: the bytes a start-up check accepted
+ * are the ones every listener and channel uses, however the files change later. A server
+ * with `ca` requires client certificates signed by it (mutual TLS); a client with
+ * `cert`+`key` presents them. Deno needs X.509 v3 certificates for client authentication.
+ */
+export interface TlsPem {
+  cert?: Uint8Array | undefined;
+  key?: Uint8Array | undefined;
+  ca?: Uint8Array | undefined;
+}
+
+/** Reads each file given; a file that cannot be read is a CONFIG_INVALID error naming it. */
+export function readTlsFiles(files: TlsFiles): TlsPem {
+  return {
+    cert: files.cert === undefined ? undefined : read(files.cert, "certificate"),
+    key: files.key === undefined ? undefined : read(files.key, "key"),
+    ca: files.ca === undefined ? undefined : read(files.ca, "CA"),
+  };
 }
 
 function read(path: string, what: string): Uint8Array {
@@ -26,14 +43,14 @@ function read(path: string, what: string): Uint8Array {
 }
 
 /** Server credentials: insecure without `tls`, TLS with cert+key, mutual TLS with `ca` too. */
-export function serverCredentials(tls: TlsFiles | undefined): ServerCredentials {
+export function serverCredentials(tls: TlsPem | undefined): ServerCredentials {
   if (!tls?.cert && !tls?.key) return ServerCredentials.createInsecure();
   if (!tls.cert || !tls.key) {
     throw new CodegenError("CONFIG_INVALID", "TLS needs both a certificate and a key");
   }
-  const cert = Buffer.from(read(tls.cert, "certificate"));
-  const key = Buffer.from(read(tls.key, "key"));
-  const ca = tls.ca ? Buffer.from(read(tls.ca, "CA")) : null;
+  const cert = Buffer.from(tls.cert);
+  const key = Buffer.from(tls.key);
+  const ca = tls.ca ? Buffer.from(tls.ca) : null;
   // Deno's TLS server fails every handshake when given `ca: null`, which is what grpc-js
   // passes without a CA; any certificate will do as the (unused) CA when client
   // certificates are not requested.
@@ -50,13 +67,13 @@ export function serverCredentials(tls: TlsFiles | undefined): ServerCredentials 
  * server name (see {@link IP_SERVER_NAME}).
  */
 export function channelCredentials(
-  tls: TlsFiles | undefined,
+  tls: TlsPem | undefined,
   verifyIp?: string,
 ): ChannelCredentials {
   if (!tls?.ca && !tls?.cert) return ChannelCredentials.createInsecure();
-  const ca = tls.ca ? Buffer.from(read(tls.ca, "CA")) : null;
-  const key = tls.key ? Buffer.from(read(tls.key, "key")) : null;
-  const cert = tls.cert ? Buffer.from(read(tls.cert, "certificate")) : null;
+  const ca = tls.ca ? Buffer.from(tls.ca) : null;
+  const key = tls.key ? Buffer.from(tls.key) : null;
+  const cert = tls.cert ? Buffer.from(tls.cert) : null;
   const verify = verifyIp === undefined ? {} : {
     checkServerIdentity: (_name: string, peer: PeerCertificate) =>
       checkServerIdentity(verifyIp, peer),

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FAKE_LIMITS, fakeHandler, hasOpenssl, makeTestCerts, type TestCerts } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
-import type { TlsFiles } from "./tls.ts";
+import { readTlsFiles, type TlsFiles } from "./tls.ts";
 
 const HAS_OPENSSL = hasOpenssl();
 if (!HAS_OPENSSL && Deno.env.get("CI") === "true") {
@@ -14,7 +14,10 @@ async function withServer(
   fn: (address: string, certs: TestCerts) => Promise<void>,
 ): Promise<void> {
   const certs = await makeTestCerts();
-  const server = await startWorkerServiceServer(fakeHandler(), { token: "t", tls: tls(certs) });
+  const server = await startWorkerServiceServer(fakeHandler(), {
+    token: "t",
+    tls: readTlsFiles(tls(certs)),
+  });
   try {
     await fn(`127.0.0.1:${server.port}`, certs);
   } finally {
@@ -24,7 +27,11 @@ async function withServer(
 }
 
 async function limitsVia(address: string, tls: TlsFiles | undefined) {
-  const conn = new WorkerServiceConnection(address, { token: "t", tls, callTimeoutMs: 5_000 });
+  const conn = new WorkerServiceConnection(address, {
+    token: "t",
+    tls: tls && readTlsFiles(tls),
+    callTimeoutMs: 5_000,
+  });
   try {
     return await conn.getLimits();
   } finally {
@@ -36,7 +43,11 @@ async function limitsVia(address: string, tls: TlsFiles | undefined) {
 async function taskCodesVia(address: string, tls: TlsFiles | undefined): Promise<string[]> {
   const codes = [];
   for (const taskStream of [true, false]) {
-    const conn = new WorkerServiceConnection(address, { token: "t", tls, taskStream });
+    const conn = new WorkerServiceConnection(address, {
+      token: "t",
+      tls: tls && readTlsFiles(tls),
+      taskStream,
+    });
     try {
       const outcome = await conn.executeTask("s1", { tool: "workspace.stats", args: {} });
       codes.push(outcome.ok ? "ok" : outcome.error.code);
@@ -90,12 +101,37 @@ Deno.test({
     }),
 });
 
-Deno.test("a missing certificate file is a CONFIG_INVALID error naming the file", async () => {
-  await assert.rejects(
-    startWorkerServiceServer(fakeHandler(), { tls: { cert: "/nonexistent/c.pem", key: "/x" } }),
+Deno.test("readTlsFiles() reports a missing file as CONFIG_INVALID naming the file", () => {
+  assert.throws(
+    () => readTlsFiles({ cert: "/nonexistent/c.pem", key: "/x" }),
     (err: Error & { code?: string }) =>
       err.code === "CONFIG_INVALID" && err.message.includes("/nonexistent/c.pem"),
   );
+});
+
+Deno.test({
+  name:
+    "TLS servers and channels use the PEM bytes read at start-up, not the files (skipped without openssl)",
+  ignore: !HAS_OPENSSL,
+  async fn() {
+    const certs = await makeTestCerts();
+    const server = readTlsFiles(mutual(certs));
+    const client = readTlsFiles({ ca: certs.ca, cert: certs.clientCert, key: certs.clientKey });
+    // what was checked is what is used: the files changing (here, vanishing) later is moot
+    await Deno.remove(certs.dir, { recursive: true });
+    const handle = await startWorkerServiceServer(fakeHandler(), { token: "t", tls: server });
+    const conn = new WorkerServiceConnection(`127.0.0.1:${handle.port}`, {
+      token: "t",
+      tls: client,
+      callTimeoutMs: 5_000,
+    });
+    try {
+      assert.deepEqual(await conn.getLimits(), FAKE_LIMITS);
+    } finally {
+      conn.close();
+      await handle.close();
+    }
+  },
 });
 
 Deno.test({
@@ -107,7 +143,7 @@ Deno.test({
     // 127.0.0.2 is loopback too, but the certificate names only 127.0.0.1 and localhost.
     const server = await startWorkerServiceServer(fakeHandler(), {
       host: "127.0.0.2",
-      tls: serverOnly(certs),
+      tls: readTlsFiles(serverOnly(certs)),
     });
     try {
       await assert.rejects(limitsVia(`127.0.0.2:${server.port}`, { ca: certs.ca }), {

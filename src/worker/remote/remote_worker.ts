@@ -3,10 +3,11 @@ import type { WorkerServiceHandler } from "../../rpc/mod.ts";
 import { CodegenError, getLogger, VERSION } from "../../core/mod.ts";
 import {
   LifecycleConnection,
+  readTlsFiles,
   startWorkerServiceServer,
   type TaskExecutor,
   type TaskTool,
-  type TlsFiles,
+  type TlsPem,
 } from "../../rpc/mod.ts";
 import { WorkerExecutor } from "../executor.ts";
 import { advertisedHost, joinHostPort, parseHostPort } from "./_address.ts";
@@ -48,6 +49,11 @@ export interface RemoteWorkerOptions {
    * plus CLEANUP_INTERVAL); never when it gives none. Set it well above SESSION_MAX_AGE.
    */
   sessionIdleMs?: number;
+  /**
+   * TLS PEM bytes, read once by the caller's start-up check. Default: read from the files
+   * `config` names (no TLS when it names none).
+   */
+  tls?: TlsPem | undefined;
   /** Wraps the service handler (metrics and tracing, added by the composition root). */
   wrapHandler?: (handler: WorkerServiceHandler) => WorkerServiceHandler;
 }
@@ -83,8 +89,10 @@ export async function startRemoteWorker(
     insecureNoSandbox: config.insecureNoSandbox,
     pipIndexUrl: config.pipIndexUrl,
   });
-  const tls: TlsFiles | undefined = config.tlsCert || config.tlsCa
-    ? { cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa }
+  const tls = "tls" in options
+    ? options.tls
+    : config.tlsCert || config.tlsCa
+    ? readTlsFiles({ cert: config.tlsCert, key: config.tlsKey, ca: config.tlsCa })
     : undefined;
   const load = new WorkerLoad(config.maxSessions);
   const { host, port } = parseHostPort(config.listen);
