@@ -62,7 +62,7 @@ Deno.test("path attacks fail with PATH_VIOLATION for read, write, list and delet
   }
 });
 
-Deno.test("empty and over-long paths are PATH_VIOLATION for every file tool, and audited", async () => {
+Deno.test("empty and over-long paths are PATH_VIOLATION for every tool that takes one, and audited", async () => {
   await using t = await startTestCoordinator();
   const { client } = await t.connect();
   const tooLong = "a".repeat(t.config.limits.maxPathBytes + 1);
@@ -71,7 +71,11 @@ Deno.test("empty and over-long paths are PATH_VIOLATION for every file tool, and
     ["fs.write", { path: tooLong, contents: "x" }],
     ["fs.list", { path: tooLong }],
     ["fs.delete", { path: tooLong }],
+    ["artifact.get", { path: tooLong }],
+    ["run.python", { file: tooLong }],
+    ["test.run", { path: tooLong }],
     ["fs.read", { path: "" }],
+    ["run.python", { file: "" }],
     ["fs.write", { path: "", contents: "x" }],
   ];
   for (const [tool, args] of cases) {

@@ -4,6 +4,7 @@ import type { Config } from "../../config/mod.ts";
 import { checkListAfter, quotePath } from "../../policy/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact, workerTool } from "./_worker_tool.ts";
+import { pathArg } from "./schemas.ts";
 
 /**
  * `fs.list`: directory entries, optionally recursive and filtered by a glob; `after` (an
@@ -17,9 +18,7 @@ export function fsListTool(config: Config): ToolDefinition {
     description: "List files and directories in the session workspace (default: its root). " +
       `recursive walks subdirectories; pattern filters by glob (*, **, ?, [abc]) against the path relative to the listed directory (**/*.py matches at any depth; a pattern with / or ** walks subdirectories unless recursive is false). At most ${config.limits.maxListEntries} entries, sorted by path in Unicode code point order (as their UTF-8 bytes sort); truncated: true when more remain, and total_count counts them (a lower bound for a recursive walk cut short). To see the rest of a directory, call again with after set to next_after (not for recursive listings). Entries that cannot be looked up (removed meanwhile, or a name that is not valid UTF-8) are left out and counted in skipped.`,
     input: z.object({
-      path: z.string().optional().describe(
-        'Directory to list (default ".")',
-      ),
+      path: pathArg(config, 'Directory to list (default ".")').optional(),
       recursive: z.boolean().optional().describe(
         "Include subdirectories (default false, or true when pattern has / or **)",
       ),

@@ -6,7 +6,7 @@ import type { TaskResultOf } from "../../rpc/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact } from "./_worker_tool.ts";
 import { backgroundableTool } from "./_python_tool.ts";
-import { asyncArg, asyncOutput, bulkArg } from "./schemas.ts";
+import { asyncArg, asyncOutput, bulkArg, pathArg } from "./schemas.ts";
 
 /** `run.python`: runs Python in the session's sandbox. */
 export function runPythonTool(config: Config): ToolDefinition {
@@ -23,9 +23,7 @@ export function runPythonTool(config: Config): ToolDefinition {
       "between calls like a notebook. async: true returns a task_id at once.",
     input: z.object({
       code: bulkArg(config, "Python source to run (give code or file)").optional(),
-      file: z.string().max(l.maxPathBytes).optional().describe(
-        "Workspace path of a script to run instead of code",
-      ),
+      file: pathArg(config, "Workspace path of a script to run instead of code").optional(),
       args: z.array(z.string().max(4096)).max(256).optional().describe("Arguments (sys.argv[1:])"),
       stdin: bulkArg(config, "Text given on standard input").optional(),
       env: z.record(z.string(), z.string().max(32_768)).optional().describe(

@@ -4,7 +4,7 @@ import { requireWellFormed } from "../../policy/mod.ts";
 import type { ToolDefinition } from "./tool.ts";
 import { compact } from "./_worker_tool.ts";
 import { backgroundableTool } from "./_python_tool.ts";
-import { asyncArg, asyncOutput } from "./schemas.ts";
+import { asyncArg, asyncOutput, pathArg } from "./schemas.ts";
 
 /** `test.run`: pytest in the session environment with structured counts. */
 export function testRunTool(config: Config): ToolDefinition {
@@ -17,9 +17,7 @@ export function testRunTool(config: Config): ToolDefinition {
       "Run pytest over a workspace path (default: the whole workspace) in the sandbox and " +
       "return passed/failed/error/skipped counts with each failure's test id and message.",
     input: z.object({
-      path: z.string().optional().describe(
-        'Test file or directory (default ".")',
-      ),
+      path: pathArg(config, 'Test file or directory (default ".")').optional(),
       args: z.array(z.string().max(1024)).max(64).optional().describe(
         "Extra pytest arguments (-k, -m, -x, -v, ...)",
       ),
