@@ -27,9 +27,8 @@ export function rpcErrorResponse(
  * the reason it ended when that is known (404 all the same: the client initializes anew).
  */
 export function sessionNotFound(reason?: string): Response {
-  const message = reason === undefined
-    ? "Session not found"
-    : `Session not found: ${reason}; send initialize to start a new session`;
+  const why = reason === undefined ? "" : `: ${reason}`;
+  const message = `Session not found${why}; send initialize to start a new session`;
   return rpcErrorResponse(404, RPC_SESSION_NOT_FOUND, message);
 }
 

@@ -70,7 +70,7 @@ Deno.test("DELETE /mcp ends the session, reports it closed, and the id then gets
   assert.equal(res.status, 404);
   const body = await res.json();
   assert.equal(body.jsonrpc, "2.0");
-  assert.equal(body.error.message, "Session not found");
+  assert.equal(body.error.message, "Session not found; send initialize to start a new session");
 });
 
 Deno.test("closeSession ends one session and calls onSessionClosed once", async () => {

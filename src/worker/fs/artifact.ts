@@ -27,7 +27,8 @@ export async function artifactGet(
   try {
     const limit = ctx.limits.maxFileBytes;
     if (info.size > limit) {
-      const detail = `${info.size} bytes exceed the file limit of ${limit}`;
+      const detail = `${info.size} bytes exceed the file limit of ${limit} (MAX_FILE_BYTES): ` +
+        "read it in slices with fs.read";
       throw failure("TOO_LARGE", detail, op);
     }
     bytes = await readRange(file, { offset: 0, length: info.size });

@@ -36,7 +36,14 @@ Deno.test("artifact.get returns text as text and unknown bytes as octet-stream",
 Deno.test("artifact.get refuses files over maxFileBytes and reports missing ones", async () => {
   await using fx = await createFixture({ maxFileBytes: 4 });
   await Deno.writeTextFile(`${fx.workspace}/big.txt`, "12345");
-  assert.equal(codeOf(await fx.call("artifact.get", { path: "big.txt" })), "TOO_LARGE");
+  const big = await fx.call("artifact.get", { path: "big.txt" });
+  assert.equal(codeOf(big), "TOO_LARGE");
+  // says which limit and how to get the file anyway
+  assert.ok(
+    !big.ok && /limit of 4 \(MAX_FILE_BYTES\): read it in slices with fs.read$/.test(
+      big.error.message,
+    ),
+  );
   assert.equal(codeOf(await fx.call("artifact.get", { path: "nope.png" })), "NOT_FOUND");
   assert.equal(codeOf(await fx.call("artifact.get", { path: "../x.png" })), "PATH_VIOLATION");
 });

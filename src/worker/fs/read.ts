@@ -21,7 +21,8 @@ export async function fsRead(ctx: TaskContext, args: FsReadArgs): Promise<TaskOu
   if (args.length !== undefined) {
     const length = requireCount(args.length, "length", op);
     if (length > limit) {
-      const detail = `length ${length} exceeds the read limit of ${limit} bytes`;
+      const detail = `length ${length} exceeds the read limit of ${limit} bytes ` +
+        `(MAX_READ_BYTES): read at most ${limit} bytes a call, moving offset on`;
       throw failure("TOO_LARGE", detail, op);
     }
   }

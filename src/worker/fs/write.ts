@@ -88,7 +88,7 @@ async function writeResolved(
 function decodeContents(args: FsWriteArgs, limit: number): Uint8Array {
   const op = { verb: "write", path: args.path };
   const tooLarge = (size: number) =>
-    failure("TOO_LARGE", `${size} bytes exceed the file limit of ${limit}`, op);
+    failure("TOO_LARGE", `${size} bytes exceed the file limit of ${limit} (MAX_FILE_BYTES)`, op);
   if (requireEncoding(args.encoding, op) === "base64") {
     if (base64Size(args.contents) > limit) throw tooLarge(base64Size(args.contents));
     const bytes = decodeBase64(args.contents);
@@ -117,9 +117,10 @@ async function withExisting(
   const { file, info } = await openVerified(ctx.workspace, host, op);
   try {
     const total = info.size + data.length;
-    if (total > ctx.limits.maxFileBytes) {
+    const limit = ctx.limits.maxFileBytes;
+    if (total > limit) {
       const detail =
-        `appending makes ${total} bytes, over the file limit of ${ctx.limits.maxFileBytes}`;
+        `appending makes ${total} bytes, over the file limit of ${limit} (MAX_FILE_BYTES)`;
       throw failure("TOO_LARGE", detail, op);
     }
     const existing = await readRange(file, { offset: 0, length: info.size });
