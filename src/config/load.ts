@@ -181,8 +181,8 @@ function wrap<T>(build: () => T): LoadResult<T> {
   } catch (err) {
     if (err instanceof SettingError) return { ok: false, message: err.message };
     if (err instanceof TypeError && "code" in err) {
-      // node:util parseArgs: unknown flag or missing value
-      return { ok: false, message: err.message };
+      // node:util parseArgs: unknown flag or missing value; --help lists each command's flags
+      return { ok: false, message: `${err.message.replaceAll("\n", " ")} (try --help)` };
     }
     const issue = (err as { issues?: { path: unknown[]; message: string }[] }).issues?.[0];
     if (issue) {
@@ -247,10 +247,8 @@ export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerCon
     const { values: flags } = parseArgs({ args, options: WORKER_OPTIONS, strict: true });
     const coordinator = optional(pick(flags, "coordinator", env, "COORDINATOR_ADDR"), addressValue);
     if (!coordinator) {
-      throw invalidSetting(
-        "--coordinator",
-        "",
-        "HOST:PORT of the coordinator (or COORDINATOR_ADDR)",
+      throw new SettingError(
+        "missing --coordinator: give the coordinator's gRPC HOST:PORT (or set COORDINATOR_ADDR)",
       );
     }
     const listen = optional(pick(flags, "listen", env, "WORKER_LISTEN"), addressValue);

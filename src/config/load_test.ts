@@ -175,3 +175,25 @@ Deno.test("MAX_TASK_RESULT_BYTES and MAX_TASK_RESULT_BYTES_TOTAL bound kept task
     /MAX_TASK_RESULT_BYTES_TOTAL/,
   );
 });
+
+Deno.test("a flag the command does not take is refused on one line that points to --help", () => {
+  assert.equal(
+    failure(loadWorkerConfig([...WORKER_ARGS, "--transport", "http"], ENV)),
+    "Unknown option '--transport' (try --help)",
+  );
+  // node's message for a value that looks like a flag spans lines: kept, on one line
+  assert.match(
+    failure(loadConfig(["--admin-port", "-1"], ENV)),
+    /^Option '--admin-port' argument is ambiguous\. .*'--admin-port=-XYZ'\. \(try --help\)$/,
+  );
+  assert.match(failure(loadConfig(["--port"], ENV)), /'--port <value>' argument missing/);
+});
+
+Deno.test("a worker without a coordinator address is told which flag or variable to set", () => {
+  assert.equal(
+    failure(loadWorkerConfig([], ENV)),
+    "missing --coordinator: give the coordinator's gRPC HOST:PORT (or set COORDINATOR_ADDR)",
+  );
+  const fromEnv = loadWorkerConfig([], { ...ENV, COORDINATOR_ADDR: "10.0.0.1:50050" });
+  assert.ok(fromEnv.ok && fromEnv.config.coordinator === "10.0.0.1:50050");
+});

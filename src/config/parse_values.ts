@@ -112,7 +112,10 @@ export function urlValue(raw: RawValue, schemes: readonly string[]): string {
   } catch {
     // fall through to the error below
   }
-  throw invalidSetting(raw.source, raw.text, `a ${schemes.join(" or ")} URL`);
+  const names = schemes.length > 1
+    ? `${schemes.slice(0, -1).join(", ")} or ${schemes.at(-1)}`
+    : schemes.join("");
+  throw invalidSetting(raw.source, raw.text, `an absolute ${names} URL`);
 }
 
 /** Parses `host:port` (host may be a name, IPv4 or bracketed IPv6). */

@@ -7,6 +7,7 @@ import {
   secondsValue,
   SettingError,
   textValue,
+  urlValue,
 } from "./parse_values.ts";
 
 function errorOf(parse: () => unknown): string {
@@ -74,4 +75,21 @@ Deno.test("bearerTokenValue accepts RFC 6750 token68 and refuses spaces without 
     assert.match(message, /^invalid MCP_AUTH_TOKEN: expected/);
     assert.ok(!message.includes("s3cr"), "the secret is not in the message");
   }
+});
+
+Deno.test("urlValue names the schemes it accepts", () => {
+  assert.equal(
+    errorOf(() =>
+      urlValue({ text: "ftp://x", source: "PIP_INDEX_URL" }, ["http", "https", "file"])
+    ),
+    'invalid PIP_INDEX_URL "ftp://x": expected an absolute http, https or file URL',
+  );
+  assert.equal(
+    errorOf(() => urlValue({ text: "/x", source: "--redis-url" }, ["redis", "rediss"])),
+    'invalid --redis-url "/x": expected an absolute redis or rediss URL',
+  );
+  assert.equal(
+    urlValue({ text: "https://pypi.example/simple", source: "X" }, ["https"]),
+    "https://pypi.example/simple",
+  );
 });
