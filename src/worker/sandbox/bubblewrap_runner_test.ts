@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { CodegenError } from "../../core/mod.ts";
 import { pidsNamed, withoutBubblewrap } from "./testing.ts";
 import { BubblewrapRunner } from "./bubblewrap_runner.ts";
+import { MAX_OPEN_FILES } from "./bwrap_args.ts";
 import type { SandboxSpec } from "./runner.ts";
 
 const ignore = await withoutBubblewrap();
@@ -129,6 +130,40 @@ Deno.test({
       const open = await runner.run(spec(ws, code, { network: true }));
       assert.equal(open.stdout, "connected\n", open.stderr);
       (await accepted).close();
+    }),
+});
+
+Deno.test({
+  name: "BubblewrapRunner.run() bounds how many files each process may hold open",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const code = "import os\nfds = []\ntry:\n  while len(fds) < 100_000:\n" +
+        "    fds.append(os.open('/dev/null', os.O_RDONLY))\nexcept OSError as e:\n" +
+        "  print(len(fds), e.strerror)";
+      const result = await new BubblewrapRunner().run(spec(ws, code));
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(
+        result.stdout.trim(),
+        `${MAX_OPEN_FILES - 3} Too many open files`,
+        "all but stdin, stdout and stderr",
+      );
+    }),
+});
+
+Deno.test({
+  name: "BubblewrapRunner.run() starts a non-Python command with default signal actions",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      // the descriptor closer is Python, which ignores SIGPIPE and SIGXFSZ for itself
+      const result = await new BubblewrapRunner().run({
+        ...spec(ws, ""),
+        argv: ["sh", "-c", "grep SigIgn /proc/self/status"],
+      });
+      assert.equal(result.exitCode, 0, result.stderr);
+      const ignored = BigInt(`0x${result.stdout.trim().split(/\s+/)[1]}`);
+      for (const signal of [13, 25]) assert.equal((ignored >> BigInt(signal - 1)) & 1n, 0n);
     }),
 });
 

@@ -1,9 +1,16 @@
+import { closeFdsArgs } from "./close_fds.ts";
 import { type HostLayout, parentDirArgs, systemMountArgs } from "./host_layout.ts";
 import { cpuHardSeconds, type SandboxLaunchSpec, type SandboxLimits } from "./runner.ts";
 
 const MiB = 1024 * 1024;
 /** Where the workspace appears inside the sandbox. */
 export const SANDBOX_WORKSPACE = "/workspace";
+/**
+ * RLIMIT_NOFILE of every sandboxed process, soft and hard: Linux's usual soft limit. Without
+ * it each process gets the worker's, often a million, and open pipes and sockets hold
+ * kernel memory that RLIMIT_AS does not count.
+ */
+export const MAX_OPEN_FILES = 1024;
 
 /** How to launch: the host layout, and the uid to drop to when the worker is root. */
 export interface BwrapPlan {
@@ -27,7 +34,8 @@ export function tmpBytes(limits: SandboxLimits): number {
 /**
  * The bubblewrap command line for `spec`: fresh namespaces (no network unless asked), a
  * read-only system, private /tmp and /dev/shm, the workspace writable at /workspace, and
- * a launcher that applies the rlimits and, under a root worker, drops to `dropToUid`.
+ * a launcher that applies the rlimits and, under a root worker, drops to `dropToUid`, and
+ * closes every inherited descriptor but 0-2 last, right before the command.
  */
 export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
   const asRoot = plan.dropToUid !== undefined;
@@ -81,13 +89,13 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
       args.push(plan.layout.tools.prlimit, `--nproc=${maxProcesses}`, "--");
     }
   }
-  args.push(...spec.argv);
+  args.push(...closeFdsArgs(plan.layout), ...spec.argv);
   return args;
 }
 
 /**
  * `prlimit ... --`: CPU (SIGXCPU, then SIGKILL at the hard limit, by default a second later),
- * memory, processes, files.
+ * memory, processes, file size, open files.
  */
 export function limitArgs(layout: HostLayout, limits: SandboxLimits): string[] {
   const cpu = limits.cpuSeconds;
@@ -97,6 +105,7 @@ export function limitArgs(layout: HostLayout, limits: SandboxLimits): string[] {
     `--as=${limits.memoryBytes}`,
     `--nproc=${limits.maxProcesses}`,
     `--fsize=${limits.maxFileBytes}`,
+    `--nofile=${MAX_OPEN_FILES}`,
     "--core=0",
     "--",
   ];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bwrapArgs, chownArgs, limitArgs } from "./bwrap_args.ts";
+import { bwrapArgs, chownArgs, limitArgs, MAX_OPEN_FILES } from "./bwrap_args.ts";
 import type { HostLayout } from "./host_layout.ts";
 import type { SandboxLaunchSpec } from "./runner.ts";
 
@@ -13,6 +13,7 @@ const layout: HostLayout = {
     setpriv: "/usr/bin/setpriv",
     chown: "/usr/bin/chown",
     bwrap: "/usr/bin/bwrap",
+    python3: "/usr/local/bin/python3",
   },
 };
 const spec: SandboxLaunchSpec = {
@@ -21,6 +22,14 @@ const spec: SandboxLaunchSpec = {
   env: { PATH: "/usr/bin" },
   limits: { cpuSeconds: 7, memoryBytes: 1000, maxProcesses: 9, maxFileBytes: 500 },
 };
+
+/** The command line up to the descriptor closer that precedes the command. */
+function beforeCloser(args: string[]): string[] {
+  const at = args.indexOf("/usr/local/bin/python3");
+  assert.deepEqual(args.slice(at, at + 4), ["/usr/local/bin/python3", "-I", "-S", "-c"]);
+  assert.deepEqual(args.slice(at + 5), spec.argv, "the closer runs the command itself");
+  return args.slice(0, at);
+}
 
 function pairs(args: string[], flag: string): string[][] {
   return args.flatMap((a, i) => (a === flag ? [args.slice(i + 1, i + 3)] : []));
@@ -50,18 +59,16 @@ Deno.test("bwrapArgs binds the workspace writable and mounts as asked, the syste
 
 Deno.test("bwrapArgs applies the rlimits before the command", () => {
   const args = bwrapArgs(spec, { layout });
-  const tail = args.slice(args.indexOf("--") + 1);
+  const tail = beforeCloser(args.slice(args.indexOf("--") + 1));
   assert.deepEqual(tail, [
     "/usr/bin/prlimit",
     "--cpu=7:8",
     "--as=1000",
     "--nproc=9",
     "--fsize=500",
+    `--nofile=${MAX_OPEN_FILES}`,
     "--core=0",
     "--",
-    "python3",
-    "-c",
-    "print(1)",
   ]);
   // not root: its own user namespace, where RLIMIT_NPROC is counted
   assert.ok(args.includes("--unshare-user"));
@@ -86,7 +93,7 @@ Deno.test("bwrapArgs under a root worker drops to the given uid with no capabili
     "--bounding-set=-all",
     "--",
   ]);
-  assert.deepEqual(args.slice(-3), ["python3", "-c", "print(1)"]);
+  assert.equal(beforeCloser(args).at(-1), "--", "the closer comes right after setpriv");
 });
 
 Deno.test("bwrapArgs can add an unprivileged user namespace that allows no further ones", () => {
@@ -99,7 +106,7 @@ Deno.test("bwrapArgs can add an unprivileged user namespace that allows no furth
     "--disable-userns",
     "--dev-bind",
   ]);
-  assert.deepEqual(args.slice(-3), ["python3", "-c", "print(1)"]);
+  beforeCloser(args);
 });
 
 Deno.test("bwrapArgs under a root worker: the session's process total first, then each sandbox's", () => {
@@ -107,15 +114,7 @@ Deno.test("bwrapArgs under a root worker: the session's process total first, the
   const nested = bwrapArgs({ ...spec, limits }, { layout, dropToUid: 1234, nestedUserns: true });
   // the session's total before the uid drop; the sandbox's own inside its user namespace
   assert.ok(nested.indexOf("--nproc=90") < nested.indexOf("/usr/bin/setpriv"));
-  assert.deepEqual(nested.slice(-7), [
-    "--",
-    "/usr/bin/prlimit",
-    "--nproc=9",
-    "--",
-    "python3",
-    "-c",
-    "print(1)",
-  ]);
+  assert.deepEqual(beforeCloser(nested).slice(-4), ["--", "/usr/bin/prlimit", "--nproc=9", "--"]);
   // no user namespace of its own: the session shares maxProcesses, whatever the total
   const shared = bwrapArgs({ ...spec, limits }, { layout, dropToUid: 1234 });
   assert.ok(shared.includes("--nproc=9") && !shared.includes("--nproc=90"));

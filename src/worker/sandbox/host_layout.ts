@@ -8,8 +8,11 @@ export interface HostLayout {
   etc: string[];
   /** Extra `/etc` entries for sandboxes with network (name resolution). */
   etcNetwork: string[];
-  /** util-linux tools the launcher runs inside the sandbox, as seen there. */
-  tools: { prlimit: string; setpriv: string; chown: string; bwrap: string };
+  /**
+   * Tools the launcher runs inside the sandbox, as seen there: util-linux's, bwrap, and the
+   * system python3 (never the session venv's, which installed packages can replace).
+   */
+  tools: { prlimit: string; setpriv: string; chown: string; bwrap: string; python3: string };
 }
 
 const TOP_LEVEL = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
@@ -69,6 +72,8 @@ export function hostLayout(): HostLayout {
       setpriv: findTool("setpriv"),
       chown: findTool("chown"),
       bwrap: findTool("bwrap"),
+      // the sandbox's PATH puts /usr/local/bin first; so does this
+      python3: findTool("python3", ["/usr/local/bin", ...TOOL_DIRS]),
     },
   };
   return cached;
@@ -98,8 +103,10 @@ export function parentDirArgs(targets: string[]): string[] {
   return sorted.flatMap((dir) => ["--perms", "0755", "--dir", dir]);
 }
 
-function findTool(name: string): string {
-  for (const dir of ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]) {
+const TOOL_DIRS = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+
+function findTool(name: string, dirs: string[] = TOOL_DIRS): string {
+  for (const dir of dirs) {
     try {
       if (Deno.statSync(`${dir}/${name}`).isFile) return `${dir}/${name}`;
     } catch {

@@ -1,5 +1,6 @@
 import { getLogger } from "../../core/mod.ts";
-import { SANDBOX_WORKSPACE } from "./bwrap_args.ts";
+import { MAX_OPEN_FILES, SANDBOX_WORKSPACE } from "./bwrap_args.ts";
+import { CLOSE_INHERITED_FDS } from "./close_fds.ts";
 import { collect, stdinBytes } from "./collect.ts";
 import {
   cpuHardSeconds,
@@ -13,7 +14,8 @@ import { spawnProcess } from "./spawned_process.ts";
 
 const log = getLogger("worker", "sandbox");
 
-// Applies the rlimits, then becomes the command: the only isolation the opt-out keeps.
+// Applies the rlimits, closes inherited descriptors, then becomes the command: the only
+// isolation the opt-out keeps.
 const LIMITER = `import os, resource, sys
 try:
     import ctypes
@@ -23,11 +25,13 @@ except Exception:
 cpu, cpu_hard, mem, nproc, fsize = (int(v) for v in sys.argv[1:6])
 for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu_hard), (resource.RLIMIT_AS, mem, mem),
         (resource.RLIMIT_NPROC, nproc, nproc), (resource.RLIMIT_FSIZE, fsize, fsize),
+        (resource.RLIMIT_NOFILE, ${MAX_OPEN_FILES}, ${MAX_OPEN_FILES}),
         (resource.RLIMIT_CORE, 0, 0)):
     try:
         resource.setrlimit(res, (soft, hard))
     except (ValueError, OSError):
         pass
+${CLOSE_INHERITED_FDS}
 os.execvp(sys.argv[6], sys.argv[6:])
 `;
 

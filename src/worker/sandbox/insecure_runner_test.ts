@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MAX_OPEN_FILES } from "./bwrap_args.ts";
 import { InsecureRunner } from "./insecure_runner.ts";
 
 Deno.test("InsecureRunner runs with only the given env, sandbox paths mapped and limits set", async () => {
@@ -11,7 +12,8 @@ Deno.test("InsecureRunner runs with only the given env, sandbox paths mapped and
         "python3",
         "-c",
         "import os, resource, sys; print(os.getcwd()); print(sorted(os.environ)); " +
-        "print(resource.getrlimit(resource.RLIMIT_NPROC)[0]); print(sys.argv[1])",
+        "print(resource.getrlimit(resource.RLIMIT_NPROC)[0]); print(sys.argv[1]); " +
+        "print(resource.getrlimit(resource.RLIMIT_NOFILE))",
         "/workspace/data.txt",
       ],
       workspace: ws,
@@ -21,12 +23,13 @@ Deno.test("InsecureRunner runs with only the given env, sandbox paths mapped and
       outputLimitBytes: 4096,
     });
     assert.equal(result.exitCode, 0, result.stderr);
-    const [cwd, env, nproc, arg] = result.stdout.trim().split("\n");
+    const [cwd, env, nproc, arg, nofile] = result.stdout.trim().split("\n");
     assert.equal(cwd, ws);
     // Python may add LC_CTYPE itself (C locale coercion); nothing comes from the worker
     assert.ok(["['HOME', 'PATH']", "['HOME', 'LC_CTYPE', 'PATH']"].includes(env!), String(env));
     assert.equal(nproc, "2000");
     assert.equal(arg, `${ws}/data.txt`);
+    assert.equal(nofile, `(${MAX_OPEN_FILES}, ${MAX_OPEN_FILES})`);
   } finally {
     await Deno.remove(ws, { recursive: true });
   }

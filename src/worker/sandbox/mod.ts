@@ -9,7 +9,9 @@
  * root, and is counted per uid) with no capabilities, and a second, unprivileged bwrap adds
  * a user namespace in which no further user namespaces can be made, and in which a second
  * `prlimit` gives the sandbox its own RLIMIT_NPROC. Without root, one unprivileged bwrap
- * does it all, in a user namespace of its own.
+ * does it all, in a user namespace of its own. Either way the last step before the command
+ * is the system python3 closing every descriptor but 0-2 (bubblewrap passes on those the
+ * worker inherited without close-on-exec), and RLIMIT_NOFILE is 1024.
  *
  * Known limits: total workspace size is not bounded (only each file, by RLIMIT_FSIZE);
  * workspaces whose paths hash to the same uid share the session's RLIMIT_NPROC total (and,
