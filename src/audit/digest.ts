@@ -23,7 +23,6 @@ const CLEAR_KEYS = new Set([
   "async",
   "upgrade",
   "no_deps",
-  "packages",
   "task_id",
   "create_dirs",
   "append",
@@ -53,11 +52,11 @@ const encoder = new TextEncoder();
  * Turns tool arguments into what the audit log may hold: paths and small options in
  * clear; code, contents, stdin and messages as `{sha256, bytes}`; `env` as its variable
  * names only; `index_url` without user:password and query or fragment values; keys named
- * like secrets redacted. `args` are kept (long ones digested) but for the values of
- * options named like secrets and the credentials in URLs (see redact.ts), so a secret
- * passed as a plain positional argument is not recognised. Keys (and env names) over 256 bytes are digested too, and so is a field or
- * the whole that is still too large (see {@link FIELD_LIMIT}), so no argument makes a
- * record too large to store. `tool` names the call; the rules are the same for every
+ * like secrets redacted. `args` (long ones digested) and `packages` are kept but for the
+ * values of options named like secrets and the credentials in URLs (see redact.ts), so a
+ * secret passed as a plain positional argument is not recognised. Keys (and env names)
+ * over 256 bytes are digested too, and so is a field or the whole that is still too large
+ * (see {@link FIELD_LIMIT}), so no argument makes a record too large to store. `tool` names the call; the rules are the same for every
  * tool today. Keys come out sorted, as the record is hashed in that order (see
  * canonical_json.ts).
  */
@@ -87,6 +86,14 @@ function digestField(_tool: string, key: string, value: unknown): unknown {
   if (DIGEST_KEYS.has(key)) return digestValue(value);
   if (key === "env") return envNames(value);
   if (key === "args" && Array.isArray(value)) return bounded(redactArgs(value), UNKNOWN_LIMIT, 0);
+  // names in clear, but a refused entry may be a URL with credentials or an index option
+  if (key === "packages") {
+    return bounded(
+      Array.isArray(value) ? redactArgs(value) : redactArgs([value])[0],
+      CLEAR_LIMIT,
+      0,
+    );
+  }
   if (key === "index_url") return typeof value === "string" ? redactUrl(value) : REDACTED;
   if (SECRET_NAME.test(key)) return REDACTED;
   return bounded(value, UNKNOWN_LIMIT, 0);

@@ -89,6 +89,30 @@ Deno.test("digestArguments() redacts secret-named option values in args, for eve
   }
 });
 
+Deno.test("digestArguments() keeps packages but not the credentials or secret options in them", () => {
+  // refused by pkg.install, but audited as sent: a direct URL or an index option
+  const out = digestArguments("pkg.install", {
+    packages: [
+      "numpy==2.0",
+      "pkg @ https://alice:s3cretPKG@wheels.example/pkg-1.0-py3-none-any.whl?sig=s3cretSIG",
+      "--index-url=https://bob:s3cretIDX@pypi.example/simple",
+      "--extra-index-url https://carol:s3cretEXTRA@pypi.example/simple",
+      "--password=s3cretOPT",
+    ],
+  });
+  assert.deepEqual(out, {
+    packages: [
+      "numpy==2.0",
+      "pkg @ https://wheels.example/pkg-1.0-py3-none-any.whl?sig=[redacted]",
+      "--index-url=https://pypi.example/simple",
+      "--extra-index-url https://pypi.example/simple",
+      "--password=[redacted]",
+    ],
+  });
+  const one = digestArguments("pkg.install", { packages: "x @ https://dave:s3cret@h/x.whl" });
+  assert.deepEqual(one, { packages: "x @ https://h/x.whl" });
+});
+
 Deno.test("digestArguments() redacts unknown keys named like secrets, in any case", () => {
   const out = digestArguments("x", {
     api_token: "t",
