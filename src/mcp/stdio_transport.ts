@@ -2,6 +2,7 @@ import { concatBytes, getLogger, settlesWithin } from "../core/mod.ts";
 import { ErrorCode, type JSONRPCMessage, type Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
+import { refuseFrame } from "./_frame_check.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
@@ -155,21 +156,28 @@ export class StdioTransport implements Transport {
     let text = decoder.decode(bytes);
     if (text.endsWith("\r")) text = text.slice(0, -1);
     if (text.trim() === "") return;
-    let message: unknown;
+    let parsed: unknown;
     try {
-      message = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (err) {
-      // a malformed frame is dropped; the connection keeps serving
-      this.onerror?.(err instanceof Error ? err : new Error(String(err)));
+      // a malformed frame is logged and answered (it has no id to answer); the connection
+      // keeps serving
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.onerror?.(error);
+      const detail = `Parse error: ${error.message}; send one JSON-RPC 2.0 message per line`;
+      this.#sendError(undefined, detail, ErrorCode.ParseError);
       return;
     }
-    // only the envelope is checked here: the protocol layer validates each message's shape
-    // (and drops what is neither request, notification nor response), so a full schema
-    // parse here would be done twice on every message
-    if (!isEnvelope(message)) {
-      this.onerror?.(new Error("Dropped a frame that is not a JSON-RPC 2.0 message"));
+    // only the envelope is checked here: the protocol layer validates each message's shape,
+    // so a full schema parse here would be done twice on every message; what it would drop
+    // without a word is answered here
+    const refusals = refuseFrame(parsed);
+    if (refusals.length > 0) {
+      this.onerror?.(new Error(`Dropped a frame: ${refusals[0]!.message}`));
+      for (const r of refusals) this.#sendError(r.id, r.message);
       return;
     }
+    const message = parsed as JSONRPCMessage;
     if (isWellFormedRequest(message)) {
       if (!hasValidMeta(message)) {
         // the SDK would drop it without an answer, and the client would wait for ever
@@ -185,10 +193,16 @@ export class StdioTransport implements Transport {
     this.onmessage?.(message);
   }
 
-  // A JSON-RPC Invalid Request error for a request the SDK never sees.
-  #sendError(id: string | number, message: string): void {
-    const error = { code: ErrorCode.InvalidRequest, message };
-    this.send({ jsonrpc: "2.0", id, error }).catch(() => {});
+  // A JSON-RPC error (Invalid Request by default) for a frame the SDK never sees; without
+  // an id when none could be read, which MCP's schema allows for an error.
+  #sendError(
+    id: string | number | undefined,
+    message: string,
+    code: number = ErrorCode.InvalidRequest,
+  ): void {
+    const error = { code, message };
+    const answer = id === undefined ? { jsonrpc: "2.0", error } : { jsonrpc: "2.0", id, error };
+    this.send(answer as JSONRPCMessage).catch(() => {});
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -273,9 +287,4 @@ function hasValidMeta(message: JSONRPCMessage): boolean {
   if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return false;
   const token = (meta as { progressToken?: unknown }).progressToken;
   return token === undefined || typeof token === "string" || Number.isInteger(token);
-}
-
-function isEnvelope(value: unknown): value is JSONRPCMessage {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    (value as { jsonrpc?: unknown }).jsonrpc === "2.0";
 }

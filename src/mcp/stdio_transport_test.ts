@@ -214,3 +214,47 @@ Deno.test("stdio: a request with a malformed _meta is answered -32600 at once, n
   const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(answers.map((a) => [a.id, a.error?.code]), [[1, -32600], [2, -32600]]);
 });
+
+Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC error saying why", async () => {
+  const lines = [
+    "not json",
+    JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "ping" }, {
+      jsonrpc: "2.0",
+      id: 2,
+      method: "ping",
+    }]),
+    JSON.stringify({ id: 3, method: "ping" }),
+    JSON.stringify({ jsonrpc: "2.0", id: 4, method: "ping", params: [1] }),
+    JSON.stringify({ jsonrpc: "2.0", id: { x: 1 }, method: "ping" }),
+    "null",
+    // a notification is never answered, even a malformed one
+    JSON.stringify({ jsonrpc: "2.0", method: "notifications/x", params: 5 }),
+    request(6),
+  ];
+  const { t, received, written, closed } = transport(lines);
+  t.onmessage = (m) => {
+    received.push(m);
+    if ("id" in m && m.id !== undefined) void t.send({ jsonrpc: "2.0", id: m.id, result: {} });
+  };
+  await t.start();
+  await closed;
+  assert.deepEqual(received.map((m) => "id" in m ? m.id : "notification"), ["notification", 6]);
+  const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(answers.map((a) => [a.id ?? null, a.error?.code ?? "ok"]), [
+    [null, -32700],
+    [1, -32600],
+    [2, -32600],
+    [3, -32600],
+    [4, -32600],
+    [null, -32600],
+    [null, -32600],
+    [6, "ok"],
+  ]);
+  const messages = answers.map((a) => a.error?.message);
+  assert.match(messages[0], /^Parse error: .*; send one JSON-RPC 2\.0 message per line$/);
+  assert.match(messages[1], /batches are not supported/);
+  assert.match(messages[3], /"jsonrpc" must be "2\.0"/);
+  assert.match(messages[4], /"params" must be an object/);
+  assert.match(messages[5], /"id" must be a string or an integer/);
+  assert.ok(answers.every((a) => !("id" in a) || a.id !== null), "no id is written as none");
+});

@@ -1,0 +1,55 @@
+/**
+ * Which parsed stdio lines the protocol layer would drop without an answer, and how to
+ * answer them instead: a client that sent a request waits for its answer, and a silent
+ * drop leaves it waiting for ever with no word of what was wrong.
+ * @module
+ */
+
+/** One JSON-RPC error to send for a refused line: with the request's id when it has one. */
+export interface FrameRefusal {
+  id?: string | number;
+  message: string;
+}
+
+const ONE_PER_LINE = "send one JSON-RPC 2.0 message per line";
+
+/**
+ * The errors to answer a parsed line with, or none when it is a message the protocol layer
+ * takes (a request, notification or response; it checks their fields). A batch is answered
+ * once per request in it (MCP has no batches since 2025-06-18). A notification with bad
+ * fields gets no answer, as JSON-RPC says.
+ */
+export function refuseFrame(value: unknown): FrameRefusal[] {
+  if (Array.isArray(value)) {
+    const message = `Invalid request: batches are not supported; ${ONE_PER_LINE}`;
+    const ids = value.map(requestIdOf).filter((id) => id !== undefined);
+    return ids.length > 0 ? ids.map((id) => ({ id, message })) : [{ message }];
+  }
+  if (typeof value !== "object" || value === null) {
+    return [{ message: `Invalid request: not a JSON object; ${ONE_PER_LINE}` }];
+  }
+  const m = value as Record<string, unknown>;
+  const id = requestIdOf(m);
+  const refuse = (
+    why: string,
+  ): FrameRefusal[] => [id === undefined ? { message: why } : { id, message: why }];
+  if (m.jsonrpc !== "2.0") return refuse('Invalid request: "jsonrpc" must be "2.0"');
+  if (!("method" in m)) return []; // a response to one of the server's requests
+  if (!("id" in m)) return []; // a notification: never answered
+  if (typeof m.method !== "string") return refuse('Invalid request: "method" must be a string');
+  if (id === undefined) return refuse('Invalid request: "id" must be a string or an integer');
+  const params = m.params;
+  if (
+    params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))
+  ) {
+    return refuse('Invalid request: "params" must be an object');
+  }
+  return [];
+}
+
+// The id a request can be answered with: a string or an integer, as MCP allows.
+function requestIdOf(value: unknown): string | number | undefined {
+  if (typeof value !== "object" || value === null || !("method" in value)) return undefined;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === "string" || Number.isInteger(id) ? id as string | number : undefined;
+}
