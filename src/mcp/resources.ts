@@ -59,7 +59,8 @@ function toUri(path: string): string {
 
 function fromUri(uri: string): string {
   if (!uri.startsWith(SCHEME)) {
-    throw rpcError(ErrorCode.InvalidParams, `Unknown resource "${uri}"`);
+    const detail = `workspace files are ${SCHEME}{path}, as resources/list names them`;
+    throw rpcError(ErrorCode.InvalidParams, `Unknown resource "${uri}": ${detail}`);
   }
   try {
     // the whole path may be one encoded segment (a/b → a%2Fb) or several

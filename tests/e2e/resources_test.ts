@@ -149,3 +149,15 @@ Deno.test("resources/list and resources/read are audited like the file tools, pr
   assert.equal(records[1]?.bytes_out, 5);
   assert.equal(records[1]?.arguments.path, "a.txt");
 });
+
+Deno.test("resources/read of another scheme says which URIs name workspace files", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  await assert.rejects(
+    client.readResource({ uri: "file:///etc/passwd" }),
+    (err: Error & { code?: number }) =>
+      err.code === -32602 &&
+      /Unknown resource "file:\/\/\/etc\/passwd": workspace files are workspace:\/\/\/\{path\}/
+        .test(err.message),
+  );
+});
