@@ -12,7 +12,7 @@ import {
   runPermissions,
   threadGrants,
 } from "./permissions.ts";
-import type { Config } from "../config/mod.ts";
+import { type Config, ENV_VARS } from "../config/mod.ts";
 
 function report(overrides: Partial<PermissionReport["permissions"]> = {}): PermissionReport {
   const denied: HeldPermission = { state: "denied", values: [], configured: false, matches: true };
@@ -34,6 +34,14 @@ Deno.test("PERMISSION_SETS carries deno.json's sets, so a compiled binary can sh
   assert.equal(PERMISSION_SETS.coordinator!.read, true);
   assert.deepEqual(PERMISSION_SETS.coordinator!.run, ["bwrap", "python3"]);
   assert.ok((PERMISSION_SETS.coordinator!.env as string[]).includes("WORKSPACE_ROOT"));
+});
+
+Deno.test("the coordinator and worker sets grant every variable the configuration reads, alike", () => {
+  // one binary serves both subcommands with the coordinator set: `deno task worker` must
+  // behave as the binary does, and an ungranted variable is silently unset (--ignore-env)
+  assert.deepEqual(PERMISSION_SETS.worker, PERMISSION_SETS.coordinator);
+  const env = new Set(PERMISSION_SETS.coordinator!.env as string[]);
+  assert.deepEqual(ENV_VARS.filter((name) => !env.has(name)), []);
 });
 
 Deno.test("describePermissions() reports what this test process holds against a set", async () => {
