@@ -7,7 +7,7 @@ function tooLarge(maxBytes: number): JsonBodyResult {
   return {
     ok: false,
     status: 413,
-    message: `Request body is too large: the limit is ${maxBytes} bytes`,
+    message: `Request body is too large: the limit is ${maxBytes} bytes (MAX_REQUEST_BYTES)`,
   };
 }
 

@@ -20,6 +20,10 @@ Deno.test("readJsonBody refuses a declared Content-Length over the limit without
   const result = await readJsonBody(post(body, { "content-length": "100" }), 10);
   assert.equal(result.ok, false);
   assert.equal(!result.ok && result.status, 413);
+  assert.equal(
+    !result.ok && result.message,
+    "Request body is too large: the limit is 10 bytes (MAX_REQUEST_BYTES)",
+  );
   assert.equal(pulled, false);
 });
 

@@ -44,16 +44,24 @@ function originHostname(origin: string): string | undefined {
   }
 }
 
+// what a refused name needs: the DNS-rebinding guard accepts loopback names and the list
+const ALLOW_HINT = "use a loopback name, or start the server with --allowed-host NAME " +
+  "(MCP_ALLOWED_HOSTS)";
+
 function unauthorized(message: string, challenge: string): Response {
   return rpcErrorResponse(401, RPC_SERVER_ERROR, message, { "www-authenticate": challenge });
 }
 
 function checkBearer(req: Request, token: string): Response | undefined {
   const header = req.headers.get("authorization");
-  if (header === null) return unauthorized("Missing bearer token", "Bearer");
+  if (header === null) {
+    const detail = "Missing bearer token: send Authorization: Bearer <the server's MCP_AUTH_TOKEN>";
+    return unauthorized(detail, "Bearer");
+  }
   const match = /^Bearer +(\S+) *$/i.exec(header);
   if (match === null || !constantTimeEqual(match[1] ?? "", token)) {
-    return unauthorized("Invalid bearer token", 'Bearer error="invalid_token"');
+    const detail = "Invalid bearer token: send Authorization: Bearer <the server's MCP_AUTH_TOKEN>";
+    return unauthorized(detail, 'Bearer error="invalid_token"');
   }
   return undefined;
 }
@@ -72,13 +80,13 @@ export function createRequestGuard(
     const host = req.headers.get("host");
     const hostname = host === null ? undefined : normalizeHostname(host);
     if (hostname === undefined || !names.has(hostname)) {
-      return forbidden(`Host "${host ?? ""}" is not allowed`);
+      return forbidden(`Host "${host ?? ""}" is not allowed: ${ALLOW_HINT}`);
     }
     const origin = req.headers.get("origin");
     if (origin !== null) {
       const originName = originHostname(origin);
       if (originName === undefined || !names.has(originName)) {
-        return forbidden(`Origin "${origin}" is not allowed`);
+        return forbidden(`Origin "${origin}" is not allowed: ${ALLOW_HINT}`);
       }
     }
     return token === undefined ? undefined : checkBearer(req, token);

@@ -28,10 +28,16 @@ Deno.test("allowedHostnames holds loopback, the allow-list and a non-loopback bo
   assert.deepEqual([...allowedHostnames([], "::")].sort(), ["127.0.0.1", "[::1]", "localhost"]);
 });
 
-Deno.test("the request guard refuses a foreign or missing Host with 403", () => {
+Deno.test("the request guard refuses a foreign or missing Host with 403, saying how to allow it", async () => {
   const guard = createRequestGuard({ allowedHosts: [], boundHost: "127.0.0.1" });
   assert.equal(guard(request({ host: "localhost:8080" })), undefined);
-  assert.equal(guard(request({ host: "evil.example" }))?.status, 403);
+  const refused = guard(request({ host: "evil.example" }));
+  assert.equal(refused?.status, 403);
+  assert.equal(
+    refused && JSON.parse(await refused.text()).error.message,
+    'Host "evil.example" is not allowed: use a loopback name, or start the server with ' +
+      "--allowed-host NAME (MCP_ALLOWED_HOSTS)",
+  );
   assert.equal(guard(request({ host: "localhost.evil.example" }))?.status, 403);
   assert.equal(guard(new Request("http://127.0.0.1/mcp"))?.status, 403);
 });
@@ -59,6 +65,10 @@ Deno.test("the request guard needs the exact bearer token when one is set", asyn
     assert.match(refused?.headers.get("www-authenticate") ?? "", /^Bearer/);
     const body = await refused?.json();
     assert.equal(body.jsonrpc, "2.0");
+    assert.match(
+      body.error.message,
+      /bearer token: send Authorization: Bearer <.*MCP_AUTH_TOKEN>$/,
+    );
   }
 });
 
