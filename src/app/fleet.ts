@@ -1,6 +1,6 @@
 import { type Config, SETTING } from "../config/mod.ts";
 import { type Clock, CodegenError, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
-import { WorkerRegistry } from "../registry/mod.ts";
+import { validateRegistration, WorkerRegistry } from "../registry/mod.ts";
 import {
   createGrpcWorkerClientPool,
   type GrpcWorkerClientPool,
@@ -10,6 +10,7 @@ import {
 import { type LifecycleServerHandle, startLifecycleServer } from "../rpc/mod.ts";
 import { loadTls, probeListen } from "./startup_checks.ts";
 import { TokenRefusals } from "./token_refusals.ts";
+import { probeWorker, TOKEN_MISMATCH } from "./worker_probe.ts";
 
 const log = getLogger("app", "fleet");
 
@@ -26,8 +27,10 @@ interface Cached {
   client: Promise<WorkerClient | undefined>;
 }
 
-const TOKEN_MISMATCH = "this worker refused the coordinator's calls as unauthenticated: " +
-  "WORKER_TOKEN must be the same on the coordinator and every worker";
+/** How long dialling a registering worker back may take: under its 10 s registration deadline. */
+const PROBE_TIMEOUT_MS = 5_000;
+/** How long fetching a worker's limits may take before a placement tries another one. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Options for {@link startFleet}. */
 export interface FleetOptions {
@@ -85,14 +88,38 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       token: config.workerToken,
       tls,
       registry: {
-        // a worker that refused our token is refused until it registers with another one,
-        // rather than registering, failing and being evicted on every heartbeat
-        register(req) {
+        // A worker is accepted only once the coordinator could call it back at the address
+        // it advertised: one it cannot use is told why, instead of being accepted, evicted
+        // at its first session and registering again, over and over. One that refused our
+        // token is refused without a call until it registers with another token.
+        async register(req) {
+          if (!validateRegistration(req).ok) return registry.register(req);
           if (tokenRefused.refuses(req.workerId, req.tokenFingerprint)) {
             return { accepted: false, reason: TOKEN_MISMATCH };
           }
           tokenRefused.forget(req.workerId);
-          return registry.register(req);
+          const probe = await probeWorker(pool, req.workerId, req.address, {
+            timeoutMs: PROBE_TIMEOUT_MS,
+          });
+          if (!probe.ok) {
+            if (probe.unauthenticated) {
+              tokenRefused.refuse(req.workerId, req.tokenFingerprint);
+              logTokenMismatch(req.workerId, req.address);
+            }
+            return { accepted: false, reason: probe.reason };
+          }
+          const res = registry.register(req);
+          if (res.accepted) {
+            // (a restart under the same id already dropped the old client)
+            drop(req.workerId);
+            clients.set(req.workerId, {
+              address: req.address,
+              client: Promise.resolve(probe.client),
+            });
+          } else {
+            void probe.client.close();
+          }
+          return res;
         },
         heartbeat: (req) => registry.heartbeat(req),
         deregister: (req) => registry.deregister(req),
@@ -129,18 +156,14 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       const cached = clients.get(workerId);
       if (cached && cached.address === info.address) return cached.client;
       if (cached) drop(workerId);
-      const client = pool.connect(workerId, info.address).then(
+      const client = pool.connect(workerId, info.address, { timeoutMs: CONNECT_TIMEOUT_MS }).then(
         (c) => c as WorkerClient,
         (err) => {
           // a worker holding another token registers fine (registration checks ours) but
           // refuses our calls: say so, or it looks like a network fault and flaps
           const refused = CodegenError.from(err).code === "UNAUTHENTICATED";
           if (refused) {
-            log.error(
-              "Worker {workerId} at {address} refused the coordinator's call as unauthenticated: " +
-                "WORKER_TOKEN must be the same on the coordinator and every worker",
-              { workerId, address: info.address },
-            );
+            logTokenMismatch(workerId, info.address);
           } else {
             log.warn("Cannot reach worker {workerId} at {address}: {error}", {
               workerId,
@@ -164,4 +187,12 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       await pool.close();
     },
   };
+}
+
+function logTokenMismatch(workerId: string, address: string): void {
+  log.error(
+    "Worker {workerId} at {address} refused the coordinator's call as unauthenticated: " +
+      "WORKER_TOKEN must be the same on the coordinator and every worker",
+    { workerId, address },
+  );
 }

@@ -8,6 +8,7 @@ export const SETTING = {
   grpcPort: "--grpc-port (GRPC_PORT)",
   adminPort: "--admin-port (ADMIN_PORT)",
   listen: "--listen (WORKER_LISTEN)",
+  advertise: "--advertise (WORKER_ADVERTISE)",
   workspaceRoot: "--workspace-root (WORKSPACE_ROOT)",
   auditLog: "--audit-log (AUDIT_LOG)",
   workerId: "--worker-id (WORKER_ID)",

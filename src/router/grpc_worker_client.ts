@@ -89,10 +89,15 @@ export class GrpcWorkerClientPool {
   }
 
   /**
-   * A client for the worker at `address`; fetches its limits first, so an unreachable
-   * worker rejects here with a retriable WORKER_UNAVAILABLE.
+   * A client for the worker at `address`; fetches its limits first (within `timeoutMs`,
+   * default the call timeout), so an unreachable worker rejects here with a retriable
+   * WORKER_UNAVAILABLE.
    */
-  async connect(workerId: string, address: string): Promise<GrpcWorkerClient> {
+  async connect(
+    workerId: string,
+    address: string,
+    options: { timeoutMs?: number } = {},
+  ): Promise<GrpcWorkerClient> {
     if (this.#closed) throw new Error("The gRPC client pool is closed");
     let entry = this.#entries.get(address);
     if (!entry) {
@@ -102,7 +107,7 @@ export class GrpcWorkerClientPool {
     entry.users++;
     const release = () => this.#release(address, entry);
     try {
-      const limits = await entry.connection.getLimits();
+      const limits = await entry.connection.getLimits(options.timeoutMs);
       return new GrpcWorkerClient(workerId, entry.connection, { limits, release });
     } catch (err) {
       release();

@@ -63,13 +63,17 @@ export class WorkerServiceConnection {
     this.#useStream = settings.taskStream ?? true;
   }
 
-  #unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
-    return callUnary(this.#client, method, { request, timeoutMs: this.#callTimeoutMs });
+  #unary<Req, Res>(
+    method: UnaryMethod<Req, Res>,
+    request: Req,
+    timeoutMs = this.#callTimeoutMs,
+  ): Promise<Res> {
+    return callUnary(this.#client, method, { request, timeoutMs });
   }
 
-  /** The worker's session limits. */
-  async getLimits(): Promise<SessionLimits> {
-    return limitsFromProto(await this.#unary(this.#client.getLimits, {}));
+  /** The worker's session limits; `timeoutMs` overrides the call timeout. */
+  async getLimits(timeoutMs?: number): Promise<SessionLimits> {
+    return limitsFromProto(await this.#unary(this.#client.getLimits, {}, timeoutMs));
   }
 
   /** Prepares a session; returns the limits it gets. */

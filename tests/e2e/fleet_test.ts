@@ -218,33 +218,74 @@ Deno.test("fleet: a worker with a wrong token is refused registration and gets n
   assert.ok(!f.coordinator.log().includes("wrong"), "the presented token is never logged");
 });
 
-Deno.test("fleet: a worker holding a token the coordinator lacks is reported as a token mismatch", async () => {
-  // the coordinator has no token, so it accepts the registration, but the worker refuses its calls
+Deno.test("fleet: a worker holding a token the coordinator lacks is refused registration as a token mismatch", async () => {
+  // the coordinator has no token, so the registration call passes, but the worker refuses
+  // the coordinator's call back
   await using coordinator = await startHttpCoordinator({
     args: ["--local-workers", "0"],
-    env: { WORKER_HEARTBEAT_TIMEOUT: "3s" }, // heartbeats every second or so
+    env: { WORKER_HEARTBEAT_TIMEOUT: "3s" },
   });
   await using worker = await startWorkerProcess({
     id: "w-token",
     coordinator: `127.0.0.1:${coordinator.grpcPort}`,
     workspaceRoot: `${coordinator.dir}/w-token`,
     env: { WORKER_TOKEN: TOKEN },
+    waitForRegistration: false,
   });
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && !/WORKER_TOKEN must be the same/.test(worker.log())) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // both sides say what is wrong and what to do
+  assert.match(
+    worker.log(),
+    /The coordinator refused registration[^\n]*refused the coordinator's calls as unauthenticated: WORKER_TOKEN must be the same/,
+  );
+  assert.match(
+    coordinator.log(),
+    /w-token[^\n]*refused the coordinator's call as unauthenticated: WORKER_TOKEN must be the same/,
+  );
+  assert.doesNotMatch(worker.log(), /Registered as/);
   const client = await connect(coordinator.url);
   try {
     const r = await client.callTool({ name: "fs.write", arguments: { path: "a", contents: "x" } });
     assert.equal(r.isError, true);
-    assert.match(resultText(r), /^WORKER_UNAVAILABLE: Worker "w-token" could not be reached/);
-    assert.match(
-      coordinator.log(),
-      /w-token[^\n]*refused the coordinator's call as unauthenticated: WORKER_TOKEN must be the same/,
-    );
-    // and it is not let back in with the same token to fail again: the worker is told why
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !/WORKER_TOKEN must be the same/.test(worker.log())) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.match(worker.log(), /refused[^\n]*WORKER_TOKEN must be the same/);
+    assert.match(resultText(r), /^WORKER_UNAVAILABLE: No worker is registered; start a worker/);
+  } finally {
+    await client.close();
+  }
+  assert.ok(!coordinator.log().includes(TOKEN), "the token is never logged");
+});
+
+Deno.test("fleet: a worker advertising an address the coordinator cannot reach is refused registration, saying so, and never flaps", async () => {
+  await using coordinator = await startHttpCoordinator({
+    args: ["--local-workers", "0"],
+    env: { WORKER_TOKEN: TOKEN, WORKER_HEARTBEAT_TIMEOUT: "3s" },
+  });
+  // port 1 on loopback: nothing listens there, so a dial is refused at once
+  await using worker = await startWorkerProcess({
+    id: "w-lost",
+    coordinator: `127.0.0.1:${coordinator.grpcPort}`,
+    workspaceRoot: `${coordinator.dir}/w-lost`,
+    env: { WORKER_TOKEN: TOKEN },
+    args: ["--advertise", "127.0.0.1:1"],
+    waitForRegistration: false,
+  });
+  const deadline = Date.now() + 15_000;
+  const refusals = () => worker.log().match(/The coordinator refused registration/g)?.length ?? 0;
+  while (Date.now() < deadline && refusals() < 2) await new Promise((r) => setTimeout(r, 50));
+  assert.match(
+    worker.log(),
+    /The coordinator refused registration \(attempt 1\): [^\n]*cannot reach this worker at its advertised address [^\n]*127\.0\.0\.1:1[^\n]*ECONNREFUSED[^\n]*set --advertise \(WORKER_ADVERTISE\)/,
+  );
+  assert.match(coordinator.log(), /Refused worker [^\n]*w-lost[^\n]*cannot reach this worker/);
+  // never accepted, so never evicted: no flapping in the registry
+  assert.doesNotMatch(coordinator.log(), /"w-lost\\?" registered|evicted/);
+  const client = await connect(coordinator.url);
+  try {
+    const r = await client.callTool({ name: "fs.write", arguments: { path: "a", contents: "x" } });
+    assert.equal(r.isError, true);
+    assert.match(resultText(r), /^WORKER_UNAVAILABLE: No worker is registered/);
   } finally {
     await client.close();
   }

@@ -1,0 +1,58 @@
+import { SETTING } from "../config/mod.ts";
+import { CodegenError } from "../core/mod.ts";
+import type { GrpcWorkerClient, GrpcWorkerClientPool } from "../router/mod.ts";
+
+/** Why a worker whose token refuses the coordinator's calls is refused registration. */
+export const TOKEN_MISMATCH = "this worker refused the coordinator's calls as unauthenticated: " +
+  `${SETTING.workerToken} must be the same on the coordinator and every worker`;
+
+/** What dialling a registering worker back found. */
+export type ProbeResult =
+  | { ok: true; client: GrpcWorkerClient }
+  | { ok: false; reason: string; unauthenticated: boolean };
+
+/** Options for {@link probeWorker}. */
+export interface ProbeOptions {
+  /** How long the call back may take; keep it under the worker's registration deadline. */
+  timeoutMs: number;
+}
+
+/**
+ * Dials a registering worker back at the address it advertised, as every later call will.
+ * A worker the coordinator cannot use (a wrong advertise address, a host outside the
+ * coordinator's network permission, another token) is refused with a reason the worker
+ * logs, rather than accepted and evicted at each first session, over and over.
+ */
+export async function probeWorker(
+  pool: GrpcWorkerClientPool,
+  workerId: string,
+  address: string,
+  options: ProbeOptions,
+): Promise<ProbeResult> {
+  const advertise = `set ${SETTING.advertise} to a host:port the coordinator can dial`;
+  // grpc-js would only log the runtime's refusal and report the worker unreachable
+  if (Deno.permissions.querySync({ name: "net", host: address }).state !== "granted") {
+    return {
+      ok: false,
+      unauthenticated: false,
+      reason: `the coordinator may not dial the advertised address "${address}": its network ` +
+        `permission does not cover that host (see \`codegen-mcp permissions\`); ${advertise}`,
+    };
+  }
+  try {
+    const client = await pool.connect(workerId, address, { timeoutMs: options.timeoutMs });
+    return { ok: true, client };
+  } catch (err) {
+    const e = CodegenError.from(err, "WORKER_UNAVAILABLE");
+    if (e.code === "UNAUTHENTICATED") {
+      return { ok: false, unauthenticated: true, reason: TOKEN_MISMATCH };
+    }
+    const detail = e.message.replace(/\.?\s*Resolution note:\s*$/, "");
+    return {
+      ok: false,
+      unauthenticated: false,
+      reason: `the coordinator cannot reach this worker at its advertised address ` +
+        `"${address}" (${detail}); ${advertise}`,
+    };
+  }
+}
