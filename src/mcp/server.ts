@@ -4,6 +4,7 @@ import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { passRefusedArguments, refusedArguments } from "./invalid_input.ts";
 import { refuseUnknownTools } from "./unknown_tool.ts";
 import { registerWorkspaceResources } from "./resources.ts";
+import { strictInput } from "./strict_input.ts";
 import { McpServer } from "./sdk.ts";
 import { ALL_TOOLS } from "./tools/mod.ts";
 
@@ -34,7 +35,7 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       {
         title: def.title,
         description: def.description,
-        inputSchema: def.input,
+        inputSchema: strictInput(def.name, def.input),
         outputSchema: def.output,
         ...(def.annotations ? { annotations: def.annotations } : {}),
       },

@@ -84,3 +84,26 @@ Deno.test("a call to a tool that does not exist is a JSON-RPC error, and audited
     undefined,
   );
 });
+
+Deno.test("a misspelt argument is refused, naming it and the arguments the tool takes", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  await client.callTool({ name: "fs.write", arguments: { path: "a.txt", contents: "abcdef" } });
+  // without the check, the read ignored "lenght" and returned the whole file
+  const r = await client.callTool({ name: "fs.read", arguments: { path: "a.txt", lenght: 2 } });
+  assert.equal(r.isError, true);
+  assert.equal(
+    resultText(r),
+    'INVALID_ARGUMENT: Invalid arguments for tool fs.read: Unknown argument "lenght": ' +
+      "fs.read takes path, encoding, offset, length",
+  );
+  const none = await client.callTool({ name: "session.info", arguments: { verbose: true } });
+  assert.match(resultText(none), /Unknown argument "verbose": session.info takes no arguments$/);
+  // the published schema says so, for clients that check before sending
+  const { tools } = await client.listTools();
+  for (const tool of tools) {
+    assert.equal(tool.inputSchema.additionalProperties, false, tool.name);
+  }
+  const records = t.audit.records.filter((rec) => rec.kind === "tool_call");
+  assert.equal(records.at(-1)?.error_code, "INVALID_ARGUMENT");
+});
