@@ -24,6 +24,7 @@ const encoder = new TextEncoder();
 // "C:" as a whole first segment, as in "C:/Users/x": a Windows path sent by mistake. Names
 // like "c:notes.txt" are ordinary POSIX names that code in the workspace can create.
 const DRIVE = /^[A-Za-z]:$/;
+const RELATIVE = 'give it relative to the workspace root, as "src/main.py"';
 
 /**
  * Checks a workspace-relative path without touching the filesystem and normalizes it:
@@ -38,8 +39,9 @@ export function checkRelativePath(path: string, options: PathCheckOptions = {}):
   if (path.length === 0) return refuse("path is empty");
   if (hasControlCharacter(path)) return refuse("path contains a control character");
   if (!path.isWellFormed()) return refuse("path is not valid Unicode");
-  if (path.includes("\\")) return refuse("path contains a backslash");
-  if (path.startsWith("/")) return refuse("path is absolute");
+  if (path.includes("\\")) return refuse("path contains a backslash: separate directories with /");
+  // a client may pass back a path it saw inside the sandbox: say what is expected
+  if (path.startsWith("/")) return refuse(`path is absolute: ${RELATIVE}`);
   // Cheap bound before encoding: a UTF-16 unit is at least one UTF-8 byte.
   if (path.length > maxBytes || encoder.encode(path).length > maxBytes) {
     return refuse(`path is longer than ${maxBytes} bytes`);
@@ -58,7 +60,7 @@ export function checkRelativePath(path: string, options: PathCheckOptions = {}):
     segments.push(segment);
   }
   // Checked after normalization so "./C:/x" cannot slip a drive prefix through.
-  if (DRIVE.test(segments[0] ?? "")) return refuse("path starts with a drive letter");
+  if (DRIVE.test(segments[0] ?? "")) return refuse(`path starts with a drive letter: ${RELATIVE}`);
   if (segments.length === 0 && options.allowRoot === false) {
     return refuse("path names the workspace root");
   }

@@ -38,14 +38,32 @@ Deno.test("checkRelativePath() refuses every path that climbs above the root", (
 });
 
 Deno.test("checkRelativePath() refuses absolute and Windows-style paths", () => {
-  assert.equal(reason("/etc/passwd"), "path is absolute");
-  assert.equal(reason("//server/share"), "path is absolute");
-  assert.equal(reason("C:\\Windows"), "path contains a backslash");
-  assert.equal(reason("\\\\server\\share"), "path contains a backslash");
-  assert.equal(reason("a\\..\\..\\x"), "path contains a backslash");
-  assert.equal(reason("C:/Windows"), "path starts with a drive letter");
-  assert.equal(reason("c:"), "path starts with a drive letter");
-  assert.equal(reason("./d:/x"), "path starts with a drive letter");
+  assert.equal(
+    reason("/etc/passwd"),
+    'path is absolute: give it relative to the workspace root, as "src/main.py"',
+  );
+  assert.equal(
+    reason("//server/share"),
+    'path is absolute: give it relative to the workspace root, as "src/main.py"',
+  );
+  assert.equal(reason("C:\\Windows"), "path contains a backslash: separate directories with /");
+  assert.equal(
+    reason("\\\\server\\share"),
+    "path contains a backslash: separate directories with /",
+  );
+  assert.equal(reason("a\\..\\..\\x"), "path contains a backslash: separate directories with /");
+  assert.equal(
+    reason("C:/Windows"),
+    'path starts with a drive letter: give it relative to the workspace root, as "src/main.py"',
+  );
+  assert.equal(
+    reason("c:"),
+    'path starts with a drive letter: give it relative to the workspace root, as "src/main.py"',
+  );
+  assert.equal(
+    reason("./d:/x"),
+    'path starts with a drive letter: give it relative to the workspace root, as "src/main.py"',
+  );
   assert.ok(checkRelativePath("notes:today.txt").ok);
   assert.ok(checkRelativePath("c:notes.txt").ok, "a name that only starts like a drive");
   assert.ok(checkRelativePath("x:1").ok);
