@@ -107,3 +107,17 @@ Deno.test("a misspelt argument is refused, naming it and the arguments the tool 
   const records = t.audit.records.filter((rec) => rec.kind === "tool_call");
   assert.equal(records.at(-1)?.error_code, "INVALID_ARGUMENT");
 });
+
+Deno.test("pkg.install's index_url without a scheme is refused with the form it needs", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  const r = await client.callTool({
+    name: "pkg.install",
+    arguments: { packages: ["six"], index_url: "pypi.org/simple" },
+  });
+  assert.equal(
+    resultText(r),
+    "INVALID_ARGUMENT: Invalid arguments for tool pkg.install: expected an absolute http(s) URL, " +
+      "like https://pypi.org/simple at index_url",
+  );
+});

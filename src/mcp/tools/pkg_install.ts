@@ -20,7 +20,9 @@ export function pkgInstallTool(config: Config): ToolDefinition {
         "Requirement specifiers",
       ),
       upgrade: z.boolean().optional(),
-      index_url: z.string().url().max(2048).optional().describe(
+      index_url: z.string().url({
+        error: "expected an absolute http(s) URL, like https://pypi.org/simple",
+      }).max(2048).optional().describe(
         "Package index (PEP 503 simple API)",
       ),
       no_deps: z.boolean().optional(),
