@@ -142,6 +142,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     registry,
     grpcPort: server?.port,
     reserve: (sessionId) => registry.reserve(sessionId),
+    reserveOn: (sessionId, workerId) => registry.reserveOn(sessionId, workerId),
     release: (sessionId) => registry.release(sessionId),
     workerOf: (sessionId) => registry.workerOf(sessionId),
     full: (workerId) => registry.markFull(workerId),

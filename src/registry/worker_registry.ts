@@ -10,6 +10,7 @@ import {
 import { IndexedHeap } from "./indexed_heap.ts";
 import { validateRegistration } from "./validate.ts";
 import {
+  freeSlots,
   freezeCapabilities,
   longestSilentFirst,
   snapshot,
@@ -222,6 +223,27 @@ export class WorkerRegistry {
     this.#ready.assign(best, sessionId);
     this.#sessions.set(sessionId, best);
     return { ok: true, workerId: best.id, address: best.address };
+  }
+
+  /**
+   * Reserves a slot for `sessionId` on one worker: the one that hosted it before it lost
+   * its reservation there (the worker fell silent or was evicted, then registered again).
+   * A slot the worker reports as held by a session this registry did not place may be that
+   * very session's, so it counts as free for this. Refuses a worker that is not ready.
+   */
+  reserveOn(sessionId: string, workerId: string): boolean {
+    const assigned = this.#sessions.get(sessionId);
+    if (assigned) return assigned.id === workerId;
+    this.#expireStale();
+    const record = this.#workers.get(workerId);
+    if (!record || !this.#ready.has(record)) return false;
+    const unplaced = record.unplacedSessions;
+    if (freeSlots(record) <= 0 && unplaced === 0) return false;
+    this.#ready.assign(record, sessionId);
+    // counted twice until the next heartbeat otherwise (which recounts it either way)
+    if (unplaced > 0) this.#ready.setUnplaced(record, unplaced - 1);
+    this.#sessions.set(sessionId, record);
+    return true;
   }
 
   /** Frees the slot `sessionId` holds, if any. O(log n). */

@@ -149,6 +149,32 @@ Deno.test("WorkerRegistry.markDraining() stops placement on a worker without cou
   assert.deepEqual(placeAll(registry, ["s3"]), ["leaving"]);
 });
 
+Deno.test("WorkerRegistry.reserveOn() takes a slot on one worker, counting a slot it reports as possibly the session's", () => {
+  const { registry } = fakeRegistry();
+  const full = mustRegister(registry, "full", 1);
+  mustRegister(registry, "other", 4);
+  // "full" reports one session this registry did not place: maybe the one coming back
+  registry.heartbeat({
+    workerId: "full",
+    registrationId: full,
+    state: "ready",
+    activeSessions: 1,
+    activeTasks: 0,
+  });
+  assert.equal(registry.reserveOn("s1", "full"), true);
+  assert.equal(registry.workerOf("s1"), "full");
+  assert.equal(registry.reserveOn("s1", "full"), true, "idempotent");
+  assert.equal(registry.reserveOn("s1", "other"), false, "reserved elsewhere already");
+  assert.equal(registry.reserveOn("s2", "full"), false, "no room and nothing unplaced");
+  assert.equal(registry.reserveOn("s2", "unknown"), false);
+  registry.markDraining("other");
+  assert.equal(registry.reserveOn("s2", "other"), false, "a draining worker takes none");
+  assert.deepEqual(placeAll(registry, ["s3"]), [
+    "refused: Every ready worker is full: 1 of 1 session slots reserved on 1 worker; " +
+    "1 more is draining",
+  ]);
+});
+
 Deno.test("WorkerRegistry.release() frees the slot once, and only for a placed session", () => {
   const { registry } = fakeRegistry();
   mustRegister(registry, "w1", 2);

@@ -1,5 +1,5 @@
 import { CodegenError, getLogger } from "../core/mod.ts";
-import type { SessionLimits, TaskError } from "../rpc/mod.ts";
+import type { SessionLimits, TaskError, WorkspaceStatsResult } from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { WorkerClient } from "./worker_client.ts";
 
@@ -12,6 +12,8 @@ const PLACEMENT_ATTEMPTS = 3;
 export interface RemoteWorkers {
   /** Picks a worker with capacity and reserves a slot for the session. */
   reserve(sessionId: string): { ok: true; workerId: string } | { ok: false; reason: string };
+  /** Reserves a slot for the session on the worker that hosted it before; false if it cannot. */
+  reserveOn(sessionId: string, workerId: string): boolean;
   /** Frees the session's slot. */
   release(sessionId: string): void;
   /** A client for a registered worker; undefined when it is gone or unreachable (then evicted). */
@@ -38,7 +40,10 @@ export interface Route {
   client: WorkerClient;
   /** The session, with `workerId` (and `rehomedFrom` when it moved) filled in. */
   session: Session;
-  /** True when the session was placed on a worker in this call. */
+  /**
+   * True when the session was placed on a worker in this call (its record changed). A session
+   * that got its slot back on the worker still holding its workspace was not placed.
+   */
   placed: boolean;
 }
 
@@ -61,13 +66,19 @@ export class Router {
   /**
    * Finds (or assigns) the worker for `session`. A remote worker that no longer holds the
    * session's slot (it left, or registered again after a restart with its workspaces gone)
-   * does not get the session back silently: it is placed again with `rehomedFrom` set.
+   * does not get the session back silently: it is placed again with `rehomedFrom` set. One
+   * that registered again still holding the session's files (it fell silent for a while, or
+   * was evicted while alive) keeps the session, with nothing to tell.
    */
   async route(session: Session): Promise<Route> {
     if (session.workerId) {
       const client = await this.#clientFor(session.workerId);
       if (client && this.#hosts(session.id, session.workerId)) {
         return { client, session, placed: false };
+      }
+      if (client && !this.isLocal(client.workerId)) {
+        const back = await this.#reclaim(session, client);
+        if (back) return back;
       }
       log.warn("Session {id} lost worker {worker}; placing it again", {
         id: session.id,
@@ -79,6 +90,37 @@ export class Router {
       return await this.#place({ ...session, rehomedFrom: session.workerId });
     }
     return await this.#place(session);
+  }
+
+  /**
+   * The session's worker is registered again but holds no slot for it: takes the slot back
+   * there when the worker still has the session's files. A worker that restarted with a
+   * fresh disk shows an empty workspace, and the session is placed as if moved; so is one
+   * whose session wrote nothing, as nothing is lost then.
+   */
+  async #reclaim(session: Session, client: WorkerClient): Promise<Route | undefined> {
+    if (!this.#remote?.reserveOn(session.id, client.workerId)) return undefined;
+    try {
+      await client.createSession(session.id);
+      const stats = await client.execute(session.id, { tool: "workspace.stats", args: {} });
+      // a fake or older worker may send no count: then nothing is known to be there
+      const files = stats.ok ? (stats.result as Partial<WorkspaceStatsResult>).file_count : 0;
+      if ((files ?? 0) > 0) {
+        log.info("Session {id} is back on worker {worker}, its files intact", {
+          id: session.id,
+          worker: client.workerId,
+        });
+        return { client, session, placed: false };
+      }
+    } catch (err) {
+      log.debug("Session {id} cannot go back to worker {worker}: {error}", {
+        id: session.id,
+        worker: client.workerId,
+        error: String(err),
+      });
+    }
+    this.#remote.release(session.id);
+    return undefined;
   }
 
   #hosts(sessionId: string, workerId: string): boolean {

@@ -27,9 +27,13 @@ function registryWith(workers: Record<string, number>): WorkerRegistry {
   return registry;
 }
 
-/** A remote worker's client that records sessions, or refuses new ones as full. */
+/**
+ * A remote worker's client that records sessions, or refuses new ones as full; `files`
+ * holds each session's file count, which `workspace.stats` reports.
+ */
 function fakeClient(workerId: string, options: { full?: boolean; refuse?: CodegenError } = {}) {
   const sessions = new Set<string>();
+  const files = new Map<string, number>();
   const client: WorkerClient = {
     workerId,
     createSession(sessionId) {
@@ -46,17 +50,26 @@ function fakeClient(workerId: string, options: { full?: boolean; refuse?: Codege
       sessions.delete(sessionId);
       return Promise.resolve();
     },
-    execute: () => Promise.resolve({ ok: true, result: {} } as TaskOutcome),
+    execute: (sessionId, task) =>
+      Promise.resolve(
+        {
+          ok: true,
+          result: task.tool === "workspace.stats"
+            ? { workspace_bytes: 0, file_count: files.get(sessionId) ?? 0 }
+            : {},
+        } as TaskOutcome,
+      ),
     limits: () => LIMITS,
     close: () => Promise.resolve(),
   };
-  return { client, sessions };
+  return { client, sessions, files };
 }
 
 /** The fleet's remote side over a real registry, with fake clients. */
 function remoteOver(registry: WorkerRegistry, clients: Map<string, WorkerClient>): RemoteWorkers {
   return {
     reserve: (sessionId) => registry.reserve(sessionId),
+    reserveOn: (sessionId, workerId) => registry.reserveOn(sessionId, workerId),
     release: (sessionId) => registry.release(sessionId),
     clientFor: (workerId) =>
       Promise.resolve(registry.get(workerId) ? clients.get(workerId) : undefined),
@@ -248,4 +261,71 @@ Deno.test("Router.route() tells the caller every worker is draining when the onl
     message: "No worker is ready: the only one is draining; start a worker or try again shortly",
   });
   assert.equal(registry.workerOf("s1"), undefined, "no slot held for the refused session");
+});
+
+Deno.test("Router.route() gives a session back to its worker when it registers again still holding the files", async () => {
+  const { registry, clock } = (() => {
+    const clock = new FakeClock();
+    const registry = new WorkerRegistry({ clock, heartbeatTimeoutMs: 300_000 });
+    return { registry, clock };
+  })();
+  assert.ok(registry.register(registration("w1", 2)).accepted);
+  const w1 = fakeClient("w1");
+  const w2 = fakeClient("w2");
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", w1.client], ["w2", w2.client]])),
+  });
+  const placed = (await router.route(session("s1"))).session;
+  assert.equal(placed.workerId, "w1");
+  w1.files.set("s1", 3);
+  // w1 falls silent (its heartbeats lost, its process fine) and is swept...
+  clock.advance(300_001);
+  assert.ok(registry.register(registration("w2", 8)).accepted);
+  registry.sweep();
+  assert.equal(registry.get("w1"), undefined);
+  // ...then registers again, reporting the session it still hosts
+  const res = registry.register(registration("w1", 2));
+  assert.ok(res.accepted);
+  registry.heartbeat({
+    workerId: "w1",
+    registrationId: res.registrationId,
+    state: "ready",
+    activeSessions: 1,
+    activeTasks: 0,
+  });
+  const back = await router.route(placed);
+  assert.equal(back.client.workerId, "w1", "not moved to w2, which has more room");
+  assert.equal(back.placed, false, "the session record is unchanged");
+  assert.equal(back.session.rehomedFrom, undefined, "so no notice says it moved");
+  assert.equal(registry.workerOf("s1"), "w1");
+  assert.equal(registry.get("w1")?.reserved, 1);
+  // the slot the worker reported is this session's, not another one
+  assert.equal((await router.route(session("s2"))).session.workerId, "w2");
+  assert.equal((await router.route(session("s3"))).session.workerId, "w2");
+  assert.deepEqual(
+    [registry.get("w1")?.reserved, registry.get("w2")?.reserved],
+    [1, 2],
+  );
+});
+
+Deno.test("Router.route() moves a session, saying so, when its worker registers again with an empty workspace", async () => {
+  const registry = registryWith({ w1: 2 });
+  const w1 = fakeClient("w1");
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", w1.client]])),
+  });
+  const placed = (await router.route(session("s1"))).session;
+  w1.files.set("s1", 1);
+  registry.evict("w1", "test");
+  assert.ok(registry.register(registration("w1", 2)).accepted);
+  // it restarted with a fresh disk
+  w1.sessions.clear();
+  w1.files.clear();
+  const moved = await router.route(placed);
+  assert.equal(moved.placed, true);
+  assert.equal(moved.session.workerId, "w1");
+  assert.equal(moved.session.rehomedFrom, "w1");
+  assert.equal(registry.get("w1")?.reserved, 1, "one slot, not two");
 });
