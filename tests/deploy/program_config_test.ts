@@ -6,7 +6,9 @@ import {
   type Container,
   type K8sObject,
   mainContainer,
+  podSpecOf,
   programWorkloads,
+  REPO_ROOT,
 } from "./_manifests.ts";
 
 const NAMESPACE = "codegen-mcp";
@@ -117,4 +119,30 @@ Deno.test("each image's default command loads with only its ENV (plus a worker's
   assert.ok(!open.ok && /WORKER_TOKEN is not set/.test(open.message));
   assert.equal(worker.config.listen, "0.0.0.0:50051");
   assert.equal(worker.config.adminPort, 9090, "the port HEALTHCHECK and EXPOSE name");
+});
+
+// After its grace for running tasks a draining worker still cancels the rest (up to 2 s),
+// deregisters (one call, up to 10 s when the coordinator is slow) and closes its server.
+const DRAIN_TAIL_S = 15;
+
+Deno.test("a stopped worker gets the time its drain takes, from Kubernetes and in the docker run example", () => {
+  const worker = loadWorkerConfig([], {
+    COORDINATOR_ADDR: "coordinator.codegen.svc.cluster.local:50050",
+    WORKER_TOKEN: "t0k3n",
+  });
+  assert.ok(worker.ok, worker.ok ? "" : worker.message);
+  const needed = worker.config.drainGraceMs / 1000 + DRAIN_TAIL_S;
+  const { worker: workload } = programWorkloads(appliedObjects());
+  const k8s = (podSpecOf(workload) as { terminationGracePeriodSeconds?: number })
+    .terminationGracePeriodSeconds ?? 30;
+  assert.ok(k8s >= needed, `terminationGracePeriodSeconds ${k8s} < ${needed}`);
+  // docker stop waits 10 s unless told otherwise: the drain would be cut short
+  const doc = Deno.readTextFileSync(new URL("docs/deployment.md", REPO_ROOT));
+  const runs = [...doc.matchAll(/docker run (?:[^\n]*\\\n)*[^\n]*codegen-mcp-worker:[^\n]*/g)]
+    .map((m) => m[0]);
+  assert.ok(runs.length > 0, "docs/deployment.md shows how to run a worker with docker run");
+  for (const run of runs) {
+    const timeout = Number(/--stop-timeout[ =](\d+)/.exec(run)?.[1] ?? 10);
+    assert.ok(timeout >= needed, `--stop-timeout ${timeout} < ${needed} in:\n${run}`);
+  }
 });
