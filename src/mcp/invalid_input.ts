@@ -2,6 +2,9 @@ import type { McpServer } from "./sdk.ts";
 
 const INVALID = Symbol("invalid tool arguments");
 
+// zod's words for an absent required field; said plainly instead
+const MISSING = /Invalid input: expected (\w+), received undefined at ([\w.]+)/g;
+
 /** Arguments the input schema refused, as the tool handler then receives them. */
 interface InvalidArguments {
   [INVALID]: { message: string; raw: Record<string, unknown> };
@@ -29,7 +32,12 @@ export function passRefusedArguments(server: McpServer): void {
     validate.call(server, tool, args, name).catch((err: unknown) => {
       const message = (err instanceof Error ? err.message : String(err))
         .replace(/^MCP error -?\d+: /, "")
-        .replace(/^Input validation error: /, "");
+        .replace(/^Input validation error: /, "")
+        .replaceAll(
+          MISSING,
+          (_, type: string, name: string) =>
+            `missing required argument "${name}" (${/^[aeiou]/.test(type) ? "an" : "a"} ${type})`,
+        );
       const raw = isRecord(args) ? args : {};
       return { [INVALID]: { message, raw } } satisfies InvalidArguments;
     });

@@ -121,3 +121,18 @@ Deno.test("pkg.install's index_url without a scheme is refused with the form it 
       "like https://pypi.org/simple at index_url",
   );
 });
+
+Deno.test("a missing required argument is named as missing", async () => {
+  await using t = await startTestCoordinator();
+  const { client } = await t.connect();
+  const r = await client.callTool({ name: "fs.write", arguments: { path: "a.txt" } });
+  assert.equal(
+    resultText(r),
+    'INVALID_ARGUMENT: Invalid arguments for tool fs.write: missing required argument "contents" ' +
+      "(a string)",
+  );
+  const none = await client.callTool({ name: "fs.read", arguments: {} });
+  assert.match(resultText(none), /missing required argument "path" \(a string\)$/);
+  const install = await client.callTool({ name: "pkg.install", arguments: {} });
+  assert.match(resultText(install), /missing required argument "packages" \(an array\)$/);
+});
