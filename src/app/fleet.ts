@@ -7,7 +7,7 @@ import {
   type RemoteWorkers,
   type WorkerClient,
 } from "../router/mod.ts";
-import { type LifecycleServerHandle, startLifecycleServer } from "../rpc/mod.ts";
+import { type LifecycleServerHandle, startLifecycleServer, TOKEN_HINT } from "../rpc/mod.ts";
 import { loadTls, probeListen } from "./startup_checks.ts";
 import { TokenRefusals } from "./token_refusals.ts";
 import { probeWorker, TOKEN_MISMATCH } from "./worker_probe.ts";
@@ -192,8 +192,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
 
 function logTokenMismatch(workerId: string, address: string): void {
   log.error(
-    "Worker {workerId} at {address} refused the coordinator's call as unauthenticated: " +
-      "WORKER_TOKEN must be the same on the coordinator and every worker",
+    `Worker {workerId} at {address} refused the coordinator's call as unauthenticated: ${TOKEN_HINT}`,
     { workerId, address },
   );
 }

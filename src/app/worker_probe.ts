@@ -1,10 +1,11 @@
 import { SETTING } from "../config/mod.ts";
 import { CodegenError } from "../core/mod.ts";
 import type { GrpcWorkerClient, GrpcWorkerClientPool } from "../router/mod.ts";
+import { TOKEN_HINT } from "../rpc/mod.ts";
 
 /** Why a worker whose token refuses the coordinator's calls is refused registration. */
-export const TOKEN_MISMATCH = "this worker refused the coordinator's calls as unauthenticated: " +
-  `${SETTING.workerToken} must be the same on the coordinator and every worker`;
+export const TOKEN_MISMATCH =
+  `this worker refused the coordinator's calls as unauthenticated: ${TOKEN_HINT}`;
 
 /** What dialling a registering worker back found. */
 export type ProbeResult =

@@ -40,22 +40,42 @@ export function tokenInterceptor(token: string): Interceptor {
     });
 }
 
-const REJECTION = { code: Status.UNAUTHENTICATED, details: "UNAUTHENTICATED: Bad worker token" };
+/** What to change when a token is refused; both sides say it the same way. */
+export const TOKEN_HINT = "WORKER_TOKEN must be the same on the coordinator and every worker";
+
+/** Why `requireToken` refused a call, for the refusing side's log. */
+export interface TokenRefusal {
+  /** The method's path (`/codegen.v1.WorkerService/CreateSession`). */
+  method: string;
+  /** The caller's address as gRPC reports it. */
+  peer: string;
+  /** What was wrong, in words (never the token). */
+  reason: string;
+}
+
+/** Options for {@link requireToken}. */
+export interface RequireTokenOptions {
+  token?: string | undefined;
+  /** Told of every refused call (log it: the caller alone would see why otherwise). */
+  onRefused?: ((refusal: TokenRefusal) => void) | undefined;
+}
 
 type AnyCall = {
   metadata: Metadata;
+  getPeer?: () => string;
   emit?: (event: "error", err: unknown) => boolean;
 };
 type AnyHandler = (call: AnyCall, callback?: (err: unknown) => void) => void;
 
 /**
  * Wraps every handler of a service so a call without the right token is refused with
- * UNAUTHENTICATED before the handler runs. With no token configured, returns `impl`.
+ * UNAUTHENTICATED before the handler runs, saying whether it carried none or another one.
+ * With no token configured, returns `impl`.
  */
 export function requireToken<T extends UntypedServiceImplementation>(
   definition: ServiceDefinition,
   impl: T,
-  options: { token?: string | undefined },
+  options: RequireTokenOptions,
 ): T {
   const token = options.token;
   if (token === undefined) return impl;
@@ -64,9 +84,17 @@ export function requireToken<T extends UntypedServiceImplementation>(
     const handler = impl[name] as unknown as AnyHandler;
     wrapped[name] = (call, callback) => {
       if (isAuthorized(call.metadata, token)) return handler(call, callback);
+      const reason = presentedToken(call.metadata) === undefined
+        ? "the call carried no worker token"
+        : "the worker token the call carried does not match";
+      options.onRefused?.({ method: method.path, peer: call.getPeer?.() ?? "unknown", reason });
+      const rejection = {
+        code: Status.UNAUTHENTICATED,
+        details: `UNAUTHENTICATED: Bad worker token: ${reason}; ${TOKEN_HINT}`,
+      };
       if (method.responseStream) {
-        call.emit?.("error", REJECTION);
-      } else callback?.(REJECTION);
+        call.emit?.("error", rejection);
+      } else callback?.(rejection);
     };
   }
   return wrapped as unknown as T;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Metadata } from "@grpc/grpc-js";
+import { Metadata, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { sha256Hex } from "../core/mod.ts";
-import { isAuthorized, presentedToken } from "./auth.ts";
+import { isAuthorized, presentedToken, requireToken, type TokenRefusal } from "./auth.ts";
 import { fakeHandler } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
@@ -28,6 +28,45 @@ Deno.test("isAuthorized admits only the exact token, and everyone when none is c
   assert.ok(!isAuthorized(metadata({ "x-worker-token": "s3cret!" }), "s3cret"));
   assert.ok(!isAuthorized(new Metadata(), "s3cret"));
   assert.ok(isAuthorized(new Metadata(), undefined));
+});
+
+Deno.test("requireToken() says whether a refused call carried no token or another one, and tells the server", () => {
+  const definition = {
+    ping: { path: "/test.Svc/Ping", responseStream: false },
+  } as unknown as ServiceDefinition;
+  let ran = 0;
+  const impl = {
+    ping: (_call: unknown, cb: (err: unknown, value?: unknown) => void) => {
+      ran++;
+      cb(null, "pong");
+    },
+  } as unknown as UntypedServiceImplementation;
+  const refused: TokenRefusal[] = [];
+  const wrapped = requireToken(definition, impl, {
+    token: "s3cret",
+    onRefused: (r) => refused.push(r),
+  }) as unknown as {
+    ping: (call: unknown, cb: (err: { details?: string } | null) => void) => void;
+  };
+  const details: (string | undefined)[] = [];
+  for (const md of [new Metadata(), metadata({ authorization: "Bearer nope" })]) {
+    wrapped.ping(
+      { metadata: md, getPeer: () => "10.1.2.3:4567" },
+      (err) => details.push(err?.details),
+    );
+  }
+  assert.equal(ran, 0);
+  assert.deepEqual(details, [
+    "UNAUTHENTICATED: Bad worker token: the call carried no worker token; " +
+    "WORKER_TOKEN must be the same on the coordinator and every worker",
+    "UNAUTHENTICATED: Bad worker token: the worker token the call carried does not match; " +
+    "WORKER_TOKEN must be the same on the coordinator and every worker",
+  ]);
+  assert.deepEqual(refused.map((r) => [r.method, r.peer]), [
+    ["/test.Svc/Ping", "10.1.2.3:4567"],
+    ["/test.Svc/Ping", "10.1.2.3:4567"],
+  ]);
+  assert.ok(!JSON.stringify(refused).includes("nope"), "the presented token is never passed on");
 });
 
 const TASK = { tool: "workspace.stats", args: {} } as const;

@@ -49,7 +49,15 @@ export {
   taskEventToProto,
 } from "./convert_events.ts";
 export { fromServiceError, statusForCode, toServiceError } from "./grpc_status.ts";
-export { isAuthorized, presentedToken, requireToken, tokenInterceptor } from "./auth.ts";
+export {
+  isAuthorized,
+  presentedToken,
+  requireToken,
+  type RequireTokenOptions,
+  TOKEN_HINT,
+  tokenInterceptor,
+  type TokenRefusal,
+} from "./auth.ts";
 export {
   channelCredentials,
   readTlsFiles,

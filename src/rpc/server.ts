@@ -4,10 +4,13 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { CodegenError } from "../core/mod.ts";
-import { requireToken } from "./auth.ts";
+import { CodegenError, getLogger } from "../core/mod.ts";
+import { requireToken, TOKEN_HINT } from "./auth.ts";
+import { RefusalLog } from "./_refusal_log.ts";
 import { serverCredentials, type TlsPem } from "./tls.ts";
 import { MAX_MESSAGE_BYTES } from "./_message_limit.ts";
+
+const log = getLogger("rpc", "server");
 
 /** One service a server hosts. */
 export interface HostedService {
@@ -52,10 +55,23 @@ const SERVER_OPTIONS: ServerOptions = {
 /** Starts a server hosting `services`, with the token check on every call. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
   const server = new Server(SERVER_OPTIONS);
+  // the refused caller reads why; this side's operator must too
+  const refusals = new RefusalLog();
+  const onRefused = (r: { method: string; peer: string; reason: string }) => {
+    const count = refusals.note(r.peer);
+    if (count === undefined) return;
+    log.warn(
+      `Refused a call to {method} from {peer} (refusal {count} from there): {reason}; ${TOKEN_HINT}`,
+      {
+        ...r,
+        count,
+      },
+    );
+  };
   for (const { definition, implementation } of options.services) {
     server.addService(
       definition,
-      requireToken(definition, implementation, { token: options.token }),
+      requireToken(definition, implementation, { token: options.token, onRefused }),
     );
   }
   const host = options.host ?? "127.0.0.1";

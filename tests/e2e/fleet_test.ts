@@ -212,10 +212,44 @@ Deno.test("fleet: a worker with a wrong token is refused registration and gets n
   while (Date.now() < deadline && !/Bad worker token/.test(intruder.log())) {
     await new Promise((r) => setTimeout(r, 50));
   }
-  assert.match(intruder.log(), /Cannot register with the coordinator[^\n]*Bad worker token/);
+  // both sides say what is wrong and what to change
+  assert.match(
+    intruder.log(),
+    /Cannot register with the coordinator[^\n]*Bad worker token: the worker token the call carried does not match; WORKER_TOKEN must be the same on the coordinator and every worker/,
+  );
+  assert.match(
+    f.coordinator.log(),
+    /Refused a call to [^\n]*WorkerLifecycle\/RegisterWorker[^\n]* from [^\n]*127\.0\.0\.1[^\n]*does not match[^\n]*WORKER_TOKEN must be the same/,
+  );
   assert.doesNotMatch(intruder.log(), /Registered as/);
   assert.doesNotMatch(f.coordinator.log(), /"intruder" registered/);
   assert.ok(!f.coordinator.log().includes("wrong"), "the presented token is never logged");
+});
+
+Deno.test("fleet: a worker without the coordinator's token is told it sent none, and the coordinator logs it", async () => {
+  await using coordinator = await startHttpCoordinator({
+    args: ["--local-workers", "0"],
+    env: { WORKER_TOKEN: TOKEN },
+  });
+  // a loopback worker may run without a token
+  await using worker = await startWorkerProcess({
+    id: "w-none",
+    coordinator: `127.0.0.1:${coordinator.grpcPort}`,
+    workspaceRoot: `${coordinator.dir}/w-none`,
+    waitForRegistration: false,
+  });
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && !/Bad worker token/.test(worker.log())) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.match(
+    worker.log(),
+    /Cannot register with the coordinator[^\n]*the call carried no worker token; WORKER_TOKEN must be the same/,
+  );
+  assert.match(
+    coordinator.log(),
+    /Refused a call to [^\n]*RegisterWorker[^\n]*carried no worker token/,
+  );
 });
 
 Deno.test("fleet: a worker holding a token the coordinator lacks is refused registration as a token mismatch", async () => {
@@ -245,6 +279,7 @@ Deno.test("fleet: a worker holding a token the coordinator lacks is refused regi
     coordinator.log(),
     /w-token[^\n]*refused the coordinator's call as unauthenticated: WORKER_TOKEN must be the same/,
   );
+  assert.match(worker.log(), /Refused a call to [^\n]*WorkerService[^\n]*carried no worker token/);
   assert.doesNotMatch(worker.log(), /Registered as/);
   const client = await connect(coordinator.url);
   try {
