@@ -10,7 +10,7 @@ import {
 import { type LifecycleServerHandle, startLifecycleServer, TOKEN_HINT } from "../rpc/mod.ts";
 import { loadTls, probeListen } from "./startup_checks.ts";
 import { TokenRefusals } from "./token_refusals.ts";
-import { probeWorker, TOKEN_MISMATCH } from "./worker_probe.ts";
+import { duplicateId, probeWorker, stillServing, TOKEN_MISMATCH } from "./worker_probe.ts";
 
 const log = getLogger("app", "fleet");
 
@@ -29,6 +29,8 @@ interface Cached {
 
 /** How long dialling a registering worker back may take: under its 10 s registration deadline. */
 const PROBE_TIMEOUT_MS = 5_000;
+/** How long a registered worker may take to show it is still alive when its id comes again. */
+const LIVENESS_TIMEOUT_MS = 3_000;
 /** How long fetching a worker's limits may take before a placement tries another one. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -107,6 +109,17 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
               logTokenMismatch(req.workerId, req.address);
             }
             return { accepted: false, reason: probe.reason };
+          }
+          // the same id from another address: a restart elsewhere, or a second worker
+          const live = registry.get(req.workerId);
+          if (
+            live && live.address !== req.address &&
+            await stillServing(pool, req.workerId, live.address, {
+              timeoutMs: LIVENESS_TIMEOUT_MS,
+            })
+          ) {
+            void probe.client.close();
+            return { accepted: false, reason: duplicateId(req.workerId, live.address) };
           }
           const res = registry.register(req);
           if (res.accepted) {

@@ -57,3 +57,30 @@ export async function probeWorker(
     };
   }
 }
+
+/**
+ * Whether a worker still answers at `address`. A registration under a live worker's id
+ * from another address is a second worker given the same id, not a restart: accepting it
+ * would make the two replace each other at every heartbeat, each time dropping the other's
+ * sessions.
+ */
+export async function stillServing(
+  pool: GrpcWorkerClientPool,
+  workerId: string,
+  address: string,
+  options: ProbeOptions,
+): Promise<boolean> {
+  try {
+    const client = await pool.connect(workerId, address, { timeoutMs: options.timeoutMs });
+    await client.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a second worker with a live worker's id is refused. */
+export function duplicateId(workerId: string, liveAddress: string): string {
+  return `worker id ${JSON.stringify(workerId)} is in use by a live worker at ` +
+    `"${liveAddress}"; give each worker its own ${SETTING.workerId}`;
+}

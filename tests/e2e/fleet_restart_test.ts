@@ -71,6 +71,49 @@ Deno.test("fleet: a worker restarted under the same id with a fresh disk re-home
   }
 });
 
+Deno.test("fleet: a second worker started with a live worker's id is refused, and the first keeps its sessions", async () => {
+  await using coordinator = await startHttpCoordinator({
+    args: ["--local-workers", "0"],
+    env: { WORKER_TOKEN: TOKEN, WORKER_HEARTBEAT_TIMEOUT: "3s" }, // a heartbeat a second
+  });
+  await using first = await startWorker(coordinator, `${coordinator.dir}/disk-1`, 2);
+  const client = await connect(coordinator.url);
+  try {
+    const w = await client.callTool({
+      name: "fs.write",
+      arguments: { path: "a.txt", contents: "first" },
+    });
+    assert.equal(w.isError, undefined, texts(w).join("\n"));
+    // the same WORKER_ID given to another worker by mistake
+    await using second = await startWorkerProcess({
+      id: "w1",
+      coordinator: `127.0.0.1:${coordinator.grpcPort}`,
+      workspaceRoot: `${coordinator.dir}/disk-2`,
+      env: { WORKER_TOKEN: TOKEN },
+      waitForRegistration: false,
+    });
+    const deadline = Date.now() + 15_000;
+    const refusals = () => second.log().match(/The coordinator refused registration/g)?.length ?? 0;
+    while (Date.now() < deadline && refusals() < 3) await new Promise((r) => setTimeout(r, 50));
+    assert.match(
+      second.log(),
+      new RegExp(
+        `refused registration[^\\n]*worker id [^\\n]*w1[^\\n]* is in use by a live worker at [^\\n]*${
+          first.address.replace(/\./g, "\\.")
+        }[^\\n]*give each worker its own --worker-id \\(WORKER_ID\\)`,
+      ),
+    );
+    assert.doesNotMatch(second.log(), /Registered as/);
+    // the first was never replaced: one registration, and its session stays, unmoved
+    assert.equal(coordinator.log().match(/"w1\\?" registered at [^\n]*slots/g)?.length, 1);
+    assert.doesNotMatch(first.log(), /no longer knows this worker/);
+    const read = await client.callTool({ name: "fs.read", arguments: { path: "a.txt" } });
+    assert.deepEqual(texts(read), ["first"]);
+  } finally {
+    await client.close();
+  }
+});
+
 Deno.test("fleet: after a coordinator crash, a worker frees the old coordinator's sessions and takes new ones", async () => {
   // workers remove sessions unused for 2 × SESSION_MAX_AGE + CLEANUP_INTERVAL = 3 s
   const env = {
