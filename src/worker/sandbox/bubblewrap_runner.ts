@@ -11,7 +11,7 @@ import type {
   SandboxSpec,
 } from "./runner.ts";
 import { sandboxUidFor, type SandboxUidOptions } from "./sandbox_uid.ts";
-import { spawnProcess } from "./spawned_process.ts";
+import { BWRAP_SETUP_GRACE_MS, spawnProcess } from "./spawned_process.ts";
 
 const log = getLogger("worker", "sandbox");
 const CHOWN_TIMEOUT_MS = 60_000;
@@ -49,6 +49,7 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
       args: bwrapArgs(spec, { layout: hostLayout(), dropToUid, nestedUserns }),
       env: spec.env,
       exitCodeSignals: true,
+      killGraceMs: BWRAP_SETUP_GRACE_MS,
     });
   }
 
@@ -71,6 +72,7 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
       program: "bwrap",
       args: chownArgs([workspace, ...extraDirs], { layout: hostLayout(), uid }),
       env: { PATH: "/usr/bin:/bin" },
+      killGraceMs: BWRAP_SETUP_GRACE_MS,
     });
     const result = await collect(proc, { timeoutMs: CHOWN_TIMEOUT_MS, outputLimitBytes: 4096 });
     if (result.exitCode !== 0) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { CodegenError } from "../../core/mod.ts";
-import { pidsNamed, withoutBubblewrap } from "./testing.ts";
+import { pidsNamed, pidsWithArgument, withoutBubblewrap } from "./testing.ts";
 import { BubblewrapRunner } from "./bubblewrap_runner.ts";
 import { MAX_OPEN_FILES } from "./bwrap_args.ts";
 import type { SandboxSpec } from "./runner.ts";
@@ -164,6 +164,31 @@ Deno.test({
       assert.equal(result.exitCode, 0, result.stderr);
       const ignored = BigInt(`0x${result.stdout.trim().split(/\s+/)[1]}`);
       for (const signal of [13, 25]) assert.equal((ignored >> BigInt(signal - 1)) & 1n, 0n);
+    }),
+});
+
+Deno.test({
+  name:
+    "a sandbox killed as it starts leaves no process behind, even from a thread that runs only bwrap",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const script = new URL("./testdata/kill_at_start.ts", import.meta.url).pathname;
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-run=bwrap", "--allow-read", "--allow-sys=uid", script, ws, "20"],
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      // the sandboxes' own pid namespaces die with their init; wait for the last to go
+      let left: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        left = await pidsWithArgument(ws);
+        if (left.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      for (const pid of left) Deno.kill(pid, "SIGKILL");
+      assert.deepEqual(left, [], "sandboxes outlived the kill");
     }),
 });
 

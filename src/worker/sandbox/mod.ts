@@ -11,7 +11,10 @@
  * `prlimit` gives the sandbox its own RLIMIT_NPROC. Without root, one unprivileged bwrap
  * does it all, in a user namespace of its own. Either way the last step before the command
  * is the system python3 closing every descriptor but 0-2 (bubblewrap passes on those the
- * worker inherited without close-on-exec), and RLIMIT_NOFILE is 1024.
+ * worker inherited without close-on-exec), and RLIMIT_NOFILE is 1024. A kill reaches
+ * bubblewrap (a thread that may run only `bwrap` cannot signal a process group), whose
+ * sandbox dies with it; one sent while bubblewrap still sets up waits for that to finish
+ * (at most 250 ms after the start), as the sandbox's init would otherwise outlive it.
  *
  * Known limits: total workspace size is not bounded (only each file, by RLIMIT_FSIZE);
  * workspaces whose paths hash to the same uid share the session's RLIMIT_NPROC total (and,

@@ -114,7 +114,10 @@ export interface SandboxProcess {
   /** Writes to stdin; rejects if the process closed it. */
   write(data: Uint8Array): Promise<void>;
   closeStdin(): Promise<void>;
-  /** Kills the whole process tree at once (SIGKILL). */
+  /**
+   * Kills the whole process tree (SIGKILL): at once, or, within a sandbox's first 250 ms,
+   * once bubblewrap has set it up.
+   */
   kill(): void;
   /** Kills, waits for the exit and releases the pipes. */
   dispose(): Promise<void>;

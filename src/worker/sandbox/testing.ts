@@ -33,6 +33,23 @@ export async function pidsNamed(name: string): Promise<number[]> {
   return text === "" ? [] : text.split("\n").map(Number);
 }
 
+/** Host pids of processes with `text` in one of their arguments (`/proc/<pid>/cmdline`). */
+export async function pidsWithArgument(text: string): Promise<number[]> {
+  const scan = "import os, sys\n" +
+    "for p in filter(str.isdigit, os.listdir('/proc')):\n" +
+    "  try:\n" +
+    "    args = open(f'/proc/{p}/cmdline', 'rb').read().decode(errors='replace').split('\\0')\n" +
+    "    if any(sys.argv[1] in a for a in args) and int(p) != os.getpid(): print(p)\n" +
+    "  except OSError: pass\n";
+  const out = await new Deno.Command("/usr/bin/python3", {
+    args: ["-c", scan, text],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const found = new TextDecoder().decode(out.stdout).trim();
+  return found === "" ? [] : found.split("\n").map(Number);
+}
+
 /**
  * A runner whose every sandbox fails before running anything, as bubblewrap does when it
  * cannot make its namespaces: `message` on stderr, then exit code 1.
