@@ -72,16 +72,16 @@ async function runNow(
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
   const maxEntries = Math.max(ctx.limits.maxListEntries, SNAPSHOT_MAX_ENTRIES);
   const before = deps.snapshots?.take(ctx) ??
-    snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
+    await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
   if (before.foreignOwned) await deps.runner.ensureOwnership(ctx.workspace);
 
   const progress = startProgress(ctx);
   // with the owner check, so the next run can start from it (see SnapshotCache); taken as
   // soon as the job has ended, while the last of its stderr is still on its way
-  let after: WorkspaceSnapshot | undefined;
+  let ended: Promise<WorkspaceSnapshot> | undefined;
   const callbacks: RunCallbacks = {
     onOutput: progress.onOutput,
-    onEnded: () => after = snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid }),
+    onEnded: () => ended = snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid }),
   };
   let run: KernelCallResult | StatefulResult;
   // when the sandbox got the call: what it waited before is part of its timeout
@@ -98,6 +98,7 @@ async function runNow(
     progress.stop();
   }
   if (run.cancelled) {
+    await ended; // a walk begun as the job ended (cancelled just after) ends with the call
     // (the executor turns a stop by a worker shutting down into its WORKER_UNAVAILABLE)
     return {
       ok: false,
@@ -106,7 +107,7 @@ async function runNow(
   }
   // nothing ran, so nothing changed: no exit code, no artifacts, and the caller may retry
   if (run.startFailed !== undefined) return { ok: false, error: startFailure(run.startFailed) };
-  after ??= snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
+  const after = await (ended ?? snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid }));
   deps.snapshots?.keep(ctx, after);
   // the walk every run takes keeps the session's size for MAX_WORKSPACE_BYTES too
   const bytes = snapshotBytes(after);

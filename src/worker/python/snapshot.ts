@@ -32,10 +32,23 @@ export interface SnapshotOptions {
 }
 
 /**
- * Walks the workspace without following symlinks, recording regular files by relative
- * path. Bounded: stops after `maxEntries` entries, and then says so in `truncated`.
+ * How long the walk runs before it lets the thread's other work in: a workspace of 100,000
+ * entries takes seconds to walk, and other sessions' calls on the same worker thread must not
+ * wait that long.
  */
-export function snapshotWorkspace(root: string, options: SnapshotOptions): WorkspaceSnapshot {
+export const SNAPSHOT_SLICE_MS = 8;
+/** Entries walked between two looks at the clock. */
+const CLOCK_EVERY = 64;
+
+/**
+ * Walks the workspace without following symlinks, recording regular files by relative
+ * path. Bounded: stops after `maxEntries` entries, and then says so in `truncated`. Yields to
+ * the event loop every {@link SNAPSHOT_SLICE_MS} of walking.
+ */
+export async function snapshotWorkspace(
+  root: string,
+  options: SnapshotOptions,
+): Promise<WorkspaceSnapshot> {
   const files = new Map<string, FileStamp>();
   let foreignOwned = false;
   let visited = 0;
@@ -48,12 +61,13 @@ export function snapshotWorkspace(root: string, options: SnapshotOptions): Works
     return { files, foreignOwned, truncated };
   }
   const stack = [""];
+  let sliceStart = performance.now();
   while (stack.length > 0 && !truncated) {
     const rel = stack.pop()!;
     let entries: Deno.DirEntry[];
     try {
-      // synchronous: local metadata on the worker's own thread (see fs/open.ts); a run
-      // snapshots the workspace twice, on the path of every run.python
+      // synchronous, in slices: local metadata on the worker's own thread (see
+      // fs/open.ts); a run snapshots the workspace twice, on the path of every run.python
       entries = Array.from(Deno.readDirSync(rel ? `${root}/${rel}` : root));
     } catch {
       continue; // removed or unreadable meanwhile
@@ -62,6 +76,10 @@ export function snapshotWorkspace(root: string, options: SnapshotOptions): Works
       if (++visited > options.maxEntries) {
         truncated = true;
         break;
+      }
+      if (visited % CLOCK_EVERY === 0 && performance.now() - sliceStart >= SNAPSHOT_SLICE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        sliceStart = performance.now();
       }
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       let info: Deno.FileInfo;
