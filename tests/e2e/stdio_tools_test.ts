@@ -67,6 +67,7 @@ Deno.test("stdio: echo and the file tools work end to end and are audited", asyn
 
   const write = await call("fs.write", { path: "src/app.py", contents: "print('hi')\n" });
   assert.deepEqual(write.structuredContent, { path: "src/app.py", bytes_written: 12 });
+  assert.equal(resultText(write), "Wrote 12 bytes to src/app.py");
 
   const read = await call("fs.read", { path: "src/app.py" });
   assert.equal((read.structuredContent as { contents: string }).contents, "print('hi')\n");
@@ -123,6 +124,9 @@ Deno.test("stdio: echo and the file tools work end to end and are audited", asyn
   assert.equal(gone.isError, true);
   assert.match(resultText(gone), /^NOT_FOUND: /);
 
+  const one = await call("fs.write", { path: "one.txt", contents: "x" });
+  assert.equal(resultText(one), "Wrote 1 byte to one.txt");
+
   const denied = await call("fs.read", { path: "../../etc/passwd" });
   assert.equal(denied.isError, true);
   assert.match(resultText(denied), /^PATH_VIOLATION: /);
@@ -132,7 +136,7 @@ Deno.test("stdio: echo and the file tools work end to end and are audited", asyn
     JSON.parse(l)
   );
   const tools = records.filter((r) => r.kind === "tool_call").map((r) => r.tool);
-  assert.equal(tools.filter((t) => t === "fs.write").length, 2);
+  assert.equal(tools.filter((t) => t === "fs.write").length, 3);
   const deniedRecord = records.find((r) => r.decision === "denied");
   assert.equal(deniedRecord?.arguments.path, "../../etc/passwd");
   assert.ok(

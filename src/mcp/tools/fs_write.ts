@@ -45,7 +45,9 @@ export function fsWriteTool(config: Config): ToolDefinition {
       }),
     reply: (result) => ({
       structured: { ...result },
-      text: `Wrote ${result.bytes_written} bytes to ${result.path}`,
+      text: `Wrote ${result.bytes_written} ${
+        result.bytes_written === 1 ? "byte" : "bytes"
+      } to ${result.path}`,
     }),
   });
 }

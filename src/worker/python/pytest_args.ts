@@ -81,7 +81,7 @@ export function checkPytestArgs(args: readonly string[] | undefined): string[] {
     const check = VALUED[option];
     if (!check) {
       if (!arg.startsWith("-")) throw refuse(arg, "give test files and directories in path");
-      throw refuse(arg, "option is not allowed");
+      throw refuse(arg, notAllowed(arg));
     }
     const actual = takesNext ? args[++i] : value;
     // a value that looks like an option would reach pytest as one
@@ -90,6 +90,18 @@ export function checkPytestArgs(args: readonly string[] | undefined): string[] {
     }
   }
   return [...args];
+}
+
+// Says what is accepted instead: the caller can only guess at an allow-list otherwise.
+function notAllowed(arg: string): string {
+  const letters = /^-([A-Za-z]{2,})$/.exec(arg)?.[1];
+  if (letters && [...letters].every((c) => FLAGS.has(`-${c}`))) {
+    return `option is not allowed: pass short flags one by one, as ${
+      [...letters].map((c) => `-${c}`).join(" ")
+    }`;
+  }
+  return `option is not allowed; test.run accepts ${[...FLAGS].join(" ")}, and ` +
+    `${Object.keys(VALUED).join(" ")} with a value`;
 }
 
 /** `--opt=v` → [opt, v]; `--opt` → [opt, _, true]; `-kexpr` → [-k, expr]. */
