@@ -1,3 +1,4 @@
+import { SETTING } from "../config/mod.ts";
 import {
   type Clock,
   CodegenError,
@@ -71,6 +72,8 @@ export class WorkerRegistry {
   readonly #sessionIdleSec: number | undefined;
   readonly #workers = new Map<string, WorkerRecord>();
   readonly #sessions = new Map<string, WorkerRecord>();
+  /** Each worker by the address it advertised: two workers never share one. */
+  readonly #byAddress = new Map<string, WorkerRecord>();
   /** Ready workers only, most free slots first. */
   readonly #ready = new CapacityIndex();
   /** Every worker: the one silent the longest on top. */
@@ -129,6 +132,26 @@ export class WorkerRegistry {
       log.warn("Refused worker registration: {reason}", { reason });
       return { accepted: false, reason };
     }
+    const holder = this.#byAddress.get(value.address);
+    let displaced: { id: string; sessions: string[] } | undefined;
+    if (holder && holder.id !== value.workerId) {
+      // calls for one would reach the other: its sessions, its slots, under the wrong id
+      if (this.#clock.monotonic() - holder.lastSeenMono <= 2 * this.#intervalSec * 1000) {
+        const reason = `Address ${JSON.stringify(value.address)} is already registered by ` +
+          `worker ${
+            JSON.stringify(holder.id)
+          }; set ${SETTING.advertise} to this worker's own address`;
+        log.warn("Refused worker registration: {reason}", { reason });
+        return { accepted: false, reason };
+      }
+      // the holder fell silent and its address now answers for another worker
+      displaced = { id: holder.id, sessions: this.#detach(holder) };
+      log.warn("Worker {workerId} removed: worker {other} now answers at its address", {
+        workerId: holder.id,
+        other: value.workerId,
+        sessions: displaced.sessions.length,
+      });
+    }
     const lost = previous ? this.#detach(previous) : undefined;
     const record: WorkerRecord = {
       id: value.workerId,
@@ -152,6 +175,7 @@ export class WorkerRegistry {
       maxSessions: record.capabilities.maxSessions,
       restarted: previous !== undefined,
     });
+    if (displaced) this.#notify(displaced.id, displaced.sessions);
     if (lost) this.#notify(record.id, lost);
     return {
       accepted: true,
@@ -350,6 +374,7 @@ export class WorkerRegistry {
 
   #attach(record: WorkerRecord): void {
     this.#workers.set(record.id, record);
+    this.#byAddress.set(record.address, record);
     this.#expiry.push(record);
     if (record.state === "ready") this.#ready.add(record);
   }
@@ -357,6 +382,7 @@ export class WorkerRegistry {
   /** Forgets `record` and its sessions' assignments; returns those sessions. */
   #detach(record: WorkerRecord): string[] {
     this.#workers.delete(record.id);
+    if (this.#byAddress.get(record.address) === record) this.#byAddress.delete(record.address);
     this.#expiry.remove(record);
     this.#ready.remove(record);
     for (const sessionId of record.sessions) this.#sessions.delete(sessionId);

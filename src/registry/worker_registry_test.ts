@@ -87,6 +87,46 @@ Deno.test("WorkerRegistry lets another token take an id once its worker has expi
   assert.equal(res.accepted, true);
 });
 
+Deno.test("WorkerRegistry.register() refuses a second worker at a live worker's address", () => {
+  const { registry, clock } = fakeRegistry();
+  const seen = removals(registry);
+  const w1 = mustRegister(registry, "w1", 2, { address: "shared:50051" });
+  registry.reserve("s1");
+  // a copied WORKER_ADVERTISE: calls for w2 would reach w1
+  const refused = registry.register(registration("w2", 2, { address: "shared:50051" }));
+  assert.deepEqual(refused, {
+    accepted: false,
+    reason: 'Address "shared:50051" is already registered by worker "w1"; ' +
+      "set --advertise (WORKER_ADVERTISE) to this worker's own address",
+  });
+  assert.equal(registry.get("w2"), undefined);
+  // still refused while w1 heartbeats (every 30 s here)
+  clock.advance(50_000);
+  registry.heartbeat(beat("w1", w1));
+  clock.advance(50_000);
+  assert.equal(
+    registry.register(registration("w2", 2, { address: "shared:50051" })).accepted,
+    false,
+  );
+  assert.deepEqual(seen, []);
+});
+
+Deno.test("WorkerRegistry.register() gives a silent worker's address to the worker now answering there", () => {
+  const { registry, clock } = fakeRegistry();
+  const seen = removals(registry);
+  mustRegister(registry, "old", 2, { address: "reused:50051" });
+  registry.reserve("s1");
+  // two heartbeat intervals without a word, though not yet swept
+  clock.advance(60_001);
+  mustRegister(registry, "new", 2, { address: "reused:50051" });
+  assert.equal(registry.get("old"), undefined, "its sessions could not be reached there");
+  assert.deepEqual(seen, [["old", ["s1"]]]);
+  assert.equal(registry.get("new")?.address, "reused:50051");
+  // and the address is free again once its worker leaves
+  registry.evict("new", "test");
+  mustRegister(registry, "third", 2, { address: "reused:50051" });
+});
+
 function beat(workerId: string, registrationId: string) {
   return { workerId, registrationId, state: "ready" as const, activeSessions: 0, activeTasks: 0 };
 }

@@ -325,3 +325,27 @@ Deno.test("fleet: a worker advertising an address the coordinator cannot reach i
     await client.close();
   }
 });
+
+Deno.test("fleet: a worker advertising another live worker's address is refused registration, naming it", async () => {
+  await using f = await fleet();
+  const [wa] = f.workers;
+  // a copied WORKER_ADVERTISE: the coordinator's calls for it would reach w-a
+  await using copycat = await startWorkerProcess({
+    id: "w-copy",
+    coordinator: `127.0.0.1:${f.coordinator.grpcPort}`,
+    workspaceRoot: `${f.coordinator.dir}/w-copy`,
+    env: { WORKER_TOKEN: TOKEN },
+    args: ["--advertise", wa!.address],
+    waitForRegistration: false,
+  });
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && !/refused registration/.test(copycat.log())) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.match(
+    copycat.log(),
+    /The coordinator refused registration[^\n]*is already registered by worker [^\n]*w-a[^\n]*set --advertise \(WORKER_ADVERTISE\) to this worker's own address/,
+  );
+  assert.doesNotMatch(copycat.log(), /Registered as/);
+  assert.doesNotMatch(f.coordinator.log(), /w-copy\\?" registered/);
+});
