@@ -50,6 +50,8 @@ export interface ResolvedPath {
 }
 
 const OUTSIDE = "path leads outside the workspace through a symlink";
+/** A path whose last part is empty, "." or "..": it can only name a directory. */
+const DIRECTORY_FORM = /(^|\/)(\.\.?)?$/;
 
 /** Whether the absolute `hostPath` is `workspace` or below it. */
 export function isInside(workspace: string, hostPath: string): boolean {
@@ -90,11 +92,13 @@ export async function resolvePath(
     }
     if (info === null) {
       const host = [candidate, ...segments.slice(i + 1)].join("/");
-      return { relative: normalized, host, info: null };
+      return found(path, { relative: normalized, host, info: null }, options.intent);
     }
     if (info.isSymlink && (!last || options.intent !== "delete")) {
       const real = followLink(workspace, path, candidate, options.intent);
-      if (real === null) return { relative: normalized, host: candidate, info: null };
+      if (real === null) {
+        return found(path, { relative: normalized, host: candidate, info: null }, options.intent);
+      }
       current = real;
       info = Deno.lstatSync(real);
     } else {
@@ -108,7 +112,23 @@ export async function resolvePath(
       );
     }
   }
-  return { relative: normalized, host: current, info };
+  return found(path, { relative: normalized, host: current, info }, options.intent);
+}
+
+// "f.txt/" names a directory, as the system reads it: never the file f.txt, and nothing a
+// write could create.
+function found(path: string, resolved: ResolvedPath, intent: ResolveIntent): ResolvedPath {
+  const { info } = resolved;
+  if (!DIRECTORY_FORM.test(path) || (info?.isDirectory ?? intent !== "write")) return resolved;
+  throw new CodegenError(
+    "INVALID_ARGUMENT",
+    info === null
+      ? `Cannot write ${quotePath(path)}: it ends with "/", which names a directory; ` +
+        "give the file's path without it"
+      : `Cannot use ${quotePath(path)}: it ends with "/" but ${
+        quotePath(resolved.relative)
+      } is not a directory`,
+  );
 }
 
 /** The real target of a symlink, checked to be inside; null when it dangles inside. */

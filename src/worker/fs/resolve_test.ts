@@ -55,6 +55,31 @@ Deno.test("resolvePath() refuses a parent that is a file with INVALID_ARGUMENT",
   );
 });
 
+Deno.test("resolvePath(): a path ending in / (or /., /..) names a directory, never a file", async () => {
+  await using fx = await createFixture();
+  await Deno.mkdir(`${fx.workspace}/d`);
+  await Deno.writeTextFile(`${fx.workspace}/f.txt`, "x");
+  for (const intent of ["read", "write", "delete"] as const) {
+    for (const path of ["f.txt/", "f.txt/.", "d/../f.txt/"]) {
+      await assert.rejects(
+        resolvePath(fx.workspace, path, { intent }),
+        (e: unknown) =>
+          rejectsWith("INVALID_ARGUMENT")(e) &&
+          (e as Error).message.includes('ends with "/" but "f.txt" is not a directory'),
+        `${intent} ${path}`,
+      );
+    }
+    assert.ok((await resolvePath(fx.workspace, "d/", { intent })).info?.isDirectory);
+  }
+  // a new file cannot be made under a name that says directory
+  await assert.rejects(
+    resolvePath(fx.workspace, "new.txt/", { intent: "write", createParents: true }),
+    (e: unknown) => rejectsWith("INVALID_ARGUMENT")(e) && /names a directory/.test(String(e)),
+  );
+  assert.equal((await resolvePath(fx.workspace, "new/", { intent: "read" })).info, null);
+  assert.equal(await Deno.readTextFile(`${fx.workspace}/f.txt`), "x", "the file is untouched");
+});
+
 Deno.test("resolvePath() judges dangling and looping links by where they point", async () => {
   await using fx = await createFixture();
   await Deno.symlink("nowhere", `${fx.workspace}/dangling`);
