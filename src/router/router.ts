@@ -68,7 +68,8 @@ export class Router {
    * session's slot (it left, or registered again after a restart with its workspaces gone)
    * does not get the session back silently: it is placed again with `rehomedFrom` set. One
    * that registered again still holding the session's files (it fell silent for a while, or
-   * was evicted while alive) keeps the session, with nothing to tell.
+   * was evicted while alive) keeps the session, with nothing to tell; so does one a call
+   * lost the connection to (the session was left with `rehomedFrom` and no worker).
    */
   async route(session: Session): Promise<Route> {
     if (session.workerId) {
@@ -76,9 +77,8 @@ export class Router {
       if (client && this.#hosts(session.id, session.workerId)) {
         return { client, session, placed: false };
       }
-      if (client && !this.isLocal(client.workerId)) {
-        const back = await this.#reclaim(session, client);
-        if (back) return back;
+      if (client && !this.isLocal(client.workerId) && await this.#reclaim(session, client)) {
+        return { client, session, placed: false };
       }
       log.warn("Session {id} lost worker {worker}; placing it again", {
         id: session.id,
@@ -89,6 +89,13 @@ export class Router {
       // elsewhere, placed by a concurrent call, is not this call's to free)
       return await this.#place({ ...session, rehomedFrom: session.workerId });
     }
+    // orphaned by a call that lost its worker: the worker may be back, with the files
+    const from = session.rehomedFrom;
+    const client = from && !this.isLocal(from) ? await this.#remote?.clientFor(from) : undefined;
+    if (client && await this.#reclaim(session, client)) {
+      const { rehomedFrom: _moved, ...kept } = session;
+      return { client, session: { ...kept, workerId: client.workerId }, placed: true };
+    }
     return await this.#place(session);
   }
 
@@ -98,8 +105,8 @@ export class Router {
    * fresh disk shows an empty workspace, and the session is placed as if moved; so is one
    * whose session wrote nothing, as nothing is lost then.
    */
-  async #reclaim(session: Session, client: WorkerClient): Promise<Route | undefined> {
-    if (!this.#remote?.reserveOn(session.id, client.workerId)) return undefined;
+  async #reclaim(session: Session, client: WorkerClient): Promise<boolean> {
+    if (!this.#remote?.reserveOn(session.id, client.workerId)) return false;
     try {
       await client.createSession(session.id);
       const stats = await client.execute(session.id, { tool: "workspace.stats", args: {} });
@@ -110,7 +117,7 @@ export class Router {
           id: session.id,
           worker: client.workerId,
         });
-        return { client, session, placed: false };
+        return true;
       }
     } catch (err) {
       log.debug("Session {id} cannot go back to worker {worker}: {error}", {
@@ -120,7 +127,7 @@ export class Router {
       });
     }
     this.#remote.release(session.id);
-    return undefined;
+    return false;
   }
 
   #hosts(sessionId: string, workerId: string): boolean {
@@ -265,14 +272,15 @@ export class Router {
   /**
    * The session's worker answered a task with WORKER_UNAVAILABLE; the slot is freed and the
    * next call places the session again. A lost connection also evicts the worker (so no
-   * session lands there); a worker leaving on purpose (`worker_leaving`) is left to go, as
-   * its other sessions' tasks may still be finishing.
+   * session lands there); a worker leaving on purpose (`worker_leaving`) counts as draining
+   * and is left to go, as its other sessions' tasks may still be finishing.
    */
   unavailable(session: Session, error: TaskError): void {
     const { id, workerId } = session;
     if (!workerId) return;
-    if (!error.worker_leaving && !this.isLocal(workerId)) {
-      this.#remote?.evict(workerId, `call for session ${id} lost the connection`);
+    if (!this.isLocal(workerId)) {
+      if (error.worker_leaving) this.#remote?.leaving(workerId);
+      else this.#remote?.evict(workerId, `call for session ${id} lost the connection`);
     }
     this.release(id, workerId);
   }

@@ -206,6 +206,9 @@ Deno.test("Router.unavailable() evicts a worker lost mid-task but only frees the
   });
   assert.equal(registry.workerOf("s1"), undefined, "the session's slot is freed");
   assert.ok(registry.get("w1"), "a leaving worker is not evicted: its other tasks may finish");
+  assert.equal(registry.get("w1")?.state, "draining", "and gets no new session");
+  // (it registers again, ready, for the next case)
+  assert.ok(registry.register(registration("w1", 4)).accepted);
 
   // the same words without the flag are a lost connection
   const lost = (await router.route(session("s2"))).session;
@@ -328,4 +331,34 @@ Deno.test("Router.route() moves a session, saying so, when its worker registers 
   assert.equal(moved.session.workerId, "w1");
   assert.equal(moved.session.rehomedFrom, "w1");
   assert.equal(registry.get("w1")?.reserved, 1, "one slot, not two");
+});
+
+Deno.test("Router.route() gives a session a lost call orphaned back to its worker once it returns with the files", async () => {
+  const registry = registryWith({ w1: 2, w2: 8 });
+  const w1 = fakeClient("w1");
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", w1.client], ["w2", fakeClient("w2").client]])),
+  });
+  registry.markFull("w2"); // so the session lands on w1
+  const placed = (await router.route(session("s1"))).session;
+  assert.equal(placed.workerId, "w1");
+  w1.files.set("s1", 2);
+  // a call lost the connection: w1 is evicted and the session left without a worker
+  router.unavailable(placed, {
+    code: "WORKER_UNAVAILABLE",
+    message: "connection lost",
+    retriable: true,
+  });
+  const orphan = { ...placed, workerId: undefined, rehomedFrom: "w1" };
+  assert.equal(registry.get("w1"), undefined);
+  // the network heals; w1 registers again, and w2 now has more room
+  assert.ok(registry.register(registration("w1", 2)).accepted);
+  assert.ok(registry.register(registration("w2", 8)).accepted);
+  const back = await router.route(orphan);
+  assert.equal(back.client.workerId, "w1");
+  assert.equal(back.placed, true);
+  assert.equal(back.session.workerId, "w1");
+  assert.equal("rehomedFrom" in back.session, false, "nothing moved, so nothing to tell");
+  assert.equal(registry.workerOf("s1"), "w1");
 });
