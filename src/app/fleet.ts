@@ -1,16 +1,16 @@
 import { type Config, SETTING } from "../config/mod.ts";
 import { type Clock, CodegenError, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
-import { validateRegistration, WorkerRegistry } from "../registry/mod.ts";
+import { WorkerRegistry } from "../registry/mod.ts";
 import {
   createGrpcWorkerClientPool,
   type GrpcWorkerClientPool,
   type RemoteWorkers,
   type WorkerClient,
 } from "../router/mod.ts";
-import { type LifecycleServerHandle, startLifecycleServer, TOKEN_HINT } from "../rpc/mod.ts";
+import { type LifecycleServerHandle, startLifecycleServer } from "../rpc/mod.ts";
 import { loadTls, probeListen } from "./startup_checks.ts";
 import { TokenRefusals } from "./token_refusals.ts";
-import { duplicateId, probeWorker, stillServing, TOKEN_MISMATCH } from "./worker_probe.ts";
+import { type AdmissionDeps, admitWorker, logTokenMismatch } from "./worker_admission.ts";
 
 const log = getLogger("app", "fleet");
 
@@ -27,10 +27,6 @@ interface Cached {
   client: Promise<WorkerClient | undefined>;
 }
 
-/** How long dialling a registering worker back may take: under its 10 s registration deadline. */
-const PROBE_TIMEOUT_MS = 5_000;
-/** How long a registered worker may take to show it is still alive when its id comes again. */
-const LIVENESS_TIMEOUT_MS = 3_000;
 /** How long fetching a worker's limits may take before a placement tries another one. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -73,6 +69,16 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     });
     drop(workerId);
   });
+  const admission: AdmissionDeps = {
+    registry,
+    pool,
+    tokenRefused,
+    accepted(workerId, address, client) {
+      // keeps the connection the check opened (a restart already dropped the old client)
+      drop(workerId);
+      clients.set(workerId, { address, client: Promise.resolve(client) });
+    },
+  };
   let server: LifecycleServerHandle | undefined;
   if (config.grpcPort !== undefined) {
     if (!config.workerToken) {
@@ -90,50 +96,7 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       token: config.workerToken,
       tls,
       registry: {
-        // A worker is accepted only once the coordinator could call it back at the address
-        // it advertised: one it cannot use is told why, instead of being accepted, evicted
-        // at its first session and registering again, over and over. One that refused our
-        // token is refused without a call until it registers with another token.
-        async register(req) {
-          if (!validateRegistration(req).ok) return registry.register(req);
-          if (tokenRefused.refuses(req.workerId, req.tokenFingerprint)) {
-            return { accepted: false, reason: TOKEN_MISMATCH };
-          }
-          tokenRefused.forget(req.workerId);
-          const probe = await probeWorker(pool, req.workerId, req.address, {
-            timeoutMs: PROBE_TIMEOUT_MS,
-          });
-          if (!probe.ok) {
-            if (probe.unauthenticated) {
-              tokenRefused.refuse(req.workerId, req.tokenFingerprint);
-              logTokenMismatch(req.workerId, req.address);
-            }
-            return { accepted: false, reason: probe.reason };
-          }
-          // the same id from another address: a restart elsewhere, or a second worker
-          const live = registry.get(req.workerId);
-          if (
-            live && live.address !== req.address &&
-            await stillServing(pool, req.workerId, live.address, {
-              timeoutMs: LIVENESS_TIMEOUT_MS,
-            })
-          ) {
-            void probe.client.close();
-            return { accepted: false, reason: duplicateId(req.workerId, live.address) };
-          }
-          const res = registry.register(req);
-          if (res.accepted) {
-            // (a restart under the same id already dropped the old client)
-            drop(req.workerId);
-            clients.set(req.workerId, {
-              address: req.address,
-              client: Promise.resolve(probe.client),
-            });
-          } else {
-            void probe.client.close();
-          }
-          return res;
-        },
+        register: (req) => admitWorker(admission, req),
         heartbeat: (req) => registry.heartbeat(req),
         deregister: (req) => registry.deregister(req),
       },
@@ -201,11 +164,4 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       await pool.close();
     },
   };
-}
-
-function logTokenMismatch(workerId: string, address: string): void {
-  log.error(
-    `Worker {workerId} at {address} refused the coordinator's call as unauthenticated: ${TOKEN_HINT}`,
-    { workerId, address },
-  );
 }
