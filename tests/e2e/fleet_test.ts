@@ -209,7 +209,11 @@ Deno.test("fleet: a worker with a wrong token is refused registration and gets n
     waitForRegistration: false,
   });
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && !/Bad worker token/.test(intruder.log())) {
+  // each process's log is read as it comes: wait for both lines
+  while (
+    Date.now() < deadline &&
+    !(/Bad worker token/.test(intruder.log()) && /Refused a call/.test(f.coordinator.log()))
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
   // both sides say what is wrong and what to change
@@ -239,7 +243,10 @@ Deno.test("fleet: a worker without the coordinator's token is told it sent none,
     waitForRegistration: false,
   });
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && !/Bad worker token/.test(worker.log())) {
+  while (
+    Date.now() < deadline &&
+    !(/Bad worker token/.test(worker.log()) && /Refused a call/.test(coordinator.log()))
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.match(
@@ -267,7 +274,10 @@ Deno.test("fleet: a worker holding a token the coordinator lacks is refused regi
     waitForRegistration: false,
   });
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && !/WORKER_TOKEN must be the same/.test(worker.log())) {
+  while (
+    Date.now() < deadline &&
+    !(/refused registration/.test(worker.log()) && /w-token[^\n]*refused/.test(coordinator.log()))
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
   // both sides say what is wrong and what to do
@@ -308,7 +318,8 @@ Deno.test("fleet: a worker advertising an address the coordinator cannot reach i
   });
   const deadline = Date.now() + 15_000;
   const refusals = () => worker.log().match(/The coordinator refused registration/g)?.length ?? 0;
-  while (Date.now() < deadline && refusals() < 2) await new Promise((r) => setTimeout(r, 50));
+  const logged = () => refusals() >= 2 && /Refused worker[^\n]*w-lost/.test(coordinator.log());
+  while (Date.now() < deadline && !logged()) await new Promise((r) => setTimeout(r, 50));
   assert.match(
     worker.log(),
     /The coordinator refused registration \(attempt 1\): [^\n]*cannot reach this worker at its advertised address [^\n]*127\.0\.0\.1:1[^\n]*ECONNREFUSED[^\n]*set --advertise \(WORKER_ADVERTISE\)/,
