@@ -30,6 +30,9 @@ interface Cached {
 /** How long fetching a worker's limits may take before a placement tries another one. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** How long a refused registration is mentioned to callers who find no worker with room. */
+const REFUSAL_NOTE_MS = 5 * 60_000;
+
 /** Options for {@link startFleet}. */
 export interface FleetOptions {
   clock?: Clock;
@@ -69,6 +72,9 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     });
     drop(workerId);
   });
+  // when a registration was last refused: a caller told no worker has room hears of it, as
+  // the reason is only in the logs of the coordinator and of the worker
+  let lastRefusedAt: number | undefined;
   const admission: AdmissionDeps = {
     registry,
     pool,
@@ -96,7 +102,11 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       token: config.workerToken,
       tls,
       registry: {
-        register: (req) => admitWorker(admission, req),
+        async register(req) {
+          const res = await admitWorker(admission, req);
+          if (!res.accepted) lastRefusedAt = clock.now();
+          return res;
+        },
         heartbeat: (req) => registry.heartbeat(req),
         deregister: (req) => registry.deregister(req),
       },
@@ -117,7 +127,17 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
   return {
     registry,
     grpcPort: server?.port,
-    reserve: (sessionId) => registry.reserve(sessionId),
+    reserve(sessionId) {
+      const r = registry.reserve(sessionId);
+      const ago = lastRefusedAt === undefined ? Infinity : clock.now() - lastRefusedAt;
+      if (r.ok || ago > REFUSAL_NOTE_MS) return r;
+      const when = Math.max(1, Math.round(ago / 1000));
+      return {
+        ...r,
+        reason: `${r.reason} (a worker that tried to register ${when} s ago was refused; ` +
+          "the coordinator's log says why)",
+      };
+    },
     reserveOn: (sessionId, workerId) => registry.reserveOn(sessionId, workerId),
     release: (sessionId) => registry.release(sessionId),
     workerOf: (sessionId) => registry.workerOf(sessionId),
