@@ -42,11 +42,11 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
   }
 
   async start(spec: SandboxLaunchSpec): Promise<SandboxProcess> {
-    const { nestedUserns } = await this.#requireAvailable();
+    const { nestedUserns, seccomp } = await this.#requireAvailable();
     const dropToUid = this.sandboxUid(spec.workspace);
     return spawnProcess({
       program: "bwrap",
-      args: bwrapArgs(spec, { layout: hostLayout(), dropToUid, nestedUserns }),
+      args: bwrapArgs(spec, { layout: hostLayout(), dropToUid, nestedUserns, seccomp }),
       env: spec.env,
       exitCodeSignals: true,
       killGraceMs: BWRAP_SETUP_GRACE_MS,

@@ -215,7 +215,7 @@ Deno.test({
 
 Deno.test("BubblewrapRunner refuses with SANDBOX_UNAVAILABLE when bubblewrap is unusable", async () => {
   const runner = new BubblewrapRunner({
-    support: () => Promise.resolve({ available: false, nestedUserns: false }),
+    support: () => Promise.resolve({ available: false, nestedUserns: false, seccomp: false }),
   });
   await assert.rejects(
     runner.run(spec("/nonexistent", "print(1)")),

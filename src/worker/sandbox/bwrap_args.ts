@@ -1,6 +1,8 @@
-import { closeFdsArgs } from "./close_fds.ts";
+import { CodegenError } from "../../core/mod.ts";
+import { closeFdsArgs, type LauncherFilter } from "./close_fds.ts";
 import { type HostLayout, parentDirArgs, systemMountArgs } from "./host_layout.ts";
 import { cpuHardSeconds, type SandboxLaunchSpec, type SandboxLimits } from "./runner.ts";
+import { seccompProgram } from "./seccomp_filter.ts";
 
 const MiB = 1024 * 1024;
 /** Where the workspace appears inside the sandbox. */
@@ -24,6 +26,11 @@ export interface BwrapPlan {
   nestedUserns?: boolean;
   /** Availability probe: an empty /workspace instead of a host directory. */
   emptyWorkspace?: boolean;
+  /**
+   * Whether the command runs under the seccomp filter (seccomp_table.ts). Default true;
+   * false only where the probe found none for the architecture, or the kernel refusing it.
+   */
+  seccomp?: boolean;
 }
 
 /** Size of the private /tmp: room for pip's downloads, bounded so it cannot eat RAM. */
@@ -35,7 +42,8 @@ export function tmpBytes(limits: SandboxLimits): number {
  * The bubblewrap command line for `spec`: fresh namespaces (no network unless asked), a
  * read-only system, private /tmp and /dev/shm, the workspace writable at /workspace, and
  * a launcher that applies the rlimits and, under a root worker, drops to `dropToUid`, and
- * closes every inherited descriptor but 0-2 last, right before the command.
+ * closes every inherited descriptor but 0-2 and installs the seccomp filter last, right
+ * before the command.
  */
 export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
   const asRoot = plan.dropToUid !== undefined;
@@ -89,8 +97,19 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
       args.push(plan.layout.tools.prlimit, `--nproc=${maxProcesses}`, "--");
     }
   }
-  args.push(...closeFdsArgs(plan.layout), ...spec.argv);
+  args.push(...closeFdsArgs(plan.layout, plan.seccomp === false ? undefined : filter()));
+  args.push(...spec.argv);
   return args;
+}
+
+function filter(): LauncherFilter {
+  const arch = Deno.build.arch;
+  const program = seccompProgram(arch);
+  // the probe turns the filter off where there is none; never launch without it silently
+  if (!program) {
+    throw new CodegenError("SANDBOX_UNAVAILABLE", `No seccomp filter for "${arch}"`);
+  }
+  return { program, arch };
 }
 
 /**

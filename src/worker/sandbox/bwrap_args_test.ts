@@ -140,3 +140,16 @@ Deno.test("chownArgs re-owns only the given directories, inside a sandbox withou
     "/target/1",
   ]);
 });
+
+Deno.test("bwrapArgs installs the seccomp filter right before the command unless told not to", () => {
+  const launcher = (args: string[]) => args[args.indexOf("/usr/local/bin/python3") + 4]!;
+  const filtered = launcher(bwrapArgs(spec, { layout }));
+  const install = filtered.indexOf("_seccomp(bytes.fromhex(");
+  assert.ok(install > 0, "the filter is installed");
+  assert.ok(filtered.indexOf("os.close(_fd)") < install, "after the descriptors are closed");
+  assert.ok(install < filtered.indexOf("os.execvp("), "before the command");
+  const nested = launcher(bwrapArgs(spec, { layout, dropToUid: 1234, nestedUserns: true }));
+  assert.equal(nested, filtered, "the nested bwrap comes before it, unfiltered");
+  const plain = launcher(bwrapArgs(spec, { layout, seccomp: false }));
+  assert.ok(!plain.includes("_seccomp"));
+});

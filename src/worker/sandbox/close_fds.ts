@@ -1,12 +1,15 @@
 /**
  * The last step of every launch before the command: close every file descriptor but stdin,
- * stdout and stderr. A spawned process inherits whatever descriptors its parent holds
- * without close-on-exec, and so does bubblewrap's command: the worker's own are marked, but
- * not those the worker itself was started with (by a shell, a service manager, an MCP
- * client), which may be files, pipes or sockets far outside the sandbox.
+ * stdout and stderr, install the seccomp filter, then exec the command. A spawned process
+ * inherits whatever descriptors its parent holds without close-on-exec, and so does
+ * bubblewrap's command: the worker's own are marked, but not those the worker itself was
+ * started with (by a shell, a service manager, an MCP client), which may be files, pipes or
+ * sockets far outside the sandbox. The filter comes last so every launch step before it
+ * (bubblewrap, the nested one under a root worker, prlimit, setpriv) runs unfiltered.
  * @module
  */
 import type { HostLayout } from "./host_layout.ts";
+import type { SeccompArch } from "./seccomp_table.ts";
 
 /**
  * Python that closes every descriptor above 2, listed from `/proc/self/fd` (or `/dev/fd`),
@@ -27,20 +30,59 @@ for _dir in ("/proc/self/fd", "/dev/fd"):
     break
 `;
 
-// Python ignores SIGPIPE and SIGXFSZ for itself, and an ignored signal stays ignored across
-// exec: the command gets the default actions back, as Python's subprocess gives them.
-const CLOSER = `import os, signal, sys
-${CLOSE_INHERITED_FDS}
-signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])
+/** How the launcher says it could not install the filter (on stderr, then exit 126). */
+export const SECCOMP_REFUSED = "Cannot install the sandbox's seccomp filter";
+
+// The filter's numbers are the machine's: an interpreter of another ABI would be killed at
+// its next call, so it is refused first. prctl's arguments are unsigned longs.
+const INSTALL_SECCOMP = `
+def _seccomp(program, machine):
+    if os.uname().machine != machine or sys.maxsize < 2 ** 32:
+        raise OSError("the interpreter is not a 64-bit %s one" % machine)
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl.argtypes = (ctypes.c_int,) + (ctypes.c_ulong,) * 4
+    filters = ctypes.create_string_buffer(program, len(program))
+    fprog = (ctypes.c_ulong * 2)(len(program) // 8, ctypes.addressof(filters))
+    # PR_SET_NO_NEW_PRIVS, then PR_SET_SECCOMP with SECCOMP_MODE_FILTER
+    if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.addressof(fprog), 0, 0):
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
 `;
 
+/** A filter for the launcher to install: `struct sock_filter` bytes for `arch`. */
+export interface LauncherFilter {
+  program: Uint8Array;
+  arch: SeccompArch;
+}
+
+// Python ignores SIGPIPE and SIGXFSZ for itself, and an ignored signal stays ignored across
+// exec: the command gets the default actions back, as Python's subprocess gives them.
+function launcher(filter: LauncherFilter | undefined): string {
+  const lines = ["import os, signal, sys", CLOSE_INHERITED_FDS];
+  lines.push("signal.signal(signal.SIGPIPE, signal.SIG_DFL)");
+  lines.push("signal.signal(signal.SIGXFSZ, signal.SIG_DFL)");
+  if (filter) {
+    const hex = Array.from(filter.program, (b) => b.toString(16).padStart(2, "0")).join("");
+    // fail closed: never run the command without the filter it was meant to have
+    lines.push(
+      INSTALL_SECCOMP,
+      "try:",
+      `    _seccomp(bytes.fromhex("${hex}"), "${filter.arch}")`,
+      "except BaseException as e:",
+      `    os.write(2, ("${SECCOMP_REFUSED}: %s\\n" % e).encode())`,
+      "    os._exit(126)",
+    );
+  }
+  lines.push("os.execvp(sys.argv[1], sys.argv[1:])", "");
+  return lines.join("\n");
+}
+
 /**
- * `python3 -I -S -c <closer>`, to put right before the command's argv: the system
+ * `python3 -I -S -c <launcher>`, to put right before the command's argv: the system
  * interpreter, isolated and without `site`, so nothing from the workspace or a venv runs
- * before the descriptors are closed.
+ * before the descriptors are closed and the filter is in place. Without `filter`, none is.
  */
-export function closeFdsArgs(layout: HostLayout): string[] {
-  return [layout.tools.python3, "-I", "-S", "-c", CLOSER];
+export function closeFdsArgs(layout: HostLayout, filter?: LauncherFilter): string[] {
+  return [layout.tools.python3, "-I", "-S", "-c", launcher(filter)];
 }

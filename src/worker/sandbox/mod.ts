@@ -11,15 +11,19 @@
  * `prlimit` gives the sandbox its own RLIMIT_NPROC. Without root, one unprivileged bwrap
  * does it all, in a user namespace of its own. Either way the last step before the command
  * is the system python3 closing every descriptor but 0-2 (bubblewrap passes on those the
- * worker inherited without close-on-exec), and RLIMIT_NOFILE is 1024. A kill reaches
- * bubblewrap (a thread that may run only `bwrap` cannot signal a process group), whose
+ * worker inherited without close-on-exec) and installing a seccomp filter (seccomp_table.ts:
+ * EPERM for calls a Python run has no use for, death for another ABI's), and RLIMIT_NOFILE
+ * is 1024. The filter comes after every launch step, so the nested bwrap is not under it;
+ * where it cannot be installed the probe says so at start and sandboxes run without. A
+ * kill reaches bubblewrap (a thread that may run only `bwrap` cannot signal a process group), whose
  * sandbox dies with it; one sent while bubblewrap still sets up waits for that to finish
  * (at most 250 ms after the start), as the sandbox's init would otherwise outlive it.
  *
  * Known limits: total workspace size is not bounded (only each file, by RLIMIT_FSIZE);
  * workspaces whose paths hash to the same uid share the session's RLIMIT_NPROC total (and,
  * where there is no nested user namespace, every sandbox of a session shares one
- * RLIMIT_NPROC); the insecure runner cannot stop code that leaves its process group.
+ * RLIMIT_NPROC); the insecure runner cannot stop code that leaves its process group; the
+ * seccomp filter is a deny-list, so a system call the kernel adds later is allowed.
  * @module
  */
 import { BubblewrapRunner } from "./bubblewrap_runner.ts";
