@@ -9,6 +9,7 @@ import {
   startAdminServer,
 } from "../observability/mod.ts";
 import { createCoordinator } from "./coordinator.ts";
+import { drainHttp } from "./http_drain.ts";
 import { onShutdownSignal } from "./signals.ts";
 import { listenOn } from "./startup_checks.ts";
 
@@ -59,7 +60,12 @@ export async function runServe(config: Config): Promise<number> {
   });
   const routes = healthRoutes({ health, metrics: coordinator.metrics });
   const stopped = Promise.withResolvers<void>();
+  // a second signal while the HTTP front drains stops it at once
+  const hurry = Promise.withResolvers<void>();
+  let signalled = false;
   const signals = onShutdownSignal(() => {
+    if (signalled) return hurry.resolve();
+    signalled = true;
     health.drain(); // readiness fails first, so load balancers stop sending work
     stopped.resolve();
   });
@@ -107,6 +113,8 @@ export async function runServe(config: Config): Promise<number> {
       closers.push(() => http.close());
       log.info("Serving MCP over HTTP at {url}/mcp (SSE at {url}/sse)", { url: http.url });
       await stopped.promise;
+      const running = () => deps.inFlight?.count ?? 0;
+      await drainHttp({ drain: () => http.drain(), running }, config.drainGraceMs, hurry.promise);
     }
   } finally {
     listening = false;

@@ -82,6 +82,8 @@ export const ConfigSchema = z.object({
   tlsKey: z.string().min(1).optional(),
   /** CA that signs worker certificates; with it, mutual TLS is required. */
   tlsCa: z.string().min(1).optional(),
+  /** How long the HTTP front, stopped by a signal, lets the calls running finish. */
+  drainGraceMs: z.number().int().positive().default(30_000),
   limits: LimitsSchema,
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -146,3 +146,26 @@ Deno.test("a stopped worker gets the time its drain takes, from Kubernetes and i
     assert.ok(timeout >= needed, `--stop-timeout ${timeout} < ${needed} in:\n${run}`);
   }
 });
+
+// After its drain the coordinator closes its sessions, threads and stores: a few seconds.
+const COORDINATOR_TAIL_S = 10;
+
+Deno.test("a stopped coordinator gets the time its HTTP drain takes, from Kubernetes and in docker run", () => {
+  const loaded = loadConfig(["--transport", "http"], {} as Env);
+  assert.ok(loaded.ok, loaded.ok ? "" : loaded.message);
+  const needed = loaded.config.drainGraceMs / 1000 + COORDINATOR_TAIL_S;
+  const { coordinator } = programWorkloads(appliedObjects());
+  const k8s = (podSpecOf(coordinator) as { terminationGracePeriodSeconds?: number })
+    .terminationGracePeriodSeconds ?? 30;
+  assert.ok(k8s >= needed, `terminationGracePeriodSeconds ${k8s} < ${needed}`);
+  const doc = Deno.readTextFileSync(new URL("docs/deployment.md", REPO_ROOT));
+  const runs = [
+    ...doc.matchAll(/docker run (?:[^\n]*\\\n)*[^\n]*codegen-mcp:[^\n]*--transport http[^\n]*/g),
+  ]
+    .map((m) => m[0]);
+  assert.ok(runs.length > 0, "docs/deployment.md shows how to run an HTTP coordinator");
+  for (const run of runs) {
+    const timeout = Number(/--stop-timeout[ =](\d+)/.exec(run)?.[1] ?? 10);
+    assert.ok(timeout >= needed, `--stop-timeout ${timeout} < ${needed} in:\n${run}`);
+  }
+});

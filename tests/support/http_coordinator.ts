@@ -66,10 +66,16 @@ export async function startHttpCoordinator(
     /Worker lifecycle listening[^\n]*"port":(\d+)/.exec(log.text())?.[1] ?? NaN,
   );
   const close = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
+    const signal = () => {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+    };
+    signal();
+    // a second signal ends the drain of calls a test left running (up to 30 s otherwise)
+    const timer = setTimeout(signal, 2_000);
     await child.status;
+    clearTimeout(timer);
     await log.ended;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };

@@ -97,6 +97,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     port,
     sessionCount: () => sessions.size,
     closeSession: (id, options) => sessions.close(id, options),
+    drain: () => sessions.drain(),
     close: () => closing ??= close(),
     [Symbol.asyncDispose]: () => closing ??= close(),
   };

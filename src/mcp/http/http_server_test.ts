@@ -220,3 +220,28 @@ Deno.test("GET /mcp opens the session's stream for messages the server starts", 
     await reader.cancel();
   }
 });
+
+Deno.test("after drain() a new session is refused with 503 saying why; an open one is still served", async () => {
+  await using http = await startHttpServer(options());
+  const { client } = await connectStreamable(http.url);
+  try {
+    http.drain();
+    const res = await fetch(`${http.url}/mcp`, {
+      method: "POST",
+      headers: POST_HEADERS,
+      body: INITIALIZE_BODY,
+    });
+    assert.equal(res.status, 503);
+    assert.match(
+      await res.text(),
+      /Server is shutting down: it finishes the calls already running/,
+    );
+    const sse = await fetch(`${http.url}/sse`);
+    assert.equal(sse.status, 503);
+    await sse.body?.cancel();
+    const result = await client.callTool({ name: "echo", arguments: { message: "still" } });
+    assert.match(firstText(result), /:still$/);
+  } finally {
+    await client.close();
+  }
+});

@@ -37,6 +37,7 @@ export class SessionTable {
   // sessions closed with a reason (expired), oldest first: their next request is told why
   #ended = new Map<string, { principal: string; reason: string }>();
   #maxEnded: number;
+  #draining = false;
 
   constructor(options: SessionTableOptions) {
     this.#maxSessions = options.maxSessions;
@@ -51,6 +52,20 @@ export class SessionTable {
   /** Whether a new session would exceed the limit. */
   get full(): boolean {
     return this.#sessions.size >= this.#maxSessions;
+  }
+
+  /** Refuses new sessions from now on (the server is stopping); open ones go on. */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  /** Why a new session would be refused now (503), or undefined when one may open. */
+  get refusal(): string | undefined {
+    if (this.#draining) {
+      return "Server is shutting down: it finishes the calls already running and takes no new " +
+        "session; connect again (to another instance)";
+    }
+    return this.full ? "Too many sessions: try again later" : undefined;
   }
 
   /**

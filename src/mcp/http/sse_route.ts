@@ -23,9 +23,8 @@ const SSE_HEADERS = {
  */
 export async function handleSseOpen(req: Request, ctx: RouteContext): Promise<Response> {
   if (req.method !== "GET") return methodNotAllowed(req.method, "/sse", "GET");
-  if (ctx.sessions.full) {
-    return rpcErrorResponse(503, RPC_SERVER_ERROR, "Too many sessions: try again later");
-  }
+  const refusal = ctx.sessions.refusal;
+  if (refusal !== undefined) return rpcErrorResponse(503, RPC_SERVER_ERROR, refusal);
   const id = crypto.randomUUID();
   const transport = new SseServerTransport(id, {
     endpoint: `/messages?sessionId=${id}`,

@@ -54,9 +54,8 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
       "Mcp-Session-Id header is required except on an initialize request",
     );
   }
-  if (ctx.sessions.full) {
-    return rpcErrorResponse(503, RPC_SERVER_ERROR, "Too many sessions: try again later");
-  }
+  const refusal = ctx.sessions.refusal;
+  if (refusal !== undefined) return rpcErrorResponse(503, RPC_SERVER_ERROR, refusal);
   const id = crypto.randomUUID();
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => id,

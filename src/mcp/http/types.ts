@@ -48,6 +48,11 @@ export interface HttpServerHandle extends AsyncDisposable {
    * requests get 404 saying it (for the latest 10 000 sessions ended so).
    */
   closeSession(id: string, options?: { reason?: string }): Promise<void>;
+  /**
+   * Takes no new session from now on (503 saying the server is stopping); open sessions'
+   * requests are still served, so the calls running can finish.
+   */
+  drain(): void;
   /** Ends every session and stops listening. */
   close(): Promise<void>;
 }

@@ -1,0 +1,72 @@
+/**
+ * An HTTP coordinator stopped by SIGTERM (a rolling update) lets the calls already running
+ * finish before it exits, and refuses new sessions meanwhile.
+ */
+import assert from "node:assert/strict";
+import { connectMcp, startHttpCoordinator } from "../support/http_coordinator.ts";
+import { skipWithout } from "../support/requirements.ts";
+import { resultText } from "../support/sdk_client.ts";
+
+Deno.test({
+  name: "http: SIGTERM lets a running call finish, refuses new sessions meanwhile, then exits 0",
+  ignore: skipWithout("bwrap"),
+  async fn() {
+    await using c = await startHttpCoordinator();
+    const client = await connectMcp(c.url, "drain-test");
+    try {
+      const code = "import time\nopen('started', 'w').close()\ntime.sleep(2)\nprint('done')";
+      const call = client.callTool({ name: "run.python", arguments: { code } });
+      const deadline = Date.now() + 15_000;
+      const waiting = () => /Stopping: waiting up to 30 s for 1 running call/.test(c.log());
+      // the run is under way once its file is in the session's workspace
+      while (Date.now() < deadline && !(await started(`${c.dir}/ws/sessions`))) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const stoppedAt = Date.now();
+      c.process.kill("SIGTERM");
+      while (Date.now() < deadline && !waiting()) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(waiting(), c.log());
+
+      const fresh = await fetch(`${c.url}/mcp`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: "2025-06-18",
+            capabilities: {},
+            clientInfo: { name: "late", version: "0" },
+          },
+        }),
+      });
+      assert.equal(fresh.status, 503);
+      assert.match(await fresh.text(), /Server is shutting down/);
+
+      const result = await call;
+      assert.equal(result.isError, undefined, resultText(result));
+      assert.equal((result.structuredContent as { stdout: string }).stdout, "done\n");
+      const status = await c.process.status;
+      assert.equal(status.code, 0);
+      assert.ok(Date.now() - stoppedAt < 10_000, "it exits once the call is answered");
+    } finally {
+      await client.close().catch(() => {});
+    }
+  },
+});
+
+// Whether a session directory under `root` holds the run's `started` file.
+async function started(root: string): Promise<boolean> {
+  try {
+    for await (const dir of Deno.readDir(root)) {
+      if (!dir.isDirectory) continue;
+      const found = await Deno.lstat(`${root}/${dir.name}/started`).then(() => true, () => false);
+      if (found) return true;
+    }
+  } catch { /* not created yet */ }
+  return false;
+}
