@@ -3,6 +3,7 @@
  * finish before it exits, and refuses new sessions meanwhile.
  */
 import assert from "node:assert/strict";
+import { INITIALIZE_BODY, POST_HEADERS } from "../../src/mcp/http/_testing.ts";
 import { connectMcp, startHttpCoordinator } from "../support/http_coordinator.ts";
 import { skipWithout } from "../support/requirements.ts";
 import { resultText } from "../support/sdk_client.ts";
@@ -29,20 +30,8 @@ Deno.test({
 
       const fresh = await fetch(`${c.url}/mcp`, {
         method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-        },
-        body: JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "initialize",
-          params: {
-            protocolVersion: "2025-06-18",
-            capabilities: {},
-            clientInfo: { name: "late", version: "0" },
-          },
-        }),
+        headers: POST_HEADERS,
+        body: INITIALIZE_BODY,
       });
       assert.equal(fresh.status, 503);
       assert.match(await fresh.text(), /Server is shutting down/);
