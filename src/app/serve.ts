@@ -77,7 +77,6 @@ export async function runServe(config: Config): Promise<number> {
         () => startAdminServer({ host, port, routes }),
       );
       closers.push(() => admin.close());
-      log.info("Admin endpoints at {url} (/healthz, /readyz, /metrics)", { url: admin.url });
     }
     if (config.transport === "stdio") {
       const stdio = await serveStdio(deps);
