@@ -295,7 +295,10 @@ Deno.test("fleet: a worker holding a token the coordinator lacks is refused regi
   try {
     const r = await client.callTool({ name: "fs.write", arguments: { path: "a", contents: "x" } });
     assert.equal(r.isError, true);
-    assert.match(resultText(r), /^WORKER_UNAVAILABLE: No worker is registered; start a worker/);
+    assert.match(
+      resultText(r),
+      /^WORKER_UNAVAILABLE: No worker is registered \(a worker that tried to register \d+ s ago was refused; the coordinator's log says why\); start a worker/,
+    );
   } finally {
     await client.close();
   }
