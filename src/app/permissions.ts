@@ -274,12 +274,13 @@ export interface DropOptions {
 }
 
 /**
- * Revokes, in the calling (main) thread, `write`, `run` and `ffi`, and `net` unless
- * `keepNet`: call it after the audit and worker threads are started. Threads keep the
- * grants they were created with; the MCP front then cannot write a file or start a process.
+ * Revokes, in the calling (main) thread, `read`, `write`, `run` and `ffi`, and `net` unless
+ * `keepNet`: call it after the audit and worker threads are started and every file the
+ * front needs (TLS files, modules loaded on demand) is read. Threads keep the grants they
+ * were created with; the MCP front then cannot read or write a file or start a process.
  */
 export async function dropFrontPermissions(options: DropOptions): Promise<void> {
-  const names: Deno.PermissionName[] = ["write", "run", "ffi"];
+  const names: Deno.PermissionName[] = ["read", "write", "run", "ffi"];
   if (!options.keepNet) names.push("net");
   for (const name of names) await Deno.permissions.revoke({ name });
 }

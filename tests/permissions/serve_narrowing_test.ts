@@ -37,7 +37,7 @@ Deno.test({
       assert.equal(record.kind, "startup");
       assert.equal(record.arguments.permission_set, "coordinator");
       const held = record.arguments.held;
-      assert.equal(held.read, "granted");
+      assert.equal(held.read, "denied", "the front reads no file once its threads run");
       assert.equal(held.write, "denied", "the front holds no write permission");
       assert.equal(held.run, "denied");
       assert.equal(held.net, "denied", "stdio with only the embedded worker needs no network");

@@ -60,7 +60,6 @@ const python = sandbox
   })
   : undefined;
 const threads = {
-  auditRecords: (await Deno.readTextFile(`${dir}/audit/audit.jsonl`)).trim().split("\n").length,
   fsWrite: write.ok,
   python: python
     ? (python.ok ? (python.result as { stdout: string }).stdout.trim() : python)
