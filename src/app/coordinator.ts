@@ -1,6 +1,6 @@
 import { type AuditSink, createThreadAuditSink } from "../audit/mod.ts";
 import { type Config, pathFailure, SETTING } from "../config/mod.ts";
-import { type Clock, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
+import { type Clock, getLogger, RANDOM_IDS, SYSTEM_CLOCK } from "../core/mod.ts";
 import { AsyncTasks, type McpDeps, toolNames } from "../mcp/mod.ts";
 import {
   type CoordinatorMetrics,
@@ -101,9 +101,13 @@ export async function createCoordinator(
     resultTtlMs: config.limits.taskResultTtlMs,
     clock,
   });
+  // names this process's session records, so that of several coordinators sharing Redis
+  // each sweeps only the sessions it serves
+  const instance = RANDOM_IDS.next();
   const store: SessionStore = config.redisUrl
     ? new RedisSessionStore({
       url: config.redisUrl,
+      owner: instance,
       // records live twice this: long enough for a run that outlasts SESSION_MAX_AGE, as
       // the key's time is renewed only when a call starts or ends
       maxAgeMs: Math.max(config.sessionMaxAgeMs, config.limits.runTimeoutMaxSeconds * 1000),
@@ -155,6 +159,7 @@ export async function createCoordinator(
     workers: config.localWorkers,
     root: config.workspaceRoot,
     sessions: config.redisUrl ? "redis" : "memory",
+    instance,
   });
   return {
     deps,

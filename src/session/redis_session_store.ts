@@ -20,11 +20,21 @@ export interface RedisSessionStoreOptions {
   maxAgeMs?: number;
   /** Bound on connecting and on each command, in ms. Default 2000. */
   timeoutMs?: number;
+  /**
+   * The coordinator writing through this store, stamped on every record it puts. When set,
+   * {@link RedisSessionStore.idleSince} returns only its own records (and unstamped ones):
+   * only the coordinator serving a session knows whether a call is using it and holds its
+   * worker, so another one sweeping it would end it mid-call. A crashed coordinator's
+   * records expire with their keys. Default: none (every record is returned).
+   */
+  owner?: string;
 }
 
 const DEFAULT_PREFIX = "codegen:";
 const DEFAULT_TIMEOUT_MS = 2_000;
 const BATCH = 256;
+/** The hash field naming the coordinator that wrote the record (see `owner`). */
+const OWNER_FIELD = "owner";
 
 // KEYS: session hash, activity index. ARGV: time, id, ttl in ms (0 = none).
 // Moves lastActivityAt (field and score) forward only; refreshes the expiry on every use.
@@ -58,6 +68,7 @@ export class RedisSessionStore implements SessionStore {
   #prefix: string;
   #index: string;
   #ttlMs: number;
+  #owner: string | undefined;
 
   constructor(options: RedisSessionStoreOptions) {
     for (const name of ["maxAgeMs", "timeoutMs"] as const) {
@@ -73,6 +84,7 @@ export class RedisSessionStore implements SessionStore {
     this.#prefix = options.keyPrefix ?? DEFAULT_PREFIX;
     this.#index = `${this.#prefix}sessions:activity`;
     this.#ttlMs = options.maxAgeMs === undefined ? 0 : Math.max(1, Math.ceil(2 * options.maxAgeMs));
+    this.#owner = options.owner;
   }
 
   /** Loads the Redis client now (it is otherwise loaded on first use); see loadRedisClient. */
@@ -93,7 +105,9 @@ export class RedisSessionStore implements SessionStore {
   async put(session: Session): Promise<void> {
     const key = this.#key(session.id);
     await this.#connection.run(async (redis) => {
-      const tx = redis.multi().del(key).hset(key, encodeSession(session));
+      const fields = encodeSession(session);
+      if (this.#owner !== undefined) fields[OWNER_FIELD] = this.#owner;
+      const tx = redis.multi().del(key).hset(key, fields);
       tx.zadd(this.#index, session.lastActivityAt, session.id);
       if (this.#ttlMs > 0) tx.pexpire(key, this.#ttlMs).pexpire(this.#index, this.#ttlMs);
       failed(await tx.exec());
@@ -128,6 +142,8 @@ export class RedisSessionStore implements SessionStore {
       for (const [i, id] of batch.entries()) {
         const reply = replies[i]!;
         if (!reply.err && Object.keys(reply.fields).length === 0) await this.#forgetIfGone(id);
+        const owner = reply.fields[OWNER_FIELD];
+        if (this.#owner !== undefined && owner !== undefined && owner !== this.#owner) continue;
         const session = this.#decode(id, reply);
         if (session) idle.push(session);
       }

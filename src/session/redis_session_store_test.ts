@@ -47,6 +47,35 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "RedisSessionStore.idleSince() leaves out the sessions another owner stored",
+  ignore,
+  async fn() {
+    await using server = await startRedisServer();
+    const a = new RedisSessionStore({ url: server.url, owner: "coordinator-a" });
+    const b = new RedisSessionStore({ url: server.url, owner: "coordinator-b" });
+    const unstamped = new RedisSessionStore({ url: server.url });
+    try {
+      await a.put(sampleSession("of-a"));
+      await b.put(sampleSession("of-b"));
+      // written before owners were stamped: anyone may end it
+      await unstamped.put(sampleSession("old"));
+      const cutoff = Date.UTC(2026, 0, 1) + 5;
+      const ids = async (store: RedisSessionStore) =>
+        (await store.idleSince(cutoff)).map((s) => s.id).sort();
+      assert.deepEqual(await ids(a), ["of-a", "old"]);
+      assert.deepEqual(await ids(b), ["of-b", "old"]);
+      // the others' sessions are still there to read, and counted
+      assert.deepEqual(await a.get("of-b"), sampleSession("of-b"));
+      assert.equal(await a.count(), 3);
+    } finally {
+      await a.close();
+      await b.close();
+      await unstamped.close();
+    }
+  },
+});
+
 Deno.test("RedisSessionStore fails fast with a clear error when Redis is unreachable", async () => {
   const port = closedPort();
   const store = new RedisSessionStore({ url: `redis://127.0.0.1:${port}` });

@@ -11,7 +11,10 @@ export interface SessionStore {
   delete(id: string): Promise<void>;
   /** Moves `lastActivityAt` forward; no-op for an unknown id. */
   touch(id: string, at: number): Promise<void>;
-  /** Sessions whose last activity is at or before `cutoff` (ms since epoch). */
+  /**
+   * Sessions whose last activity is at or before `cutoff` (ms since epoch), among those this
+   * coordinator may end: a shared store leaves out the ones another coordinator serves.
+   */
   idleSince(cutoff: number): Promise<Session[]>;
   /** How many sessions are stored. */
   count(): Promise<number>;
