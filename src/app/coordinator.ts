@@ -1,6 +1,6 @@
 import { type AuditSink, createThreadAuditSink } from "../audit/mod.ts";
 import { type Config, pathFailure, SETTING } from "../config/mod.ts";
-import { type Clock, getLogger, RANDOM_IDS, SYSTEM_CLOCK } from "../core/mod.ts";
+import { type Clock, CodegenError, getLogger, RANDOM_IDS, SYSTEM_CLOCK } from "../core/mod.ts";
 import { AsyncTasks, type McpDeps, toolNames } from "../mcp/mod.ts";
 import {
   type CoordinatorMetrics,
@@ -76,6 +76,26 @@ async function openAuditLog(config: Config, clock: Clock): Promise<AuditSink> {
 }
 
 /**
+ * Loads the Redis client and reads from the server once. A server that refuses the URL's
+ * password (or its user) is a configuration fault: one line and exit 2, not a coordinator
+ * that starts and answers every call with a retriable error. One that does not answer yet
+ * (Redis starting after the coordinator) is only logged: readiness reports it meanwhile.
+ */
+async function checkRedis(store: RedisSessionStore): Promise<void> {
+  await store.load();
+  const verdict = await store.verify();
+  if (verdict.ok) return;
+  if (verdict.fatal) {
+    await store.close();
+    throw new CodegenError(
+      "CONFIG_INVALID",
+      `Cannot use --redis-url (REDIS_URL): ${verdict.reason}`,
+    );
+  }
+  log.warn("Redis does not answer yet; sessions wait for it: {reason}", { reason: verdict.reason });
+}
+
+/**
  * Builds sessions, routing, the embedded workers, remote workers when configured,
  * background tasks, metrics and the audit log, and starts the idle-session sweep. Closing
  * releases them in reverse order.
@@ -86,6 +106,21 @@ export async function createCoordinator(
 ): Promise<Coordinator> {
   const clock = options.clock ?? SYSTEM_CLOCK;
   const rawAudit = options.audit ?? await openAuditLog(config, clock);
+  // names this process's session records, so that of several coordinators sharing Redis
+  // each sweeps only the sessions it serves
+  const instance = RANDOM_IDS.next();
+  const store: SessionStore = config.redisUrl
+    ? new RedisSessionStore({
+      url: config.redisUrl,
+      owner: instance,
+      // records live twice this: long enough for a run that outlasts SESSION_MAX_AGE, as
+      // the key's time is renewed only when a call starts or ends
+      maxAgeMs: Math.max(config.sessionMaxAgeMs, config.limits.runTimeoutMaxSeconds * 1000),
+    })
+    : new MemorySessionStore();
+  // fail at start-up, not at the first call, when the Redis client cannot load or the
+  // server refuses the URL's password; before workers may register
+  if (store instanceof RedisSessionStore) await checkRedis(store);
   const fleet = config.grpcPort !== undefined || config.localWorkers === 0
     // loaded only when needed: stdio with embedded workers never loads gRPC
     ? await (await import("./fleet.ts")).startFleet(config, { clock })
@@ -101,20 +136,6 @@ export async function createCoordinator(
     resultTtlMs: config.limits.taskResultTtlMs,
     clock,
   });
-  // names this process's session records, so that of several coordinators sharing Redis
-  // each sweeps only the sessions it serves
-  const instance = RANDOM_IDS.next();
-  const store: SessionStore = config.redisUrl
-    ? new RedisSessionStore({
-      url: config.redisUrl,
-      owner: instance,
-      // records live twice this: long enough for a run that outlasts SESSION_MAX_AGE, as
-      // the key's time is renewed only when a call starts or ends
-      maxAgeMs: Math.max(config.sessionMaxAgeMs, config.limits.runTimeoutMaxSeconds * 1000),
-    })
-    : new MemorySessionStore();
-  // fail at start-up, not at the first call, when the Redis client cannot load
-  if (store instanceof RedisSessionStore) await store.load();
   const onConnectionEnded = new Set<(connectionId: string) => Promise<void> | void>();
   const sessions = new SessionManager({
     store,

@@ -5,6 +5,9 @@ import { parseRedisUrl, redact } from "./_redis_url.ts";
 
 const log = getLogger("session", "redis");
 
+/** The server's words for a missing or wrong password (or ACL user), old and new. */
+export const CREDENTIALS_REFUSED = /\b(NOAUTH|WRONGPASS)\b|invalid password|invalid username/i;
+
 /**
  * One Redis connection whose every call is bounded: it connects on first use (and again
  * after a drop) instead of retrying in the background, queues nothing while offline, and
@@ -107,7 +110,7 @@ export class RedisConnection {
     if (err instanceof CodegenError) return err;
     let detail = redact(messageOf(err), this.#secrets);
     const name = err instanceof Error ? err.name : "Error";
-    const refused = name === "ReplyError" && !/^(NOAUTH|WRONGPASS)/.test(detail);
+    const refused = name === "ReplyError" && !CREDENTIALS_REFUSED.test(detail);
     // ioredis's own words for "no connection"; the error event said why
     if (!refused && /connection is closed/i.test(detail)) detail = this.#lastError ?? detail;
     if (!refused && /enableOfflineQueue/.test(detail)) {
@@ -119,7 +122,10 @@ export class RedisConnection {
       const message = `Redis at ${this.#where} refused a command: ${detail}`;
       return new CodegenError("INTERNAL", message, { cause });
     }
-    const message = `Redis at ${this.#where} is unreachable: ${detail}`;
+    // retriable for a client, as a server (or URL) fixed by the operator serves it again
+    const message = CREDENTIALS_REFUSED.test(detail)
+      ? `Redis at ${this.#where} refused the credentials in the URL: ${detail}`
+      : `Redis at ${this.#where} is unreachable: ${detail}`;
     return new CodegenError("WORKER_UNAVAILABLE", message, { retriable: true, cause });
   }
 }

@@ -6,6 +6,10 @@
 export type { Session } from "./session.ts";
 export type { SessionStore } from "./session_store.ts";
 export { MemorySessionStore } from "./memory_session_store.ts";
-export { RedisSessionStore, type RedisSessionStoreOptions } from "./redis_session_store.ts";
+export {
+  RedisSessionStore,
+  type RedisSessionStoreOptions,
+  type RedisVerdict,
+} from "./redis_session_store.ts";
 export { SessionManager, type SessionManagerOptions } from "./session_manager.ts";
 export { startExpirySweep } from "./expiry.ts";

@@ -1,5 +1,5 @@
 import { CodegenError, getLogger } from "../core/mod.ts";
-import { RedisConnection } from "./_redis_connection.ts";
+import { CREDENTIALS_REFUSED, RedisConnection } from "./_redis_connection.ts";
 import { loadRedisClient } from "./_redis_client.ts";
 import { decodeSession, encodeSession } from "./_redis_record.ts";
 import type { Session } from "./session.ts";
@@ -155,6 +155,23 @@ export class RedisSessionStore implements SessionStore {
     return this.#connection.run((redis) => redis.zcard(this.#index));
   }
 
+  /**
+   * Whether this store can work with the server now, for a start-up check: one read of the
+   * index, so a refused password (or ACL) shows as well as a server that does not answer.
+   * `fatal` when the server answered and refused: retrying will not help, the URL or the
+   * server's settings must change. Never throws.
+   */
+  async verify(): Promise<RedisVerdict> {
+    try {
+      await this.count();
+      return { ok: true };
+    } catch (err) {
+      const e = CodegenError.from(err);
+      const fatal = e.code !== "WORKER_UNAVAILABLE" || CREDENTIALS_REFUSED.test(e.message);
+      return { ok: false, fatal, reason: e.message };
+    }
+  }
+
   /** Whether Redis answers now; for readiness checks. Never throws. */
   ping(): Promise<boolean> {
     return this.#connection.ping();
@@ -187,6 +204,9 @@ export class RedisSessionStore implements SessionStore {
     );
   }
 }
+
+/** What {@link RedisSessionStore.verify} found. */
+export type RedisVerdict = { ok: true } | { ok: false; fatal: boolean; reason: string };
 
 /** One session hash as read: its fields, or the error that makes it unreadable. */
 interface HashReply {

@@ -97,6 +97,28 @@ Deno.test("RedisSessionStore fails fast with a clear error when Redis is unreach
   }
 });
 
+Deno.test({
+  name:
+    "RedisSessionStore.verify() calls a server that does not answer not fatal, one without the password fatal",
+  ignore,
+  async fn() {
+    const down = new RedisSessionStore({ url: `redis://127.0.0.1:${closedPort()}` });
+    await using server = await startRedisServer({ password: "needed-pw" });
+    const noPassword = new RedisSessionStore({ url: server.url.replace(":needed-pw@", "") });
+    try {
+      const verdict = await down.verify();
+      assert.ok(!verdict.ok && !verdict.fatal, JSON.stringify(verdict));
+      assert.match(verdict.reason, /is unreachable/);
+      const refused = await noPassword.verify();
+      assert.ok(!refused.ok && refused.fatal, JSON.stringify(refused));
+      assert.match(refused.reason, /refused the credentials in the URL: NOAUTH/);
+    } finally {
+      await down.close();
+      await noPassword.close();
+    }
+  },
+});
+
 Deno.test("RedisSessionStore gives up on a server that accepts but never answers", async () => {
   const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const accepted: Deno.Conn[] = [];
@@ -147,9 +169,13 @@ Deno.test({
       assert.deepEqual(await good.get("a"), sampleSession("a"));
       const err = await bad.get("a").catch((e: unknown) => e);
       assert.ok(err instanceof CodegenError);
-      assert.match(err.message, /is unreachable: WRONGPASS/);
+      assert.match(err.message, /refused the credentials in the URL: WRONGPASS/);
       assert.ok(!err.message.includes("wrong-pw") && !String(err.cause).includes("wrong-pw"));
       assert.equal(await bad.ping(), false);
+      assert.deepEqual(await good.verify(), { ok: true });
+      const verdict = await bad.verify();
+      assert.ok(!verdict.ok && verdict.fatal, JSON.stringify(verdict));
+      assert.ok(!verdict.reason.includes("wrong-pw"));
     } finally {
       await good.close();
       await bad.close();
