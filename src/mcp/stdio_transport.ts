@@ -8,6 +8,8 @@ const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** Default for {@link StdioTransportOptions.maxInFlight}. */
+export const MAX_IN_FLIGHT = 256;
 
 /** Where a {@link StdioTransport} reads and writes; defaults are the process's stdio. */
 export interface StdioTransportOptions {
@@ -25,6 +27,13 @@ export interface StdioTransportOptions {
    * its own timeout), so piping a file of requests gets every answer.
    */
   endGraceMs?: number;
+  /**
+   * Most requests read and not yet answered; at this many, input is not read until one is
+   * answered, so a client that sends requests faster than they finish waits in its own
+   * write instead of growing this process's memory without bound. Default
+   * {@link MAX_IN_FLIGHT}.
+   */
+  maxInFlight?: number;
 }
 
 /**
@@ -41,8 +50,13 @@ export class StdioTransport implements Transport {
   #max: number;
   #source: ChunkSource | undefined;
   #closed = false;
-  // requests read but not yet answered: at the end of input they may still answer
-  #pending = new Set<string | number>();
+  // requests read but not yet answered, by id (a client may reuse an id while a request
+  // with it runs: each counts); at the end of input they may still answer
+  #pending = new Map<string | number, number>();
+  #inFlight = 0;
+  #maxInFlight: number;
+  // the pump waiting for an answer to free a place (see maxInFlight)
+  #room: (() => void) | undefined;
   #settled: (() => void) | undefined;
   #endGraceMs: number | undefined;
   #batch: { lines: string[]; written: PromiseWithResolvers<void> } | undefined;
@@ -52,6 +66,7 @@ export class StdioTransport implements Transport {
     this.#output = options.output ?? Deno.stdout;
     this.#max = options.maxLineBytes;
     this.#endGraceMs = options.endGraceMs;
+    this.#maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
   }
 
   start(): Promise<void> {
@@ -76,6 +91,9 @@ export class StdioTransport implements Transport {
           if (!skipped && size + piece.length <= this.#max) {
             parts.push(piece);
             this.#deliver(concatBytes(parts));
+            // the chunk is not pulled past while waiting: `value` stays valid
+            await this.#roomForMore();
+            if (this.#closed) break;
           } else {
             skipped = this.#skip(skipped, { parts, size }, piece);
             this.#refuse(skipped);
@@ -144,9 +162,34 @@ export class StdioTransport implements Transport {
     this.#sendError(id, message);
   }
 
+  // Waits while maxInFlight requests are unanswered (or until closed).
+  async #roomForMore(): Promise<void> {
+    while (this.#inFlight >= this.#maxInFlight && !this.#closed) {
+      await new Promise<void>((resolve) => this.#room = resolve);
+    }
+  }
+
+  #track(id: string | number): void {
+    this.#pending.set(id, (this.#pending.get(id) ?? 0) + 1);
+    this.#inFlight++;
+  }
+
+  // One request with this id was answered (or cancelled: it gets no answer).
+  #untrack(id: string | number): void {
+    const count = this.#pending.get(id);
+    if (count === undefined) return;
+    if (count > 1) this.#pending.set(id, count - 1);
+    else this.#pending.delete(id);
+    this.#inFlight--;
+    const room = this.#room;
+    this.#room = undefined;
+    room?.();
+    if (this.#inFlight === 0) this.#settled?.();
+  }
+
   /** Resolves once every request read so far is answered, or after `ms` when given. */
   async #answered(ms: number | undefined): Promise<void> {
-    if (this.#pending.size === 0) return;
+    if (this.#inFlight === 0) return;
     const settled = new Promise<void>((resolve) => this.#settled = resolve);
     await (ms === undefined ? settled : settlesWithin(settled, ms));
     this.#settled = undefined;
@@ -184,11 +227,11 @@ export class StdioTransport implements Transport {
         this.#sendError(message.id, "Invalid request: params._meta");
         return;
       }
-      this.#pending.add(message.id);
+      this.#track(message.id);
     } else if ("method" in message && message.method === "notifications/cancelled") {
       // a cancelled request gets no answer: do not wait for one
       const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
-      if (typeof id === "string" || typeof id === "number") this.#pending.delete(id);
+      if (typeof id === "string" || typeof id === "number") this.#untrack(id);
     }
     this.onmessage?.(message);
   }
@@ -208,8 +251,7 @@ export class StdioTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("stdio transport is closed"));
     if (!("method" in message) && "id" in message && message.id !== undefined) {
-      this.#pending.delete(message.id);
-      if (this.#pending.size === 0) this.#settled?.();
+      this.#untrack(message.id);
     }
     const line = JSON.stringify(message);
     let batch = this.#batch;
@@ -218,11 +260,11 @@ export class StdioTransport implements Transport {
     // wakes the client; with none open, nothing could join, so write at once.
     if (!batch) {
       batch = this.#batch = { lines: [], written: Promise.withResolvers() };
-      if (this.#pending.size > 0) queueMicrotask(() => this.#flush());
+      if (this.#inFlight > 0) queueMicrotask(() => this.#flush());
     }
     batch.lines.push(line);
     const written = batch.written.promise;
-    if (this.#pending.size === 0) this.#flush();
+    if (this.#inFlight === 0) this.#flush();
     return written;
   }
 
@@ -248,20 +290,22 @@ export class StdioTransport implements Transport {
    */
   async close(): Promise<void> {
     if (this.#closed) return;
-    if (this.#pending.size > 0) {
+    if (this.#inFlight > 0) {
       log.warn("Stopping with {count} request(s) still running; answering them CANCELLED", {
-        count: this.#pending.size,
+        count: this.#inFlight,
       });
     }
-    for (const id of [...this.#pending]) {
-      const error = {
-        code: ErrorCode.ConnectionClosed,
-        message: "CANCELLED: the server stopped before this request finished",
-      };
-      this.send({ jsonrpc: "2.0", id, error }).catch(() => {});
+    const error = {
+      code: ErrorCode.ConnectionClosed,
+      message: "CANCELLED: the server stopped before this request finished",
+    };
+    for (const [id, count] of [...this.#pending]) {
+      // one answer per request, also when several share the id
+      for (let i = 0; i < count; i++) this.send({ jsonrpc: "2.0", id, error }).catch(() => {});
     }
     this.#closed = true;
     this.#settled?.();
+    this.#room?.();
     await this.#source?.close();
     this.onclose?.();
   }

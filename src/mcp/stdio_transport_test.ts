@@ -11,7 +11,7 @@ const encoder = new TextEncoder();
 function transport(
   lines: string[],
   endGraceMs = 5_000,
-  options: { chunkBytes?: number; maxLineBytes?: number } = {},
+  options: { chunkBytes?: number; maxLineBytes?: number; maxInFlight?: number } = {},
 ) {
   const text = encoder.encode(lines.join("\n"));
   const chunk = options.chunkBytes ?? text.length;
@@ -32,6 +32,7 @@ function transport(
     },
     maxLineBytes: options.maxLineBytes ?? 1 << 20,
     endGraceMs,
+    ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
   });
   const received: JSONRPCMessage[] = [];
   const closed = new Promise<void>((resolve) => t.onclose = resolve);
@@ -257,4 +258,58 @@ Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC 
   assert.match(messages[4], /"params" must be an object/);
   assert.match(messages[5], /"id" must be a string or an integer/);
   assert.ok(answers.every((a) => !("id" in a) || a.id !== null), "no id is written as none");
+});
+
+// Lets the transport's pump run as far as it can (it waits on nothing but answers here).
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+Deno.test("stdio: at maxInFlight unanswered requests, no more input is read until one is answered", async () => {
+  const lines = [1, 2, 3, 4, 5].map(request);
+  const { t, received, closed } = transport(lines, 5_000, { maxInFlight: 2 });
+  await t.start();
+  await settle();
+  assert.deepEqual(received.map((m) => (m as { id: number }).id), [1, 2]);
+  await t.send({ jsonrpc: "2.0", id: 2, result: {} });
+  await settle();
+  assert.deepEqual(received.map((m) => (m as { id: number }).id), [1, 2, 3]);
+  for (const id of [1, 3, 4, 5]) {
+    await settle();
+    await t.send({ jsonrpc: "2.0", id, result: {} });
+  }
+  await closed;
+  assert.equal(received.length, 5);
+});
+
+Deno.test("stdio: requests reusing one id each count against maxInFlight and each is answered", async () => {
+  const { t, received, written, closed } = transport([request(7), request(7), request(7)], 50, {
+    maxInFlight: 2,
+  });
+  await t.start();
+  await settle();
+  assert.equal(received.length, 2, "a reused id does not slip past the bound");
+  await t.send({ jsonrpc: "2.0", id: 7, result: {} });
+  await settle();
+  assert.equal(received.length, 3);
+  await closed; // the grace runs out: the two still running are answered CANCELLED
+  const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(answers.length, 3);
+  assert.equal(answers.filter((a) => a.error).length, 2);
+});
+
+Deno.test("stdio: a cancelled request frees its place under maxInFlight", async () => {
+  const cancel = JSON.stringify({
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: 1 },
+  });
+  const { t, received, closed } = transport([request(1), cancel, request(2)], 5_000, {
+    maxInFlight: 2,
+  });
+  await t.start();
+  await settle();
+  assert.equal(received.length, 3);
+  await t.send({ jsonrpc: "2.0", id: 2, result: {} });
+  await closed;
 });
