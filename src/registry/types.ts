@@ -46,6 +46,11 @@ export interface HeartbeatRequest {
 export interface HeartbeatResponse {
   continueServing: boolean;
   commands: string[];
+  /**
+   * Sessions the coordinator placed on the worker and still serves: the worker counts them
+   * as used (its idle sweep is for sessions a coordinator no longer has).
+   */
+  liveSessionIds?: string[];
 }
 
 /** A worker leaving on purpose. */

@@ -202,7 +202,7 @@ export class WorkerRegistry {
     this.#expiry.update(record);
     this.#ready.setUnplaced(record, record.reportedActiveSessions - record.sessions.size);
     if (req.state === "ready" || req.state === "draining") this.#setState(record, req.state);
-    return { continueServing: true, commands: [] };
+    return { continueServing: true, commands: [], liveSessionIds: [...record.sessions] };
   }
 
   /** Removes a worker that is leaving; a stale registration id is ignored. */

@@ -140,7 +140,17 @@ Deno.test("WorkerRegistry.heartbeat() asks unknown or superseded workers to regi
   assert.deepEqual(registry.heartbeat(beat("w1", registrationId)), {
     continueServing: true,
     commands: [],
+    liveSessionIds: [],
   });
+});
+
+Deno.test("WorkerRegistry.heartbeat() names the sessions placed on the worker, which it keeps", () => {
+  const { registry } = fakeRegistry();
+  const w1 = mustRegister(registry, "w1");
+  for (const id of ["s1", "s2", "s3"]) assert.ok(registry.reserve(id).ok);
+  registry.release("s2");
+  const answer = registry.heartbeat(beat("w1", w1));
+  assert.deepEqual(answer.liveSessionIds?.sort(), ["s1", "s3"]);
 });
 
 Deno.test("WorkerRegistry.heartbeat() records last-seen time and reported load", () => {

@@ -70,7 +70,11 @@ export class LifecycleConnection {
       active_sessions: req.activeSessions,
       active_tasks: req.activeTasks,
     });
-    return { continueServing: res.continue_serving, commands: res.commands };
+    return {
+      continueServing: res.continue_serving,
+      commands: res.commands,
+      liveSessionIds: res.live_session_ids,
+    };
   }
 
   async deregister(req: LifecycleDeregisterRequest): Promise<void> {

@@ -87,7 +87,11 @@ function implement(registry: LifecycleRegistry, token: string | undefined): Work
           activeSessions: r.active_sessions,
           activeTasks: r.active_tasks,
         });
-        return { continue_serving: res.continueServing, commands: res.commands };
+        return {
+          continue_serving: res.continueServing,
+          commands: res.commands,
+          live_session_ids: res.liveSessionIds ?? [],
+        };
       }),
     deregisterWorker: (call, cb) =>
       unary(cb, async () => {

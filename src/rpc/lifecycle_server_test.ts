@@ -45,7 +45,11 @@ Deno.test("heartbeats and deregistration pass through with every field, answered
       Promise.resolve({ accepted: true, registrationId: "r", heartbeatIntervalSec: 1 }),
     heartbeat(req) {
       seen.push(req);
-      return Promise.resolve({ continueServing: false, commands: ["drain"] });
+      return Promise.resolve({
+        continueServing: false,
+        commands: ["drain"],
+        liveSessionIds: ["s-1", "s-2"],
+      });
     },
     deregister(req) {
       seen.push(`bye ${req.workerId} ${req.registrationId}`);
@@ -60,7 +64,11 @@ Deno.test("heartbeats and deregistration pass through with every field, answered
       activeSessions: 3,
       activeTasks: 2,
     };
-    assert.deepEqual(await conn.heartbeat(hb), { continueServing: false, commands: ["drain"] });
+    assert.deepEqual(await conn.heartbeat(hb), {
+      continueServing: false,
+      commands: ["drain"],
+      liveSessionIds: ["s-1", "s-2"],
+    });
     await conn.deregister({ workerId: "w1", registrationId: "r" });
     assert.deepEqual(seen, [hb, "bye w1 r"]);
   });

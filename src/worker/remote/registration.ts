@@ -133,6 +133,7 @@ export class Registration {
         log.warn("The coordinator no longer knows this worker; registering again");
         this.#registrationId = undefined;
       }
+      load.keepAlive(res.liveSessionIds ?? []);
     } catch (err) {
       const e = CodegenError.from(err);
       if (e.code === "NOT_FOUND" || e.code === "UNAUTHENTICATED") this.#registrationId = undefined;

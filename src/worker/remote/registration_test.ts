@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../../core/mod.ts";
 import type { LifecycleHeartbeatRequest, LifecycleRegisterResponse } from "../../rpc/mod.ts";
 import { type LifecycleCalls, Registration } from "./registration.ts";
 import { WorkerLoad } from "./worker_load.ts";
@@ -16,6 +17,7 @@ function fakeCoordinator(registerAnswers: (LifecycleRegisterResponse | Error)[])
   const heartbeats: LifecycleHeartbeatRequest[] = [];
   const waiters: { n: number; kind: string; resolve: () => void }[] = [];
   let continueServing = true;
+  let liveSessionIds: string[] = [];
   function record(kind: string) {
     calls.push(kind);
     const count = calls.filter((c) => c === kind).length;
@@ -34,7 +36,7 @@ function fakeCoordinator(registerAnswers: (LifecycleRegisterResponse | Error)[])
     heartbeat(req) {
       heartbeats.push(req);
       record("heartbeat");
-      return Promise.resolve({ continueServing, commands: [] });
+      return Promise.resolve({ continueServing, commands: [], liveSessionIds });
     },
     deregister() {
       record("deregister");
@@ -47,6 +49,9 @@ function fakeCoordinator(registerAnswers: (LifecycleRegisterResponse | Error)[])
     heartbeats,
     setContinueServing(value: boolean) {
       continueServing = value;
+    },
+    setLiveSessions(ids: string[]) {
+      liveSessionIds = ids;
     },
     /** Resolves at the n-th call of `kind`; fails after 5 s so no test hangs. */
     waitFor(kind: string, n: number): Promise<void> {
@@ -104,6 +109,25 @@ Deno.test("heartbeats report the worker's state and load under its registration 
     });
   } finally {
     task.end();
+    await registration.stop();
+  }
+});
+
+Deno.test("sessions the coordinator still serves are counted as used at each heartbeat", async () => {
+  const clock = new FakeClock();
+  const coordinator = fakeCoordinator([]);
+  const load = new WorkerLoad(3, { clock });
+  load.admitSession("live");
+  load.admitSession("gone");
+  clock.advance(10_000);
+  coordinator.setLiveSessions(["live", "unknown"]);
+  const registration = start(coordinator, load);
+  try {
+    await coordinator.waitFor("heartbeat", 2);
+    // "live" was refreshed by the heartbeat's answer; "unknown" was never hosted here
+    assert.deepEqual(load.idleSessions(5_000), ["gone"]);
+    assert.equal(load.activeSessions, 2);
+  } finally {
     await registration.stop();
   }
 });

@@ -61,6 +61,18 @@ export class WorkerLoad {
     this.#sessions.set(sessionId, { lastUsed: this.#clock.monotonic(), running: 0 });
   }
 
+  /**
+   * Counts the hosted sessions among `sessionIds` as used now: the coordinator still serves
+   * them, though their calls may not have reached this worker for a while.
+   */
+  keepAlive(sessionIds: readonly string[]): void {
+    const now = this.#clock.monotonic();
+    for (const id of sessionIds) {
+      const known = this.#sessions.get(id);
+      if (known) known.lastUsed = now;
+    }
+  }
+
   /** Sessions with no running task, unused for at least `idleMs`. */
   idleSessions(idleMs: number): string[] {
     const now = this.#clock.monotonic();

@@ -79,3 +79,14 @@ Deno.test("idleSessions lists sessions unused for the idle time and never one ru
   clock.advance(1_000);
   assert.deepEqual(load.idleSessions(1_000).sort(), ["busy", "fresh", "old"]);
 });
+
+Deno.test("keepAlive counts hosted sessions as used now and ignores others", () => {
+  const clock = new FakeClock();
+  const load = new WorkerLoad(5, { clock });
+  load.admitSession("a");
+  load.admitSession("b");
+  clock.advance(2_000);
+  load.keepAlive(["a", "not-hosted"]);
+  assert.deepEqual(load.idleSessions(1_000), ["b"]);
+  assert.equal(load.activeSessions, 2, "keepAlive never adds a session");
+});

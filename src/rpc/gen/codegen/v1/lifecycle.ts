@@ -73,6 +73,12 @@ export interface HeartbeatRequest {
 export interface HeartbeatResponse {
   continue_serving: boolean;
   commands: string[];
+  /**
+   * Sessions the coordinator has placed on this worker and still serves: the worker counts
+   * them as used, so its idle sweep never removes a session whose calls all stay in the
+   * coordinator (echo, task.status).
+   */
+  live_session_ids: string[];
 }
 
 export interface DeregisterWorkerRequest {
@@ -474,7 +480,7 @@ export const HeartbeatRequest: MessageFns<HeartbeatRequest> = {
 };
 
 function createBaseHeartbeatResponse(): HeartbeatResponse {
-  return { continue_serving: false, commands: [] };
+  return { continue_serving: false, commands: [], live_session_ids: [] };
 }
 
 export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
@@ -484,6 +490,9 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
     }
     for (const v of message.commands) {
       writer.uint32(18).string(v!);
+    }
+    for (const v of message.live_session_ids) {
+      writer.uint32(26).string(v!);
     }
     return writer;
   },
@@ -517,6 +526,14 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
             message.commands.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.live_session_ids.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -536,6 +553,7 @@ export const HeartbeatResponse: MessageFns<HeartbeatResponse> = {
     const message = createBaseHeartbeatResponse();
     message.continue_serving = object.continue_serving ?? false;
     message.commands = object.commands?.map((e) => e) || [];
+    message.live_session_ids = object.live_session_ids?.map((e) => e) || [];
     return message;
   },
 };
