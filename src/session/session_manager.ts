@@ -46,6 +46,9 @@ export class SessionManager {
   #openConnections = new Set<string>();
   // closeConnection() waiting for a connection's uses to end before it ends the session
   #drained = new Map<string, PromiseWithResolvers<void>>();
+  // what is left of sessions whose record was lost, ended once the connection's calls end:
+  // a call still running in one (a long run.python) must not have its workspace removed
+  #afterCalls = new Map<string, (() => Promise<void>)[]>();
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
@@ -81,17 +84,15 @@ export class SessionManager {
         await this.#store.touch(session.id, now);
         return { ...session, lastActivityAt: Math.max(now, session.lastActivityAt) };
       }
-      // the record is gone (the store was emptied or restarted): end what is left of it
-      // before a new one opens; concurrent calls wait for the same opening
+      // the record is gone (the store was emptied or restarted): a new one opens, and what
+      // is left of the old one ends once the calls still running in it have ended;
+      // concurrent calls wait for the same opening
       if (this.#byConnection.get(connectionId) === known && !this.#opening.has(connectionId)) {
         this.#byConnection.delete(connectionId);
         this.#replaced.set(connectionId, { id: known, reason: "lost" });
         log.warn("Session {id} lost its record; a new one replaces it", { id: known });
-        this.#startOpening(
-          connectionId,
-          principal,
-          () => this.#endLost(known, connectionId, principal),
-        );
+        this.#whenIdle(connectionId, () => this.#endLost(known, connectionId, principal));
+        this.#startOpening(connectionId, principal);
       }
     }
     const opening = this.#opening.get(connectionId);
@@ -109,16 +110,20 @@ export class SessionManager {
     }
   }
 
-  #startOpening(
-    connectionId: string,
-    principal: string,
-    before: () => Promise<void> = () => Promise.resolve(),
-  ): Promise<Session> {
-    const opening = before().then(() => this.#create(connectionId, principal)).finally(() =>
+  #startOpening(connectionId: string, principal: string): Promise<Session> {
+    const opening = this.#create(connectionId, principal).finally(() =>
       this.#opening.delete(connectionId)
     );
     this.#opening.set(connectionId, opening);
     return opening;
+  }
+
+  // Runs `fn` once no call of the connection runs (now, when none does).
+  #whenIdle(connectionId: string, fn: () => Promise<void>): void {
+    if (!this.#busy.has(connectionId)) return void fn();
+    const pending = this.#afterCalls.get(connectionId) ?? [];
+    pending.push(fn);
+    this.#afterCalls.set(connectionId, pending);
   }
 
   async #endLost(id: string, connectionId: string, principal: string): Promise<void> {
@@ -169,6 +174,9 @@ export class SessionManager {
     if (left > 0) this.#busy.set(connectionId, left);
     else {
       this.#busy.delete(connectionId);
+      const pending = this.#afterCalls.get(connectionId);
+      this.#afterCalls.delete(connectionId);
+      for (const fn of pending ?? []) void fn();
       this.#drained.get(connectionId)?.resolve();
     }
     const now = this.#clock.now();

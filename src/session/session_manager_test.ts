@@ -86,6 +86,24 @@ Deno.test("SessionManager: a session whose record vanished is ended and replaced
   assert.equal(sessions.takeReplaced("conn"), undefined, "told once");
 });
 
+Deno.test("SessionManager: a lost session's remains wait for the calls still running in it", async () => {
+  const store = new MemorySessionStore();
+  const { sessions, ended } = recording(store);
+  const first = await sessions.forConnection("conn", "alice");
+  let finish = () => {};
+  // a long run.python in the old session
+  const running = sessions.inUse("conn", () => new Promise<void>((r) => finish = r));
+  await store.delete(first.id); // Redis emptied meanwhile
+  const second = await sessions.inUse("conn", () => sessions.forConnection("conn", "alice"));
+  assert.notEqual(second.id, first.id);
+  await settle();
+  assert.deepEqual(ended, [], "its workspace stays while the run uses it");
+  finish();
+  await running;
+  await settle();
+  assert.deepEqual(ended, [`${first.id}:closed`], "then what is left of it is cleaned up");
+});
+
 Deno.test("SessionManager: concurrent calls after a lost record share one new session", async () => {
   const store = new MemorySessionStore();
   let ends = 0;
