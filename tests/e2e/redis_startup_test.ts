@@ -3,33 +3,11 @@
 import assert from "node:assert/strict";
 import { startHttpCoordinator } from "../support/http_coordinator.ts";
 import { ignoreWithoutRedis, startRedisServer } from "../support/redis_server.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const HTTP = ["serve", "--transport", "http", "--port", "0", "--grpc-port", "0"];
+import { runToExit, SERVE_HTTP } from "../support/run_main.ts";
 
 /** Runs the coordinator to its exit (bounded: one that starts serving is killed at 30 s). */
-async function serve(redisUrl: string): Promise<{ code: number; stderr: string }> {
-  const home = await Deno.makeTempDir({ prefix: "codegen-redis-startup-" });
-  try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, ...HTTP],
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        WORKSPACE_ROOT: `${home}/ws`,
-        AUDIT_LOG: `${home}/audit/audit.jsonl`,
-        REDIS_URL: redisUrl,
-      },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-      signal: AbortSignal.timeout(30_000),
-    }).output();
-    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-  } finally {
-    await Deno.remove(home, { recursive: true }).catch(() => {});
-  }
+function serve(redisUrl: string): Promise<{ code: number; stderr: string }> {
+  return runToExit(SERVE_HTTP, { REDIS_URL: redisUrl });
 }
 
 Deno.test({

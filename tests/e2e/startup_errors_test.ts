@@ -5,45 +5,11 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { runMain, runToExit, SERVE_HTTP } from "../support/run_main.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-/** serve over HTTP on free ports. */
-const HTTP = ["serve", "--transport", "http", "--port", "0", "--grpc-port", "0"];
-
-interface Run {
-  code: number;
-  stderr: string;
-}
-
-// main.ts as a user runs it, in a temp HOME; bounded, in case a fault goes unnoticed and
-// the server keeps running
-async function run(
-  args: string[],
-  env: Record<string, string> = {},
-  flags = ["-P=coordinator", "--ignore-env"],
-): Promise<Run> {
-  const home = await Deno.makeTempDir({ prefix: "codegen-startup-" });
-  try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", ...flags, "--quiet", MAIN, ...args],
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        WORKSPACE_ROOT: `${home}/ws`,
-        AUDIT_LOG: `${home}/audit/audit.jsonl`,
-        ...env,
-      },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-      signal: AbortSignal.timeout(30_000),
-    }).output();
-    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-  } finally {
-    await Deno.remove(home, { recursive: true }).catch(() => {});
-  }
-}
+const HTTP = SERVE_HTTP;
+const run = runToExit;
+type Run = Awaited<ReturnType<typeof runToExit>>;
 
 // Exit 2 and, besides structured log lines, exactly one line: `codegen-mcp: ...`.
 function assertConfigError(r: Run, pattern: RegExp): void {
@@ -151,12 +117,8 @@ Deno.test("serve with a gRPC port and no WORKER_TOKEN warns about it once", asyn
 });
 
 Deno.test("--help lists permissions --set, health --timeout, --insecure-no-sandbox and the TLS flags", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "--help"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const help = new TextDecoder().decode(out.stdout);
+  const out = await runMain(["--help"]);
+  const help = out.stdout;
   assert.equal(out.code, 0);
   for (
     const text of [

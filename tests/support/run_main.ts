@@ -22,6 +22,42 @@ export async function runMain(args: string[], env: Record<string, string> = {}):
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/** `serve` over HTTP on free ports. */
+export const SERVE_HTTP = ["serve", "--transport", "http", "--port", "0", "--grpc-port", "0"];
+
+/**
+ * Runs `main.ts` to its exit in a temp HOME (workspaces and audit log inside it) and
+ * captures stderr; bounded at 30 s, in case a fault goes unnoticed and the server keeps
+ * running.
+ */
+export async function runToExit(
+  args: string[],
+  env: Record<string, string> = {},
+  flags = ["-P=coordinator", "--ignore-env"],
+): Promise<{ code: number; stderr: string }> {
+  const home = await Deno.makeTempDir({ prefix: "codegen-run-" });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...flags, "--quiet", MAIN, ...args],
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        HOME: home,
+        WORKSPACE_ROOT: `${home}/ws`,
+        AUDIT_LOG: `${home}/audit/audit.jsonl`,
+        ...env,
+      },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      signal: AbortSignal.timeout(30_000),
+    }).output();
+    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  } finally {
+    await Deno.remove(home, { recursive: true }).catch(() => {});
+  }
+}
+
 /**
  * Starts `main.ts serve` over stdio with its state under `dir` (workspaces in `dir/ws`, the
  * audit log at `dir/audit.jsonl`): stdin and stdout piped for raw JSON-RPC, stderr dropped.

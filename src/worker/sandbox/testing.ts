@@ -17,32 +17,29 @@ export async function withoutBubblewrap(): Promise<boolean> {
 }
 
 /** Host pids of processes whose name (`/proc/<pid>/comm`) is `name`. */
-export async function pidsNamed(name: string): Promise<number[]> {
-  // Deno reads /proc only with every permission; a short python scan needs just --allow-run
-  const scan = "import os, sys\n" +
-    "for p in filter(str.isdigit, os.listdir('/proc')):\n" +
-    "  try:\n" +
-    "    if open(f'/proc/{p}/comm').read().strip() == sys.argv[1]: print(p)\n" +
-    "  except OSError: pass\n";
-  const out = await new Deno.Command("/usr/bin/python3", {
-    args: ["-c", scan, name],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout).trim();
-  return text === "" ? [] : text.split("\n").map(Number);
+export function pidsNamed(name: string): Promise<number[]> {
+  return scanProc("if open(f'/proc/{p}/comm').read().strip() == sys.argv[1]: print(p)", name);
 }
 
 /** Host pids of processes with `text` in one of their arguments (`/proc/<pid>/cmdline`). */
-export async function pidsWithArgument(text: string): Promise<number[]> {
+export function pidsWithArgument(text: string): Promise<number[]> {
+  return scanProc(
+    "args = open(f'/proc/{p}/cmdline', 'rb').read().decode(errors='replace').split('\\0')\n" +
+      "    if any(sys.argv[1] in a for a in args) and int(p) != os.getpid(): print(p)",
+    text,
+  );
+}
+
+// Runs `test` (Python, indented for the loop, with `p` a pid and sys.argv[1] = `arg`) for
+// every process. Deno reads /proc only with every permission; a short python scan needs
+// just --allow-run.
+async function scanProc(test: string, arg: string): Promise<number[]> {
   const scan = "import os, sys\n" +
     "for p in filter(str.isdigit, os.listdir('/proc')):\n" +
-    "  try:\n" +
-    "    args = open(f'/proc/{p}/cmdline', 'rb').read().decode(errors='replace').split('\\0')\n" +
-    "    if any(sys.argv[1] in a for a in args) and int(p) != os.getpid(): print(p)\n" +
+    `  try:\n    ${test}\n` +
     "  except OSError: pass\n";
   const out = await new Deno.Command("/usr/bin/python3", {
-    args: ["-c", scan, text],
+    args: ["-c", scan, arg],
     stdout: "piped",
     stderr: "inherit",
   }).output();
