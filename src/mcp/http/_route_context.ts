@@ -1,6 +1,7 @@
 import type { SessionTable } from "./session_table.ts";
 import type { ConnectionInfo } from "./types.ts";
 import type { McpServer } from "../sdk.ts";
+import type { ReadJsonBodyOptions } from "./body.ts";
 
 /** What a route handler needs from the server that dispatched to it. */
 export interface RouteContext {
@@ -8,6 +9,8 @@ export interface RouteContext {
   /** The caller's principal, already worked out by the server. */
   principal: string;
   maxRequestBytes: number;
+  /** How a POST body is read: its time bound, and the shutdown that stops the wait. */
+  bodyRead: ReadJsonBodyOptions;
   keepAliveMs: number;
   createServer: (info: ConnectionInfo) => McpServer;
   /** Settles when the response has been sent or the client went away. */

@@ -1,7 +1,19 @@
 /** Outcome of {@link readJsonBody}: the parsed value, or the HTTP status to answer with. */
 export type JsonBodyResult =
   | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 413; message: string };
+  | { ok: false; status: 400 | 408 | 413 | 503; message: string };
+
+/** Options of {@link readJsonBody}. */
+export interface ReadJsonBodyOptions {
+  /**
+   * Longest wait for the whole body; past it the read stops with 408. Default: no bound
+   * (the HTTP front always passes one: a body that trickles in, or stops, would hold its
+   * connection, and a graceful shutdown waiting for it, for ever).
+   */
+  timeoutMs?: number;
+  /** Stops the read with 503 when aborted (the server is shutting down). */
+  signal?: AbortSignal;
+}
 
 function tooLarge(maxBytes: number): JsonBodyResult {
   return {
@@ -11,24 +23,57 @@ function tooLarge(maxBytes: number): JsonBodyResult {
   };
 }
 
+const SHUTTING_DOWN: JsonBodyResult = {
+  ok: false,
+  status: 503,
+  message: "Server is shutting down: the request body was not read",
+};
+
 /**
  * Reads and parses a JSON request body of at most `maxBytes` bytes. A declared
  * `Content-Length` over the limit is refused before reading; otherwise reading stops,
- * and the stream is cancelled, as soon as more than the limit has arrived.
+ * and the stream is cancelled, as soon as more than the limit has arrived, or when the
+ * time bound passes or `signal` aborts.
  */
-export async function readJsonBody(req: Request, maxBytes: number): Promise<JsonBodyResult> {
+export async function readJsonBody(
+  req: Request,
+  maxBytes: number,
+  options: ReadJsonBodyOptions = {},
+): Promise<JsonBodyResult> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) {
     await req.body?.cancel().catch(() => {});
     return tooLarge(maxBytes);
   }
   if (req.body === null) return { ok: false, status: 400, message: "Request body is empty" };
+  if (options.signal?.aborted) {
+    await req.body.cancel().catch(() => {});
+    return SHUTTING_DOWN;
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
+  // the first of the time bound and the signal to end the wait for the body
+  let stop: ((result: JsonBodyResult) => void) | undefined;
+  const stopped = new Promise<JsonBodyResult>((resolve) => stop = resolve);
+  const { timeoutMs, signal } = options;
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() =>
+    stop?.({
+      ok: false,
+      status: 408,
+      message: `Request body did not arrive within ${timeoutMs} ms (received ${received} ` +
+        "bytes): send the whole body at once",
+    }), timeoutMs);
+  const onAbort = () => stop?.(SHUTTING_DOWN);
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
     while (true) {
-      const { done, value } = await reader.read();
+      const next = await Promise.race([reader.read(), stopped]);
+      if (!("done" in next)) {
+        await reader.cancel().catch(() => {});
+        return next;
+      }
+      const { done, value } = next;
       if (done) break;
       received += value.byteLength;
       if (received > maxBytes) {
@@ -38,6 +83,8 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Json
       chunks.push(value);
     }
   } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
     reader.releaseLock();
   }
   const bytes = new Uint8Array(received);

@@ -53,3 +53,35 @@ Deno.test("readJsonBody decodes a multi-byte character split across chunks", asy
   const body = ReadableStream.from([bytes.subarray(0, 2), bytes.subarray(2)]);
   assert.deepEqual(await readJsonBody(post(body), 10), { ok: true, value: "é" });
 });
+
+// A body that sends `first` and then never more, nor ends: a client that stalled.
+function stalled(first: string): { body: ReadableStream<Uint8Array>; cancelled: Promise<void> } {
+  const { promise: cancelled, resolve } = Promise.withResolvers<void>();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(first));
+    },
+    cancel: () => resolve(),
+  });
+  return { body, cancelled };
+}
+
+Deno.test("readJsonBody answers 408 and cancels the stream when the body stalls past timeoutMs", async () => {
+  const { body, cancelled } = stalled('{"jsonrpc":');
+  const result = await readJsonBody(post(body), 100, { timeoutMs: 1 });
+  assert.equal(!result.ok && result.status, 408);
+  assert.match(!result.ok ? result.message : "", /within 1 ms \(received 11 bytes\)/);
+  await cancelled;
+});
+
+Deno.test("readJsonBody answers 503 when its signal aborts while the body is awaited", async () => {
+  const { body, cancelled } = stalled("{");
+  const shutdown = new AbortController();
+  const reading = readJsonBody(post(body), 100, { signal: shutdown.signal });
+  shutdown.abort();
+  const result = await reading;
+  assert.equal(!result.ok && result.status, 503);
+  await cancelled;
+  const late = await readJsonBody(post("{}"), 100, { signal: shutdown.signal });
+  assert.equal(!late.ok && late.status, 503, "an already aborted signal refuses at once");
+});

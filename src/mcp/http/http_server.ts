@@ -43,6 +43,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     : await principalOf(options.authToken, "");
   const keepAliveMs = options.keepAliveMs ?? 25_000;
   let closing: Promise<void> | undefined;
+  // ends the wait for bodies still arriving: shutdown must not wait on a stalled client
+  const shutdown = new AbortController();
+  const bodyRead = { timeoutMs: options.bodyTimeoutMs ?? 60_000, signal: shutdown.signal };
 
   async function route(req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) {
     const publicResponse = await options.publicRoutes?.(req);
@@ -60,6 +63,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       sessions,
       principal,
       maxRequestBytes: options.maxRequestBytes,
+      bodyRead,
       keepAliveMs,
       createServer: options.createServer,
       completed: info.completed,
@@ -86,9 +90,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   }, handle);
   const port = server.addr.port;
   async function close(): Promise<void> {
+    shutdown.abort();
     await sessions.closeAll();
-    await server.shutdown();
-    await server.finished;
+    // A client that never finishes sending its request keeps its connection, and so the
+    // server's shutdown, open for as long as it likes (even once answered): past the grace
+    // the process stops without it.
+    const grace = options.shutdownGraceMs ?? 5_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), grace));
+    const ended = await Promise.race([server.shutdown().then(() => "ended" as const), late]);
+    clearTimeout(timer);
+    if (ended === "late") {
+      log.warn("Stopped waiting for HTTP connections after {ms} ms: a client is still sending", {
+        ms: grace,
+      });
+    }
     // A session opened by a request already past the check above when closing began.
     await sessions.closeAll();
   }
@@ -99,6 +115,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     closeSession: (id, options) => sessions.close(id, options),
     drain: () => sessions.drain(),
     close: () => closing ??= close(),
+    finished: server.finished,
     [Symbol.asyncDispose]: () => closing ??= close(),
   };
 }

@@ -53,7 +53,7 @@ export async function handleSseMessage(req: Request, ctx: RouteContext): Promise
   if (session === undefined || !(session.transport instanceof SseServerTransport)) {
     return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
   }
-  const body = await readJsonBody(req, ctx.maxRequestBytes);
+  const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
   if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
   const delivered = session.transport.deliver(body.value, {
     requestInfo: { headers: Object.fromEntries(req.headers), url },

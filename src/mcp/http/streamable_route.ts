@@ -39,13 +39,13 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   }
   const transport = (session as StreamableSession).transport;
   if (req.method !== "POST") return await transport.handleRequest(req);
-  const body = await readJsonBody(req, ctx.maxRequestBytes);
+  const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
   if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
   return await transport.handleRequest(req, { parsedBody: body.value });
 }
 
 async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
-  const body = await readJsonBody(req, ctx.maxRequestBytes);
+  const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
   if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
   if (!isInitializeRequest(body.value)) {
     return rpcErrorResponse(

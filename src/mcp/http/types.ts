@@ -32,6 +32,17 @@ export interface HttpServerOptions {
   publicRoutes?: (req: Request) => Response | Promise<Response> | undefined;
   /** Most concurrent sessions; a new one beyond this gets 503. Default 1000. */
   maxSessions?: number;
+  /**
+   * Longest wait for a POST body, from its headers to its last byte; past it the request is
+   * answered 408 and its connection freed. Default 60 000.
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * How long close() waits for open HTTP connections once every session is closed and
+   * every body read stopped; a client still sending its request is then left behind.
+   * Default 5 000.
+   */
+  shutdownGraceMs?: number;
   /** Milliseconds between SSE keep-alive comments on both transports. Default 25 000. */
   keepAliveMs?: number;
 }
@@ -53,6 +64,8 @@ export interface HttpServerHandle extends AsyncDisposable {
    * requests are still served, so the calls running can finish.
    */
   drain(): void;
-  /** Ends every session and stops listening. */
+  /** Ends every session and stops listening (see `shutdownGraceMs`). */
   close(): Promise<void>;
+  /** Settles once the listener and its every connection have ended. */
+  finished: Promise<void>;
 }

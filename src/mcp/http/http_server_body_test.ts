@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { startHttpServer } from "./http_server.ts";
+import { INITIALIZE_BODY, serverOptions } from "./_testing.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Opens a raw connection and sends an initialize POST's headers and only the first 10 bytes
+ * of its body: a client whose body stalls.
+ */
+async function stalledPost(port: number): Promise<Deno.TcpConn> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const head = `POST /mcp HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n` +
+    "content-type: application/json\r\naccept: application/json, text/event-stream\r\n" +
+    `content-length: ${INITIALIZE_BODY.length}\r\n\r\n`;
+  await conn.write(encoder.encode(head + INITIALIZE_BODY.slice(0, 10)));
+  return conn;
+}
+
+// The response's text up to the end of the connection or of its first JSON body; what came
+// within 10 s when the server says no more.
+async function readResponse(conn: Deno.TcpConn): Promise<string> {
+  const buffer = new Uint8Array(4096);
+  let text = "";
+  let gaveUp = false;
+  const timer = setTimeout(() => {
+    gaveUp = true;
+    close(conn);
+  }, 10_000);
+  try {
+    for (let i = 0; i < 100 && !text.includes('"id":null}'); i++) {
+      const n = await conn.read(buffer).catch(() => null);
+      if (n === null) break;
+      text += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return gaveUp ? `no answer within 10 s: ${text}` : text;
+}
+
+function close(conn: Deno.TcpConn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
+}
+
+Deno.test("a POST body that stalls is answered 408 after bodyTimeoutMs, opening no session", async () => {
+  await using http = await startHttpServer(serverOptions({ bodyTimeoutMs: 50 }));
+  const conn = await stalledPost(http.port);
+  try {
+    const text = await readResponse(conn);
+    assert.match(text, /^HTTP\/1\.1 408/);
+    assert.match(text, /did not arrive within 50 ms \(received 10 bytes\)/);
+    assert.equal(http.sessionCount(), 0);
+  } finally {
+    close(conn);
+  }
+});
+
+Deno.test("close() does not wait for a POST body that stalls", async () => {
+  const { promise: arrived, resolve } = Promise.withResolvers<void>();
+  // default bodyTimeoutMs (a minute): only the shutdown can end the wait in time
+  const http = await startHttpServer(serverOptions({
+    shutdownGraceMs: 100,
+    publicRoutes: () => {
+      resolve();
+      return undefined;
+    },
+  }));
+  const conn = await stalledPost(http.port);
+  try {
+    await arrived;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<string>((r) => timer = setTimeout(() => r("stuck"), 10_000));
+    const closed = await Promise.race([http.close().then(() => "closed"), stuck]);
+    clearTimeout(timer);
+    assert.equal(closed, "closed", "close() waited for the stalled body");
+    assert.match(await readResponse(conn), /^HTTP\/1\.1 503/);
+  } finally {
+    close(conn);
+    await http.close();
+    await http.finished;
+  }
+});
