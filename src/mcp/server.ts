@@ -2,6 +2,7 @@ import { CodegenError, getLogger, PROGRAM_NAME, VERSION } from "../core/mod.ts";
 import { type Extra, runToolCall, ToolCall } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { passRefusedArguments, refusedArguments } from "./invalid_input.ts";
+import { refuseInvalidParams } from "./invalid_params.ts";
 import { refuseUnknownTools } from "./unknown_tool.ts";
 import { registerWorkspaceResources } from "./resources.ts";
 import { strictInput } from "./strict_input.ts";
@@ -62,6 +63,7 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
     });
   });
   registerWorkspaceResources(server, deps, conn);
+  refuseInvalidParams(server);
   // The session starts with the connection (an HTTP one: at its initialize request), not
   // its first tool call or its `initialized` notification, so a connection that never calls
   // a tool, or never finishes its handshake, still expires when idle and is closed with it.
