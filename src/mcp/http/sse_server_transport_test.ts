@@ -99,3 +99,58 @@ Deno.test("SseServerTransport refuses a second start", async () => {
   await transport.close();
   await transport.body.cancel();
 });
+
+Deno.test("SseServerTransport closes the session when its unread events pass maxBufferedBytes", async () => {
+  const message = {
+    jsonrpc: "2.0" as const,
+    method: "notifications/message",
+    params: { data: "x".repeat(300) },
+  };
+  const endpoint = "/messages?sessionId=s-slow";
+  const eventBytes = `event: message\ndata: ${JSON.stringify(message)}\n\n`.length;
+  const transport = new SseServerTransport("s-slow", {
+    endpoint,
+    timers: fakeTimers(),
+    // room for the endpoint event and three and a half messages
+    maxBufferedBytes: `event: endpoint\ndata: ${endpoint}\n\n`.length + 3.5 * eventBytes,
+  });
+  const errors: string[] = [];
+  let closes = 0;
+  transport.onerror = (err) => errors.push(err.message);
+  transport.onclose = () => closes++;
+  await transport.start();
+  // nobody reads the body: the fourth event takes the queue past the bound
+  for (let i = 0; i < 3; i++) await transport.send(message);
+  assert.equal(transport.closed, false, "under the bound the events wait");
+  await transport.send(message);
+  assert.equal(transport.closed, true);
+  assert.equal(closes, 1);
+  assert.match(errors[0] ?? "", /^Closing SSE session s-slow: \d+ bytes of events wait/);
+  await assert.rejects(transport.send(message), /Not connected/);
+  // what was queued is still there for a client that comes back to read it
+  assert.match(await readAll(transport.body), /event: endpoint/);
+});
+
+Deno.test("SseServerTransport keeps a session whose client reads its events, past maxBufferedBytes in all", async () => {
+  const transport = new SseServerTransport("s-read", {
+    endpoint: "/messages?sessionId=s-read",
+    timers: fakeTimers(),
+    maxBufferedBytes: 1000,
+  });
+  await transport.start();
+  const reader = transport.body.getReader();
+  const message = {
+    jsonrpc: "2.0" as const,
+    method: "notifications/message",
+    params: { data: "x".repeat(300) },
+  };
+  for (let i = 0; i < 20; i++) {
+    await transport.send(message);
+    while ((await Promise.race([reader.read(), Promise.resolve(null)])) !== null) {
+      // drained what was queued
+    }
+  }
+  assert.equal(transport.closed, false);
+  reader.releaseLock();
+  await transport.close();
+});
