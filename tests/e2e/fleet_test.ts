@@ -18,6 +18,21 @@ async function workerOf(
   return r.structuredContent as { worker_id: string; session_id: string; rehomed_from?: string };
 }
 
+// A caller finding no worker is told a worker's registration was refused lately.
+async function assertRefusalNoted(url: string): Promise<void> {
+  const client = await connect(url);
+  try {
+    const r = await client.callTool({ name: "fs.write", arguments: { path: "a", contents: "x" } });
+    assert.equal(r.isError, true);
+    assert.match(
+      resultText(r),
+      /^WORKER_UNAVAILABLE: No worker is registered \(a worker that tried to register \d+ s ago was refused; the coordinator's log says why\); start a worker/,
+    );
+  } finally {
+    await client.close();
+  }
+}
+
 async function fleet(env: Record<string, string> = {}) {
   const coordinator = await startHttpCoordinator({
     args: ["--local-workers", "0"],
@@ -291,17 +306,7 @@ Deno.test("fleet: a worker holding a token the coordinator lacks is refused regi
   );
   assert.match(worker.log(), /Refused a call to [^\n]*WorkerService[^\n]*carried no worker token/);
   assert.doesNotMatch(worker.log(), /Registered as/);
-  const client = await connect(coordinator.url);
-  try {
-    const r = await client.callTool({ name: "fs.write", arguments: { path: "a", contents: "x" } });
-    assert.equal(r.isError, true);
-    assert.match(
-      resultText(r),
-      /^WORKER_UNAVAILABLE: No worker is registered \(a worker that tried to register \d+ s ago was refused; the coordinator's log says why\); start a worker/,
-    );
-  } finally {
-    await client.close();
-  }
+  await assertRefusalNoted(coordinator.url);
   assert.ok(!coordinator.log().includes(TOKEN), "the token is never logged");
 });
 
@@ -330,17 +335,7 @@ Deno.test("fleet: a worker advertising an address the coordinator cannot reach i
   assert.match(coordinator.log(), /Refused worker [^\n]*w-lost[^\n]*cannot reach this worker/);
   // never accepted, so never evicted: no flapping in the registry
   assert.doesNotMatch(coordinator.log(), /"w-lost\\?" registered|evicted/);
-  const client = await connect(coordinator.url);
-  try {
-    const r = await client.callTool({ name: "fs.write", arguments: { path: "a", contents: "x" } });
-    assert.equal(r.isError, true);
-    assert.match(
-      resultText(r),
-      /^WORKER_UNAVAILABLE: No worker is registered[^\n]*\(a worker that tried to register \d+ s ago was refused; the coordinator's log says why\)/,
-    );
-  } finally {
-    await client.close();
-  }
+  await assertRefusalNoted(coordinator.url);
 });
 
 Deno.test("fleet: a worker advertising another live worker's address is refused registration, naming it", async () => {
