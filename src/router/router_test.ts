@@ -84,13 +84,19 @@ function session(id: string): Session {
   return { id, principal: "p", connectionId: `c-${id}`, createdAt: 0, lastActivityAt: 0 };
 }
 
-Deno.test("Router.route() places again, with rehomedFrom, a session whose worker restarted under the same id", async () => {
-  const registry = registryWith({ w1: 1 });
+/** A router over one remote worker, "w1", with `slots` session slots. */
+function oneRemoteWorker(slots: number) {
+  const registry = registryWith({ w1: slots });
   const w1 = fakeClient("w1");
   const router = new Router({
     local: [],
     remote: remoteOver(registry, new Map([["w1", w1.client]])),
   });
+  return { registry, w1, router };
+}
+
+Deno.test("Router.route() places again, with rehomedFrom, a session whose worker restarted under the same id", async () => {
+  const { registry, w1, router } = oneRemoteWorker(1);
   const first = await router.route(session("s1"));
   assert.equal(first.session.workerId, "w1");
   assert.equal((await router.route(first.session)).placed, false, "affinity while it lives");
@@ -134,12 +140,7 @@ Deno.test("Router.route() tries the next worker when one refuses a new session a
 });
 
 Deno.test("Router.limitsFor() reads the placed worker's limits and never places a session itself", async () => {
-  const registry = registryWith({ w1: 2 });
-  const w1 = fakeClient("w1");
-  const router = new Router({
-    local: [],
-    remote: remoteOver(registry, new Map([["w1", w1.client]])),
-  });
+  const { registry, w1, router } = oneRemoteWorker(2);
   const placed = (await router.route(session("s1"))).session;
   assert.deepEqual(await router.limitsFor(placed), LIMITS);
   await assert.rejects(router.limitsFor(session("s2")), (err: CodegenError) => {
@@ -152,12 +153,7 @@ Deno.test("Router.limitsFor() reads the placed worker's limits and never places 
 });
 
 Deno.test("Router.endSession() finds the worker of a session known only by id", async () => {
-  const registry = registryWith({ w1: 2 });
-  const w1 = fakeClient("w1");
-  const router = new Router({
-    local: [],
-    remote: remoteOver(registry, new Map([["w1", w1.client]])),
-  });
+  const { registry, w1, router } = oneRemoteWorker(2);
   await router.route(session("s1"));
   assert.ok(w1.sessions.has("s1"));
   // its record lost: no workerId on it
@@ -313,12 +309,7 @@ Deno.test("Router.route() gives a session back to its worker when it registers a
 });
 
 Deno.test("Router.route() moves a session, saying so, when its worker registers again with an empty workspace", async () => {
-  const registry = registryWith({ w1: 2 });
-  const w1 = fakeClient("w1");
-  const router = new Router({
-    local: [],
-    remote: remoteOver(registry, new Map([["w1", w1.client]])),
-  });
+  const { registry, w1, router } = oneRemoteWorker(2);
   const placed = (await router.route(session("s1"))).session;
   w1.files.set("s1", 1);
   registry.evict("w1", "test");
