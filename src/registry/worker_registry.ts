@@ -1,14 +1,7 @@
 import { SETTING } from "../config/mod.ts";
-import {
-  type Clock,
-  CodegenError,
-  constantTimeEqual,
-  getLogger,
-  type IdGenerator,
-  RANDOM_IDS,
-  SYSTEM_CLOCK,
-} from "../core/mod.ts";
+import { type Clock, constantTimeEqual, getLogger, type IdGenerator } from "../core/mod.ts";
 import { IndexedHeap } from "./indexed_heap.ts";
+import { registrySettings, type WorkerRegistryOptions } from "./_registry_options.ts";
 import { validateRegistration } from "./validate.ts";
 import {
   freeSlots,
@@ -32,26 +25,7 @@ import type {
 
 const log = getLogger("registry");
 
-/** Options for {@link WorkerRegistry}. */
-export interface WorkerRegistryOptions {
-  /** Time source. Default: the system clock. */
-  clock?: Clock;
-  /** A worker silent for longer than this is removed (`WORKER_HEARTBEAT_TIMEOUT`). */
-  heartbeatTimeoutMs: number;
-  /**
-   * Interval workers are told to heartbeat at. Default 30; lowered when needed so at least
-   * three heartbeats fit in the timeout.
-   */
-  heartbeatIntervalSec?: number;
-  /** Registration id source. Default: random UUIDs. */
-  ids?: IdGenerator;
-  /**
-   * Tells workers to remove a session unused for this long (whole seconds, rounded up),
-   * so sessions a restarted coordinator no longer knows do not hold their slots forever.
-   * Set it well above `SESSION_MAX_AGE`. Default: not sent (workers keep sessions).
-   */
-  sessionIdleMs?: number;
-}
+export type { WorkerRegistryOptions };
 
 /**
  * The coordinator's record of workers: registration, heartbeats, stale sweep, and
@@ -81,30 +55,12 @@ export class WorkerRegistry {
   readonly #listeners = new Set<WorkerRemovedListener>();
 
   constructor(options: WorkerRegistryOptions) {
-    const { heartbeatTimeoutMs, heartbeatIntervalSec = 30 } = options;
-    if (!Number.isFinite(heartbeatTimeoutMs) || heartbeatTimeoutMs <= 0) {
-      throw new CodegenError("CONFIG_INVALID", `Invalid heartbeat timeout ${heartbeatTimeoutMs}`);
-    }
-    if (!Number.isInteger(heartbeatIntervalSec) || heartbeatIntervalSec < 1) {
-      throw new CodegenError(
-        "CONFIG_INVALID",
-        `Invalid heartbeat interval ${heartbeatIntervalSec}`,
-      );
-    }
-    this.#clock = options.clock ?? SYSTEM_CLOCK;
-    this.#timeoutMs = heartbeatTimeoutMs;
-    this.#intervalSec = Math.min(
-      heartbeatIntervalSec,
-      Math.max(1, Math.floor(heartbeatTimeoutMs / 3000)),
-    );
-    this.#ids = options.ids ?? RANDOM_IDS;
-    const { sessionIdleMs } = options;
-    if (sessionIdleMs !== undefined && !(Number.isFinite(sessionIdleMs) && sessionIdleMs > 0)) {
-      throw new CodegenError("CONFIG_INVALID", `Invalid session idle time ${sessionIdleMs}`);
-    }
-    this.#sessionIdleSec = sessionIdleMs === undefined
-      ? undefined
-      : Math.ceil(sessionIdleMs / 1000);
+    const settings = registrySettings(options);
+    this.#clock = settings.clock;
+    this.#timeoutMs = settings.timeoutMs;
+    this.#intervalSec = settings.intervalSec;
+    this.#ids = settings.ids;
+    this.#sessionIdleSec = settings.sessionIdleSec;
   }
 
   /** How many workers are registered (ready or draining). */
