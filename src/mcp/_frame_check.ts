@@ -11,7 +11,8 @@ export interface FrameRefusal {
   message: string;
 }
 
-const ONE_PER_LINE = "send one JSON-RPC 2.0 message per line";
+/** What a client that sent a malformed line should do instead. */
+export const ONE_PER_LINE = "send one JSON-RPC 2.0 message per line";
 
 /**
  * The errors to answer a parsed line with, or none when it is a message the protocol layer

@@ -2,7 +2,7 @@ import { concatBytes, getLogger, settlesWithin } from "../core/mod.ts";
 import { ErrorCode, type JSONRPCMessage, type Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
-import { refuseFrame } from "./_frame_check.ts";
+import { ONE_PER_LINE, refuseFrame } from "./_frame_check.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
@@ -92,7 +92,7 @@ export class StdioTransport implements Transport {
             parts.push(piece);
             this.#deliver(concatBytes(parts));
             // the chunk is not pulled past while waiting: `value` stays valid
-            await this.#roomForMore();
+            if (this.#inFlight >= this.#maxInFlight) await this.#roomForMore();
             if (this.#closed) break;
           } else {
             skipped = this.#skip(skipped, { parts, size }, piece);
@@ -207,7 +207,7 @@ export class StdioTransport implements Transport {
       // keeps serving
       const error = err instanceof Error ? err : new Error(String(err));
       this.onerror?.(error);
-      const detail = `Parse error: ${error.message}; send one JSON-RPC 2.0 message per line`;
+      const detail = `Parse error: ${error.message}; ${ONE_PER_LINE}`;
       this.#sendError(undefined, detail, ErrorCode.ParseError);
       return;
     }
@@ -221,7 +221,8 @@ export class StdioTransport implements Transport {
       return;
     }
     const message = parsed as JSONRPCMessage;
-    if (isWellFormedRequest(message)) {
+    // a request: refuseFrame let through only those with a method, an id and object params
+    if ("method" in message && "id" in message) {
       if (!hasValidMeta(message)) {
         // the SDK would drop it without an answer, and the client would wait for ever
         this.#sendError(message.id, "Invalid request: params._meta");
@@ -309,18 +310,6 @@ export class StdioTransport implements Transport {
     await this.#source?.close();
     this.onclose?.();
   }
-}
-
-// What the SDK answers (with a result or an error); anything else it drops without a reply.
-function isWellFormedRequest(
-  message: JSONRPCMessage,
-): message is JSONRPCMessage & { id: string | number } {
-  const m = message as { method?: unknown; id?: unknown; params?: unknown };
-  const params = m.params;
-  return typeof m.method === "string" &&
-    (typeof m.id === "string" || Number.isInteger(m.id)) &&
-    (params === undefined ||
-      (typeof params === "object" && params !== null && !Array.isArray(params)));
 }
 
 // `_meta`, when given, is an object whose progressToken is a string or an integer, as the
