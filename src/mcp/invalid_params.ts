@@ -1,7 +1,6 @@
 import { rpcError } from "./rpc_error.ts";
 import { ErrorCode, type McpServer } from "./sdk.ts";
-
-type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
+import { sdkRequestHandlers } from "./_request_handlers.ts";
 
 interface Issue {
   path?: PropertyKey[];
@@ -18,11 +17,7 @@ interface Issue {
  * it last.
  */
 export function refuseInvalidParams(server: McpServer): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })
-    ._requestHandlers;
-  if (!(handlers instanceof Map)) {
-    throw new Error("The MCP SDK no longer keeps its request handlers; update invalid_params.ts");
-  }
+  const handlers = sdkRequestHandlers(server, "invalid_params.ts");
   for (const [method, inner] of handlers) {
     handlers.set(method, (request, extra) => {
       // the SDK's parse throws before the handler's promise exists; a handler's own

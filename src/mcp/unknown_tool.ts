@@ -1,7 +1,6 @@
 import { rpcError } from "./rpc_error.ts";
 import { ErrorCode, type McpServer } from "./sdk.ts";
-
-type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
+import { sdkRequestHandlers } from "./_request_handlers.ts";
 
 /** Longest tool name kept in the error and the audit record. */
 const MAX_NAME = 128;
@@ -17,10 +16,9 @@ export function refuseUnknownTools(
   known: ReadonlySet<string>,
   onUnknown: (name: string, args: Record<string, unknown>, extra: unknown) => Promise<unknown>,
 ): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })
-    ._requestHandlers;
-  const inner = handlers?.get("tools/call");
-  if (!handlers || !inner) {
+  const handlers = sdkRequestHandlers(server, "unknown_tool.ts");
+  const inner = handlers.get("tools/call");
+  if (!inner) {
     throw new Error("The MCP SDK no longer keeps a tools/call handler; update unknown_tool.ts");
   }
   const refuse = async (name: string, args: unknown, extra: unknown) => {

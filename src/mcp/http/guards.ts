@@ -48,6 +48,8 @@ function originHostname(origin: string): string | undefined {
 const ALLOW_HINT = "use a loopback name, or start the server with --allowed-host NAME " +
   "(MCP_ALLOWED_HOSTS)";
 
+const BEARER_HINT = "send Authorization: Bearer <the server's MCP_AUTH_TOKEN>";
+
 function unauthorized(message: string, challenge: string): Response {
   return rpcErrorResponse(401, RPC_SERVER_ERROR, message, { "www-authenticate": challenge });
 }
@@ -55,12 +57,12 @@ function unauthorized(message: string, challenge: string): Response {
 function checkBearer(req: Request, token: string): Response | undefined {
   const header = req.headers.get("authorization");
   if (header === null) {
-    const detail = "Missing bearer token: send Authorization: Bearer <the server's MCP_AUTH_TOKEN>";
+    const detail = `Missing bearer token: ${BEARER_HINT}`;
     return unauthorized(detail, "Bearer");
   }
   const match = /^Bearer +(\S+) *$/i.exec(header);
   if (match === null || !constantTimeEqual(match[1] ?? "", token)) {
-    const detail = "Invalid bearer token: send Authorization: Bearer <the server's MCP_AUTH_TOKEN>";
+    const detail = `Invalid bearer token: ${BEARER_HINT}`;
     return unauthorized(detail, 'Bearer error="invalid_token"');
   }
   return undefined;

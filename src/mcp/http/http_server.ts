@@ -1,4 +1,4 @@
-import { getLogger } from "../../core/mod.ts";
+import { getLogger, settlesWithin } from "../../core/mod.ts";
 import { createRequestGuard } from "./guards.ts";
 import { principalOf } from "./principal.ts";
 import { RPC_INTERNAL_ERROR, RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
@@ -96,11 +96,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     // server's shutdown, open for as long as it likes (even once answered): past the grace
     // the process stops without it.
     const grace = options.shutdownGraceMs ?? 5_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), grace));
-    const ended = await Promise.race([server.shutdown().then(() => "ended" as const), late]);
-    clearTimeout(timer);
-    if (ended === "late") {
+    if (!(await settlesWithin(server.shutdown(), grace))) {
       log.warn("Stopped waiting for HTTP connections after {ms} ms: a client is still sending", {
         ms: grace,
       });
