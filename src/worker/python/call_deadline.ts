@@ -12,6 +12,8 @@ export class CallDeadline {
   /** The call's whole time limit. */
   readonly timeoutMs: number;
   readonly #start: number;
+  /** When the sandbox got the call (see {@link startNow}), in ms after the start. */
+  #startedAfterMs = 0;
 
   constructor(ctx: Pick<TaskContext, "startedAt">, timeoutMs: number) {
     this.timeoutMs = timeoutMs;
@@ -33,6 +35,7 @@ export class CallDeadline {
    * wait for its turn, for `waitedFor`, used it all.
    */
   startNow(waitedFor: string): number {
+    this.#startedAfterMs = this.elapsedMs();
     const left = this.leftMs();
     if (left > 0) return left;
     throw this.waitedTooLong(waitedFor);
@@ -49,7 +52,7 @@ export class CallDeadline {
   }
 
   /** " (N s of it waiting for its turn)" when the call waited a noticeable time, else "". */
-  waitNote(startedAfterMs: number): string {
+  waitNote(startedAfterMs: number = this.#startedAfterMs): string {
     return startedAfterMs >= 1000
       ? ` (${seconds(startedAfterMs)} s of it waiting for its turn)`
       : "";

@@ -1,5 +1,5 @@
 import { CodegenError } from "../../core/mod.ts";
-import { checkWellFormed, requireRelativePath } from "../../policy/mod.ts";
+import { requireRelativePath, requireWellFormed } from "../../policy/mod.ts";
 import type { RunPythonArgs } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { SANDBOX_WORKSPACE } from "../sandbox/mod.ts";
@@ -53,12 +53,7 @@ export async function buildJob(
     throw new CodegenError("INVALID_ARGUMENT", "Invalid stdin: a string within the size limit");
   }
   // the coordinator refuses these too; checked again here, as paths are, before any run
-  for (
-    const [name, value] of Object.entries({ code: args.code, args: argv, stdin, env: args.env })
-  ) {
-    const refusal = checkWellFormed(name, value);
-    if (refusal !== undefined) throw new CodegenError("INVALID_ARGUMENT", refusal);
-  }
+  requireWellFormed({ code: args.code, args: argv, stdin, env: args.env });
   const job: PythonJob = {
     args: argv,
     env: validateUserEnv(args.env),

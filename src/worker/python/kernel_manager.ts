@@ -19,16 +19,6 @@ interface Slot {
 }
 
 /**
- * A kernel call's options, with how to start the kernel. `timeoutMs` may be read when the
- * call's turn comes, so its wait behind the session's earlier calls can count against it.
- */
-export type ManagedCallOptions = Omit<KernelCallOptions, "timeoutMs"> & {
-  timeoutMs: number | (() => number);
-  hasVenv: boolean;
-  start: KernelStarter;
-};
-
-/**
  * One persistent kernel per session: calls are serialized; a kernel that crashed, timed
  * out or was cancelled is replaced on the next call, which reports why. The CPU-seconds
  * rlimit applies to each call (see `kernelLimits`).
@@ -41,7 +31,7 @@ export class KernelManager {
   call(
     sessionId: string,
     job: PythonJob,
-    options: ManagedCallOptions,
+    options: KernelCallOptions & { hasVenv: boolean; start: KernelStarter },
   ): Promise<StatefulResult> {
     let slot = this.#slots.get(sessionId);
     if (!slot) {
@@ -60,17 +50,16 @@ export class KernelManager {
     return run;
   }
 
-  async #call(slot: Slot, job: PythonJob, managed: ManagedCallOptions): Promise<StatefulResult> {
+  async #call(
+    slot: Slot,
+    job: PythonJob,
+    options: KernelCallOptions & { hasVenv: boolean; start: KernelStarter },
+  ): Promise<StatefulResult> {
     if (this.#closed || slot.closed) {
       throw new CodegenError("CANCELLED", "The session's interpreter was stopped");
     }
     // cancelled while queued: leave the kernel (and its state) alone
-    if (managed.signal?.aborted) throw new CodegenError("CANCELLED", "Run was cancelled");
-    // a wait that used the whole timeout throws here, before the kernel is touched
-    const timeoutMs = typeof managed.timeoutMs === "function"
-      ? managed.timeoutMs()
-      : managed.timeoutMs;
-    const options = { ...managed, timeoutMs };
+    if (options.signal?.aborted) throw new CodegenError("CANCELLED", "Run was cancelled");
     const old = slot.kernel;
     // A venv that appeared since start-up is only visible to a new interpreter.
     const stale = old && slot.envChanged && old.hasVenv !== options.hasVenv;

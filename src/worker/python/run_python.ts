@@ -84,16 +84,10 @@ async function runNow(
     onEnded: () => ended = snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid }),
   };
   let run: KernelCallResult | StatefulResult;
-  // when the sandbox got the call: what it waited before is part of its timeout
-  let startedAfterMs = 0;
-  const timeoutLeft = (waitedFor: string) => {
-    startedAfterMs = deadline.elapsedMs();
-    return deadline.startNow(waitedFor);
-  };
   try {
     run = job.stateful
-      ? await statefulRun(ctx, job, hasVenv, { ...deps, timeoutLeft }, callbacks)
-      : await statelessRun(ctx, job, hasVenv, { ...deps, timeoutLeft }, callbacks);
+      ? await statefulRun(ctx, job, hasVenv, { ...deps, deadline }, callbacks)
+      : await statelessRun(ctx, job, hasVenv, { ...deps, deadline }, callbacks);
   } finally {
     progress.stop();
   }
@@ -133,7 +127,7 @@ async function runNow(
   }
   if (run.timedOut) {
     const text = `TIMEOUT: Run exceeded ${job.timeoutMs / 1000} s and was killed` +
-      deadline.waitNote(startedAfterMs);
+      deadline.waitNote();
     return { ok: true, result, is_error: true, error_text: text };
   }
   if (run.exitCode !== 0) {
@@ -150,8 +144,8 @@ export function spareFingerprint(hasVenv: boolean): string {
 }
 
 type OnOutput = (stream: "stdout" | "stderr", text: string) => void;
-/** The ms left of the call's timeout as its sandbox gets it; throws TIMEOUT when none. */
-type TimeoutLeft = { timeoutLeft: (waitedFor: string) => number };
+/** The deps of one run, with the call's deadline settled. */
+type RunDeps = RunPythonDeps & { deadline: CallDeadline };
 type RunCallbacks = Pick<KernelCallOptions, "onOutput" | "onEnded">;
 
 /** Starts a sandboxed fork server for the session's stateless runs. */
@@ -170,7 +164,7 @@ async function statelessRun(
   ctx: TaskContext,
   job: PythonJob,
   hasVenv: boolean,
-  deps: RunPythonDeps & TimeoutLeft,
+  deps: RunDeps,
   callbacks: RunCallbacks,
 ): Promise<KernelCallResult> {
   const fingerprint = spareFingerprint(hasVenv);
@@ -179,7 +173,7 @@ async function statelessRun(
     await startForkServer(deps.runner, ctx, hasVenv);
   try {
     return await server.call(job, {
-      timeoutMs: deps.timeoutLeft("a run slot"),
+      timeoutMs: deps.deadline.startNow("a run slot"),
       outputLimitBytes: ctx.limits.outputLimitBytes,
       signal: ctx.signal,
       ...callbacks,
@@ -203,7 +197,7 @@ function statefulRun(
   ctx: TaskContext,
   job: PythonJob,
   hasVenv: boolean,
-  deps: RunPythonDeps & TimeoutLeft,
+  deps: RunDeps,
   callbacks: RunCallbacks,
 ): Promise<StatefulResult> {
   return deps.kernels.call(ctx.sessionId, job, {
@@ -216,8 +210,8 @@ function statefulRun(
           limits: kernelLimits(ctx.limits),
         }),
       ),
-    // read when the call reaches the kernel, after the session's earlier calls
-    timeoutMs: () => deps.timeoutLeft("the session's earlier stateful calls"),
+    // after the session's earlier calls (statefulTurns): what they took is part of it
+    timeoutMs: deps.deadline.startNow("the session's earlier stateful calls"),
     outputLimitBytes: ctx.limits.outputLimitBytes,
     signal: ctx.signal,
     ...callbacks,

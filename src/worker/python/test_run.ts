@@ -59,7 +59,6 @@ export async function testRun(
   await makeSandboxDir(reportDir, { runner: deps.runner, workspace: ctx.workspace });
   try {
     const output = new OutputCollector((e) => ctx.emit(e));
-    const startedAfterMs = deadline.elapsedMs();
     const timeoutMs = deadline.startNow("a run slot");
     const run = await deps.runner.run({
       argv: [
@@ -98,7 +97,7 @@ export async function testRun(
     }
     const summary = await readReport(`${reportDir}/${REPORT_FILE}`);
     const timedOut = `TIMEOUT: pytest did not finish within ${deadline.timeoutMs / 1000} s` +
-      deadline.waitNote(startedAfterMs);
+      deadline.waitNote();
     return outcome(run, summary, output.tail(), timedOut);
   } finally {
     await Deno.remove(reportDir, { recursive: true }).catch((err) => {
