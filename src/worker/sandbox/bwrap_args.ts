@@ -1,5 +1,5 @@
 import { CodegenError } from "../../core/mod.ts";
-import { closeFdsArgs, type LauncherFilter } from "./close_fds.ts";
+import { launcherArgs, type LauncherFilter } from "./close_fds.ts";
 import { type HostLayout, parentDirArgs, systemMountArgs } from "./host_layout.ts";
 import { cpuHardSeconds, type SandboxLaunchSpec, type SandboxLimits } from "./runner.ts";
 import { seccompProgram } from "./seccomp_filter.ts";
@@ -97,7 +97,7 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
       args.push(plan.layout.tools.prlimit, `--nproc=${maxProcesses}`, "--");
     }
   }
-  args.push(...closeFdsArgs(plan.layout, plan.seccomp === false ? undefined : filter()));
+  args.push(...launcherArgs(plan.layout, plan.seccomp === false ? undefined : filter()));
   args.push(...spec.argv);
   return args;
 }

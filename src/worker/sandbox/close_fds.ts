@@ -83,6 +83,6 @@ function launcher(filter: LauncherFilter | undefined): string {
  * interpreter, isolated and without `site`, so nothing from the workspace or a venv runs
  * before the descriptors are closed and the filter is in place. Without `filter`, none is.
  */
-export function closeFdsArgs(layout: HostLayout, filter?: LauncherFilter): string[] {
+export function launcherArgs(layout: HostLayout, filter?: LauncherFilter): string[] {
   return [layout.tools.python3, "-I", "-S", "-c", launcher(filter)];
 }

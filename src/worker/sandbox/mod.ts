@@ -17,7 +17,8 @@
  * where it cannot be installed the probe says so at start and sandboxes run without. A
  * kill reaches bubblewrap (a thread that may run only `bwrap` cannot signal a process group), whose
  * sandbox dies with it; one sent while bubblewrap still sets up waits for that to finish
- * (at most 250 ms after the start), as the sandbox's init would otherwise outlive it.
+ * (`BWRAP_SETUP_GRACE_MS` after the start at most), as the sandbox's init would otherwise
+ * outlive it.
  *
  * Known limits: total workspace size is not bounded (only each file, by RLIMIT_FSIZE);
  * workspaces whose paths hash to the same uid share the session's RLIMIT_NPROC total (and,

@@ -115,8 +115,8 @@ export interface SandboxProcess {
   write(data: Uint8Array): Promise<void>;
   closeStdin(): Promise<void>;
   /**
-   * Kills the whole process tree (SIGKILL): at once, or, within a sandbox's first 250 ms,
-   * once bubblewrap has set it up.
+   * Kills the whole process tree (SIGKILL): at once, or, for a bubblewrap sandbox still
+   * being set up, once that is done (`BWRAP_SETUP_GRACE_MS` after its start at most).
    */
   kill(): void;
   /** Kills, waits for the exit and releases the pipes. */
