@@ -106,6 +106,9 @@ export class Router {
    * whose session wrote nothing, as nothing is lost then.
    */
   async #reclaim(session: Session, client: WorkerClient): Promise<boolean> {
+    // a concurrent call already placed the session there (or took its slot back): that
+    // slot is this call's too, and never this call's to free
+    if (this.#hosts(session.id, client.workerId)) return true;
     if (!this.#remote?.reserveOn(session.id, client.workerId)) return false;
     try {
       await client.createSession(session.id);

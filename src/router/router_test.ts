@@ -353,3 +353,17 @@ Deno.test("Router.route() gives a session a lost call orphaned back to its worke
   assert.equal("rehomedFrom" in back.session, false, "nothing moved, so nothing to tell");
   assert.equal(registry.workerOf("s1"), "w1");
 });
+
+Deno.test("Router.route(): an orphaned session a concurrent call already placed keeps that slot", async () => {
+  const registry = registryWith({ w1: 2 });
+  const clients = new Map([["w1", fakeClient("w1").client], ["w2", fakeClient("w2").client]]);
+  const router = new Router({ local: [], remote: remoteOver(registry, clients) });
+  // another call of the session has placed it on w1 afresh (an empty workspace there)
+  assert.ok(registry.reserve("s1").ok);
+  // and w2, with more room, registers meanwhile
+  assert.ok(registry.register(registration("w2", 8)).accepted);
+  const route = await router.route({ ...session("s1"), rehomedFrom: "w1" });
+  assert.equal(route.client.workerId, "w1", "it stays where the other call put it");
+  assert.equal(registry.workerOf("s1"), "w1");
+  assert.equal(registry.get("w2")?.reserved, 0, "no second slot elsewhere");
+});
