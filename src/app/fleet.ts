@@ -80,8 +80,8 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
     pool,
     tokenRefused,
     accepted(workerId, address, client) {
-      // keeps the connection the check opened (a restart already dropped the old client)
-      drop(workerId);
+      // keeps the connection the check opened (a restart already dropped the old client,
+      // when the registry told of the removal)
       clients.set(workerId, { address, client: Promise.resolve(client) });
     },
   };
@@ -156,8 +156,8 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       const client = pool.connect(workerId, info.address, { timeoutMs: CONNECT_TIMEOUT_MS }).then(
         (c) => c as WorkerClient,
         (err) => {
-          // a worker holding another token registers fine (registration checks ours) but
-          // refuses our calls: say so, or it looks like a network fault and flaps
+          // admission caught a worker holding another token; this is one whose token
+          // changed since: say so, or it looks like a network fault and flaps
           const refused = CodegenError.from(err).code === "UNAUTHENTICATED";
           if (refused) {
             logTokenMismatch(workerId, info.address);

@@ -1,4 +1,4 @@
-import { getLogger } from "../core/mod.ts";
+import { getLogger, settlesWithin } from "../core/mod.ts";
 
 const log = getLogger("app");
 
@@ -10,7 +10,7 @@ const POLL_MS = 50;
 export interface DrainTarget {
   /** Takes no new session from now on; open sessions are still served. */
   drain(): void;
-  /** Calls running on workers now. */
+  /** Tool calls in flight now. */
   running(): number;
 }
 
@@ -32,15 +32,13 @@ export async function drainHttp(
       "(a second signal stops at once)",
     { seconds: graceMs / 1000, count: target.running() },
   );
-  let hurried = false;
-  void hurry.then(() => hurried = true);
   const deadline = performance.now() + graceMs;
   let idleSince: number | undefined;
-  while (!hurried && performance.now() < deadline) {
+  while (performance.now() < deadline) {
     const now = performance.now();
     if (target.running() > 0) idleSince = undefined;
     else if ((idleSince ??= now) + SETTLE_MS <= now) return;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (await settlesWithin(hurry, POLL_MS)) break;
   }
   const left = target.running();
   if (left > 0) {

@@ -77,7 +77,8 @@ export class Router {
       if (client && this.#hosts(session.id, session.workerId)) {
         return { client, session, placed: false };
       }
-      if (client && !this.isLocal(client.workerId) && await this.#reclaim(session, client)) {
+      // (a local worker always hosts its sessions: only a remote one gets here)
+      if (client && await this.#reclaim(session, client)) {
         return { client, session, placed: false };
       }
       log.warn("Session {id} lost worker {worker}; placing it again", {
