@@ -44,11 +44,10 @@ export class SessionManager {
   // connections open now: only these may get a session, so a call that outlives its
   // connection's close cannot open a new one that nothing would ever end
   #openConnections = new Set<string>();
-  // closeConnection() waiting for a connection's uses to end before it ends the session
+  // settles when a busy connection's calls have all ended: closeConnection() waits for it
+  // before it ends the session, and what is left of a session whose record was lost is
+  // ended then (a call still running in it must not have its workspace removed)
   #drained = new Map<string, PromiseWithResolvers<void>>();
-  // what is left of sessions whose record was lost, ended once the connection's calls end:
-  // a call still running in one (a long run.python) must not have its workspace removed
-  #afterCalls = new Map<string, (() => Promise<void>)[]>();
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
@@ -118,12 +117,18 @@ export class SessionManager {
     return opening;
   }
 
+  #drainedOf(connectionId: string): PromiseWithResolvers<void> {
+    const known = this.#drained.get(connectionId);
+    if (known) return known;
+    const drained = Promise.withResolvers<void>();
+    this.#drained.set(connectionId, drained);
+    return drained;
+  }
+
   // Runs `fn` once no call of the connection runs (now, when none does).
   #whenIdle(connectionId: string, fn: () => Promise<void>): void {
     if (!this.#busy.has(connectionId)) return void fn();
-    const pending = this.#afterCalls.get(connectionId) ?? [];
-    pending.push(fn);
-    this.#afterCalls.set(connectionId, pending);
+    void this.#drainedOf(connectionId).promise.then(fn);
   }
 
   async #endLost(id: string, connectionId: string, principal: string): Promise<void> {
@@ -174,10 +179,8 @@ export class SessionManager {
     if (left > 0) this.#busy.set(connectionId, left);
     else {
       this.#busy.delete(connectionId);
-      const pending = this.#afterCalls.get(connectionId);
-      this.#afterCalls.delete(connectionId);
-      for (const fn of pending ?? []) void fn();
       this.#drained.get(connectionId)?.resolve();
+      this.#drained.delete(connectionId);
     }
     const now = this.#clock.now();
     const id = this.#byConnection.get(connectionId);
@@ -231,12 +234,7 @@ export class SessionManager {
     this.#openConnections.delete(connectionId);
     this.#replaced.delete(connectionId);
     await this.#opening.get(connectionId)?.catch(() => {});
-    if (this.#busy.has(connectionId)) {
-      const drained = this.#drained.get(connectionId) ?? Promise.withResolvers<void>();
-      this.#drained.set(connectionId, drained);
-      await drained.promise;
-      this.#drained.delete(connectionId);
-    }
+    if (this.#busy.has(connectionId)) await this.#drainedOf(connectionId).promise;
     const id = this.#byConnection.get(connectionId);
     if (!id) return;
     this.#byConnection.delete(connectionId);
