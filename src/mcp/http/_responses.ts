@@ -1,4 +1,11 @@
-/** JSON-RPC error codes the HTTP front uses in error bodies (the SDK uses the same ones). */
+import type { JsonBodyResult } from "./body.ts";
+
+/**
+ * JSON-RPC error codes the HTTP front uses in error bodies, as the SDK's transport does:
+ * -32700 only for a body that is not JSON, -32600 for JSON that is no valid message,
+ * -32001 for an unknown session, -32000 for every other refusal (401, 403, 405, 408, 413,
+ * 503, ...), -32603 for a fault of ours.
+ */
 export const RPC_SERVER_ERROR = -32000;
 export const RPC_SESSION_NOT_FOUND = -32001;
 export const RPC_INVALID_REQUEST = -32600;
@@ -40,4 +47,21 @@ export function methodNotAllowed(method: string, path: string, allow: string): R
     `Method "${method}" is not allowed on "${path}"`,
     { allow },
   );
+}
+
+type BodyRefusal = Extract<JsonBodyResult, { ok: false }>;
+
+// A body too large, too slow or cut short by a shutdown is the server refusing it, not
+// malformed JSON: a client must not take it for a fault in what it sent (the SDK answers
+// its own 413 with -32000 too).
+const BODY_CODES: Record<BodyRefusal["status"], number> = {
+  400: RPC_PARSE_ERROR,
+  408: RPC_SERVER_ERROR,
+  413: RPC_SERVER_ERROR,
+  503: RPC_SERVER_ERROR,
+};
+
+/** The answer to a request body `readJsonBody` refused, with the code for why. */
+export function bodyRefused(body: BodyRefusal): Response {
+  return rpcErrorResponse(body.status, BODY_CODES[body.status], body.message);
 }

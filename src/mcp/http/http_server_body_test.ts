@@ -47,13 +47,15 @@ function close(conn: Deno.TcpConn): void {
   }
 }
 
-Deno.test("a POST body that stalls is answered 408 after bodyTimeoutMs, opening no session", async () => {
+Deno.test("a POST body that stalls is answered 408 (-32000) after bodyTimeoutMs, opening no session", async () => {
   await using http = await startHttpServer(serverOptions({ bodyTimeoutMs: 50 }));
   const conn = await stalledPost(http.port);
   try {
     const text = await readResponse(conn);
     assert.match(text, /^HTTP\/1\.1 408/);
     assert.match(text, /did not arrive within 50 ms \(received 10 bytes\)/);
+    // the server gave up waiting: not a parse error (-32700) of JSON it never had whole
+    assert.match(text, /"code":-32000,/);
     assert.equal(http.sessionCount(), 0);
   } finally {
     close(conn);
@@ -78,7 +80,9 @@ Deno.test("close() does not wait for a POST body that stalls", async () => {
     const closed = await Promise.race([http.close().then(() => "closed"), stuck]);
     clearTimeout(timer);
     assert.equal(closed, "closed", "close() waited for the stalled body");
-    assert.match(await readResponse(conn), /^HTTP\/1\.1 503/);
+    const text = await readResponse(conn);
+    assert.match(text, /^HTTP\/1\.1 503/);
+    assert.match(text, /"code":-32000,/);
   } finally {
     close(conn);
     await http.close();

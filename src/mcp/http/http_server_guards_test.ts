@@ -52,7 +52,9 @@ Deno.test("an Origin that is not loopback or allowed gets 403 before a session e
       body: INITIALIZE_BODY,
     });
     assert.equal(res.status, 403, origin);
-    assert.match((await res.json()).error.message, /Origin .* is not allowed/);
+    const { error } = await res.json();
+    assert.match(error.message, /Origin .* is not allowed/);
+    assert.equal(error.code, -32000);
   }
   assert.equal(factory.infos.length, 0);
   const client = await connectStreamable(http.url, { origin: "http://localhost:3000" });
@@ -71,7 +73,7 @@ Deno.test("with an auth token, a missing or wrong bearer gets 401 with WWW-Authe
     const res = await fetch(`${http.url}/mcp`, { method: "POST", headers, body: INITIALIZE_BODY });
     assert.equal(res.status, 401, String(authorization));
     assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer/);
-    await res.body?.cancel();
+    assert.equal((await res.json()).error.code, -32000);
   }
   const sse = await fetch(`${http.url}/sse`);
   assert.equal(sse.status, 401);
@@ -102,7 +104,12 @@ Deno.test("the right bearer token works through both SDK client transports", asy
   }
 });
 
-Deno.test("a body over maxRequestBytes gets 413, whether declared or streamed", async () => {
+// The JSON-RPC code of a refusal's body: a too-large body is refused, not malformed JSON.
+async function errorCode(res: Response): Promise<number> {
+  return (await res.json()).error.code;
+}
+
+Deno.test("a body over maxRequestBytes gets 413 and -32000, whether declared or streamed", async () => {
   const factory = echoServerFactory();
   await using http = await startHttpServer(options({
     maxRequestBytes: 1024,
@@ -115,7 +122,7 @@ Deno.test("a body over maxRequestBytes gets 413, whether declared or streamed", 
     body: big,
   });
   assert.equal(declared.status, 413);
-  await declared.body?.cancel();
+  assert.equal(await errorCode(declared), -32000);
   // A streamed body carries no Content-Length: the limit holds while reading.
   const chunks = [new TextEncoder().encode(big.slice(0, 1000)), new TextEncoder().encode(big)];
   const streamed = await fetch(`${http.url}/mcp`, {
@@ -124,7 +131,7 @@ Deno.test("a body over maxRequestBytes gets 413, whether declared or streamed", 
     body: ReadableStream.from(chunks),
   });
   assert.equal(streamed.status, 413);
-  await streamed.body?.cancel();
+  assert.equal(await errorCode(streamed), -32000);
   const stream = await fetch(`${http.url}/sse`);
   const id = factory.infos[0]?.sessionId;
   const message = await fetch(`${http.url}/messages?sessionId=${id}`, {
@@ -133,7 +140,7 @@ Deno.test("a body over maxRequestBytes gets 413, whether declared or streamed", 
     body: big,
   });
   assert.equal(message.status, 413);
-  await message.body?.cancel();
+  assert.equal(await errorCode(message), -32000);
   await stream.body?.cancel();
   assert.equal(factory.infos.length, 1);
 });

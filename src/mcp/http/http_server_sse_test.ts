@@ -90,14 +90,14 @@ Deno.test("POST /messages takes one message with 202 and refuses bad input", asy
       ]
     ) {
       const res = await post(query!, body!);
-      statuses.push(res.status);
-      await res.body?.cancel();
+      statuses.push([res.status, (await res.json()).error.code]);
     }
-    assert.deepEqual(statuses, [400, 404, 400, 400]);
+    // only a body that is not JSON is a parse error; a missing parameter is a refusal
+    assert.deepEqual(statuses, [[400, -32000], [404, -32001], [400, -32700], [400, -32600]]);
     const wrongMethod = await fetch(`${http.url}/messages?sessionId=${id}`);
     assert.equal(wrongMethod.status, 405);
     assert.equal(wrongMethod.headers.get("allow"), "POST");
-    await wrongMethod.body?.cancel();
+    assert.equal((await wrongMethod.json()).error.code, -32000);
   } finally {
     await stream.body?.cancel();
   }

@@ -1,8 +1,8 @@
 import { readJsonBody } from "./body.ts";
 import {
+  bodyRefused,
   methodNotAllowed,
   RPC_INVALID_REQUEST,
-  RPC_PARSE_ERROR,
   RPC_SERVER_ERROR,
   rpcErrorResponse,
   sessionNotFound,
@@ -54,7 +54,7 @@ export async function handleSseMessage(req: Request, ctx: RouteContext): Promise
     return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
   }
   const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
-  if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
+  if (!body.ok) return bodyRefused(body);
   const delivered = session.transport.deliver(body.value, {
     requestInfo: { headers: Object.fromEntries(req.headers), url },
   });

@@ -5,9 +5,9 @@ import {
 } from "../sdk.ts";
 import { readJsonBody } from "./body.ts";
 import {
+  bodyRefused,
   methodNotAllowed,
   RPC_INVALID_REQUEST,
-  RPC_PARSE_ERROR,
   RPC_SERVER_ERROR,
   rpcErrorResponse,
   sessionNotFound,
@@ -40,13 +40,13 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   const transport = (session as StreamableSession).transport;
   if (req.method !== "POST") return await transport.handleRequest(req);
   const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
-  if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
+  if (!body.ok) return bodyRefused(body);
   return await transport.handleRequest(req, { parsedBody: body.value });
 }
 
 async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
   const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
-  if (!body.ok) return rpcErrorResponse(body.status, RPC_PARSE_ERROR, body.message);
+  if (!body.ok) return bodyRefused(body);
   if (!isInitializeRequest(body.value)) {
     return rpcErrorResponse(
       400,
