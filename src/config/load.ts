@@ -18,6 +18,7 @@ import {
   textValue,
   urlValue,
   workerIdValue,
+  workerTokenValue,
 } from "./parse_values.ts";
 import { isLoopbackHost, parseHostPort } from "./hostname.ts";
 import {
@@ -32,7 +33,8 @@ import { SETTING } from "./settings.ts";
 /** Result of loading configuration: a config or one line to print before exiting 2. */
 export type LoadResult<T> = { ok: true; config: T } | { ok: false; message: string };
 
-const SERVE_OPTIONS = {
+/** The flags `serve` takes (node:util parseArgs options); the README lists each. */
+export const SERVE_OPTIONS = {
   transport: { type: "string" },
   host: { type: "string" },
   port: { type: "string" },
@@ -50,7 +52,8 @@ const SERVE_OPTIONS = {
   debug: { type: "boolean" },
 } as const;
 
-const WORKER_OPTIONS = {
+/** The flags `worker` takes (node:util parseArgs options); the README lists each. */
+export const WORKER_OPTIONS = {
   coordinator: { type: "string" },
   listen: { type: "string" },
   advertise: { type: "string" },
@@ -225,7 +228,7 @@ export function loadConfig(args: string[], env: Env): LoadResult<Config> {
         pick(flags, "", env, "WORKER_HEARTBEAT_TIMEOUT"),
         durationValue,
       ),
-      workerToken: env.WORKER_TOKEN,
+      workerToken: optional(pick({}, "", env, "WORKER_TOKEN"), workerTokenValue),
       mcpAuthToken: optional(pick(flags, "", env, "MCP_AUTH_TOKEN"), bearerTokenValue),
       allowedHosts,
       adminPort: optional(pick(flags, "admin-port", env, "ADMIN_PORT"), portValue),
@@ -266,7 +269,7 @@ export function loadWorkerConfig(args: string[], env: Env): LoadResult<WorkerCon
       workspaceRoot: text(pick(flags, "workspace-root", env, "WORKSPACE_ROOT")) ??
         `${defaultDataDir(env)}/worker-workspaces`,
       logLevel: logLevel(flags, env),
-      workerToken: env.WORKER_TOKEN,
+      workerToken: optional(pick({}, "", env, "WORKER_TOKEN"), workerTokenValue),
       ...tlsFiles(flags),
       insecureNoSandbox: flags["insecure-no-sandbox"] === true,
       pipIndexUrl: optional(

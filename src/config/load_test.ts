@@ -74,6 +74,25 @@ Deno.test("loadConfig refuses an MCP_AUTH_TOKEN no bearer header can carry, with
   assert.ok(ok.ok && ok.config.mcpAuthToken === "abc.DEF-123_~+/=");
 });
 
+Deno.test("coordinator and worker refuse a WORKER_TOKEN no gRPC header can carry, without showing it", () => {
+  // a token read from a file often ends in a newline: grpc-js would refuse every call and
+  // quote the token in its error, which the worker logged at each registration attempt
+  for (const token of ["s3cret\n", "s3cret token", "s3cr\u00e9t"]) {
+    for (
+      const loaded of [
+        loadConfig([], { ...ENV, WORKER_TOKEN: token }),
+        loadWorkerConfig(WORKER_ARGS, { ...ENV, WORKER_TOKEN: token }),
+      ]
+    ) {
+      const message = failure(loaded);
+      assert.match(message, /^invalid WORKER_TOKEN: /);
+      assert.ok(!message.includes("s3cr"), "the token is not printed");
+    }
+  }
+  const ok = loadWorkerConfig(WORKER_ARGS, { ...ENV, WORKER_TOKEN: "a1!~=/+_.-" });
+  assert.ok(ok.ok && ok.config.workerToken === "a1!~=/+_.-");
+});
+
 Deno.test("loadConfig refuses zero local workers in stdio mode without a gRPC port", () => {
   assert.equal(
     failure(loadConfig(["--local-workers", "0"], ENV)),

@@ -11,7 +11,14 @@ export {
   type WorkerConfig,
   WorkerConfigSchema,
 } from "./schema.ts";
-export { defaultDataDir, loadConfig, type LoadResult, loadWorkerConfig } from "./load.ts";
+export {
+  defaultDataDir,
+  loadConfig,
+  type LoadResult,
+  loadWorkerConfig,
+  SERVE_OPTIONS,
+  WORKER_OPTIONS,
+} from "./load.ts";
 export { type Env, ENV_VARS, type EnvVar, readEnv } from "./env_vars.ts";
 export { parseCommand, type ParsedCommand } from "./command.ts";
 export {

@@ -175,3 +175,19 @@ export function bearerTokenValue(raw: RawValue): string {
   }
   return raw.text;
 }
+
+// What a gRPC metadata value can carry, without spaces: grpc-js refuses anything else on
+// every call, quoting the value (the secret) in its error
+const WORKER_TOKEN_CHARS = /^[\x21-\x7e]+$/;
+
+/** Parses the worker token; the error never shows the value, which is a secret. */
+export function workerTokenValue(raw: RawValue): string {
+  if (!WORKER_TOKEN_CHARS.test(raw.text)) {
+    throw invalidSetting(
+      raw.source,
+      undefined,
+      "printable ASCII characters without spaces (no trailing newline)",
+    );
+  }
+  return raw.text;
+}
