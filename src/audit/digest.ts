@@ -85,7 +85,14 @@ function digestField(_tool: string, key: string, value: unknown): unknown {
   if (CLEAR_KEYS.has(key)) return bounded(value, CLEAR_LIMIT, 0);
   if (DIGEST_KEYS.has(key)) return digestValue(value);
   if (key === "env") return envNames(value);
-  if (key === "args" && Array.isArray(value)) return bounded(redactArgs(value), UNKNOWN_LIMIT, 0);
+  // a refused call may send either as a lone string or an object: redacted as one entry
+  if (key === "args") {
+    return bounded(
+      Array.isArray(value) ? redactArgs(value) : redactArgs([value])[0],
+      UNKNOWN_LIMIT,
+      0,
+    );
+  }
   // names in clear, but a refused entry may be a URL with credentials or an index option
   if (key === "packages") {
     return bounded(
@@ -96,7 +103,7 @@ function digestField(_tool: string, key: string, value: unknown): unknown {
   }
   if (key === "index_url") return typeof value === "string" ? redactUrl(value) : REDACTED;
   if (SECRET_NAME.test(key)) return REDACTED;
-  return bounded(value, UNKNOWN_LIMIT, 0);
+  return bounded(value, UNKNOWN_LIMIT, 0, true);
 }
 
 /** SHA-256 and UTF-8 length of a value (strings as text, anything else as JSON). */
@@ -108,16 +115,20 @@ export function digestValue(value: unknown): ValueDigest {
 }
 
 // Keeps scalars, digests long strings, and walks nested data applying the unknown-key
-// rules, so a secret nested under e.g. `headers.Authorization` is still redacted.
-function bounded(value: unknown, limit: number, depth: number): unknown {
-  if (typeof value === "string") return longerThan(value, limit) ? digestValue(value) : value;
+// rules, so a secret nested under e.g. `headers.Authorization` is still redacted. With
+// `urls`, a string holding a URL (a DSN, a mirror) loses its credentials (redactUrl).
+function bounded(value: unknown, limit: number, depth: number, urls = false): unknown {
+  if (typeof value === "string") {
+    if (longerThan(value, limit)) return digestValue(value);
+    return urls && value.includes("://") ? redactUrl(value) : value;
+  }
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return digestValue(value);
-  if (Array.isArray(value)) return value.map((item) => bounded(item, limit, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => bounded(item, limit, depth + 1, urls));
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    out[boundedKey(key)] = SECRET_NAME.test(key) ? REDACTED : bounded(item, limit, depth + 1);
+    out[boundedKey(key)] = SECRET_NAME.test(key) ? REDACTED : bounded(item, limit, depth + 1, urls);
   }
   return sortedKeys(out);
 }

@@ -113,6 +113,25 @@ Deno.test("digestArguments() keeps packages but not the credentials or secret op
   assert.deepEqual(one, { packages: "x @ https://h/x.whl" });
 });
 
+Deno.test("digestArguments() keeps no secret in arguments the input schema refuses", () => {
+  // a refused call is audited with its arguments as sent: any shape, under any key
+  const out = digestArguments("run.python", {
+    args: [["--token=s3cretA"]],
+    packages: { a: "https://u:s3cretB@h.example/x.whl" },
+    dsn: "postgres://u:s3cretC@db.example/app",
+    opts: { mirror: ["https://u:s3cretD@h.example/simple?sig=s3cretE"] },
+  });
+  assert.deepEqual(out, {
+    args: ["[redacted]"],
+    dsn: "postgres://db.example/app",
+    opts: { mirror: ["https://h.example/simple?sig=[redacted]"] },
+    packages: "[redacted]",
+  });
+  assert.deepEqual(digestArguments("test.run", { args: { a: "--password=s3cretF" } }), {
+    args: "[redacted]",
+  });
+});
+
 Deno.test("digestArguments() redacts unknown keys named like secrets, in any case", () => {
   const out = digestArguments("x", {
     api_token: "t",

@@ -1,13 +1,20 @@
 /** Stands in for a value the audit log must not hold. */
 export const REDACTED = "[redacted]";
 
-/** Option and parameter names that announce a secret value. */
-export const SECRET_NAME = /token|secret|passw(or)?d|key|auth|credential/i;
+/**
+ * Option and parameter names that announce a secret value (`pass` only as a whole word
+ * part, so `--passes` is kept).
+ */
+export const SECRET_NAME = /token|secret|passw(or)?d|pass\b|pwd|key|auth|credential|bearer|cookie/i;
 
 // `--name=value`, `-name=value` or `NAME=value`: an option (or variable) and its value
 const NAMED_VALUE = /^(-{0,2}[A-Za-z0-9_.-]+)=/;
 // `--name` or `-name` alone: its value, if it has one, is the next argument
 const BARE_OPTION = /^-{1,2}[A-Za-z0-9_.-]+$/;
+// a header line given as an argument (`Authorization: Bearer x`, curl's `-H` value)
+const HEADER = /^([A-Za-z0-9_.-]+)\s*:\s/;
+// an HTTP credential scheme and the credential after it, anywhere in an argument
+const SCHEME_CREDENTIAL = /\b(Bearer|Basic)\s+\S+/gi;
 
 /**
  * A URL as the audit log may hold it: scheme, host and path in clear; no `user:password@`;
@@ -50,15 +57,19 @@ function redactQuery(query: string): string {
  * Command-line arguments as the audit log may hold them: each kept, except the values of
  * options named like a secret (`--password=x` → `--password=[redacted]`, and in
  * `["--token", "x"]` the `x`, unless it starts with `-`), and URLs, redacted as by
- * {@link redactUrl} (alone or as an option's value). A secret given as a plain positional
- * argument, or after a short option such as `-p`, is not recognised.
+ * {@link redactUrl} (alone or as an option's value); a header line named like a secret
+ * (`Authorization: x`) keeps its name only, and a `Bearer` or `Basic` credential is
+ * redacted wherever it appears. A list or object entry (which no tool accepts) is
+ * redacted whole. A secret given as a plain positional argument, or after a short option
+ * such as `-p`, is not recognised.
  */
 export function redactArgs(args: readonly unknown[]): unknown[] {
   const out: unknown[] = [];
   let secretNext = false;
   for (const arg of args) {
     if (typeof arg !== "string") {
-      out.push(arg);
+      // a list or object entry is refused by every tool, and may hold anything
+      out.push(arg !== null && typeof arg === "object" ? REDACTED : arg);
       secretNext = false;
       continue;
     }
@@ -78,8 +89,14 @@ function redactArg(arg: string): string {
   if (named) {
     const name = named[1]!;
     if (SECRET_NAME.test(name)) return `${name}=${REDACTED}`;
-    const value = arg.slice(named[0].length);
-    return value.includes("://") ? `${name}=${redactUrl(value)}` : arg;
+    return `${name}=${redactValue(arg.slice(named[0].length))}`;
   }
-  return arg.includes("://") ? redactUrl(arg) : arg;
+  return redactValue(arg);
+}
+
+function redactValue(value: string): string {
+  const header = HEADER.exec(value);
+  if (header && SECRET_NAME.test(header[1]!)) return `${header[1]}: ${REDACTED}`;
+  const text = value.replace(SCHEME_CREDENTIAL, `$1 ${REDACTED}`);
+  return text.includes("://") ? redactUrl(text) : text;
 }

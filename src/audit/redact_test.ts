@@ -56,3 +56,43 @@ Deno.test("redactArgs() redacts URLs given alone or as an option's value", () =>
     ["https://h.example/x?sig=[redacted]", "--index-url=https://h.example/simple/"],
   );
 });
+
+Deno.test("redactArgs() knows pass, pwd, bearer and cookie options, header lines and bearer tokens", () => {
+  assert.deepEqual(
+    redactArgs([
+      "--pass=s3cret1",
+      "DB_PASS=s3cret2",
+      "--pwd=s3cret3",
+      "--bearer=s3cret4",
+      "--cookie",
+      "s3cret5",
+      "Authorization: Bearer s3cret6",
+      "X-Api-Key: s3cret7",
+      "Bearer s3cret8",
+      "--header=Authorization: Basic s3cret9",
+      "--passes=3",
+      "Accept: json",
+    ]),
+    [
+      "--pass=[redacted]",
+      "DB_PASS=[redacted]",
+      "--pwd=[redacted]",
+      "--bearer=[redacted]",
+      "--cookie",
+      "[redacted]",
+      "Authorization: [redacted]",
+      "X-Api-Key: [redacted]",
+      "Bearer [redacted]",
+      "--header=Authorization: [redacted]",
+      "--passes=3",
+      "Accept: json",
+    ],
+  );
+});
+
+Deno.test("redactArgs() keeps no list or object entry, which no tool accepts", () => {
+  assert.deepEqual(
+    redactArgs([["--token=s3cretA"], { a: "s3cretB" }, 5, true, null, "x"]),
+    ["[redacted]", "[redacted]", 5, true, null, "x"],
+  );
+});
