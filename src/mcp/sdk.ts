@@ -16,6 +16,7 @@ export {
   JSONRPCMessageSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
   McpError,
   type MessageExtraInfo,
   ReadResourceRequestSchema,

@@ -6,6 +6,7 @@ import { refuseInvalidParams } from "./invalid_params.ts";
 import { refuseUnknownTools } from "./unknown_tool.ts";
 import { registerWorkspaceResources } from "./resources.ts";
 import { strictInput } from "./strict_input.ts";
+import { answerToolListOnce } from "./tool_list.ts";
 import { McpServer } from "./sdk.ts";
 import { ALL_TOOLS } from "./tools/mod.ts";
 
@@ -62,6 +63,8 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       resultHidden: true,
     });
   });
+  // every connection registers the same tools, made from the config alone
+  answerToolListOnce(server, deps.config);
   registerWorkspaceResources(server, deps, conn);
   refuseInvalidParams(server);
   // The session starts with the connection (an HTTP one: at its initialize request), not
