@@ -1,4 +1,5 @@
 import { getLogger } from "../../core/mod.ts";
+import { boundEventStream, MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
 import {
   type JSONRPCMessage,
   JSONRPCMessageSchema,
@@ -33,9 +34,6 @@ export interface SseServerTransportOptions {
   maxBufferedBytes?: number;
 }
 
-/** Default for {@link SseServerTransportOptions.maxBufferedBytes}. */
-export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-
 /** Outcome of {@link SseServerTransport.deliver}. */
 export type DeliverResult = { ok: true } | { ok: false; message: string };
 
@@ -63,21 +61,32 @@ export class SseServerTransport implements Transport {
   #timer: unknown;
   #started = false;
   #closed = false;
-  #maxBuffered: number;
 
   constructor(sessionId: string, options: SseServerTransportOptions) {
     this.sessionId = sessionId;
     this.#endpoint = options.endpoint;
     this.#keepAliveMs = options.keepAliveMs ?? 25_000;
     this.#timers = options.timers ?? SYSTEM_TIMERS;
-    this.#maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
-    // counted in bytes with no high-water mark: desiredSize is minus the bytes not yet sent
-    this.body = new ReadableStream<Uint8Array>({
+    const events = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
       },
       cancel: () => this.close(),
-    }, { highWaterMark: 0, size: (chunk) => chunk.byteLength });
+    });
+    const maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+    // a client that posts requests but does not read their answers would otherwise grow
+    // this process's memory without bound
+    this.body = boundEventStream(events, {
+      maxBufferedBytes,
+      onOverflow: (queued) => {
+        const message = `Closing SSE session ${this.sessionId}: ${queued} bytes of events ` +
+          `wait for a client that does not read its stream (limit ${maxBufferedBytes})`;
+        log.warn(message);
+        this.onerror?.(new Error(message));
+        // cancelling `events` next would close it too, a moment later
+        void this.close();
+      },
+    });
   }
 
   /** Whether {@link close} has run (or the client went away). */
@@ -129,17 +138,6 @@ export class SseServerTransport implements Transport {
       this.#controller.enqueue(encoder.encode(text));
     } catch (err) {
       this.onerror?.(err instanceof Error ? err : new Error(String(err)));
-      void this.close();
-      return;
-    }
-    // a client that posts requests but does not read their answers would otherwise grow
-    // this process's memory without bound
-    const queued = -(this.#controller.desiredSize ?? 0);
-    if (queued > this.#maxBuffered) {
-      const message = `Closing SSE session ${this.sessionId}: ${queued} bytes of events wait ` +
-        `for a client that does not read its stream (limit ${this.#maxBuffered})`;
-      log.warn(message);
-      this.onerror?.(new Error(message));
       void this.close();
     }
   }

@@ -107,28 +107,37 @@ Deno.test("SseServerTransport closes the session when its unread events pass max
     params: { data: "x".repeat(300) },
   };
   const endpoint = "/messages?sessionId=s-slow";
+  const endpointBytes = `event: endpoint\ndata: ${endpoint}\n\n`.length;
   const eventBytes = `event: message\ndata: ${JSON.stringify(message)}\n\n`.length;
   const transport = new SseServerTransport("s-slow", {
     endpoint,
     timers: fakeTimers(),
     // room for the endpoint event and three and a half messages
-    maxBufferedBytes: `event: endpoint\ndata: ${endpoint}\n\n`.length + 3.5 * eventBytes,
+    maxBufferedBytes: endpointBytes + 3.5 * eventBytes,
   });
   const errors: string[] = [];
   let closes = 0;
+  const { promise: closed, resolve } = Promise.withResolvers<void>();
   transport.onerror = (err) => errors.push(err.message);
-  transport.onclose = () => closes++;
+  transport.onclose = () => {
+    closes++;
+    resolve();
+  };
   await transport.start();
   // nobody reads the body: the fourth event takes the queue past the bound
-  for (let i = 0; i < 3; i++) await transport.send(message);
-  assert.equal(transport.closed, false, "under the bound the events wait");
-  await transport.send(message);
+  for (let i = 0; i < 4; i++) await transport.send(message);
+  await closed;
   assert.equal(transport.closed, true);
   assert.equal(closes, 1);
-  assert.match(errors[0] ?? "", /^Closing SSE session s-slow: \d+ bytes of events wait/);
+  // it closed at the fourth event, not before
+  assert.equal(
+    errors[0],
+    `Closing SSE session s-slow: ${endpointBytes + 4 * eventBytes} bytes of events wait for ` +
+      `a client that does not read its stream (limit ${endpointBytes + 3.5 * eventBytes})`,
+  );
   await assert.rejects(transport.send(message), /Not connected/);
-  // what was queued is still there for a client that comes back to read it
-  assert.match(await readAll(transport.body), /event: endpoint/);
+  // what waited is dropped at once, not kept for as long as the client keeps its connection
+  assert.equal(await readAll(transport.body), "");
 });
 
 Deno.test("SseServerTransport keeps a session whose client reads its events, past maxBufferedBytes in all", async () => {
