@@ -21,8 +21,11 @@ export type AuditThreadRequest =
   | { type: "mailbox"; id: number; buffer: SharedArrayBuffer }
   | { type: "probe"; id: number; op: ProbeOp };
 
-/** A request's success: `open` answers with the chain's head, `probe` with its finding. */
-type Done = { ok: true; head?: ChainHead; probe?: ProbeResult };
+/**
+ * A request's success: `open` answers with the chain's head and the bytes of any partial
+ * last line it dropped, `probe` with its finding.
+ */
+type Done = { ok: true; head?: ChainHead; dropped?: number; probe?: ProbeResult };
 
 /** The answer to the request with the same `id`. */
 export type AuditThreadReply =
@@ -49,7 +52,7 @@ async function handle(request: AuditThreadRequest): Promise<Done> {
         fsync: request.fsync,
       });
       log = { file, appender };
-      return { ok: true, head: at.head };
+      return { ok: true, head: at.head, dropped: at.droppedBytes };
     }
     case "close":
       closing = true;

@@ -23,6 +23,11 @@ export class ChainVerifier {
     return this.#head.seq;
   }
 
+  /** The last record that extended the chain. */
+  get head(): ChainHead {
+    return this.#head;
+  }
+
   check(line: string): ChainBreak | undefined {
     const parsed = parseRecordLine(line);
     if (!parsed.ok) return { reason: parsed.reason };

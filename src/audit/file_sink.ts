@@ -2,7 +2,7 @@ import { type Clock, CodegenError, SYSTEM_CLOCK } from "../core/mod.ts";
 import type { ChainHead } from "./chain.ts";
 import { ChainWriter } from "./chain_writer.ts";
 import type { AuditEvent } from "./event.ts";
-import { openLogForAppend, syncLogFile } from "./open_log.ts";
+import { logClosed, logOpened, openLogForAppend, syncLogFile } from "./open_log.ts";
 import { SerialQueue } from "./serial_queue.ts";
 import type { AuditSink } from "./sink.ts";
 
@@ -44,6 +44,7 @@ export class FileAuditSink implements AuditSink {
       size: at.size,
       fsync: options.fsync ?? false,
     });
+    logOpened(path, at.head, at.droppedBytes);
     return new FileAuditSink(file, writer, path, options.clock ?? SYSTEM_CLOCK);
   }
 
@@ -66,6 +67,7 @@ export class FileAuditSink implements AuditSink {
     this.#closed = true;
     await this.#queue.drain();
     this.#file.close();
+    logClosed(this.#path, this.#writer.head);
   }
 }
 

@@ -7,8 +7,10 @@
  * `hash = sha256hex(prev + canonicalJson(record without hash))`, so editing, reordering or
  * removing a record inside the log breaks the chain at that line and
  * {@link verifyAuditLog} names the line; so does a line that is not byte for byte the one
- * the writer stored (re-serialized, duplicate keys, CRLF). Honest limit: records removed only from the END
- * leave a shorter but valid chain; detecting that needs the last hash kept elsewhere.
+ * the writer stored (re-serialized, duplicate keys, CRLF). Honest limit: records removed only from the END,
+ * or a log rewritten and re-hashed to its end, leave a valid chain; detecting that needs a
+ * record's hash kept elsewhere (the sinks log their head on open and close; verify takes
+ * it as an anchor).
  * A partial last line (crash mid-write) is truncated when the log is reopened.
  * @module
  */
@@ -34,4 +36,9 @@ export {
   type ThreadAuditSinkOptions,
 } from "./thread_sink.ts";
 export { carriedBytes, digestArguments, digestValue, type ValueDigest } from "./digest.ts";
-export { type AuditVerifyResult, runAuditVerify, verifyAuditLog } from "./verify.ts";
+export {
+  type AuditVerifyOptions,
+  type AuditVerifyResult,
+  runAuditVerify,
+  verifyAuditLog,
+} from "./verify.ts";

@@ -1,4 +1,5 @@
 import { CodegenError, getLogger } from "../core/mod.ts";
+import type { ChainHead } from "./chain.ts";
 import type { LogFile } from "./line_appender.ts";
 import { resumeChain, type ResumePoint } from "./resume.ts";
 
@@ -23,15 +24,32 @@ export async function openLogForAppend(path: string): Promise<OpenedLog> {
         `Cannot open audit log "${path}": another writer holds it`,
       );
     }
-    const at = await resumeChain(file, path);
-    if (at.droppedBytes > 0) {
-      log.warn("Dropped a partial last line of the audit log", { path, bytes: at.droppedBytes });
-    }
-    return { file, at };
+    return { file, at: await resumeChain(file, path) };
   } catch (err) {
     file.close();
     throw err;
   }
+}
+
+/**
+ * Logs where the chain of a log just opened continues, and any partial last line dropped.
+ * The head in the process's logs is an anchor kept outside the file: records later cut off
+ * its end, or a log rewritten and re-hashed, no longer match it (`audit verify --anchor`).
+ * Called in the serving thread: the audit thread's logs go nowhere.
+ */
+export function logOpened(path: string, head: ChainHead, droppedBytes: number): void {
+  if (droppedBytes > 0) {
+    log.warn("Dropped a partial last line of the audit log {path} ({bytes} bytes)", {
+      path,
+      bytes: droppedBytes,
+    });
+  }
+  log.info("Audit log {path} opened at seq {seq}, hash {hash}", { path, ...head });
+}
+
+/** Logs the last record stored before the log was closed: the anchor for the next start. */
+export function logClosed(path: string, head: ChainHead): void {
+  log.info("Audit log {path} closed at seq {seq}, hash {hash}", { path, ...head });
 }
 
 /**

@@ -4,6 +4,7 @@ import { type ChainHead, EMPTY_HEAD } from "./chain.ts";
 import { sealLine } from "./chain_writer.ts";
 import { type AuditEvent, MAX_RECORD_BYTES } from "./event.ts";
 import { createMailboxBuffer, MailboxSender } from "./_mailbox.ts";
+import { logClosed, logOpened } from "./open_log.ts";
 import type { AuditSink } from "./sink.ts";
 import type { ProbeOp, ProbeResult } from "../core/mod.ts";
 
@@ -99,6 +100,7 @@ export class ThreadAuditSink implements AuditSink {
         fsync: options.fsync ?? false,
       });
       sink.#head = opened.head ?? EMPTY_HEAD;
+      logOpened(absolute, sink.#head, opened.dropped ?? 0);
       const buffer = createMailboxBuffer(MAX_RECORD_BYTES + 64 * 1024);
       await sink.#request({ type: "mailbox", id: 0, buffer });
       sink.#mailbox = new MailboxSender(buffer);
@@ -107,6 +109,11 @@ export class ThreadAuditSink implements AuditSink {
       throw err;
     }
     return sink;
+  }
+
+  /** The last stored record's `seq` and `hash` (logged on open and close as an anchor). */
+  get head(): ChainHead {
+    return { ...this.#head };
   }
 
   append(event: AuditEvent): Promise<void> {
@@ -198,6 +205,7 @@ export class ThreadAuditSink implements AuditSink {
       if (!this.#failure) await this.#request({ type: "close", id: 0 });
     } finally {
       this.#terminate();
+      logClosed(this.#path, this.#head);
     }
   }
 

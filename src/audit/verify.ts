@@ -1,7 +1,18 @@
 import { CodegenError } from "../core/mod.ts";
+import type { ChainHead } from "./chain.ts";
 import { type ChainBreak, ChainVerifier, jumpReason } from "./chain_verifier.ts";
 import { MAX_RECORD_BYTES } from "./event.ts";
 import { type Line, readLines } from "./line_reader.ts";
+
+/** Options for {@link verifyAuditLog}. */
+export interface AuditVerifyOptions {
+  /**
+   * A record's `seq` and `hash` kept outside the file (the coordinator logs its head when it
+   * opens and closes the log): the log must hold that record. Catches what the chain alone
+   * cannot: records removed from the end, or a log rewritten and re-hashed to its end.
+   */
+  anchor?: ChainHead;
+}
 
 /** Result of {@link verifyAuditLog}: the record count, or the first bad line (1-based). */
 export type AuditVerifyResult =
@@ -17,9 +28,12 @@ const lenient = new TextDecoder();
  * Checks the whole hash chain of the log at `path`, streaming it line by line (memory is
  * bounded by one line, {@link MAX_RECORD_BYTES}). Reports the first line that was edited,
  * reordered, follows a removed record, or was cut off. Records removed from the end leave
- * no trace in the file itself. Throws a `CodegenError` only if the file cannot be read.
+ * no trace in the file itself: only `options.anchor` exposes them. Throws a `CodegenError` only if the file cannot be read.
  */
-export async function verifyAuditLog(path: string): Promise<AuditVerifyResult> {
+export async function verifyAuditLog(
+  path: string,
+  options: AuditVerifyOptions = {},
+): Promise<AuditVerifyResult> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
@@ -32,7 +46,7 @@ export async function verifyAuditLog(path: string): Promise<AuditVerifyResult> {
     );
   }
   try {
-    return await verifyOpenFile(file);
+    return await verifyOpenFile(file, options.anchor);
   } catch (err) {
     throw new CodegenError("INTERNAL", `Cannot read audit log "${path}": ${errorText(err)}`, {
       cause: err,
@@ -42,7 +56,10 @@ export async function verifyAuditLog(path: string): Promise<AuditVerifyResult> {
   }
 }
 
-async function verifyOpenFile(file: Deno.FsFile): Promise<AuditVerifyResult> {
+async function verifyOpenFile(
+  file: Deno.FsFile,
+  anchor: ChainHead | undefined,
+): Promise<AuditVerifyResult> {
   const verifier = new ChainVerifier();
   const lines = readLines(file, MAX_RECORD_BYTES);
   let number = 0;
@@ -68,6 +85,22 @@ async function verifyOpenFile(file: Deno.FsFile): Promise<AuditVerifyResult> {
     if (broken !== undefined) {
       return { ok: false, line: number, reason: await explain(broken, lines, number) };
     }
+    if (anchor?.seq === verifier.records && anchor.hash !== verifier.head.hash) {
+      return {
+        ok: false,
+        line: number,
+        reason: `record ${anchor.seq} does not have the anchor's hash: ` +
+          "the log was rewritten at or before this line",
+      };
+    }
+  }
+  if (anchor !== undefined && verifier.records < anchor.seq) {
+    return {
+      ok: false,
+      line: number + 1,
+      reason: `log ends at seq ${verifier.records}, before the anchor's seq ${anchor.seq}: ` +
+        "records were removed from the end",
+    };
   }
   return { ok: true, records: verifier.records };
 }
@@ -98,11 +131,20 @@ function seqOf(bytes: Uint8Array): unknown {
   }
 }
 
-/** `codegen-mcp audit verify FILE`: one line for the operator and the exit code. */
-export async function runAuditVerify(file: string): Promise<{ exitCode: 0 | 1; message: string }> {
+/**
+ * `codegen-mcp audit verify FILE [--anchor SEQ:HASH]`: one line for the operator and the
+ * exit code.
+ */
+export async function runAuditVerify(
+  file: string,
+  options: AuditVerifyOptions = {},
+): Promise<{ exitCode: 0 | 1; message: string }> {
   try {
-    const result = await verifyAuditLog(file);
-    if (result.ok) return { exitCode: 0, message: `audit log intact: ${result.records} records` };
+    const result = await verifyAuditLog(file, options);
+    if (result.ok) {
+      const anchored = options.anchor ? `, record ${options.anchor.seq} matches the anchor` : "";
+      return { exitCode: 0, message: `audit log intact: ${result.records} records${anchored}` };
+    }
     return { exitCode: 1, message: `audit log broken at line ${result.line}: ${result.reason}` };
   } catch (err) {
     return { exitCode: 1, message: CodegenError.from(err).message };

@@ -4,7 +4,7 @@ export type ParsedCommand =
   | { command: "worker"; args: string[] }
   | { command: "permissions"; args: string[] }
   | { command: "health"; args: string[] }
-  | { command: "audit-verify"; file: string }
+  | { command: "audit-verify"; file: string; anchor?: { seq: number; hash: string } }
   | { command: "version" }
   | { command: "help" }
   | { command: "error"; message: string };
@@ -27,14 +27,39 @@ export function parseCommand(argv: string[]): ParsedCommand {
       return { command: "permissions", args: rest };
     case "health":
       return { command: "health", args: rest };
-    case "audit": {
-      if (rest[0] !== "verify" || rest.length !== 2) {
-        return { command: "error", message: "usage: codegen-mcp audit verify FILE" };
-      }
-      return { command: "audit-verify", file: rest[1]! };
-    }
+    case "audit":
+      return rest[0] === "verify" ? parseAuditVerify(rest.slice(1)) : AUDIT_USAGE;
     default:
       if (first.startsWith("-")) return { command: "serve", args: argv };
       return { command: "error", message: `unknown command "${first}" (try --help)` };
   }
+}
+
+const AUDIT_USAGE: ParsedCommand = {
+  command: "error",
+  message: "usage: codegen-mcp audit verify FILE [--anchor SEQ:HASH]",
+};
+const ANCHOR = /^([1-9][0-9]*):([0-9a-f]{64})$/;
+
+// FILE and an optional `--anchor SEQ:HASH` (or `--anchor=SEQ:HASH`), in either order
+function parseAuditVerify(args: string[]): ParsedCommand {
+  const files: string[] = [];
+  let anchor: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--anchor") anchor = args[++i] ?? "";
+    else if (arg.startsWith("--anchor=")) anchor = arg.slice("--anchor=".length);
+    else files.push(arg);
+  }
+  if (files.length !== 1) return AUDIT_USAGE;
+  if (anchor === undefined) return { command: "audit-verify", file: files[0]! };
+  const match = ANCHOR.exec(anchor);
+  const seq = Number(match?.[1]);
+  if (!match || !Number.isSafeInteger(seq)) {
+    return {
+      command: "error",
+      message: `Cannot use --anchor "${anchor}": expected SEQ:HASH (a record's seq and hash)`,
+    };
+  }
+  return { command: "audit-verify", file: files[0]!, anchor: { seq, hash: match[2]! } };
 }

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { parseCommand } from "./command.ts";
+
+const HASH = "a".repeat(64);
+
+Deno.test("parseCommand() reads audit verify FILE with an optional --anchor SEQ:HASH", () => {
+  assert.deepEqual(parseCommand(["audit", "verify", "log.jsonl"]), {
+    command: "audit-verify",
+    file: "log.jsonl",
+  });
+  const anchored = { command: "audit-verify", file: "log.jsonl", anchor: { seq: 12, hash: HASH } };
+  assert.deepEqual(
+    parseCommand(["audit", "verify", "log.jsonl", "--anchor", `12:${HASH}`]),
+    anchored,
+  );
+  assert.deepEqual(parseCommand(["audit", "verify", `--anchor=12:${HASH}`, "log.jsonl"]), anchored);
+});
+
+Deno.test("parseCommand() refuses an audit verify anchor that is not SEQ:HASH", () => {
+  for (const bad of ["12", `0:${HASH}`, `x:${HASH}`, "12:abc", `12:${HASH.toUpperCase()}`]) {
+    const parsed = parseCommand(["audit", "verify", "log.jsonl", "--anchor", bad]);
+    assert.equal(parsed.command, "error", bad);
+  }
+  assert.equal(parseCommand(["audit", "verify", "log.jsonl", "--anchor"]).command, "error");
+  assert.equal(parseCommand(["audit", "verify", "a", "b"]).command, "error");
+  assert.equal(parseCommand(["audit", "verify"]).command, "error");
+});
