@@ -12,6 +12,8 @@ export interface RouteContext {
   /** How a POST body is read: its time bound, and the shutdown that stops the wait. */
   bodyRead: ReadJsonBodyOptions;
   keepAliveMs: number;
+  /** Most bytes of events one stream holds for a client that does not read it. */
+  maxBufferedBytes: number;
   createServer: (info: ConnectionInfo) => McpServer;
   /** Settles when the response has been sent or the client went away. */
   completed: Promise<void>;

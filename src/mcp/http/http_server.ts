@@ -1,4 +1,5 @@
 import { getLogger, settlesWithin } from "../../core/mod.ts";
+import { MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
 import { createRequestGuard } from "./guards.ts";
 import { principalOf } from "./principal.ts";
 import { RPC_INTERNAL_ERROR, RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
@@ -42,6 +43,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ? undefined
     : await principalOf(options.authToken, "");
   const keepAliveMs = options.keepAliveMs ?? 25_000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   let closing: Promise<void> | undefined;
   // ends the wait for bodies still arriving: shutdown must not wait on a stalled client
   const shutdown = new AbortController();
@@ -65,6 +67,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       maxRequestBytes: options.maxRequestBytes,
       bodyRead,
       keepAliveMs,
+      maxBufferedBytes,
       createServer: options.createServer,
       completed: info.completed,
     });

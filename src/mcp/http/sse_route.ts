@@ -29,6 +29,7 @@ export async function handleSseOpen(req: Request, ctx: RouteContext): Promise<Re
   const transport = new SseServerTransport(id, {
     endpoint: `/messages?sessionId=${id}`,
     keepAliveMs: ctx.keepAliveMs,
+    maxBufferedBytes: ctx.maxBufferedBytes,
   });
   const server = ctx.createServer({ sessionId: id, principal: ctx.principal, transport: "sse" });
   await ctx.sessions.open({ id, principal: ctx.principal, kind: "sse", transport, server });

@@ -13,6 +13,7 @@ import {
   sessionNotFound,
 } from "./_responses.ts";
 import type { RouteContext } from "./_route_context.ts";
+import { boundStreamableResponse, requestIdsOf } from "./_bounded_streamable.ts";
 import type { HttpSession } from "./session_table.ts";
 
 type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
@@ -20,7 +21,8 @@ type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
 /**
  * Streamable HTTP at `/mcp`: an `initialize` POST without `Mcp-Session-Id` opens a
  * session; every other request must name a session its principal owns. The SDK's
- * web-standard transport does the protocol (SSE responses, GET stream, DELETE).
+ * web-standard transport does the protocol (SSE responses, GET stream, DELETE); each event
+ * stream it answers with holds at most `maxBufferedBytes` for a client that does not read.
  */
 export async function handleStreamable(req: Request, ctx: RouteContext): Promise<Response> {
   if (req.method !== "GET" && req.method !== "POST" && req.method !== "DELETE") {
@@ -38,10 +40,19 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
     return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
   }
   const transport = (session as StreamableSession).transport;
-  if (req.method !== "POST") return await transport.handleRequest(req);
+  const stream = { sessionId: id, transport, maxBufferedBytes: ctx.maxBufferedBytes };
+  if (req.method !== "POST") {
+    return boundStreamableResponse(await transport.handleRequest(req), {
+      ...stream,
+      requestIds: [],
+    });
+  }
   const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
   if (!body.ok) return bodyRefused(body);
-  return await transport.handleRequest(req, { parsedBody: body.value });
+  return boundStreamableResponse(
+    await transport.handleRequest(req, { parsedBody: body.value }),
+    { ...stream, requestIds: requestIdsOf(body.value) },
+  );
 }
 
 async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
@@ -77,5 +88,10 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
   const response = await transport.handleRequest(req, { parsedBody: body.value });
   // The transport refused the initialize (e.g. a wrong Accept header): no session exists.
   if (transport.sessionId === undefined) await ctx.sessions.close(id);
-  return response;
+  return boundStreamableResponse(response, {
+    sessionId: id,
+    transport,
+    requestIds: requestIdsOf(body.value),
+    maxBufferedBytes: ctx.maxBufferedBytes,
+  });
 }

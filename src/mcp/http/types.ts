@@ -45,6 +45,12 @@ export interface HttpServerOptions {
   shutdownGraceMs?: number;
   /** Milliseconds between SSE keep-alive comments on both transports. Default 25 000. */
   keepAliveMs?: number;
+  /**
+   * Most bytes of events one event stream holds for a client that does not read it, on both
+   * transports; past it the stream ends (a legacy SSE session closes, a Streamable HTTP
+   * POST's requests are cancelled). Default 64 MiB.
+   */
+  maxBufferedBytes?: number;
 }
 
 /** A running HTTP front. */

@@ -1,0 +1,83 @@
+import { getLogger } from "../../core/mod.ts";
+import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
+import { boundEventStream } from "./bounded_event_stream.ts";
+import { RPC_SERVER_ERROR } from "./_responses.ts";
+
+const log = getLogger("mcp", "http");
+
+type RequestId = string | number;
+
+/** Which stream of which session a Streamable HTTP response is. */
+export interface StreamableStream {
+  sessionId: string;
+  transport: WebStandardStreamableHTTPServerTransport;
+  /** The requests a POST's stream answers; none for the GET stream. */
+  requestIds: readonly RequestId[];
+  /** See `HttpServerOptions.maxBufferedBytes`. */
+  maxBufferedBytes: number;
+}
+
+/**
+ * The SDK's response with its event stream (if it is one) bounded: the SDK enqueues every
+ * notification and answer without limit, so a client that opens the GET stream, or posts a
+ * long call, and does not read would grow this process's memory without bound. Past the
+ * bound that stream ends; the requests it was to answer are cancelled.
+ */
+export function boundStreamableResponse(response: Response, stream: StreamableStream): Response {
+  const type = response.headers.get("content-type") ?? "";
+  if (response.body === null || !type.startsWith("text/event-stream")) return response;
+  const body = boundEventStream(response.body, {
+    maxBufferedBytes: stream.maxBufferedBytes,
+    onOverflow: (queued) => overflowed(stream, queued),
+  });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/** The ids of the requests in a POST body (one message, or a batch). */
+export function requestIdsOf(body: unknown): RequestId[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((m) => {
+    if (typeof m !== "object" || m === null || typeof m.method !== "string") return [];
+    return typeof m.id === "string" || typeof m.id === "number" ? [m.id] : [];
+  });
+}
+
+function overflowed(stream: StreamableStream, queued: number): void {
+  const { sessionId, requestIds, maxBufferedBytes } = stream;
+  const which = requestIds.length === 0
+    ? "GET /mcp"
+    : `POST /mcp answering request ${requestIds.map((id) => JSON.stringify(id)).join(", ")}`;
+  log.warn(
+    "Ending an event stream of session {sessionId} ({stream}): {queued} bytes of events wait " +
+      "for a client that does not read it (limit {limit})",
+    { stream: which, sessionId, queued, limit: maxBufferedBytes },
+  );
+  const reason = `Its event stream was ended: more than ${maxBufferedBytes} bytes of events ` +
+    "waited for a client that did not read it";
+  for (const id of requestIds) cancel(stream.transport, id, reason);
+}
+
+// The request can no longer be answered, so it is cancelled as a client would cancel it
+// (its call stops); it is answered all the same, to nobody, because the SDK transport keeps
+// an entry for each request until its answer goes out, and a cancelled handler sends none.
+function cancel(
+  transport: WebStandardStreamableHTTPServerTransport,
+  requestId: RequestId,
+  reason: string,
+): void {
+  transport.onmessage?.({
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId, reason },
+  });
+  transport.send({
+    jsonrpc: "2.0",
+    id: requestId,
+    error: { code: RPC_SERVER_ERROR, message: reason },
+  })
+    .catch(() => {});
+}
