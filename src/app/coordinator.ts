@@ -157,10 +157,23 @@ export async function createCoordinator(
     tasksInFlight: () => inFlight.count,
   }, { tools: toolNames(config) });
   const audit = countingSink(rawAudit, () => metrics.auditRecord());
+  const release = async () => {
+    await tasks.close();
+    await router.close();
+    await fleet?.close();
+    await store.close();
+    await audit.close();
+  };
   if (options.dropPermissions) await dropFrontPermissions({ keepNet: frontNeedsNet(config) });
   // one record of what this process and its threads may touch, after the narrowing; counted
   // like any other record
-  await audit.append(permissionsAuditEvent(await describePermissions(), threadGrants(config)));
+  try {
+    await audit.append(permissionsAuditEvent(await describePermissions(), threadGrants(config)));
+  } catch (err) {
+    // a log that opens but cannot take a record (a full disk) is the setting's fault too
+    await release().catch(() => {});
+    throw pathFailure(err, config.auditLog, SETTING.auditLog);
+  }
   const sweep = startExpirySweep(sessions, config.cleanupIntervalMs);
   // results past their TTL are refused when asked for; this frees their memory too
   const taskSweep = setInterval(() => tasks.sweep(), config.cleanupIntervalMs);
@@ -192,11 +205,7 @@ export async function createCoordinator(
     async close() {
       sweep.stop();
       clearInterval(taskSweep);
-      await tasks.close();
-      await router.close();
-      await fleet?.close();
-      await store.close();
-      await audit.close();
+      await release();
     },
   };
 }

@@ -61,3 +61,25 @@ Deno.test("createCoordinator() reports an audit log it cannot open as CONFIG_INV
     });
   });
 });
+
+Deno.test("createCoordinator() reports an audit log that cannot take its start-up record as CONFIG_INVALID", async () => {
+  // opens, but the disk is full: one line naming --audit-log, not a stack trace
+  class FullDiskSink extends MemoryAuditSink {
+    closed = false;
+    override append(): Promise<void> {
+      return Promise.reject(new Error("No space left on device (os error 28)"));
+    }
+    override close(): Promise<void> {
+      this.closed = true;
+      return super.close();
+    }
+  }
+  await withConfig("audit.jsonl", async (config) => {
+    const audit = new FullDiskSink();
+    await assert.rejects(createCoordinator(config, { audit }), {
+      code: "CONFIG_INVALID",
+      message: /^Cannot use --audit-log \(AUDIT_LOG\) ".*": .*No space left on device/,
+    });
+    assert.equal(audit.closed, true, "what it started is released");
+  });
+});
