@@ -206,3 +206,18 @@ function isBooleanFlag(flag: string): boolean {
     (WORKER_OPTIONS as Record<string, { type: string }>)[flag.slice(2)];
   return option?.type === "boolean";
 }
+
+Deno.test("the duration and size forms the README names are accepted, and 24d is the longest", () => {
+  const intro = section(readme(), "Configuration").split("\n|")[0]!;
+  const [durations, sizes] = intro.split("sizes accept");
+  const base = { HOME };
+  for (const text of codeSpans(durations!)) {
+    assert.ok(loadConfig([], { ...base, SESSION_MAX_AGE: text }).ok, `duration ${text}`);
+  }
+  assert.ok(durations!.includes("up to `24d`"));
+  assert.ok(!loadConfig([], { ...base, SESSION_MAX_AGE: "25d" }).ok);
+  assert.ok(codeSpans(sizes!).length >= 3);
+  for (const text of codeSpans(sizes!)) {
+    assert.ok(loadConfig([], { ...base, MAX_FILE_BYTES: text }).ok, `size ${text}`);
+  }
+});
