@@ -70,7 +70,29 @@ Deno.test("parseInstalled() after a failed pip counts only what pip said was alr
   });
 });
 
-Deno.test("the installed-packages query checks versions against the specifiers", async () => {
+// The query below runs on the host's python3 and asks it about its own pip (Debian's
+// python3 has none without python3-pip): skipped there, but never under CI.
+function hostPipMissing(): boolean {
+  let found = false;
+  try {
+    found = new Deno.Command("python3", { args: ["-c", "import pip"], stderr: "null" })
+      .outputSync().success;
+  } catch {
+    // no python3 at all
+  }
+  if (found || Deno.env.get("CI") === "true") return false;
+  // deno-lint-ignore no-console
+  console.warn("skipping: python3 with pip not installed (apt-get install python3-pip)");
+  return true;
+}
+
+Deno.test({
+  name: "the installed-packages query checks versions against the specifiers",
+  ignore: hostPipMissing(),
+  fn: checkInstalledQuery,
+});
+
+async function checkInstalledQuery(): Promise<void> {
   // the query itself, run by the host's python3 against its own pip
   const reqs = parseRequirements([
     "pip==0.0.1",
@@ -92,4 +114,4 @@ Deno.test("the installed-packages query checks versions against the specifiers",
   const verdict = parseInstalled(text, reqs, pip);
   assert.deepEqual(verdict?.failed, ["pip", "no-such-pkg-xyz"]);
   assert.deepEqual(verdict?.installed, []);
-});
+}
