@@ -8,9 +8,8 @@
  * @module
  */
 import { CodegenError } from "../core/mod.ts";
-import type { ChainHead } from "./chain.ts";
 import { LineAppender } from "./line_appender.ts";
-import { openLogForAppend, syncLogFile } from "./open_log.ts";
+import { openLogForAppend, type OpenNotes, syncLogFile } from "./open_log.ts";
 import { serveMailbox } from "./_mailbox.ts";
 import { type ProbeOp, probePermission, type ProbeResult } from "../core/mod.ts";
 
@@ -22,10 +21,10 @@ export type AuditThreadRequest =
   | { type: "probe"; id: number; op: ProbeOp };
 
 /**
- * A request's success: `open` answers with the chain's head and the bytes of any partial
- * last line it dropped, `probe` with its finding.
+ * A request's success: `open` answers with what {@link logOpened} reports (the chain's
+ * head, a partial last line dropped, a mode narrowed), `probe` with its finding.
  */
-type Done = { ok: true; head?: ChainHead; dropped?: number; probe?: ProbeResult };
+type Done = { ok: true; opened?: OpenNotes; probe?: ProbeResult };
 
 /** The answer to the request with the same `id`. */
 export type AuditThreadReply =
@@ -45,14 +44,16 @@ async function handle(request: AuditThreadRequest): Promise<Done> {
   switch (request.type) {
     case "open": {
       if (log) throw new CodegenError("INTERNAL", "The audit thread is already open");
-      const { file, at } = await openLogForAppend(request.path);
+      const { file, at, modeWas } = await openLogForAppend(request.path);
       const appender = new LineAppender(syncLogFile(file), {
         path: request.path,
         size: at.size,
         fsync: request.fsync,
       });
       log = { file, appender };
-      return { ok: true, head: at.head, dropped: at.droppedBytes };
+      const opened: OpenNotes = { head: at.head, droppedBytes: at.droppedBytes };
+      if (modeWas !== undefined) opened.modeWas = modeWas;
+      return { ok: true, opened };
     }
     case "close":
       closing = true;

@@ -46,6 +46,16 @@ Deno.test("FileAuditSink creates its directory 0700 and its file 0600", async ()
   assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
 });
 
+Deno.test("FileAuditSink takes group and other access away from an existing log", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/audit.jsonl`;
+  await Deno.writeTextFile(path, "");
+  await Deno.chmod(path, 0o664);
+  const sink = await createFileAuditSink(path);
+  await sink.close();
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+});
+
 Deno.test("FileAuditSink resumes the chain of an existing log after reopening", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/audit.jsonl`;

@@ -9,6 +9,15 @@ const log = getLogger("audit");
 export interface OpenedLog {
   file: Deno.FsFile;
   at: ResumePoint;
+  /** The permission bits of an existing log that others could access, before narrowing. */
+  modeWas?: number;
+}
+
+/** What {@link logOpened} reports: where the chain goes on and what opening changed. */
+export interface OpenNotes {
+  head: ChainHead;
+  droppedBytes: number;
+  modeWas?: number;
 }
 
 /**
@@ -24,7 +33,9 @@ export async function openLogForAppend(path: string): Promise<OpenedLog> {
         `Cannot open audit log "${path}": another writer holds it`,
       );
     }
-    return { file, at: await resumeChain(file, path) };
+    const modeWas = await narrowMode(file, path);
+    const at = await resumeChain(file, path);
+    return modeWas === undefined ? { file, at } : { file, at, modeWas };
   } catch (err) {
     file.close();
     throw err;
@@ -37,14 +48,20 @@ export async function openLogForAppend(path: string): Promise<OpenedLog> {
  * its end, or a log rewritten and re-hashed, no longer match it (`audit verify --anchor`).
  * Called in the serving thread: the audit thread's logs go nowhere.
  */
-export function logOpened(path: string, head: ChainHead, droppedBytes: number): void {
-  if (droppedBytes > 0) {
-    log.warn("Dropped a partial last line of the audit log {path} ({bytes} bytes)", {
+export function logOpened(path: string, notes: OpenNotes): void {
+  if (notes.modeWas !== undefined) {
+    log.warn("Audit log {path} was mode {mode}: now 600, its owner's alone", {
       path,
-      bytes: droppedBytes,
+      mode: notes.modeWas.toString(8),
     });
   }
-  log.info("Audit log {path} opened at seq {seq}, hash {hash}", { path, ...head });
+  if (notes.droppedBytes > 0) {
+    log.warn("Dropped a partial last line of the audit log {path} ({bytes} bytes)", {
+      path,
+      bytes: notes.droppedBytes,
+    });
+  }
+  log.info("Audit log {path} opened at seq {seq}, hash {hash}", { path, ...notes.head });
 }
 
 /** Logs the last record stored before the log was closed: the anchor for the next start. */
@@ -69,6 +86,25 @@ export function syncLogFile(file: Deno.FsFile): LogFile {
     truncate: (length) => file.truncate(length),
     syncData: () => file.syncData(),
   };
+}
+
+// A log is created 0600, but one that existed (made by hand, copied, restored) keeps its
+// mode: one that the group or others may read or write is narrowed to 0600. Returns the
+// permission bits it had, or undefined when it was already private.
+async function narrowMode(file: Deno.FsFile, path: string): Promise<number | undefined> {
+  const mode = (await file.stat()).mode;
+  if (mode === null || (mode & 0o077) === 0) return undefined;
+  try {
+    await Deno.chmod(path, 0o600);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new CodegenError(
+      "INTERNAL",
+      `Cannot open audit log "${path}": others may read it and its mode cannot be narrowed: ${detail}`,
+      { cause: err },
+    );
+  }
+  return mode & 0o777;
 }
 
 async function openLog(path: string): Promise<Deno.FsFile> {

@@ -99,8 +99,9 @@ export class ThreadAuditSink implements AuditSink {
         path: absolute,
         fsync: options.fsync ?? false,
       });
-      sink.#head = opened.head ?? EMPTY_HEAD;
-      logOpened(absolute, sink.#head, opened.dropped ?? 0);
+      const notes = opened.opened ?? { head: EMPTY_HEAD, droppedBytes: 0 };
+      sink.#head = notes.head;
+      logOpened(absolute, notes);
       const buffer = createMailboxBuffer(MAX_RECORD_BYTES + 64 * 1024);
       await sink.#request({ type: "mailbox", id: 0, buffer });
       sink.#mailbox = new MailboxSender(buffer);

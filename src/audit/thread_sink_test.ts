@@ -72,6 +72,20 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "ThreadAuditSink takes group and other access away from an existing log",
+  { ignore },
+  async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/audit.jsonl`;
+    await Deno.writeTextFile(path, "");
+    await Deno.chmod(path, 0o644);
+    const sink = await createThreadAuditSink(path);
+    await sink.close();
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  },
+);
+
 Deno.test("ThreadAuditSink rejects appends after close", { ignore }, async () => {
   await using dir = await tempDir();
   const sink = await createThreadAuditSink(`${dir.path}/audit.jsonl`);
