@@ -28,6 +28,9 @@ def _open_channel():
     return ctl_in, ctl_out
 
 def _read_job(ctl_in):
+    return json.loads(_read_body(ctl_in))
+
+def _read_body(ctl_in):
     header = b""
     while not header.endswith(b"\n"):
         byte = os.read(ctl_in, 1)
@@ -43,7 +46,7 @@ def _read_job(ctl_in):
             os._exit(0)
         parts.append(chunk)
         n -= len(chunk)
-    return json.loads(b"".join(parts))
+    return b"".join(parts)
 
 def _read_marker(ctl_in):
     nonce = b""

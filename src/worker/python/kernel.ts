@@ -17,8 +17,8 @@ import { lastLine } from "./last_line.ts";
 const STDERR_GRACE_MS = 1_000;
 /**
  * Longest status line after the marker. A real one is a few dozen bytes; a longer one
- * means the interpreter is broken (or, in a stateful kernel, user code forged the frame),
- * and it is stopped rather than buffered without bound.
+ * means the interpreter's trusted part is broken, and it is stopped rather than buffered
+ * without bound.
  */
 export const MAX_STATUS_BYTES = 4096;
 
@@ -56,6 +56,11 @@ export interface KernelCallResult {
    * sandbox ended before Python was up (the launcher's last words). Not the job's exit.
    */
   startFailed?: string;
+  /**
+   * Set when a stateful kernel's interpreter had died before it took the job (`died` is set
+   * too, with how it died): the job did not run.
+   */
+  diedBefore?: true;
 }
 
 /** The JSON status line that ends a job. */
@@ -66,6 +71,10 @@ interface JobStatus {
   retire?: boolean;
   /** The fork server could not fork the run: why. */
   startFailed?: string;
+  /** The stateful kernel's interpreter died (its supervisor then ends too). */
+  died?: boolean;
+  /** ... before it took the job: the job did not run. */
+  diedBefore?: boolean;
 }
 
 interface Call {
@@ -89,7 +98,8 @@ const decoder = new TextDecoder();
 /**
  * Drives a framed interpreter process — the stateful kernel (KERNEL_SOURCE) or the
  * stateless fork server (FORK_SERVER_SOURCE): one call at a time, each ended by a frame
- * with a fresh nonce; output streams live and is capped per call.
+ * with a fresh nonce, written by a process that user code never runs in (the fork server,
+ * the kernel's supervisor); output streams live and is capped per call.
  */
 export class Kernel {
   readonly hasVenv: boolean;
@@ -192,12 +202,12 @@ export class Kernel {
         }
       } else {
         ({ exitCode, signal, startFailed } = first);
-        if (first.retire) this.#retired = true;
-        options.onEnded?.();
+        if (first.retire || first.died) this.#retired = true;
+        if (!first.diedBefore) options.onEnded?.(); // no job ran: its caller runs it again
         // usually already there: the kernel writes it before the status
         if (!call.stderrSeen) await settlesWithin(stderrEnded, STDERR_GRACE_MS);
       }
-      const died = first === "died";
+      const died = first === "died" || first.died === true;
       if (call.failed) throw call.failed.error;
       return {
         exitCode,
@@ -211,6 +221,7 @@ export class Kernel {
         durationMs: Math.round(performance.now() - started),
         ...(failure === undefined ? {} : { failure }),
         ...(startFailed === undefined ? {} : { startFailed }),
+        ...(first !== "died" && first.diedBefore ? { diedBefore: true as const } : {}),
       };
     } finally {
       clearTimeout(timer);
@@ -269,6 +280,8 @@ export class Kernel {
       const status: JobStatus = { exitCode: Number(parsed.exit_code) || 0 };
       if (typeof parsed.signal === "string") status.signal = parsed.signal;
       if (parsed.retire === true) status.retire = true;
+      if (parsed.died === true) status.died = true;
+      if (parsed.before === true) status.diedBefore = true;
       if (typeof parsed.start_failed === "string") {
         status.startFailed = parsed.start_failed.slice(0, 500);
       }

@@ -54,6 +54,7 @@ export class KernelManager {
     slot: Slot,
     job: PythonJob,
     options: KernelCallOptions & { hasVenv: boolean; start: KernelStarter },
+    retry = true,
   ): Promise<StatefulResult> {
     if (this.#closed || slot.closed) {
       throw new CodegenError("CANCELLED", "The session's interpreter was stopped");
@@ -93,6 +94,14 @@ export class KernelManager {
         ? "previous call was cancelled"
         : `previous interpreter exited with code ${result.exitCode}` +
           (result.signal ? ` (${result.signal})` : "");
+    }
+    if (result.diedBefore && retry) {
+      // it died between calls (code an earlier call left running): this job never ran, so it
+      // runs in a new interpreter, whose start says why; once: a new one that dies before its
+      // first job ends the call with that death
+      await slot.kernel.dispose();
+      slot.kernel = undefined;
+      return await this.#call(slot, job, options, false);
     }
     return restarted === undefined ? result : { ...result, restarted };
   }

@@ -6,22 +6,105 @@
 import { JOB_FRAMING } from "./_job_framing.ts";
 
 /**
- * Stateful kernel: reads jobs forever from a private copy of stdin, runs each in one
- * persistent `__main__` namespace with the user's output going straight to fds 1 and 2
- * (so child processes' output is captured too), then ends the job with a frame carrying
- * a per-job nonce: the marker on stderr, and marker + JSON status on stdout. For the call
- * it puts the job's stdin on fd 0 (child processes read it too) and, for a file, the
- * script's directory at sys.path[0]; both are restored afterwards.
+ * Stateful kernel, two processes. The supervisor holds the job channel: it reads each job and
+ * its nonce, passes the job (without the nonce) to the interpreter it forked, and frames the
+ * job's end itself — the marker on stderr, then marker + JSON status on stdout. The
+ * interpreter runs every job in one persistent `__main__` namespace with the user's output
+ * going straight to fds 1 and 2 (so child processes' output is captured too), and says it is
+ * done over a pipe: `<job number> <exit code>`. For the call it puts the job's stdin on fd 0
+ * (child processes read it too) and, for a file, the script's directory at sys.path[0]; both
+ * are restored afterwards.
  *
- * User code runs in this process, so unlike a forked run it can reach the nonce and end
- * its own call early with a status of its choosing (the worker then stops its timer); it
- * cannot affect other sessions, and whatever it leaves running is bounded by the CPU
- * rlimit and by the next call's timeout, which kills the kernel.
+ * User code runs in the interpreter, never in the supervisor, and the supervisor cannot be
+ * read or traced from it (not dumpable; ptrace is filtered): it never learns a nonce, so it
+ * can write no frame. What the interpreter can do is say "done" for a job early, with an exit
+ * code of 0-255 of its choosing — code left running (a thread) can do it for a later job too
+ * — and the supervisor ignores a "done" for any job but the current one. When the interpreter
+ * dies the supervisor, its parent, reads the true wait status: exit code or signal, which the
+ * sandbox's own exit status (128 + n for signal n, as bubblewrap reports it) cannot tell
+ * apart. It frames that as the current job's end with `died`, adding `before` when the
+ * interpreter died before it read the job (the job never ran), and exits.
  */
 export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}
-def _kernel():
-    import builtins, importlib, math, resource, traceback, types
+def _supervise():
+    import fcntl, select, signal, termios
     ctl_in, ctl_out = _open_channel()
+    job_r, job_w = os.pipe()
+    done_r, done_w = os.pipe()
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no /proc/<pid>/mem, fd or environ for user code
+    except Exception:
+        libc = None
+    pid = os.fork()
+    if pid == 0:
+        if libc is not None:
+            libc.prctl(4, 1, 0, 0, 0)  # dumpable again: its /proc entries are its own
+        for fd in (ctl_in, ctl_out, job_w, done_r):
+            os.close(fd)
+        try:
+            _kernel(job_r, done_w)
+        finally:
+            os._exit(70)
+    os.close(done_w)
+    # job_r stays open here: what is still unread in it says whether the interpreter took the job
+    os.set_blocking(job_w, False)
+    child = os.pidfd_open(pid)
+
+    def unread():
+        return int.from_bytes(fcntl.ioctl(job_r, termios.FIONREAD, bytes(4)), sys.byteorder)
+
+    def died(wait_status, before):
+        code = os.waitstatus_to_exitcode(wait_status)
+        status = {"exit_code": code}
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = "SIG%d" % -code
+            status = {"exit_code": 128 - code, "signal": name}
+        status["died"] = True
+        if before:
+            status["before"] = True
+        return status
+
+    seq = 0
+    while True:
+        body = _read_body(ctl_in)
+        marker = _read_marker(ctl_in)
+        seq += 1
+        job = b"%d\n" % len(body) + body
+        # a job still in the pipe, its predecessor's leftover bytes excepted, was never taken
+        pending, sent, queued = job, 0, unread()
+        del body
+        done, status = b"", None
+        while status is None:
+            readable, writable, _ = select.select([done_r, child], [job_w] if pending else [], [])
+            if writable:
+                try:
+                    n = os.write(job_w, pending)
+                    pending, sent = pending[n:], sent + n
+                except BlockingIOError:
+                    pass
+            if done_r in readable:
+                *lines, done = (done + os.read(done_r, 65536)).split(b"\n")
+                done = done[-64:]  # a real line is a few bytes: nothing kept without bound
+                for line in lines:
+                    words = line.split()
+                    if len(words) == 2 and words[0] == b"%d" % seq and words[1].isdigit():
+                        if len(words[1]) <= 3 and int(words[1]) <= 255:
+                            status = {"exit_code": int(words[1])}
+            if status is None and child in readable:
+                wait_status = os.waitpid(pid, 0)[1]
+                status = died(wait_status, unread() - queued >= sent)
+        _end_job(ctl_out, marker, status)
+        del marker
+        if status.get("died"):
+            os._exit(0)
+
+def _kernel(job_r, done_w):
+    import builtins, importlib, math, resource, traceback, types
     # started with SANDBOX_CPU_SECONDS as the soft limit: that is each call's budget
     cpu_per_call = resource.getrlimit(resource.RLIMIT_CPU)[0]
     _line_buffered()
@@ -95,9 +178,10 @@ def _kernel():
                 sys.path[sys.path.index(entry)] = saved
         return undo
 
+    seq = 0
     while True:
-        job = _read_job(ctl_in)
-        marker = _read_marker(ctl_in)
+        job = _read_job(job_r)
+        seq += 1
         saved_env = env_snapshot()
         os.environ.update(job.get("env") or {})
         importlib.invalidate_caches()  # packages installed since the last call
@@ -124,7 +208,7 @@ def _kernel():
         if restore_path is not None:
             restore_path()
         restore_env(saved_env)
-        _end_job(ctl_out, marker, {"exit_code": status})
+        _write_all(done_w, b"%d %d\n" % (seq, status))
 
-_kernel()
+_supervise()
 `;

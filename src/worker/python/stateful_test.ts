@@ -174,52 +174,6 @@ Deno.test({
     }),
 });
 
-/** Code that takes its call's marker from the kernel's frame and writes `tail` after it. */
-function forgeFromKernelFrame(tail: string): string {
-  return "import os, sys\nframe = sys._getframe()\n" +
-    "while 'marker' not in frame.f_locals: frame = frame.f_back\n" +
-    "marker = frame.f_locals['marker']\nos.write(2, marker)\n" +
-    `os.write(1, marker + ${tail})\n`;
-}
-
-Deno.test({
-  name:
-    "a stateful run that writes an over-long status stops its kernel and fails the call clearly",
-  ignore,
-  fn: () =>
-    withKernel(async (run) => {
-      await run({ code: "x = 1" });
-      const out = await run({ code: forgeFromKernelFrame("b'x' * (8 << 20)") });
-      assert.ok(out.ok, JSON.stringify(out).slice(0, 500));
-      assert.equal(out.is_error, true);
-      assert.equal(out.result.exit_code, 1);
-      assert.match(out.error_text ?? "", /status was longer than 4096 bytes/);
-      const next = result(await run({ code: "print('x' in globals())" }));
-      assert.equal(next.stdout, "False\n");
-      assert.match(next.interpreter_restarted ?? "", /^previous call failed: /);
-    }),
-});
-
-Deno.test({
-  name:
-    "a stateful run can end its own call early (documented), but the next call's timeout still holds",
-  ignore,
-  fn: () =>
-    withKernel(async (run) => {
-      const forged = forgeFromKernelFrame(String.raw`b'{"exit_code": 0}\n'`) +
-        "import time\ntime.sleep(30)\n";
-      const early = result(await run({ code: forged, timeout_seconds: 10 }));
-      assert.equal(early.timed_out, false);
-      // the kernel is still in the forged call: the worker's timer ends the next one
-      const next = await run({ code: "print('queued')", timeout_seconds: 1 });
-      assert.ok(next.ok);
-      assert.equal(next.result.timed_out, true);
-      const after = result(await run({ code: "print('fresh')" }));
-      assert.equal(after.stdout, "fresh\n");
-      assert.equal(after.interpreter_restarted, "previous call timed out");
-    }),
-});
-
 Deno.test({
   name: "SANDBOX_CPU_SECONDS limits each stateful call, not the interpreter's whole life",
   ignore,

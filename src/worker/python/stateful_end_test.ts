@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { withoutBubblewrap, withPythonSession } from "./_testing.ts";
+
+const ignore = await withoutBubblewrap();
+
+type Run = (args: RunPythonArgs) => Promise<TaskOutcome<"run.python">>;
+
+function withRuns(fn: (stateful: Run, stateless: Run, ctx: TaskContext) => Promise<void>) {
+  return withPythonSession(({ rt, ctx }) =>
+    fn(
+      (args) => rt.runPython(ctx, { stateful: true, ...args }),
+      (args) => rt.runPython(ctx, args),
+      ctx,
+    )
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function result(outcome: TaskOutcome<"run.python">) {
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return outcome.result;
+}
+
+Deno.test({
+  name: "os._exit(137) is exit code 137 in both modes, not a death by SIGKILL",
+  ignore,
+  fn: () =>
+    withRuns(async (stateful, stateless) => {
+      for (const run of [stateful, stateless]) {
+        const out = await run({ code: "import os; os._exit(137)" });
+        assert.ok(out.ok && out.is_error, JSON.stringify(out));
+        assert.equal(out.result.exit_code, 137);
+        assert.equal(out.result.signal, undefined);
+        assert.equal(out.error_text, "EXIT_CODE: Python exited with code 137");
+      }
+      const next = result(await stateful({ code: "print('back')" }));
+      assert.equal(next.interpreter_restarted, "previous interpreter exited with code 137");
+    }),
+});
+
+Deno.test({
+  name: "a stateful interpreter killed by a signal reports it as a stateless run does",
+  ignore,
+  fn: () =>
+    withRuns(async (stateful, stateless) => {
+      const code = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)";
+      for (const run of [stateful, stateless]) {
+        const out = await run({ code });
+        assert.ok(out.ok && out.is_error, JSON.stringify(out));
+        assert.equal(out.result.exit_code, 137);
+        assert.equal(out.result.signal, "SIGKILL");
+        assert.equal(out.error_text, "EXIT_CODE: Python exited with code 137 (SIGKILL)");
+      }
+      const next = result(await stateful({ code: "print('back')" }));
+      assert.equal(
+        next.interpreter_restarted,
+        "previous interpreter exited with code 137 (SIGKILL)",
+      );
+    }),
+});
+
+Deno.test({
+  name: "a stateful interpreter that dies between calls is reported exactly by the next one",
+  ignore,
+  fn: () =>
+    withRuns(async (stateful, _stateless, ctx) => {
+      // a thread ends the interpreter once the kernel waits for the next call, saying so first
+      const later = "import os, sys, threading, time\n" +
+        "main = threading.main_thread().ident\n" +
+        "def end():\n" +
+        "    for _ in range(2000):\n" +
+        "        frame = sys._current_frames().get(main)\n" +
+        "        while frame is not None and frame.f_code.co_name != '_read_job':\n" +
+        "            frame = frame.f_back\n" +
+        "        if frame is not None:\n" +
+        "            open('ended', 'w').close()\n" +
+        "            os._exit(140)\n" +
+        "        time.sleep(0.005)\n" +
+        "threading.Thread(target=end).start()";
+      assert.equal(result(await stateful({ code: later })).exit_code, 0);
+      for (let i = 0; i < 200 && !(await exists(`${ctx.workspace}/ended`)); i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const next = result(await stateful({ code: "print('ran')" }));
+      assert.equal(next.stdout, "ran\n", "the call runs, in a new interpreter");
+      assert.equal(next.interpreter_restarted, "previous interpreter exited with code 140");
+    }),
+});
+
+/**
+ * Python defining `forge(status, done)`: ends the running call with whatever the interpreter
+ * can reach — the call's nonce, where the kernel keeps it in the interpreter (then `status`,
+ * JSON bytes, follows the marker), or else the interpreter's "done" to its supervisor, the
+ * call's number followed by `done` (an exit code, if the line is to be taken).
+ */
+const FORGE = String.raw`
+import os, sys
+def forge(status, done):
+    frame = sys._getframe()
+    while frame is not None and not {"marker", "done_w"} & set(frame.f_locals):
+        frame = frame.f_back
+    found = frame.f_locals
+    if "marker" in found:
+        os.write(2, found["marker"])
+        os.write(1, found["marker"] + status + b"\n")
+    else:
+        os.write(found["done_w"], b"%d %s\n" % (found["seq"], done))
+`;
+
+Deno.test({
+  name: "a stateful run can end its own call early (documented), but the next call's timeout holds",
+  ignore,
+  fn: () =>
+    withRuns(async (stateful) => {
+      const code = FORGE + "forge(b'{\"exit_code\": 3}', b'3')\nimport time\ntime.sleep(30)\n";
+      const early = await stateful({ code, timeout_seconds: 10 });
+      assert.ok(early.ok && early.is_error, JSON.stringify(early));
+      assert.equal(early.result.exit_code, 3);
+      assert.equal(early.result.timed_out, false);
+      // the interpreter is still in the call that ended early: the worker's timer ends the next
+      const next = await stateful({ code: "print('queued')", timeout_seconds: 1 });
+      assert.ok(next.ok);
+      assert.equal(next.result.timed_out, true);
+      const after = result(await stateful({ code: "print('fresh')" }));
+      assert.equal(after.stdout, "fresh\n");
+      assert.equal(after.interpreter_restarted, "previous call timed out");
+    }),
+});
+
+Deno.test({
+  name: "a stateful run cannot report a signal, a start failure or a death for its own call",
+  ignore,
+  fn: () =>
+    withRuns(async (stateful) => {
+      await stateful({ code: "kept = 1" });
+      const status = '{"exit_code": 0, "signal": "SIGSEGV", "start_failed": "forged", ' +
+        '"retire": true, "died": true, "before": true}';
+      // the forged status, then over-long and malformed lines where a frame cannot be forged
+      const code = FORGE + `forge(b'${status}', b'0 ' + b'${status}')\n` +
+        "for junk in (b'x' * 100000, b'999', b'-1', b'0 0', b''):\n    forge(b'', junk)\n" +
+        "print('ran on')\n";
+      const out = await stateful({ code });
+      assert.ok(out.ok, JSON.stringify(out));
+      assert.equal(out.result.stdout, "ran on\n");
+      assert.equal(out.result.signal, undefined);
+      assert.equal(out.result.exit_code, 0);
+      assert.equal(out.is_error, undefined);
+      assert.equal(out.result.interpreter_restarted, undefined);
+      const next = result(await stateful({ code: "print(kept)" }));
+      assert.equal(next.stdout, "1\n", "the same interpreter serves the next call");
+      assert.equal(next.interpreter_restarted, undefined);
+    }),
+});
+
+Deno.test({
+  name: "a stateful call that ended early leaves no framing bytes in the next call's output",
+  ignore,
+  fn: () =>
+    withRuns(async (stateful) => {
+      const code = FORGE + "forge(b'{\"exit_code\": 0}', b'0')\nimport time\ntime.sleep(0.5)\n";
+      result(await stateful({ code }));
+      const next = result(await stateful({ code: "print('two')" }));
+      assert.equal(next.stdout, "two\n");
+      assert.equal(next.stderr, "");
+      assert.equal(next.exit_code, 0);
+    }),
+});
