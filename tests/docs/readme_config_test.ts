@@ -102,7 +102,9 @@ Deno.test("deno.json's coordinator and worker sets grant the documented variable
     // the README's permissions table: "plus the GRPC_*/proxy variables gRPC reads"
     assert.deepEqual(extra.filter((v) => !/^GRPC_[A-Z_]+$|^[a-z_]+_proxy$/.test(v)), [], set);
   }
-  assert.match(section(readme(), "For security reviewers"), /`GRPC_\*`\/proxy variables/);
+  const reviewers = section(readme(), "For security reviewers");
+  assert.match(reviewers, /`GRPC_\*`\/proxy variables/);
+  for (const name of DATA_DIR_VARS) assert.ok(reviewers.includes(`\`${name}\``), name);
 });
 
 Deno.test("each documented default, set by variable or flag, loads as what the program uses unset", () => {
