@@ -3,19 +3,24 @@ import { ErrorCode, type JSONRPCMessage, type Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
 import { ONE_PER_LINE, refuseFrame } from "./_frame_check.ts";
+import { type ByteSink, LineWriter } from "./line_writer.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /** Default for {@link StdioTransportOptions.maxInFlight}. */
 export const MAX_IN_FLIGHT = 256;
+/** Default for {@link StdioTransportOptions.maxQueuedBytes}. */
+export const MAX_QUEUED_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** How long closing waits for the client to read what is still queued for it. */
+const CLOSE_FLUSH_MS = 5_000;
 
 /** Where a {@link StdioTransport} reads and writes; defaults are the process's stdio. */
 export interface StdioTransportOptions {
   /** Default: the process's stdin (see stdin_source.ts). */
   input?: ReadableStream<Uint8Array>;
-  output?: { writeSync(bytes: Uint8Array): number };
+  /** Default: the process's stdout. */
+  output?: ByteSink;
   /**
    * Longest accepted line; a longer one is dropped without closing, answered with an error
    * when its request id can be read from its ends, and logged.
@@ -34,6 +39,13 @@ export interface StdioTransportOptions {
    * {@link MAX_IN_FLIGHT}.
    */
   maxInFlight?: number;
+  /**
+   * Most output bytes waiting for the client to read them. Past it no more input is read
+   * (its answers could not be sent either) and notifications (progress, logging) are
+   * dropped with a warning; answers are always kept, bounded by maxInFlight. Default
+   * {@link MAX_QUEUED_OUTPUT_BYTES}.
+   */
+  maxQueuedBytes?: number;
 }
 
 /**
@@ -46,7 +58,8 @@ export class StdioTransport implements Transport {
   onerror?: (error: Error) => void;
   onclose?: () => void;
   #input: ReadableStream<Uint8Array> | undefined;
-  #output: { writeSync(bytes: Uint8Array): number };
+  #output: LineWriter;
+  #dropped = 0;
   #max: number;
   #source: ChunkSource | undefined;
   #closed = false;
@@ -59,11 +72,14 @@ export class StdioTransport implements Transport {
   #room: (() => void) | undefined;
   #settled: (() => void) | undefined;
   #endGraceMs: number | undefined;
-  #batch: { lines: string[]; written: PromiseWithResolvers<void> } | undefined;
 
   constructor(options: StdioTransportOptions) {
     this.#input = options.input;
-    this.#output = options.output ?? Deno.stdout;
+    this.#output = new LineWriter(
+      options.output ?? Deno.stdout,
+      options.maxQueuedBytes ?? MAX_QUEUED_OUTPUT_BYTES,
+      () => this.#wakePump(),
+    );
     this.#max = options.maxLineBytes;
     this.#endGraceMs = options.endGraceMs;
     this.#maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
@@ -92,7 +108,7 @@ export class StdioTransport implements Transport {
             parts.push(piece);
             this.#deliver(concatBytes(parts));
             // the chunk is not pulled past while waiting: `value` stays valid
-            if (this.#inFlight >= this.#maxInFlight) await this.#roomForMore();
+            if (this.#mustWait()) await this.#roomForMore();
             if (this.#closed) break;
           } else {
             skipped = this.#skip(skipped, { parts, size }, piece);
@@ -162,11 +178,22 @@ export class StdioTransport implements Transport {
     this.#sendError(id, message);
   }
 
-  // Waits while maxInFlight requests are unanswered (or until closed).
+  // Reading more input waits while maxInFlight requests are unanswered or the client is
+  // behind reading the output.
+  #mustWait(): boolean {
+    return this.#inFlight >= this.#maxInFlight || this.#output.full;
+  }
+
   async #roomForMore(): Promise<void> {
-    while (this.#inFlight >= this.#maxInFlight && !this.#closed) {
+    while (this.#mustWait() && !this.#closed) {
       await new Promise<void>((resolve) => this.#room = resolve);
     }
+  }
+
+  #wakePump(): void {
+    const room = this.#room;
+    this.#room = undefined;
+    room?.();
   }
 
   #track(id: string | number): void {
@@ -181,9 +208,7 @@ export class StdioTransport implements Transport {
     if (count > 1) this.#pending.set(id, count - 1);
     else this.#pending.delete(id);
     this.#inFlight--;
-    const room = this.#room;
-    this.#room = undefined;
-    room?.();
+    this.#wakePump();
     if (this.#inFlight === 0) this.#settled?.();
   }
 
@@ -251,37 +276,23 @@ export class StdioTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("stdio transport is closed"));
+    const isNotification = "method" in message && !("id" in message);
+    if (isNotification && this.#output.full) {
+      // a client this far behind is not reading; its answers are kept, not these
+      if (this.#dropped++ % 1000 === 0) {
+        log.warn("Dropped {dropped} notification(s): the client is not reading stdout", {
+          dropped: this.#dropped,
+        });
+      }
+      return Promise.resolve();
+    }
     if (!("method" in message) && "id" in message && message.id !== undefined) {
       this.#untrack(message.id);
     }
-    const line = JSON.stringify(message);
-    let batch = this.#batch;
     // With other requests still open, answers that complete together (e.g. calls whose
     // audit records were stored in one round trip) go out in one write, as each write
     // wakes the client; with none open, nothing could join, so write at once.
-    if (!batch) {
-      batch = this.#batch = { lines: [], written: Promise.withResolvers() };
-      if (this.#inFlight > 0) queueMicrotask(() => this.#flush());
-    }
-    batch.lines.push(line);
-    const written = batch.written.promise;
-    if (this.#inFlight === 0) this.#flush();
-    return written;
-  }
-
-  #flush(): void {
-    const batch = this.#batch;
-    if (!batch) return;
-    this.#batch = undefined;
-    const bytes = encoder.encode(batch.lines.join("\n") + "\n");
-    try {
-      let written = 0;
-      while (written < bytes.length) written += this.#output.writeSync(bytes.subarray(written));
-      batch.written.resolve();
-    } catch (err) {
-      log.warn("Cannot write to stdout: {error}", { error: String(err) });
-      batch.written.reject(err);
-    }
+    return this.#output.push(JSON.stringify(message), this.#inFlight > 0);
   }
 
   /**
@@ -306,7 +317,13 @@ export class StdioTransport implements Transport {
     }
     this.#closed = true;
     this.#settled?.();
-    this.#room?.();
+    this.#wakePump();
+    // what is queued (those answers too) still reaches a client that reads, within a bound
+    if (!await this.#output.drained(CLOSE_FLUSH_MS)) {
+      log.warn("Closing with output the client did not read within {ms} ms", {
+        ms: CLOSE_FLUSH_MS,
+      });
+    }
     await this.#source?.close();
     this.onclose?.();
   }

@@ -25,9 +25,9 @@ function transport(
   const t = new StdioTransport({
     input,
     output: {
-      writeSync(bytes: Uint8Array) {
+      write(bytes: Uint8Array) {
         written.push(new TextDecoder().decode(bytes));
-        return bytes.length;
+        return Promise.resolve(bytes.length);
       },
     },
     maxLineBytes: options.maxLineBytes ?? 1 << 20,
@@ -106,7 +106,9 @@ Deno.test("stdio: closing answers every request still running, once, and no canc
   const written: string[] = [];
   const t = new StdioTransport({
     input,
-    output: { writeSync: (b) => (written.push(new TextDecoder().decode(b)), b.length) },
+    output: {
+      write: (b) => (written.push(new TextDecoder().decode(b)), Promise.resolve(b.length)),
+    },
     maxLineBytes: 1 << 20,
   });
   const received: JSONRPCMessage[] = [];
@@ -151,8 +153,8 @@ Deno.test("stdio: a failed write rejects every answer it carried", async () => {
   const t = new StdioTransport({
     input,
     output: {
-      writeSync() {
-        throw new Error("broken pipe");
+      write() {
+        return Promise.reject(new Error("broken pipe"));
       },
     },
     maxLineBytes: 1 << 20,
@@ -312,4 +314,41 @@ Deno.test("stdio: a cancelled request frees its place under maxInFlight", async 
   assert.equal(received.length, 3);
   await t.send({ jsonrpc: "2.0", id: 2, result: {} });
   await closed;
+});
+
+Deno.test("stdio: while the client does not read, input waits and notifications are dropped", async () => {
+  const lines = Array.from({ length: 50 }, (_, i) => request(i + 1)).join("\n") + "\n";
+  const input = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(encoder.encode(lines)) });
+  const open = Promise.withResolvers<void>();
+  const written: string[] = [];
+  const t = new StdioTransport({
+    input,
+    output: {
+      async write(bytes) {
+        await open.promise; // the client reads nothing until the test says so
+        written.push(new TextDecoder().decode(bytes));
+        return bytes.length;
+      },
+    },
+    maxLineBytes: 1 << 20,
+    maxQueuedBytes: 1_000,
+  });
+  const result = { text: "r".repeat(200) };
+  const answers: Promise<void>[] = [];
+  let received = 0;
+  t.onmessage = (m) => {
+    received++;
+    if ("id" in m && m.id !== undefined) answers.push(t.send({ jsonrpc: "2.0", id: m.id, result }));
+  };
+  await t.start();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(received < 10, `input stopped once the output was full (read ${received})`);
+  const progress = { jsonrpc: "2.0" as const, method: "notifications/progress", params: {} };
+  await t.send(progress); // resolves at once: dropped, not queued behind the answers
+  open.resolve();
+  for (let i = 0; i < 100 && received < 50; i++) await new Promise((r) => setTimeout(r, 10));
+  await Promise.all(answers);
+  const out = written.join("").trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(out.map((a) => a.id), Array.from({ length: 50 }, (_, i) => i + 1));
+  await t.close();
 });

@@ -62,7 +62,10 @@ export async function runToExit(
  * Starts `main.ts serve` over stdio with its state under `dir` (workspaces in `dir/ws`, the
  * audit log at `dir/audit.jsonl`): stdin and stdout piped for raw JSON-RPC, stderr dropped.
  */
-export function spawnStdioMain(dir: string): Deno.ChildProcess {
+export function spawnStdioMain(
+  dir: string,
+  env: Record<string, string> = {},
+): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "serve"],
     env: {
@@ -71,6 +74,7 @@ export function spawnStdioMain(dir: string): Deno.ChildProcess {
       WORKSPACE_ROOT: `${dir}/ws`,
       AUDIT_LOG: `${dir}/audit.jsonl`,
       LOG_LEVEL: "error",
+      ...env,
     },
     clearEnv: true,
     stdin: "piped",

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { spawnStdioMain } from "../support/run_main.ts";
+import { freePort } from "../support/free_port.ts";
+import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
+
+const CALLS = 200;
+const MESSAGE = "m".repeat(32 * 1024);
+
+/** Whether the admin server answers /healthz within `ms` (the serving thread is free). */
+async function healthyWithin(port: number, ms: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
+      signal: AbortSignal.timeout(ms),
+    });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("stdio: a client that stops reading stdout does not stop the coordinator", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "codegen-unread-" });
+  const admin = freePort();
+  const child = spawnStdioMain(dir, { ADMIN_PORT: String(admin) });
+  try {
+    const writer = child.stdin.getWriter();
+    const lines = [
+      INITIALIZE_BODY,
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+    ];
+    for (let id = 2; id < CALLS + 2; id++) {
+      const params = { name: "echo", arguments: { message: MESSAGE } };
+      lines.push(JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params }));
+    }
+    // about 13 MB of answers, far past a pipe's buffer; nobody reads stdout yet. Not
+    // awaited: a coordinator stuck writing stdout stops reading stdin too
+    const sent = writer.write(new TextEncoder().encode(lines.join("\n") + "\n"));
+    sent.catch(() => {});
+    let up = false;
+    for (let i = 0; i < 50 && !up; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      up = await healthyWithin(admin, 500);
+    }
+    assert.ok(up, "the admin server came up");
+    // the answers are queued by now (or input waits): the serving thread must stay free
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 3; i++) {
+      assert.ok(await healthyWithin(admin, 2_000), "health check answered while stdout is full");
+    }
+
+    // a client that reads again gets every answer
+    const ids: number[] = [];
+    let rest = "";
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const deadline = Date.now() + 30_000;
+    while (ids.length < CALLS + 1 && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const parts = (rest + value).split("\n");
+      rest = parts.pop()!;
+      for (const line of parts) {
+        const reply = JSON.parse(line) as { id: number; result?: { content?: unknown } };
+        assert.ok(reply.result, `call ${reply.id} answered with a result`);
+        ids.push(reply.id);
+      }
+    }
+    assert.deepEqual(ids.sort((a, b) => a - b), Array.from({ length: CALLS + 1 }, (_, i) => i + 1));
+    await sent;
+    await writer.close();
+    await reader.cancel();
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await child.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
