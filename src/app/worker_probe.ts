@@ -1,7 +1,7 @@
 import { SETTING } from "../config/mod.ts";
 import { CodegenError } from "../core/mod.ts";
 import type { GrpcWorkerClient, GrpcWorkerClientPool } from "../router/mod.ts";
-import { TOKEN_HINT } from "../rpc/mod.ts";
+import { TOKEN_HINT, withoutEmptyNote } from "../rpc/mod.ts";
 
 /** Why a worker whose token refuses the coordinator's calls is refused registration. */
 export const TOKEN_MISMATCH =
@@ -48,7 +48,7 @@ export async function probeWorker(
     if (e.code === "UNAUTHENTICATED") {
       return { ok: false, unauthenticated: true, reason: TOKEN_MISMATCH };
     }
-    const detail = e.message.replace(/\.?\s*Resolution note:\s*$/, "");
+    const detail = withoutEmptyNote(e.message);
     return {
       ok: false,
       unauthenticated: false,

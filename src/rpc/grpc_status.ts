@@ -84,7 +84,7 @@ export function fromServiceError(
     details?: string;
     metadata?: unknown;
   };
-  const text = details ?? (err instanceof Error ? err.message : String(err));
+  const text = withoutEmptyNote(details ?? (err instanceof Error ? err.message : String(err)));
   const match = /^([A-Z_]+): ([\s\S]*)$/.exec(text);
   if (match && isErrorCode(match[1]!)) {
     const c = match[1];
@@ -100,6 +100,14 @@ export function fromServiceError(
     : FROM_STATUS[Status.UNKNOWN];
   const message = mapped.code === "WORKER_UNAVAILABLE" ? `Worker unreachable: ${text}` : text;
   return new CodegenError(mapped.code, message, { retriable: mapped.retriable, cause: err });
+}
+
+/**
+ * `text` without the "Resolution note:" grpc-js ends a failed dial's message with, empty
+ * for an address it was given: noise in a message a user reads.
+ */
+export function withoutEmptyNote(text: string): string {
+  return text.replace(/\.?\s*Resolution note:\s*$/, "");
 }
 
 function markedLeaving(metadata: unknown): boolean {

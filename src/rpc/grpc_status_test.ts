@@ -43,6 +43,18 @@ Deno.test("statuses raised by gRPC itself for a lost worker map to retriable WOR
   }
 });
 
+Deno.test("an empty resolution note grpc-js appends to a failed dial is not shown", () => {
+  const details = "No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1. " +
+    "Resolution note: ";
+  const err = fromServiceError({ code: Status.UNAVAILABLE, details });
+  assert.equal(
+    err.message,
+    "Worker unreachable: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1",
+  );
+  const kept = fromServiceError({ code: Status.UNAVAILABLE, details: "Resolution note: dns" });
+  assert.match(kept.message, /Resolution note: dns$/, "a note with words in it stays");
+});
+
 Deno.test("other raw statuses map to the nearest project code and are not retriable", () => {
   const cases: [Status, string][] = [
     [Status.UNAUTHENTICATED, "UNAUTHENTICATED"],

@@ -48,7 +48,12 @@ export {
   taskEventFromProto,
   taskEventToProto,
 } from "./convert_events.ts";
-export { fromServiceError, statusForCode, toServiceError } from "./grpc_status.ts";
+export {
+  fromServiceError,
+  statusForCode,
+  toServiceError,
+  withoutEmptyNote,
+} from "./grpc_status.ts";
 export {
   isAuthorized,
   presentedToken,
