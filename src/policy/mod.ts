@@ -15,5 +15,5 @@ export {
   requireRelativePath,
 } from "./paths.ts";
 export { checkListAfter } from "./list_after.ts";
-export { compareNames } from "./name_order.ts";
+export { compareNames, firstAfter, sortNames } from "./name_order.ts";
 export { checkWellFormed, requireWellFormed } from "./well_formed.ts";

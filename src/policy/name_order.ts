@@ -21,3 +21,27 @@ function codePointRank(unit: number): number {
   if (unit >= 0xd800) return unit + 0x2000;
   return unit;
 }
+
+// A unit from U+D800 up: the only units whose code unit order can differ from code point order
+const HIGH_UNIT = /[\uD800-\uFFFF]/;
+
+/**
+ * Sorts `names` in place by {@link compareNames} and returns them. When no name has a unit
+ * from U+D800 up (the usual case), code unit order is code point order, and the engine's
+ * own string sort is faster than a comparator called from script.
+ */
+export function sortNames(names: string[]): string[] {
+  return names.some((name) => HIGH_UNIT.test(name)) ? names.sort(compareNames) : names.sort();
+}
+
+/** The index of the first name in `sorted` (sorted by compareNames) that comes after `after`. */
+export function firstAfter(sorted: readonly string[], after: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareNames(sorted[mid]!, after) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compareNames } from "./mod.ts";
+import { compareNames, firstAfter, sortNames } from "./mod.ts";
 
 // the reference: compare code point by code point
 function byCodePoint(a: string, b: string): number {
@@ -49,4 +49,29 @@ Deno.test("compareNames() agrees in sign with code point order and UTF-8 byte or
     }),
     { numRuns: 2000 },
   );
+});
+
+Deno.test("sortNames() sorts by code point with or without units from U+D800 up", () => {
+  const plain = ["b", "a", "ab", "A", "a b", ""];
+  assert.deepEqual(sortNames([...plain]), plain.toSorted(byCodePoint));
+  const mixed = ["\u{1F600}", "\uFF01", "b", "\uE000x", "\u{10000}", "\uFFFD"];
+  assert.deepEqual(sortNames([...mixed]), mixed.toSorted(byCodePoint));
+  assert.notDeepEqual([...mixed].sort(), mixed.toSorted(byCodePoint), "the engine's sort differs");
+  fc.assert(
+    fc.property(fc.array(fc.string({ unit: "grapheme", maxLength: 4 })), (names) => {
+      assert.deepEqual(sortNames([...names]), names.toSorted(byCodePoint));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("firstAfter() finds the first name after a name, present or not", () => {
+  const sorted = sortNames(["a", "b", "b", "d", "\uFF01", "\u{1F600}"]);
+  assert.equal(firstAfter(sorted, ""), 0);
+  assert.equal(firstAfter(sorted, "a"), 1);
+  assert.equal(firstAfter(sorted, "b"), 3, "past every copy of a name");
+  assert.equal(firstAfter(sorted, "c"), 3);
+  assert.equal(firstAfter(sorted, "\uFFFF"), 5, "U+1F600 comes after U+FFFF");
+  assert.equal(firstAfter(sorted, "\u{1F600}"), 6);
+  assert.equal(firstAfter([], "a"), 0);
 });

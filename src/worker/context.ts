@@ -1,5 +1,6 @@
 import type { Limits } from "../config/mod.ts";
 import type { TaskEvent } from "../rpc/mod.ts";
+import type { ListingSnapshots } from "./dir_snapshots.ts";
 import type { TaskActivity } from "./session_activity.ts";
 import type { SessionUsage } from "./workspace_usage.ts";
 
@@ -25,6 +26,9 @@ export interface TaskContext {
    * in unit tests that do not test the limit: then nothing is checked).
    */
   usage?: SessionUsage;
+  /** Sorted names that fs.list's later pages of a large directory may reuse (absent in unit
+   * tests that do not test them: then every page reads its directory). */
+  snapshots?: ListingSnapshots;
 }
 
 /** Options shared by every worker-side component. */

@@ -10,6 +10,7 @@ import type {
 } from "../rpc/mod.ts";
 import { stoppedOutcome } from "./cancelled.ts";
 import type { TaskContext, WorkerOptions } from "./context.ts";
+import { DirSnapshots } from "./dir_snapshots.ts";
 import { FS_HANDLERS, removalsSettled, sumWorkspace, VISIT_FACTOR } from "./fs/mod.ts";
 import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
 import { SessionActivity } from "./session_activity.ts";
@@ -33,6 +34,7 @@ export class WorkerExecutor implements TaskExecutor {
   #running = new Set<AbortController>();
   #activity = new SessionActivity();
   #usage: WorkspaceUsage;
+  #snapshots = new DirSnapshots();
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -60,6 +62,7 @@ export class WorkerExecutor implements TaskExecutor {
     if (!isSafeId(sessionId)) return;
     this.#activity.forget(sessionId);
     this.#usage.forget(sessionId);
+    this.#snapshots.forget(sessionId);
     await this.#python.closeSession(sessionId);
     await this.#workspaces.remove(sessionId);
   }
@@ -94,6 +97,7 @@ export class WorkerExecutor implements TaskExecutor {
         emit: (event) => options.onEvent?.(event),
         activity,
         usage,
+        snapshots: this.#snapshots.session(sessionId),
       };
       await refuseOverLimit(task.tool, usage);
       try {

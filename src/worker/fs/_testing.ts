@@ -3,6 +3,7 @@ import { CodegenError } from "../../core/mod.ts";
 import { type Limits, LimitsSchema } from "../../config/mod.ts";
 import type { TaskEvent, TaskOutcome, TaskTypes } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
+import type { ListingSnapshots } from "../dir_snapshots.ts";
 import { FS_HANDLERS, removalsSettled } from "./mod.ts";
 
 type FsTool = keyof typeof FS_HANDLERS;
@@ -23,8 +24,11 @@ export interface Fixture extends AsyncDisposable {
 
 export const SECRET = "top secret, never to be read or changed";
 
-/** Builds a fixture; dispose it with `await using`. */
-export async function createFixture(limits: Partial<Limits> = {}): Promise<Fixture> {
+/** Builds a fixture; dispose it with `await using`. `snapshots` lets fs.list keep names. */
+export async function createFixture(
+  limits: Partial<Limits> = {},
+  options: { snapshots?: ListingSnapshots } = {},
+): Promise<Fixture> {
   const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "codegen-fs-" }));
   const workspace = `${base}/sessions/s1`;
   const outside = `${base}/outside`;
@@ -41,6 +45,7 @@ export async function createFixture(limits: Partial<Limits> = {}): Promise<Fixtu
     limits: { ...LimitsSchema.parse({}), ...limits },
     signal: new AbortController().signal,
     emit: (event) => events.push(event),
+    ...(options.snapshots ? { snapshots: options.snapshots } : {}),
   };
   return {
     ctx,
