@@ -15,7 +15,12 @@ export const READY_BYTE = 0x06;
  * marker and forge the end of its job (its stdout is the same pipe as the status).
  */
 export const JOB_FRAMING: string = String.raw`
-import json, os, sys
+import sys
+# python3 -c puts its working directory, the workspace, first on sys.path: a json.py there
+# would run in this trusted process. User code gets its own first entry back after the fork.
+while "" in sys.path:
+    sys.path.remove("")
+import json, os
 
 def _open_channel():
     ctl_in = os.dup(0)

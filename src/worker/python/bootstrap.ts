@@ -110,8 +110,6 @@ def _serve():
 
     while True:
         job = _read_job(ctl_in)
-        # a fresh finder for the working directory sees files written since the last run
-        sys.path_importer_cache.pop("", None)
         try:
             pid = os.fork()
         except OSError as e:
@@ -169,7 +167,7 @@ def _run(job):
     filename, source, sys.argv = _job_program(job)
     if job.get("file") is not None:
         main.__file__ = filename
-    sys.path[0] = _script_dir(job)
+    sys.path.insert(0, _script_dir(job))
     sys.modules["__main__"] = main
     try:
         code = compile(source, filename, "exec")

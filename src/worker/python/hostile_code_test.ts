@@ -242,3 +242,32 @@ Deno.test({
       assert.ok(elapsed < 1_000, `cancelled in ${elapsed} ms`);
     }),
 });
+
+Deno.test({
+  name: "modules in the workspace named like the trusted code's imports never run in it",
+  ignore,
+  fn: () =>
+    attack(async (run, ctx) => {
+      // python3 -c looks in its working directory first: a module there would run in the fork
+      // server or the kernel's supervisor, where it could frame a call's end as it liked
+      const names = ["json", "ctypes", "fcntl", "select", "signal", "termios", "resource"];
+      for (const name of names) {
+        await Deno.writeTextFile(
+          `${ctx.workspace}/${name}.py`,
+          `open("ran-${name}", "w").close()\n`,
+        );
+      }
+      await Deno.writeTextFile(`${ctx.workspace}/mine.py`, "X = 5\n");
+      for (const stateful of [false, true]) {
+        // user code still imports from the workspace, as python3 -c does
+        const out = result(await run({ stateful, code: "import mine\nprint(mine.X)" }));
+        assert.equal(out.stdout, "5\n", out.stderr);
+        assert.equal(out.exit_code, 0);
+      }
+      const ran = [];
+      for await (const entry of Deno.readDir(ctx.workspace)) {
+        if (entry.name.startsWith("ran-")) ran.push(entry.name);
+      }
+      assert.deepEqual(ran, []);
+    }),
+});

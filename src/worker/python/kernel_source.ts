@@ -111,7 +111,7 @@ def _kernel(job_r, done_w):
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
     sys.modules["__main__"] = main
-    sys.path[0] = ""
+    sys.path.insert(0, "")  # as python3 -c has it (JOB_FRAMING took it out)
     idle_stdin = sys.stdin  # reads fd 0, /dev/null between calls
     null = os.open(os.devnull, os.O_RDONLY)
 
