@@ -25,10 +25,14 @@ export interface DirStamp {
   seenAt: number;
 }
 
-/** Collects the names a fresh read of a directory lists, to keep them for later pages. */
-export interface NameCollector {
+/**
+ * Collects the names a fresh read of a directory lists, to keep them for later pages. Its
+ * names count against the store's bytes until kept or disposed: dispose it in any case.
+ */
+export interface NameCollector extends Disposable {
   add(name: string): void;
-  /** Keeps the names added (all those after `floor`) under `key`, unless they grew too many. */
+  /** Keeps the names added (all those after `floor`) under `key`, unless they grew too many
+   * or the session ended meanwhile. */
   keep(key: string, floor: string | undefined): void;
 }
 
@@ -53,7 +57,8 @@ export interface DirSnapshotsOptions {
   clock?: Clock;
   /** Snapshots one session may hold (default 4); the oldest goes first. */
   maxPerSession?: number;
-  /** Estimated bytes all snapshots may hold (default 64 MiB); the oldest go first. */
+  /** Estimated bytes all snapshots may hold (default 64 MiB; the oldest go first), and
+   * again all the listings still collecting names (past it, one stops holding them). */
   maxBytes?: number;
 }
 
@@ -95,6 +100,10 @@ export class DirSnapshots {
   // insertion order is age order: the first entry is the oldest
   #all = new Map<string, Snapshot>();
   #bytes = 0;
+  /** Bytes of names collectors hold that are not kept yet. */
+  #collecting = 0;
+  /** A token per session until forget(): a listing still reading when it came keeps nothing. */
+  #live = new Map<string, object>();
 
   constructor(options: DirSnapshotsOptions = {}) {
     this.#clock = options.clock ?? SYSTEM_CLOCK;
@@ -102,9 +111,9 @@ export class DirSnapshots {
     this.#maxBytes = options.maxBytes ?? 64 * 2 ** 20;
   }
 
-  /** Estimated bytes held now. */
+  /** Estimated bytes held now, kept or being collected. */
   get bytes(): number {
-    return this.#bytes;
+    return this.#bytes + this.#collecting;
   }
 
   /** Snapshots held now. */
@@ -114,15 +123,19 @@ export class DirSnapshots {
 
   /** The snapshots of session `sessionId`. */
   session(sessionId: string): ListingSnapshots {
+    let live = this.#live.get(sessionId);
+    if (live === undefined) this.#live.set(sessionId, live = {});
+    const token = live;
     return {
       stamp: (host) => this.#stamp(host),
       find: (key, stamp, after) => this.#find(sessionId, key, stamp, after),
-      collect: (stamp) => this.#collect(sessionId, stamp),
+      collect: (stamp) => this.#collect(sessionId, token, stamp),
     };
   }
 
-  /** Drops an ended session's snapshots. */
+  /** Drops an ended session's snapshots, and those its listings still reading would keep. */
   forget(sessionId: string): void {
+    this.#live.delete(sessionId);
     for (const snapshot of this.#all.values()) {
       if (snapshot.session === sessionId) this.#drop(snapshot);
     }
@@ -159,24 +172,33 @@ export class DirSnapshots {
     return snapshot.names;
   }
 
-  #collect(session: string, stamp: DirStamp): NameCollector | null {
+  #collect(session: string, live: object, stamp: DirStamp): NameCollector | null {
     const quietSince = stamp.seenAt - SNAPSHOT_QUIET_MS;
     if (!(stamp.mtimeMs < quietSince && stamp.ctimeMs < quietSince)) return null;
     let names: string[] | null = [];
     let bytes = 0;
+    const letGo = () => {
+      if (names === null) return;
+      names = null;
+      this.#collecting -= bytes;
+    };
     return {
       add: (name) => {
         if (names === null) return;
-        bytes += costOf(name);
-        // too large to keep: stop holding names rather than fill memory first
-        if (bytes > this.#maxBytes) names = null;
-        else names.push(name);
+        const cost = costOf(name);
+        // listings read at once share the cap: past it, stop holding names, not fill memory
+        if (this.#collecting + cost > this.#maxBytes) return letGo();
+        bytes += cost;
+        this.#collecting += cost;
+        names.push(name);
       },
       keep: (key, floor) => {
-        if (names === null) return;
-        this.#keep({ session, key, stamp, floor, names, sorted: false, bytes });
-        names = null;
+        const kept = names;
+        letGo();
+        if (kept === null || this.#live.get(session) !== live) return;
+        this.#keep({ session, key, stamp, floor, names: kept, sorted: false, bytes });
       },
+      [Symbol.dispose]: letGo,
     };
   }
 
@@ -190,7 +212,7 @@ export class DirSnapshots {
     this.#all.set(idOf(snapshot), snapshot);
     this.#bytes += snapshot.bytes;
     // the oldest go first: the session's own while it holds too many, any while all hold
-    // too much (a session that ended while its listing ran is caught here too)
+    // too much
     let ofSession = 0;
     for (const s of this.#all.values()) if (s.session === snapshot.session) ofSession++;
     for (const s of this.#all.values()) {

@@ -146,3 +146,37 @@ Deno.test("DirSnapshots.stamp() reads a real directory's identity and times, and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("DirSnapshots keeps nothing from a listing whose session ended while it read", () => {
+  const clock = new FakeClock(T0);
+  const store = new DirSnapshots({ clock });
+  const collector = store.session("s1").collect(quiet(clock))!;
+  for (const name of ["x", "y"]) collector.add(name);
+  store.forget("s1");
+  collector.keep("dir", undefined);
+  assert.equal(store.size, 0);
+  assert.equal(store.bytes, 0);
+  keep(store, "s1", "dir", ["x", "y"], quiet(clock));
+  assert.equal(store.size, 1, "a session that comes back keeps again");
+});
+
+Deno.test("DirSnapshots counts names still being collected against maxBytes, until let go", () => {
+  const clock = new FakeClock(T0);
+  const names = Array.from({ length: 12 }, (_, i) => `name${i % 10}`); // 12 x 50 bytes
+  const store = new DirSnapshots({ clock, maxBytes: 1_000 });
+  const first = store.session("s1").collect(quiet(clock))!;
+  const second = store.session("s2").collect(quiet(clock))!;
+  for (const name of names) first.add(name);
+  assert.equal(store.bytes, 600);
+  for (const name of names) second.add(name);
+  assert.equal(store.bytes, 600, "the second listing stopped holding names");
+  second.keep("dir", undefined);
+  first.keep("dir", undefined);
+  assert.equal(store.size, 1);
+  assert.ok(store.session("s1").find("dir", quiet(clock), "n"));
+  const unkept = store.session("s3").collect(quiet(clock))!;
+  unkept.add("x");
+  assert.equal(store.bytes, 642);
+  unkept[Symbol.dispose]();
+  assert.equal(store.bytes, 600, "a listing that keeps nothing lets its names go");
+});

@@ -78,7 +78,7 @@ export async function fsList(ctx: TaskContext, args: FsListArgs): Promise<TaskOu
   if (names !== undefined) {
     listed = fromSnapshot(names, after!, { limit, prefix, host: resolved.host });
   } else {
-    const collector = stamp === null ? null : snapshots!.collect(stamp);
+    using collector = stamp === null ? null : snapshots!.collect(stamp);
     listed = await read(ctx, resolved.host, { prefix, recursive, after, match, limit, collector });
     // only a listing with another page to come is worth keeping
     if (listed.matches > limit) collector?.keep(key, after);
