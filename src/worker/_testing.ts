@@ -1,15 +1,18 @@
 /** Test fixture: a real {@link WorkerExecutor} over a temporary workspace root. */
 import { LimitsSchema } from "../config/mod.ts";
 import type { WorkerOptions } from "./context.ts";
+import type { DirSnapshots } from "./dir_snapshots.ts";
 import { WorkerExecutor } from "./executor.ts";
 
 /**
  * Runs `fn` with an executor over a fresh temporary root (its real path, sandboxed Python,
- * default limits unless `options` says otherwise); closes it and removes the root after.
+ * default limits unless `options` says otherwise, `deps` as the executor takes them); closes
+ * it and removes the root after.
  */
 export async function withExecutor<T>(
   fn: (executor: WorkerExecutor, root: string) => Promise<T>,
   options: Partial<WorkerOptions> = {},
+  deps: { snapshots?: DirSnapshots } = {},
 ): Promise<T> {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "codegen-exec-" }));
   const executor = new WorkerExecutor({
@@ -17,7 +20,7 @@ export async function withExecutor<T>(
     limits: LimitsSchema.parse({}),
     insecureNoSandbox: false,
     ...options,
-  });
+  }, deps);
   try {
     return await fn(executor, root);
   } finally {

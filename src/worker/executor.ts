@@ -34,10 +34,12 @@ export class WorkerExecutor implements TaskExecutor {
   #running = new Set<AbortController>();
   #activity = new SessionActivity();
   #usage: WorkspaceUsage;
-  #snapshots = new DirSnapshots();
+  #snapshots: DirSnapshots;
 
-  constructor(options: WorkerOptions) {
+  /** `deps.snapshots`: fs.list's name snapshots (default: a new store on the system clock). */
+  constructor(options: WorkerOptions, deps: { snapshots?: DirSnapshots } = {}) {
     this.#options = options;
+    this.#snapshots = deps.snapshots ?? new DirSnapshots();
     this.#workspaces = new WorkspaceManager(options.workspaceRoot);
     this.#python = createPythonRuntime(options);
     const maxVisits = options.limits.maxListEntries * VISIT_FACTOR;
