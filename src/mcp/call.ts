@@ -151,9 +151,10 @@ export class ToolCall {
         },
       }));
     } else {
-      send(
-        this.server.sendLoggingMessage({ level: event.level, logger: this.tool, data: event.data }),
-      );
+      // the SDK keeps the level logging/setLevel asked for by the transport's session id
+      // (none over stdio): without it, an HTTP client's level was never looked up
+      const params = { level: event.level, logger: this.tool, data: event.data };
+      send(this.server.sendLoggingMessage(params, this.extra.sessionId));
     }
   }
 }
