@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { utf8Length } from "../core/mod.ts";
-import { redactArgs, REDACTED, redactUrl, SECRET_NAME } from "./redact.ts";
+import { redactArgs, REDACTED, redactText, redactUrl, SECRET_NAME } from "./redact.ts";
 
 /** Stored in place of a bulky or sensitive value: what it was, not what it said. */
 export interface ValueDigest {
@@ -85,21 +85,11 @@ function digestField(_tool: string, key: string, value: unknown): unknown {
   if (CLEAR_KEYS.has(key)) return bounded(value, CLEAR_LIMIT, 0);
   if (DIGEST_KEYS.has(key)) return digestValue(value);
   if (key === "env") return envNames(value);
-  // a refused call may send either as a lone string or an object: redacted as one entry
-  if (key === "args") {
-    return bounded(
-      Array.isArray(value) ? redactArgs(value) : redactArgs([value])[0],
-      UNKNOWN_LIMIT,
-      0,
-    );
-  }
-  // names in clear, but a refused entry may be a URL with credentials or an index option
-  if (key === "packages") {
-    return bounded(
-      Array.isArray(value) ? redactArgs(value) : redactArgs([value])[0],
-      CLEAR_LIMIT,
-      0,
-    );
+  // packages: names in clear, but a refused entry may be a URL with credentials or an index
+  // option; a refused call may send either as a lone string or an object: one entry
+  if (key === "args" || key === "packages") {
+    const entries = Array.isArray(value) ? redactArgs(value) : redactArgs([value])[0];
+    return bounded(entries, key === "args" ? UNKNOWN_LIMIT : CLEAR_LIMIT, 0);
   }
   if (key === "index_url") return typeof value === "string" ? redactUrl(value) : REDACTED;
   if (SECRET_NAME.test(key)) return REDACTED;
@@ -116,19 +106,22 @@ export function digestValue(value: unknown): ValueDigest {
 
 // Keeps scalars, digests long strings, and walks nested data applying the unknown-key
 // rules, so a secret nested under e.g. `headers.Authorization` is still redacted. With
-// `urls`, a string holding a URL (a DSN, a mirror) loses its credentials (redactUrl).
-function bounded(value: unknown, limit: number, depth: number, urls = false): unknown {
+// `redact`, a string is redacted as an argument would be (redactText): a URL (a DSN, a
+// mirror) loses its credentials, a secret option, header line or Bearer credential its value.
+function bounded(value: unknown, limit: number, depth: number, redact = false): unknown {
   if (typeof value === "string") {
     if (longerThan(value, limit)) return digestValue(value);
-    return urls && value.includes("://") ? redactUrl(value) : value;
+    return redact ? redactText(value) : value;
   }
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return digestValue(value);
-  if (Array.isArray(value)) return value.map((item) => bounded(item, limit, depth + 1, urls));
+  if (Array.isArray(value)) return value.map((item) => bounded(item, limit, depth + 1, redact));
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
-    out[boundedKey(key)] = SECRET_NAME.test(key) ? REDACTED : bounded(item, limit, depth + 1, urls);
+    out[boundedKey(key)] = SECRET_NAME.test(key)
+      ? REDACTED
+      : bounded(item, limit, depth + 1, redact);
   }
   return sortedKeys(out);
 }

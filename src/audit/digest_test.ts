@@ -241,3 +241,15 @@ Deno.test("a record of arguments with huge keys, many keys or deep nesting stays
     assert.ok(sealed.bytesAtMost <= MAX_RECORD_BYTES);
   }
 });
+
+Deno.test("digestArguments() gives strings under unknown keys the same redaction as args", () => {
+  const out = digestArguments("run.python", {
+    headers: ["Authorization: Bearer s3cret1", "Accept: json"],
+    options: { extra: "--password=s3cret2", note: "Bearer s3cret3" },
+    dsn: "postgres://u:s3cret4@db.example/x",
+  });
+  assert.doesNotMatch(JSON.stringify(out), /s3cret/);
+  assert.deepEqual(out.headers, ["Authorization: [redacted]", "Accept: json"]);
+  assert.deepEqual(out.options, { extra: "--password=[redacted]", note: "Bearer [redacted]" });
+  assert.equal(out.dsn, "postgres://db.example/x");
+});

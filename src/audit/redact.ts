@@ -2,17 +2,19 @@
 export const REDACTED = "[redacted]";
 
 /**
- * Option and parameter names that announce a secret value (`pass` only as a whole word
- * part, so `--passes` is kept).
+ * Option and parameter names that announce a secret value (`pass` and `passphrase` only as
+ * a whole word part, so `--passes` is kept).
  */
-export const SECRET_NAME = /token|secret|passw(or)?d|pass\b|pwd|key|auth|credential|bearer|cookie/i;
+export const SECRET_NAME =
+  /token|secret|passw(or)?d|pass(phrase)?\b|pwd|key|auth|credential|bearer|cookie/i;
 
 // `--name=value`, `-name=value` or `NAME=value`: an option (or variable) and its value
 const NAMED_VALUE = /^(-{0,2}[A-Za-z0-9_.-]+)=/;
 // `--name` or `-name` alone: its value, if it has one, is the next argument
 const BARE_OPTION = /^-{1,2}[A-Za-z0-9_.-]+$/;
-// a header line given as an argument (`Authorization: Bearer x`, curl's `-H` value)
-const HEADER = /^([A-Za-z0-9_.-]+)\s*:\s/;
+// a header line given as an argument (`Authorization: Bearer x`, curl's `-H` value; HTTP
+// needs no space after the colon), but not a URL's scheme
+const HEADER = /^([A-Za-z0-9_.-]+)\s*:(?!\/\/)/;
 // an HTTP credential scheme and the credential after it, anywhere in an argument
 const SCHEME_CREDENTIAL = /\b(Bearer|Basic)\s+\S+/gi;
 
@@ -79,12 +81,16 @@ export function redactArgs(args: readonly unknown[]): unknown[] {
       continue;
     }
     secretNext = BARE_OPTION.test(arg) && SECRET_NAME.test(arg);
-    out.push(redactArg(arg));
+    out.push(redactText(arg));
   }
   return out;
 }
 
-function redactArg(arg: string): string {
+/**
+ * One string as the audit log may hold it, by the rules {@link redactArgs} applies to each
+ * argument (bar the one after a bare secret option): for text of unknown meaning.
+ */
+export function redactText(arg: string): string {
   const named = NAMED_VALUE.exec(arg);
   if (named) {
     const name = named[1]!;

@@ -96,3 +96,20 @@ Deno.test("redactArgs() keeps no list or object entry, which no tool accepts", (
     ["[redacted]", "[redacted]", 5, true, null, "x"],
   );
 });
+
+Deno.test("redactArgs() redacts a secret header line with no space after its colon, and a passphrase", () => {
+  assert.deepEqual(
+    redactArgs(["Authorization:s3cret1", "X-Api-Key:s3cret2", "-H", "Cookie:s3cret3"]),
+    ["Authorization: [redacted]", "X-Api-Key: [redacted]", "-H", "Cookie: [redacted]"],
+  );
+  assert.deepEqual(redactArgs(["--passphrase=s3cret4", "--passphrase", "s3cret5"]), [
+    "--passphrase=[redacted]",
+    "--passphrase",
+    "[redacted]",
+  ]);
+  assert.deepEqual(redactArgs(["C:x", "a:b", "https://h.example/"]), [
+    "C:x",
+    "a:b",
+    "https://h.example/",
+  ]);
+});
