@@ -5,16 +5,19 @@ import { passRefusedArguments, refusedArguments } from "./invalid_input.ts";
 import { refuseInvalidParams } from "./invalid_params.ts";
 import { refuseUnknownTools } from "./unknown_tool.ts";
 import { registerWorkspaceResources } from "./resources.ts";
-import { strictInput } from "./strict_input.ts";
 import { answerToolListOnce } from "./tool_list.ts";
-import { McpServer } from "./sdk.ts";
-import { ALL_TOOLS } from "./tools/mod.ts";
+import { sharedTools } from "./tool_set.ts";
+import { AjvJsonSchemaValidator, McpServer } from "./sdk.ts";
 
 const log = getLogger("mcp");
 
 const INSTRUCTIONS = "Each connection gets its own isolated workspace. Use fs.* tools for files, " +
   "run.python to execute code in a sandbox without network, pkg.install for packages, test.run for " +
   "pytest, and artifact.get to view images or other outputs. Paths are relative to the workspace.";
+
+// The SDK builds a JSON Schema validator (an Ajv instance, about 17 KiB) for every server
+// unless given one; it only checks elicitation answers, which need no per-connection state.
+let validator: AjvJsonSchemaValidator | undefined;
 
 /**
  * Builds the MCP server for one connection: every tool, workspace resources, and the
@@ -25,19 +28,23 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
   deps.sessions.openConnection(conn.sessionId);
   const server = new McpServer(
     { name: PROGRAM_NAME, version: VERSION },
-    { capabilities: { logging: {}, tools: { listChanged: false } }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { logging: {}, tools: { listChanged: false } },
+      instructions: INSTRUCTIONS,
+      jsonSchemaValidator: validator ??= new AjvJsonSchemaValidator(),
+    },
   );
   passRefusedArguments(server);
   const known = new Set<string>();
-  for (const factory of ALL_TOOLS) {
-    const def = factory(deps.config);
+  // the tools' definitions and schemas are built once per config; only handlers are per connection
+  for (const { def, input } of sharedTools(deps.config)) {
     known.add(def.name);
     server.registerTool(
       def.name,
       {
         title: def.title,
         description: def.description,
-        inputSchema: strictInput(def.name, def.input),
+        inputSchema: input,
         outputSchema: def.output,
         ...(def.annotations ? { annotations: def.annotations } : {}),
       },
