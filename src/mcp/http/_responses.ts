@@ -2,13 +2,15 @@ import type { JsonBodyResult } from "./body.ts";
 
 /**
  * JSON-RPC error codes the HTTP front uses in error bodies, as the SDK's transport does:
- * -32700 only for a body that is not JSON, -32600 for JSON that is no valid message,
+ * -32700 only for a body that is not JSON, -32600 for JSON that is no valid message
+ * (-32602 for an initialize whose params are not valid),
  * -32001 for an unknown session, -32000 for every other refusal (401, 403, 405, 408, 413,
  * 503, ...), -32603 for a fault of ours.
  */
 export const RPC_SERVER_ERROR = -32000;
 export const RPC_SESSION_NOT_FOUND = -32001;
 export const RPC_INVALID_REQUEST = -32600;
+export const RPC_INVALID_PARAMS = -32602;
 export const RPC_PARSE_ERROR = -32700;
 export const RPC_INTERNAL_ERROR = -32603;
 

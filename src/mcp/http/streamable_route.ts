@@ -7,6 +7,7 @@ import { readJsonBody } from "./body.ts";
 import {
   bodyRefused,
   methodNotAllowed,
+  RPC_INVALID_PARAMS,
   RPC_INVALID_REQUEST,
   RPC_SERVER_ERROR,
   rpcErrorResponse,
@@ -14,6 +15,7 @@ import {
 } from "./_responses.ts";
 import type { RouteContext } from "./_route_context.ts";
 import { boundStreamableResponse, requestIdsOf } from "./_bounded_streamable.ts";
+import { invalidAsInvalidRequest, refuseBatch } from "./_message_check.ts";
 import type { HttpSession } from "./session_table.ts";
 
 type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
@@ -49,16 +51,28 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   }
   const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
   if (!body.ok) return bodyRefused(body);
-  return boundStreamableResponse(
-    await transport.handleRequest(req, { parsedBody: body.value }),
-    { ...stream, requestIds: requestIdsOf(body.value) },
-  );
+  const batch = refuseBatch(body.value, req.headers.get("mcp-protocol-version"));
+  if (batch !== undefined) return batch;
+  const response = await transport.handleRequest(req, { parsedBody: body.value });
+  return boundStreamableResponse(await invalidAsInvalidRequest(response, body.value), {
+    ...stream,
+    requestIds: requestIdsOf(body.value),
+  });
 }
 
 async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
   const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
   if (!body.ok) return bodyRefused(body);
   if (!isInitializeRequest(body.value)) {
+    if ((body.value as { method?: unknown } | null)?.method === "initialize") {
+      // not a missing header: an initialize whose params the protocol refuses
+      return rpcErrorResponse(
+        400,
+        RPC_INVALID_PARAMS,
+        "Invalid params for initialize: protocolVersion, capabilities and clientInfo " +
+          "(name, version) are required",
+      );
+    }
     return rpcErrorResponse(
       400,
       RPC_INVALID_REQUEST,

@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { startHttpServer } from "./http_server.ts";
+import { POST_HEADERS, serverOptions as options } from "./_testing.ts";
+
+function initialize(protocolVersion?: string): string {
+  return JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: {
+      ...(protocolVersion === undefined ? {} : { protocolVersion }),
+      capabilities: {},
+      clientInfo: { name: "raw", version: "0.0.0" },
+    },
+  });
+}
+
+/** Opens a session at `version` (initialize, then initialized); its id and headers. */
+async function open(url: string, version: string): Promise<Record<string, string>> {
+  const init = await fetch(`${url}/mcp`, {
+    method: "POST",
+    headers: POST_HEADERS,
+    body: initialize(version),
+  });
+  assert.equal(init.status, 200);
+  await init.body?.cancel();
+  const headers = {
+    ...POST_HEADERS,
+    "mcp-session-id": init.headers.get("mcp-session-id")!,
+    "mcp-protocol-version": version,
+  };
+  const done = await fetch(`${url}/mcp`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+  });
+  assert.equal(done.status, 202);
+  await done.body?.cancel();
+  return headers;
+}
+
+async function post(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${url}/mcp`, { method: "POST", headers, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
+const ping = (id: number) => ({ jsonrpc: "2.0", id, method: "ping" });
+
+Deno.test("Streamable HTTP takes a batch at protocol version 2025-03-26 and answers each request in it", async () => {
+  await using http = await startHttpServer(options());
+  const headers = await open(http.url, "2025-03-26");
+  const res = await post(http.url, headers, [ping(2), ping(3)]);
+  assert.equal(res.status, 200);
+  assert.match(res.text, /"id":2\}/);
+  assert.match(res.text, /"id":3\}/);
+  // without the header MCP says to assume 2025-03-26
+  const { "mcp-protocol-version": _, ...noVersion } = headers;
+  assert.equal((await post(http.url, noVersion, [ping(4)])).status, 200);
+});
+
+Deno.test("Streamable HTTP refuses a batch at protocol version 2025-06-18 and later, and an empty batch, with -32600", async () => {
+  await using http = await startHttpServer(options());
+  for (const version of ["2025-06-18", "2025-11-25"]) {
+    const headers = await open(http.url, version);
+    const res = await post(http.url, headers, [ping(2), ping(3)]);
+    assert.equal(res.status, 400, version);
+    const error = JSON.parse(res.text).error;
+    assert.equal(error.code, -32600);
+    assert.match(error.message, new RegExp(`protocol version ${version} has no batches`));
+    // a single message still goes through
+    assert.equal((await post(http.url, headers, ping(4))).status, 200);
+  }
+  const old = await open(http.url, "2025-03-26");
+  const empty = await post(http.url, old, []);
+  assert.deepEqual([empty.status, JSON.parse(empty.text).error.code], [400, -32600]);
+});
+
+Deno.test("Streamable HTTP answers JSON that is no JSON-RPC message with -32600 saying why, not a parse error", async () => {
+  await using http = await startHttpServer(options());
+  const headers = await open(http.url, "2025-06-18");
+  const cases: [unknown, RegExp][] = [
+    [{ jsonrpc: "2.0", id: null, method: "ping" }, /"id" must be a string or an integer/],
+    [{ jsonrpc: "1.0", id: 5, method: "ping" }, /"jsonrpc" must be "2.0"/],
+    [{ hello: 1 }, /Invalid request/],
+    [42, /not a JSON-RPC 2.0 request, notification or response/],
+  ];
+  for (const [body, message] of cases) {
+    const res = await post(http.url, headers, body);
+    assert.equal(res.status, 400, JSON.stringify(body));
+    const error = JSON.parse(res.text).error;
+    assert.equal(error.code, -32600, JSON.stringify(body));
+    assert.match(error.message, message);
+  }
+  const notJson = await fetch(`${http.url}/mcp`, { method: "POST", headers, body: "{oops" });
+  assert.deepEqual([notJson.status, (await notJson.json()).error.code], [400, -32700]);
+});
+
+Deno.test("Streamable HTTP answers an initialize without protocolVersion as invalid params", async () => {
+  await using http = await startHttpServer(options());
+  const res = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: POST_HEADERS,
+    body: initialize(undefined),
+  });
+  assert.equal(res.status, 400);
+  const error = (await res.json()).error;
+  assert.equal(error.code, -32602);
+  assert.match(error.message, /initialize: protocolVersion/);
+  assert.equal(http.sessionCount(), 0);
+});
