@@ -108,8 +108,10 @@ Deno.test("deno.json's coordinator and worker sets grant the documented variable
 });
 
 Deno.test("each documented default, set by variable or flag, loads as what the program uses unset", () => {
+  let checked = 0;
   for (const row of rows()) {
     for (const { name, value, env } of documentedDefaults(row)) {
+      checked++;
       const unset = loaded(load(row, [], env), `${name} unset`);
       if (value.includes("<")) {
         // a shape, like worker-<8 hex>
@@ -131,6 +133,8 @@ Deno.test("each documented default, set by variable or flag, loads as what the p
       assert.deepEqual(set, unset, `worker ${row.vars[0]}`);
     }
   }
+  // a table the parser misreads must not pass by checking nothing
+  assert.ok(checked >= 25, `${checked} defaults checked`);
 });
 
 Deno.test("a required setting, unset, is refused naming its flag and variable", () => {
@@ -161,8 +165,10 @@ Deno.test("every documented variable and flag refuses a bad value in one line na
 
 Deno.test("a boolean flag in the table is the variable set to the flag's name", () => {
   // `--debug` is LOG_LEVEL=debug
+  let checked = 0;
   for (const row of rows()) {
     for (const flag of row.flags.filter(isBooleanFlag)) {
+      checked++;
       const name = row.vars[row.flags.indexOf(flag)]!;
       assert.deepEqual(
         loaded(load(row, [flag], {}), flag),
@@ -170,9 +176,12 @@ Deno.test("a boolean flag in the table is the variable set to the flag's name", 
       );
     }
   }
+  assert.ok(checked >= 1, "--debug at least");
 });
 
 Deno.test("documented bounds are the bounds, and every bounded count says its bound", () => {
+  let upper = 0;
+  let lower = 0;
   for (const row of rows()) {
     const name = row.vars[0]!;
     // "at most N", "≥ N" or "N to M"
@@ -180,10 +189,12 @@ Deno.test("documented bounds are the bounds, and every bounded count says its bo
     const atMost = (/at most ([\d,]+)/.exec(row.meaning)?.[1] ?? range?.[2])?.replaceAll(",", "");
     const atLeast = (/≥ (\d+)/.exec(row.meaning)?.[1] ?? range?.[1])?.replaceAll(",", "");
     if (atMost) {
+      upper++;
       assert.ok(load(row, [], { [name]: atMost }).ok, `${name}=${atMost} is accepted`);
       assert.ok(!load(row, [], { [name]: String(Number(atMost) + 1) }).ok, `${name} > ${atMost}`);
     }
     if (atLeast) {
+      lower++;
       assert.ok(load(row, [], { [name]: atLeast }).ok, `${name}=${atLeast} is accepted`);
       assert.ok(!load(row, [], { [name]: String(Number(atLeast) - 1) }).ok, `${name} < ${atLeast}`);
     }
@@ -194,6 +205,7 @@ Deno.test("documented bounds are the bounds, and every bounded count says its bo
       assert.ok(huge.ok || atMost !== undefined, `${name} is bounded: say "at most N"`);
     }
   }
+  assert.ok(upper >= 4 && lower >= 1, `${upper} upper and ${lower} lower bounds checked`);
 });
 
 Deno.test("every flag in the table is one the command takes", () => {
