@@ -27,7 +27,7 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  */
 export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}
 def _supervise():
-    import fcntl, select, signal, termios
+    import fcntl, resource, select, signal, termios
     ctl_in, ctl_out = _open_channel()
     job_r, job_w = os.pipe()
     done_r, done_w = os.pipe()
@@ -48,6 +48,11 @@ def _supervise():
         finally:
             os._exit(70)
     os.close(done_w)
+    # the soft CPU limit is each call's budget, which the interpreter renews for itself: this
+    # process runs no user code, and its CPU (copying jobs) adds up over every call, so only
+    # the interpreter's hard limit (the whole life's) bounds it
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
     # job_r stays open here: what is still unread in it says whether the interpreter took the job
     os.set_blocking(job_w, False)
     child = os.pidfd_open(pid)
@@ -74,10 +79,11 @@ def _supervise():
         body = _read_body(ctl_in)
         marker = _read_marker(ctl_in)
         seq += 1
-        job = b"%d\n" % len(body) + body
-        # a job still in the pipe, its predecessor's leftover bytes excepted, was never taken
-        pending, sent, queued = job, 0, unread()
+        # a view: each write takes its bytes off the front without copying the rest
+        pending = memoryview(b"%d\n" % len(body) + body)
         del body
+        # a job still in the pipe, its predecessor's leftover bytes excepted, was never taken
+        sent, queued = 0, unread()
         done, status = b"", None
         while status is None:
             readable, writable, _ = select.select([done_r, child], [job_w] if pending else [], [])

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { withoutBubblewrap, withPythonSession } from "./_testing.ts";
+import { testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
 
 const ignore = await withoutBubblewrap();
 
@@ -174,4 +174,26 @@ Deno.test({
       assert.equal(next.stderr, "");
       assert.equal(next.exit_code, 0);
     }),
+});
+
+Deno.test({
+  name: "a stateful interpreter's calls with large input do not use up its supervisor's CPU limit",
+  ignore,
+  fn: () =>
+    withPythonSession(async ({ rt, ctx }) => {
+      // 8 MB of stdin a call: copied with a slice per pipe write, each call cost the supervisor
+      // most of a second, and its CPU limit (one call's) ended the session's state by SIGXCPU
+      const stdin = "x".repeat(8_000_000);
+      const code = "n = globals().get('n', 0) + 1\nimport sys\nprint(n, len(sys.stdin.read()))";
+      for (let i = 1; i <= 25; i++) {
+        const out = result(await rt.runPython(ctx, { stateful: true, code, stdin }));
+        assert.equal(out.stdout, `${i} 8000000\n`, JSON.stringify(out).slice(0, 300));
+      }
+      // the supervisor's soft limit is its hard one: only the interpreter's life bounds it
+      const limits = "import os\nprint(open('/proc/%d/limits' % os.getppid()).read())";
+      const text = result(await rt.runPython(ctx, { stateful: true, code: limits })).stdout;
+      const cpu = /^Max cpu time\s+(\S+)\s+(\S+)/m.exec(text);
+      assert.ok(cpu, text);
+      assert.equal(cpu[1], cpu[2]);
+    }, { limits: testLimits({ cpuSeconds: 1, maxWriteFileBytes: 16 << 20 }) }),
 });
