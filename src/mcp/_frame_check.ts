@@ -4,6 +4,7 @@
  * drop leaves it waiting for ever with no word of what was wrong.
  * @module
  */
+import type { JSONRPCMessage } from "./sdk.ts";
 
 /** One JSON-RPC error to send for a refused line: with the request's id when it has one. */
 export interface FrameRefusal {
@@ -11,18 +12,32 @@ export interface FrameRefusal {
   message: string;
 }
 
+/** A JSON-RPC error; without an id when none could be read, which MCP's schema allows. */
+export function errorFrame(
+  id: string | number | undefined,
+  message: string,
+  code = -32600,
+): JSONRPCMessage {
+  const error = { code, message };
+  return (id === undefined
+    ? { jsonrpc: "2.0", error }
+    : { jsonrpc: "2.0", id, error }) as JSONRPCMessage;
+}
+
 /** What a client that sent a malformed line should do instead. */
 export const ONE_PER_LINE = "send one JSON-RPC 2.0 message per line";
 
 /**
  * The errors to answer a parsed line with, or none when it is a message the protocol layer
- * takes (a request, notification or response; it checks their fields). A batch is answered
- * once per request in it (MCP has no batches since 2025-06-18). A notification with bad
- * fields gets no answer, as JSON-RPC says.
+ * takes (a request, notification or response; it checks their fields). A batch, where the
+ * protocol version has none (see _stdio_batches.ts), is answered once per request in it. A
+ * notification with bad fields gets no answer, as JSON-RPC says.
  */
 export function refuseFrame(value: unknown): FrameRefusal[] {
   if (Array.isArray(value)) {
-    const message = `Invalid request: batches are not supported; ${ONE_PER_LINE}`;
+    if (value.length === 0) return [{ message: "Invalid request: the batch is empty" }];
+    const message = "Invalid request: batches are not supported at this protocol version " +
+      `(MCP has them only at 2025-03-26); ${ONE_PER_LINE}`;
     const ids = value.map(requestIdOf).filter((id) => id !== undefined);
     return ids.length > 0 ? ids.map((id) => ({ id, message })) : [{ message }];
   }

@@ -2,7 +2,8 @@ import { concatBytes, getLogger, settlesWithin } from "../core/mod.ts";
 import { ErrorCode, type JSONRPCMessage, type Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
-import { ONE_PER_LINE, refuseFrame } from "./_frame_check.ts";
+import { errorFrame, type FrameRefusal, ONE_PER_LINE, refuseFrame } from "./_frame_check.ts";
+import { BatchAnswers, batchesAllowed, splitBatch } from "./_stdio_batches.ts";
 import { type ByteSink, LineWriter } from "./line_writer.ts";
 
 const log = getLogger("mcp", "stdio");
@@ -72,6 +73,10 @@ export class StdioTransport implements Transport {
   #room: (() => void) | undefined;
   #settled: (() => void) | undefined;
   #endGraceMs: number | undefined;
+  // the protocol version the initialize answer gave (batches depend on it)
+  #initializeId: string | number | undefined;
+  #version: string | undefined;
+  #batches = new BatchAnswers();
 
   constructor(options: StdioTransportOptions) {
     this.#input = options.input;
@@ -236,6 +241,10 @@ export class StdioTransport implements Transport {
       this.#sendError(undefined, detail, ErrorCode.ParseError);
       return;
     }
+    if (Array.isArray(parsed) && parsed.length > 0 && batchesAllowed(this.#version)) {
+      this.#deliverBatch(parsed);
+      return;
+    }
     // only the envelope is checked here: the protocol layer validates each message's shape,
     // so a full schema parse here would be done twice on every message; what it would drop
     // without a word is answered here
@@ -245,21 +254,50 @@ export class StdioTransport implements Transport {
       for (const r of refusals) this.#sendError(r.id, r.message);
       return;
     }
-    const message = parsed as JSONRPCMessage;
-    // a request: refuseFrame let through only those with a method, an id and object params
+    const refusal = this.#admit(parsed as JSONRPCMessage);
+    if (refusal) this.#sendError(refusal.id, refusal.message);
+    else this.onmessage?.(parsed as JSONRPCMessage);
+  }
+
+  // A message refuseFrame let through: counted when a request (which has a method, an id
+  // and object params), or refused.
+  #admit(message: JSONRPCMessage): FrameRefusal | undefined {
     if ("method" in message && "id" in message) {
+      // the SDK would drop it without an answer, and the client would wait for ever
       if (!hasValidMeta(message)) {
-        // the SDK would drop it without an answer, and the client would wait for ever
-        this.#sendError(message.id, "Invalid request: params._meta");
-        return;
+        return { id: message.id, message: "Invalid request: params._meta" };
       }
+      if (message.method === "initialize") this.#initializeId = message.id;
       this.#track(message.id);
     } else if ("method" in message && message.method === "notifications/cancelled") {
       // a cancelled request gets no answer: do not wait for one
       const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
-      if (typeof id === "string" || typeof id === "number") this.#untrack(id);
+      if (typeof id === "string" || typeof id === "number") {
+        this.#untrack(id);
+        const complete = this.#batches.drop(id);
+        if (complete) {
+          this.#output.push(JSON.stringify(complete), this.#inFlight > 0).catch(() => {});
+        }
+      }
     }
-    this.onmessage?.(message);
+    return undefined;
+  }
+
+  // A batch, at the protocol version that has them: each message is checked and delivered
+  // as a line of its own would be; the answers go out together, as one array.
+  #deliverBatch(items: unknown[]): void {
+    const split = splitBatch(items);
+    if (typeof split === "string") return this.#sendError(undefined, split);
+    const { accepted, errors } = split;
+    const ids = accepted.flatMap((m) => "method" in m && "id" in m ? [m.id] : []);
+    // opened before any runs, so no answer can come before its batch waits for it
+    const now = this.#batches.open(ids, errors);
+    if (now) this.#output.push(JSON.stringify(now), this.#inFlight > 0).catch(() => {});
+    for (const message of accepted) {
+      const refusal = this.#admit(message);
+      if (refusal) this.#sendError(refusal.id, refusal.message);
+      else this.onmessage?.(message);
+    }
   }
 
   // A JSON-RPC error (Invalid Request by default) for a frame the SDK never sees; without
@@ -269,9 +307,7 @@ export class StdioTransport implements Transport {
     message: string,
     code: number = ErrorCode.InvalidRequest,
   ): void {
-    const error = { code, message };
-    const answer = id === undefined ? { jsonrpc: "2.0", error } : { jsonrpc: "2.0", id, error };
-    this.send(answer as JSONRPCMessage).catch(() => {});
+    this.send(errorFrame(id, message, code)).catch(() => {});
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -288,6 +324,15 @@ export class StdioTransport implements Transport {
     }
     if (!("method" in message) && "id" in message && message.id !== undefined) {
       this.#untrack(message.id);
+      if (message.id === this.#initializeId && "result" in message) {
+        const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
+        if (typeof version === "string") this.#version = version;
+      }
+      const batch = this.#batches.answer(message.id, message);
+      if (batch.held) {
+        if (!batch.complete) return Promise.resolve();
+        return this.#output.push(JSON.stringify(batch.complete), this.#inFlight > 0);
+      }
     }
     // With other requests still open, answers that complete together (e.g. calls whose
     // audit records were stored in one round trip) go out in one write, as each write
