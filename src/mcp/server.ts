@@ -70,6 +70,8 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       resultHidden: true,
     });
   });
+  // registering a tool declares tools.listChanged true; ours never change once registered
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   // every connection registers the same tools, made from the config alone
   answerToolListOnce(server, deps.config);
   registerWorkspaceResources(server, deps, conn);
