@@ -5,9 +5,18 @@
  */
 import type { SandboxRunner } from "../sandbox/runner.ts";
 
+/** How the scripted steps end: exit codes, and the signal of a step killed by one. */
+export interface ScriptedEnds {
+  downloadExit?: number;
+  downloadSignal?: string;
+  createExit?: number;
+  pipExit?: number;
+  pipSignal?: string;
+}
+
 /** A runner that plays the four pkg.install steps without starting anything. */
 export function scriptedRunner(
-  options: { downloadExit?: number; createExit?: number; pipExit?: number } = {},
+  options: ScriptedEnds = {},
 ): { runner: SandboxRunner; calls: string[] } {
   const calls: string[] = [];
   const runner: SandboxRunner = {
@@ -28,7 +37,7 @@ export function scriptedRunner(
         const exitCode = options.downloadExit ?? 0;
         const stderr = exitCode ? "ERROR: No matching distribution found for demo\n" : "";
         spec.onOutput?.("stderr", stderr);
-        return { ...base, exitCode, stderr };
+        return { ...base, exitCode, stderr, signal: options.downloadSignal };
       }
       if (spec.argv.at(-1) === "/venv") {
         calls.push("create");
@@ -43,7 +52,7 @@ export function scriptedRunner(
         const stdout = exitCode ? "" : "Successfully installed demo-1.0\n";
         spec.onOutput?.("stdout", stdout);
         spec.onOutput?.("stderr", exitCode ? "ERROR: No matching distribution found\n" : "");
-        return { ...base, exitCode, stdout };
+        return { ...base, exitCode, stdout, signal: options.pipSignal };
       }
       calls.push("list");
       const row = { name: "demo", version: "1.0", satisfied: true };

@@ -22,14 +22,17 @@ export function runSlots(limits: Limits): number {
  * The sandbox rlimits from the worker's limits. Each sandbox may have maxProcesses
  * processes (its launcher's one more); a session's sandboxes together, what that allows for
  * every run slot and the extra sandboxes, so a run whose turn has come can always start.
+ * test.run and pkg.install have one more process each: the launcher waiting to report how
+ * their command ended.
  */
 export function sandboxLimits(limits: Limits): SandboxLimits {
-  const sandboxes = runSlots(limits) + EXTRA_SANDBOXES;
+  const slots = runSlots(limits);
+  const sandboxes = slots + EXTRA_SANDBOXES;
   return {
     cpuSeconds: limits.cpuSeconds,
     memoryBytes: limits.memoryBytes,
     maxProcesses: limits.maxProcesses,
-    sessionProcesses: sandboxes * (limits.maxProcesses + 1),
+    sessionProcesses: sandboxes * (limits.maxProcesses + 1) + slots,
     maxFileBytes: limits.maxWriteFileBytes,
   };
 }

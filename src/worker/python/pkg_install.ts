@@ -184,7 +184,7 @@ async function install(
   }
   if (pip.exitCode !== 0 || !listed || found.failed.length > 0) {
     const why = pip.exitCode !== 0
-      ? `pip exited with code ${pip.exitCode}`
+      ? `pip exited with code ${pip.exitCode}${pip.signal ? ` (killed by ${pip.signal})` : ""}`
       : !listed
       ? "cannot read the installed packages"
       : `the environment does not satisfy ${found.failed.map((n) => `"${n}"`).join(", ")}`;
@@ -262,7 +262,8 @@ function failure(
   what: string,
 ): TaskOutcome<"pkg.install"> {
   const result = { installed: [], failed, exit_code: run.exitCode, output_tail: output.tail() };
-  const why = run.timedOut ? "timed out" : `exit code ${run.exitCode}`;
+  const killed = run.signal ? `, killed by ${run.signal}` : "";
+  const why = run.timedOut ? "timed out" : `exit code ${run.exitCode}${killed}`;
   const hint = what.startsWith("Cannot download")
     ? " (only wheels are installed unless source builds are enabled)"
     : "";

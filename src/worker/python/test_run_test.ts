@@ -159,6 +159,33 @@ Deno.test({
 });
 
 Deno.test({
+  name: "testRun() tells a test's os._exit(137) from a test process killed by SIGKILL",
+  ignore,
+  async fn() {
+    await using sessions = await createPythonSessions();
+    const s = await sessions.session("t");
+    const runner = createSandboxRunner({ insecureNoSandbox: false });
+    const endings = [
+      ["os._exit(137)", "TEST_RUN_FAILED: pytest exited with code 137"],
+      [
+        "os.kill(os.getpid(), signal.SIGKILL)",
+        "TEST_RUN_FAILED: pytest exited with code 137 (killed by SIGKILL)",
+      ],
+    ];
+    for (const [end, text] of endings) {
+      await Deno.writeTextFile(
+        `${s.ctx.workspace}/test_ends.py`,
+        `import os, signal\n\ndef test_ends():\n    ${end}\n`,
+      );
+      const outcome = await run(s, runner, {});
+      assert.ok(outcome.ok);
+      assert.equal(outcome.result.exit_code, 137);
+      assert.equal(outcome.error_text, text);
+    }
+  },
+});
+
+Deno.test({
   name: "testRun() stops a run at timeout_seconds and reports TIMEOUT",
   ignore,
   async fn() {

@@ -1,6 +1,7 @@
 import { CodegenError, getLogger } from "../../core/mod.ts";
 import { bwrapArgs, chownArgs } from "./bwrap_args.ts";
 import { collect, stdinBytes } from "./collect.ts";
+import { ExitReport } from "./exit_report.ts";
 import { hostLayout } from "./host_layout.ts";
 import { type SandboxSupport, sandboxSupport } from "./probe.ts";
 import type {
@@ -41,23 +42,38 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
     return this.#root ? sandboxUidFor(workspace, this.#uids) : undefined;
   }
 
-  async start(spec: SandboxLaunchSpec): Promise<SandboxProcess> {
+  start(spec: SandboxLaunchSpec): Promise<SandboxProcess> {
+    return this.#spawn(spec, false);
+  }
+
+  /**
+   * Runs the command to its end. Its launcher waits for it and reports how it ended
+   * (exit_report.ts), so `os._exit(137)` is exit code 137 and only a death by a signal has
+   * `signal`. Without a report (the sandbox was killed) bubblewrap's 128 + n is read as n.
+   */
+  async run(spec: SandboxSpec): Promise<SandboxResult> {
+    const writable = (spec.mounts ?? []).filter((m) => m.writable).map((m) => m.host);
+    await this.ensureOwnership(spec.workspace, writable);
+    const report = new ExitReport();
+    const proc = await this.#spawn(spec, true);
+    const stdin = concat(report.prefix, stdinBytes(spec.stdin));
+    const result = await collect(proc, { ...spec, stdin, stderrFilter: report });
+    if (!report.exit) return result;
+    const { signal: _, ...rest } = result;
+    return { ...rest, ...report.exit };
+  }
+
+  async #spawn(spec: SandboxLaunchSpec, reportExit: boolean): Promise<SandboxProcess> {
     const { nestedUserns, seccomp } = await this.#requireAvailable();
     const dropToUid = this.sandboxUid(spec.workspace);
+    const plan = { layout: hostLayout(), dropToUid, nestedUserns, seccomp, reportExit };
     return spawnProcess({
       program: "bwrap",
-      args: bwrapArgs(spec, { layout: hostLayout(), dropToUid, nestedUserns, seccomp }),
+      args: bwrapArgs(spec, plan),
       env: spec.env,
       exitCodeSignals: true,
       killGraceMs: BWRAP_SETUP_GRACE_MS,
     });
-  }
-
-  async run(spec: SandboxSpec): Promise<SandboxResult> {
-    const writable = (spec.mounts ?? []).filter((m) => m.writable).map((m) => m.host);
-    await this.ensureOwnership(spec.workspace, writable);
-    const proc = await this.start(spec);
-    return await collect(proc, { ...spec, stdin: stdinBytes(spec.stdin) });
   }
 
   /**
@@ -92,4 +108,12 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
         "without isolation",
     );
   }
+}
+
+function concat(head: Uint8Array, tail: Uint8Array | undefined): Uint8Array {
+  if (!tail) return head;
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
 }

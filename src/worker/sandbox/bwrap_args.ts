@@ -31,6 +31,12 @@ export interface BwrapPlan {
    * false only where the probe found none for the architecture, or the kernel refusing it.
    */
   seccomp?: boolean;
+  /**
+   * The launcher waits for the command and reports how it ended (exit_report.ts). Its
+   * waiting process is one more in the sandbox, so the sandbox's own RLIMIT_NPROC is one
+   * higher (`sessionProcesses` must count it already).
+   */
+  reportExit?: boolean;
 }
 
 /** Size of the private /tmp: room for pip's downloads, bounded so it cannot eat RAM. */
@@ -74,7 +80,9 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
   // per uid (and per user namespace made under it, each against the limit it was made
   // with). With a nested user namespace, the session's total goes on first and each sandbox
   // gets maxProcesses of its own inside; without one, the session shares maxProcesses.
-  const { maxProcesses, sessionProcesses = maxProcesses } = spec.limits;
+  // The session's total is the caller's to size: it counts each run's waiting launcher.
+  const maxProcesses = spec.limits.maxProcesses + (plan.reportExit ? 1 : 0);
+  const sessionProcesses = spec.limits.sessionProcesses ?? maxProcesses;
   const perSandbox = asRoot && plan.nestedUserns === true;
   const outer = { ...spec.limits, maxProcesses: perSandbox ? sessionProcesses : maxProcesses };
   args.push(...limitArgs(plan.layout, outer));
@@ -97,7 +105,10 @@ export function bwrapArgs(spec: SandboxLaunchSpec, plan: BwrapPlan): string[] {
       args.push(plan.layout.tools.prlimit, `--nproc=${maxProcesses}`, "--");
     }
   }
-  args.push(...launcherArgs(plan.layout, plan.seccomp === false ? undefined : filter()));
+  const filtered = plan.seccomp === false ? undefined : filter();
+  args.push(
+    ...launcherArgs(plan.layout, { filter: filtered, reportExit: plan.reportExit === true }),
+  );
   args.push(...spec.argv);
   return args;
 }

@@ -124,6 +124,22 @@ Deno.test("bwrapArgs under a root worker: the session's process total first, the
   assert.ok(user.includes("--nproc=9") && !user.includes("--nproc=90"));
 });
 
+Deno.test("bwrapArgs with reportExit: the launcher waits, and its process is one more", () => {
+  const limits = { ...spec.limits, sessionProcesses: 90 };
+  const plain = (args: string[]) => args.filter((a) => a.startsWith("--nproc="));
+  const report = { layout, reportExit: true };
+  const user = bwrapArgs({ ...spec, limits }, report);
+  assert.deepEqual(plain(user), ["--nproc=10"]);
+  const code = beforeCloser(user).length + 4;
+  assert.match(user[code]!, /os\.waitpid/);
+  assert.doesNotMatch(bwrapArgs(spec, { layout })[code]!, /os\.waitpid/);
+  // the session's total is the caller's: it already counts the waiting launcher
+  const nested = bwrapArgs({ ...spec, limits }, { ...report, dropToUid: 1234, nestedUserns: true });
+  assert.deepEqual(plain(nested), ["--nproc=90", "--nproc=10"]);
+  const shared = bwrapArgs({ ...spec, limits }, { ...report, dropToUid: 1234 });
+  assert.deepEqual(plain(shared), ["--nproc=10"]);
+});
+
 Deno.test("chownArgs re-owns only the given directories, inside a sandbox without network", () => {
   const args = chownArgs(["/srv/ws/s1", "/state/venv"], { layout, uid: 42 });
   assert.ok(args.includes("--unshare-net"));

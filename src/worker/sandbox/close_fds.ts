@@ -5,9 +5,12 @@
  * bubblewrap's command: the worker's own are marked, but not those the worker itself was
  * started with (by a shell, a service manager, an MCP client), which may be files, pipes or
  * sockets far outside the sandbox. The filter comes last so every launch step before it
- * (bubblewrap, the nested one under a root worker, prlimit, setpriv) runs unfiltered.
+ * (bubblewrap, the nested one under a root worker, prlimit, setpriv) runs unfiltered. With
+ * `reportExit` the launcher forks after closing the descriptors: the child sets up and execs
+ * the command, the parent waits and reports how it ended (exit_report.ts).
  * @module
  */
+import { WAIT_AND_REPORT } from "./exit_report.ts";
 import type { HostLayout } from "./host_layout.ts";
 import type { SeccompArch } from "./seccomp_table.ts";
 
@@ -56,10 +59,22 @@ export interface LauncherFilter {
   arch: SeccompArch;
 }
 
+/** Options for {@link launcherArgs}. */
+export interface LauncherOptions {
+  /** The seccomp filter to install; none without it. */
+  filter?: LauncherFilter | undefined;
+  /**
+   * Run the command in a child and report how it ended (exit_report.ts): stdin must start
+   * with the report's nonce. Default false.
+   */
+  reportExit?: boolean;
+}
+
 // Python ignores SIGPIPE and SIGXFSZ for itself, and an ignored signal stays ignored across
 // exec: the command gets the default actions back, as Python's subprocess gives them.
-function launcher(filter: LauncherFilter | undefined): string {
+function launcher({ filter, reportExit = false }: LauncherOptions): string {
   const lines = ["import os, signal, sys", CLOSE_INHERITED_FDS];
+  if (reportExit) lines.push(WAIT_AND_REPORT);
   lines.push("signal.signal(signal.SIGPIPE, signal.SIG_DFL)");
   lines.push("signal.signal(signal.SIGXFSZ, signal.SIG_DFL)");
   if (filter) {
@@ -81,8 +96,8 @@ function launcher(filter: LauncherFilter | undefined): string {
 /**
  * `python3 -I -S -c <launcher>`, to put right before the command's argv: the system
  * interpreter, isolated and without `site`, so nothing from the workspace or a venv runs
- * before the descriptors are closed and the filter is in place. Without `filter`, none is.
+ * before the descriptors are closed and the filter is in place.
  */
-export function launcherArgs(layout: HostLayout, filter?: LauncherFilter): string[] {
-  return [layout.tools.python3, "-I", "-S", "-c", launcher(filter)];
+export function launcherArgs(layout: HostLayout, options: LauncherOptions = {}): string[] {
+  return [layout.tools.python3, "-I", "-S", "-c", launcher(options)];
 }

@@ -21,7 +21,7 @@ async function launch(args: string[], argv: string[]) {
 const STATUS = ["grep", "-E", "^(Seccomp|NoNewPrivs):", "/proc/self/status"];
 
 Deno.test("the launcher installs the filter it is given, then runs the command", async () => {
-  const out = await launch(launcherArgs(hostLayout(), { program, arch }), STATUS);
+  const out = await launch(launcherArgs(hostLayout(), { filter: { program, arch } }), STATUS);
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stdout, /^NoNewPrivs:\s+1$/m);
   assert.match(out.stdout, /^Seccomp:\s+2$/m, "SECCOMP_MODE_FILTER");
@@ -36,7 +36,7 @@ Deno.test("the launcher never runs the command when the filter cannot be install
     { program, arch: other } as const, // another machine's numbers
   ];
   for (const filter of cases) {
-    const out = await launch(launcherArgs(hostLayout(), filter), ["echo", "ran"]);
+    const out = await launch(launcherArgs(hostLayout(), { filter }), ["echo", "ran"]);
     assert.equal(out.code, 126);
     assert.equal(out.stdout, "", "the command did not run");
     assert.ok(out.stderr.startsWith(`${SECCOMP_REFUSED}: `), out.stderr);

@@ -12,7 +12,17 @@ export type CollectOptions =
   & {
     /** Bytes written to stdin before it is closed. */
     stdin?: Uint8Array;
+    /** Sees stderr before anything else does, and takes out what is not output. */
+    stderrFilter?: StreamFilter;
   };
+
+/** Passes a stream's bytes on, perhaps holding some back or taking some out. */
+export interface StreamFilter {
+  /** What of `chunk` (and of bytes held back before) is output now. */
+  push(chunk: Uint8Array): Uint8Array;
+  /** The stream ended: what is still held back. */
+  end(): Uint8Array;
+}
 
 const encoder = new TextEncoder();
 
@@ -57,19 +67,23 @@ export async function collect(
   // longer read, so the process is stopped: left alone it would block on that pipe until
   // the timeout, and its result would look whole.
   let failed: { error: unknown } | undefined;
-  const pump = (reader: ReadableStreamBYOBReader, sink: CappedOutput) =>
-    readChunks(reader, (chunk) => sink.push(chunk)).catch(async (error) => {
-      failed ??= { error };
-      proc.kill();
-      await reader.cancel().catch(() => {});
-    });
-  const pumps = Promise.all([pump(readers[0], out), pump(readers[1], err)]);
+  const pump = (reader: ReadableStreamBYOBReader, sink: CappedOutput, filter?: StreamFilter) =>
+    readChunks(reader, (chunk) => sink.push(filter ? filter.push(chunk) : chunk)).catch(
+      async (error) => {
+        failed ??= { error };
+        proc.kill();
+        await reader.cancel().catch(() => {});
+      },
+    );
+  const filter = options.stderrFilter;
+  const pumps = Promise.all([pump(readers[0], out), pump(readers[1], err, filter)]);
   const feeding = feed(proc, options.stdin);
   try {
     const exit = await proc.status;
     await drainWithin(pumps, readers, DRAIN_GRACE_MS);
     await feeding;
     if (failed) throw failed.error;
+    if (filter) err.push(filter.end());
     return {
       exitCode: exit.exitCode,
       ...(exit.signal ? { signal: exit.signal } : {}),

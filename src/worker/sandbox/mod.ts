@@ -14,7 +14,10 @@
  * worker inherited without close-on-exec) and installing a seccomp filter (seccomp_table.ts:
  * EPERM for calls a Python run has no use for, death for another ABI's), and RLIMIT_NOFILE
  * is 1024. The filter comes after every launch step, so the nested bwrap is not under it;
- * where it cannot be installed the probe says so at start and sandboxes run without. A
+ * where it cannot be installed the probe says so at start and sandboxes run without. For
+ * `run()` (test.run, pkg.install) that step forks and waits for the command, and reports on
+ * stderr, under a nonce the command cannot read, whether it exited or was killed by a signal,
+ * which bubblewrap's exit status (128 + n for signal n) cannot tell apart. A
  * kill reaches bubblewrap (a thread that may run only `bwrap` cannot signal a process group), whose
  * sandbox dies with it; one sent while bubblewrap still sets up waits for that to finish
  * (`BWRAP_SETUP_GRACE_MS` after the start at most), as the sandbox's init would otherwise

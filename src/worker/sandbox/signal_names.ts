@@ -33,6 +33,11 @@ const NAMES = [
   "SIGSYS",
 ] as const;
 
+/** The name of signal `n`: `SIGKILL` for 9; `SIG34` for one without a name here. */
+export function signalName(n: number): string {
+  return NAMES[n - 1] ?? `SIG${n}`;
+}
+
 /**
  * The signal a launcher's exit code stands for when, as bubblewrap and shells do, it reports
  * a command killed by signal n as exit code 128 + n; undefined for any other code.
