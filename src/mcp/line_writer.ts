@@ -19,6 +19,26 @@ export interface ByteSink {
   write(bytes: Uint8Array): Promise<number>;
 }
 
+/** Options of {@link LineWriter}. */
+export interface LineWriterOptions {
+  /** Above this many bytes waiting, {@link LineWriter.full} is true. */
+  maxQueuedBytes: number;
+  /** Called when a write finishes with the queue below the bound again. */
+  onRoom: () => void;
+  /**
+   * Called once when a write finds the reader gone (a broken pipe): nothing written from
+   * then on could reach it. Default: none.
+   */
+  onGone?: (error: Error) => void;
+}
+
+/**
+ * Lines queued while a write is under way join one batch up to about this many bytes:
+ * a client that reads again after a long pause gets its backlog in writes of this size,
+ * not in one that would encode the whole backlog (up to the bound) at once.
+ */
+export const MAX_WRITE_BYTES = 1024 * 1024;
+
 interface Batch {
   lines: string[];
   bytes: number;
@@ -34,6 +54,7 @@ export class LineWriter {
   #sink: ByteSink;
   #maxQueued: number;
   #onRoom: () => void;
+  #onGone: ((error: Error) => void) | undefined;
   // batches not yet written, oldest first; the last takes new lines unless it is in the sink
   #queue: Batch[] = [];
   #inSink: Batch | undefined;
@@ -41,15 +62,14 @@ export class LineWriter {
   #writing = false;
   #scheduled = false;
   #idle: PromiseWithResolvers<void> | undefined;
+  // the error that showed the reader is gone: every line from then on is refused with it
+  #gone: Error | undefined;
 
-  /**
-   * @param maxQueuedBytes above this many bytes waiting, {@link full} is true
-   * @param onRoom called when a write finishes with the queue below the bound again
-   */
-  constructor(sink: ByteSink, maxQueuedBytes: number, onRoom: () => void) {
+  constructor(sink: ByteSink, options: LineWriterOptions) {
     this.#sink = sink;
-    this.#maxQueued = maxQueuedBytes;
-    this.#onRoom = onRoom;
+    this.#maxQueued = options.maxQueuedBytes;
+    this.#onRoom = options.onRoom;
+    this.#onGone = options.onGone;
   }
 
   /** Whether the reader is so far behind that more output should wait or be dropped. */
@@ -63,8 +83,9 @@ export class LineWriter {
    * write (each write wakes the client); otherwise start writing now.
    */
   push(line: string, soon: boolean): Promise<void> {
+    if (this.#gone) return Promise.reject(this.#gone);
     let batch = this.#queue[this.#queue.length - 1];
-    if (!batch || batch === this.#inSink) {
+    if (!batch || batch === this.#inSink || batch.bytes >= MAX_WRITE_BYTES) {
       batch = { lines: [], bytes: 0, written: Promise.withResolvers() };
       this.#queue.push(batch);
     }
@@ -86,7 +107,10 @@ export class LineWriter {
     return batch.written.promise;
   }
 
-  /** Resolves true once every queued line is written, or false after `ms`. */
+  /**
+   * Resolves true once no line waits (each written, or refused as the reader is gone), or
+   * false after `ms`.
+   */
   async drained(ms: number): Promise<boolean> {
     if (this.#queue.length === 0) return true;
     this.#idle ??= Promise.withResolvers();
@@ -100,10 +124,11 @@ export class LineWriter {
       for (let batch = this.#queue[0]; batch; batch = this.#queue[0]) {
         this.#inSink = batch;
         try {
+          if (this.#gone) throw this.#gone;
           await this.#writeAll(encoder.encode(batch.lines.join("\n") + "\n"));
           batch.written.resolve();
         } catch (err) {
-          log.warn("Cannot write to stdout: {error}", { error: String(err) });
+          this.#failed(err);
           batch.written.reject(err);
         }
         this.#queue.shift();
@@ -116,6 +141,16 @@ export class LineWriter {
       this.#writing = false;
       this.#idle?.resolve();
       this.#idle = undefined;
+    }
+  }
+
+  // A failed write is logged; one that found no reader ends all writing (see onGone).
+  #failed(err: unknown): void {
+    if (this.#gone) return; // a batch refused after the reader went: said once already
+    log.warn("Cannot write to stdout: {error}", { error: String(err) });
+    if (err instanceof Deno.errors.BrokenPipe || err instanceof Deno.errors.ConnectionReset) {
+      this.#gone = err;
+      this.#onGone?.(err);
     }
   }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ByteSink, LineWriter } from "./line_writer.ts";
+import { type ByteSink, LineWriter, MAX_WRITE_BYTES } from "./line_writer.ts";
 
 /** A sink that takes writes only when the test lets it (a client that stopped reading). */
 function gatedSink() {
@@ -23,7 +23,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 Deno.test("line writer: lines queued during a write go out together, in order", async () => {
   const gate = gatedSink();
-  const writer = new LineWriter(gate.sink, 1 << 20, () => {});
+  const writer = new LineWriter(gate.sink, { maxQueuedBytes: 1 << 20, onRoom: () => {} });
   const first = writer.push("a", false);
   const later = ["b", "c", "d"].map((line) => writer.push(line, false));
   await tick();
@@ -36,7 +36,7 @@ Deno.test("line writer: lines queued during a write go out together, in order", 
 Deno.test("line writer: full past the bound, and onRoom once written below it", async () => {
   const gate = gatedSink();
   let rooms = 0;
-  const writer = new LineWriter(gate.sink, 10, () => rooms++);
+  const writer = new LineWriter(gate.sink, { maxQueuedBytes: 10, onRoom: () => rooms++ });
   void writer.push("12345", false);
   assert.equal(writer.full, false);
   void writer.push("67890", false);
@@ -49,7 +49,7 @@ Deno.test("line writer: full past the bound, and onRoom once written below it", 
 
 Deno.test("line writer: drained gives up after its bound when nothing is read", async () => {
   const gate = gatedSink();
-  const writer = new LineWriter(gate.sink, 1 << 20, () => {});
+  const writer = new LineWriter(gate.sink, { maxQueuedBytes: 1 << 20, onRoom: () => {} });
   const written = writer.push("stuck", false);
   const started = Date.now();
   assert.equal(await writer.drained(50), false);
@@ -69,8 +69,7 @@ Deno.test("line writer: a failed write rejects its lines and the next write stil
         return Promise.resolve(bytes.length);
       },
     },
-    1 << 20,
-    () => {},
+    { maxQueuedBytes: 1 << 20, onRoom: () => {} },
   );
   await assert.rejects(writer.push("lost", false), /broken pipe/);
   fail = false;
@@ -88,9 +87,47 @@ Deno.test("line writer: a short write is continued until the line is whole", asy
         return Promise.resolve(n);
       },
     },
-    1 << 20,
-    () => {},
+    { maxQueuedBytes: 1 << 20, onRoom: () => {} },
   );
   await writer.push("abcdefg", false);
   assert.equal(chunks.join(""), "abcdefg\n");
+});
+
+Deno.test("line writer: once the reader is gone, no more writes: every line is refused, onGone told once", async () => {
+  let writes = 0;
+  const gone: Error[] = [];
+  const stalled = Promise.withResolvers<void>();
+  const writer = new LineWriter(
+    {
+      async write() {
+        writes++;
+        await stalled.promise;
+        throw new Deno.errors.BrokenPipe("Broken pipe (os error 32)");
+      },
+    },
+    { maxQueuedBytes: 1 << 20, onRoom: () => {}, onGone: (err) => gone.push(err) },
+  );
+  const first = writer.push("a", false);
+  const queued = writer.push("b", false); // waits behind the write under way
+  stalled.resolve();
+  await assert.rejects(first, Deno.errors.BrokenPipe);
+  await assert.rejects(queued, Deno.errors.BrokenPipe);
+  await assert.rejects(writer.push("c", false), Deno.errors.BrokenPipe);
+  assert.equal(writes, 1, "a pipe with no reader is not written again");
+  assert.equal(gone.length, 1);
+  assert.equal(await writer.drained(1_000), true, "nothing waits to be written");
+});
+
+Deno.test("line writer: lines queued behind a stalled write go out in bounded writes, in order", async () => {
+  const gate = gatedSink();
+  const writer = new LineWriter(gate.sink, { maxQueuedBytes: 1 << 30, onRoom: () => {} });
+  const line = "x".repeat(100 * 1024);
+  const lines = Array.from({ length: 40 }, (_, i) => `${i}${line}`);
+  const written = lines.map((l) => writer.push(l, false));
+  gate.release();
+  await Promise.all(written);
+  assert.equal(gate.writes.join(""), lines.join("\n") + "\n");
+  // one write of every line would encode 4 MB at once, on top of the lines themselves
+  const largest = Math.max(...gate.writes.map((w) => w.length));
+  assert.ok(largest <= MAX_WRITE_BYTES + line.length + 4, `a write of ${largest} bytes`);
 });

@@ -80,11 +80,13 @@ export class StdioTransport implements Transport {
 
   constructor(options: StdioTransportOptions) {
     this.#input = options.input;
-    this.#output = new LineWriter(
-      options.output ?? Deno.stdout,
-      options.maxQueuedBytes ?? MAX_QUEUED_OUTPUT_BYTES,
-      () => this.#wakePump(),
-    );
+    this.#output = new LineWriter(options.output ?? Deno.stdout, {
+      maxQueuedBytes: options.maxQueuedBytes ?? MAX_QUEUED_OUTPUT_BYTES,
+      onRoom: () => this.#wakePump(),
+      // no answer can reach a client that closed its end of stdout: the connection ends
+      // (as at the end of input, but without waiting for answers), so the calls it made stop
+      onGone: () => void this.close(),
+    });
     this.#max = options.maxLineBytes;
     this.#endGraceMs = options.endGraceMs;
     this.#maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;

@@ -77,3 +77,39 @@ Deno.test("stdio: a client that stops reading stdout does not stop the coordinat
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("stdio: a client that closes its end of stdout ends the coordinator, though stdin stays open", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "codegen-gone-" });
+  const child = spawnStdioMain(dir);
+  const writer = child.stdin.getWriter();
+  try {
+    await child.stdout.cancel(); // the client is gone from stdout; stdin is not closed
+    const lines = [
+      INITIALIZE_BODY,
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "echo", arguments: { message: "to nobody" } },
+      }),
+    ];
+    await writer.write(new TextEncoder().encode(lines.join("\n") + "\n"));
+    // without the end of the connection it would run on, executing calls for nobody
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const exited = await Promise.race([
+      child.status.then(() => true),
+      new Promise<false>((r) => timer = setTimeout(() => r(false), 20_000)),
+    ]);
+    clearTimeout(timer);
+    assert.ok(exited, "the coordinator exited once it found nobody reads its answers");
+    assert.equal((await child.status).code, 0);
+  } finally {
+    await writer.close().catch(() => {});
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await child.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
