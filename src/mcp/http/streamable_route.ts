@@ -16,6 +16,7 @@ import {
 import type { RouteContext } from "./_route_context.ts";
 import { boundStreamableResponse, requestIdsOf } from "./_bounded_streamable.ts";
 import { invalidAsInvalidRequest, refuseBatch } from "./_message_check.ts";
+import { cancelledIn, openedStream } from "./_settled_streams.ts";
 import type { HttpSession } from "./session_table.ts";
 
 type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
@@ -53,10 +54,13 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   if (!body.ok) return bodyRefused(body);
   const batch = refuseBatch(body.value, req.headers.get("mcp-protocol-version"));
   if (batch !== undefined) return batch;
+  const requestIds = requestIdsOf(body.value);
+  openedStream(transport, requestIds);
   const response = await transport.handleRequest(req, { parsedBody: body.value });
+  cancelledIn(transport, body.value);
   return boundStreamableResponse(await invalidAsInvalidRequest(response, body.value), {
     ...stream,
-    requestIds: requestIdsOf(body.value),
+    requestIds,
   });
 }
 
@@ -99,13 +103,15 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
     transport,
     server,
   });
+  const requestIds = requestIdsOf(body.value);
+  openedStream(transport, requestIds);
   const response = await transport.handleRequest(req, { parsedBody: body.value });
   // The transport refused the initialize (e.g. a wrong Accept header): no session exists.
   if (transport.sessionId === undefined) await ctx.sessions.close(id);
   return boundStreamableResponse(response, {
     sessionId: id,
     transport,
-    requestIds: requestIdsOf(body.value),
+    requestIds,
     maxBufferedBytes: ctx.maxBufferedBytes,
   });
 }

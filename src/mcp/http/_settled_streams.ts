@@ -1,0 +1,77 @@
+/**
+ * Ends a Streamable HTTP POST's event stream once every request it carries is answered or
+ * cancelled. The SDK's transport ends it when all have their answers, but a cancelled
+ * request gets none (as MCP says), so its stream, with its connection and keep-alive timer,
+ * stayed open until the session ended: one for every call a client cancelled.
+ * @module
+ */
+import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
+
+type RequestId = string | number;
+type Transport = WebStandardStreamableHTTPServerTransport;
+
+/** The requests of one POST still owed an answer, and whether one was cancelled. */
+interface Stream {
+  owed: Set<RequestId>;
+  cancelled: boolean;
+}
+
+/** What one session's POST streams still owe. */
+class Streams {
+  #byRequest = new Map<RequestId, Stream>();
+
+  constructor(readonly transport: Transport) {}
+
+  open(ids: readonly RequestId[]): void {
+    const stream = { owed: new Set(ids), cancelled: false };
+    for (const id of ids) this.#byRequest.set(id, stream);
+  }
+
+  /** Request `id` was answered or cancelled; ends its stream when that was the last owed. */
+  settle(id: RequestId, cancelled: boolean): void {
+    const stream = this.#byRequest.get(id);
+    if (stream === undefined) return;
+    this.#byRequest.delete(id);
+    stream.owed.delete(id);
+    stream.cancelled ||= cancelled;
+    // with no request cancelled the SDK ends the stream itself, once it sent the last answer
+    if (stream.owed.size === 0 && stream.cancelled) this.transport.closeSSEStream(id);
+  }
+}
+
+const SESSIONS = new WeakMap<Transport, Streams>();
+
+function streamsOf(transport: Transport): Streams {
+  let streams = SESSIONS.get(transport);
+  if (streams === undefined) {
+    streams = new Streams(transport);
+    SESSIONS.set(transport, streams);
+    // an answer is settled once the SDK has written it to its stream
+    const send = transport.send.bind(transport);
+    transport.send = async (message, options) => {
+      await send(message, options);
+      if (!("method" in message) && "id" in message && message.id !== undefined) {
+        streams!.settle(message.id, false);
+      }
+    };
+  }
+  return streams;
+}
+
+/** Call before the transport handles a POST: the requests whose answers its stream carries. */
+export function openedStream(transport: Transport, ids: readonly RequestId[]): void {
+  if (ids.length > 0) streamsOf(transport).open(ids);
+}
+
+/**
+ * Call after the transport handled a POST: the requests it cancelled get no answer, so
+ * a stream left owing nothing else is ended.
+ */
+export function cancelledIn(transport: Transport, body: unknown): void {
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const m = message as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
+    if (m?.method !== "notifications/cancelled" || m.id !== undefined) continue;
+    const id = m.params?.requestId;
+    if (typeof id === "string" || typeof id === "number") streamsOf(transport).settle(id, true);
+  }
+}

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { McpServer } from "../sdk.ts";
+import { startHttpServer } from "./http_server.ts";
+import { POST_HEADERS, serverOptions as options } from "./_testing.ts";
+
+/** A server whose `wait` tool runs until cancelled, or until the test releases it. */
+function waitingServer() {
+  const aborted: string[] = [];
+  const release = Promise.withResolvers<void>();
+  function createServer(): McpServer {
+    const server = new McpServer({ name: "wait-test", version: "0.0.0" });
+    server.registerTool("wait", {
+      description: "Waits",
+      inputSchema: { name: z.string() },
+    }, ({ name }, extra) =>
+      new Promise((resolve) => {
+        extra.signal.addEventListener("abort", () => {
+          aborted.push(name);
+          resolve({ content: [{ type: "text", text: "aborted" }] });
+        });
+        release.promise.then(() => resolve({ content: [{ type: "text", text: name }] }));
+      }));
+    return server;
+  }
+  return { aborted, release: () => release.resolve(), createServer };
+}
+
+async function open(url: string, version: string): Promise<Record<string, string>> {
+  const init = await fetch(`${url}/mcp`, {
+    method: "POST",
+    headers: POST_HEADERS,
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: {
+        protocolVersion: version,
+        capabilities: {},
+        clientInfo: { name: "t", version: "0" },
+      },
+    }),
+  });
+  await init.body?.cancel();
+  return {
+    ...POST_HEADERS,
+    "mcp-session-id": init.headers.get("mcp-session-id")!,
+    "mcp-protocol-version": version,
+  };
+}
+
+const call = (id: number, name: string) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "tools/call",
+  params: { name: "wait", arguments: { name } },
+});
+
+async function cancel(url: string, headers: Record<string, string>, requestId: number) {
+  const res = await fetch(`${url}/mcp`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId },
+    }),
+  });
+  assert.equal(res.status, 202);
+  await res.body?.cancel();
+}
+
+/** The whole body of a POST's event stream, or undefined if it is still open after 5 s. */
+async function whole(res: Response): Promise<string | undefined> {
+  const text = res.text();
+  const timeout = new Promise<undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 5_000);
+    text.finally(() => clearTimeout(timer));
+  });
+  const result = await Promise.race([text, timeout]);
+  if (result === undefined) await res.body?.cancel().catch(() => {});
+  return result;
+}
+
+Deno.test("Streamable HTTP ends a POST's event stream, without an answer, once its request is cancelled", async () => {
+  const waiting = waitingServer();
+  await using http = await startHttpServer(options({ createServer: waiting.createServer }));
+  const headers = await open(http.url, "2025-06-18");
+  const res = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify(call(1, "one")),
+  });
+  assert.equal(res.headers.get("content-type"), "text/event-stream");
+  await cancel(http.url, headers, 1);
+  const text = await whole(res);
+  assert.notEqual(text, undefined, "the stream ended");
+  assert.doesNotMatch(text!, /"id":1/, "a cancelled request gets no answer");
+  assert.deepEqual(waiting.aborted, ["one"]);
+  waiting.release();
+});
+
+Deno.test("Streamable HTTP keeps a batch's stream open for its requests not cancelled, then ends it", async () => {
+  const waiting = waitingServer();
+  await using http = await startHttpServer(options({ createServer: waiting.createServer }));
+  const headers = await open(http.url, "2025-03-26");
+  const res = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify([call(1, "one"), call(2, "two")]),
+  });
+  await cancel(http.url, headers, 1);
+  waiting.release();
+  const text = await whole(res);
+  assert.notEqual(text, undefined, "the stream ended");
+  assert.match(text!, /"text":"two"/, "the request not cancelled is answered");
+  assert.doesNotMatch(text!, /"id":1/);
+});
