@@ -56,6 +56,10 @@ export async function handleSseMessage(req: Request, ctx: RouteContext): Promise
   }
   const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
   if (!body.ok) return bodyRefused(body);
+  // the session may have ended while the body arrived: answered as if it had ended before
+  if (session.transport.closed) {
+    return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
+  }
   const delivered = session.transport.deliver(body.value, {
     requestInfo: { headers: Object.fromEntries(req.headers), url },
   });
