@@ -4,6 +4,7 @@ import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { passRefusedArguments, refusedArguments } from "./invalid_input.ts";
 import { refuseInvalidParams } from "./invalid_params.ts";
 import { refuseUnknownTools } from "./unknown_tool.ts";
+import { ignoreTaskAugmentation } from "./task_augmentation.ts";
 import { registerWorkspaceResources } from "./resources.ts";
 import { answerToolListOnce } from "./tool_list.ts";
 import { sharedTools } from "./tool_set.ts";
@@ -35,6 +36,7 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
     },
   );
   passRefusedArguments(server);
+  ignoreTaskAugmentation(server);
   const known = new Set<string>();
   // the tools' definitions and schemas are built once per config; only handlers are per connection
   for (const { def, input } of sharedTools(deps.config)) {

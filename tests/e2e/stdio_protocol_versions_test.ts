@@ -59,7 +59,7 @@ const echo = (id: number | string, message: string) => ({
   params: { name: "echo", arguments: { message } },
 });
 
-Deno.test("stdio: protocol versions are negotiated, and a JSON-RPC batch is answered with one array at 2025-03-26 only", async () => {
+Deno.test("stdio: protocol versions are negotiated, task metadata is ignored, and a JSON-RPC batch is answered with one array at 2025-03-26 only", async () => {
   const dir = await Deno.makeTempDir({ prefix: "codegen-versions-" });
   const io = rawStdio(dir);
   try {
@@ -71,6 +71,10 @@ Deno.test("stdio: protocol versions are negotiated, and a JSON-RPC batch is answ
     const future = await io.next() as { id: string; result: { protocolVersion: string } };
     assert.equal(future.id, "s", "a string id comes back a string");
     assert.ok(future.result.protocolVersion >= "2025-06-18", "the latest version is offered");
+    // we declare no tasks capability: a task-augmented call is run as a plain one (2025-11-25)
+    await io.send({ ...echo(1, "t"), params: { ...echo(1, "t").params, task: { ttl: 60_000 } } });
+    const plain = await io.next() as { id: number; result?: { structuredContent?: unknown } };
+    assert.deepEqual(plain.result?.structuredContent, { message: "t" }, JSON.stringify(plain));
     await io.send([echo(2, "a"), echo(3, "b")]);
     const refused = [await io.next(), await io.next()] as { id: number; error: { code: number } }[];
     assert.deepEqual(refused.map((r) => [r.id, r.error.code]), [[2, -32600], [3, -32600]]);
