@@ -4,6 +4,7 @@ import { boundEventStream } from "./bounded_event_stream.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
 
 const log = getLogger("mcp", "http");
+const encoder = new TextEncoder();
 
 type RequestId = string | number;
 
@@ -21,7 +22,8 @@ export interface StreamableStream {
  * The SDK's response with its event stream (if it is one) bounded: the SDK enqueues every
  * notification and answer without limit, so a client that opens the GET stream, or posts a
  * long call, and does not read would grow this process's memory without bound. Past the
- * bound that stream ends; the requests it was to answer are cancelled.
+ * bound what waits is dropped and the stream ends; the requests it was to answer are
+ * cancelled, and a POST's stream for one request ends with its answer: the error.
  */
 export function boundStreamableResponse(response: Response, stream: StreamableStream): Response {
   const type = response.headers.get("content-type") ?? "";
@@ -46,7 +48,7 @@ export function requestIdsOf(body: unknown): RequestId[] {
   });
 }
 
-function overflowed(stream: StreamableStream, queued: number): void {
+function overflowed(stream: StreamableStream, queued: number): Uint8Array | undefined {
   const { sessionId, requestIds, maxBufferedBytes } = stream;
   const which = requestIds.length === 0
     ? "GET /mcp"
@@ -56,28 +58,33 @@ function overflowed(stream: StreamableStream, queued: number): void {
       "for a client that does not read it (limit {limit})",
     { stream: which, sessionId, queued, limit: maxBufferedBytes },
   );
-  const reason = `Its event stream was ended: more than ${maxBufferedBytes} bytes of events ` +
-    "waited for a client that did not read it";
-  for (const id of requestIds) cancel(stream.transport, id, reason);
+  const error = {
+    code: RPC_SERVER_ERROR,
+    message: `Its event stream was ended: more than ${maxBufferedBytes} bytes of events ` +
+      "waited for a client that did not read it",
+  };
+  for (const id of requestIds) cancel(stream.transport, id, error);
+  // The stream's last event answers its request with the error: a client that reads later
+  // learns why, instead of waiting for an answer until its own timeout. A batch's stream may
+  // already have carried some of its answers, and a request gets one answer: it gets none.
+  if (requestIds.length !== 1) return undefined;
+  const answer = { jsonrpc: "2.0", id: requestIds[0], error };
+  return encoder.encode(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
 }
 
-// The request can no longer be answered, so it is cancelled as a client would cancel it
-// (its call stops); it is answered all the same, to nobody, because the SDK transport keeps
-// an entry for each request until its answer goes out, and a cancelled handler sends none.
+// The request's stream is gone, so it is cancelled as a client would cancel it (its call
+// stops); it is answered through the SDK all the same, to nobody (the stream it would go to
+// is cancelled next), because the SDK transport keeps an entry for each request until its
+// answer goes out, and a cancelled handler sends none.
 function cancel(
   transport: WebStandardStreamableHTTPServerTransport,
   requestId: RequestId,
-  reason: string,
+  error: { code: number; message: string },
 ): void {
   transport.onmessage?.({
     jsonrpc: "2.0",
     method: "notifications/cancelled",
-    params: { requestId, reason },
+    params: { requestId, reason: error.message },
   });
-  transport.send({
-    jsonrpc: "2.0",
-    id: requestId,
-    error: { code: RPC_SERVER_ERROR, message: reason },
-  })
-    .catch(() => {});
+  transport.send({ jsonrpc: "2.0", id: requestId, error }).catch(() => {});
 }

@@ -10,9 +10,10 @@ export interface BoundedEventStreamOptions {
   maxBufferedBytes?: number;
   /**
    * Told once when the bound is passed, with the bytes then waiting (dropped), before the
-   * source is cancelled: the source can still answer what it owes, to nobody.
+   * source is cancelled: the source can still answer what it owes, to nobody. What it
+   * returns is the stream's last chunk, for a client that reads later (why it ended).
    */
-  onOverflow: (queuedBytes: number) => void;
+  onOverflow: (queuedBytes: number) => Uint8Array | void;
 }
 
 // A consumed head is cut off the array once it is this long and half of it: shift() on
@@ -22,8 +23,8 @@ const COMPACT_AFTER = 1024;
 /**
  * An event stream's body that takes every chunk from `source` as soon as it comes and
  * holds it until the client reads it, counting the bytes held. Past the bound what is held
- * is dropped, the stream ends (cleanly: Deno would print an errored body to stderr), and
- * `source` is cancelled. A client that reads gets every chunk, then the end of `source`.
+ * is dropped, the stream ends (cleanly: Deno would print an errored body to stderr) after
+ * what `onOverflow` returns, and `source` is cancelled. A client that reads gets every chunk, then the end of `source`.
  * Cancelling the result (the client went away) cancels `source`.
  */
 export function boundEventStream(
@@ -64,8 +65,12 @@ export function boundEventStream(
         if (queued > max) {
           const dropped = queued;
           drop();
+          const last = options.onOverflow(dropped);
+          if (last) {
+            chunks.push(last);
+            queued = last.byteLength;
+          }
           end();
-          options.onOverflow(dropped);
           await reader.cancel("Too many bytes of events wait for the client");
           return;
         }

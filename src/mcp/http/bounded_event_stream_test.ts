@@ -27,7 +27,7 @@ Deno.test("boundEventStream gives a client that reads every chunk, past maxBuffe
   const overflows: number[] = [];
   const body = boundEventStream(src.stream, {
     maxBufferedBytes: 1000,
-    onOverflow: (queued) => overflows.push(queued),
+    onOverflow: (queued) => void overflows.push(queued),
   });
   const reader = body.getReader();
   const received: number[] = [];
@@ -59,6 +59,19 @@ Deno.test("boundEventStream drops what waits past maxBufferedBytes, ends the str
   // the client that comes back finds the stream ended, with nothing held for it
   const reader = body.getReader();
   assert.deepEqual(await reader.read(), { done: true, value: undefined });
+});
+
+Deno.test("boundEventStream ends with what onOverflow returns, for a client that reads later", async () => {
+  const src = source();
+  const body = boundEventStream(src.stream, {
+    maxBufferedBytes: 1000,
+    onOverflow: () => new TextEncoder().encode("the end"),
+  });
+  for (let i = 0; i < 11; i++) src.controller.enqueue(chunk(i));
+  await src.cancelled;
+  const reader = body.getReader();
+  assert.equal(new TextDecoder().decode((await reader.read()).value), "the end");
+  assert.equal((await reader.read()).done, true);
 });
 
 Deno.test("boundEventStream ends with what came before when its source fails", async () => {

@@ -152,6 +152,12 @@ Deno.test("An unread POST /mcp stream ends past maxBufferedBytes and its call is
   const { bytes, text } = await readBody(call.body!.getReader(), 32 * MiB);
   assert.ok(bytes < 16 * MiB, `${bytes} bytes waited for the client`);
   assert.doesNotMatch(text, /"result"/);
+  // its last event answers the call with why, so the client does not wait for its timeout
+  const events = text.split("\n").filter((line) => line.startsWith("data: "));
+  const last = JSON.parse(events[events.length - 1]!.slice(6));
+  assert.equal(last.id, 7);
+  assert.equal(last.error?.code, -32000);
+  assert.match(last.error?.message, /event stream was ended/);
   // the session is still usable: the next call is answered
   const next = await fetch(`${http.url}/mcp`, {
     method: "POST",
