@@ -24,8 +24,9 @@ const COMPACT_AFTER = 1024;
  * An event stream's body that takes every chunk from `source` as soon as it comes and
  * holds it until the client reads it, counting the bytes held. Past the bound what is held
  * is dropped, the stream ends (cleanly: Deno would print an errored body to stderr) after
- * what `onOverflow` returns, and `source` is cancelled. A client that reads gets every chunk, then the end of `source`.
- * Cancelling the result (the client went away) cancels `source`.
+ * what `onOverflow` returns, and `source` is cancelled. A client that reads gets every
+ * chunk, then the end of `source`. Cancelling the result (the client went away) cancels
+ * `source`.
  */
 export function boundEventStream(
   source: ReadableStream<Uint8Array>,
