@@ -55,9 +55,9 @@ export class LineWriter {
   #maxQueued: number;
   #onRoom: () => void;
   #onGone: ((error: Error) => void) | undefined;
-  // batches not yet written, oldest first; the last takes new lines unless it is in the sink
+  // batches not yet written, oldest first; while #writing, the first is in the sink, and
+  // the last takes new lines unless it is that one (or full)
   #queue: Batch[] = [];
-  #inSink: Batch | undefined;
   #queued = 0;
   #writing = false;
   #scheduled = false;
@@ -85,7 +85,8 @@ export class LineWriter {
   push(line: string, soon: boolean): Promise<void> {
     if (this.#gone) return Promise.reject(this.#gone);
     let batch = this.#queue[this.#queue.length - 1];
-    if (!batch || batch === this.#inSink || batch.bytes >= MAX_WRITE_BYTES) {
+    const inSink = this.#writing && batch === this.#queue[0];
+    if (!batch || inSink || batch.bytes >= MAX_WRITE_BYTES) {
       batch = { lines: [], bytes: 0, written: Promise.withResolvers() };
       this.#queue.push(batch);
     }
@@ -122,7 +123,6 @@ export class LineWriter {
     this.#writing = true;
     try {
       for (let batch = this.#queue[0]; batch; batch = this.#queue[0]) {
-        this.#inSink = batch;
         try {
           if (this.#gone) throw this.#gone;
           await this.#writeAll(encoder.encode(batch.lines.join("\n") + "\n"));
@@ -132,7 +132,6 @@ export class LineWriter {
           batch.written.reject(err);
         }
         this.#queue.shift();
-        this.#inSink = undefined;
         const wasFull = this.full;
         this.#queued -= batch.bytes;
         if (wasFull && !this.full) this.#onRoom();
