@@ -309,7 +309,10 @@ export class StdioTransport implements Transport {
     message: string,
     code: number = ErrorCode.InvalidRequest,
   ): void {
-    this.send(errorFrame(id, message, code)).catch(() => {});
+    if (this.#closed) return;
+    // not send(): the refused frame was never counted, so its answer must not stand for the
+    // answer of a request still running under the same id
+    this.#write(errorFrame(id, message, code)).catch(() => {});
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -330,6 +333,13 @@ export class StdioTransport implements Transport {
         const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
         if (typeof version === "string") this.#version = version;
       }
+    }
+    return this.#write(message);
+  }
+
+  // An answer that belongs to a batch waits for the batch's other answers.
+  #write(message: JSONRPCMessage): Promise<void> {
+    if (!("method" in message) && "id" in message && message.id !== undefined) {
       const batch = this.#batches.answer(message.id, message);
       if (batch.held) {
         if (!batch.complete) return Promise.resolve();
