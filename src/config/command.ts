@@ -39,7 +39,8 @@ const AUDIT_USAGE: ParsedCommand = {
   command: "error",
   message: "usage: codegen-mcp audit verify FILE [--anchor SEQ:HASH]",
 };
-const ANCHOR = /^([1-9][0-9]*):([0-9a-f]{64})$/;
+// seq 0 is the head an empty log logs when opened: only the chain's start, 64 zeros
+const ANCHOR = /^(?:([1-9][0-9]*):([0-9a-f]{64})|(0):(0{64}))$/;
 
 // FILE and an optional `--anchor SEQ:HASH` (or `--anchor=SEQ:HASH`), in either order
 function parseAuditVerify(args: string[]): ParsedCommand {
@@ -54,12 +55,13 @@ function parseAuditVerify(args: string[]): ParsedCommand {
   if (files.length !== 1) return AUDIT_USAGE;
   if (anchor === undefined) return { command: "audit-verify", file: files[0]! };
   const match = ANCHOR.exec(anchor);
-  const seq = Number(match?.[1]);
+  const seq = Number(match?.[1] ?? match?.[3]);
   if (!match || !Number.isSafeInteger(seq)) {
     return {
       command: "error",
       message: `Cannot use --anchor "${anchor}": expected SEQ:HASH (a record's seq and hash)`,
     };
   }
-  return { command: "audit-verify", file: files[0]!, anchor: { seq, hash: match[2]! } };
+  const hash = match[2] ?? match[4]!;
+  return { command: "audit-verify", file: files[0]!, anchor: { seq, hash } };
 }

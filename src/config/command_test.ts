@@ -16,8 +16,19 @@ Deno.test("parseCommand() reads audit verify FILE with an optional --anchor SEQ:
   assert.deepEqual(parseCommand(["audit", "verify", `--anchor=12:${HASH}`, "log.jsonl"]), anchored);
 });
 
+Deno.test("parseCommand() takes the head an empty log logs (seq 0, the chain's start)", () => {
+  const start = `0:${"0".repeat(64)}`;
+  assert.deepEqual(parseCommand(["audit", "verify", "log.jsonl", "--anchor", start]), {
+    command: "audit-verify",
+    file: "log.jsonl",
+    anchor: { seq: 0, hash: "0".repeat(64) },
+  });
+});
+
 Deno.test("parseCommand() refuses an audit verify anchor that is not SEQ:HASH", () => {
-  for (const bad of ["12", `0:${HASH}`, `x:${HASH}`, "12:abc", `12:${HASH.toUpperCase()}`]) {
+  for (
+    const bad of ["12", `0:${HASH}`, `x:${HASH}`, "12:abc", `12:${HASH.toUpperCase()}`, "00:0"]
+  ) {
     const parsed = parseCommand(["audit", "verify", "log.jsonl", "--anchor", bad]);
     assert.equal(parsed.command, "error", bad);
   }
