@@ -8,7 +8,8 @@ export const READY_BYTE = 0x06;
 /**
  * What the fork server and the kernel share: the job channel (moved off fds 0 and 1),
  * reading a job (`<length>\n<json>`) and, separately, its nonce (`<32 hex>\n`), ending it
- * with the nonce's marker, and turning a job into the program it runs.
+ * with the nonce's marker, turning a job into the program it runs, and giving user code the
+ * `site` set-up the trusted code starts without (`-S`, see interpreterSpec).
  *
  * The nonce follows the job instead of being part of it so that the fork server can read
  * it after the fork: a forked run never has it in its memory, so it cannot write the
@@ -82,6 +83,28 @@ def _line_buffered():
             stream.reconfigure(write_through=False, line_buffering=True)
         except Exception:
             pass
+
+def _enable_site():
+    # With a venv the trusted code started with -S, so no installed package's .pth file or
+    # sitecustomize ran in it: here, in user code only (after the fork), python3's start-up
+    # site set-up, as the venv's interpreter, whose pyvenv.cfg gives sys.prefix and the
+    # site-packages. Call it before sys.path gets its first entry: python3 adds that after.
+    # Without a venv site ran at start-up (see interpreterSpec): nothing to do.
+    if not sys.flags.no_site:
+        return
+    if _VENV_PYTHON is not None:
+        sys.executable = _VENV_PYTHON
+    import site
+    site.main()
+
+def _venv_python():
+    # "--venv-python PATH" when the session has a venv: the interpreter user code runs as
+    args = sys.argv[1:]
+    if "--venv-python" in args[:-1]:
+        return args[args.index("--venv-python") + 1]
+    return None
+
+_VENV_PYTHON = _venv_python()
 
 def _job_program(job):
     # (filename, source, argv): a workspace file run as a script, or code as with -c

@@ -3,7 +3,8 @@
  * stateful kernel's is in kernel_source.ts; what both share, in _job_framing.ts). The
  * rlimits and the uid are already in force (applied by the sandbox launcher) when it
  * starts; user code runs only in what it forks or executes, never in the code that frames
- * the jobs.
+ * the jobs. Neither does an installed package's: it starts on the system python3 without
+ * `site`, and each run sets up site-packages (the venv's, if any) for itself.
  * @module
  */
 import { JOB_FRAMING } from "./_job_framing.ts";
@@ -24,7 +25,7 @@ export const FORK_SERVER_SOURCE = String.raw`${JOB_FRAMING}
 def _serve():
     import resource, signal, time
     # what every child needs, loaded once here: forked children inherit it for free
-    import atexit, builtins, types
+    import atexit, builtins, site, types  # with -S, importing site runs none of it
     compile("pass", "<warm-up>", "exec")  # the first compile initialises the compiler
     _line_buffered()
     private_tmp = "--private-tmp" in sys.argv[1:]
@@ -167,8 +168,9 @@ def _run(job):
     filename, source, sys.argv = _job_program(job)
     if job.get("file") is not None:
         main.__file__ = filename
-    sys.path.insert(0, _script_dir(job))
     sys.modules["__main__"] = main
+    _enable_site()  # the installed packages' .pth files run here, in the run, never above
+    sys.path.insert(0, _script_dir(job))
     try:
         code = compile(source, filename, "exec")
     except SyntaxError as e:

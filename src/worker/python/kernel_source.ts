@@ -15,8 +15,9 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  * (child processes read it too) and, for a file, the script's directory at sys.path[0]; both
  * are restored afterwards.
  *
- * User code runs in the interpreter, never in the supervisor, and the supervisor cannot be
- * read or traced from it (not dumpable; ptrace is filtered): it never learns a nonce, so it
+ * User code runs in the interpreter, never in the supervisor (which starts on the system
+ * python3 without `site`, so no installed package's code runs in it either: the interpreter
+ * sets up site-packages after the fork), and the supervisor cannot be read or traced from it (not dumpable; ptrace is filtered): it never learns a nonce, so it
  * can write no frame. What the interpreter can do is say "done" for a job early, with an exit
  * code of 0-255 of its choosing — code left running (a thread) can do it for a later job too
  * — and the supervisor ignores a "done" for any job but the current one. When the interpreter
@@ -117,6 +118,8 @@ def _kernel(job_r, done_w):
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
     sys.modules["__main__"] = main
+    sys.argv = ["-c"]  # as python3 -c has it while site runs; each call sets its own
+    _enable_site()  # the installed packages' .pth files run here, never in the supervisor
     sys.path.insert(0, "")  # as python3 -c has it (JOB_FRAMING took it out)
     idle_stdin = sys.stdin  # reads fd 0, /dev/null between calls
     null = os.open(os.devnull, os.O_RDONLY)

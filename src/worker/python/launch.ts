@@ -1,6 +1,6 @@
 import type { Limits } from "../../config/mod.ts";
 import type { TaskContext } from "../context.ts";
-import type { SandboxLaunchSpec, SandboxLimits } from "../sandbox/mod.ts";
+import { type SandboxLaunchSpec, type SandboxLimits, systemPython } from "../sandbox/mod.ts";
 import { sandboxEnv } from "./env.ts";
 import { pythonExecutable, venvMount } from "./venv.ts";
 
@@ -55,14 +55,26 @@ export function kernelLimits(limits: Limits): SandboxLimits {
 /**
  * A sandboxed interpreter for the session running `source` (the fork server or the
  * kernel) with `args` in `sys.argv[1:]`, under `limits` (default {@link sandboxLimits}).
+ *
+ * The trusted code starts on the system python3, never the venv's: a venv's packages, from
+ * an index the client chose, can replace its interpreter and its pyvenv.cfg. With a venv it
+ * also starts without `site` (`-S`), or their `.pth` files would run in it at start-up; user
+ * code sets `site` up after the fork, as the venv's interpreter (`--venv-python`, see
+ * JOB_FRAMING's `_enable_site`). Without one, `site` reads only the read-only system's
+ * site-packages and a user site on the sandbox's fresh /tmp: no caller's code, so it runs at
+ * start-up as before and runs share it, rather than costing every stateless run its
+ * milliseconds.
  */
 export function interpreterSpec(
   ctx: Pick<TaskContext, "workspace" | "stateDir" | "limits">,
   options: { hasVenv: boolean; source: string; args?: string[]; limits?: SandboxLimits },
 ): SandboxLaunchSpec {
   const { hasVenv, source, args = [] } = options;
+  const argv = hasVenv
+    ? [systemPython(), "-S", "-c", source, ...args, "--venv-python", pythonExecutable(true)]
+    : [systemPython(), "-c", source, ...args];
   return {
-    argv: [pythonExecutable(hasVenv), "-c", source, ...args],
+    argv,
     workspace: ctx.workspace,
     env: sandboxEnv(hasVenv),
     mounts: hasVenv ? [venvMount(ctx, false)] : [],

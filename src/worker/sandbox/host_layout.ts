@@ -79,6 +79,15 @@ export function hostLayout(): HostLayout {
   return cached;
 }
 
+/**
+ * The system python3 as a sandbox sees it (the path is the host's: /usr is bound as is).
+ * Trusted Python starts on it, never on a session venv's, which installed packages can
+ * replace along with the venv's pyvenv.cfg that the interpreter reads at start-up.
+ */
+export function systemPython(): string {
+  return hostLayout().tools.python3;
+}
+
 /** bwrap arguments that show the host's system directories read-only. */
 export function systemMountArgs(layout: HostLayout, network: boolean): string[] {
   const etc = network ? [...layout.etc, ...layout.etcNetwork] : layout.etc;

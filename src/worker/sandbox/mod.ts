@@ -54,6 +54,7 @@ export { SANDBOX_WORKSPACE } from "./bwrap_args.ts";
 export { BubblewrapRunner, type BubblewrapRunnerOptions } from "./bubblewrap_runner.ts";
 export { InsecureRunner } from "./insecure_runner.ts";
 export { sandboxUidFor, type SandboxUidOptions } from "./sandbox_uid.ts";
+export { systemPython } from "./host_layout.ts";
 
 /** Options for {@link createSandboxRunner}. */
 export interface SandboxRunnerOptions {
