@@ -13,7 +13,9 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  * Stateless fork server: waits for jobs on a private copy of stdin (the kernel's framing:
  * `<length>\n<json>`, its nonce read only after the fork) and runs each in a child forked from this
  * clean, never-used interpreter, so a run costs a fork instead of an interpreter
- * start-up and still starts from pristine state. After the child exits it kills every
+ * start-up and still starts from pristine state. The child is forked ahead, once the last
+ * run is cleaned up, and waits for its job on a pipe: its fork and its `site` set-up (with
+ * a venv, see _enable_site) are off the request path. After the child exits it kills every
  * process the run left behind (it is their subreaper, so none can slip away by
  * double-forking), empties the private /tmp and /dev/shm when asked (`--private-tmp`),
  * then frames the end of the job like the kernel: marker on stderr, marker + JSON status
@@ -109,21 +111,46 @@ def _serve():
                 ok = False
         return ok
 
-    while True:
-        job = _read_job(ctl_in)
+    def prefork():
+        # The next run's process, forked as soon as the last run is cleaned up, from the same
+        # clean state: its fork and its site set-up (see _enable_site) are then off the
+        # request path. It waits for its job on a pipe. Returns ((pid, job pipe), None), or
+        # (None, why it could not be forked).
+        try:
+            job_r, job_w = os.pipe()
+        except OSError as e:
+            return None, "pipe: %s" % e
         try:
             pid = os.fork()
         except OSError as e:
+            os.close(job_r)
+            os.close(job_w)
+            return None, "fork: %s" % e
+        if pid == 0:
+            # forked before the job's nonce is read: it is never in the run's memory
+            for fd in (ctl_in, ctl_out, job_w):
+                os.close(fd)
+            _child(job_r, libc)
+        os.close(job_r)
+        return (pid, job_w), None
+
+    ready, failure = prefork()
+    while True:
+        body = _read_body(ctl_in)  # passed on as it is: the run parses it
+        if ready is None:
+            ready, failure = prefork()  # the last attempt may have met a passing limit
+        if ready is None:
             # e.g. the process limit: the run never started, which is not an exit of its own;
             # the server itself is fine and serves the next one
-            _end_job(ctl_out, _read_marker(ctl_in), {"start_failed": "fork: %s" % e})
+            _end_job(ctl_out, _read_marker(ctl_in), {"start_failed": failure})
             continue
-        if pid == 0:
-            # before the nonce is read: it is never in the run's memory
-            os.close(ctl_in)
-            os.close(ctl_out)
-            _child(job, libc)
-        del job
+        (pid, job_w), ready = ready, None
+        try:
+            _write_all(job_w, b"%d\n" % len(body) + body)
+        except OSError:
+            pass  # it died before taking its job: its wait status says how
+        os.close(job_w)
+        del body
         marker = _read_marker(ctl_in)
         status = os.waitpid(pid, 0)[1]
         clean = kill_leftovers()
@@ -138,12 +165,18 @@ def _serve():
             result["retire"] = True
         _end_job(ctl_out, marker, result)
         del marker
+        if not result.get("retire"):
+            ready, failure = prefork()
 
-def _child(job, libc):
+def _child(job_r, libc):
     code = 1
     try:
         if libc is not None:
             libc.prctl(4, 1, 0, 0, 0)  # dumpable again: its /proc entries are its own
+        sys.argv = ["-c"]  # as python3 -c has it while site runs; the job sets its own
+        _enable_site()  # the installed packages' .pth files run here, in the run, never above
+        job = _read_job(job_r)
+        os.close(job_r)
         code = _run(job)
     except SystemExit as e:
         code = _exit_code(e)
@@ -169,7 +202,6 @@ def _run(job):
     if job.get("file") is not None:
         main.__file__ = filename
     sys.modules["__main__"] = main
-    _enable_site()  # the installed packages' .pth files run here, in the run, never above
     sys.path.insert(0, _script_dir(job))
     try:
         code = compile(source, filename, "exec")

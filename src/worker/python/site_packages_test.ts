@@ -16,6 +16,7 @@ const ignore = ignoreUnless("Site-packages trust", await skipReason());
 // json.dumps report any exit code as 0: in the fork server and the kernel's supervisor,
 // json.dumps writes the end-of-call status the worker believes.
 const WHO = "os.readlink('/proc/self/ns/pid') + ' ' + str(os.getpid())";
+const WHO_PARENT = "os.readlink('/proc/self/ns/pid') + ' ' + str(os.getppid())";
 const HOSTILE_PTH = `import os; open('pth.log', 'a').write(${WHO} + '\\n')\n` +
   "import json; json.dumps = lambda o, *a, _d=json.dumps, **k: _d(dict(o, exit_code=0) " +
   "if isinstance(o, dict) and 'exit_code' in o else o, *a, **k)\n";
@@ -90,19 +91,23 @@ Deno.test({
   ignore,
   fn: () =>
     withInstalled(async (exec, root) => {
-      const userPids: string[] = [];
+      const users: string[] = [];
+      const parents: string[] = [];
       for (const stateful of [false, true]) {
-        const code = `import os\nprint(${WHO})\nraise SystemExit(3)`;
+        // the run's parent is the trusted process: the fork server, or the supervisor
+        const code = `import os\nprint(${WHO})\nprint(${WHO_PARENT})\nraise SystemExit(3)`;
         const out = await exec({ tool: "run.python", args: { code, stateful } });
         // the trusted code framed the end, so the exit code is the program's own
         assert.equal(out.exit_code, 3, `stateful=${stateful}: ${out.stderr}`);
-        userPids.push(String(out.stdout).trim());
+        const [user = "", parent = ""] = String(out.stdout).trim().split("\n");
+        users.push(user);
+        parents.push(parent);
       }
       const logged = await loggedPids(root);
       // it ran for user code, as site-packages' .pth files do in python3
-      assert.ok(logged.length > 0, "the .pth file never ran");
-      // and in no other process: each pid it logged is one user code ran in
-      assert.deepEqual(logged.filter((pid) => !userPids.includes(pid)), []);
+      for (const user of users) assert.ok(logged.includes(user), `not in ${user}: ${logged}`);
+      // and never in the trusted processes
+      assert.deepEqual(logged.filter((pid) => parents.includes(pid)), []);
     }),
 });
 
