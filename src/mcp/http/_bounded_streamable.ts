@@ -2,6 +2,7 @@ import { getLogger } from "../../core/mod.ts";
 import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
 import { boundEventStream } from "./bounded_event_stream.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
+import type { RequestsInFlight } from "./_in_flight.ts";
 
 const log = getLogger("mcp", "http");
 const encoder = new TextEncoder();
@@ -16,6 +17,8 @@ export interface StreamableStream {
   requestIds: readonly RequestId[];
   /** See `HttpServerOptions.maxBufferedBytes`. */
   maxBufferedBytes: number;
+  /** The session's requests running: those of a stream the client left are cancelled. */
+  requests: RequestsInFlight;
 }
 
 /**
@@ -23,7 +26,10 @@ export interface StreamableStream {
  * notification and answer without limit, so a client that opens the GET stream, or posts a
  * long call, and does not read would grow this process's memory without bound. Past the
  * bound what waits is dropped and the stream ends; the requests it was to answer are
- * cancelled, and a POST's stream for one request ends with its answer: the error.
+ * cancelled, and a POST's stream for one request ends with its answer: the error. A
+ * client that leaves a POST's stream cancels its requests still running: no event store
+ * keeps their answers, so nobody could read them, and they would hold their places in the
+ * session's bound while they ran.
  */
 export function boundStreamableResponse(response: Response, stream: StreamableStream): Response {
   const type = response.headers.get("content-type") ?? "";
@@ -31,20 +37,12 @@ export function boundStreamableResponse(response: Response, stream: StreamableSt
   const body = boundEventStream(response.body, {
     maxBufferedBytes: stream.maxBufferedBytes,
     onOverflow: (queued) => overflowed(stream, queued),
+    onCancel: () => left(stream),
   });
   return new Response(body, {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
-  });
-}
-
-/** The ids of the requests in a POST body (one message, or a batch). */
-export function requestIdsOf(body: unknown): RequestId[] {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.flatMap((m) => {
-    if (typeof m !== "object" || m === null || typeof m.method !== "string") return [];
-    return typeof m.id === "string" || typeof m.id === "number" ? [m.id] : [];
   });
 }
 
@@ -70,6 +68,17 @@ function overflowed(stream: StreamableStream, queued: number): Uint8Array | unde
   if (requestIds.length !== 1) return undefined;
   const answer = { jsonrpc: "2.0", id: requestIds[0], error };
   return encoder.encode(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
+}
+
+function left(stream: StreamableStream): void {
+  const running = stream.requestIds.filter((id) => stream.requests.has(id));
+  if (running.length === 0) return;
+  log.debug("Cancelling requests {ids} of session {sessionId}: the client left their stream", {
+    ids: running,
+    sessionId: stream.sessionId,
+  });
+  const error = { code: RPC_SERVER_ERROR, message: "The client left the request's stream" };
+  for (const id of running) cancel(stream.transport, id, error);
 }
 
 // The request's stream is gone, so it is cancelled as a client would cancel it (its call

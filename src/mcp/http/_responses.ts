@@ -5,7 +5,7 @@ import type { JsonBodyResult } from "./body.ts";
  * -32700 only for a body that is not JSON, -32600 for JSON that is no valid message
  * (-32602 for an initialize whose params are not valid),
  * -32001 for an unknown session, -32000 for every other refusal (401, 403, 405, 408, 413,
- * 503, ...), -32603 for a fault of ours.
+ * 429, 503, ...), -32603 for a fault of ours.
  */
 export const RPC_SERVER_ERROR = -32000;
 export const RPC_SESSION_NOT_FOUND = -32001;

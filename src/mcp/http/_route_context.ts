@@ -14,6 +14,8 @@ export interface RouteContext {
   keepAliveMs: number;
   /** Most bytes of events one stream holds for a client that does not read it. */
   maxBufferedBytes: number;
+  /** Most requests one session has running at once. */
+  maxInFlight: number;
   createServer: (info: ConnectionInfo) => McpServer;
   /** Settles when the response has been sent or the client went away. */
   completed: Promise<void>;

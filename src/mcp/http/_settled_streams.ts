@@ -6,6 +6,7 @@
  * @module
  */
 import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
+import { cancelledIdsOf } from "./_in_flight.ts";
 
 type RequestId = string | number;
 type Transport = WebStandardStreamableHTTPServerTransport;
@@ -68,10 +69,5 @@ export function openedStream(transport: Transport, ids: readonly RequestId[]): v
  * a stream left owing nothing else is ended.
  */
 export function cancelledIn(transport: Transport, body: unknown): void {
-  for (const message of Array.isArray(body) ? body : [body]) {
-    const m = message as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
-    if (m?.method !== "notifications/cancelled" || m.id !== undefined) continue;
-    const id = m.params?.requestId;
-    if (typeof id === "string" || typeof id === "number") streamsOf(transport).settle(id, true);
-  }
+  for (const id of cancelledIdsOf(body)) streamsOf(transport).settle(id, true);
 }

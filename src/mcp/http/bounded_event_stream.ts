@@ -14,6 +14,8 @@ export interface BoundedEventStreamOptions {
    * returns is the stream's last chunk, for a client that reads later (why it ended).
    */
   onOverflow: (queuedBytes: number) => Uint8Array | void;
+  /** Told when the client cancels the stream (it went away), before `source` is cancelled. */
+  onCancel?: () => void;
 }
 
 // A consumed head is cut off the array once it is this long and half of it: shift() on
@@ -25,8 +27,8 @@ const COMPACT_AFTER = 1024;
  * holds it until the client reads it, counting the bytes held. Past the bound what is held
  * is dropped, the stream ends (cleanly: Deno would print an errored body to stderr) after
  * what `onOverflow` returns, and `source` is cancelled. A client that reads gets every
- * chunk, then the end of `source`. Cancelling the result (the client went away) cancels
- * `source`.
+ * chunk, then the end of `source`. Cancelling the result (the client went away) tells
+ * `onCancel`, then cancels `source`.
  */
 export function boundEventStream(
   source: ReadableStream<Uint8Array>,
@@ -105,6 +107,7 @@ export function boundEventStream(
       controller.enqueue(chunk);
     },
     cancel(reason) {
+      options.onCancel?.();
       cancelled = true;
       drop();
       end();

@@ -1,6 +1,7 @@
 import { getLogger, settlesWithin } from "../../core/mod.ts";
 import { MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
 import { createRequestGuard } from "./guards.ts";
+import { MAX_IN_FLIGHT } from "./_in_flight.ts";
 import { principalOf } from "./principal.ts";
 import { RPC_INTERNAL_ERROR, RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
 import type { RouteContext } from "./_route_context.ts";
@@ -44,6 +45,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     : await principalOf(options.authToken, "");
   const keepAliveMs = options.keepAliveMs ?? 25_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
   let closing: Promise<void> | undefined;
   // ends the wait for bodies still arriving: shutdown must not wait on a stalled client
   const shutdown = new AbortController();
@@ -68,6 +70,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       bodyRead,
       keepAliveMs,
       maxBufferedBytes,
+      maxInFlight,
       createServer: options.createServer,
       completed: info.completed,
     });

@@ -9,6 +9,7 @@ import {
 } from "./_responses.ts";
 import type { RouteContext } from "./_route_context.ts";
 import { SseServerTransport } from "./sse_server_transport.ts";
+import { cancelledIdsOf, requestIdsOf, requestsInFlight, tooManyInFlight } from "./_in_flight.ts";
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream",
@@ -42,7 +43,11 @@ export async function handleSseOpen(req: Request, ctx: RouteContext): Promise<Re
   return new Response(transport.body, { headers: SSE_HEADERS });
 }
 
-/** Legacy HTTP+SSE, `POST /messages?sessionId=<id>`: one JSON-RPC message, 202 Accepted. */
+/**
+ * Legacy HTTP+SSE, `POST /messages?sessionId=<id>`: one JSON-RPC message, 202 Accepted; a
+ * request past the session's `maxInFlight` running is refused (429). The requests of a
+ * session that ends (the client left its stream, or did not read it) end with it.
+ */
 export async function handleSseMessage(req: Request, ctx: RouteContext): Promise<Response> {
   if (req.method !== "POST") return methodNotAllowed(req.method, "/messages", "POST");
   const url = new URL(req.url);
@@ -60,9 +65,17 @@ export async function handleSseMessage(req: Request, ctx: RouteContext): Promise
   if (session.transport.closed) {
     return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
   }
+  const requests = requestsInFlight(session.transport, ctx.maxInFlight);
+  const requestIds = requestIdsOf(body.value);
+  if (!requests.admit(requestIds)) return tooManyInFlight(requests.max);
   const delivered = session.transport.deliver(body.value, {
     requestInfo: { headers: Object.fromEntries(req.headers), url },
   });
-  if (!delivered.ok) return rpcErrorResponse(400, RPC_INVALID_REQUEST, delivered.message);
+  if (!delivered.ok) {
+    for (const refused of requestIds) requests.release(refused);
+    return rpcErrorResponse(400, RPC_INVALID_REQUEST, delivered.message);
+  }
+  // a cancelled request gets no answer: its place is free now
+  for (const cancelled of cancelledIdsOf(body.value)) requests.release(cancelled);
   return new Response("Accepted", { status: 202 });
 }

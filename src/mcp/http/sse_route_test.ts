@@ -20,6 +20,7 @@ Deno.test("POST /messages to a legacy session that ends while the body arrives i
     bodyRead: {},
     keepAliveMs: 25_000,
     maxBufferedBytes: 1024 * 1024,
+    maxInFlight: 256,
     createServer,
     completed: Promise.resolve(),
   };

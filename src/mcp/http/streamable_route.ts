@@ -14,7 +14,14 @@ import {
   sessionNotFound,
 } from "./_responses.ts";
 import type { RouteContext } from "./_route_context.ts";
-import { boundStreamableResponse, requestIdsOf } from "./_bounded_streamable.ts";
+import { boundStreamableResponse } from "./_bounded_streamable.ts";
+import {
+  cancelledIdsOf,
+  requestIdsOf,
+  type RequestsInFlight,
+  requestsInFlight,
+  tooManyInFlight,
+} from "./_in_flight.ts";
 import { invalidAsInvalidRequest, refuseBatch } from "./_message_check.ts";
 import { cancelledIn, openedStream } from "./_settled_streams.ts";
 import type { HttpSession } from "./session_table.ts";
@@ -25,7 +32,8 @@ type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
  * Streamable HTTP at `/mcp`: an `initialize` POST without `Mcp-Session-Id` opens a
  * session; every other request must name a session its principal owns. The SDK's
  * web-standard transport does the protocol (SSE responses, GET stream, DELETE); each event
- * stream it answers with holds at most `maxBufferedBytes` for a client that does not read.
+ * stream it answers with holds at most `maxBufferedBytes` for a client that does not read,
+ * and a session has at most `maxInFlight` requests running (429 past it).
  */
 export async function handleStreamable(req: Request, ctx: RouteContext): Promise<Response> {
   if (req.method !== "GET" && req.method !== "POST" && req.method !== "DELETE") {
@@ -43,7 +51,8 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
     return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
   }
   const transport = (session as StreamableSession).transport;
-  const stream = { sessionId: id, transport, maxBufferedBytes: ctx.maxBufferedBytes };
+  const requests = requestsInFlight(transport, ctx.maxInFlight);
+  const stream = { sessionId: id, transport, maxBufferedBytes: ctx.maxBufferedBytes, requests };
   if (req.method !== "POST") {
     return boundStreamableResponse(await transport.handleRequest(req), {
       ...stream,
@@ -55,9 +64,12 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   const batch = refuseBatch(body.value, req.headers.get("mcp-protocol-version"));
   if (batch !== undefined) return batch;
   const requestIds = requestIdsOf(body.value);
+  // a batch counts each of its requests, and is refused whole when they do not all fit
+  if (!requests.admit(requestIds)) return tooManyInFlight(requests.max);
   openedStream(transport, requestIds);
-  const response = await transport.handleRequest(req, { parsedBody: body.value });
+  const response = await handled(transport, req, body.value, requests);
   cancelledIn(transport, body.value);
+  for (const cancelled of cancelledIdsOf(body.value)) requests.release(cancelled);
   return boundStreamableResponse(await invalidAsInvalidRequest(response, body.value), {
     ...stream,
     requestIds,
@@ -104,8 +116,10 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
     server,
   });
   const requestIds = requestIdsOf(body.value);
+  const requests = requestsInFlight(transport, ctx.maxInFlight);
+  requests.admit(requestIds);
   openedStream(transport, requestIds);
-  const response = await transport.handleRequest(req, { parsedBody: body.value });
+  const response = await handled(transport, req, body.value, requests);
   // The transport refused the initialize (e.g. a wrong Accept header): no session exists.
   if (transport.sessionId === undefined) await ctx.sessions.close(id);
   return boundStreamableResponse(response, {
@@ -113,5 +127,29 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
     transport,
     requestIds,
     maxBufferedBytes: ctx.maxBufferedBytes,
+    requests,
   });
+}
+
+/**
+ * The SDK transport's answer to a POST whose requests hold places in `requests`: when it
+ * refused the POST (no event stream), they never ran and give their places back.
+ */
+async function handled(
+  transport: WebStandardStreamableHTTPServerTransport,
+  req: Request,
+  body: unknown,
+  requests: RequestsInFlight,
+): Promise<Response> {
+  const ids = requestIdsOf(body);
+  let response: Response | undefined;
+  try {
+    response = await transport.handleRequest(req, { parsedBody: body });
+    return response;
+  } finally {
+    const type = response?.headers.get("content-type") ?? "";
+    if (response?.status !== 200 || !type.startsWith("text/event-stream")) {
+      for (const id of ids) requests.release(id);
+    }
+  }
 }

@@ -51,6 +51,12 @@ export interface HttpServerOptions {
    * POST's requests are cancelled). Default 64 MiB.
    */
   maxBufferedBytes?: number;
+  /**
+   * Most requests one session has running at once, on both transports, from when its POST
+   * is accepted until it is answered or cancelled (or its stream ends); a POST whose
+   * requests do not all fit gets 429 with `Retry-After: 1`. Default 256, as on stdio.
+   */
+  maxInFlight?: number;
 }
 
 /** A running HTTP front. */
