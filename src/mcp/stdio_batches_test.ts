@@ -96,6 +96,18 @@ Deno.test("stdio: a cancelled request of a batch gets no answer, and a batch of 
   assert.equal(c.lines().length, 2, "nothing for the batch of notifications");
 });
 
+Deno.test("stdio: a batch waits for request 0 after a cancel of it, which the SDK does not act on", async () => {
+  const c = await negotiated("2025-03-26");
+  c.write([ping(0), ping(1)]);
+  c.write({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 0 } });
+  await settle();
+  await c.t.send(ok(1));
+  assert.equal(c.lines().length, 1, "request 0 runs on: its batch waits for its answer");
+  await c.t.send(ok(0));
+  assert.deepEqual(c.lines().slice(1), [[ok(1), ok(0)]]);
+  await c.end();
+});
+
 Deno.test("stdio: requests of a batch still running when the server stops are answered CANCELLED in its array", async () => {
   const c = await negotiated("2025-03-26");
   c.write([ping(1), ping(2)]);

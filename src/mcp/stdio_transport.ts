@@ -4,6 +4,7 @@ import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
 import { errorFrame, type FrameRefusal, ONE_PER_LINE, refuseFrame } from "./_frame_check.ts";
 import { BatchAnswers, batchesAllowed, splitBatch } from "./_stdio_batches.ts";
+import { cancelledRequestId } from "./_cancelled_id.ts";
 import { type ByteSink, LineWriter } from "./line_writer.ts";
 
 const log = getLogger("mcp", "stdio");
@@ -271,10 +272,10 @@ export class StdioTransport implements Transport {
       }
       if (message.method === "initialize") this.#initializeId = message.id;
       this.#track(message.id);
-    } else if ("method" in message && message.method === "notifications/cancelled") {
+    } else {
       // a cancelled request gets no answer: do not wait for one
-      const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
-      if (typeof id === "string" || typeof id === "number") {
+      const id = cancelledRequestId(message);
+      if (id !== undefined) {
         this.#untrack(id);
         const complete = this.#batches.drop(id);
         if (complete) {

@@ -3,6 +3,7 @@ import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
 import { boundEventStream } from "./bounded_event_stream.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
 import type { RequestsInFlight } from "./_in_flight.ts";
+import { sdkCancels } from "../_cancelled_id.ts";
 
 const log = getLogger("mcp", "http");
 const encoder = new TextEncoder();
@@ -84,7 +85,8 @@ function left(stream: StreamableStream): void {
 // The request's stream is gone, so it is cancelled as a client would cancel it (its call
 // stops); it is answered through the SDK all the same, to nobody (the stream it would go to
 // is cancelled next), because the SDK transport keeps an entry for each request until its
-// answer goes out, and a cancelled handler sends none.
+// answer goes out, and a cancelled handler sends none. A request the SDK cannot cancel
+// runs on and sends its own answer (to nobody), which frees its place then, not now.
 function cancel(
   transport: WebStandardStreamableHTTPServerTransport,
   requestId: RequestId,
@@ -95,5 +97,7 @@ function cancel(
     method: "notifications/cancelled",
     params: { requestId, reason: error.message },
   });
-  transport.send({ jsonrpc: "2.0", id: requestId, error }).catch(() => {});
+  if (sdkCancels(requestId)) {
+    transport.send({ jsonrpc: "2.0", id: requestId, error }).catch(() => {});
+  }
 }

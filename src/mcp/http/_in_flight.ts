@@ -3,47 +3,54 @@
  * bounds its connection: each running request holds its answer (up to the read limit) in
  * memory, so without it one client posting thousands of calls at once grew this process
  * without bound. A request counts from when its POST is accepted until its answer is sent
- * (to the client or, its stream gone, to nobody) or it is cancelled.
+ * (to the client or, its stream gone, to nobody) or it is cancelled. A reused id is refused.
  * @module
  */
 import type { Transport } from "../sdk.ts";
 import { MAX_IN_FLIGHT } from "../stdio_transport.ts";
-import { RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
+import { cancelledRequestId } from "../_cancelled_id.ts";
+import { RPC_INVALID_REQUEST, RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
 
 export { MAX_IN_FLIGHT };
 
 type RequestId = string | number;
 
-/** The requests one session has running, by id (a reused id counts each time). */
+/** Why a POST's requests were not admitted, or that they were. */
+export type Admission = { ok: true } | { ok: false; reason: "full" } | {
+  ok: false;
+  reason: "reused";
+  id: RequestId;
+};
+
+/**
+ * The requests one session has running, by id. MCP forbids reusing an id within a session,
+ * and the SDK keys what it knows of a request (its cancel, its stream) by id, so a reused id
+ * is refused: counted twice, a cancel stopping one of them would free both places.
+ */
 export class RequestsInFlight {
-  #byId = new Map<RequestId, number>();
-  #count = 0;
+  #running = new Set<RequestId>();
 
   constructor(readonly max: number) {}
 
-  get count(): number {
-    return this.#count;
-  }
-
   has(id: RequestId): boolean {
-    return this.#byId.has(id);
+    return this.#running.has(id);
   }
 
-  /** Takes a place for every id, or for none when they do not all fit. */
-  admit(ids: readonly RequestId[]): boolean {
-    if (this.#count + ids.length > this.max) return false;
-    for (const id of ids) this.#byId.set(id, (this.#byId.get(id) ?? 0) + 1);
-    this.#count += ids.length;
-    return true;
+  /** Takes a place for every id, or for none when they do not all fit or one is running. */
+  admit(ids: readonly RequestId[]): Admission {
+    const fresh = new Set<RequestId>();
+    for (const id of ids) {
+      if (this.#running.has(id) || fresh.has(id)) return { ok: false, reason: "reused", id };
+      fresh.add(id);
+    }
+    if (this.#running.size + ids.length > this.max) return { ok: false, reason: "full" };
+    for (const id of ids) this.#running.add(id);
+    return { ok: true };
   }
 
-  /** One request with this id was answered or cancelled; an id not running is ignored. */
+  /** Request `id` was answered or cancelled; an id not running is ignored. */
   release(id: RequestId): void {
-    const n = this.#byId.get(id);
-    if (n === undefined) return;
-    if (n > 1) this.#byId.set(id, n - 1);
-    else this.#byId.delete(id);
-    this.#count--;
+    this.#running.delete(id);
   }
 }
 
@@ -81,24 +88,35 @@ export function requestIdsOf(body: unknown): RequestId[] {
   });
 }
 
-/** The ids of the requests a POST body cancels (`notifications/cancelled`). */
+/** The ids of the requests a POST body cancels (see `cancelledRequestId`). */
 export function cancelledIdsOf(body: unknown): RequestId[] {
   const messages = Array.isArray(body) ? body : [body];
   return messages.flatMap((message) => {
-    const m = message as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
-    if (m?.method !== "notifications/cancelled" || m.id !== undefined) return [];
-    const id = m.params?.requestId;
-    return typeof id === "string" || typeof id === "number" ? [id] : [];
+    const id = cancelledRequestId(message);
+    return id === undefined ? [] : [id];
   });
 }
 
-/** 429 for a POST whose requests do not fit beside those the session has running. */
-export function tooManyInFlight(max: number): Response {
+/**
+ * Takes places for a POST's requests, or the response refusing it: 429 when they do not
+ * fit beside those the session has running, 400 when one reuses the id of one running.
+ */
+export function admit(requests: RequestsInFlight, ids: readonly RequestId[]): Response | undefined {
+  const admission = requests.admit(ids);
+  if (admission.ok) return undefined;
+  if (admission.reason === "reused") {
+    return rpcErrorResponse(
+      400,
+      RPC_INVALID_REQUEST,
+      `Invalid request: id ${JSON.stringify(admission.id)} is already running in this ` +
+        "session; use a new id for each request",
+    );
+  }
   return rpcErrorResponse(
     429,
     RPC_SERVER_ERROR,
-    `Too many requests in flight: this session has ${max} requests running; retry once ` +
-      "one is answered",
+    `Too many requests in flight: this session has ${requests.max} requests running; retry ` +
+      "once one is answered",
     { "retry-after": "1" },
   );
 }

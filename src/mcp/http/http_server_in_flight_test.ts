@@ -266,3 +266,60 @@ Deno.test("Legacy SSE refuses a request past 256 running in a session with 429, 
   await readUntil(reader, '"id":1001');
   await reader.cancel();
 });
+
+Deno.test("Streamable HTTP keeps request 0's place after a cancel the SDK ignores, until it is answered", async () => {
+  const waiting = waitingServer();
+  await using http = await startHttpServer(options({ createServer: waiting.createServer }));
+  const headers = await open(http.url);
+  const others = await fill(http.url, headers, 10, 255);
+  const zero = await post(http.url, headers, call(0, "zero"));
+  assert.equal(zero.status, 200);
+  // the SDK acts on no cancel of a falsy id: the call runs on, so it keeps its place
+  assert.equal((await post(http.url, headers, cancelled(0))).status, 202);
+  await assertRefused(await post(http.url, headers, call(1000, "refused")));
+  // nor does a client leaving the stream of request 0 free its place, in another session
+  const other = await open(http.url);
+  const more = await fill(http.url, other, 10, 255);
+  const leaving = new AbortController();
+  const left = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: other,
+    body: JSON.stringify(call(0, "left")),
+    signal: leaving.signal,
+  });
+  assert.equal(left.status, 200);
+  leaving.abort();
+  await left.body?.cancel().catch(() => {});
+  await settled();
+  await assertRefused(await post(http.url, other, call(1000, "refused")));
+  waiting.release();
+  // and its stream carries its answer
+  assert.match(await zero.text(), /"id":0/);
+  await Promise.all([...others, ...more].map((res) => res.text()));
+});
+
+Deno.test("Streamable HTTP refuses a request, or a batch, that reuses the id of one running in its session", async () => {
+  const waiting = waitingServer();
+  await using http = await startHttpServer(options({ createServer: waiting.createServer }));
+  const headers = await open(http.url);
+  const first = await post(http.url, headers, call(7, "first"));
+  assert.equal(first.status, 200);
+  for (const body of [call(7, "again"), [call(8, "a"), call(8, "b")]]) {
+    const res = await post(http.url, headers, body);
+    assert.equal(res.status, 400);
+    const answer = await res.json();
+    assert.equal(answer.error.code, -32600);
+    assert.match(answer.error.message, /already running/);
+  }
+  // a refused batch takes no place: 8 is free
+  const eight = await post(http.url, headers, call(8, "eight"));
+  assert.equal(eight.status, 200);
+  waiting.release();
+  assert.match(await first.text(), /"text":"first"/);
+  await eight.text();
+  // answered, the id may be used again
+  const again = await post(http.url, headers, call(7, "again"));
+  assert.equal(again.status, 200);
+  waiting.release();
+  assert.match(await again.text(), /"text":"again"/);
+});

@@ -9,7 +9,7 @@ import {
 } from "./_responses.ts";
 import type { RouteContext } from "./_route_context.ts";
 import { SseServerTransport } from "./sse_server_transport.ts";
-import { cancelledIdsOf, requestIdsOf, requestsInFlight, tooManyInFlight } from "./_in_flight.ts";
+import { admit, cancelledIdsOf, requestIdsOf, requestsInFlight } from "./_in_flight.ts";
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream",
@@ -45,7 +45,8 @@ export async function handleSseOpen(req: Request, ctx: RouteContext): Promise<Re
 
 /**
  * Legacy HTTP+SSE, `POST /messages?sessionId=<id>`: one JSON-RPC message, 202 Accepted; a
- * request past the session's `maxInFlight` running is refused (429). The requests of a
+ * request past the session's `maxInFlight` running is refused (429), as is one reusing the
+ * id of one running (400). The requests of a
  * session that ends (the client left its stream, or did not read it) end with it.
  */
 export async function handleSseMessage(req: Request, ctx: RouteContext): Promise<Response> {
@@ -67,7 +68,8 @@ export async function handleSseMessage(req: Request, ctx: RouteContext): Promise
   }
   const requests = requestsInFlight(session.transport, ctx.maxInFlight);
   const requestIds = requestIdsOf(body.value);
-  if (!requests.admit(requestIds)) return tooManyInFlight(requests.max);
+  const refused = admit(requests, requestIds);
+  if (refused !== undefined) return refused;
   const delivered = session.transport.deliver(body.value, {
     requestInfo: { headers: Object.fromEntries(req.headers), url },
   });

@@ -16,11 +16,11 @@ import {
 import type { RouteContext } from "./_route_context.ts";
 import { boundStreamableResponse } from "./_bounded_streamable.ts";
 import {
+  admit,
   cancelledIdsOf,
   requestIdsOf,
   type RequestsInFlight,
   requestsInFlight,
-  tooManyInFlight,
 } from "./_in_flight.ts";
 import { invalidAsInvalidRequest, refuseBatch } from "./_message_check.ts";
 import { cancelledIn, openedStream } from "./_settled_streams.ts";
@@ -33,7 +33,8 @@ type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
  * session; every other request must name a session its principal owns. The SDK's
  * web-standard transport does the protocol (SSE responses, GET stream, DELETE); each event
  * stream it answers with holds at most `maxBufferedBytes` for a client that does not read,
- * and a session has at most `maxInFlight` requests running (429 past it).
+ * and a session has at most `maxInFlight` requests running (429 past it), each with its own
+ * id.
  */
 export async function handleStreamable(req: Request, ctx: RouteContext): Promise<Response> {
   if (req.method !== "GET" && req.method !== "POST" && req.method !== "DELETE") {
@@ -65,9 +66,10 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   if (batch !== undefined) return batch;
   const requestIds = requestIdsOf(body.value);
   // a batch counts each of its requests, and is refused whole when they do not all fit
-  if (!requests.admit(requestIds)) return tooManyInFlight(requests.max);
+  const refused = admit(requests, requestIds);
+  if (refused !== undefined) return refused;
   openedStream(transport, requestIds);
-  const response = await handled(transport, req, body.value, requests);
+  const response = await handled(transport, req, body.value, { requests, requestIds });
   cancelledIn(transport, body.value);
   for (const cancelled of cancelledIdsOf(body.value)) requests.release(cancelled);
   return boundStreamableResponse(await invalidAsInvalidRequest(response, body.value), {
@@ -119,7 +121,7 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
   const requests = requestsInFlight(transport, ctx.maxInFlight);
   requests.admit(requestIds);
   openedStream(transport, requestIds);
-  const response = await handled(transport, req, body.value, requests);
+  const response = await handled(transport, req, body.value, { requests, requestIds });
   // The transport refused the initialize (e.g. a wrong Accept header): no session exists.
   if (transport.sessionId === undefined) await ctx.sessions.close(id);
   return boundStreamableResponse(response, {
@@ -132,16 +134,16 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
 }
 
 /**
- * The SDK transport's answer to a POST whose requests hold places in `requests`: when it
- * refused the POST (no event stream), they never ran and give their places back.
+ * The SDK transport's answer to a POST whose requests (`requestIds`) hold places in
+ * `requests`: when it refused the POST (no event stream), they never ran and give their
+ * places back.
  */
 async function handled(
   transport: WebStandardStreamableHTTPServerTransport,
   req: Request,
   body: unknown,
-  requests: RequestsInFlight,
+  held: { requests: RequestsInFlight; requestIds: readonly (string | number)[] },
 ): Promise<Response> {
-  const ids = requestIdsOf(body);
   let response: Response | undefined;
   try {
     response = await transport.handleRequest(req, { parsedBody: body });
@@ -149,7 +151,7 @@ async function handled(
   } finally {
     const type = response?.headers.get("content-type") ?? "";
     if (response?.status !== 200 || !type.startsWith("text/event-stream")) {
-      for (const id of ids) requests.release(id);
+      for (const id of held.requestIds) held.requests.release(id);
     }
   }
 }
