@@ -7,14 +7,15 @@
  */
 import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
 import { cancelledIdsOf } from "./_in_flight.ts";
+import { RPC_SERVER_ERROR } from "./_responses.ts";
 
 type RequestId = string | number;
 type Transport = WebStandardStreamableHTTPServerTransport;
 
-/** The requests of one POST still owed an answer, and whether one was cancelled. */
+/** The requests of one POST still owed an answer, and those cancelled. */
 interface Stream {
   owed: Set<RequestId>;
-  cancelled: boolean;
+  cancelled: RequestId[];
 }
 
 /** What one session's POST streams still owe. */
@@ -24,7 +25,7 @@ class Streams {
   constructor(readonly transport: Transport) {}
 
   open(ids: readonly RequestId[]): void {
-    const stream = { owed: new Set(ids), cancelled: false };
+    const stream: Stream = { owed: new Set(ids), cancelled: [] };
     for (const id of ids) this.#byRequest.set(id, stream);
   }
 
@@ -34,9 +35,18 @@ class Streams {
     if (stream === undefined) return;
     this.#byRequest.delete(id);
     stream.owed.delete(id);
-    stream.cancelled ||= cancelled;
+    if (cancelled) stream.cancelled.push(id);
     // with no request cancelled the SDK ends the stream itself, once it sent the last answer
-    if (stream.owed.size === 0 && stream.cancelled) this.transport.closeSSEStream(id);
+    if (stream.owed.size > 0 || stream.cancelled.length === 0) return;
+    this.transport.closeSSEStream(id);
+    // The SDK keeps each request's stream, and the answers of a batch, until every request
+    // of the stream is answered; a cancelled one never is, so they stayed for the session's
+    // life, and a later batch reusing an id was taken as answered. Answered now, to nobody
+    // (the stream is closed), the cancelled requests let it drop them all.
+    const error = { code: RPC_SERVER_ERROR, message: "The request was cancelled" };
+    for (const cancelledId of stream.cancelled) {
+      this.transport.send({ jsonrpc: "2.0", id: cancelledId, error }).catch(() => {});
+    }
   }
 }
 

@@ -4,10 +4,18 @@ import { McpServer } from "../sdk.ts";
 import { startHttpServer } from "./http_server.ts";
 import { POST_HEADERS, serverOptions as options } from "./_testing.ts";
 
-/** A server whose `wait` tool runs until cancelled, or until the test releases it. */
+/**
+ * A server whose `wait` tool runs until cancelled, or until the test releases the calls
+ * begun.
+ */
 function waitingServer() {
   const aborted: string[] = [];
-  const release = Promise.withResolvers<void>();
+  const begun = new Map<string, PromiseWithResolvers<void>>();
+  const begunOf = (name: string) => {
+    if (!begun.has(name)) begun.set(name, Promise.withResolvers<void>());
+    return begun.get(name)!;
+  };
+  let release = Promise.withResolvers<void>();
   function createServer(): McpServer {
     const server = new McpServer({ name: "wait-test", version: "0.0.0" });
     server.registerTool("wait", {
@@ -15,15 +23,26 @@ function waitingServer() {
       inputSchema: { name: z.string() },
     }, ({ name }, extra) =>
       new Promise((resolve) => {
+        const released = release.promise;
+        begunOf(name).resolve();
         extra.signal.addEventListener("abort", () => {
           aborted.push(name);
           resolve({ content: [{ type: "text", text: "aborted" }] });
         });
-        release.promise.then(() => resolve({ content: [{ type: "text", text: name }] }));
+        released.then(() => resolve({ content: [{ type: "text", text: name }] }));
       }));
     return server;
   }
-  return { aborted, release: () => release.resolve(), createServer };
+  return {
+    aborted,
+    /** Resolves once the call named `name` has begun. */
+    begun: (name: string) => begunOf(name).promise,
+    release: () => {
+      release.resolve();
+      release = Promise.withResolvers<void>();
+    },
+    createServer,
+  };
 }
 
 async function open(url: string, version: string): Promise<Record<string, string>> {
@@ -115,4 +134,25 @@ Deno.test("Streamable HTTP keeps a batch's stream open for its requests not canc
   assert.notEqual(text, undefined, "the stream ended");
   assert.match(text!, /"text":"two"/, "the request not cancelled is answered");
   assert.doesNotMatch(text!, /"id":1/);
+});
+
+Deno.test("Streamable HTTP forgets a batch ended by a cancel: a later batch reusing its ids gets every answer", async () => {
+  const waiting = waitingServer();
+  await using http = await startHttpServer(options({ createServer: waiting.createServer }));
+  const headers = await open(http.url, "2025-03-26");
+  const post = (body: unknown) =>
+    fetch(`${http.url}/mcp`, { method: "POST", headers, body: JSON.stringify(body) });
+  const first = await post([call(1, "one"), call(2, "two")]);
+  await cancel(http.url, headers, 2);
+  waiting.release();
+  assert.match((await whole(first))!, /"text":"one"/);
+  // the SDK held request 1's answer and both ids for the ended stream: this batch's stream
+  // ended once the ping was answered, as if request 1 had been too
+  const ping = { jsonrpc: "2.0", id: 3, method: "ping" };
+  const second = await post([call(1, "again"), ping]);
+  await waiting.begun("again");
+  waiting.release();
+  const text = await whole(second);
+  assert.match(text ?? "", /"id":3/);
+  assert.match(text ?? "", /"text":"again"/, "request 1 is answered on its stream");
 });
