@@ -170,13 +170,17 @@ def _serve():
 
 def _child(job_r, libc):
     code = 1
+    held = None
     try:
         if libc is not None:
             libc.prctl(4, 1, 0, 0, 0)  # dumpable again: its /proc entries are its own
         sys.argv = ["-c"]  # as python3 -c has it while site runs; the job sets its own
+        held = _hold_output()
         _enable_site()  # the installed packages' .pth files run here, in the run, never above
         job = _read_job(job_r)
         os.close(job_r)
+        job_r = None
+        held = _release_output(held)
         code = _run(job)
     except SystemExit as e:
         code = _exit_code(e)
@@ -188,7 +192,49 @@ def _child(job_r, libc):
                 "utf-8", "backslashreplace"))
         except BaseException:
             pass
+    if held is not None:
+        # it ended before its job came: what it wrote is that call's output
+        try:
+            if job_r is not None:
+                _read_body(job_r)
+            _release_output(held)
+        except BaseException:
+            pass
     _finish(code)
+
+def _hold_output():
+    # site runs ahead of the job, between calls, when the worker takes no output: what it
+    # writes (a .pth file's print, site's "Error processing line") waits in memory files
+    # for the job, so that it is the run's output, as python3 gives it
+    if not sys.flags.no_site:
+        return None
+    held = []
+    for fd in (1, 2):
+        mem = os.memfd_create("held")
+        held.append((fd, os.dup(fd)))
+        os.dup2(mem, fd)
+        os.close(mem)
+    return held
+
+def _release_output(held):
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    for fd, saved in held or ():
+        mem = os.dup(fd)
+        os.dup2(saved, fd)
+        os.close(saved)
+        offset = 0
+        while True:
+            data = os.pread(mem, 1 << 16, offset)
+            if not data:
+                break
+            _write_all(fd, data)
+            offset += len(data)
+        os.close(mem)
+    return None
 
 def _run(job):
     import builtins, types

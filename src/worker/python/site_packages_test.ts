@@ -68,12 +68,12 @@ async function withInstalled(
   }
 }
 
-async function logFiles(dir: string, depth = 0): Promise<string[]> {
+async function logFiles(dir: string, name = "pth.log", depth = 0): Promise<string[]> {
   const found: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
     const path = `${dir}/${entry.name}`;
-    if (entry.isFile && entry.name === "pth.log") found.push(path);
-    if (entry.isDirectory && depth < 3) found.push(...await logFiles(path, depth + 1));
+    if (entry.isFile && entry.name === name) found.push(path);
+    if (entry.isDirectory && depth < 3) found.push(...await logFiles(path, name, depth + 1));
   }
   return found;
 }
@@ -149,6 +149,37 @@ Deno.test({
         "demo-1.0.data/scripts/python3": "#!/bin/sh\nexit 0\n",
         "demo-1.0.data/data/pyvenv.cfg":
           "home = /nonexistent\ninclude-system-site-packages = true\n",
+      },
+    }]),
+});
+
+Deno.test({
+  name: "what a .pth file writes while the next run's process waits is that run's output",
+  ignore,
+  fn: () =>
+    withInstalled(async (exec, root) => {
+      const left = () => logFiles(root, "pth_ran");
+      for (const file of await left()) await Deno.remove(file); // pip's own processes
+      // the run's own process left its file: gone, so the next one is the process forked ahead
+      const code = "import os\nos.remove('pth_ran')\nprint(1)";
+      const first = await exec({ tool: "run.python", args: { code } });
+      // (python3 runs it once per site-packages path: a venv's lib64 is its lib again)
+      assert.match(String(first.stdout), /^(pth stdout\n)+1\n$/, String(first.stderr));
+      for (let i = 0; i < 400 && (await left()).length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.equal((await left()).length, 1, "no process was forked ahead");
+      // its output came while no call was running: it is still the next run's
+      const second = await exec({ tool: "run.python", args: { code: "print(2)" } });
+      assert.equal(second.stdout, String(first.stdout).replace("1\n", "2\n"));
+      assert.equal(second.stderr, first.stderr);
+      assert.match(String(second.stderr), /^(pth stderr\n)+$/);
+    }, [{
+      name: "noisy-pth",
+      version: "1.0",
+      files: {
+        "noisy_pth.pth": "import sys; print('pth stdout'); sys.stderr.write('pth stderr\\n'); " +
+          "open('pth_ran', 'a').close()\n",
       },
     }]),
 });
