@@ -108,6 +108,20 @@ Deno.test("stdio: a batch waits for request 0 after a cancel of it, which the SD
   await c.end();
 });
 
+Deno.test("stdio: a line refused with the id of a batch's request is not taken for its answer", async () => {
+  const c = await negotiated("2025-03-26");
+  c.write([ping(5), ping(6)]);
+  c.write({ jsonrpc: "2.0", id: 5, method: "ping", params: { _meta: "not an object" } });
+  await settle();
+  await c.t.send(ok(6));
+  assert.deepEqual(c.lines().slice(1).map((l) => Array.isArray(l) ? "batch" : l.error?.code), [
+    -32600,
+  ]);
+  await c.t.send(ok(5));
+  assert.deepEqual(c.lines()[2], [ok(6), ok(5)]);
+  await c.end();
+});
+
 Deno.test("stdio: requests of a batch still running when the server stops are answered CANCELLED in its array", async () => {
   const c = await negotiated("2025-03-26");
   c.write([ping(1), ping(2)]);

@@ -298,7 +298,8 @@ export class StdioTransport implements Transport {
     if (now) this.#output.push(JSON.stringify(now), this.#inFlight > 0).catch(() => {});
     for (const message of accepted) {
       const refusal = this.#admit(message);
-      if (refusal) this.#sendError(refusal.id, refusal.message);
+      // the batch waits for this answer too
+      if (refusal) this.#write(errorFrame(refusal.id, refusal.message)).catch(() => {});
       else this.onmessage?.(message);
     }
   }
@@ -311,9 +312,10 @@ export class StdioTransport implements Transport {
     code: number = ErrorCode.InvalidRequest,
   ): void {
     if (this.#closed) return;
-    // not send(): the refused frame was never counted, so its answer must not stand for the
-    // answer of a request still running under the same id
-    this.#write(errorFrame(id, message, code)).catch(() => {});
+    // not send() nor #write(): the refused frame was never counted nor is in a batch, so its
+    // answer must not stand for that of a request still running under the same id
+    this.#output.push(JSON.stringify(errorFrame(id, message, code)), this.#inFlight > 0)
+      .catch(() => {});
   }
 
   send(message: JSONRPCMessage): Promise<void> {
