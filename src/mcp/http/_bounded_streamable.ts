@@ -2,7 +2,6 @@ import { getLogger } from "../../core/mod.ts";
 import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
 import { boundEventStream } from "./bounded_event_stream.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
-import type { RequestsInFlight } from "./_in_flight.ts";
 import { sdkCancels } from "../_cancelled_id.ts";
 
 const log = getLogger("mcp", "http");
@@ -18,8 +17,11 @@ export interface StreamableStream {
   requestIds: readonly RequestId[];
   /** See `HttpServerOptions.maxBufferedBytes`. */
   maxBufferedBytes: number;
-  /** The session's requests running: those of a stream the client left are cancelled. */
-  requests: RequestsInFlight;
+  /**
+   * Those of `requestIds` still owed an answer (see `openedStream`): cancelled when the
+   * stream ends early. Not the ids running: a later request may reuse an answered one.
+   */
+  owed: ReadonlySet<RequestId>;
 }
 
 /**
@@ -62,17 +64,19 @@ function overflowed(stream: StreamableStream, queued: number): Uint8Array | unde
     message: `Its event stream was ended: more than ${maxBufferedBytes} bytes of events ` +
       "waited for a client that did not read it",
   };
-  for (const id of requestIds) cancel(stream.transport, id, error);
+  const owed = [...stream.owed];
+  for (const id of owed) cancel(stream.transport, id, error);
   // The stream's last event answers its request with the error: a client that reads later
   // learns why, instead of waiting for an answer until its own timeout. A batch's stream may
   // already have carried some of its answers, and a request gets one answer: it gets none.
+  // (Its own answer, when it was among the bytes dropped, never reached the client either.)
   if (requestIds.length !== 1) return undefined;
   const answer = { jsonrpc: "2.0", id: requestIds[0], error };
   return encoder.encode(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
 }
 
 function left(stream: StreamableStream): void {
-  const running = stream.requestIds.filter((id) => stream.requests.has(id));
+  const running = [...stream.owed];
   if (running.length === 0) return;
   log.debug("Cancelling requests {ids} of session {sessionId}: the client left their stream", {
     ids: running,

@@ -24,9 +24,10 @@ class Streams {
 
   constructor(readonly transport: Transport) {}
 
-  open(ids: readonly RequestId[]): void {
+  open(ids: readonly RequestId[]): ReadonlySet<RequestId> {
     const stream: Stream = { owed: new Set(ids), cancelled: [] };
     for (const id of ids) this.#byRequest.set(id, stream);
+    return stream.owed;
   }
 
   /** Request `id` was answered or cancelled; ends its stream when that was the last owed. */
@@ -69,9 +70,15 @@ function streamsOf(transport: Transport): Streams {
   return streams;
 }
 
-/** Call before the transport handles a POST: the requests whose answers its stream carries. */
-export function openedStream(transport: Transport, ids: readonly RequestId[]): void {
-  if (ids.length > 0) streamsOf(transport).open(ids);
+/**
+ * Call before the transport handles a POST: the requests whose answers its stream carries.
+ * Returns those it still owes, kept up to date as each is answered or cancelled.
+ */
+export function openedStream(
+  transport: Transport,
+  ids: readonly RequestId[],
+): ReadonlySet<RequestId> {
+  return ids.length > 0 ? streamsOf(transport).open(ids) : new Set();
 }
 
 /**

@@ -323,3 +323,28 @@ Deno.test("Streamable HTTP refuses a request, or a batch, that reuses the id of 
   waiting.release();
   assert.match(await again.text(), /"text":"again"/);
 });
+
+Deno.test("Streamable HTTP cancels only what a left stream still owed, not a later request with an id it answered", async () => {
+  const waiting = waitingServer();
+  await using http = await startHttpServer(options({ createServer: waiting.createServer }));
+  const headers = await open(http.url);
+  const leaving = new AbortController();
+  const ping = { jsonrpc: "2.0", id: 1, method: "ping" };
+  const left = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify([ping, call(2, "owed")]),
+    signal: leaving.signal,
+  });
+  const reader = left.body!.getReader();
+  await readUntil(reader, '"id":1');
+  // id 1 is answered: a new request may use it
+  const reused = await post(http.url, headers, call(1, "reused"));
+  assert.equal(reused.status, 200);
+  leaving.abort();
+  await reader.cancel().catch(() => {});
+  await waiting.aborted("owed");
+  await settled();
+  waiting.release();
+  assert.match(await reused.text(), /"text":"reused"/);
+});

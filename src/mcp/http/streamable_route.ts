@@ -53,11 +53,12 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   }
   const transport = (session as StreamableSession).transport;
   const requests = requestsInFlight(transport, ctx.maxInFlight);
-  const stream = { sessionId: id, transport, maxBufferedBytes: ctx.maxBufferedBytes, requests };
+  const stream = { sessionId: id, transport, maxBufferedBytes: ctx.maxBufferedBytes };
   if (req.method !== "POST") {
     return boundStreamableResponse(await transport.handleRequest(req), {
       ...stream,
       requestIds: [],
+      owed: new Set(),
     });
   }
   const body = await readJsonBody(req, ctx.maxRequestBytes, ctx.bodyRead);
@@ -68,13 +69,14 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   // a batch counts each of its requests, and is refused whole when they do not all fit
   const refused = admit(requests, requestIds);
   if (refused !== undefined) return refused;
-  openedStream(transport, requestIds);
+  const owed = openedStream(transport, requestIds);
   const response = await handled(transport, req, body.value, { requests, requestIds });
   cancelledIn(transport, body.value);
   for (const cancelled of cancelledIdsOf(body.value)) requests.release(cancelled);
   return boundStreamableResponse(await invalidAsInvalidRequest(response, body.value), {
     ...stream,
     requestIds,
+    owed,
   });
 }
 
@@ -120,7 +122,7 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
   const requestIds = requestIdsOf(body.value);
   const requests = requestsInFlight(transport, ctx.maxInFlight);
   requests.admit(requestIds);
-  openedStream(transport, requestIds);
+  const owed = openedStream(transport, requestIds);
   const response = await handled(transport, req, body.value, { requests, requestIds });
   // The transport refused the initialize (e.g. a wrong Accept header): no session exists.
   if (transport.sessionId === undefined) await ctx.sessions.close(id);
@@ -129,7 +131,7 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
     transport,
     requestIds,
     maxBufferedBytes: ctx.maxBufferedBytes,
-    requests,
+    owed,
   });
 }
 
