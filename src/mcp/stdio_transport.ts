@@ -278,9 +278,7 @@ export class StdioTransport implements Transport {
       if (id !== undefined) {
         this.#untrack(id);
         const complete = this.#batches.drop(id);
-        if (complete) {
-          this.#output.push(JSON.stringify(complete), this.#inFlight > 0).catch(() => {});
-        }
+        if (complete) this.#push(complete).catch(() => {});
       }
     }
     return undefined;
@@ -295,7 +293,7 @@ export class StdioTransport implements Transport {
     const ids = accepted.flatMap((m) => "method" in m && "id" in m ? [m.id] : []);
     // opened before any runs, so no answer can come before its batch waits for it
     const now = this.#batches.open(ids, errors);
-    if (now) this.#output.push(JSON.stringify(now), this.#inFlight > 0).catch(() => {});
+    if (now) this.#push(now).catch(() => {});
     for (const message of accepted) {
       const refusal = this.#admit(message);
       // the batch waits for this answer too
@@ -314,8 +312,7 @@ export class StdioTransport implements Transport {
     if (this.#closed) return;
     // not send() nor #write(): the refused frame was never counted nor is in a batch, so its
     // answer must not stand for that of a request still running under the same id
-    this.#output.push(JSON.stringify(errorFrame(id, message, code)), this.#inFlight > 0)
-      .catch(() => {});
+    this.#push(errorFrame(id, message, code)).catch(() => {});
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -344,15 +341,16 @@ export class StdioTransport implements Transport {
   #write(message: JSONRPCMessage): Promise<void> {
     if (!("method" in message) && "id" in message && message.id !== undefined) {
       const batch = this.#batches.answer(message.id, message);
-      if (batch.held) {
-        if (!batch.complete) return Promise.resolve();
-        return this.#output.push(JSON.stringify(batch.complete), this.#inFlight > 0);
-      }
+      if (batch.held) return batch.complete ? this.#push(batch.complete) : Promise.resolve();
     }
-    // With other requests still open, answers that complete together (e.g. calls whose
-    // audit records were stored in one round trip) go out in one write, as each write
-    // wakes the client; with none open, nothing could join, so write at once.
-    return this.#output.push(JSON.stringify(message), this.#inFlight > 0);
+    return this.#push(message);
+  }
+
+  // With other requests still open, answers that complete together (e.g. calls whose
+  // audit records were stored in one round trip) go out in one write, as each write
+  // wakes the client; with none open, nothing could join, so write at once.
+  #push(value: JSONRPCMessage | JSONRPCMessage[]): Promise<void> {
+    return this.#output.push(JSON.stringify(value), this.#inFlight > 0);
   }
 
   /**
