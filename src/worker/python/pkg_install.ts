@@ -155,8 +155,10 @@ async function install(
     timeoutMs: left(),
     limits: pipLimits,
   });
+  // whatever its end: pip keeps what it installed before a failure, and a kill leaves what
+  // it had done, which interpreters that set up site before it would not see
+  await environmentChanged(ctx.sessionId, deps);
   if (pip.cancelled) return cancelled();
-  if (created || pip.exitCode === 0) await environmentChanged(ctx.sessionId, deps);
 
   progress(ctx, 3, "Reading installed versions");
   const query = await runStep(ctx, deps.runner, { argv: listInstalledArgv(plan.requirements) });
