@@ -348,3 +348,20 @@ Deno.test("Streamable HTTP cancels only what a left stream still owed, not a lat
   waiting.release();
   assert.match(await reused.text(), /"text":"reused"/);
 });
+
+Deno.test("Streamable HTTP frees the places of requests the SDK answers itself with an error", async () => {
+  const waiting = waitingServer();
+  await using http = await startHttpServer(options({ createServer: waiting.createServer }));
+  const headers = await open(http.url);
+  // 300 requests, each answered -32601 by the SDK: none keeps a place
+  for (let from = 1; from <= 300; from += 100) {
+    const unknown = range(from, 100).map((id) => ({ jsonrpc: "2.0", id, method: "no/such" }));
+    const res = await post(http.url, headers, unknown);
+    assert.equal(res.status, 200);
+    assert.equal((await res.text()).match(/"code":-32601/g)?.length, 100);
+  }
+  const full = await fill(http.url, headers, 1001, 256);
+  await assertRefused(await post(http.url, headers, call(2000, "refused")));
+  waiting.release();
+  await Promise.all(full.map((res) => res.text()));
+});
