@@ -223,7 +223,7 @@ Deno.test("Streamable HTTP frees a request's place when it is cancelled, its cli
   await Promise.all(again.map((res) => res.text()));
 });
 
-Deno.test("Legacy SSE refuses a request past 256 running in a session with 429, and frees a cancelled one's place", async () => {
+Deno.test("Legacy SSE refuses a request past 256 running in a session with 429, or reusing a running id, and frees a cancelled one's place", async () => {
   const waiting = waitingServer();
   await using http = await startHttpServer(options({ createServer: waiting.createServer }));
   const stream = await fetch(`${http.url}/sse`);
@@ -256,6 +256,10 @@ Deno.test("Legacy SSE refuses a request past 256 running in a session with 429, 
   const accepted = await Promise.all(range(1, 256).map((id) => send(call(id, `w${id}`))));
   assert.deepEqual(new Set(accepted.map((res) => res.status)), new Set([202]));
   await assertRefused(await send(call(1000, "refused")));
+  // a request reusing the id of one running is refused as such, not as one too many
+  const reused = await send(call(2, "again"));
+  assert.equal(reused.status, 400);
+  assert.equal((await reused.json()).error.code, -32600);
   assert.equal((await send(cancelled(1))).status, 202);
   await waiting.aborted("w1");
   const fits = await send(call(1001, "fits"));
