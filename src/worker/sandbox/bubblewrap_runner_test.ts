@@ -1,32 +1,18 @@
 import assert from "node:assert/strict";
 import { CodegenError } from "../../core/mod.ts";
-import { pidsNamed, pidsWithArgument, withoutBubblewrap } from "./testing.ts";
+import {
+  pidsNamed,
+  pidsWithArgument,
+  pythonSpec,
+  withoutBubblewrap,
+  withWorkspace,
+} from "./testing.ts";
 import { BubblewrapRunner } from "./bubblewrap_runner.ts";
 import { MAX_OPEN_FILES } from "./bwrap_args.ts";
-import type { SandboxSpec } from "./runner.ts";
 
 const ignore = await withoutBubblewrap();
 
-function spec(workspace: string, code: string, extra: Partial<SandboxSpec> = {}): SandboxSpec {
-  return {
-    argv: ["python3", "-c", code],
-    workspace,
-    env: { PATH: "/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8" },
-    limits: { cpuSeconds: 10, memoryBytes: 512 << 20, maxProcesses: 16, maxFileBytes: 1 << 20 },
-    timeoutMs: 10_000,
-    outputLimitBytes: 4096,
-    ...extra,
-  };
-}
-
-async function withWorkspace(fn: (ws: string) => Promise<void>): Promise<void> {
-  const ws = await Deno.makeTempDir({ prefix: "codegen-sbx-" });
-  try {
-    await fn(ws);
-  } finally {
-    await Deno.remove(ws, { recursive: true });
-  }
-}
+const spec = pythonSpec;
 
 Deno.test({
   name: "BubblewrapRunner.run() separates stdout and stderr, passes stdin and the exit code",

@@ -1,31 +1,13 @@
 import assert from "node:assert/strict";
-import { withoutBubblewrap } from "./testing.ts";
+import { pythonSpec, withoutBubblewrap, withWorkspace } from "./testing.ts";
 import { BubblewrapRunner } from "./bubblewrap_runner.ts";
 import { collect } from "./collect.ts";
 import type { SandboxSpec } from "./runner.ts";
 
 const ignore = await withoutBubblewrap();
 
-function spec(workspace: string, code: string, extra: Partial<SandboxSpec> = {}): SandboxSpec {
-  return {
-    argv: ["python3", "-c", code],
-    workspace,
-    env: { PATH: "/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8" },
-    limits: { cpuSeconds: 10, memoryBytes: 512 << 20, maxProcesses: 16, maxFileBytes: 1 << 20 },
-    timeoutMs: 20_000,
-    outputLimitBytes: 4096,
-    ...extra,
-  };
-}
-
-async function withWorkspace(fn: (ws: string) => Promise<void>): Promise<void> {
-  const ws = await Deno.makeTempDir({ prefix: "codegen-exit-" });
-  try {
-    await fn(ws);
-  } finally {
-    await Deno.remove(ws, { recursive: true });
-  }
-}
+const spec = (ws: string, code: string, extra: Partial<SandboxSpec> = {}) =>
+  pythonSpec(ws, code, { timeoutMs: 20_000, ...extra });
 
 Deno.test({
   name: "BubblewrapRunner.run() tells os._exit(137) from a death by SIGKILL",

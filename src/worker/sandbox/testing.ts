@@ -4,7 +4,7 @@
  * @module
  */
 import { bubblewrapAvailable } from "./probe.ts";
-import type { InteractiveSandboxRunner } from "./runner.ts";
+import type { InteractiveSandboxRunner, SandboxSpec } from "./runner.ts";
 import { spawnProcess } from "./spawned_process.ts";
 
 /** `ignore` for tests that need bubblewrap: skip without it, unless CI=true (then fail). */
@@ -14,6 +14,33 @@ export async function withoutBubblewrap(): Promise<boolean> {
   const note = "bubblewrap is not usable here: skipping sandbox tests (they fail under CI=true)\n";
   Deno.stderr.writeSync(new TextEncoder().encode(note));
   return true;
+}
+
+/** A sandbox spec running `python3 -c code` in `workspace` under modest test limits. */
+export function pythonSpec(
+  workspace: string,
+  code: string,
+  extra: Partial<SandboxSpec> = {},
+): SandboxSpec {
+  return {
+    argv: ["python3", "-c", code],
+    workspace,
+    env: { PATH: "/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8" },
+    limits: { cpuSeconds: 10, memoryBytes: 512 << 20, maxProcesses: 16, maxFileBytes: 1 << 20 },
+    timeoutMs: 10_000,
+    outputLimitBytes: 4096,
+    ...extra,
+  };
+}
+
+/** Runs `fn` with a fresh temporary workspace, removed afterwards. */
+export async function withWorkspace(fn: (ws: string) => Promise<void>): Promise<void> {
+  const ws = await Deno.makeTempDir({ prefix: "codegen-sbx-" });
+  try {
+    await fn(ws);
+  } finally {
+    await Deno.remove(ws, { recursive: true });
+  }
 }
 
 /** Host pids of processes whose name (`/proc/<pid>/comm`) is `name`. */
