@@ -91,6 +91,36 @@ export const POST_HEADERS = {
   accept: "application/json, text/event-stream",
 };
 
+/**
+ * Initializes a Streamable HTTP session at protocol `version` (raw fetch, no client); the
+ * headers its later POSTs need. The `initialized` notification is the caller's to send.
+ */
+export async function openRawSession(
+  url: string,
+  version: string,
+): Promise<Record<string, string>> {
+  const init = await fetch(`${url}/mcp`, {
+    method: "POST",
+    headers: POST_HEADERS,
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: {
+        protocolVersion: version,
+        capabilities: {},
+        clientInfo: { name: "t", version: "0" },
+      },
+    }),
+  });
+  await init.body?.cancel();
+  return {
+    ...POST_HEADERS,
+    "mcp-session-id": init.headers.get("mcp-session-id")!,
+    "mcp-protocol-version": version,
+  };
+}
+
 /** Records `onSessionClosed` calls and lets a test await them without polling. */
 export function sessionClosures(): {
   ids: string[];

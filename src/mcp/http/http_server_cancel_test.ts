@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { McpServer } from "../sdk.ts";
 import { startHttpServer } from "./http_server.ts";
-import { POST_HEADERS, serverOptions as options } from "./_testing.ts";
+import { openRawSession, serverOptions as options } from "./_testing.ts";
 
 /**
  * A server whose `wait` tool runs until cancelled, or until the test releases the calls
@@ -45,28 +45,7 @@ function waitingServer() {
   };
 }
 
-async function open(url: string, version: string): Promise<Record<string, string>> {
-  const init = await fetch(`${url}/mcp`, {
-    method: "POST",
-    headers: POST_HEADERS,
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 0,
-      method: "initialize",
-      params: {
-        protocolVersion: version,
-        capabilities: {},
-        clientInfo: { name: "t", version: "0" },
-      },
-    }),
-  });
-  await init.body?.cancel();
-  return {
-    ...POST_HEADERS,
-    "mcp-session-id": init.headers.get("mcp-session-id")!,
-    "mcp-protocol-version": version,
-  };
-}
+const open = openRawSession;
 
 const call = (id: number, name: string) => ({
   jsonrpc: "2.0",

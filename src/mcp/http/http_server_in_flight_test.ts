@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { McpServer } from "../sdk.ts";
 import { startHttpServer } from "./http_server.ts";
-import { POST_HEADERS, readUntil, serverOptions as options } from "./_testing.ts";
+import { openRawSession, readUntil, serverOptions as options } from "./_testing.ts";
 
 /**
  * A server whose `wait` tool runs until cancelled or released (`aborted` resolves with its
@@ -95,27 +95,7 @@ function range(from: number, count: number): number[] {
 
 /** An initialized Streamable HTTP session at 2025-03-26 (batches allowed). */
 async function open(url: string): Promise<Record<string, string>> {
-  const version = "2025-03-26";
-  const init = await fetch(`${url}/mcp`, {
-    method: "POST",
-    headers: POST_HEADERS,
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 0,
-      method: "initialize",
-      params: {
-        protocolVersion: version,
-        capabilities: {},
-        clientInfo: { name: "t", version: "0" },
-      },
-    }),
-  });
-  await init.text();
-  const headers = {
-    ...POST_HEADERS,
-    "mcp-session-id": init.headers.get("mcp-session-id")!,
-    "mcp-protocol-version": version,
-  };
+  const headers = await openRawSession(url, "2025-03-26");
   await post(url, headers, { jsonrpc: "2.0", method: "notifications/initialized" });
   return headers;
 }
