@@ -1,5 +1,7 @@
 /** Test fixture: a real {@link WorkerExecutor} over a temporary workspace root. */
+import assert from "node:assert/strict";
 import { LimitsSchema } from "../config/mod.ts";
+import type { TaskOutcome, TaskRequest } from "../rpc/mod.ts";
 import type { WorkerOptions } from "./context.ts";
 import type { DirSnapshots } from "./dir_snapshots.ts";
 import { WorkerExecutor } from "./executor.ts";
@@ -27,4 +29,16 @@ export async function withExecutor<T>(
     await executor.close();
     await Deno.remove(root, { recursive: true });
   }
+}
+
+/** A runner of tasks in `session` that asserts each succeeded and returns its result. */
+export function succeeding(
+  executor: WorkerExecutor,
+  session: string,
+): (task: TaskRequest) => Promise<Record<string, unknown>> {
+  return async (task) => {
+    const outcome: TaskOutcome = await executor.execute(session, task);
+    assert.ok(outcome.ok, outcome.ok ? "" : outcome.error.message);
+    return outcome.result as unknown as Record<string, unknown>;
+  };
 }

@@ -3,11 +3,9 @@
  * after it must see those packages as a fresh python3 would.
  */
 import assert from "node:assert/strict";
-import { LimitsSchema } from "../../config/mod.ts";
-import type { TaskOutcome, TaskRequest } from "../../rpc/mod.ts";
 import { startPypiIndex } from "../../../tests/support/pypi_index.ts";
 import { ignoreUnless, skipReason } from "../../../tests/support/python_sessions.ts";
-import { WorkerExecutor } from "../executor.ts";
+import { succeeding, withExecutor } from "../_testing.ts";
 
 const ignore = ignoreUnless("Partial installs", await skipReason());
 
@@ -25,19 +23,8 @@ Deno.test({
       // installed after its dependency, then refused: a file outside the venv
       { name: "broken", version: "1.0", requires: ["path-pth"], files: { "../../../../x.py": "" } },
     ]);
-    const root = await Deno.makeTempDir({ prefix: "codegen-partial-" });
-    const executor = new WorkerExecutor({
-      workspaceRoot: root,
-      limits: LimitsSchema.parse({}),
-      insecureNoSandbox: false,
-      pipIndexUrl: index.url,
-    });
-    const exec = async (task: TaskRequest) => {
-      const outcome: TaskOutcome = await executor.execute("s", task);
-      assert.ok(outcome.ok, outcome.ok ? "" : outcome.error.message);
-      return outcome.result as unknown as Record<string, unknown>;
-    };
-    try {
+    await withExecutor(async (executor) => {
+      const exec = succeeding(executor, "s");
       await executor.createSession("s");
       await exec({ tool: "pkg.install", args: { packages: ["first"] } });
       // the session's fork server is up, and its next run's process set up site already
@@ -47,9 +34,6 @@ Deno.test({
       const code = "import extra_mod\nprint(extra_mod.X)";
       const run = await exec({ tool: "run.python", args: { code } });
       assert.equal(run.stdout, "7\n", String(run.stderr));
-    } finally {
-      await executor.close();
-      await Deno.remove(root, { recursive: true });
-    }
+    }, { pipIndexUrl: index.url });
   },
 });

@@ -4,11 +4,10 @@
  * (they frame each call's end), while user code still sees site-packages as python3 has it.
  */
 import assert from "node:assert/strict";
-import { LimitsSchema } from "../../config/mod.ts";
-import type { TaskOutcome, TaskRequest } from "../../rpc/mod.ts";
+import type { TaskRequest } from "../../rpc/mod.ts";
 import { startPypiIndex, type WheelSpec } from "../../../tests/support/pypi_index.ts";
 import { ignoreUnless, skipReason } from "../../../tests/support/python_sessions.ts";
-import { WorkerExecutor } from "../executor.ts";
+import { succeeding, withExecutor } from "../_testing.ts";
 
 const ignore = ignoreUnless("Site-packages trust", await skipReason());
 
@@ -38,19 +37,8 @@ async function withInstalled(
   packages: WheelSpec[] = PACKAGES,
 ) {
   await using index = await startPypiIndex(packages);
-  const root = await Deno.makeTempDir({ prefix: "codegen-site-" });
-  const executor = new WorkerExecutor({
-    workspaceRoot: root,
-    limits: LimitsSchema.parse({}),
-    insecureNoSandbox: false,
-    pipIndexUrl: index.url,
-  });
-  const exec = async (task: TaskRequest) => {
-    const outcome: TaskOutcome = await executor.execute("s", task);
-    assert.ok(outcome.ok, outcome.ok ? "" : outcome.error.message);
-    return outcome.result as unknown as Record<string, unknown>;
-  };
-  try {
+  await withExecutor(async (executor, root) => {
+    const exec = succeeding(executor, "s");
     await executor.createSession("s");
     const install = await exec({
       tool: "pkg.install",
@@ -62,10 +50,7 @@ async function withInstalled(
     // pip's own processes ran it too (they are user code): only the runs' count here
     for (const log of await logFiles(root)) await Deno.remove(log);
     await fn(exec, root);
-  } finally {
-    await executor.close();
-    await Deno.remove(root, { recursive: true });
-  }
+  }, { pipIndexUrl: index.url });
 }
 
 async function logFiles(dir: string, name = "pth.log", depth = 0): Promise<string[]> {
