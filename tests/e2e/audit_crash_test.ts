@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
 import { Client, StdioClientTransport } from "../support/sdk_client.ts";
-import { runMain } from "../support/run_main.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { runMain, stdioMainCommand } from "../support/run_main.ts";
 
 /** A coordinator on stdio over the given data directory, with its pid to kill. */
 async function start(dir: string): Promise<{ client: Client; pid: number }> {
   const transport = new StdioClientTransport({
-    command: Deno.execPath(),
-    args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "serve"],
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: dir,
-      WORKSPACE_ROOT: `${dir}/ws`,
-      AUDIT_LOG: `${dir}/audit/audit.jsonl`,
-      LOG_LEVEL: "error",
-    },
+    ...stdioMainCommand(dir, { AUDIT_LOG: `${dir}/audit/audit.jsonl` }),
     stderr: "ignore",
   });
   const client = new Client({ name: "crash", version: "1.0.0" });

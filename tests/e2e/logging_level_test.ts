@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startHttpCoordinator } from "../support/http_coordinator.ts";
 import { skipWithout } from "../support/requirements.ts";
+import { stdioMainCommand } from "../support/run_main.ts";
 import {
   Client,
   LoggingMessageNotificationSchema,
@@ -9,7 +10,6 @@ import {
   StreamableHTTPClientTransport,
 } from "../support/sdk_client.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 // stdout is sent at info, stderr at warning
 const CODE = "import sys\nprint('to-stdout')\nprint('to-stderr', file=sys.stderr)";
 
@@ -57,19 +57,7 @@ Deno.test({
       string,
       () => StdioClientTransport | StreamableHTTPClientTransport | SSEClientTransport,
     ][] = [
-      ["stdio", () =>
-        new StdioClientTransport({
-          command: Deno.execPath(),
-          args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "serve"],
-          env: {
-            PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-            HOME: dir,
-            WORKSPACE_ROOT: `${dir}/ws`,
-            AUDIT_LOG: `${dir}/audit.jsonl`,
-            LOG_LEVEL: "error",
-          },
-          stderr: "ignore",
-        })],
+      ["stdio", () => new StdioClientTransport({ ...stdioMainCommand(dir), stderr: "ignore" })],
       ["streamable-http", () => new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`))],
       ["sse", () => new SSEClientTransport(new URL(`${http.url}/sse`))],
     ];

@@ -59,14 +59,16 @@ export async function runToExit(
 }
 
 /**
- * Starts `main.ts serve` over stdio with its state under `dir` (workspaces in `dir/ws`, the
- * audit log at `dir/audit.jsonl`): stdin and stdout piped for raw JSON-RPC, stderr dropped.
+ * How to start `main.ts serve` over stdio with its state under `dir` (workspaces in `dir/ws`,
+ * the audit log at `dir/audit.jsonl` unless `env` says otherwise): for a spawn or an SDK
+ * client transport.
  */
-export function spawnStdioMain(
+export function stdioMainCommand(
   dir: string,
   env: Record<string, string> = {},
-): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
+): { command: string; args: string[]; env: Record<string, string> } {
+  return {
+    command: Deno.execPath(),
     args: ["run", "-P=coordinator", "--ignore-env", "--quiet", MAIN, "serve"],
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
@@ -76,6 +78,20 @@ export function spawnStdioMain(
       LOG_LEVEL: "error",
       ...env,
     },
+  };
+}
+
+/**
+ * Starts `main.ts serve` over stdio (see {@link stdioMainCommand}): stdin and stdout piped for
+ * raw JSON-RPC, stderr dropped.
+ */
+export function spawnStdioMain(
+  dir: string,
+  env: Record<string, string> = {},
+): Deno.ChildProcess {
+  const { command, ...how } = stdioMainCommand(dir, env);
+  return new Deno.Command(command, {
+    ...how,
     clearEnv: true,
     stdin: "piped",
     stdout: "piped",
