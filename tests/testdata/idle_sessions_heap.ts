@@ -11,6 +11,7 @@ import { loadConfig } from "../../src/config/mod.ts";
 import { FakeClock } from "../../src/core/mod.ts";
 import { createMcpServer } from "../../src/mcp/mod.ts";
 import { startHttpServer } from "../../src/mcp/http/mod.ts";
+import { INITIALIZE_BODY, POST_HEADERS } from "../../src/mcp/http/_testing.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with --v8-flags=--expose-gc");
@@ -35,22 +36,11 @@ const http = await startHttpServer({
   onSessionClosed: (id) => void deps.sessions.closeConnection(id),
 });
 
-const INITIALIZE = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "t", version: "1" },
-  },
-});
-
 async function openSession(): Promise<void> {
   const response = await fetch(`${http.url}/mcp`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: INITIALIZE,
+    headers: POST_HEADERS,
+    body: INITIALIZE_BODY,
   });
   await response.body?.cancel();
   if (response.headers.get("mcp-session-id") === null) {

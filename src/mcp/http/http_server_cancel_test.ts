@@ -1,47 +1,25 @@
 import assert from "node:assert/strict";
-import { z } from "zod";
 import { McpServer } from "../sdk.ts";
 import { startHttpServer } from "./http_server.ts";
 import { openRawSession, serverOptions as options } from "./_testing.ts";
+import { WaitCalls } from "./_wait_tool.ts";
 
 /**
  * A server whose `wait` tool runs until cancelled, or until the test releases the calls
  * begun.
  */
 function waitingServer() {
-  const aborted: string[] = [];
-  const begun = new Map<string, PromiseWithResolvers<void>>();
-  const begunOf = (name: string) => {
-    if (!begun.has(name)) begun.set(name, Promise.withResolvers<void>());
-    return begun.get(name)!;
-  };
-  let release = Promise.withResolvers<void>();
-  function createServer(): McpServer {
-    const server = new McpServer({ name: "wait-test", version: "0.0.0" });
-    server.registerTool("wait", {
-      description: "Waits",
-      inputSchema: { name: z.string() },
-    }, ({ name }, extra) =>
-      new Promise((resolve) => {
-        const released = release.promise;
-        begunOf(name).resolve();
-        extra.signal.addEventListener("abort", () => {
-          aborted.push(name);
-          resolve({ content: [{ type: "text", text: "aborted" }] });
-        });
-        released.then(() => resolve({ content: [{ type: "text", text: name }] }));
-      }));
-    return server;
-  }
+  const calls = new WaitCalls();
   return {
-    aborted,
+    aborted: calls.abortedNames,
     /** Resolves once the call named `name` has begun. */
-    begun: (name: string) => begunOf(name).promise,
-    release: () => {
-      release.resolve();
-      release = Promise.withResolvers<void>();
+    begun: (name: string) => calls.begun(name),
+    release: () => calls.release(),
+    createServer(): McpServer {
+      const server = new McpServer({ name: "wait-test", version: "0.0.0" });
+      calls.register(server);
+      return server;
     },
-    createServer,
   };
 }
 

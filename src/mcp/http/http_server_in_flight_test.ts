@@ -3,6 +3,7 @@ import { z } from "zod";
 import { McpServer } from "../sdk.ts";
 import { startHttpServer } from "./http_server.ts";
 import { openRawSession, readUntil, serverOptions as options } from "./_testing.ts";
+import { WaitCalls } from "./_wait_tool.ts";
 
 /**
  * A server whose `wait` tool runs until cancelled or released (`aborted` resolves with its
@@ -10,31 +11,14 @@ import { openRawSession, readUntil, serverOptions as options } from "./_testing.
  * events on its own stream until cancelled.
  */
 function waitingServer() {
-  const aborted = new Map<string, PromiseWithResolvers<void>>();
-  // each call waits for the release made after it started
-  let release = Promise.withResolvers<void>();
+  const calls = new WaitCalls();
   const flood = Promise.withResolvers<void>();
-  function abortedOf(name: string): PromiseWithResolvers<void> {
-    let one = aborted.get(name);
-    if (one === undefined) aborted.set(name, one = Promise.withResolvers<void>());
-    return one;
-  }
+  const abortedOf = (name: string) => calls.aborted(name);
   function createServer(): McpServer {
     const server = new McpServer({ name: "wait-test", version: "0.0.0" }, {
       capabilities: { logging: {} },
     });
-    server.registerTool("wait", {
-      description: "Waits",
-      inputSchema: { name: z.string() },
-    }, ({ name }, extra) =>
-      new Promise((resolve) => {
-        const released = release.promise;
-        extra.signal.addEventListener("abort", () => {
-          abortedOf(name).resolve();
-          resolve({ content: [{ type: "text", text: "aborted" }] });
-        });
-        released.then(() => resolve({ content: [{ type: "text", text: name }] }));
-      }));
+    calls.register(server);
     server.registerTool("flood", {
       description: "Floods its stream",
       inputSchema: { name: z.string() },
@@ -60,10 +44,7 @@ function waitingServer() {
   return {
     /** Resolves once the call named `name` was cancelled; rejects if not within 5 s. */
     aborted: (name: string) => within(abortedOf(name).promise, `"${name}" was cancelled`),
-    release: () => {
-      release.resolve();
-      release = Promise.withResolvers<void>();
-    },
+    release: () => calls.release(),
     flood: () => flood.resolve(),
     createServer,
   };
