@@ -69,3 +69,15 @@ function requestIdOf(value: unknown): string | number | undefined {
   const id = (value as { id?: unknown }).id;
   return typeof id === "string" || Number.isInteger(id) ? id as string | number : undefined;
 }
+
+/**
+ * Whether a request's `_meta`, when given, is an object whose progressToken is a string or
+ * an integer, as the SDK's request schema demands (it drops one that is not, unanswered).
+ */
+export function hasValidMeta(message: JSONRPCMessage): boolean {
+  const meta = (message as { params?: { _meta?: unknown } }).params?._meta;
+  if (meta === undefined) return true;
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return false;
+  const token = (meta as { progressToken?: unknown }).progressToken;
+  return token === undefined || typeof token === "string" || Number.isInteger(token);
+}

@@ -2,7 +2,13 @@ import { concatBytes, getLogger, settlesWithin } from "../core/mod.ts";
 import { ErrorCode, type JSONRPCMessage, type Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
-import { errorFrame, type FrameRefusal, ONE_PER_LINE, refuseFrame } from "./_frame_check.ts";
+import {
+  errorFrame,
+  type FrameRefusal,
+  hasValidMeta,
+  ONE_PER_LINE,
+  refuseFrame,
+} from "./_frame_check.ts";
 import { BatchAnswers, batchesAllowed, splitBatch } from "./_stdio_batches.ts";
 import { cancelledRequestId } from "./_cancelled_id.ts";
 import { type ByteSink, LineWriter } from "./line_writer.ts";
@@ -327,20 +333,21 @@ export class StdioTransport implements Transport {
       }
       return Promise.resolve();
     }
-    if (!("method" in message) && "id" in message && message.id !== undefined) {
-      this.#untrack(message.id);
-      if (message.id === this.#initializeId && "result" in message) {
+    const id = answerId(message);
+    if (id !== undefined) {
+      this.#untrack(id);
+      if (id === this.#initializeId && "result" in message) {
         const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
         if (typeof version === "string") this.#version = version;
       }
     }
-    return this.#write(message);
+    return this.#write(message, id);
   }
 
-  // An answer that belongs to a batch waits for the batch's other answers.
-  #write(message: JSONRPCMessage): Promise<void> {
-    if (!("method" in message) && "id" in message && message.id !== undefined) {
-      const batch = this.#batches.answer(message.id, message);
+  // An answer (to request `id`) that belongs to a batch waits for the batch's other answers.
+  #write(message: JSONRPCMessage, id = answerId(message)): Promise<void> {
+    if (id !== undefined) {
+      const batch = this.#batches.answer(id, message);
       if (batch.held) return batch.complete ? this.#push(batch.complete) : Promise.resolve();
     }
     return this.#push(message);
@@ -387,12 +394,7 @@ export class StdioTransport implements Transport {
   }
 }
 
-// `_meta`, when given, is an object whose progressToken is a string or an integer, as the
-// SDK's request schema demands
-function hasValidMeta(message: JSONRPCMessage): boolean {
-  const meta = (message as { params?: { _meta?: unknown } }).params?._meta;
-  if (meta === undefined) return true;
-  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return false;
-  const token = (meta as { progressToken?: unknown }).progressToken;
-  return token === undefined || typeof token === "string" || Number.isInteger(token);
+// The id of the request `message` answers, or undefined when it is no answer.
+function answerId(message: JSONRPCMessage): string | number | undefined {
+  return !("method" in message) && "id" in message ? message.id : undefined;
 }
