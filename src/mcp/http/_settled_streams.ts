@@ -6,7 +6,6 @@
  * @module
  */
 import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
-import { cancelledIdsOf } from "./_in_flight.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
 
 type RequestId = string | number;
@@ -82,9 +81,9 @@ export function openedStream(
 }
 
 /**
- * Call after the transport handled a POST: the requests it cancelled get no answer, so
- * a stream left owing nothing else is ended.
+ * Call after the transport handled a POST: the requests it cancelled (`ids`, see
+ * `cancelledIdsOf`) get no answer, so a stream left owing nothing else is ended.
  */
-export function cancelledIn(transport: Transport, body: unknown): void {
-  for (const id of cancelledIdsOf(body)) streamsOf(transport).settle(id, true);
+export function cancelledIn(transport: Transport, ids: readonly RequestId[]): void {
+  for (const id of ids) streamsOf(transport).settle(id, true);
 }

@@ -71,8 +71,9 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   if (refused !== undefined) return refused;
   const owed = openedStream(transport, requestIds);
   const response = await handled(transport, req, body.value, { requests, requestIds });
-  cancelledIn(transport, body.value);
-  for (const cancelled of cancelledIdsOf(body.value)) requests.release(cancelled);
+  const cancelled = cancelledIdsOf(body.value);
+  cancelledIn(transport, cancelled);
+  for (const id of cancelled) requests.release(id);
   return boundStreamableResponse(await invalidAsInvalidRequest(response, body.value), {
     ...stream,
     requestIds,
