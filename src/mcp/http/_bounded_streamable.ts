@@ -3,6 +3,7 @@ import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
 import { boundEventStream } from "./bounded_event_stream.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
 import { sdkCancels } from "../_cancelled_id.ts";
+import { errorFrame } from "../_frame_check.ts";
 
 const log = getLogger("mcp", "http");
 const encoder = new TextEncoder();
@@ -71,7 +72,7 @@ function overflowed(stream: StreamableStream, queued: number): Uint8Array | unde
   // already have carried some of its answers, and a request gets one answer: it gets none.
   // (Its own answer, when it was among the bytes dropped, never reached the client either.)
   if (requestIds.length !== 1) return undefined;
-  const answer = { jsonrpc: "2.0", id: requestIds[0], error };
+  const answer = errorFrame(requestIds[0], error.message, error.code);
   return encoder.encode(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
 }
 
@@ -102,6 +103,6 @@ function cancel(
     params: { requestId, reason: error.message },
   });
   if (sdkCancels(requestId)) {
-    transport.send({ jsonrpc: "2.0", id: requestId, error }).catch(() => {});
+    transport.send(errorFrame(requestId, error.message, error.code)).catch(() => {});
   }
 }

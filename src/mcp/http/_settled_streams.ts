@@ -6,6 +6,7 @@
  * @module
  */
 import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
+import { errorFrame } from "../_frame_check.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
 
 type RequestId = string | number;
@@ -43,9 +44,9 @@ class Streams {
     // of the stream is answered; a cancelled one never is, so they stayed for the session's
     // life, and a later batch reusing an id was taken as answered. Answered now, to nobody
     // (the stream is closed), the cancelled requests let it drop them all.
-    const error = { code: RPC_SERVER_ERROR, message: "The request was cancelled" };
     for (const cancelledId of stream.cancelled) {
-      this.transport.send({ jsonrpc: "2.0", id: cancelledId, error }).catch(() => {});
+      const answer = errorFrame(cancelledId, "The request was cancelled", RPC_SERVER_ERROR);
+      this.transport.send(answer).catch(() => {});
     }
   }
 }
