@@ -1,4 +1,4 @@
-import { CodegenError, getLogger } from "../../core/mod.ts";
+import { CodegenError, concatBytes, getLogger } from "../../core/mod.ts";
 import { bwrapArgs, chownArgs } from "./bwrap_args.ts";
 import { collect, stdinBytes } from "./collect.ts";
 import { ExitReport } from "./exit_report.ts";
@@ -56,7 +56,7 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
     await this.ensureOwnership(spec.workspace, writable);
     const report = new ExitReport();
     const proc = await this.#spawn(spec, true);
-    const stdin = concat(report.prefix, stdinBytes(spec.stdin));
+    const stdin = concatBytes([report.prefix, stdinBytes(spec.stdin) ?? new Uint8Array(0)]);
     const result = await collect(proc, { ...spec, stdin, stderrFilter: report });
     if (!report.exit) return result;
     const { signal: _, ...rest } = result;
@@ -108,12 +108,4 @@ export class BubblewrapRunner implements InteractiveSandboxRunner {
         "without isolation",
     );
   }
-}
-
-function concat(head: Uint8Array, tail: Uint8Array | undefined): Uint8Array {
-  if (!tail) return head;
-  const out = new Uint8Array(head.length + tail.length);
-  out.set(head);
-  out.set(tail, head.length);
-  return out;
 }

@@ -7,6 +7,7 @@
  * dumpable (and ptrace is filtered), so the command can neither read it nor forge a report.
  * @module
  */
+import { concatBytes } from "../../core/mod.ts";
 import type { SandboxExit } from "./runner.ts";
 import { signalName } from "./signal_names.ts";
 
@@ -80,13 +81,13 @@ export class ExitReport {
    */
   push(chunk: Uint8Array): Uint8Array {
     if (this.#exit) return chunk;
-    const bytes = this.#held.length === 0 ? chunk : concat(this.#held, chunk);
+    const bytes = this.#held.length === 0 ? chunk : concatBytes([this.#held, chunk]);
     const whole = this.#tag.length + STATUS_CHARS;
     const at = indexOf(bytes, this.#tag);
     if (at >= 0 && bytes.length - at >= whole) {
       this.#held = new Uint8Array(0);
       this.#exit = parseStatus(bytes.subarray(at + this.#tag.length, at + whole));
-      return concat(bytes.subarray(0, at), bytes.subarray(at + whole));
+      return concatBytes([bytes.subarray(0, at), bytes.subarray(at + whole)]);
     }
     const keep = at >= 0 ? bytes.length - at : tagPrefixAtEnd(bytes, this.#tag);
     this.#held = bytes.slice(bytes.length - keep);
@@ -134,11 +135,4 @@ function startsAt(bytes: Uint8Array, part: Uint8Array, at: number): boolean {
   if (at + part.length > bytes.length) return false;
   for (let j = 0; j < part.length; j++) if (bytes[at + j] !== part[j]) return false;
   return true;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
