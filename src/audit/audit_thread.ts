@@ -44,16 +44,14 @@ async function handle(request: AuditThreadRequest): Promise<Done> {
   switch (request.type) {
     case "open": {
       if (log) throw new CodegenError("INTERNAL", "The audit thread is already open");
-      const { file, at, modeWas } = await openLogForAppend(request.path);
+      const { file, at, notes } = await openLogForAppend(request.path);
       const appender = new LineAppender(syncLogFile(file), {
         path: request.path,
         size: at.size,
         fsync: request.fsync,
       });
       log = { file, appender };
-      const opened: OpenNotes = { head: at.head, droppedBytes: at.droppedBytes };
-      if (modeWas !== undefined) opened.modeWas = modeWas;
-      return { ok: true, opened };
+      return { ok: true, opened: notes };
     }
     case "close":
       closing = true;

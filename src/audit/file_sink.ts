@@ -37,14 +37,14 @@ export class FileAuditSink implements AuditSink {
 
   /** Opens (creating if absent) the log at `path` and resumes its chain. */
   static async open(path: string, options: FileAuditSinkOptions = {}): Promise<FileAuditSink> {
-    const { file, at, modeWas } = await openLogForAppend(path);
+    const { file, at, notes } = await openLogForAppend(path);
     const writer = new ChainWriter(syncLogFile(file), {
       path,
       head: at.head,
       size: at.size,
       fsync: options.fsync ?? false,
     });
-    logOpened(path, { head: at.head, droppedBytes: at.droppedBytes, modeWas });
+    logOpened(path, notes);
     return new FileAuditSink(file, writer, path, options.clock ?? SYSTEM_CLOCK);
   }
 

@@ -9,14 +9,15 @@ const log = getLogger("audit");
 export interface OpenedLog {
   file: Deno.FsFile;
   at: ResumePoint;
-  /** The permission bits of an existing log that others could access, before narrowing. */
-  modeWas?: number;
+  /** What opening found and changed, for {@link logOpened}. */
+  notes: OpenNotes;
 }
 
 /** What {@link logOpened} reports: where the chain goes on and what opening changed. */
 export interface OpenNotes {
   head: ChainHead;
   droppedBytes: number;
+  /** The permission bits of an existing log that others could access, before narrowing. */
   modeWas?: number;
 }
 
@@ -35,7 +36,9 @@ export async function openLogForAppend(path: string): Promise<OpenedLog> {
     }
     const modeWas = await narrowMode(file, path);
     const at = await resumeChain(file, path);
-    return modeWas === undefined ? { file, at } : { file, at, modeWas };
+    const notes: OpenNotes = { head: at.head, droppedBytes: at.droppedBytes };
+    if (modeWas !== undefined) notes.modeWas = modeWas;
+    return { file, at, notes };
   } catch (err) {
     file.close();
     throw err;
