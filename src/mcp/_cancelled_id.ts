@@ -1,10 +1,17 @@
 /**
- * Which request a `notifications/cancelled` stops, for the transports that count requests
- * in flight: a cancelled request gets no answer, so its place is freed by the cancel.
+ * Which request a `notifications/cancelled` stops, or an answer answers, for the transports
+ * that count requests in flight: a request's place is freed by its answer or, since a
+ * cancelled request gets no answer, by its cancel.
  * @module
  */
+import type { JSONRPCMessage } from "./sdk.ts";
 
 type RequestId = string | number;
+
+/** The id of the request `message` answers, or undefined when it is no answer. */
+export function answerId(message: JSONRPCMessage): RequestId | undefined {
+  return !("method" in message) && "id" in message ? message.id : undefined;
+}
 
 /**
  * The id of the request `message` cancels, or undefined when it is no cancel or the SDK

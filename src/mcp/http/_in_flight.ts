@@ -8,7 +8,7 @@
  */
 import type { Transport } from "../sdk.ts";
 import { MAX_IN_FLIGHT } from "../stdio_transport.ts";
-import { cancelledRequestId } from "../_cancelled_id.ts";
+import { answerId, cancelledRequestId } from "../_cancelled_id.ts";
 import { RPC_INVALID_REQUEST, RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
 
 export { MAX_IN_FLIGHT };
@@ -71,9 +71,8 @@ export function requestsInFlight(transport: Transport, max: number): RequestsInF
     try {
       await send(message, options);
     } finally {
-      if (!("method" in message) && "id" in message && message.id !== undefined) {
-        counted.release(message.id);
-      }
+      const id = answerId(message);
+      if (id !== undefined) counted.release(id);
     }
   };
   return counted;

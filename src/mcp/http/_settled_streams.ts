@@ -7,6 +7,7 @@
  */
 import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
 import { errorFrame } from "../_frame_check.ts";
+import { answerId } from "../_cancelled_id.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
 
 type RequestId = string | number;
@@ -62,9 +63,8 @@ function streamsOf(transport: Transport): Streams {
     const send = transport.send.bind(transport);
     transport.send = async (message, options) => {
       await send(message, options);
-      if (!("method" in message) && "id" in message && message.id !== undefined) {
-        streams!.settle(message.id, false);
-      }
+      const id = answerId(message);
+      if (id !== undefined) streams!.settle(id, false);
     };
   }
   return streams;
