@@ -36,8 +36,7 @@ export interface StreamableStream {
  * session's bound while they ran.
  */
 export function boundStreamableResponse(response: Response, stream: StreamableStream): Response {
-  const type = response.headers.get("content-type") ?? "";
-  if (response.body === null || !type.startsWith("text/event-stream")) return response;
+  if (response.body === null || !isEventStream(response)) return response;
   const body = boundEventStream(response.body, {
     maxBufferedBytes: stream.maxBufferedBytes,
     onOverflow: (queued) => overflowed(stream, queued),
@@ -48,6 +47,11 @@ export function boundStreamableResponse(response: Response, stream: StreamableSt
     statusText: response.statusText,
     headers: response.headers,
   });
+}
+
+/** Whether `response` is an event stream: the SDK took the POST, or opened the GET stream. */
+export function isEventStream(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
 }
 
 function overflowed(stream: StreamableStream, queued: number): Uint8Array | undefined {

@@ -14,7 +14,7 @@ import {
   sessionNotFound,
 } from "./_responses.ts";
 import type { RouteContext } from "./_route_context.ts";
-import { boundStreamableResponse } from "./_bounded_streamable.ts";
+import { boundStreamableResponse, isEventStream } from "./_bounded_streamable.ts";
 import {
   admit,
   cancelledIdsOf,
@@ -152,8 +152,7 @@ async function handled(
     response = await transport.handleRequest(req, { parsedBody: body });
     return response;
   } finally {
-    const type = response?.headers.get("content-type") ?? "";
-    if (response?.status !== 200 || !type.startsWith("text/event-stream")) {
+    if (response?.status !== 200 || !isEventStream(response)) {
       for (const id of held.requestIds) held.requests.release(id);
     }
   }
