@@ -24,7 +24,7 @@ export {
   resetLogging,
 } from "./logger.ts";
 export { constantTimeEqual, sha256Hex } from "./hash.ts";
-export { concatBytes, utf8Length } from "./bytes.ts";
+export { concatBytes, indexOfBytes, needleStartAtEnd, utf8Length } from "./bytes.ts";
 export { KeyedQueue } from "./keyed_queue.ts";
 export { settlesWithin } from "./within.ts";
 export { createRingBuffer, RingReader, RingWriter } from "./shared_ring.ts";

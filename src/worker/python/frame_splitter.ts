@@ -1,4 +1,7 @@
-import { concatBytes } from "../../core/mod.ts";
+import { concatBytes, indexOfBytes, needleStartAtEnd } from "../../core/mod.ts";
+
+// the byte search this splitter is built on, under the name its tests know
+export { indexOfBytes as indexOf };
 
 /**
  * Splits one output stream of the stateful kernel at its end-of-job marker. Bytes that
@@ -25,14 +28,13 @@ export class FrameSplitter {
       this.#held = new Uint8Array(0);
       return { data: buf };
     }
-    const at = indexOf(buf, marker);
+    const at = indexOfBytes(buf, marker);
     if (at >= 0) {
       this.#held = new Uint8Array(0);
       this.#marker = undefined;
       return { data: buf.subarray(0, at), after: buf.subarray(at + marker.length) };
     }
-    const keep = Math.min(buf.length, marker.length - 1);
-    const cut = partialMatchStart(buf, marker, keep);
+    const cut = buf.length - needleStartAtEnd(buf, marker);
     this.#held = buf.slice(cut);
     return { data: buf.subarray(0, cut) };
   }
@@ -43,28 +45,4 @@ export class FrameSplitter {
     this.#held = new Uint8Array(0);
     return held;
   }
-}
-
-/** First index of `needle` in `hay`, or -1. */
-export function indexOf(hay: Uint8Array, needle: Uint8Array): number {
-  const first = needle[0];
-  if (first === undefined) return 0;
-  let i = hay.indexOf(first);
-  while (i >= 0 && i + needle.length <= hay.length) {
-    let j = 1;
-    while (j < needle.length && hay[i + j] === needle[j]) j++;
-    if (j === needle.length) return i;
-    i = hay.indexOf(first, i + 1);
-  }
-  return -1;
-}
-
-/** Where a suffix of `buf` (at most `keep` bytes) that is a prefix of `marker` starts. */
-function partialMatchStart(buf: Uint8Array, marker: Uint8Array, keep: number): number {
-  for (let start = buf.length - keep; start < buf.length; start++) {
-    let j = 0;
-    while (start + j < buf.length && buf[start + j] === marker[j]) j++;
-    if (start + j === buf.length) return start;
-  }
-  return buf.length;
 }

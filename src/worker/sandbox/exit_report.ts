@@ -7,7 +7,7 @@
  * dumpable (and ptrace is filtered), so the command can neither read it nor forge a report.
  * @module
  */
-import { concatBytes } from "../../core/mod.ts";
+import { concatBytes, indexOfBytes, needleStartAtEnd } from "../../core/mod.ts";
 import type { SandboxExit } from "./runner.ts";
 import { signalName } from "./signal_names.ts";
 
@@ -83,13 +83,13 @@ export class ExitReport {
     if (this.#exit) return chunk;
     const bytes = this.#held.length === 0 ? chunk : concatBytes([this.#held, chunk]);
     const whole = this.#tag.length + STATUS_CHARS;
-    const at = indexOf(bytes, this.#tag);
+    const at = indexOfBytes(bytes, this.#tag);
     if (at >= 0 && bytes.length - at >= whole) {
       this.#held = new Uint8Array(0);
       this.#exit = parseStatus(bytes.subarray(at + this.#tag.length, at + whole));
       return concatBytes([bytes.subarray(0, at), bytes.subarray(at + whole)]);
     }
-    const keep = at >= 0 ? bytes.length - at : tagPrefixAtEnd(bytes, this.#tag);
+    const keep = at >= 0 ? bytes.length - at : needleStartAtEnd(bytes, this.#tag);
     this.#held = bytes.slice(bytes.length - keep);
     return bytes.subarray(0, bytes.length - keep);
   }
@@ -113,26 +113,4 @@ function parseStatus(bytes: Uint8Array): SandboxExit | undefined {
   if (!/^[es]\d{3}$/.test(text) || n > 255) return undefined;
   if (text[0] === "e") return { exitCode: n };
   return { exitCode: 128 + n, signal: signalName(n) };
-}
-
-/** Length of the longest end of `bytes` that begins `tag` (shorter than the tag). */
-function tagPrefixAtEnd(bytes: Uint8Array, tag: Uint8Array): number {
-  for (let n = Math.min(tag.length - 1, bytes.length); n > 0; n--) {
-    if (startsAt(bytes, tag.subarray(0, n), bytes.length - n)) return n;
-  }
-  return 0;
-}
-
-function indexOf(bytes: Uint8Array, tag: Uint8Array): number {
-  // the tag starts with a NUL byte, which text output seldom holds
-  for (let i = bytes.indexOf(tag[0]!); i >= 0; i = bytes.indexOf(tag[0]!, i + 1)) {
-    if (startsAt(bytes, tag, i)) return i;
-  }
-  return -1;
-}
-
-function startsAt(bytes: Uint8Array, part: Uint8Array, at: number): boolean {
-  if (at + part.length > bytes.length) return false;
-  for (let j = 0; j < part.length; j++) if (bytes[at + j] !== part[j]) return false;
-  return true;
 }
