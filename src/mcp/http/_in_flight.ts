@@ -32,10 +32,6 @@ export class RequestsInFlight {
 
   constructor(readonly max: number) {}
 
-  has(id: RequestId): boolean {
-    return this.#running.has(id);
-  }
-
   /** Takes a place for every id, or for none when they do not all fit or one is running. */
   admit(ids: readonly RequestId[]): Admission {
     const fresh = new Set<RequestId>();
