@@ -10,7 +10,7 @@ import {
   refuseFrame,
 } from "./_frame_check.ts";
 import { BatchAnswers, batchesAllowed, splitBatch } from "./_stdio_batches.ts";
-import { cancelledRequestId } from "./_cancelled_id.ts";
+import { answerId, cancelledRequestId } from "./_cancelled_id.ts";
 import { type ByteSink, LineWriter } from "./line_writer.ts";
 
 const log = getLogger("mcp", "stdio");
@@ -392,9 +392,4 @@ export class StdioTransport implements Transport {
     await this.#source?.close();
     this.onclose?.();
   }
-}
-
-// The id of the request `message` answers, or undefined when it is no answer.
-function answerId(message: JSONRPCMessage): string | number | undefined {
-  return !("method" in message) && "id" in message ? message.id : undefined;
 }
