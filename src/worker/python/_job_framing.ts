@@ -69,6 +69,19 @@ def _write_all(fd, data):
     while data:
         data = data[os.write(fd, data):]
 
+def _exit_status(wait_status):
+    # a job's status from its process's wait status: exit code, or 128 + n and the name of
+    # signal n, as the worker reports it
+    code = os.waitstatus_to_exitcode(wait_status)
+    if code >= 0:
+        return {"exit_code": code}
+    import signal
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = "SIG%d" % -code
+    return {"exit_code": 128 - code, "signal": name}
+
 def _end_job(ctl_out, marker, status):
     # marker on stderr, then marker + status on the channel: the worker reads each stream
     # up to its marker, so one job's output never runs into the next one's

@@ -157,10 +157,7 @@ def _serve():
         if private_tmp:
             clean = empty_dir("/tmp") and clean
             clean = empty_dir("/dev/shm") and clean
-        code = os.waitstatus_to_exitcode(status)
-        result = {"exit_code": code}
-        if code < 0:
-            result = {"exit_code": 128 - code, "signal": signal.Signals(-code).name}
+        result = _exit_status(status)
         if not clean or (cpu_budget is not None and time.process_time() >= cpu_budget):
             result["retire"] = True
         _end_job(ctl_out, marker, result)

@@ -28,7 +28,7 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  */
 export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}
 def _supervise():
-    import fcntl, resource, select, signal, termios
+    import fcntl, resource, select, termios
     ctl_in, ctl_out = _open_channel()
     job_r, job_w = os.pipe()
     done_r, done_w = os.pipe()
@@ -62,14 +62,7 @@ def _supervise():
         return int.from_bytes(fcntl.ioctl(job_r, termios.FIONREAD, bytes(4)), sys.byteorder)
 
     def died(wait_status, before):
-        code = os.waitstatus_to_exitcode(wait_status)
-        status = {"exit_code": code}
-        if code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = "SIG%d" % -code
-            status = {"exit_code": 128 - code, "signal": name}
+        status = _exit_status(wait_status)
         status["died"] = True
         if before:
             status["before"] = True
