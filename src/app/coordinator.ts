@@ -1,7 +1,7 @@
 import { type AuditSink, createThreadAuditSink } from "../audit/mod.ts";
 import { type Config, pathFailure, SETTING } from "../config/mod.ts";
 import { type Clock, CodegenError, getLogger, RANDOM_IDS, SYSTEM_CLOCK } from "../core/mod.ts";
-import { AsyncTasks, type McpDeps, toolNames } from "../mcp/mod.ts";
+import { AsyncTasks, type McpDeps, ThreadStdout, toolNames } from "../mcp/mod.ts";
 import {
   type CoordinatorMetrics,
   createCoordinatorMetrics,
@@ -157,7 +157,12 @@ export async function createCoordinator(
     tasksInFlight: () => inFlight.count,
   }, { tools: toolNames(config) });
   const audit = countingSink(rawAudit, () => metrics.auditRecord());
+  // its script loads with this thread's read permission, so before that is dropped
+  const stdout = options.dropPermissions && config.transport === "stdio"
+    ? await ThreadStdout.start()
+    : undefined;
   const release = async () => {
+    stdout?.close();
     await tasks.close();
     await router.close();
     await fleet?.close();
@@ -188,6 +193,7 @@ export async function createCoordinator(
     inFlight,
     onToolCall: (tool, outcome, ms) => metrics.toolCall(tool, outcome, ms),
     onSandboxKill: (reason) => metrics.sandboxKill(reason),
+    ...(stdout ? { stdout } : {}),
   };
   log.info("Coordinator ready: {workers} embedded worker(s), workspaces under {root}", {
     workers: config.localWorkers,

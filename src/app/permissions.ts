@@ -10,6 +10,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { type AuditEvent, auditThreadPermissions } from "../audit/mod.ts";
 import type { Config } from "../config/mod.ts";
 import { VERSION } from "../core/mod.ts";
+import { STDOUT_THREAD_PERMISSIONS } from "../mcp/mod.ts";
 import { workerThreadPermissions } from "../worker/mod.ts";
 
 /** The permission kinds Deno has, in the order they are reported. */
@@ -286,8 +287,9 @@ export async function dropFrontPermissions(options: DropOptions): Promise<void> 
 }
 
 /**
- * The grants the coordinator's threads start with for `config`: `audit` and `embedded-<i>`
- * (paths as configured; the threads grant their real paths). For the start-up record.
+ * The grants the coordinator's threads start with for `config`: `audit`, `stdout` (stdio
+ * only) and `embedded-<i>` (paths as configured; the threads grant their real paths). For
+ * the start-up record.
  */
 export function threadGrants(config: Config): Record<string, Deno.PermissionOptionsObject> {
   const grants: Record<string, Deno.PermissionOptionsObject> = {};
@@ -295,6 +297,7 @@ export function threadGrants(config: Config): Record<string, Deno.PermissionOpti
     ? config.auditLog
     : `${Deno.cwd()}/${config.auditLog}`;
   grants.audit = auditThreadPermissions(log.slice(0, log.lastIndexOf("/")) || "/");
+  if (config.transport === "stdio") grants.stdout = STDOUT_THREAD_PERMISSIONS;
   for (let i = 1; i <= config.localWorkers; i++) {
     const workspaceRoot = config.localWorkers === 1
       ? config.workspaceRoot

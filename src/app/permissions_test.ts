@@ -123,6 +123,7 @@ Deno.test("permissionsAuditEvent() is a startup record the audit chain accepts",
 
 Deno.test("threadGrants() gives the audit thread its directory and each embedded worker its root", () => {
   const config = {
+    transport: "http",
     auditLog: "/var/log/codegen/audit.jsonl",
     workspaceRoot: "/srv/ws",
     localWorkers: 2,
@@ -135,4 +136,8 @@ Deno.test("threadGrants() gives the audit thread its directory and each embedded
   assert.deepEqual(grants["embedded-2"]!.write, ["/srv/ws/embedded-2"]);
   assert.deepEqual(grants["embedded-1"]!.run, ["bwrap"]);
   assert.equal(grants["embedded-1"]!.net, false);
+  // over stdio, the thread that writes stdout holds nothing at all
+  const stdio = threadGrants({ ...config, transport: "stdio" });
+  assert.deepEqual(Object.keys(stdio), ["audit", "stdout", "embedded-1", "embedded-2"]);
+  for (const grant of Object.values(stdio.stdout!)) assert.equal(grant, false);
 });

@@ -5,6 +5,7 @@ import type { InFlight, KillReason } from "../observability/mod.ts";
 import type { Router } from "../router/mod.ts";
 import type { SessionManager } from "../session/mod.ts";
 import type { AsyncTasks } from "./async_tasks.ts";
+import type { ByteSink } from "./line_writer.ts";
 
 /** Which client connection a server instance serves. */
 export interface ConnectionInfo {
@@ -29,4 +30,9 @@ export interface McpDeps {
   onSandboxKill?: (reason: KillReason) => void;
   /** Counts worker tasks in flight (for metrics). */
   inFlight?: InFlight;
+  /**
+   * The process's stdout for the stdio transport, started before the process dropped the
+   * read permission its thread's script needs. Default: started when stdio is served.
+   */
+  stdout?: ByteSink;
 }

@@ -4,9 +4,9 @@
  * health checks, remote workers' heartbeats and the session sweep go on. A synchronous write
  * to a full pipe would wait inside the kernel with the whole event loop stopped.
  *
- * `Deno.stdout.write` runs on a helper thread and leaves the descriptor blocking; switching
- * fd 1 to non-blocking (a Node socket) would change the file description it may share
- * with stderr or with the client's other processes.
+ * The sink writes on another thread and leaves the descriptor blocking (./stdout_sink.ts);
+ * switching fd 1 to non-blocking (a Node socket) would change the file description it may
+ * share with stderr or with the client's other processes.
  * @module
  */
 import { getLogger, settlesWithin } from "../core/mod.ts";
@@ -17,6 +17,10 @@ const encoder = new TextEncoder();
 /** Where lines go: a `Deno.stdout`-like asynchronous byte sink. */
 export interface ByteSink {
   write(bytes: Uint8Array): Promise<number>;
+  /** For a sink that buffers: resolves true once its bytes are out, false after `ms`. */
+  drained?(ms: number): Promise<boolean>;
+  /** Releases what the sink holds; bytes not yet out are dropped. */
+  close?(): void;
 }
 
 /** Options of {@link LineWriter}. */
@@ -113,9 +117,18 @@ export class LineWriter {
    * false after `ms`.
    */
   async drained(ms: number): Promise<boolean> {
-    if (this.#queue.length === 0) return true;
-    this.#idle ??= Promise.withResolvers();
-    return await settlesWithin(this.#idle.promise, ms) && this.#queue.length === 0;
+    const deadline = performance.now() + ms;
+    if (this.#queue.length > 0) {
+      this.#idle ??= Promise.withResolvers();
+      if (!await settlesWithin(this.#idle.promise, ms) || this.#queue.length > 0) return false;
+    }
+    if (this.#gone || !this.#sink.drained) return true;
+    return await this.#sink.drained(Math.max(0, deadline - performance.now()));
+  }
+
+  /** Releases the sink (see {@link ByteSink.close}); call after {@link drained}. */
+  close(): void {
+    this.#sink.close?.();
   }
 
   async #run(): Promise<void> {

@@ -8,4 +8,5 @@ export { auditFailure } from "./audit_gate.ts";
 export type { ConnectionInfo, McpDeps } from "./context.ts";
 export { AsyncTasks, type AsyncTasksOptions } from "./async_tasks.ts";
 export { serveStdio } from "./stdio.ts";
+export { STDOUT_THREAD_PERMISSIONS, ThreadStdout } from "./stdout_sink.ts";
 export { ALL_TOOLS, toolNames } from "./tools/mod.ts";

@@ -1,6 +1,7 @@
 import { getLogger, RANDOM_IDS } from "../core/mod.ts";
 import type { McpDeps } from "./context.ts";
 import { StdioTransport } from "./stdio_transport.ts";
+import { ThreadStdout } from "./stdout_sink.ts";
 import { createMcpServer } from "./server.ts";
 
 const log = getLogger("mcp");
@@ -26,7 +27,10 @@ export async function serveStdio(
   // frames the transport or the SDK could not use (bad JSON, not JSON-RPC, over the size
   // limit) are dropped without closing the connection; say so
   server.server.onerror = (err) => log.warn("Dropped a message: {error}", { error: err.message });
-  const transport = new StdioTransport({ maxLineBytes: deps.config.limits.maxRequestBytes });
+  const transport = new StdioTransport({
+    maxLineBytes: deps.config.limits.maxRequestBytes,
+    output: deps.stdout ?? await ThreadStdout.start(),
+  });
   const { promise: closed, resolve } = Promise.withResolvers<void>();
   transport.onclose = () => resolve();
   await server.connect(transport);

@@ -27,8 +27,8 @@ const CLOSE_FLUSH_MS = 5_000;
 export interface StdioTransportOptions {
   /** Default: the process's stdin (see stdin_source.ts). */
   input?: ReadableStream<Uint8Array>;
-  /** Default: the process's stdout. */
-  output?: ByteSink;
+  /** Where answers go: for the process's stdout, a `ThreadStdout` (./stdout_sink.ts). */
+  output: ByteSink;
   /**
    * Longest accepted line; a longer one is dropped without closing, answered with an error
    * when its request id can be read from its ends, and logged.
@@ -87,7 +87,7 @@ export class StdioTransport implements Transport {
 
   constructor(options: StdioTransportOptions) {
     this.#input = options.input;
-    this.#output = new LineWriter(options.output ?? Deno.stdout, {
+    this.#output = new LineWriter(options.output, {
       maxQueuedBytes: options.maxQueuedBytes ?? MAX_QUEUED_OUTPUT_BYTES,
       onRoom: () => this.#wakePump(),
       // no answer can reach a client that closed its end of stdout: the connection ends
@@ -389,6 +389,7 @@ export class StdioTransport implements Transport {
         ms: CLOSE_FLUSH_MS,
       });
     }
+    this.#output.close();
     await this.#source?.close();
     this.onclose?.();
   }

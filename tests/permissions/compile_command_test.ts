@@ -44,6 +44,7 @@ Deno.test("every compile task builds main.ts with the coordinator set, no -A, an
   }
   assert.deepEqual(threadScripts.sort(), [
     "src/audit/audit_thread.ts",
+    "src/mcp/stdout_thread.ts",
     "src/worker/thread/worker_thread.ts",
   ]);
   const base = tasks.find(([name]) => name === "compile")![1];

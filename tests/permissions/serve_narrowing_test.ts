@@ -45,6 +45,7 @@ Deno.test({
       assert.deepEqual(threads.audit.write, [`${dir}/audit`]);
       assert.deepEqual(threads["embedded-1"].write, [`${dir}/ws`]);
       assert.deepEqual(threads["embedded-1"].run, ["bwrap"]);
+      assert.deepEqual(Object.values(threads.stdout), Array(8).fill(false), "stdout: no grant");
       assert.deepEqual(await verifyAuditLog(`${dir}/audit/audit.jsonl`), { ok: true, records: 1 });
     } finally {
       await Deno.remove(dir, { recursive: true });
