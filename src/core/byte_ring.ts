@@ -4,37 +4,18 @@
  * and may block its thread while the ring is empty (it is meant for a thread that does
  * nothing else). The reader may mark the ring failed (its sink broke): the writer then stops.
  *
- * Layout: four int32 control words (bytes written so far, bytes read so far, closed flag,
- * failure code), then the data area. The counters wrap at 2^32; their difference is what is
- * queued.
+ * Its shared memory comes from `createRingBuffer` (./shared_ring.ts); the four control words
+ * are bytes written so far, bytes read so far, closed flag and failure code. The counters wrap
+ * at 2^32; their difference is what is queued.
  * @module
  */
+import { type Ring, ring } from "./shared_ring.ts";
 import { waitAsync } from "./wait_async.ts";
 
 const WRITTEN = 0;
 const READ = 1;
 const CLOSED = 2;
 const FAILED = 3;
-const CONTROL_BYTES = 16;
-
-interface Ring {
-  control: Int32Array;
-  data: Uint8Array;
-  mask: number;
-}
-
-function ring(buffer: SharedArrayBuffer): Ring {
-  const data = new Uint8Array(buffer, CONTROL_BYTES);
-  return { control: new Int32Array(buffer, 0, 4), data, mask: data.length - 1 };
-}
-
-/** Shared memory for one byte ring; `capacity` (bytes) must be a power of two, at least 64. */
-export function createByteRing(capacity: number): SharedArrayBuffer {
-  if (!Number.isInteger(capacity) || capacity < 64 || (capacity & (capacity - 1)) !== 0) {
-    throw new RangeError(`Ring capacity must be a power of two of at least 64, not ${capacity}`);
-  }
-  return new SharedArrayBuffer(CONTROL_BYTES + capacity);
-}
 
 /** The writing side. Only one thread may write to a ring. */
 export class ByteRingWriter {

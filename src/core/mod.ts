@@ -28,7 +28,7 @@ export { concatBytes, indexOfBytes, needleStartAtEnd, utf8Length } from "./bytes
 export { KeyedQueue } from "./keyed_queue.ts";
 export { settlesWithin } from "./within.ts";
 export { createRingBuffer, RingReader, RingWriter } from "./shared_ring.ts";
-export { ByteRingReader, ByteRingWriter, createByteRing } from "./byte_ring.ts";
+export { ByteRingReader, ByteRingWriter } from "./byte_ring.ts";
 export { waitAsync } from "./wait_async.ts";
 export { PROGRAM_NAME, VERSION } from "./version.ts";
 export { type ProbeOp, probePermission, type ProbeResult } from "./permission_probe.ts";

@@ -32,13 +32,15 @@ export function createRingBuffer(capacity: number): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES + capacity);
 }
 
-interface Ring {
+/** Views of a ring's shared memory: its four control words and its data area. */
+export interface Ring {
   control: Int32Array;
   data: Uint8Array;
   mask: number;
 }
 
-function ring(buffer: SharedArrayBuffer): Ring {
+/** The views of a buffer made by {@link createRingBuffer}. */
+export function ring(buffer: SharedArrayBuffer): Ring {
   const data = new Uint8Array(buffer, CONTROL_BYTES);
   return { control: new Int32Array(buffer, 0, 4), data, mask: data.length - 1 };
 }

@@ -4,7 +4,7 @@
  * serving thread a copy and a wake-up, and a client that stops reading never blocks it.
  * @module
  */
-import { ByteRingWriter, CodegenError, createByteRing } from "../core/mod.ts";
+import { ByteRingWriter, CodegenError, createRingBuffer } from "../core/mod.ts";
 import type { ByteSink } from "./line_writer.ts";
 import { STDOUT_GONE, type StdoutThreadReport, type StdoutThreadStart } from "./stdout_thread.ts";
 
@@ -38,7 +38,7 @@ export class ThreadStdout implements ByteSink {
   #ready = Promise.withResolvers<void>();
 
   private constructor() {
-    const buffer = createByteRing(RING_BYTES);
+    const buffer = createRingBuffer(RING_BYTES);
     this.#ring = new ByteRingWriter(buffer);
     this.#worker = new Worker(STDOUT_THREAD_URL, {
       type: "module",
