@@ -133,13 +133,22 @@ def _script_dir(job):
         return ""
     return os.path.dirname(os.path.realpath(job["file"]))
 
+def _anonymous_file():
+    # a file with no name in the private /tmp, a tmpfs of bounded size: the sandbox refuses
+    # memfd_create, whose memory no limit bounds (seccomp_table.ts); without the sandbox a
+    # /tmp that cannot hold one falls back to a memfd
+    try:
+        return os.open("/tmp", os.O_TMPFILE | os.O_RDWR, 0o600)
+    except OSError:
+        return os.memfd_create("anonymous")
+
 def _stdin_fd(job):
-    # the call's stdin as a file descriptor to put on fd 0: a memfd holding the data, or
-    # /dev/null when there is none
+    # the call's stdin as a file descriptor to put on fd 0: an anonymous file holding the
+    # data, or /dev/null when there is none
     data = (job.get("stdin") or "").encode()
     if not data:
         return os.open(os.devnull, os.O_RDONLY)
-    fd = os.memfd_create("stdin")
+    fd = _anonymous_file()
     _write_all(fd, data)
     os.lseek(fd, 0, os.SEEK_SET)
     return fd

@@ -201,13 +201,13 @@ def _child(job_r, libc):
 
 def _hold_output():
     # site runs ahead of the job, between calls, when the worker takes no output: what it
-    # writes (a .pth file's print, site's "Error processing line") waits in memory files
+    # writes (a .pth file's print, site's "Error processing line") waits in anonymous files
     # for the job, so that it is the run's output, as python3 gives it
     if not sys.flags.no_site:
         return None
     held = []
     for fd in (1, 2):
-        mem = os.memfd_create("held")
+        mem = _anonymous_file()
         held.append((fd, os.dup(fd)))
         os.dup2(mem, fd)
         os.close(mem)

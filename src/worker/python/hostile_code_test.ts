@@ -81,6 +81,58 @@ Deno.test({
     }),
 });
 
+// Each stops at its first refusal and prints how many MiB it held, and the errno.
+const HOLD_MEMORY_OUTSIDE_AS = String.raw`
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+libc.shmat.argtypes = (ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+fds = []
+try:
+    while len(fds) < 640:
+        fds.append(os.memfd_create("m"))
+        os.write(fds[-1], b"x" * (1 << 20))
+    print("memfd", len(fds))
+except OSError as e:
+    print("memfd", len(fds), e.errno)
+held = 0
+while held < 640:
+    sid = libc.shmget(0, 160 << 20, 0o600)
+    if sid < 0:
+        break
+    addr = libc.shmat(sid, None, 0)
+    ctypes.memset(addr, 1, 160 << 20)
+    libc.shmdt(ctypes.c_void_p(addr))
+    held += 160
+print("shm", held, ctypes.get_errno())
+`;
+
+Deno.test({
+  name: "code cannot hold memory outside its address-space limit in memfds or SysV segments",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      // 640 MiB each, over the 512 MiB limit: unmapped, neither counts against RLIMIT_AS
+      const r = result(await run({ code: HOLD_MEMORY_OUTSIDE_AS }));
+      assert.equal(r.stdout, "memfd 0 38\nshm 0 38\n", r.stderr);
+    }),
+});
+
+Deno.test({
+  name: "code cannot open a vsock socket, which no network namespace confines",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      const r = result(
+        await run({
+          code: "import socket\ntry:\n  socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)\n" +
+            "  print('created')\nexcept OSError as e:\n  print(e.errno)",
+        }),
+      );
+      assert.equal(r.stdout, "97\n", r.stderr); // EAFNOSUPPORT
+    }),
+});
+
 Deno.test({
   name: "an output flood is truncated at the cap and the run still finishes",
   ignore,

@@ -17,6 +17,8 @@ export const AUDIT_ARCH: Record<SeccompArch, number> = {
 export const X32_SYSCALL_BIT = 0x40000000;
 /** CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET. */
 export const CLONE_NAMESPACE_FLAGS = 0x7e020000;
+/** AF_VSOCK: talks to the hypervisor or VM host, and no network namespace confines it. */
+export const AF_VSOCK = 40;
 /** The persona values `personality` accepts: the default, and the query. */
 export const ALLOWED_PERSONAS = [0, 0xffffffff] as const;
 
@@ -26,6 +28,7 @@ export const RET_ERRNO = 0x00050000;
 export const RET_ALLOW = 0x7fff0000;
 export const EPERM = 1;
 export const ENOSYS = 38;
+export const EAFNOSUPPORT = 97;
 
 // classic BPF: ld [k] (32 bits), jeq/jge/jset #k, ret #k
 const LD_ABS = 0x20;
@@ -52,6 +55,7 @@ const RULE_TARGET: Record<DenyRule, string> = {
   "namespace-flags": "clone-flags",
   "foreign-persona": "persona",
   "enosys": "enosys",
+  "socket-family": "socket-family",
 };
 
 function program(arch: SeccompArch): Insn[] {
@@ -75,9 +79,12 @@ function program(arch: SeccompArch): Insn[] {
     { label: "persona", code: LD_ABS, k: ARG0_LOW },
     ...ALLOWED_PERSONAS.map((k) => ({ code: JEQ, k, jt: "allow" })),
     { code: RET, k: RET_ERRNO | EPERM },
+    { label: "socket-family", code: LD_ABS, k: ARG0_LOW },
+    { code: JEQ, k: AF_VSOCK, jt: "eafnosupport", jf: "allow" },
     { label: "allow", code: RET, k: RET_ALLOW },
     { label: "eperm", code: RET, k: RET_ERRNO | EPERM },
     { label: "enosys", code: RET, k: RET_ERRNO | ENOSYS },
+    { label: "eafnosupport", code: RET, k: RET_ERRNO | EAFNOSUPPORT },
     { label: "kill", code: RET, k: RET_KILL_PROCESS },
   );
   return p;

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  AF_VSOCK,
   AUDIT_ARCH,
   CLONE_NAMESPACE_FLAGS,
+  EAFNOSUPPORT,
   ENOSYS,
   EPERM,
   RET_ALLOW,
@@ -86,6 +88,26 @@ Deno.test("seccompProgram() lets clone make processes and threads but no namespa
       assert.equal(filter(clone, 17 + flag), RET_ERRNO | EPERM, `flag ${flag.toString(16)}`);
     }
     assert.equal(filter(clone, 0x10000000), RET_ERRNO | EPERM, "CLONE_NEWUSER");
+  }
+});
+
+Deno.test("seccompProgram() refuses memory outside RLIMIT_AS with ENOSYS, so callers fall back", () => {
+  for (const arch of ARCHES) {
+    const filter = filterFor(arch);
+    for (const name of ["memfd_create", "memfd_secret", "shmget", "msgget", "semget"]) {
+      assert.equal(filter(numberOf(arch, name)), RET_ERRNO | ENOSYS, `${arch} ${name}`);
+    }
+  }
+});
+
+Deno.test("seccompProgram() refuses vsock sockets only, with EAFNOSUPPORT", () => {
+  for (const arch of ARCHES) {
+    const filter = filterFor(arch);
+    const socket = numberOf(arch, "socket");
+    assert.equal(filter(socket, AF_VSOCK), RET_ERRNO | EAFNOSUPPORT);
+    for (const family of [1, 2, 10, 16]) { // unix, inet, inet6, netlink
+      assert.equal(filter(socket, family), RET_ALLOW, `${arch} family ${family}`);
+    }
   }
 });
 

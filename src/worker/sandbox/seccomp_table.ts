@@ -13,9 +13,15 @@ export type SeccompArch = "x86_64" | "aarch64";
 /**
  * How a listed call is refused: `always` (EPERM), `namespace-flags` (EPERM only when its
  * first argument asks for a new namespace), `foreign-persona` (EPERM unless the persona
- * is the default, or the query value), `enosys` (ENOSYS, so callers fall back).
+ * is the default, or the query value), `enosys` (ENOSYS, so callers fall back),
+ * `socket-family` (EAFNOSUPPORT for a socket of a family no network namespace confines).
  */
-export type DenyRule = "always" | "namespace-flags" | "foreign-persona" | "enosys";
+export type DenyRule =
+  | "always"
+  | "namespace-flags"
+  | "foreign-persona"
+  | "enosys"
+  | "socket-family";
 
 /** One refused system call. */
 export interface DeniedSyscall {
@@ -74,4 +80,13 @@ export const DENIED_SYSCALLS: readonly DeniedSyscall[] = [
   deny("clone", 56, 220, "new processes, but not in new namespaces", "namespace-flags"),
   // clone3's flags sit in memory a filter cannot read: libc then falls back to clone
   deny("clone3", 435, 435, "flags a filter cannot check; ENOSYS makes libc use clone", "enosys"),
+  // Memory these hold stays when it is unmapped, outside RLIMIT_AS: a memfd up to RLIMIT_FSIZE
+  // each (RLIMIT_NOFILE of them), a SysV object until the sandbox's IPC namespace ends. ENOSYS,
+  // as on a kernel built without them, so callers fall back (/dev/shm and /tmp are bounded).
+  deny("memfd_create", 319, 279, "anonymous files: memory outside every limit", "enosys"),
+  deny("memfd_secret", 447, 447, "anonymous files: memory outside every limit", "enosys"),
+  deny("shmget", 29, 194, "SysV shared memory: outlives its process, outside RLIMIT_AS", "enosys"),
+  deny("msgget", 68, 186, "SysV message queues: kernel memory outside every limit", "enosys"),
+  deny("semget", 64, 190, "SysV semaphore arrays: kernel memory outside every limit", "enosys"),
+  deny("socket", 41, 198, "vsock reaches the host past the network namespace", "socket-family"),
 ];
