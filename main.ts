@@ -12,9 +12,12 @@ import {
   readEnv,
   startupFailure,
 } from "./src/config/mod.ts";
-import { configureLogging, VERSION } from "./src/core/mod.ts";
+import { configureLogging, flushLogs, VERSION } from "./src/core/mod.ts";
 
 const encoder = new TextEncoder();
+// Log lines queued for a piped stderr go out before the process ends, or before a line that
+// follows them; bounded, so a reader that stopped reading does not hold the exit.
+const LOG_FLUSH_MS = 2_000;
 
 function say(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
   stream.writeSync(encoder.encode(text + "\n"));
@@ -49,6 +52,7 @@ async function start(run: () => Promise<number>): Promise<number> {
   } catch (err) {
     const line = startupFailure(err);
     if (line === undefined) throw err;
+    await flushLogs(LOG_FLUSH_MS);
     say(Deno.stderr, `codegen-mcp: ${line}`);
     return 2;
   }
@@ -105,4 +109,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } finally {
+    await flushLogs(LOG_FLUSH_MS); // a bug's stack trace then follows what was logged
+  }
+  Deno.exit(code);
+}

@@ -17,6 +17,7 @@ export { type IdGenerator, isSafeId, RANDOM_IDS, sequentialIds } from "./ids.ts"
 export { formatDuration, parseDuration } from "./duration.ts";
 export {
   configureLogging,
+  flushLogs,
   getLogger,
   type Level,
   LOG_LEVELS,

@@ -83,11 +83,12 @@ export function stdioMainCommand(
 
 /**
  * Starts `main.ts serve` over stdio (see {@link stdioMainCommand}): stdin and stdout piped for
- * raw JSON-RPC, stderr dropped.
+ * raw JSON-RPC, stderr dropped unless `stderr` says "piped".
  */
 export function spawnStdioMain(
   dir: string,
   env: Record<string, string> = {},
+  stderr: "null" | "piped" = "null",
 ): Deno.ChildProcess {
   const { command, ...how } = stdioMainCommand(dir, env);
   return new Deno.Command(command, {
@@ -95,6 +96,6 @@ export function spawnStdioMain(
     clearEnv: true,
     stdin: "piped",
     stdout: "piped",
-    stderr: "null",
+    stderr,
   }).spawn();
 }

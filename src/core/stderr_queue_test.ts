@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { type LogByteSink, StderrQueue } from "./stderr_queue.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const line = (text: string) => encoder.encode(`${text}\n`);
+const droppedLine = (count: number) => line(`dropped ${count}`);
+
+/** A sink that takes writes only when the test lets it (a reader that stopped reading). */
+function gatedSink() {
+  const writes: string[] = [];
+  let open = Promise.withResolvers<void>();
+  const sink: LogByteSink = {
+    async write(bytes) {
+      await open.promise;
+      writes.push(decoder.decode(bytes));
+      return bytes.length;
+    },
+  };
+  return {
+    sink,
+    writes,
+    release: () => open.resolve(),
+    block: () => open = Promise.withResolvers(),
+  };
+}
+
+Deno.test("stderr queue: lines go out in order, those queued meanwhile in one write", async () => {
+  const gate = gatedSink();
+  const queue = new StderrQueue(gate.sink, { droppedLine });
+  for (const text of ["a", "b", "c"]) queue.push(line(text));
+  assert.deepEqual(gate.writes, [], "nothing written while the reader does not read");
+  gate.release();
+  assert.equal(await queue.flush(1_000), true);
+  assert.deepEqual(gate.writes, ["a\n", "b\nc\n"]);
+});
+
+Deno.test("stderr queue: past the bound lines are dropped, then counted once there is room", async () => {
+  const gate = gatedSink();
+  const queue = new StderrQueue(gate.sink, { droppedLine, maxBytes: 6 });
+  queue.push(line("1")); // in the sink
+  queue.push(line("2"));
+  queue.push(line("3"));
+  queue.push(line("4")); // 8 bytes would be queued: dropped
+  queue.push(line("5"));
+  assert.equal(queue.dropped, 2);
+  assert.equal(await queue.flush(50), false, "a reader that does not read: flush gives up");
+  gate.release();
+  assert.equal(await queue.flush(1_000), true);
+  assert.deepEqual(gate.writes.join(""), "1\n2\n3\ndropped 2\n");
+  assert.equal(queue.dropped, 0);
+  queue.push(line("6"));
+  await queue.flush(1_000);
+  assert.equal(gate.writes.at(-1), "6\n");
+});
+
+Deno.test("stderr queue: a failed write (the reader is gone) drops everything from then on", async () => {
+  let writes = 0;
+  const queue = new StderrQueue({
+    write() {
+      writes++;
+      return Promise.reject(new Deno.errors.BrokenPipe("Broken pipe (os error 32)"));
+    },
+  }, { droppedLine });
+  queue.push(line("a"));
+  assert.equal(await queue.flush(1_000), true);
+  queue.push(line("b"));
+  assert.equal(await queue.flush(1_000), true);
+  assert.equal(writes, 1, "no write after the reader went");
+});
