@@ -4,7 +4,7 @@
  * `spawnWorkerThread`; speaks the messages of ./protocol.ts.
  * @module
  */
-import { CodegenError, configureLogging } from "../../core/mod.ts";
+import { CodegenError, configureLogging, flushLogs } from "../../core/mod.ts";
 import type { TaskEvent } from "../../rpc/mod.ts";
 import { WorkerExecutor } from "../executor.ts";
 import { probePermission, RingReader, RingWriter } from "../../core/mod.ts";
@@ -60,7 +60,9 @@ async function handle(request: Exclude<WorkerThreadRequest, { type: "cancel" }>)
       for (const controller of running.values()) {
         controller.abort(new CodegenError("CANCELLED", "Worker is shutting down"));
       }
-      return await executor?.close();
+      await executor?.close();
+      // the parent ends this thread next: log lines still queued for stderr go out first
+      return await flushLogs(1_000);
     case "probe":
       return await probePermission(request.op);
   }
