@@ -67,6 +67,26 @@ if mode == "caller":
         return real_connect_ex(self, address)
     socket.getaddrinfo = getaddrinfo
     socket.socket.connect, socket.socket.connect_ex = connect, connect_ex
+# pip prints the index URL as given, hiding only a password: the operator's index may carry
+# its credential in the query, which the caller reads in the output
+class Hiding:
+    def __init__(self, stream, secrets):
+        self.stream, self.secrets = stream, secrets
+    def write(self, text):
+        for secret, shown in self.secrets:
+            text = text.replace(secret, shown)
+        return self.stream.write(text)
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+from urllib.parse import parse_qsl, urlsplit
+index = urlsplit(sys.argv[sys.argv.index("--index-url") + 1])
+secrets = [(index.query, "&".join(
+    p.split("=", 1)[0] + "=****" if "=" in p else "****" for p in index.query.split("&")))]
+secrets += [(v, "****") for _, v in parse_qsl(index.query) if len(v) >= 4]
+secrets += [("#" + index.fragment, "#****")]
+secrets = [(secret, shown) for secret, shown in secrets if secret not in ("", "#")]
+if secrets:
+    sys.stdout, sys.stderr = Hiding(sys.stdout, secrets), Hiding(sys.stderr, secrets)
 try:
     import pip
 except ImportError:

@@ -56,7 +56,8 @@ async function runDownload(options: PipDownloadOptions, edit: (argv: string[]) =
     const [cmd, ...args] = argv;
     const out = await new Deno.Command(cmd as string, { args }).output();
     const files = [...Deno.readDirSync(dest)].map((e) => e.name);
-    return { code: out.code, stderr: new TextDecoder().decode(out.stderr), files };
+    const [stdout, stderr] = [out.stdout, out.stderr].map((b) => new TextDecoder().decode(b));
+    return { code: out.code, stderr: stderr as string, output: `${stdout}${stderr}`, files };
   } finally {
     await Deno.remove(dest, { recursive: true });
   }
@@ -113,4 +114,14 @@ Deno.test("the download step keeps a caller's pip off loopback even after the ho
   assert.equal(operator.code, 0, operator.stderr);
   assert.deepEqual(operator.files, ["demo_pkg-1.0.0-py3-none-any.whl"]);
   assert.ok(index.requests.includes("/simple/demo-pkg/"));
+});
+
+Deno.test("the download step's output never shows the index URL's query values", async () => {
+  await using index = await startPypiIndex([{ name: "demo-pkg", version: "1.0.0" }]);
+  // an operator's index may carry its credential in the query; pip prints the URL as given
+  for (const query of ["token=s3cret-value&x=s3cret%2Fother", "s3cret-alone"]) {
+    const run = await runDownload({ indexUrl: `${index.url}?${query}`, operatorIndex: true });
+    assert.match(run.output, /Looking in indexes: /);
+    assert.doesNotMatch(run.output, /s3cret/, run.output);
+  }
 });
