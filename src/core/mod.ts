@@ -1,7 +1,7 @@
 /**
  * Core building blocks every other module may use: the error type and codes, logging,
  * time, ids, durations, hashing, byte joining, per-key job queues, bounded waits, shared-memory message rings
- * between threads, and the program version.
+ * between threads, an HTTP listener that outlives a failed accept, and the program version.
  * Imports nothing from `src/`.
  * @module
  */
@@ -28,6 +28,7 @@ export { constantTimeEqual, sha256Hex } from "./hash.ts";
 export { concatBytes, indexOfBytes, needleStartAtEnd, utf8Length } from "./bytes.ts";
 export { KeyedQueue } from "./keyed_queue.ts";
 export { settlesWithin } from "./within.ts";
+export { keepServing, type KeepServingOptions, type KeptServer } from "./keep_serving.ts";
 export { createRingBuffer, RingReader, RingWriter } from "./shared_ring.ts";
 export { ByteRingReader, ByteRingWriter } from "./byte_ring.ts";
 export { waitAsync } from "./wait_async.ts";

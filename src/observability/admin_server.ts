@@ -1,4 +1,4 @@
-import { getLogger } from "../core/mod.ts";
+import { getLogger, keepServing } from "../core/mod.ts";
 
 const log = getLogger("observability");
 
@@ -24,8 +24,8 @@ export interface AdminServer extends AsyncDisposable {
 /** Serves health, readiness and metrics on a port of their own, without auth. */
 export function startAdminServer(options: AdminServerOptions): AdminServer {
   const { routes } = options;
-  const server = Deno.serve(
-    { hostname: options.host, port: options.port, onListen: () => {} },
+  const server = keepServing(
+    { hostname: options.host, port: options.port, name: "Admin" },
     async (req) => {
       try {
         return (await routes(req)) ?? notFound();

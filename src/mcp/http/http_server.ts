@@ -1,4 +1,4 @@
-import { getLogger, settlesWithin } from "../../core/mod.ts";
+import { getLogger, keepServing, settlesWithin } from "../../core/mod.ts";
 import { MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
 import { createRequestGuard } from "./guards.ts";
 import { MAX_IN_FLIGHT } from "./_in_flight.ts";
@@ -89,11 +89,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
   }
 
-  const server = Deno.serve({
-    hostname: options.host,
-    port: options.port,
-    onListen: () => {},
-  }, handle);
+  // a client that takes every open file stops the listener for a while, not the process
+  const server = keepServing(
+    { hostname: options.host, port: options.port, name: "MCP HTTP" },
+    handle,
+  );
   const port = server.addr.port;
   async function close(): Promise<void> {
     shutdown.abort();
