@@ -119,6 +119,20 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a stateless run leaves no POSIX message queue for the next one",
+  ignore,
+  fn: () =>
+    attack(async (run) => {
+      const open = "import ctypes, os\nrt = ctypes.CDLL('librt.so.1', use_errno=True)\n" +
+        "q = rt.mq_open(b'/left', os.O_CREAT | os.O_RDWR, 0o600, None)\n";
+      const first = result(await run({ code: `${open}print(q, ctypes.get_errno())` }));
+      assert.equal(first.stdout, "-1 38\n", first.stderr); // ENOSYS: none is made
+      const second = result(await run({ code: `${open}print(q)` }));
+      assert.equal(second.stdout, "-1\n", second.stderr);
+    }),
+});
+
+Deno.test({
   name: "code cannot open a vsock socket, which no network namespace confines",
   ignore,
   fn: () =>

@@ -91,10 +91,10 @@ Deno.test("seccompProgram() lets clone make processes and threads but no namespa
   }
 });
 
-Deno.test("seccompProgram() refuses memory outside RLIMIT_AS with ENOSYS, so callers fall back", () => {
+Deno.test("seccompProgram() refuses memfds and SysV and POSIX IPC objects with ENOSYS, so callers fall back", () => {
   for (const arch of ARCHES) {
     const filter = filterFor(arch);
-    for (const name of ["memfd_create", "memfd_secret", "shmget", "msgget", "semget"]) {
+    for (const name of ["memfd_create", "memfd_secret", "shmget", "msgget", "semget", "mq_open"]) {
       assert.equal(filter(numberOf(arch, name)), RET_ERRNO | ENOSYS, `${arch} ${name}`);
     }
   }

@@ -62,6 +62,7 @@ const ARGUMENTS: Record<string, string> = {
   shmget: "0, 4096, 0o600", // IPC_PRIVATE: succeeds
   msgget: "0, 0o600", // succeeds
   semget: "0, 1, 0o600", // succeeds
+  mq_open: "0, 0", // EFAULT
   socket: "40, 1, 0", // AF_VSOCK, SOCK_STREAM: succeeds where the kernel has vsock
 };
 

@@ -88,5 +88,7 @@ export const DENIED_SYSCALLS: readonly DeniedSyscall[] = [
   deny("shmget", 29, 194, "SysV shared memory: outlives its process, outside RLIMIT_AS", "enosys"),
   deny("msgget", 68, 186, "SysV message queues: kernel memory outside every limit", "enosys"),
   deny("semget", 64, 190, "SysV semaphore arrays: kernel memory outside every limit", "enosys"),
+  // the fork server's IPC namespace lives on between stateless runs: a queue would carry over
+  deny("mq_open", 240, 180, "POSIX message queues: state one run leaves the next", "enosys"),
   deny("socket", 41, 198, "vsock reaches the host past the network namespace", "socket-family"),
 ];
