@@ -1,6 +1,7 @@
 import { getLogger } from "../../core/mod.ts";
 import type { WebStandardStreamableHTTPServerTransport } from "../sdk.ts";
 import { boundEventStream } from "./bounded_event_stream.ts";
+import type { EventBudget } from "./event_budget.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
 import { sdkCancels } from "../_cancelled_id.ts";
 import { errorFrame } from "../_frame_check.ts";
@@ -18,6 +19,8 @@ export interface StreamableStream {
   requestIds: readonly RequestId[];
   /** See `HttpServerOptions.maxBufferedBytes`. */
   maxBufferedBytes: number;
+  /** What every stream of the server holds, together (`maxBufferedBytesTotal`). */
+  budget?: EventBudget;
   /**
    * Those of `requestIds` still owed an answer (see `openedStream`): cancelled when the
    * stream ends early. Not the ids running: a later request may reuse an answered one.
@@ -39,7 +42,8 @@ export function boundStreamableResponse(response: Response, stream: StreamableSt
   if (response.body === null || !isEventStream(response)) return response;
   const body = boundEventStream(response.body, {
     maxBufferedBytes: stream.maxBufferedBytes,
-    onOverflow: (queued) => overflowed(stream, queued),
+    ...(stream.budget ? { budget: stream.budget } : {}),
+    onOverflow: (queued, bound) => overflowed(stream, queued, bound),
     onCancel: () => left(stream),
   });
   return new Response(body, {
@@ -54,20 +58,31 @@ export function isEventStream(response: Response): boolean {
   return (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
 }
 
-function overflowed(stream: StreamableStream, queued: number): Uint8Array | undefined {
-  const { sessionId, requestIds, maxBufferedBytes } = stream;
+function overflowed(
+  stream: StreamableStream,
+  queued: number,
+  bound: "stream" | "total",
+): Uint8Array | undefined {
+  const { sessionId, requestIds } = stream;
+  const limit = bound === "stream" ? stream.maxBufferedBytes : stream.budget?.max;
   const which = requestIds.length === 0
     ? "GET /mcp"
     : `POST /mcp answering request ${requestIds.map((id) => JSON.stringify(id)).join(", ")}`;
+  const over = bound === "stream"
+    ? "limit {limit}"
+    : "it held the most; limit {limit} for all streams";
   log.warn(
     "Ending an event stream of session {sessionId} ({stream}): {queued} bytes of events wait " +
-      "for a client that does not read it (limit {limit})",
-    { stream: which, sessionId, queued, limit: maxBufferedBytes },
+      `for a client that does not read it (${over})`,
+    { stream: which, sessionId, queued, limit },
   );
   const error = {
     code: RPC_SERVER_ERROR,
-    message: `Its event stream was ended: more than ${maxBufferedBytes} bytes of events ` +
-      "waited for a client that did not read it",
+    message: bound === "stream"
+      ? `Its event stream was ended: more than ${limit} bytes of events waited for a client ` +
+        "that did not read it"
+      : `Its event stream was ended: the event streams of all clients held more than ${limit} ` +
+        "bytes that were not read, and it held the most",
   };
   const owed = [...stream.owed];
   for (const id of owed) cancel(stream.transport, id, error);

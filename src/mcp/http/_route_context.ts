@@ -2,6 +2,7 @@ import type { SessionTable } from "./session_table.ts";
 import type { ConnectionInfo } from "./types.ts";
 import type { McpServer } from "../sdk.ts";
 import type { ReadJsonBodyOptions } from "./body.ts";
+import type { EventBudget } from "./event_budget.ts";
 
 /** What a route handler needs from the server that dispatched to it. */
 export interface RouteContext {
@@ -14,6 +15,8 @@ export interface RouteContext {
   keepAliveMs: number;
   /** Most bytes of events one stream holds for a client that does not read it. */
   maxBufferedBytes: number;
+  /** What every event stream of the server holds, together. */
+  eventBudget: EventBudget;
   /** Most requests one session has running at once. */
   maxInFlight: number;
   createServer: (info: ConnectionInfo) => McpServer;

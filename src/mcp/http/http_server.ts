@@ -1,5 +1,6 @@
 import { getLogger, keepServing, settlesWithin } from "../../core/mod.ts";
 import { MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
+import { EventBudget } from "./event_budget.ts";
 import { createRequestGuard } from "./guards.ts";
 import { MAX_IN_FLIGHT } from "./_in_flight.ts";
 import { principalOf } from "./principal.ts";
@@ -45,6 +46,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     : await principalOf(options.authToken, "");
   const keepAliveMs = options.keepAliveMs ?? 25_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const eventBudget = new EventBudget(options.maxBufferedBytesTotal);
   const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
   let closing: Promise<void> | undefined;
   // ends the wait for bodies still arriving: shutdown must not wait on a stalled client
@@ -70,6 +72,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       bodyRead,
       keepAliveMs,
       maxBufferedBytes,
+      eventBudget,
       maxInFlight,
       createServer: options.createServer,
       completed: info.completed,

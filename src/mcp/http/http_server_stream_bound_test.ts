@@ -167,6 +167,27 @@ Deno.test("An unread POST /mcp stream ends past maxBufferedBytes and its call is
   assert.match(await next.text(), /"flood"/);
 });
 
+Deno.test("Unread POST /mcp streams of many sessions hold at most maxBufferedBytesTotal together", async () => {
+  // each call sends 32 MiB of progress, under its stream's own bound of 48 MiB (sockets
+  // take several of them); four sessions that never read would hold far more than 40 MiB
+  const { floods, createServer } = floodServer(1024, 32 * 1024);
+  await using http = await startHttpServer(
+    options({ createServer, maxBufferedBytes: 48 * MiB, maxBufferedBytesTotal: 40 * MiB }),
+  );
+  const calls = [];
+  for (let i = 0; i < 4; i++) {
+    calls.push(await callFlood(http.url, await openSession(http.url), 10 + i, true));
+  }
+  for (let i = 0; i < 100 && floods.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+  await Promise.all(floods.map((flood) => flood.ended));
+  // the streams that held the most were ended, with why as their answer
+  const bodies = await Promise.all(calls.map((call) => readBody(call.body!.getReader(), 64 * MiB)));
+  const ended = bodies.filter(({ text }) => /streams of all clients held more than/.test(text));
+  assert.ok(ended.length >= 1, "no stream was ended");
+  const read = bodies.reduce((sum, { bytes }) => sum + bytes, 0);
+  assert.ok(read < 100 * MiB, `${read} bytes waited for the clients`);
+});
+
 Deno.test("A client that reads its /mcp streams gets every event, past maxBufferedBytes in all", async () => {
   // 300 events of 4 KiB on each stream, 64 at most waiting at a time
   const { createServer } = floodServer(300, 4096, true);

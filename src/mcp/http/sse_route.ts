@@ -31,6 +31,7 @@ export async function handleSseOpen(req: Request, ctx: RouteContext): Promise<Re
     endpoint: `/messages?sessionId=${id}`,
     keepAliveMs: ctx.keepAliveMs,
     maxBufferedBytes: ctx.maxBufferedBytes,
+    budget: ctx.eventBudget,
   });
   const server = ctx.createServer({ sessionId: id, principal: ctx.principal, transport: "sse" });
   await ctx.sessions.open({ id, principal: ctx.principal, kind: "sse", transport, server });

@@ -4,6 +4,7 @@ import { SessionTable } from "./session_table.ts";
 import { SseServerTransport } from "./sse_server_transport.ts";
 import type { RouteContext } from "./_route_context.ts";
 import { echoServerFactory } from "./_testing.ts";
+import { EventBudget } from "./event_budget.ts";
 
 Deno.test("POST /messages to a legacy session that ends while the body arrives is 404 -32001, with why", async () => {
   const sessions = new SessionTable({ maxSessions: 1 });
@@ -20,6 +21,7 @@ Deno.test("POST /messages to a legacy session that ends while the body arrives i
     bodyRead: {},
     keepAliveMs: 25_000,
     maxBufferedBytes: 1024 * 1024,
+    eventBudget: new EventBudget(),
     maxInFlight: 256,
     createServer,
     completed: Promise.resolve(),

@@ -1,5 +1,6 @@
 import { getLogger } from "../../core/mod.ts";
 import { boundEventStream, MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
+import type { EventBudget } from "./event_budget.ts";
 import {
   type JSONRPCMessage,
   JSONRPCMessageSchema,
@@ -32,6 +33,8 @@ export interface SseServerTransportOptions {
    * session is closed. Default {@link MAX_BUFFERED_BYTES}.
    */
   maxBufferedBytes?: number;
+  /** What every event stream of the server holds, together; past it the largest ends. */
+  budget?: EventBudget;
 }
 
 /** Outcome of {@link SseServerTransport.deliver}. */
@@ -78,9 +81,13 @@ export class SseServerTransport implements Transport {
     // this process's memory without bound
     this.body = boundEventStream(events, {
       maxBufferedBytes,
-      onOverflow: (queued) => {
+      ...(options.budget ? { budget: options.budget } : {}),
+      onOverflow: (queued, bound) => {
+        const limit = bound === "stream"
+          ? `limit ${maxBufferedBytes}`
+          : `limit ${options.budget?.max} for all streams, and it held the most`;
         const message = `Closing SSE session ${this.sessionId}: ${queued} bytes of events ` +
-          `wait for a client that does not read its stream (limit ${maxBufferedBytes})`;
+          `wait for a client that does not read its stream (${limit})`;
         log.warn(message);
         this.onerror?.(new Error(message));
         // cancelling `events` next would close it too, a moment later

@@ -53,7 +53,12 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
   }
   const transport = (session as StreamableSession).transport;
   const requests = requestsInFlight(transport, ctx.maxInFlight);
-  const stream = { sessionId: id, transport, maxBufferedBytes: ctx.maxBufferedBytes };
+  const stream = {
+    sessionId: id,
+    transport,
+    maxBufferedBytes: ctx.maxBufferedBytes,
+    budget: ctx.eventBudget,
+  };
   if (req.method !== "POST") {
     return boundStreamableResponse(await transport.handleRequest(req), {
       ...stream,
@@ -132,6 +137,7 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
     transport,
     requestIds,
     maxBufferedBytes: ctx.maxBufferedBytes,
+    budget: ctx.eventBudget,
     owed,
   });
 }

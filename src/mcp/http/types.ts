@@ -52,6 +52,12 @@ export interface HttpServerOptions {
    */
   maxBufferedBytes?: number;
   /**
+   * Most bytes of events all event streams together hold for clients that do not read
+   * them; past it the stream holding the most ends, as past `maxBufferedBytes`. Default
+   * 1 GiB.
+   */
+  maxBufferedBytesTotal?: number;
+  /**
    * Most requests one session has running at once, on both transports, from when its POST
    * is accepted until it is answered or cancelled (or its stream ends); a POST whose
    * requests do not all fit gets 429 with `Retry-After: 1`. Default 256, as on stdio.
