@@ -65,5 +65,8 @@ const BODY_CODES: Record<BodyRefusal["status"], number> = {
 
 /** The answer to a request body `readJsonBody` refused, with the code for why. */
 export function bodyRefused(body: BodyRefusal): Response {
-  return rpcErrorResponse(body.status, BODY_CODES[body.status], body.message);
+  const headers: Record<string, string> = body.retryAfterSeconds === undefined
+    ? {}
+    : { "retry-after": String(body.retryAfterSeconds) };
+  return rpcErrorResponse(body.status, BODY_CODES[body.status], body.message, headers);
 }

@@ -1,7 +1,9 @@
+import type { BodyBudget } from "./body_budget.ts";
+
 /** Outcome of {@link readJsonBody}: the parsed value, or the HTTP status to answer with. */
 export type JsonBodyResult =
   | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 408 | 413 | 503; message: string };
+  | { ok: false; status: 400 | 408 | 413 | 503; message: string; retryAfterSeconds?: number };
 
 /** Options of {@link readJsonBody}. */
 export interface ReadJsonBodyOptions {
@@ -13,6 +15,8 @@ export interface ReadJsonBodyOptions {
   timeoutMs?: number;
   /** Stops the read with 503 when aborted (the server is shutting down). */
   signal?: AbortSignal;
+  /** What all bodies read at once hold; one that does not fit is refused with 503. */
+  budget?: BodyBudget;
 }
 
 function tooLarge(maxBytes: number): JsonBodyResult {
@@ -20,6 +24,16 @@ function tooLarge(maxBytes: number): JsonBodyResult {
     ok: false,
     status: 413,
     message: `Request body is too large: the limit is ${maxBytes} bytes (MAX_REQUEST_BYTES)`,
+  };
+}
+
+function overBudget(budget: BodyBudget): JsonBodyResult {
+  return {
+    ok: false,
+    status: 503,
+    message: `Too many request bodies are arriving at once (more than ${budget.max} bytes ` +
+      "in all): retry in a moment",
+    retryAfterSeconds: 1,
   };
 }
 
@@ -33,7 +47,7 @@ const SHUTTING_DOWN: JsonBodyResult = {
  * Reads and parses a JSON request body of at most `maxBytes` bytes. A declared
  * `Content-Length` over the limit is refused before reading; otherwise reading stops,
  * and the stream is cancelled, as soon as more than the limit has arrived, or when the
- * time bound passes or `signal` aborts.
+ * time bound passes or `signal` aborts, or the bodies read at once pass `budget`.
  */
 export async function readJsonBody(
   req: Request,
@@ -45,6 +59,33 @@ export async function readJsonBody(
     await req.body?.cancel().catch(() => {});
     return tooLarge(maxBytes);
   }
+  const { budget } = options;
+  // a declared length is held whole before a byte is read (it is coming); a body without
+  // one is held as it arrives
+  let taken = 0;
+  const hold = (received: number) => {
+    if (received <= taken || budget === undefined) return true;
+    if (!budget.take(received - taken)) return false;
+    taken = received;
+    return true;
+  };
+  try {
+    if (declared !== null && !hold(Number(declared) || 0)) {
+      await req.body?.cancel().catch(() => {});
+      return overBudget(budget!);
+    }
+    return await readWithin(req, maxBytes, options, hold);
+  } finally {
+    budget?.give(taken);
+  }
+}
+
+async function readWithin(
+  req: Request,
+  maxBytes: number,
+  options: ReadJsonBodyOptions,
+  hold: (received: number) => boolean,
+): Promise<JsonBodyResult> {
   if (req.body === null) return { ok: false, status: 400, message: "Request body is empty" };
   if (options.signal?.aborted) {
     await req.body.cancel().catch(() => {});
@@ -79,6 +120,10 @@ export async function readJsonBody(
       if (received > maxBytes) {
         await reader.cancel().catch(() => {});
         return tooLarge(maxBytes);
+      }
+      if (!hold(received)) {
+        await reader.cancel().catch(() => {});
+        return overBudget(options.budget!);
       }
       chunks.push(value);
     }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readJsonBody } from "./body.ts";
+import { BodyBudget } from "./body_budget.ts";
 
 function post(body: BodyInit | null, headers: Record<string, string> = {}): Request {
   return new Request("http://127.0.0.1/mcp", { method: "POST", body, headers });
@@ -84,4 +85,29 @@ Deno.test("readJsonBody answers 503 when its signal aborts while the body is awa
   await cancelled;
   const late = await readJsonBody(post("{}"), 100, { signal: shutdown.signal });
   assert.equal(!late.ok && late.status, 503, "an already aborted signal refuses at once");
+});
+
+Deno.test("readJsonBody refuses a body past what all bodies read at once may hold, and gives its bytes back", async () => {
+  const budget = new BodyBudget(20);
+  const { body, cancelled } = stalled('{"a":"0123456789"');
+  const waiting = readJsonBody(post(body), 100, { budget, timeoutMs: 50 });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(budget.held, 17, "a stalled body holds what it sent");
+  // streamed: refused at the chunk that does not fit; declared: before a byte is read
+  const streamed = await readJsonBody(post('{"b":"0123456789"}'), 100, { budget });
+  assert.equal(!streamed.ok && streamed.status, 503);
+  assert.equal(!streamed.ok && streamed.retryAfterSeconds, 1);
+  const declared = new Request("http://127.0.0.1/mcp", {
+    method: "POST",
+    headers: { "content-length": "10" },
+    body: "[1,2,3,4]]",
+  });
+  const refused = await readJsonBody(declared, 100, { budget });
+  assert.match(!refused.ok ? refused.message : "", /Too many request bodies are arriving at once/);
+  assert.equal(!(await waiting).ok, true);
+  await cancelled;
+  assert.equal(budget.held, 0);
+  const later = await readJsonBody(post('{"b":"0123456789"}'), 100, { budget });
+  assert.deepEqual(later, { ok: true, value: { b: "0123456789" } });
+  assert.equal(budget.held, 0);
 });

@@ -1,5 +1,6 @@
 import { getLogger, keepServing, settlesWithin } from "../../core/mod.ts";
 import { MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
+import { BodyBudget, MAX_BODY_BYTES_TOTAL } from "./body_budget.ts";
 import { EventBudget } from "./event_budget.ts";
 import { createRequestGuard } from "./guards.ts";
 import { MAX_IN_FLIGHT } from "./_in_flight.ts";
@@ -51,7 +52,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   let closing: Promise<void> | undefined;
   // ends the wait for bodies still arriving: shutdown must not wait on a stalled client
   const shutdown = new AbortController();
-  const bodyRead = { timeoutMs: options.bodyTimeoutMs ?? 60_000, signal: shutdown.signal };
+  // at least two bodies of the largest size fit at once, whatever the configuration
+  const bodyBytes = options.maxBodyBytesTotal ??
+    Math.max(MAX_BODY_BYTES_TOTAL, 2 * options.maxRequestBytes);
+  const bodyRead = {
+    timeoutMs: options.bodyTimeoutMs ?? 60_000,
+    signal: shutdown.signal,
+    budget: new BodyBudget(bodyBytes),
+  };
 
   async function route(req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) {
     const publicResponse = await options.publicRoutes?.(req);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startHttpServer } from "./http_server.ts";
-import { INITIALIZE_BODY, serverOptions } from "./_testing.ts";
+import { INITIALIZE_BODY, POST_HEADERS, serverOptions } from "./_testing.ts";
 
 const encoder = new TextEncoder();
 
@@ -87,5 +87,36 @@ Deno.test("close() does not wait for a POST body that stalls", async () => {
     close(conn);
     await http.close();
     await http.finished;
+  }
+});
+
+Deno.test("bodies that stall hold at most maxBodyBytesTotal: one past it gets 503 with Retry-After", async () => {
+  // the initialize body declares about 150 bytes: one fits, the second does not
+  await using http = await startHttpServer(serverOptions({ maxBodyBytesTotal: 200 }));
+  const first = await stalledPost(http.port);
+  const second = await stalledPost(http.port);
+  try {
+    const text = await readResponse(second);
+    assert.match(text, /^HTTP\/1\.1 503/);
+    assert.match(text, /retry-after: 1/i);
+    assert.match(text, /Too many request bodies are arriving at once \(more than 200 bytes/);
+    assert.match(text, /"code":-32000,/);
+    // the stalled one's bytes come back when it goes: a whole body is then taken
+    close(first);
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      const res = await fetch(`${http.url}/mcp`, {
+        method: "POST",
+        headers: POST_HEADERS,
+        body: INITIALIZE_BODY,
+      });
+      await res.body?.cancel();
+      status = res.status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status, 200);
+  } finally {
+    close(first);
+    close(second);
   }
 });

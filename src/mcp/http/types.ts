@@ -24,6 +24,11 @@ export interface HttpServerOptions {
   allowedHosts: readonly string[];
   /** Largest request body; more is refused with 413. */
   maxRequestBytes: number;
+  /**
+   * Most bytes of request bodies read at once, over all requests; a body that does not fit
+   * gets 503 with `Retry-After: 1`. Default 256 MiB, and at least twice `maxRequestBytes`.
+   */
+  maxBodyBytesTotal?: number;
   /** Builds one MCP server per session; called once per new session. */
   createServer: (info: ConnectionInfo) => McpServer;
   /** Told once when a session ends, however it ends. */
