@@ -37,6 +37,12 @@ function overBudget(budget: BodyBudget): JsonBodyResult {
   };
 }
 
+const CUT_SHORT: JsonBodyResult = {
+  ok: false,
+  status: 400,
+  message: "Request body was cut short: the connection closed before it ended",
+};
+
 const SHUTTING_DOWN: JsonBodyResult = {
   ok: false,
   status: 503,
@@ -109,7 +115,8 @@ async function readWithin(
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     while (true) {
-      const next = await Promise.race([reader.read(), stopped]);
+      // a client that leaves mid-body is no fault of the server's: answered, not logged
+      const next = await Promise.race([reader.read().catch(() => CUT_SHORT), stopped]);
       if (!("done" in next)) {
         await reader.cancel().catch(() => {});
         return next;

@@ -111,3 +111,15 @@ Deno.test("readJsonBody refuses a body past what all bodies read at once may hol
   assert.deepEqual(later, { ok: true, value: { b: "0123456789" } });
   assert.equal(budget.held, 0);
 });
+
+Deno.test("readJsonBody answers 400 when the body's connection closes before it ends", async () => {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"a":'));
+      controller.error(new Error("connection reset"));
+    },
+  });
+  const result = await readJsonBody(post(body), 100);
+  assert.equal(!result.ok && result.status, 400);
+  assert.match(!result.ok ? result.message : "", /cut short/);
+});
