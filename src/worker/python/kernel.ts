@@ -61,6 +61,11 @@ export interface KernelCallResult {
    * too, with how it died): the job did not run.
    */
   diedBefore?: true;
+  /**
+   * Set when a stateful kernel's supervisor killed the interpreter (`died` is set too): its
+   * sandbox's processes together had used up the interpreter's lifetime CPU limit.
+   */
+  cpuBudgetUsed?: true;
 }
 
 /** The JSON status line that ends a job. */
@@ -75,6 +80,8 @@ interface JobStatus {
   died?: boolean;
   /** ... before it took the job: the job did not run. */
   diedBefore?: boolean;
+  /** ... killed by its supervisor: the sandbox used up its CPU time (see CPU_BUDGET). */
+  cpuBudget?: boolean;
 }
 
 interface Call {
@@ -222,6 +229,7 @@ export class Kernel {
         ...(failure === undefined ? {} : { failure }),
         ...(startFailed === undefined ? {} : { startFailed }),
         ...(first !== "died" && first.diedBefore ? { diedBefore: true as const } : {}),
+        ...(first !== "died" && first.cpuBudget ? { cpuBudgetUsed: true as const } : {}),
       };
     } finally {
       clearTimeout(timer);
@@ -282,6 +290,7 @@ export class Kernel {
       if (parsed.retire === true) status.retire = true;
       if (parsed.died === true) status.died = true;
       if (parsed.before === true) status.diedBefore = true;
+      if (parsed.cpu_budget === true) status.cpuBudget = true;
       if (typeof parsed.start_failed === "string") {
         status.startFailed = parsed.start_failed.slice(0, 500);
       }

@@ -92,6 +92,9 @@ export class KernelManager {
         ? `previous call failed: ${result.failure}`
         : result.cancelled
         ? "previous call was cancelled"
+        : result.cpuBudgetUsed
+        ? `previous interpreter was killed (${result.signal ?? "SIGKILL"}): ` +
+          "its sandbox had used up its CPU time"
         : `previous interpreter exited with code ${result.exitCode}` +
           (result.signal ? ` (${result.signal})` : "");
     }

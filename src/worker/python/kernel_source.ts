@@ -3,6 +3,7 @@
  * bootstrap.ts).
  * @module
  */
+import { CPU_BUDGET } from "./_cpu_budget.ts";
 import { JOB_FRAMING } from "./_job_framing.ts";
 
 /**
@@ -24,9 +25,12 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  * dies the supervisor, its parent, reads the true wait status: exit code or signal, which the
  * sandbox's own exit status (128 + n for signal n, as bubblewrap reports it) cannot tell
  * apart. It frames that as the current job's end with `died`, adding `before` when the
- * interpreter died before it read the job (the job never ran), and exits.
+ * interpreter died before it read the job (the job never ran), and exits. Between calls and
+ * during them it bounds the CPU time of the interpreter and of every process it started, left
+ * running or not, by the interpreter's hard limit (see CPU_BUDGET); past it, it kills them
+ * all, and the interpreter's death says `cpu_budget`.
  */
-export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}
+export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}${CPU_BUDGET}
 def _supervise():
     import fcntl, resource, select, termios
     ctl_in, ctl_out = _open_channel()
@@ -36,8 +40,11 @@ def _supervise():
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no /proc/<pid>/mem, fd or environ for user code
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans stay below, counted (_CpuBudget)
     except Exception:
         libc = None
+    # the interpreter's hard CPU limit, its whole life's: that of every process it starts too
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
     pid = os.fork()
     if pid == 0:
         if libc is not None:
@@ -52,11 +59,11 @@ def _supervise():
     # the soft CPU limit is each call's budget, which the interpreter renews for itself: this
     # process runs no user code, and its CPU (copying jobs) adds up over every call, so only
     # the interpreter's hard limit (the whole life's) bounds it
-    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
     resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
     # job_r stays open here: what is still unread in it says whether the interpreter took the job
     os.set_blocking(job_w, False)
     child = os.pidfd_open(pid)
+    budget = _CpuBudget(None if hard == resource.RLIM_INFINITY else hard, pid)
 
     def unread():
         return int.from_bytes(fcntl.ioctl(job_r, termios.FIONREAD, bytes(4)), sys.byteorder)
@@ -66,10 +73,15 @@ def _supervise():
         status["died"] = True
         if before:
             status["before"] = True
+        if budget.used_up:
+            status["cpu_budget"] = True  # the supervisor killed it: see _CpuBudget
         return status
 
     seq = 0
     while True:
+        # between calls too, what the last call left running is counted
+        while select.select([ctl_in], [], [], budget.timeout())[0] == [] and not budget.check():
+            pass
         body = _read_body(ctl_in)
         marker = _read_marker(ctl_in)
         seq += 1
@@ -80,7 +92,9 @@ def _supervise():
         sent, queued = 0, unread()
         done, status = b"", None
         while status is None:
-            readable, writable, _ = select.select([done_r, child], [job_w] if pending else [], [])
+            readable, writable, _ = select.select(
+                [done_r, child], [job_w] if pending else [], [], budget.timeout())
+            budget.check()  # when over, the interpreter is killed: child is readable next
             if writable:
                 try:
                     n = os.write(job_w, pending)
