@@ -2,6 +2,7 @@
  * The stateful kernel's bound on the CPU time of everything its interpreter starts.
  * @module
  */
+import { PROCESS_TREE } from "./_process_tree.ts";
 
 /**
  * RLIMIT_CPU counts per process and a new process starts at zero, so the interpreter's hard
@@ -12,59 +13,10 @@
  * those it reaped itself. Over the interpreter's hard limit twice in a row (a process being
  * reaped can be counted twice for a moment), it kills them all, the interpreter too.
  *
- * The processes are found by their parent links, never by killing -1: without the sandbox
- * (`--insecure-no-sandbox`) there is no pid namespace, and -1 is every process of the user.
- * CPU a process's children used is lost to the count if it ignores SIGCHLD (the kernel then
+ * The processes are found by their parent links (see PROCESS_TREE). CPU a process's children used is lost to the count if it ignores SIGCHLD (the kernel then
  * reaps them without adding their time to anyone's).
  */
-export const CPU_BUDGET: string = String.raw`
-def _process_tree(root):
-    # {pid: (state, ppid, CPU clock ticks)} of every process below root: utime, stime,
-    # cutime and cstime from /proc/<pid>/stat, its own and its reaped children's
-    stats, children = {}, {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            fd = os.open("/proc/" + name + "/stat", os.O_RDONLY)
-        except OSError:
-            continue  # ended meanwhile
-        try:
-            stat = os.read(fd, 4096)
-        except OSError:
-            continue
-        finally:
-            os.close(fd)
-        # the command name, in parentheses, may hold anything: the fields follow the last ")"
-        fields = stat[stat.rfind(b")") + 2:].split()
-        if len(fields) < 15:
-            continue
-        pid, ppid = int(name), int(fields[1])
-        stats[pid] = (fields[0], ppid, sum(int(v) for v in fields[11:15]))
-        children.setdefault(ppid, []).append(pid)
-    tree, todo = {}, list(children.get(root, ()))
-    while todo and len(tree) < 100000:
-        pid = todo.pop()
-        if pid not in tree:
-            tree[pid] = stats[pid]
-            todo.extend(children.get(pid, ()))
-    return tree
-
-def _kill_tree(root):
-    # SIGKILL to every process below root until none is left (a fork can race one round)
-    import signal, time
-    for attempt in range(2000):
-        live = [pid for pid, (state, _, _) in _process_tree(root).items() if state != b"Z"]
-        if not live:
-            return
-        for pid in live:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if attempt > 10:
-            time.sleep(0.001)
-
+export const CPU_BUDGET: string = String.raw`${PROCESS_TREE}
 class _CpuBudget:
     def __init__(self, limit, interpreter):
         import time

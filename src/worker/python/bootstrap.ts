@@ -8,6 +8,7 @@
  * @module
  */
 import { JOB_FRAMING } from "./_job_framing.ts";
+import { PROCESS_TREE } from "./_process_tree.ts";
 
 /**
  * Stateless fork server: waits for jobs on a private copy of stdin (the kernel's framing:
@@ -23,7 +24,7 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  * says `retire` and the worker replaces it; if it cannot fork the run, `start_failed` says
  * why.
  */
-export const FORK_SERVER_SOURCE = String.raw`${JOB_FRAMING}
+export const FORK_SERVER_SOURCE = String.raw`${JOB_FRAMING}${PROCESS_TREE}
 def _serve():
     import resource, signal, time
     # what every child needs, loaded once here: forked children inherit it for free
@@ -46,28 +47,6 @@ def _serve():
     except Exception:
         libc = None
 
-    def descendants():
-        me = os.getpid()
-        children = {}
-        for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
-            try:
-                with open("/proc/" + name + "/stat", "rb") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(b")") + 2:].split()
-            if fields[0] == b"Z":
-                continue  # already dead
-            children.setdefault(int(fields[1]), []).append(int(name))
-        found, todo = [], list(children.get(me, ()))
-        while todo and len(found) < 100000:
-            pid = todo.pop()
-            found.append(pid)
-            todo.extend(children.get(pid, ()))
-        return found
-
     def reap():
         while True:
             try:
@@ -78,20 +57,7 @@ def _serve():
                 return
 
     def kill_leftovers():
-        for attempt in range(2000):
-            reap()
-            pids = descendants()
-            if not pids:
-                reap()  # the last ones killed, now zombies
-                return True
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            if attempt > 10:
-                time.sleep(0.001)
-        return False
+        return _kill_tree(os.getpid(), reap)
 
     def empty_dir(path):
         ok = True
