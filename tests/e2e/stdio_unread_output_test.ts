@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnStdioMain } from "../support/run_main.ts";
+import { spawnStdioMain, stopStdioMain } from "../support/run_main.ts";
 import { freePort } from "../support/free_port.ts";
 import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
 
@@ -70,11 +70,7 @@ Deno.test("stdio: a client that stops reading stdout does not stop the coordinat
     await writer.close();
     await reader.cancel();
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await child.status;
-    await Deno.remove(dir, { recursive: true });
+    await stopStdioMain(child, dir);
   }
 });
 
@@ -106,10 +102,6 @@ Deno.test("stdio: a client that closes its end of stdout ends the coordinator, t
     assert.equal((await child.status).code, 0);
   } finally {
     await writer.close().catch(() => {});
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await child.status;
-    await Deno.remove(dir, { recursive: true });
+    await stopStdioMain(child, dir);
   }
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnStdioMain } from "../support/run_main.ts";
+import { spawnStdioMain, stopStdioMain } from "../support/run_main.ts";
 import { INITIALIZE_BODY } from "../../src/mcp/http/_testing.ts";
 
 const BAD_FRAMES = 6_000; // each logs a warning of about 270 bytes: 1.6 MB, far past a pipe
@@ -58,10 +58,6 @@ Deno.test("stdio: a client that never reads stderr does not stop the coordinator
     assert.ok(warned < BAD_FRAMES && warned + dropped >= BAD_FRAMES, `${warned} + ${dropped}`);
     assert.match(records.at(-1)!.message, /^Audit log .* closed at seq/);
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await child.status;
-    await Deno.remove(dir, { recursive: true });
+    await stopStdioMain(child, dir);
   }
 });

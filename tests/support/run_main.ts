@@ -99,3 +99,12 @@ export function spawnStdioMain(
     stderr,
   }).spawn();
 }
+
+/** Ends a child started by {@link spawnStdioMain} (if it still runs) and removes its `dir`. */
+export async function stopStdioMain(child: Deno.ChildProcess, dir: string): Promise<void> {
+  try {
+    child.kill("SIGKILL");
+  } catch { /* already gone */ }
+  await child.status;
+  await Deno.remove(dir, { recursive: true });
+}
