@@ -48,6 +48,41 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "http: a call still running when the server stops is answered CANCELLED, not dropped",
+  ignore: skipWithout("bwrap"),
+  async fn() {
+    await using c = await startHttpCoordinator();
+    const client = await connectMcp(c.url, "drain-cancel-test");
+    try {
+      const code = "import time\nopen('started', 'w').close()\ntime.sleep(60)";
+      const call = client.callTool({ name: "run.python", arguments: { code } }).then(
+        () => "answered with a result",
+        (err: Error) => err.message,
+      );
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && !(await started(`${c.dir}/ws/sessions`))) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const waiting = () => /Stopping: waiting up to 30 s for 1 running call/.test(c.log());
+      c.process.kill("SIGTERM");
+      while (Date.now() < deadline && !waiting()) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(waiting(), c.log());
+      c.process.kill("SIGTERM"); // a second signal: stop at once
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const outcome = await Promise.race([
+        call,
+        new Promise<string>((r) => timer = setTimeout(() => r("no answer within 15 s"), 15_000)),
+      ]);
+      clearTimeout(timer);
+      assert.match(outcome, /-32000.*CANCELLED: the server stopped before this request finished/);
+      assert.equal((await c.process.status).code, 0);
+    } finally {
+      await client.close().catch(() => {});
+    }
+  },
+});
+
 // Whether a session directory under `root` holds the run's `started` file.
 async function started(root: string): Promise<boolean> {
   try {

@@ -48,6 +48,11 @@ export class RequestsInFlight {
   release(id: RequestId): void {
     this.#running.delete(id);
   }
+
+  /** The ids of the requests running now. */
+  running(): RequestId[] {
+    return [...this.#running];
+  }
 }
 
 const SESSIONS = new WeakMap<Transport, RequestsInFlight>();
@@ -72,6 +77,28 @@ export function requestsInFlight(transport: Transport, max: number): RequestsInF
     }
   };
   return counted;
+}
+
+/** What a request still running when its session closes is answered with, as on stdio. */
+const STOPPED = {
+  code: RPC_SERVER_ERROR,
+  message: "CANCELLED: the server stopped before this request finished",
+};
+
+/**
+ * Answers every request the session `transport` serves still has running with a CANCELLED
+ * error, before the server closes the session (it stops, or the session expired): a client
+ * gets one answer per request it sent, where closing alone would end its streams without
+ * one. An answer that cannot be sent (its stream is gone) is skipped.
+ */
+export async function answerRunning(transport: Transport): Promise<void> {
+  const requests = SESSIONS.get(transport);
+  if (requests === undefined) return;
+  await Promise.allSettled(
+    requests.running().map((id) =>
+      transport.send({ jsonrpc: "2.0", id, error: STOPPED }, { relatedRequestId: id })
+    ),
+  );
 }
 
 /** The ids of the requests in a POST body (one message, or a batch). */

@@ -1,6 +1,7 @@
 import { getLogger } from "../../core/mod.ts";
 import type { McpServer, Transport } from "../sdk.ts";
 import type { HttpTransportKind } from "./types.ts";
+import { answerRunning } from "./_in_flight.ts";
 
 const log = getLogger("mcp", "http");
 
@@ -113,6 +114,7 @@ export class SessionTable {
       if (this.#ended.size > this.#maxEnded) this.#ended.delete(this.#ended.keys().next().value!);
     }
     try {
+      await answerRunning(session.transport);
       await session.server.close();
       await session.transport.close();
     } finally {
