@@ -37,7 +37,10 @@ export class StderrQueue {
   #queue: Uint8Array[] = [];
   #queued = 0;
   #dropped = 0;
+  // the write loop; #running is cleared as it ends, in the same turn (its promise settles
+  // a turn later, and a line pushed in between would wait for the next push)
   #writing: Promise<void> | undefined;
+  #running = false;
   // the reader is gone (a write failed): nothing can be written any more
   #gone = false;
 
@@ -66,7 +69,7 @@ export class StderrQueue {
   /** Resolves true once every queued line is written (or the reader is gone), false after `ms`. */
   async flush(ms: number): Promise<boolean> {
     const deadline = performance.now() + ms;
-    while (this.#writing) {
+    while (this.#running && this.#writing) {
       const left = deadline - performance.now();
       if (left <= 0 || !await settlesWithin(this.#writing, left)) return false;
     }
@@ -76,7 +79,7 @@ export class StderrQueue {
   #enqueue(line: Uint8Array): void {
     this.#queue.push(line);
     this.#queued += line.length;
-    this.#writing ??= this.#run().finally(() => this.#writing = undefined);
+    if (!this.#running) this.#writing = this.#run();
   }
 
   // Says how many lines were dropped, once there is room for the saying.
@@ -90,21 +93,26 @@ export class StderrQueue {
   }
 
   async #run(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#take();
-      try {
-        for (let done = 0; done < batch.length;) {
-          done += await this.#sink.write(batch.subarray(done));
+    this.#running = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#take();
+        try {
+          for (let done = 0; done < batch.length;) {
+            done += await this.#sink.write(batch.subarray(done));
+          }
+        } catch {
+          // nowhere left to say so: stderr is where failures are told
+          this.#gone = true;
+          this.#queue = [];
+          this.#queued = 0;
+          return;
         }
-      } catch {
-        // nowhere left to say so: stderr is where failures are told
-        this.#gone = true;
-        this.#queue = [];
-        this.#queued = 0;
-        return;
+        this.#queued -= batch.length;
+        this.#reportDropped();
       }
-      this.#queued -= batch.length;
-      this.#reportDropped();
+    } finally {
+      this.#running = false;
     }
   }
 

@@ -68,3 +68,22 @@ Deno.test("stderr queue: a failed write (the reader is gone) drops everything fr
   assert.equal(await queue.flush(1_000), true);
   assert.equal(writes, 1, "no write after the reader went");
 });
+
+Deno.test("stderr queue: a line pushed just as a write loop ends is written too", async () => {
+  // each delay is a number of microtask turns after the first write resolves: one of them
+  // falls between the end of the write loop and the moment it is seen to have ended
+  for (let turns = 0; turns < 8; turns++) {
+    const writes: string[] = [];
+    const queue = new StderrQueue({
+      write(bytes) {
+        writes.push(decoder.decode(bytes));
+        return Promise.resolve(bytes.length);
+      },
+    }, { droppedLine });
+    queue.push(line("a"));
+    for (let i = 0; i < turns; i++) await Promise.resolve();
+    queue.push(line("b"));
+    assert.equal(await queue.flush(1_000), true);
+    assert.deepEqual(writes.join(""), "a\nb\n", `pushed after ${turns} turn(s)`);
+  }
+});
