@@ -6,7 +6,7 @@
  * @module
  */
 
-/** `_process_tree(root)` and `_kill_tree(root, reap=None)`, as Python source. */
+/** `_process_tree(root)`, `_alive(pid, state)`, `_kill_tree(root, reap=None)`: Python. */
 export const PROCESS_TREE: string = String.raw`
 def _process_tree(root):
     # {pid: (state, ppid, CPU clock ticks)} of every process below root: utime, stime,
@@ -40,6 +40,16 @@ def _process_tree(root):
             todo.extend(children.get(pid, ()))
     return tree
 
+def _alive(pid, state):
+    # "Z" is also a process whose first thread ended while others run (and use CPU): it is
+    # dead only once that thread is its last
+    if state != b"Z":
+        return True
+    try:
+        return len(os.listdir("/proc/%d/task" % pid)) > 1
+    except OSError:
+        return False
+
 def _kill_tree(root, reap=None):
     # SIGKILL to every process below root until none is left (a fork can race one round);
     # reap, if given, collects the caller's dead children before each look and after the
@@ -48,7 +58,7 @@ def _kill_tree(root, reap=None):
     for attempt in range(2000):
         if reap is not None:
             reap()
-        live = [pid for pid, (state, _, _) in _process_tree(root).items() if state != b"Z"]
+        live = [pid for pid, (state, _, _) in _process_tree(root).items() if _alive(pid, state)]
         if not live:
             if reap is not None:
                 reap()  # the last ones killed, now zombies

@@ -49,6 +49,26 @@ Deno.test({
 });
 
 Deno.test({
+  name: "fork server: a process whose first thread ended while another runs is killed too",
+  ignore,
+  fn: () =>
+    withSession(async (run) => {
+      // its /proc state is "Z" as soon as the first thread ends, though a thread still runs
+      const code = "import ctypes, os, threading, time\n" +
+        "if os.fork() == 0:\n" +
+        "    libc = ctypes.CDLL(None)\n" +
+        "    libc.prctl(15, b'cgzleader', 0, 0, 0)\n" +
+        "    threading.Thread(target=time.sleep, args=(600,)).start()\n" +
+        "    libc.pthread_exit(None)\n" +
+        "time.sleep(0.2)\n" +
+        "print('spawned')\n";
+      assert.equal(stdout(await run({ code })), "spawned\n");
+      assert.deepEqual(await pidsNamed("cgzleader"), [], "its running thread is gone");
+      assert.equal(stdout(await run({ code: "print('next')" })), "next\n");
+    }),
+});
+
+Deno.test({
   name: "fork server: /tmp and globals do not carry over; workspace files and imports do",
   ignore,
   fn: () =>
