@@ -90,8 +90,10 @@ export class ByteRingReader {
     const { control, data, mask } = this.#ring;
     let written = Atomics.load(control, WRITTEN);
     if (written === this.#read) {
-      if (Atomics.load(control, CLOSED) === 1) return null;
-      Atomics.wait(control, WRITTEN, written, ms);
+      // closed after a last put that landed between the two loads: that put is still taken
+      if (Atomics.load(control, CLOSED) === 1) {
+        if (Atomics.load(control, WRITTEN) === this.#read) return null;
+      } else Atomics.wait(control, WRITTEN, written, ms);
       written = Atomics.load(control, WRITTEN);
     }
     const at = this.#read & mask;

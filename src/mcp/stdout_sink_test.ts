@@ -8,6 +8,7 @@ function spawn(...args: string[]): Deno.ChildProcess {
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    signal: AbortSignal.timeout(60_000), // a writer that hangs fails the test, not the suite
   }).spawn();
 }
 

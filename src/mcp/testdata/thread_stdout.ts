@@ -1,6 +1,6 @@
-// Writes through the stdout thread as the stdio transport does. `lines N`: N numbered
-// lines of growing length (several ring-fulls), then waits until they are out. `forever`:
-// writes until a write fails, then prints on stderr what failed.
+// Writes through the stdout thread as the stdio transport does. `lines N`: an empty write,
+// then N numbered lines of growing length (several ring-fulls), then waits until they are
+// out. `forever`: writes until a write fails, then prints on stderr what failed.
 import { ThreadStdout } from "../stdout_sink.ts";
 
 const encoder = new TextEncoder();
@@ -10,6 +10,7 @@ const write = async (text: string) => {
   for (let done = 0; done < bytes.length;) done += await out.write(bytes.subarray(done));
 };
 if (Deno.args[0] === "lines") {
+  if (await out.write(new Uint8Array(0)) !== 0) Deno.exit(5); // an empty write takes nothing
   for (let i = 0; i < Number(Deno.args[1]); i++) await write(`${i} ${"x".repeat(i * 97)}\n`);
   if (!await out.drained(30_000)) Deno.exit(3);
 } else {
