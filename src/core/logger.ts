@@ -25,8 +25,9 @@ const encoder = new TextEncoder();
 // or a file it is written at once, which cannot wait for long.
 function stderrSink(queue: StderrQueue | undefined): (record: LogRecord) => void {
   return (record) => {
-    const bytes = encoder.encode(jsonLinesFormatter(record));
-    if (queue) return queue.push(bytes);
+    const line = jsonLinesFormatter(record);
+    if (queue) return queue.push(line);
+    const bytes = encoder.encode(line);
     let written = 0;
     while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
   };
@@ -35,15 +36,15 @@ function stderrSink(queue: StderrQueue | undefined): (record: LogRecord) => void
 let queue: StderrQueue | undefined;
 
 // What a reader that fell behind is told about the lines it missed.
-function droppedLine(count: number): Uint8Array {
-  return encoder.encode(jsonLinesFormatter({
+function droppedLine(count: number): string {
+  return jsonLinesFormatter({
     category: [ROOT, "log"],
     level: "warning",
     message: [`Dropped ${count} log line(s): stderr was not read`],
     rawMessage: "Dropped {count} log line(s): stderr was not read",
     timestamp: Date.now(),
     properties: { count },
-  }));
+  });
 }
 
 /** Whether stderr is a pipe or a socket, whose reader may stop reading. */

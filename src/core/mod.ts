@@ -31,6 +31,7 @@ export { settlesWithin } from "./within.ts";
 export { keepServing, type KeepServingOptions, type KeptServer } from "./keep_serving.ts";
 export { createRingBuffer, RingReader, RingWriter } from "./shared_ring.ts";
 export { ByteRingReader, ByteRingWriter } from "./byte_ring.ts";
+export { type ByteSink, LineWriter, type LineWriterOptions } from "./line_writer.ts";
 export { waitAsync } from "./wait_async.ts";
 export { PROGRAM_NAME, VERSION } from "./version.ts";
 export { type ProbeOp, probePermission, type ProbeResult } from "./permission_probe.ts";

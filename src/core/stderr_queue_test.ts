@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { type LogByteSink, StderrQueue } from "./stderr_queue.ts";
+import type { ByteSink } from "./line_writer.ts";
+import { StderrQueue } from "./stderr_queue.ts";
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const line = (text: string) => encoder.encode(`${text}\n`);
+const line = (text: string) => `${text}\n`;
 const droppedLine = (count: number) => line(`dropped ${count}`);
 
 /** A sink that takes writes only when the test lets it (a reader that stopped reading). */
 function gatedSink() {
   const writes: string[] = [];
   let open = Promise.withResolvers<void>();
-  const sink: LogByteSink = {
+  const sink: ByteSink = {
     async write(bytes) {
       await open.promise;
       writes.push(decoder.decode(bytes));

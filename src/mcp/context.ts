@@ -5,7 +5,7 @@ import type { InFlight, KillReason } from "../observability/mod.ts";
 import type { Router } from "../router/mod.ts";
 import type { SessionManager } from "../session/mod.ts";
 import type { AsyncTasks } from "./async_tasks.ts";
-import type { ByteSink } from "./line_writer.ts";
+import type { ByteSink } from "../core/mod.ts";
 
 /** Which client connection a server instance serves. */
 export interface ConnectionInfo {

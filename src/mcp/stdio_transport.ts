@@ -1,4 +1,4 @@
-import { concatBytes, getLogger, settlesWithin } from "../core/mod.ts";
+import { type ByteSink, concatBytes, getLogger, LineWriter, settlesWithin } from "../core/mod.ts";
 import { ErrorCode, type JSONRPCMessage, type Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
@@ -11,7 +11,6 @@ import {
 } from "./_frame_check.ts";
 import { BatchAnswers, batchesAllowed, splitBatch } from "./_stdio_batches.ts";
 import { answerId, cancelledRequestId } from "./_cancelled_id.ts";
-import { type ByteSink, LineWriter } from "./line_writer.ts";
 
 const log = getLogger("mcp", "stdio");
 const NEWLINE = 10;
@@ -93,6 +92,7 @@ export class StdioTransport implements Transport {
       // no answer can reach a client that closed its end of stdout: the connection ends
       // (as at the end of input, but without waiting for answers), so the calls it made stop
       onGone: () => void this.close(),
+      onError: (err) => log.warn("Cannot write to stdout: {error}", { error: String(err) }),
     });
     this.#max = options.maxLineBytes;
     this.#endGraceMs = options.endGraceMs;

@@ -5,7 +5,7 @@
  * @module
  */
 import { ByteRingWriter, CodegenError, createRingBuffer } from "../core/mod.ts";
-import type { ByteSink } from "./line_writer.ts";
+import type { ByteSink } from "../core/mod.ts";
 import { STDOUT_GONE, type StdoutThreadReport, type StdoutThreadStart } from "./stdout_thread.ts";
 
 /** The stdout thread's script; `deno compile` must `--include` it. */

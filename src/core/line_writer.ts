@@ -1,17 +1,13 @@
 /**
- * The stdio transport's output: lines queued in memory and written by asynchronous writes,
- * so a client that stops reading stdout (a full pipe) never blocks the serving thread —
- * health checks, remote workers' heartbeats and the session sweep go on. A synchronous write
- * to a full pipe would wait inside the kernel with the whole event loop stopped.
- *
- * The sink writes on another thread and leaves the descriptor blocking (./stdout_sink.ts);
- * switching fd 1 to non-blocking (a Node socket) would change the file description it may
- * share with stderr or with the client's other processes.
+ * Lines queued in memory and written by asynchronous writes, one at a time: the stdio
+ * transport's answers on stdout (src/mcp/stdout_sink.ts writes them on a thread of their
+ * own) and log lines on a piped stderr (stderr_queue.ts). A reader that stops reading (a
+ * full pipe) never blocks the thread that writes: a synchronous write to a full pipe would
+ * wait inside the kernel with the whole event loop stopped.
  * @module
  */
-import { getLogger, settlesWithin } from "../core/mod.ts";
+import { settlesWithin } from "./within.ts";
 
-const log = getLogger("mcp", "stdio");
 const encoder = new TextEncoder();
 
 /** Where lines go: a `Deno.stdout`-like asynchronous byte sink. */
@@ -34,6 +30,8 @@ export interface LineWriterOptions {
    * then on could reach it. Default: none.
    */
   onGone?: (error: Error) => void;
+  /** Told of each failed write (before onGone, if the reader is gone). Default: none. */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -59,6 +57,7 @@ export class LineWriter {
   #maxQueued: number;
   #onRoom: () => void;
   #onGone: ((error: Error) => void) | undefined;
+  #onError: ((error: unknown) => void) | undefined;
   // batches not yet written, oldest first; while #writing, the first is in the sink, and
   // the last takes new lines unless it is that one (or full)
   #queue: Batch[] = [];
@@ -74,6 +73,7 @@ export class LineWriter {
     this.#maxQueued = options.maxQueuedBytes;
     this.#onRoom = options.onRoom;
     this.#onGone = options.onGone;
+    this.#onError = options.onError;
   }
 
   /** Whether the reader is so far behind that more output should wait or be dropped. */
@@ -156,10 +156,10 @@ export class LineWriter {
     }
   }
 
-  // A failed write is logged; one that found no reader ends all writing (see onGone).
+  // A failed write is told; one that found no reader ends all writing (see onGone).
   #failed(err: unknown): void {
     if (this.#gone) return; // a batch refused after the reader went: said once already
-    log.warn("Cannot write to stdout: {error}", { error: String(err) });
+    this.#onError?.(err);
     if (err instanceof Deno.errors.BrokenPipe || err instanceof Deno.errors.ConnectionReset) {
       this.#gone = err;
       this.#onGone?.(err);
