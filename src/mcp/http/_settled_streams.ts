@@ -31,6 +31,11 @@ class Streams {
     return stream.owed;
   }
 
+  /** The requests `ids` never ran (the POST was refused): no answer will settle them. */
+  forget(ids: readonly RequestId[]): void {
+    for (const id of ids) this.#byRequest.delete(id);
+  }
+
   /** Request `id` was answered or cancelled; ends its stream when that was the last owed. */
   settle(id: RequestId, cancelled: boolean): void {
     const stream = this.#byRequest.get(id);
@@ -87,4 +92,9 @@ export function openedStream(
  */
 export function cancelledIn(transport: Transport, ids: readonly RequestId[]): void {
   for (const id of ids) streamsOf(transport).settle(id, true);
+}
+
+/** Call when the transport refused a POST opened with {@link openedStream}: its `ids` never ran. */
+export function refusedStream(transport: Transport, ids: readonly RequestId[]): void {
+  SESSIONS.get(transport)?.forget(ids);
 }

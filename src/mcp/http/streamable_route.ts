@@ -23,7 +23,7 @@ import {
   requestsInFlight,
 } from "./_in_flight.ts";
 import { invalidAsInvalidRequest, refuseBatch } from "./_message_check.ts";
-import { cancelledIn, openedStream } from "./_settled_streams.ts";
+import { cancelledIn, openedStream, refusedStream } from "./_settled_streams.ts";
 import type { HttpSession } from "./session_table.ts";
 
 type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
@@ -160,6 +160,7 @@ async function handled(
   } finally {
     if (response?.status !== 200 || !isEventStream(response)) {
       for (const id of held.requestIds) held.requests.release(id);
+      refusedStream(transport, held.requestIds);
     }
   }
 }
