@@ -24,7 +24,7 @@ export {
   type Logger,
   resetLogging,
 } from "./logger.ts";
-export { constantTimeEqual, sha256Hex } from "./hash.ts";
+export { constantTimeEqual, sha256Hex, toHex } from "./hash.ts";
 export { concatBytes, indexOfBytes, needleStartAtEnd, utf8Length } from "./bytes.ts";
 export { KeyedQueue } from "./keyed_queue.ts";
 export { settlesWithin } from "./within.ts";

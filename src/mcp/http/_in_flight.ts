@@ -9,6 +9,7 @@
 import type { Transport } from "../sdk.ts";
 import { MAX_IN_FLIGHT } from "../stdio_transport.ts";
 import { answerId, cancelledRequestId } from "../_cancelled_id.ts";
+import { errorFrame } from "../_frame_check.ts";
 import { RPC_INVALID_REQUEST, RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
 
 export { MAX_IN_FLIGHT };
@@ -96,7 +97,7 @@ export async function answerRunning(transport: Transport): Promise<void> {
   if (requests === undefined) return;
   await Promise.allSettled(
     requests.running().map((id) =>
-      transport.send({ jsonrpc: "2.0", id, error: STOPPED }, { relatedRequestId: id })
+      transport.send(errorFrame(id, STOPPED.message, STOPPED.code), { relatedRequestId: id })
     ),
   );
 }

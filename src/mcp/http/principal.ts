@@ -1,3 +1,5 @@
+import { toHex } from "../../core/mod.ts";
+
 const encoder = new TextEncoder();
 
 /**
@@ -38,5 +40,5 @@ async function stretched(token: string): Promise<string> {
     key,
     64,
   );
-  return Array.from(new Uint8Array(bits), (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(new Uint8Array(bits));
 }

@@ -10,6 +10,7 @@
  * the command, the parent waits and reports how it ended (exit_report.ts).
  * @module
  */
+import { toHex } from "../../core/mod.ts";
 import { WAIT_AND_REPORT } from "./exit_report.ts";
 import type { HostLayout } from "./host_layout.ts";
 import type { SeccompArch } from "./seccomp_table.ts";
@@ -78,7 +79,7 @@ function launcher({ filter, reportExit = false }: LauncherOptions): string {
   lines.push("signal.signal(signal.SIGPIPE, signal.SIG_DFL)");
   lines.push("signal.signal(signal.SIGXFSZ, signal.SIG_DFL)");
   if (filter) {
-    const hex = Array.from(filter.program, (b) => b.toString(16).padStart(2, "0")).join("");
+    const hex = toHex(filter.program);
     // fail closed: never run the command without the filter it was meant to have
     lines.push(
       INSTALL_SECCOMP,

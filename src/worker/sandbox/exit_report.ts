@@ -7,7 +7,7 @@
  * dumpable (and ptrace is filtered), so the command can neither read it nor forge a report.
  * @module
  */
-import { concatBytes, indexOfBytes, needleStartAtEnd } from "../../core/mod.ts";
+import { concatBytes, indexOfBytes, needleStartAtEnd, toHex } from "../../core/mod.ts";
 import type { SandboxExit } from "./runner.ts";
 import { signalName } from "./signal_names.ts";
 
@@ -104,7 +104,7 @@ export class ExitReport {
 
 function randomNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(NONCE_CHARS / 2));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(bytes);
 }
 
 function parseStatus(bytes: Uint8Array): SandboxExit | undefined {
