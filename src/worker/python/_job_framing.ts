@@ -36,6 +36,10 @@ def _open_channel():
 def _read_job(ctl_in):
     return json.loads(_read_body(ctl_in))
 
+def _framed(body):
+    # a job as _read_body reads it: its length on a line, then its bytes
+    return b"%d\n" % len(body) + body
+
 def _read_body(ctl_in):
     header = b""
     while not header.endswith(b"\n"):

@@ -26,7 +26,7 @@ import { PROCESS_TREE } from "./_process_tree.ts";
  */
 export const FORK_SERVER_SOURCE = String.raw`${JOB_FRAMING}${PROCESS_TREE}
 def _serve():
-    import resource, signal, time
+    import resource, time
     # what every child needs, loaded once here: forked children inherit it for free
     import atexit, builtins, site, types  # with -S, importing site runs none of it
     compile("pass", "<warm-up>", "exec")  # the first compile initialises the compiler
@@ -112,7 +112,7 @@ def _serve():
             continue
         (pid, job_w), ready = ready, None
         try:
-            _write_all(job_w, b"%d\n" % len(body) + body)
+            _write_all(job_w, _framed(body))
         except OSError:
             pass  # it died before taking its job: its wait status says how
         os.close(job_w)

@@ -86,7 +86,7 @@ def _supervise():
         marker = _read_marker(ctl_in)
         seq += 1
         # a view: each write takes its bytes off the front without copying the rest
-        pending = memoryview(b"%d\n" % len(body) + body)
+        pending = memoryview(_framed(body))
         del body
         # a job still in the pipe, its predecessor's leftover bytes excepted, was never taken
         sent, queued = 0, unread()
