@@ -1,5 +1,6 @@
 import { type Limits, LimitsSchema } from "../../config/mod.ts";
-import type { TaskEvent } from "../../rpc/mod.ts";
+import assert from "node:assert/strict";
+import type { TaskEvent, TaskOutcome, TaskResultOf } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import type { SandboxRunner } from "../sandbox/runner.ts";
 import { SandboxedPythonRuntime } from "./mod.ts";
@@ -101,3 +102,9 @@ export function refusingRunner(): SandboxRunner & { readonly started: number } {
 }
 
 export { failingLauncher, pidsNamed, withoutBubblewrap } from "../sandbox/testing.ts";
+
+/** A run.python outcome's result; fails the test, showing the outcome, when the run failed. */
+export function result(outcome: TaskOutcome<"run.python">): TaskResultOf<"run.python"> {
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return outcome.result;
+}

@@ -7,6 +7,7 @@ import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import {
   pidsNamed,
+  result,
   testLimits,
   type TestRoot,
   withoutBubblewrap,
@@ -32,11 +33,6 @@ async function attack(
       `healthy afterwards: ${JSON.stringify(after)}`,
     );
   }, { limits });
-}
-
-function result(outcome: TaskOutcome<"run.python">) {
-  assert.ok(outcome.ok, JSON.stringify(outcome));
-  return outcome.result;
 }
 
 Deno.test({

@@ -3,8 +3,7 @@
  * itself: what a call leaves running is counted with it, and killed past the limit.
  */
 import assert from "node:assert/strict";
-import type { TaskOutcome } from "../../rpc/mod.ts";
-import { testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
+import { result, testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
 import { KERNEL_CPU_CALLS } from "./launch.ts";
 
 const ignore = await withoutBubblewrap();
@@ -12,11 +11,6 @@ const CPU_SECONDS = 1;
 const BUDGET = CPU_SECONDS * KERNEL_CPU_CALLS;
 /** CPU time the chain burns per mark it writes. */
 const MARK_SECONDS = 0.1;
-
-function result(outcome: TaskOutcome<"run.python">) {
-  assert.ok(outcome.ok, JSON.stringify(outcome));
-  return outcome.result;
-}
 
 /**
  * Two background chains, each a process that ignores SIGXCPU, raises its soft CPU limit to

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
+import { result, testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
 
 const ignore = await withoutBubblewrap();
 
@@ -24,11 +24,6 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function result(outcome: TaskOutcome<"run.python">) {
-  assert.ok(outcome.ok, JSON.stringify(outcome));
-  return outcome.result;
 }
 
 Deno.test({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { RunPythonArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
-import { testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
+import { result, testLimits, withoutBubblewrap, withPythonSession } from "./_testing.ts";
 import { KERNEL_CPU_CALLS } from "./launch.ts";
 import type { SandboxedPythonRuntime } from "./mod.ts";
 
@@ -15,11 +15,6 @@ async function withKernel(
   await withPythonSession(({ rt, ctx }) =>
     fn((args) => rt.runPython(ctx, { stateful: true, ...args }), ctx, rt)
   );
-}
-
-function result(outcome: TaskOutcome<"run.python">) {
-  assert.ok(outcome.ok, JSON.stringify(outcome));
-  return outcome.result;
 }
 
 Deno.test({
