@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import type { McpServer } from "../sdk.ts";
+import { McpServer } from "../sdk.ts";
 
 /** The calls of one test's `wait` tool, across every server it was registered on. */
 export class WaitCalls {
@@ -29,6 +29,13 @@ export class WaitCalls {
   release(): void {
     this.#release.resolve();
     this.#release = Promise.withResolvers<void>();
+  }
+
+  /** A new server with only the `wait` tool (a `createServer` for the HTTP front). */
+  createServer(): McpServer {
+    const server = new McpServer({ name: "wait-test", version: "0.0.0" });
+    this.register(server);
+    return server;
   }
 
   /** Registers the `wait` tool on `server`. */

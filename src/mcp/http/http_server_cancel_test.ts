@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { McpServer } from "../sdk.ts";
 import { startHttpServer } from "./http_server.ts";
 import { openRawSession, serverOptions as options } from "./_testing.ts";
 import { WaitCalls } from "./_wait_tool.ts";
@@ -15,11 +14,7 @@ function waitingServer() {
     /** Resolves once the call named `name` has begun. */
     begun: (name: string) => calls.begun(name),
     release: () => calls.release(),
-    createServer(): McpServer {
-      const server = new McpServer({ name: "wait-test", version: "0.0.0" });
-      calls.register(server);
-      return server;
-    },
+    createServer: () => calls.createServer(),
   };
 }
 

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import { McpServer } from "../sdk.ts";
 import { startHttpServer } from "./http_server.ts";
 import { connectSse, connectStreamable, serverOptions as options } from "./_testing.ts";
 import { WaitCalls } from "./_wait_tool.ts";
 
 const STOPPED = /-32000.*CANCELLED: the server stopped before this request finished/;
-
-function waitingServer(calls: WaitCalls) {
-  return () => {
-    const server = new McpServer({ name: "close-test", version: "0.0.0" });
-    calls.register(server);
-    return server;
-  };
-}
 
 // The call's outcome as text: its error's message, or that it got a result.
 function outcome(call: Promise<unknown>): Promise<string> {
@@ -22,7 +13,7 @@ function outcome(call: Promise<unknown>): Promise<string> {
 for (const kind of ["streamable-http", "sse"] as const) {
   Deno.test(`HTTP server close (${kind}): a call still running is answered CANCELLED`, async () => {
     const calls = new WaitCalls();
-    const http = await startHttpServer(options({ createServer: waitingServer(calls) }));
+    const http = await startHttpServer(options({ createServer: () => calls.createServer() }));
     const client = kind === "sse"
       ? await connectSse(http.url)
       : (await connectStreamable(http.url)).client;
