@@ -1,16 +1,21 @@
 /**
  * Log lines on their way to stderr when it is a pipe or a socket: a {@link LineWriter}
- * (queued, written asynchronously one write at a time) that drops new lines while it is
- * full, so a reader that stops reading never blocks the thread that logs nor grows its
- * memory. An MCP client may ignore a server's stderr. A line saying how many were dropped
- * goes out once there is room. The process calls {@link StderrQueue.flush} before it exits,
- * so what was logged is not lost then.
+ * (queued, written asynchronously one write at a time) that drops lines while it is full,
+ * so a reader that stops reading never blocks the thread that logs nor grows its memory.
+ * An MCP client may ignore a server's stderr. While full, the latest few lines are held
+ * back rather than dropped, since the last lines before a stop say why it stopped: once
+ * there is room, a line says how many were dropped, then the held lines follow. The
+ * process calls {@link StderrQueue.flush} before it exits, so what was logged last is not
+ * lost then.
  * @module
  */
 import { type ByteSink, LineWriter } from "./line_writer.ts";
 
 /** Bytes queued at most; more lines are dropped until the reader catches up. */
 export const MAX_QUEUED_LOG_BYTES = 1024 * 1024;
+/** Lines (and bytes of them) held back while the queue is full: the latest ones. */
+const HELD_LINES = 32;
+const HELD_BYTES = 64 * 1024;
 
 /** Options of {@link StderrQueue}. */
 export interface StderrQueueOptions {
@@ -18,6 +23,8 @@ export interface StderrQueueOptions {
   maxBytes?: number;
   /** The line (with its newline) that reports `count` dropped lines. */
   droppedLine: (count: number) => string;
+  /** Latest lines held back while full; default 32. */
+  heldLines?: number;
 }
 
 /** Writes lines in order, dropping new ones while too many wait. */
@@ -25,9 +32,14 @@ export class StderrQueue {
   #writer: LineWriter;
   #droppedLine: (count: number) => string;
   #dropped = 0;
+  // the latest lines pushed while full, oldest first, and their size
+  #held: string[] = [];
+  #heldBytes = 0;
+  #maxHeld: number;
 
   constructor(sink: ByteSink, options: StderrQueueOptions) {
     this.#droppedLine = options.droppedLine;
+    this.#maxHeld = options.heldLines ?? HELD_LINES;
     this.#writer = new LineWriter(sink, {
       maxQueuedBytes: options.maxBytes ?? MAX_QUEUED_LOG_BYTES,
       // nothing to do when the reader is gone (a failed write): stderr is where it is told
@@ -40,10 +52,21 @@ export class StderrQueue {
     return this.#dropped;
   }
 
-  /** Queues one line (with its newline), or drops it when the queue is full. */
+  /**
+   * Queues one line (with its newline); while the queue is full, holds it back instead,
+   * dropping the oldest line held when there are too many.
+   */
   push(line: string): void {
     if (this.#writer.full) {
-      this.#dropped++;
+      this.#held.push(line);
+      this.#heldBytes += line.length;
+      while (
+        this.#held.length > this.#maxHeld ||
+        (this.#heldBytes > HELD_BYTES && this.#held.length > 1)
+      ) {
+        this.#heldBytes -= this.#held.shift()!.length;
+        this.#dropped++;
+      }
       return;
     }
     this.#reportDropped();
@@ -61,11 +84,17 @@ export class StderrQueue {
     this.#writer.push(text, false).catch(() => {});
   }
 
-  // Says how many lines were dropped, now that there is room for the saying.
+  // Says how many lines were dropped, now that there is room for the saying, then sends
+  // the lines held back.
   #reportDropped(): void {
-    if (this.#dropped === 0) return;
-    const note = this.#droppedLine(this.#dropped);
-    this.#dropped = 0;
-    this.#enqueue(note);
+    if (this.#dropped > 0) {
+      const note = this.#droppedLine(this.#dropped);
+      this.#dropped = 0;
+      this.#enqueue(note);
+    }
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    for (const line of held) this.#enqueue(line);
   }
 }

@@ -35,23 +35,35 @@ Deno.test("stderr queue: lines go out in order, those queued meanwhile in one wr
   assert.deepEqual(gate.writes, ["a\n", "b\nc\n"]);
 });
 
-Deno.test("stderr queue: past the bound lines are dropped, then counted once there is room", async () => {
+Deno.test("stderr queue: past the bound the latest lines are held back, older ones dropped and counted", async () => {
   const gate = gatedSink();
-  const queue = new StderrQueue(gate.sink, { droppedLine, maxBytes: 6 });
+  const queue = new StderrQueue(gate.sink, { droppedLine, maxBytes: 6, heldLines: 2 });
   queue.push(line("1")); // in the sink
   queue.push(line("2"));
   queue.push(line("3"));
-  queue.push(line("4")); // 8 bytes would be queued: dropped
+  queue.push(line("4")); // 8 bytes would be queued: held back
   queue.push(line("5"));
+  queue.push(line("6")); // a third held: the oldest held, 4, is dropped
+  queue.push(line("7"));
   assert.equal(queue.dropped, 2);
   assert.equal(await queue.flush(50), false, "a reader that does not read: flush gives up");
   gate.release();
   assert.equal(await queue.flush(1_000), true);
-  assert.deepEqual(gate.writes.join(""), "1\n2\n3\ndropped 2\n");
+  assert.deepEqual(gate.writes.join(""), "1\n2\n3\ndropped 2\n6\n7\n");
   assert.equal(queue.dropped, 0);
-  queue.push(line("6"));
+  queue.push(line("8"));
   await queue.flush(1_000);
-  assert.equal(gate.writes.at(-1), "6\n");
+  assert.equal(gate.writes.at(-1), "8\n");
+});
+
+Deno.test("stderr queue: lines held back while full go out, without a note, when none was dropped", async () => {
+  const gate = gatedSink();
+  const queue = new StderrQueue(gate.sink, { droppedLine, maxBytes: 4 });
+  for (const text of ["1", "2", "3", "4"]) queue.push(line(text));
+  assert.equal(queue.dropped, 0);
+  gate.release();
+  assert.equal(await queue.flush(1_000), true);
+  assert.deepEqual(gate.writes.join(""), "1\n2\n3\n4\n");
 });
 
 Deno.test("stderr queue: a failed write (the reader is gone) drops everything from then on", async () => {
