@@ -58,6 +58,8 @@ export interface RequireTokenOptions {
   token?: string | undefined;
   /** Told of every refused call (log it: the caller alone would see why otherwise). */
   onRefused?: ((refusal: TokenRefusal) => void) | undefined;
+  /** Told the peer (`host:port`) of every call let through, before its handler runs. */
+  onAdmitted?: ((peer: string) => void) | undefined;
 }
 
 type AnyCall = {
@@ -70,20 +72,23 @@ type AnyHandler = (call: AnyCall, callback?: (err: unknown) => void) => void;
 /**
  * Wraps every handler of a service so a call without the right token is refused with
  * UNAUTHENTICATED before the handler runs, saying whether it carried none or another one.
- * With no token configured, returns `impl`.
+ * With no token configured and no `onAdmitted`, returns `impl`.
  */
 export function requireToken<T extends UntypedServiceImplementation>(
   definition: ServiceDefinition,
   impl: T,
   options: RequireTokenOptions,
 ): T {
-  const token = options.token;
-  if (token === undefined) return impl;
+  const { token, onAdmitted } = options;
+  if (token === undefined && onAdmitted === undefined) return impl;
   const wrapped: Record<string, AnyHandler> = {};
   for (const [name, method] of Object.entries(definition)) {
     const handler = impl[name] as unknown as AnyHandler;
     wrapped[name] = (call, callback) => {
-      if (isAuthorized(call.metadata, token)) return handler(call, callback);
+      if (isAuthorized(call.metadata, token)) {
+        onAdmitted?.(call.getPeer?.() ?? "unknown");
+        return handler(call, callback);
+      }
       const reason = presentedToken(call.metadata) === undefined
         ? "the call carried no worker token"
         : "the worker token the call carried does not match";

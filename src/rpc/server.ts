@@ -4,11 +4,18 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import net from "node:net";
 import { CodegenError, getLogger } from "../core/mod.ts";
 import { requireToken, TOKEN_HINT } from "./auth.ts";
 import { RefusalLog } from "./_refusal_log.ts";
 import { serverCredentials, type TlsPem } from "./tls.ts";
 import { MAX_MESSAGE_BYTES } from "./_message_limit.ts";
+import {
+  ConnectionGate,
+  type ConnectionLimits,
+  DEFAULT_CONNECTION_LIMITS,
+  type GateRefusal,
+} from "./connection_gate.ts";
 
 const log = getLogger("rpc", "server");
 
@@ -28,12 +35,16 @@ export interface GrpcServerOptions {
   token?: string | undefined;
   tls?: TlsPem | undefined;
   services: HostedService[];
+  /** Bounds on open connections; default {@link DEFAULT_CONNECTION_LIMITS}. */
+  connections?: Partial<ConnectionLimits>;
 }
 
 /** A running gRPC server. */
 export interface GrpcServerHandle {
   /** The bound port. */
   readonly port: number;
+  /** Connections open now, and how many have not yet made an admitted call. */
+  readonly connections: { open: number; unproven: number };
   /**
    * Stops accepting calls, lets running ones finish for up to `graceMs` (default 0),
    * then cancels the rest. Resolves when the server is down.
@@ -52,9 +63,17 @@ const SERVER_OPTIONS: ServerOptions = {
   "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
 };
 
-/** Starts a server hosting `services`, with the token check on every call. */
+/**
+ * Starts a server hosting `services`, with the token check on every call. The port is a
+ * plain TCP listener whose connections pass a {@link ConnectionGate} before grpc-js sees
+ * them (grpc-js itself accepts any number).
+ */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
   const server = new Server(SERVER_OPTIONS);
+  const gate = new ConnectionGate(
+    { ...DEFAULT_CONNECTION_LIMITS, ...options.connections },
+    gateLog(),
+  );
   // the refused caller reads why; this side's operator must too
   const refusals = new RefusalLog();
   const onRefused = (r: { method: string; peer: string; reason: string }) => {
@@ -68,40 +87,95 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       },
     );
   };
+  const onAdmitted = (peer: string) => gate.prove(peer);
   for (const { definition, implementation } of options.services) {
     server.addService(
       definition,
-      requireToken(definition, implementation, { token: options.token, onRefused }),
+      requireToken(definition, implementation, { token: options.token, onRefused, onAdmitted }),
     );
   }
+  const injector = server.createConnectionInjector(serverCredentials(options.tls));
+  const tcp = net.createServer({ pauseOnConnect: true }, (socket) => {
+    if (!gate.admit(socket)) return;
+    // grpc-js gets a connection once its first bytes arrive: Deno's node:http2 keeps about
+    // 20 KB of every session it ever served, so a connection that sends nothing gets none
+    const start = () => {
+      socket.off("readable", start);
+      if (socket.readableLength > 0) injector.injectConnection(socket);
+      else socket.destroy();
+    };
+    socket.on("readable", start);
+  });
   const host = options.host ?? "127.0.0.1";
   const target = `${host.includes(":") ? `[${host}]` : host}:${options.port ?? 0}`;
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(target, serverCredentials(options.tls), (err, bound) => {
-      if (err) {
-        reject(new CodegenError("CONFIG_INVALID", `Cannot listen on "${target}": ${err.message}`));
-      } else resolve(bound);
-    });
-  }).catch((err) => {
+  const port = await listen(tcp, host, options.port ?? 0).catch((err) => {
     server.forceShutdown();
-    throw err;
+    throw new CodegenError("CONFIG_INVALID", `Cannot listen on "${target}": ${err.message}`);
   });
+  // an accept that fails (the open-file limit) must not end the process; the listener
+  // goes on accepting once descriptors are free
+  tcp.on("error", (err) => log.warn("gRPC listener on {target}: {error}", { target, error: err }));
   let closing: Promise<void> | undefined;
   return {
     port,
+    get connections() {
+      return gate.counts;
+    },
     close(graceMs = 0) {
-      closing ??= shutdown(server, graceMs);
+      closing ??= shutdown(server, tcp, gate, graceMs);
       return closing;
     },
   };
 }
 
-function shutdown(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => server.forceShutdown(), graceMs);
-    server.tryShutdown(() => {
-      clearTimeout(timer);
-      resolve();
+function listen(tcp: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    tcp.once("error", reject);
+    tcp.listen(port, host, () => {
+      tcp.off("error", reject);
+      resolve((tcp.address() as net.AddressInfo).port);
     });
   });
+}
+
+// One line per reason at 1, 2, 4, 8... refusals: a flood must not flood the log.
+function gateLog(): (why: GateRefusal, peer: string) => void {
+  const counts = new Map<GateRefusal, number>();
+  return (why, peer) => {
+    const count = (counts.get(why) ?? 0) + 1;
+    counts.set(why, count);
+    if ((count & (count - 1)) !== 0) return;
+    log.warn("Closed a gRPC connection from {peer}: {why} (closed {count} for this so far)", {
+      peer,
+      why,
+      count,
+    });
+  };
+}
+
+// grpc-js's tryShutdown sends every session GOAWAY, but under Deno its callback comes
+// before the sessions' running calls end: the sessions' sockets closing is what says they
+// did.
+async function shutdown(
+  server: Server,
+  tcp: net.Server,
+  gate: ConnectionGate,
+  graceMs: number,
+): Promise<void> {
+  tcp.close();
+  const forced = Promise.withResolvers<void>();
+  const timer = setTimeout(() => {
+    server.forceShutdown();
+    gate.destroyAll();
+    forced.resolve();
+  }, graceMs);
+  try {
+    await Promise.race([
+      new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+      forced.promise,
+    ]);
+    await gate.drained();
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -96,6 +96,9 @@ export async function startWorkerServiceServer(
   });
   return {
     port: server.port,
+    get connections() {
+      return server.connections;
+    },
     close(graceMs) {
       streams.close();
       return server.close(graceMs);
