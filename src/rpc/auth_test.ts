@@ -69,6 +69,29 @@ Deno.test("requireToken() says whether a refused call carried no token or anothe
   assert.ok(!JSON.stringify(refused).includes("nope"), "the presented token is never passed on");
 });
 
+Deno.test("requireToken() names the peer of every admitted call, with or without a token set, and of no refused one", () => {
+  const definition = {
+    ping: { path: "/test.Svc/Ping", responseStream: false },
+  } as unknown as ServiceDefinition;
+  const impl = {
+    ping: (_call: unknown, cb: (err: unknown, value?: unknown) => void) => cb(null, "pong"),
+  } as unknown as UntypedServiceImplementation;
+  type Wrapped = { ping: (call: unknown, cb: (err: unknown) => void) => void };
+  const admitted: string[] = [];
+  const onAdmitted = (peer: string) => admitted.push(peer);
+  const guarded = requireToken(definition, impl, {
+    token: "s3cret",
+    onAdmitted,
+  }) as unknown as Wrapped;
+  const open = requireToken(definition, impl, { onAdmitted }) as unknown as Wrapped;
+  const call = (md: Metadata, peer: string) => ({ metadata: md, getPeer: () => peer });
+  guarded.ping(call(metadata({ authorization: "Bearer nope" }), "10.0.0.1:1"), () => {});
+  guarded.ping(call(metadata({ authorization: "Bearer s3cret" }), "10.0.0.2:2"), () => {});
+  open.ping(call(new Metadata(), "10.0.0.3:3"), () => {});
+  assert.deepEqual(admitted, ["10.0.0.2:2", "10.0.0.3:3"]);
+  assert.equal(requireToken(definition, impl, {}), impl, "nothing to do: not wrapped");
+});
+
 const TASK = { tool: "workspace.stats", args: {} } as const;
 
 Deno.test("WorkerService rejects calls with a wrong or missing token as UNAUTHENTICATED", async () => {
