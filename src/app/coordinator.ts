@@ -114,8 +114,10 @@ export async function createCoordinator(
       url: config.redisUrl,
       owner: instance,
       // records live twice this: long enough for a run that outlasts SESSION_MAX_AGE, as
-      // the key's time is renewed only when a call starts or ends
-      maxAgeMs: Math.max(config.sessionMaxAgeMs, config.limits.runTimeoutMaxSeconds * 1000),
+      // the key's time is renewed only when a call starts or ends, and for the sweep that
+      // comes up to CLEANUP_INTERVAL after a session went idle to still find its record
+      maxAgeMs: Math.max(config.sessionMaxAgeMs, config.limits.runTimeoutMaxSeconds * 1000) +
+        config.cleanupIntervalMs,
     })
     : new MemorySessionStore();
   // fail at start-up, not at the first call, when the Redis client cannot load or the
@@ -142,7 +144,8 @@ export async function createCoordinator(
     maxAgeMs: config.sessionMaxAgeMs,
     clock,
     async onEnd(session, reason) {
-      tasks.closeOwner(session.connectionId);
+      // a replaced session's connection lives on with a new one, and its tasks with it
+      if (reason !== "replaced") tasks.closeOwner(session.connectionId);
       await router.endSession(session);
       if (reason === "expired") {
         for (const hook of onConnectionEnded) await hook(session.connectionId);

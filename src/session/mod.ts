@@ -11,5 +11,5 @@ export {
   type RedisSessionStoreOptions,
   type RedisVerdict,
 } from "./redis_session_store.ts";
-export { SessionManager, type SessionManagerOptions } from "./session_manager.ts";
+export { type EndReason, SessionManager, type SessionManagerOptions } from "./session_manager.ts";
 export { startExpirySweep } from "./expiry.ts";

@@ -20,9 +20,17 @@ export interface SessionManagerOptions {
   maxAgeMs: number;
   clock?: Clock;
   ids?: IdGenerator;
-  /** Called for each expired or closed session, before it is forgotten (removes workspaces). */
-  onEnd?: (session: Session, reason: "expired" | "closed") => Promise<void>;
+  /**
+   * Called for each ended session, before it is forgotten (removes workspaces): `expired`
+   * (idle too long; the connection, still open, is let go of it), `closed` (its connection
+   * closed) or `replaced` (its connection had already moved on to a new session: only
+   * what is left of this one goes).
+   */
+  onEnd?: (session: Session, reason: EndReason) => Promise<void>;
 }
+
+/** Why a session ended; see {@link SessionManagerOptions.onEnd}. */
+export type EndReason = "expired" | "closed" | "replaced";
 
 /**
  * Creates, finds, touches and ends sessions. A session belongs to one connection and one
@@ -48,6 +56,10 @@ export class SessionManager {
   // before it ends the session, and what is left of a session whose record was lost is
   // ended then (a call still running in it must not have its workspace removed)
   #drained = new Map<string, PromiseWithResolvers<void>>();
+  // when each open connection last used its session, as this process saw it: a connection
+  // whose record is gone from the store (emptied, evicted, or never written while it was
+  // down) still expires when idle, so its workspace and HTTP session do not stay for ever
+  #lastUse = new Map<string, number>();
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
@@ -63,6 +75,7 @@ export class SessionManager {
    */
   openConnection(connectionId: string): void {
     this.#openConnections.add(connectionId);
+    this.#lastUse.set(connectionId, this.#clock.now());
   }
 
   /**
@@ -71,6 +84,7 @@ export class SessionManager {
    */
   async forConnection(connectionId: string, principal: string): Promise<Session> {
     this.#checkOpen(connectionId);
+    this.#lastUse.set(connectionId, this.#clock.now());
     const known = this.#byConnection.get(connectionId);
     if (known) {
       const session = await this.#store.get(known);
@@ -135,7 +149,7 @@ export class SessionManager {
     const now = this.#clock.now();
     await this.#onEnd?.(
       { id, principal, connectionId, createdAt: now, lastActivityAt: now },
-      "closed",
+      "replaced",
     )
       .catch((err) =>
         log.warn("Cleaning up session {id} failed: {error}", { id, error: String(err) })
@@ -183,6 +197,7 @@ export class SessionManager {
       this.#drained.delete(connectionId);
     }
     const now = this.#clock.now();
+    if (this.#openConnections.has(connectionId)) this.#lastUse.set(connectionId, now);
     const id = this.#byConnection.get(connectionId);
     // a short call is covered by the touch at its start; not awaited: the answer need not
     // wait for the store (a Redis round trip)
@@ -232,6 +247,7 @@ export class SessionManager {
    */
   async closeConnection(connectionId: string): Promise<void> {
     this.#openConnections.delete(connectionId);
+    this.#lastUse.delete(connectionId);
     this.#replaced.delete(connectionId);
     await this.#opening.get(connectionId)?.catch(() => {});
     if (this.#busy.has(connectionId)) await this.#drainedOf(connectionId).promise;
@@ -242,26 +258,79 @@ export class SessionManager {
     if (session) await this.#end(session, "closed");
   }
 
-  /** Ends every session idle for longer than the maximum age and not in use; returns their ids. */
+  /**
+   * Ends every session idle for longer than the maximum age and not in use; returns their
+   * ids. Whether a call runs in a session is checked right before it is ended (ending the
+   * ones before it takes time), and the connection is let go of at once: a call that comes
+   * later gets a new session.
+   */
   async expire(): Promise<string[]> {
-    const idle = (await this.#store.idleSince(this.#clock.now() - this.#maxAgeMs))
-      .filter((session) => !this.#busy.has(session.connectionId));
-    for (const session of idle) {
-      // only a connection this process serves can come back for it
-      if (this.#byConnection.delete(session.connectionId)) {
-        this.#replaced.set(session.connectionId, { id: session.id, reason: "expired" });
-      }
-      await this.#end(session, "expired");
+    const cutoff = this.#clock.now() - this.#maxAgeMs;
+    const ended: string[] = [];
+    const seen = new Set<string>();
+    for (const session of await this.#store.idleSince(cutoff)) {
+      seen.add(session.connectionId);
+      if (this.#busy.has(session.connectionId)) continue;
+      const current = this.#letGo(session.connectionId, session.id);
+      await this.#end(session, current ? "expired" : "replaced");
+      ended.push(session.id);
     }
-    return idle.map((s) => s.id);
+    for (const id of await this.#expireUnrecorded(cutoff, seen)) ended.push(id);
+    return ended;
   }
 
-  async #end(session: Session, reason: "expired" | "closed"): Promise<void> {
+  // Open connections of this process idle since `cutoff` whose session the store does not
+  // list (`seen` are those it listed): when the record is gone too, what is left of the
+  // session ends as if it had expired.
+  async #expireUnrecorded(cutoff: number, seen: Set<string>): Promise<string[]> {
+    const ended: string[] = [];
+    for (const [connectionId, lastUse] of [...this.#lastUse]) {
+      if (lastUse > cutoff || seen.has(connectionId) || !this.#idle(connectionId)) continue;
+      const id = this.#byConnection.get(connectionId);
+      if (id !== undefined && await this.#store.get(id)) continue; // the store says when
+      if (!this.#idle(connectionId) || this.#byConnection.get(connectionId) !== id) continue;
+      if ((this.#lastUse.get(connectionId) ?? Infinity) > cutoff) continue;
+      this.#lastUse.delete(connectionId);
+      if (id !== undefined) {
+        log.warn("Session {id} lost its record; it ended as expired", { id });
+        this.#letGo(connectionId, id);
+      }
+      const now = this.#clock.now();
+      const principal = "";
+      // a connection that never had a record still has its HTTP session closed
+      await this.#end(
+        { id: id ?? "", principal, connectionId, createdAt: now, lastActivityAt: lastUse },
+        "expired",
+      );
+      if (id !== undefined) ended.push(id);
+    }
+    return ended;
+  }
+
+  #idle(connectionId: string): boolean {
+    return !this.#busy.has(connectionId) && !this.#opening.has(connectionId);
+  }
+
+  // The connection's session is `id` no more, when it still is (a stale record must not
+  // detach the session the connection uses now; false then); its next call opens a new one,
+  // told why. A connection this process does not serve counts as let go.
+  #letGo(connectionId: string, id: string): boolean {
+    const current = this.#byConnection.get(connectionId);
+    if (current === undefined) return !this.#openConnections.has(connectionId);
+    if (current !== id) return false;
+    this.#byConnection.delete(connectionId);
+    this.#lastUse.delete(connectionId);
+    this.#replaced.set(connectionId, { id, reason: "expired" });
+    return true;
+  }
+
+  async #end(session: Session, reason: EndReason): Promise<void> {
     try {
       await this.#onEnd?.(session, reason);
     } catch (err) {
       log.warn("Cleaning up session {id} failed: {error}", { id: session.id, error: String(err) });
     }
+    if (session.id === "") return; // a connection that never had a record
     await this.#store.delete(session.id);
     log.info("Session {id} ended ({reason})", { id: session.id, reason });
   }

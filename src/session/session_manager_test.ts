@@ -9,18 +9,22 @@ function manager(clock: FakeClock): SessionManager {
   return sessions;
 }
 
-/** A manager whose ended sessions are listed as `id:reason`. */
+/**
+ * A manager whose ended sessions are listed as `id:reason` (`connection:reason` for one
+ * that never had a record); each end waits for `slowEnd` when given.
+ */
 function recording(
   store = new MemorySessionStore(),
+  options: { clock?: FakeClock; slowEnd?: () => Promise<void> } = {},
 ): { sessions: SessionManager; ended: string[] } {
   const ended: string[] = [];
   const sessions = new SessionManager({
     store,
     maxAgeMs: 1_000,
-    clock: new FakeClock(),
-    onEnd: (s, reason) => {
-      ended.push(`${s.id}:${reason}`);
-      return Promise.resolve();
+    clock: options.clock ?? new FakeClock(),
+    onEnd: async (s, reason) => {
+      ended.push(`${s.id || s.connectionId}:${reason}`);
+      await options.slowEnd?.();
     },
   });
   sessions.openConnection("conn");
@@ -82,7 +86,7 @@ Deno.test("SessionManager: a session whose record vanished is ended and replaced
   const second = await sessions.forConnection("conn", "alice");
   assert.notEqual(second.id, first.id);
   assert.deepEqual(sessions.takeReplaced("conn"), { id: first.id, reason: "lost" });
-  assert.deepEqual(ended, [`${first.id}:closed`], "what was left of it is cleaned up");
+  assert.deepEqual(ended, [`${first.id}:replaced`], "what was left of it is cleaned up");
   assert.equal(sessions.takeReplaced("conn"), undefined, "told once");
 });
 
@@ -101,7 +105,7 @@ Deno.test("SessionManager: a lost session's remains wait for the calls still run
   finish();
   await running;
   await settle();
-  assert.deepEqual(ended, [`${first.id}:closed`], "then what is left of it is cleaned up");
+  assert.deepEqual(ended, [`${first.id}:replaced`], "then what is left of it is cleaned up");
 });
 
 Deno.test("SessionManager: concurrent calls after a lost record share one new session", async () => {
@@ -168,4 +172,88 @@ Deno.test("SessionManager: closing a connection ends its session once the calls 
   await closing;
   assert.deepEqual(ended, [`${id}:closed`]);
   assert.equal(await sessions.count(), 0);
+});
+
+Deno.test("SessionManager: a call that starts while the sweep ends other sessions keeps its own", async () => {
+  const clock = new FakeClock();
+  const gate = Promise.withResolvers<void>();
+  const { sessions, ended } = recording(undefined, { clock, slowEnd: () => gate.promise });
+  sessions.openConnection("other");
+  const other = await sessions.forConnection("other", "bob");
+  clock.advance(1);
+  const mine = await sessions.forConnection("conn", "alice");
+  clock.advance(5_000); // both idle; "other" is first in line
+  const sweep = sessions.expire();
+  await settle();
+  assert.deepEqual(ended, [`${other.id}:expired`], "the sweep is busy ending the first");
+  const work = Promise.withResolvers<void>();
+  const call = sessions.inUse("conn", async () => {
+    const session = await sessions.forConnection("conn", "alice");
+    await work.promise;
+    return session;
+  });
+  gate.resolve();
+  assert.deepEqual(await sweep, [other.id], "the busy one was left alone");
+  work.resolve();
+  assert.equal((await call).id, mine.id);
+  assert.deepEqual(ended, [`${other.id}:expired`]);
+  assert.equal(sessions.takeReplaced("conn"), undefined);
+  assert.ok(await sessions.get(mine.id), "its record stays");
+});
+
+Deno.test("SessionManager: an idle stale record of a connection ends alone, the connection keeps its session", async () => {
+  const clock = new FakeClock();
+  const store = new MemorySessionStore();
+  const { sessions, ended } = recording(store, { clock });
+  await store.put({
+    id: "stale",
+    principal: "alice",
+    connectionId: "conn",
+    createdAt: 0,
+    lastActivityAt: 0,
+  });
+  clock.advance(5_000);
+  const current = await sessions.forConnection("conn", "alice");
+  assert.deepEqual(await sessions.expire(), ["stale"]);
+  assert.deepEqual(ended, ["stale:replaced"], "only what is left of it goes");
+  assert.equal((await sessions.forConnection("conn", "alice")).id, current.id);
+  assert.equal(sessions.takeReplaced("conn"), undefined);
+});
+
+Deno.test("SessionManager: a session whose record vanished still expires when idle, once", async () => {
+  const clock = new FakeClock();
+  const store = new MemorySessionStore();
+  const { sessions, ended } = recording(store, { clock });
+  const { id } = await sessions.forConnection("conn", "alice");
+  await store.delete(id); // the key expired in Redis, or Redis was emptied
+  clock.advance(500);
+  assert.deepEqual(await sessions.expire(), [], "not idle long enough yet");
+  clock.advance(600);
+  assert.deepEqual(await sessions.expire(), [id]);
+  assert.deepEqual(ended, [`${id}:expired`]);
+  assert.deepEqual(sessions.takeReplaced("conn"), { id, reason: "expired" });
+  clock.advance(5_000);
+  assert.deepEqual(await sessions.expire(), []);
+  assert.deepEqual(ended, [`${id}:expired`], "ended once");
+});
+
+Deno.test("SessionManager: a connection whose session was never recorded (the store was down) expires too", async () => {
+  const clock = new FakeClock();
+  let down = true;
+  const store = new class extends MemorySessionStore {
+    override put(session: Parameters<MemorySessionStore["put"]>[0]): Promise<void> {
+      return down ? Promise.reject(new Error("store down")) : super.put(session);
+    }
+  }();
+  const { sessions, ended } = recording(store, { clock });
+  await assert.rejects(sessions.forConnection("conn", "alice"), /store down/);
+  down = false;
+  clock.advance(1_100);
+  assert.deepEqual(await sessions.expire(), [], "it had no session to name");
+  assert.deepEqual(ended, ["conn:expired"], "its connection is let go (an HTTP session closes)");
+  clock.advance(5_000);
+  await sessions.expire();
+  assert.deepEqual(ended, ["conn:expired"], "once");
+  // the connection, still open, gets a session when it comes back
+  assert.ok((await sessions.forConnection("conn", "alice")).id);
 });
