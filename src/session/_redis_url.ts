@@ -6,6 +6,8 @@ export interface RedisUrlParts {
   where: string;
   /** Each password as written and decoded; empty when there is none. */
   secrets: string[];
+  /** The database number the URL's path names (`/3`); 0 without one. */
+  db: number;
 }
 
 // The Redis client takes query parameters as options, `password` and `sentinelPassword`
@@ -39,8 +41,15 @@ export function parseRedisUrl(url: string): RedisUrlParts {
     parsed.search = `?${params.join("&")}`;
   }
   const secrets = [...new Set(found)].filter((s) => s !== "");
+  const path = parsed.pathname.replace(/^\//, "");
+  if (path !== "" && !/^\d{1,9}$/.test(path)) {
+    throw new CodegenError(
+      "CONFIG_INVALID",
+      `Redis URL path must be a database number (like /0), not "/${path}"`,
+    );
+  }
   parsed.password = "";
-  return { where: parsed.href.replace(/\/$/, ""), secrets };
+  return { where: parsed.href.replace(/\/$/, ""), secrets, db: Number(path) };
 }
 
 /** `text` with every secret replaced by `***`. */

@@ -20,3 +20,13 @@ Deno.test("parseRedisUrl() hides passwords given as query parameters, which the 
   const message = redact(`cannot reach ${url} (password q/s3cret)`, parts.secrets);
   assert.ok(!/s3cret|sent1nel/.test(message), message);
 });
+
+Deno.test("parseRedisUrl() reads the database number from the path and refuses another path", () => {
+  assert.equal(parseRedisUrl("redis://127.0.0.1:6379").db, 0);
+  assert.equal(parseRedisUrl("redis://127.0.0.1:6379/").db, 0);
+  assert.equal(parseRedisUrl("redis://127.0.0.1:6379/7").db, 7);
+  assert.throws(() => parseRedisUrl("redis://127.0.0.1:6379/sessions"), {
+    code: "CONFIG_INVALID",
+    message: /path must be a database number/,
+  });
+});

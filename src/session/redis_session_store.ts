@@ -1,5 +1,6 @@
 import { CodegenError, getLogger } from "../core/mod.ts";
 import { CREDENTIALS_REFUSED, RedisConnection } from "./_redis_connection.ts";
+import { parseRedisUrl } from "./_redis_url.ts";
 import { loadRedisClient } from "./_redis_client.ts";
 import { decodeSession, encodeSession } from "./_redis_record.ts";
 import type { Session } from "./session.ts";
@@ -48,8 +49,17 @@ end
 local ttl = tonumber(ARGV[3])
 if ttl > 0 then
   redis.call('PEXPIRE', KEYS[1], ttl)
-  redis.call('PEXPIRE', KEYS[2], ttl)
+  local left = redis.call('PTTL', KEYS[2])
+  if left < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
 end
+return 1`;
+
+// KEYS: the activity index. ARGV: ttl in ms. The index is shared by every coordinator on
+// the server, each with its own ttl: one with a shorter ttl must not cut the others' short
+// (their records would outlive the index that finds them), so its expiry only moves later.
+const EXTEND_INDEX = `
+local left = redis.call('PTTL', KEYS[1])
+if left < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return 1`;
 
 // KEYS: session hash, activity index. ARGV: id. Drops an index entry whose record expired.
@@ -69,6 +79,7 @@ export class RedisSessionStore implements SessionStore {
   #index: string;
   #ttlMs: number;
   #owner: string | undefined;
+  #db: number;
 
   constructor(options: RedisSessionStoreOptions) {
     for (const name of ["maxAgeMs", "timeoutMs"] as const) {
@@ -81,6 +92,7 @@ export class RedisSessionStore implements SessionStore {
       }
     }
     this.#connection = new RedisConnection(options.url, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    this.#db = parseRedisUrl(options.url).db;
     this.#prefix = options.keyPrefix ?? DEFAULT_PREFIX;
     this.#index = `${this.#prefix}sessions:activity`;
     this.#ttlMs = options.maxAgeMs === undefined ? 0 : Math.max(1, Math.ceil(2 * options.maxAgeMs));
@@ -109,7 +121,9 @@ export class RedisSessionStore implements SessionStore {
       if (this.#owner !== undefined) fields[OWNER_FIELD] = this.#owner;
       const tx = redis.multi().del(key).hset(key, fields);
       tx.zadd(this.#index, session.lastActivityAt, session.id);
-      if (this.#ttlMs > 0) tx.pexpire(key, this.#ttlMs).pexpire(this.#index, this.#ttlMs);
+      if (this.#ttlMs > 0) {
+        tx.pexpire(key, this.#ttlMs).eval(EXTEND_INDEX, 1, this.#index, String(this.#ttlMs));
+      }
       failed(await tx.exec());
     });
   }
@@ -156,14 +170,23 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Whether this store can work with the server now, for a start-up check: one read of the
-   * index, so a refused password (or ACL) shows as well as a server that does not answer.
+   * Whether this store can work with the server now, for a start-up check: a read of the
+   * index, so a refused password (or ACL) shows as well as a server that does not answer; a
+   * script run, as every write is one (an ACL user may read and not run scripts); and the
+   * database the connection uses (a number past the server's `databases` leaves it on 0).
    * `fatal` when the server answered and refused: retrying will not help, the URL or the
    * server's settings must change. Never throws.
    */
   async verify(): Promise<RedisVerdict> {
     try {
       await this.count();
+      await this.#connection.run((redis) => redis.eval("return 1", 0));
+      const db = await this.#connection.run((redis) => selectedDb(redis));
+      if (db !== undefined && db !== this.#db) {
+        const reason = `Redis did not select database ${this.#db} named in the URL (is it past ` +
+          `the server's "databases" setting?): sessions would go to database ${db}`;
+        return { ok: false, fatal: true, reason };
+      }
       return { ok: true };
     } catch (err) {
       const e = CodegenError.from(err);
@@ -203,6 +226,14 @@ export class RedisSessionStore implements SessionStore {
       redis.eval(FORGET_IF_GONE, 2, this.#key(id), this.#index, id)
     );
   }
+}
+
+// The database this connection uses, from CLIENT INFO (Redis 6.2 and later); undefined
+// where the server cannot say.
+async function selectedDb(redis: Parameters<Parameters<RedisConnection["run"]>[0]>[0]) {
+  const info = await (redis.client("INFO") as Promise<string>).catch(() => undefined);
+  const match = info === undefined ? null : /\bdb=(\d+)/.exec(info);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** What {@link RedisSessionStore.verify} found. */
