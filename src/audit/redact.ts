@@ -17,6 +17,11 @@ const BARE_OPTION = /^-{1,2}[A-Za-z0-9_.-]+$/;
 const HEADER = /^([A-Za-z0-9_.-]+)\s*:(?!\/\/)/;
 // an HTTP credential scheme and the credential after it, anywhere in an argument
 const SCHEME_CREDENTIAL = /\b(Bearer|Basic)\s+\S+/gi;
+// a scheme (and `//`, or `\\` which parsers read alike) then `user:password@` where the
+// password may hold anything but white space and `@`
+const AMBIGUOUS_USERINFO = /^((?:[a-z][a-z0-9+.-]*:)?(?:\/\/|\\\\)?)[^\s@]*:[^\s@]*@/i;
+// a word that is, or may be read as, a URL: `scheme://`, `//host`, or `scheme:...@`
+const URL_LIKE = /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/|\\\\)|^[a-z][a-z0-9+.-]*:\S*@/i;
 
 /**
  * A URL as the audit log may hold it: scheme, host and path in clear; no `user:password@`;
@@ -24,7 +29,12 @@ const SCHEME_CREDENTIAL = /\b(Bearer|Basic)\s+\S+/gi;
  * dropped too) and a fragment becomes `#[redacted]`, since index tokens travel there. Text
  * that is not a URL with a host gets the same treatment by its shape.
  */
-export function redactUrl(url: string): string {
+export function redactUrl(text: string): string {
+  if (/\s/.test(text)) return redactWords(text);
+  // A password holding `/`, `?` or `#` ends a URL parser's authority early, which would
+  // leave it in the path: whatever up to the first `@` holds a `:` is taken for the user
+  // part (so is a host with a port whose path has an `@`: better too much gone than a key).
+  const url = text.replace(AMBIGUOUS_USERINFO, "$1");
   if (URL.canParse(url)) {
     const parsed = new URL(url);
     if (parsed.host !== "") {
@@ -103,6 +113,10 @@ export function redactText(arg: string): string {
 function redactValue(value: string): string {
   const header = HEADER.exec(value);
   if (header && SECRET_NAME.test(header[1]!)) return `${header[1]}: ${REDACTED}`;
-  const text = value.replace(SCHEME_CREDENTIAL, `$1 ${REDACTED}`);
-  return text.includes("://") ? redactUrl(text) : text;
+  return redactWords(value.replace(SCHEME_CREDENTIAL, `$1 ${REDACTED}`));
+}
+
+// Each URL among the words of a text (it may name several) redacted, the rest kept.
+function redactWords(text: string): string {
+  return text.split(/(\s+)/).map((word) => URL_LIKE.test(word) ? redactUrl(word) : word).join("");
 }

@@ -113,3 +113,36 @@ Deno.test("redactArgs() redacts a secret header line with no space after its col
     "https://h.example/",
   ]);
 });
+
+Deno.test("redactUrl() drops a password holding /, ? or # (which ends a parser's authority early)", () => {
+  const cases: [string, string][] = [
+    ["https://user:ab/cd@host.example/simple", "https://host.example/simple"],
+    ["s3://AKIAEXAMPLE:wJalr/K7MDENG/bPxRfi@bucket/key", "s3://bucket/key"],
+    ["postgres://user:p/ss@db.example/x", "postgres://db.example/x"],
+    ["redis://:pa/ss@cache.example:6379/0", "redis://cache.example:6379/0"],
+    ["https://user:ab?cd@host.example/", "https://host.example/"],
+    ["https://user:ab#cd@host.example/", "https://host.example/"],
+    [
+      "https://a:b@h1.example/ https://c:SECOND@h2.example/",
+      "https://h1.example/ https://h2.example/",
+    ],
+  ];
+  for (const [url, want] of cases) assert.equal(redactUrl(url), want, url);
+});
+
+Deno.test("redactArgs() finds URLs among words and in shapes without ://", () => {
+  assert.deepEqual(
+    redactArgs([
+      "https:user:pass@host.example/",
+      "//user:pass@host.example/simple",
+      "mirror https://u:SECRET@a.example/ and https://v:OTHER@b.example/x?t=1",
+      "user@example.com",
+    ]),
+    [
+      "https://host.example/",
+      "//host.example/simple",
+      "mirror https://a.example/ and https://b.example/x?t=[redacted]",
+      "user@example.com",
+    ],
+  );
+});
