@@ -60,8 +60,18 @@ export function refuseFrame(value: unknown): FrameRefusal[] {
   ) {
     return refuse('Invalid request: "params" must be an object');
   }
+  // the protocol layer takes exactly these members, and drops a request with any other
+  const extra = Object.keys(m).find((key) => !REQUEST_MEMBERS.has(key));
+  if (extra !== undefined) {
+    return refuse(
+      `Invalid request: unknown member ${JSON.stringify(extra.slice(0, 64))} ` +
+        "(a request has jsonrpc, id, method and params)",
+    );
+  }
   return [];
 }
+
+const REQUEST_MEMBERS = new Set(["jsonrpc", "id", "method", "params"]);
 
 // The id a request can be answered with: a string or an integer, as MCP allows.
 function requestIdOf(value: unknown): string | number | undefined {

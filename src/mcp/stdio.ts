@@ -26,7 +26,8 @@ export async function serveStdio(
   const server = createMcpServer(deps, conn);
   // frames the transport or the SDK could not use (bad JSON, not JSON-RPC, over the size
   // limit) are dropped without closing the connection; say so
-  server.server.onerror = (err) => log.warn("Dropped a message: {error}", { error: err.message });
+  server.server.onerror = (err) =>
+    log.warn("Dropped a message: {error}", { error: withoutFrame(err.message) });
   const transport = new StdioTransport({
     maxLineBytes: deps.config.limits.maxRequestBytes,
     output: deps.stdout ?? await ThreadStdout.start(),
@@ -47,4 +48,17 @@ export async function serveStdio(
       await done;
     },
   };
+}
+
+/**
+ * An error's words without the frame they quote: the SDK (and JSON.parse) end theirs with
+ * the message, or a piece of it, which may hold a caller's secrets (a run's `env`, a
+ * token) and be megabytes long.
+ */
+export function withoutFrame(message: string): string {
+  const cut = message.search(/[{["]/);
+  if (cut < 0) return message.slice(0, 300);
+  return `${message.slice(0, Math.min(cut, 300)).trimEnd()} [${
+    message.length - cut
+  } characters quoting the message not logged]`;
 }

@@ -232,6 +232,7 @@ Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC 
     "null",
     // a notification is never answered, even a malformed one
     JSON.stringify({ jsonrpc: "2.0", method: "notifications/x", params: 5 }),
+    JSON.stringify({ jsonrpc: "2.0", id: 5, method: "ping", extra: "x" }),
     request(6),
   ];
   const { t, received, written, closed } = transport(lines);
@@ -251,6 +252,7 @@ Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC 
     [4, -32600],
     [null, -32600],
     [null, -32600],
+    [5, -32600],
     [6, "ok"],
   ]);
   const messages = answers.map((a) => a.error?.message);
@@ -259,6 +261,7 @@ Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC 
   assert.match(messages[3], /"jsonrpc" must be "2\.0"/);
   assert.match(messages[4], /"params" must be an object/);
   assert.match(messages[5], /"id" must be a string or an integer/);
+  assert.match(messages[7], /unknown member "extra"/);
   assert.ok(answers.every((a) => !("id" in a) || a.id !== null), "no id is written as none");
 });
 
