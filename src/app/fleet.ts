@@ -169,7 +169,9 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
             });
           }
           clients.delete(workerId);
-          if (refused) tokenRefused.refuse(workerId, registry.fingerprintOf(workerId) ?? "");
+          if (refused) {
+            tokenRefused.refuse(workerId, info.address, registry.fingerprintOf(workerId) ?? "");
+          }
           registry.evict(workerId, refused ? "refused the coordinator's token" : "unreachable");
           return undefined;
         },

@@ -32,7 +32,8 @@ export interface AdmissionDeps {
  * call it back at the address it advertised: one it cannot use (an address it cannot reach
  * or may not dial, another token) is told why, instead of being accepted, evicted at its
  * first session and registering again, over and over. One that refused our token is refused
- * without a call until it registers with another token; a second worker with a live
+ * without a call for a minute, unless it registers from another address or with another
+ * token; a second worker with a live
  * worker's id is refused rather than swapped in.
  */
 export async function admitWorker(
@@ -41,16 +42,16 @@ export async function admitWorker(
 ): Promise<RegisterResponse> {
   const { registry, pool, tokenRefused } = deps;
   if (!validateRegistration(req).ok) return registry.register(req);
-  if (tokenRefused.refuses(req.workerId, req.tokenFingerprint)) {
+  if (tokenRefused.refuses(req.workerId, req.address, req.tokenFingerprint)) {
     return { accepted: false, reason: TOKEN_MISMATCH };
   }
-  tokenRefused.forget(req.workerId);
+  tokenRefused.forget(req.workerId, req.address);
   const probe = await probeWorker(pool, req.workerId, req.address, {
     timeoutMs: PROBE_TIMEOUT_MS,
   });
   if (!probe.ok) {
     if (probe.unauthenticated) {
-      tokenRefused.refuse(req.workerId, req.tokenFingerprint);
+      tokenRefused.refuse(req.workerId, req.address, req.tokenFingerprint);
       logTokenMismatch(req.workerId, req.address);
     }
     return { accepted: false, reason: probe.reason };

@@ -2,9 +2,9 @@ import {
   InterceptingCall,
   type Interceptor,
   type Metadata,
-  type ServiceDefinition,
+  ServerInterceptingCall,
+  type ServerInterceptor,
   status as Status,
-  type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { constantTimeEqual } from "../core/mod.ts";
 
@@ -62,45 +62,34 @@ export interface RequireTokenOptions {
   onAdmitted?: ((peer: string) => void) | undefined;
 }
 
-type AnyCall = {
-  metadata: Metadata;
-  getPeer?: () => string;
-  emit?: (event: "error", err: unknown) => boolean;
-};
-type AnyHandler = (call: AnyCall, callback?: (err: unknown) => void) => void;
-
 /**
- * Wraps every handler of a service so a call without the right token is refused with
- * UNAUTHENTICATED before the handler runs, saying whether it carried none or another one.
- * With no token configured and no `onAdmitted`, returns `impl`.
+ * A server interceptor refusing a call without the right token with UNAUTHENTICATED, saying
+ * whether it carried none or another one, as soon as its metadata arrives: before its
+ * message is read (grpc-js would otherwise take in and decode a body of up to the message
+ * limit for anyone who can reach the port) and before any handler runs.
  */
-export function requireToken<T extends UntypedServiceImplementation>(
-  definition: ServiceDefinition,
-  impl: T,
-  options: RequireTokenOptions,
-): T {
-  const { token, onAdmitted } = options;
-  if (token === undefined && onAdmitted === undefined) return impl;
-  const wrapped: Record<string, AnyHandler> = {};
-  for (const [name, method] of Object.entries(definition)) {
-    const handler = impl[name] as unknown as AnyHandler;
-    wrapped[name] = (call, callback) => {
-      if (isAuthorized(call.metadata, token)) {
-        onAdmitted?.(call.getPeer?.() ?? "unknown");
-        return handler(call, callback);
-      }
-      const reason = presentedToken(call.metadata) === undefined
-        ? "the call carried no worker token"
-        : "the worker token the call carried does not match";
-      options.onRefused?.({ method: method.path, peer: call.getPeer?.() ?? "unknown", reason });
-      const rejection = {
-        code: Status.UNAUTHENTICATED,
-        details: `UNAUTHENTICATED: Bad worker token: ${reason}; ${TOKEN_HINT}`,
-      };
-      if (method.responseStream) {
-        call.emit?.("error", rejection);
-      } else callback?.(rejection);
-    };
-  }
-  return wrapped as unknown as T;
+export function requireToken(options: RequireTokenOptions): ServerInterceptor {
+  const { token, onRefused, onAdmitted } = options;
+  return (method, call) =>
+    new ServerInterceptingCall(call, {
+      start(next) {
+        next({
+          onReceiveMetadata(metadata, pass) {
+            if (isAuthorized(metadata, token)) {
+              onAdmitted?.(call.getPeer());
+              pass(metadata);
+              return;
+            }
+            const reason = presentedToken(metadata) === undefined
+              ? "the call carried no worker token"
+              : "the worker token the call carried does not match";
+            onRefused?.({ method: method.path, peer: call.getPeer(), reason });
+            call.sendStatus({
+              code: Status.UNAUTHENTICATED,
+              details: `UNAUTHENTICATED: Bad worker token: ${reason}; ${TOKEN_HINT}`,
+            });
+          },
+        });
+      },
+    });
 }

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { Metadata, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import {
+  credentials,
+  makeGenericClientConstructor,
+  Metadata,
+  Server,
+  ServerCredentials,
+  type ServiceDefinition,
+  status,
+} from "@grpc/grpc-js";
+import { Buffer } from "node:buffer";
 import { sha256Hex } from "../core/mod.ts";
 import { isAuthorized, presentedToken, requireToken, type TokenRefusal } from "./auth.ts";
 import { fakeHandler } from "./_testing.ts";
@@ -30,66 +39,84 @@ Deno.test("isAuthorized admits only the exact token, and everyone when none is c
   assert.ok(isAuthorized(new Metadata(), undefined));
 });
 
-Deno.test("requireToken() says whether a refused call carried no token or another one, and tells the server", () => {
-  const definition = {
-    ping: { path: "/test.Svc/Ping", responseStream: false },
-  } as unknown as ServiceDefinition;
-  let ran = 0;
-  const impl = {
-    ping: (_call: unknown, cb: (err: unknown, value?: unknown) => void) => {
-      ran++;
-      cb(null, "pong");
+// A service whose requests are counted as they are decoded: what a refused call costs.
+function countingService() {
+  const decoded = { count: 0 };
+  const definition: ServiceDefinition = {
+    Echo: {
+      path: "/test.Svc/Echo",
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (v: Uint8Array) => Buffer.from(v),
+      requestDeserialize: (b: Buffer) => {
+        decoded.count++;
+        return b;
+      },
+      responseSerialize: (v: Uint8Array) => Buffer.from(v),
+      responseDeserialize: (b: Buffer) => b,
+      originalName: "echo",
     },
-  } as unknown as UntypedServiceImplementation;
-  const refused: TokenRefusal[] = [];
-  const wrapped = requireToken(definition, impl, {
-    token: "s3cret",
-    onRefused: (r) => refused.push(r),
-  }) as unknown as {
-    ping: (call: unknown, cb: (err: { details?: string } | null) => void) => void;
   };
-  const details: (string | undefined)[] = [];
-  for (const md of [new Metadata(), metadata({ authorization: "Bearer nope" })]) {
-    wrapped.ping(
-      { metadata: md, getPeer: () => "10.1.2.3:4567" },
-      (err) => details.push(err?.details),
-    );
-  }
-  assert.equal(ran, 0);
-  assert.deepEqual(details, [
-    "UNAUTHENTICATED: Bad worker token: the call carried no worker token; " +
-    "WORKER_TOKEN must be the same on the coordinator and every worker",
-    "UNAUTHENTICATED: Bad worker token: the worker token the call carried does not match; " +
-    "WORKER_TOKEN must be the same on the coordinator and every worker",
-  ]);
-  assert.deepEqual(refused.map((r) => [r.method, r.peer]), [
-    ["/test.Svc/Ping", "10.1.2.3:4567"],
-    ["/test.Svc/Ping", "10.1.2.3:4567"],
-  ]);
-  assert.ok(!JSON.stringify(refused).includes("nope"), "the presented token is never passed on");
-});
+  return { definition, decoded };
+}
 
-Deno.test("requireToken() names the peer of every admitted call, with or without a token set, and of no refused one", () => {
-  const definition = {
-    ping: { path: "/test.Svc/Ping", responseStream: false },
-  } as unknown as ServiceDefinition;
-  const impl = {
-    ping: (_call: unknown, cb: (err: unknown, value?: unknown) => void) => cb(null, "pong"),
-  } as unknown as UntypedServiceImplementation;
-  type Wrapped = { ping: (call: unknown, cb: (err: unknown) => void) => void };
+Deno.test("requireToken() refuses on the metadata, before the message is read, and says why", async () => {
+  const { definition, decoded } = countingService();
+  const refused: TokenRefusal[] = [];
   const admitted: string[] = [];
-  const onAdmitted = (peer: string) => admitted.push(peer);
-  const guarded = requireToken(definition, impl, {
-    token: "s3cret",
-    onAdmitted,
-  }) as unknown as Wrapped;
-  const open = requireToken(definition, impl, { onAdmitted }) as unknown as Wrapped;
-  const call = (md: Metadata, peer: string) => ({ metadata: md, getPeer: () => peer });
-  guarded.ping(call(metadata({ authorization: "Bearer nope" }), "10.0.0.1:1"), () => {});
-  guarded.ping(call(metadata({ authorization: "Bearer s3cret" }), "10.0.0.2:2"), () => {});
-  open.ping(call(new Metadata(), "10.0.0.3:3"), () => {});
-  assert.deepEqual(admitted, ["10.0.0.2:2", "10.0.0.3:3"]);
-  assert.equal(requireToken(definition, impl, {}), impl, "nothing to do: not wrapped");
+  const server = new Server({
+    interceptors: [requireToken({
+      token: "s3cret",
+      onRefused: (r) => refused.push(r),
+      onAdmitted: (peer) => admitted.push(peer),
+    })],
+  });
+  server.addService(definition, {
+    Echo: (call: { request: Uint8Array }, cb: (e: null, v: Uint8Array) => void) =>
+      cb(null, call.request),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(
+      "127.0.0.1:0",
+      ServerCredentials.createInsecure(),
+      (e, p) => e ? reject(e) : resolve(p),
+    )
+  );
+  const Client = makeGenericClientConstructor(definition, "Svc");
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as {
+    echo(
+      req: Uint8Array,
+      md: Metadata,
+      cb: (e: { code: number; details: string } | null) => void,
+    ): void;
+    close(): void;
+  };
+  const call = (md: Metadata) =>
+    new Promise<{ code: number; details: string } | null>((resolve) =>
+      client.echo(new Uint8Array(1024 * 1024), md, (e) => resolve(e))
+    );
+  try {
+    const none = await call(new Metadata());
+    const wrong = await call(metadata({ authorization: "Bearer nope" }));
+    assert.equal(decoded.count, 0, "no refused call's message was decoded");
+    assert.deepEqual([none?.code, wrong?.code], [status.UNAUTHENTICATED, status.UNAUTHENTICATED]);
+    assert.equal(
+      none?.details,
+      "UNAUTHENTICATED: Bad worker token: the call carried no worker token; " +
+        "WORKER_TOKEN must be the same on the coordinator and every worker",
+    );
+    assert.match(wrong?.details ?? "", /the worker token the call carried does not match/);
+    assert.equal(await call(metadata({ authorization: "Bearer s3cret" })), null);
+    assert.equal(decoded.count, 1);
+    assert.deepEqual(refused.map((r) => r.method), ["/test.Svc/Echo", "/test.Svc/Echo"]);
+    assert.match(refused[0]!.peer, /^127\.0\.0\.1:\d+$/);
+    assert.equal(admitted.length, 1);
+    assert.equal(admitted[0], refused[0]!.peer, "the same connection");
+    assert.ok(!JSON.stringify(refused).includes("nope"), "the presented token is never passed on");
+  } finally {
+    client.close();
+    server.forceShutdown();
+  }
 });
 
 const TASK = { tool: "workspace.stats", args: {} } as const;

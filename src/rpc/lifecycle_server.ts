@@ -103,6 +103,9 @@ function implement(registry: LifecycleRegistry, token: string | undefined): Work
   };
 }
 
+/** Largest message the lifecycle listener takes. */
+export const LIFECYCLE_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
+
 /** Starts the coordinator's `WorkerLifecycle` listener backed by `registry`. */
 export async function startLifecycleServer(
   options: LifecycleServerOptions,
@@ -110,6 +113,9 @@ export async function startLifecycleServer(
   // the missing-token warning is the caller's (app/fleet.ts), which knows the setting's name
   const server = await startGrpcServer({
     ...options,
+    // its messages are small (a heartbeat names at most 10,000 session ids, about 400 KB):
+    // a caller cannot make the coordinator take in megabytes per call
+    maxReceiveBytes: LIFECYCLE_MAX_RECEIVE_BYTES,
     services: [{
       definition: WorkerLifecycleService,
       implementation: implement(options.registry, options.token),

@@ -37,6 +37,8 @@ export interface GrpcServerOptions {
   services: HostedService[];
   /** Bounds on open connections; default {@link DEFAULT_CONNECTION_LIMITS}. */
   connections?: Partial<ConnectionLimits>;
+  /** Largest message a call may send; default the project's limit (MAX_MESSAGE_BYTES). */
+  maxReceiveBytes?: number;
 }
 
 /** A running gRPC server. */
@@ -69,7 +71,6 @@ const SERVER_OPTIONS: ServerOptions = {
  * them (grpc-js itself accepts any number).
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
-  const server = new Server(SERVER_OPTIONS);
   const gate = new ConnectionGate(
     { ...DEFAULT_CONNECTION_LIMITS, ...options.connections },
     gateLog(),
@@ -88,11 +89,15 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     );
   };
   const onAdmitted = (peer: string) => gate.prove(peer);
+  const server = new Server({
+    ...SERVER_OPTIONS,
+    ...(options.maxReceiveBytes
+      ? { "grpc.max_receive_message_length": options.maxReceiveBytes }
+      : {}),
+    interceptors: [requireToken({ token: options.token, onRefused, onAdmitted })],
+  });
   for (const { definition, implementation } of options.services) {
-    server.addService(
-      definition,
-      requireToken(definition, implementation, { token: options.token, onRefused, onAdmitted }),
-    );
+    server.addService(definition, implementation);
   }
   const injector = server.createConnectionInjector(serverCredentials(options.tls));
   const tcp = net.createServer({ pauseOnConnect: true }, (socket) => {
