@@ -7,6 +7,7 @@ import {
   WorkerServiceConnection,
 } from "../rpc/mod.ts";
 import type { WorkerClient } from "./worker_client.ts";
+import { ANSWER_GRACE_MS, answerDeadlineMs, withAnswerDeadline } from "./_answer_deadline.ts";
 
 /**
  * A remote worker reached over gRPC through a pooled connection. A worker lost mid-task
@@ -18,17 +19,19 @@ export class GrpcWorkerClient implements WorkerClient {
   #limits: SessionLimits;
   #release: () => void;
   #closed = false;
+  #answerGraceMs: number;
 
   /** Use {@link GrpcWorkerClientPool.connect}, which fetches `limits` and shares channels. */
   constructor(
     workerId: string,
     connection: WorkerServiceConnection,
-    options: { limits: SessionLimits; release?: () => void },
+    options: { limits: SessionLimits; release?: () => void; answerGraceMs?: number },
   ) {
     this.workerId = workerId;
     this.#connection = connection;
     this.#limits = options.limits;
     this.#release = options.release ?? (() => connection.close());
+    this.#answerGraceMs = options.answerGraceMs ?? ANSWER_GRACE_MS;
   }
 
   /** The address this client dials. */
@@ -44,8 +47,19 @@ export class GrpcWorkerClient implements WorkerClient {
     return this.#connection.destroySession(sessionId);
   }
 
-  execute(sessionId: string, task: TaskRequest, options?: ExecuteOptions): Promise<TaskOutcome> {
-    return this.#connection.executeTask(sessionId, task, options);
+  /** Runs `task`; a worker that does not answer in time yields WORKER_UNAVAILABLE (see _answer_deadline.ts). */
+  execute(
+    sessionId: string,
+    task: TaskRequest,
+    options: ExecuteOptions = {},
+  ): Promise<TaskOutcome> {
+    const late = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, late.signal]) : late.signal;
+    return withAnswerDeadline(
+      this.#connection.executeTask(sessionId, task, { ...options, signal }),
+      answerDeadlineMs(task, this.#limits, this.#answerGraceMs),
+      { workerId: this.workerId, abort: () => late.abort() },
+    );
   }
 
   limits(): SessionLimits {
@@ -63,7 +77,10 @@ export class GrpcWorkerClient implements WorkerClient {
 }
 
 /** Options for {@link createGrpcWorkerClientPool}: token, TLS and timing for every channel. */
-export type GrpcWorkerClientPoolOptions = WorkerConnectionSettings;
+export interface GrpcWorkerClientPoolOptions extends WorkerConnectionSettings {
+  /** Past a task's own time limit, how long a worker may take to answer; default 30 s. */
+  answerGraceMs?: number;
+}
 
 interface Entry {
   connection: WorkerServiceConnection;
@@ -108,7 +125,13 @@ export class GrpcWorkerClientPool {
     const release = () => this.#release(address, entry);
     try {
       const limits = await entry.connection.getLimits(options.timeoutMs);
-      return new GrpcWorkerClient(workerId, entry.connection, { limits, release });
+      return new GrpcWorkerClient(workerId, entry.connection, {
+        limits,
+        release,
+        ...(this.#options.answerGraceMs !== undefined
+          ? { answerGraceMs: this.#options.answerGraceMs }
+          : {}),
+      });
     } catch (err) {
       release();
       throw err;
