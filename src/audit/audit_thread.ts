@@ -9,7 +9,7 @@
  */
 import { CodegenError } from "../core/mod.ts";
 import { LineAppender } from "./line_appender.ts";
-import { openLogForAppend, type OpenNotes, syncLogFile } from "./open_log.ts";
+import { checkStillAtPath, openLogForAppend, type OpenNotes, syncLogFile } from "./open_log.ts";
 import { serveMailbox } from "./_mailbox.ts";
 import { type ProbeOp, probePermission, type ProbeResult } from "../core/mod.ts";
 
@@ -44,11 +44,12 @@ async function handle(request: AuditThreadRequest): Promise<Done> {
   switch (request.type) {
     case "open": {
       if (log) throw new CodegenError("INTERNAL", "The audit thread is already open");
-      const { file, at, notes } = await openLogForAppend(request.path);
+      const { file, identity, at, notes } = await openLogForAppend(request.path);
       const appender = new LineAppender(syncLogFile(file), {
         path: request.path,
         size: at.size,
         fsync: request.fsync,
+        check: () => checkStillAtPath(request.path, identity),
       });
       log = { file, appender };
       return { ok: true, opened: notes };

@@ -14,6 +14,8 @@ export interface ChainWriterOptions {
   size: number;
   /** Call `syncData()` after each record. Default false. */
   fsync?: boolean;
+  /** Throws when the log may no longer be written (it was replaced); run before each write. */
+  check?: () => void;
 }
 
 const encoder = new TextEncoder();

@@ -2,7 +2,13 @@ import { type Clock, CodegenError, SYSTEM_CLOCK } from "../core/mod.ts";
 import type { ChainHead } from "./chain.ts";
 import { ChainWriter } from "./chain_writer.ts";
 import type { AuditEvent } from "./event.ts";
-import { logClosed, logOpened, openLogForAppend, syncLogFile } from "./open_log.ts";
+import {
+  checkStillAtPath,
+  logClosed,
+  logOpened,
+  openLogForAppend,
+  syncLogFile,
+} from "./open_log.ts";
 import { SerialQueue } from "./serial_queue.ts";
 import type { AuditSink } from "./sink.ts";
 
@@ -37,12 +43,13 @@ export class FileAuditSink implements AuditSink {
 
   /** Opens (creating if absent) the log at `path` and resumes its chain. */
   static async open(path: string, options: FileAuditSinkOptions = {}): Promise<FileAuditSink> {
-    const { file, at, notes } = await openLogForAppend(path);
+    const { file, identity, at, notes } = await openLogForAppend(path);
     const writer = new ChainWriter(syncLogFile(file), {
       path,
       head: at.head,
       size: at.size,
       fsync: options.fsync ?? false,
+      check: () => checkStillAtPath(path, identity),
     });
     logOpened(path, notes);
     return new FileAuditSink(file, writer, path, options.clock ?? SYSTEM_CLOCK);

@@ -15,6 +15,8 @@ export interface LineAppenderOptions {
   size: number;
   /** Call `syncData()` after each append. Default false. */
   fsync?: boolean;
+  /** Throws when the log may no longer be written (it was replaced); run before each append. */
+  check?: () => void;
 }
 
 const log = getLogger("audit");
@@ -31,17 +33,26 @@ export class LineAppender {
   #size: number;
   #fsync: boolean;
   #broken: CodegenError | undefined;
+  #check: () => void;
 
   constructor(file: LogFile, options: LineAppenderOptions) {
     this.#file = file;
     this.#path = options.path;
     this.#size = options.size;
     this.#fsync = options.fsync ?? false;
+    this.#check = options.check ?? (() => {});
   }
 
   /** Writes `bytes` (one or more lines, each ending in a newline) at the end of the log. */
   async append(bytes: Uint8Array): Promise<void> {
     if (this.#broken) throw this.#broken;
+    try {
+      this.#check();
+    } catch (err) {
+      // for good: a log replaced under the process is not written again by it
+      this.#broken = CodegenError.from(err);
+      throw this.#broken;
+    }
     try {
       let written = 0;
       while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));

@@ -8,6 +8,8 @@ const log = getLogger("audit");
 /** An audit log opened for appending, locked, with the point its chain continues from. */
 export interface OpenedLog {
   file: Deno.FsFile;
+  /** Which file was opened, for {@link checkStillAtPath}. */
+  identity: FileIdentity;
   at: ResumePoint;
   /** What opening found and changed, for {@link logOpened}. */
   notes: OpenNotes;
@@ -28,6 +30,15 @@ export interface OpenNotes {
 export async function openLogForAppend(path: string): Promise<OpenedLog> {
   const file = await openLog(path);
   try {
+    const info = await file.stat();
+    // a device would take every record and keep none, a pipe would stall every call once
+    // full; and narrowing a device's mode (/dev/null) would break it for everyone else
+    if (!info.isFile) {
+      throw new CodegenError(
+        "INTERNAL",
+        `Cannot open audit log "${path}": it is not a regular file (a device, a pipe or a socket)`,
+      );
+    }
     if (!(await file.tryLock(true))) {
       throw new CodegenError(
         "INTERNAL",
@@ -38,7 +49,7 @@ export async function openLogForAppend(path: string): Promise<OpenedLog> {
     const at = await resumeChain(file, path);
     const notes: OpenNotes = { head: at.head, droppedBytes: at.droppedBytes };
     if (modeWas !== undefined) notes.modeWas = modeWas;
-    return { file, at, notes };
+    return { file, identity: { dev: info.dev, ino: info.ino }, at, notes };
   } catch (err) {
     file.close();
     throw err;
@@ -70,6 +81,32 @@ export function logOpened(path: string, notes: OpenNotes): void {
 /** Logs the last record stored before the log was closed: the anchor for the next start. */
 export function logClosed(path: string, head: ChainHead): void {
   log.info("Audit log {path} closed at seq {seq}, hash {hash}", { path, ...head });
+}
+
+/** A file's device and inode: what tells one file from another behind the same path. */
+export interface FileIdentity {
+  dev: number;
+  ino: number | null;
+}
+
+/**
+ * Throws unless `path` still names the file opened as `identity`. A log renamed or removed
+ * while open (rotated, deleted) would take records no one reads, and a second coordinator
+ * could lock the new file at the path and start another chain: appends must fail instead.
+ */
+export function checkStillAtPath(path: string, identity: FileIdentity): void {
+  let now: Deno.FileInfo | undefined;
+  try {
+    now = Deno.statSync(path);
+  } catch {
+    // gone: reported below
+  }
+  if (now?.dev === identity.dev && now.ino === identity.ino) return;
+  throw new CodegenError(
+    "INTERNAL",
+    `The audit log "${path}" was ${now ? "replaced" : "removed"} while open (renamed, deleted ` +
+      "or rotated): records would go to a file no one reads; restart to open the log at the path",
+  );
 }
 
 /**

@@ -177,3 +177,38 @@ Deno.test(
     assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 5 });
   },
 );
+
+Deno.test("ThreadAuditSink fails every append once its log was renamed or removed under it", {
+  ignore,
+}, async () => {
+  await using dir = await tempDir();
+  for (const how of ["rename", "remove"] as const) {
+    const path = `${dir.path}/${how}.jsonl`;
+    const sink = await createThreadAuditSink(path);
+    try {
+      await sink.append(sampleEvent(1));
+      if (how === "rename") await Deno.rename(path, `${path}.1`);
+      else await Deno.remove(path);
+      // another writer (a second coordinator) may now create and lock a new file there
+      await Deno.writeTextFile(path, "");
+      await assert.rejects(sink.append(sampleEvent(2)), /was replaced while open/);
+      await assert.rejects(sink.append(sampleEvent(3)), /was replaced while open/, "for good");
+      assert.equal(await Deno.readTextFile(path), "", "the new file is not written");
+      if (how === "rename") {
+        assert.equal((await readRecords(`${path}.1`)).length, 1, "nor the old one, after");
+      }
+    } finally {
+      await sink.close();
+    }
+  }
+});
+
+Deno.test("ThreadAuditSink refuses a log path that is not a regular file", { ignore }, async () => {
+  await using dir = await tempDir();
+  const fifo = `${dir.path}/audit.fifo`;
+  const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.ok(made.success, "mkfifo");
+  await Deno.chmod(fifo, 0o666); // a log this open would be narrowed to 0600
+  await assert.rejects(createThreadAuditSink(fifo), /not a regular file/);
+  assert.equal((await Deno.stat(fifo)).mode! & 0o777, 0o666, "its mode untouched");
+});
