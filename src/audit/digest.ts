@@ -36,6 +36,12 @@ const UNKNOWN_LIMIT = 256;
 /** Nesting deeper than this is digested whole rather than walked. */
 const MAX_DEPTH = 8;
 /**
+ * An object with more keys, or a list with more items, than this is digested whole, as
+ * code and contents are, rather than walked: walking, redacting, sorting and measuring a
+ * million small entries one by one took seconds of the serving thread (every call waited).
+ */
+const MAX_WIDTH = 1024;
+/**
  * A field whose digested form is larger than this is stored as that form's digest, and
  * digested arguments larger than {@link ARGUMENTS_LIMIT} as one digest: many keys or
  * items can add up past what one record holds (MAX_RECORD_BYTES, 1 MiB).
@@ -65,7 +71,9 @@ export function digestArguments(
   args: Record<string, unknown>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(args)) {
+  const keys = Object.keys(args);
+  if (keys.length > MAX_WIDTH) return { [TOO_LARGE_KEY]: digestValue(args) };
+  for (const key of keys) {
     const value = args[key];
     if (value === undefined) continue;
     // a digest ({sha256, bytes}) is always far under the field limit: no measuring
@@ -88,6 +96,7 @@ function digestField(_tool: string, key: string, value: unknown): unknown {
   // packages: names in clear, but a refused entry may be a URL with credentials or an index
   // option; a refused call may send either as a lone string or an object: one entry
   if (key === "args" || key === "packages") {
+    if (Array.isArray(value) && value.length > MAX_WIDTH) return digestValue(value);
     const entries = Array.isArray(value) ? redactArgs(value) : redactArgs([value])[0];
     return bounded(entries, key === "args" ? UNKNOWN_LIMIT : CLEAR_LIMIT, 0);
   }
@@ -115,9 +124,14 @@ function bounded(value: unknown, limit: number, depth: number, redact = false): 
   }
   if (value === null || typeof value !== "object") return value;
   if (depth >= MAX_DEPTH) return digestValue(value);
-  if (Array.isArray(value)) return value.map((item) => bounded(item, limit, depth + 1, redact));
+  if (Array.isArray(value)) {
+    if (value.length > MAX_WIDTH) return digestValue(value);
+    return value.map((item) => bounded(item, limit, depth + 1, redact));
+  }
+  const keys = Object.keys(value);
+  if (keys.length > MAX_WIDTH) return digestValue(value);
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  for (const key of keys) {
     const item = (value as Record<string, unknown>)[key];
     out[boundedKey(key)] = SECRET_NAME.test(key)
       ? REDACTED
@@ -129,7 +143,9 @@ function bounded(value: unknown, limit: number, depth: number, redact = false): 
 // Variable names only, sorted; a name too long to be real is kept as its digest.
 function envNames(value: unknown): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return REDACTED;
-  const names = Object.keys(value).sort();
+  const all = Object.keys(value);
+  if (all.length > MAX_WIDTH) return digestValue(all); // names only, in the order sent
+  const names = all.sort();
   return names.map((name) => longerThan(name, UNKNOWN_LIMIT) ? digestValue(name) : name);
 }
 

@@ -253,3 +253,27 @@ Deno.test("digestArguments() gives strings under unknown keys the same redaction
   assert.deepEqual(out.options, { extra: "--password=[redacted]", note: "Bearer [redacted]" });
   assert.equal(out.dsn, "postgres://db.example/x");
 });
+
+Deno.test("digestArguments() digests an object or list too wide to walk as one", () => {
+  const wide = (token: string) =>
+    Object.fromEntries([
+      ...Array.from({ length: 2_000 }, (_, i) => [`k${i}`, i] as const),
+      ["api_token", token],
+    ]);
+  const top = digestArguments("x", wide("one"));
+  assert.deepEqual(Object.keys(top), ["[digest]"]);
+  assert.notDeepEqual(top, digestArguments("x", wide("two")), "digested as sent, like code");
+  const nested = digestArguments("x", {
+    path: "a",
+    options: wide("one"),
+    list: new Array(5_000),
+    args: new Array(5_000).fill("--token=x"),
+  });
+  assert.equal(nested.path, "a");
+  assert.match(JSON.stringify(nested.options), /^\{"bytes":\d+,"sha256":"[0-9a-f]{64}"\}$/);
+  assert.match(JSON.stringify(nested.list), /^\{"bytes":\d+,"sha256":"[0-9a-f]{64}"\}$/);
+  assert.match(JSON.stringify(nested.args), /^\{"bytes":\d+,"sha256":"[0-9a-f]{64}"\}$/);
+  // just under the width, each entry is still walked (and a secret redacted in clear)
+  const narrow = digestArguments("x", { options: { a: 1, password: "p" } });
+  assert.deepEqual(narrow, { options: { a: 1, password: "[redacted]" } });
+});
