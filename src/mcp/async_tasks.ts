@@ -97,7 +97,7 @@ export class AsyncTasks {
   start(
     owner: string,
     tool: string,
-    run: (signal: AbortSignal) => Promise<CallAnswer>,
+    run: (signal: AbortSignal, taskId: string) => Promise<CallAnswer>,
   ): string {
     this.sweep();
     let running = 0;
@@ -125,7 +125,7 @@ export class AsyncTasks {
       settled: false,
       bytes: 0,
     };
-    entry.done = run(controller.signal).then(
+    entry.done = run(controller.signal, id).then(
       (answer) => this.#finish(entry, answerFailed(answer) ? "failed" : "completed", answer),
       (err) => this.#finish(entry, "failed", { error: CodegenError.from(err) }),
     );

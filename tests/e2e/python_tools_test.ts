@@ -120,6 +120,12 @@ Deno.test({
     }
     assert.equal(result?.status, "completed");
     assert.equal(result?.result?.stdout, "42\n");
+    // the run's own record says it ran in the background, and as which task
+    const runs = t.audit.records.filter((r) => r.tool === "run.python");
+    assert.deepEqual(runs.map((r) => [r.arguments.async, r.arguments.task_id]), [
+      [true, undefined],
+      [true, task_id],
+    ]);
 
     const slow = await client.callTool({
       name: "run.python",

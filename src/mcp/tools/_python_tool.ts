@@ -37,7 +37,7 @@ export function backgroundableTool<
       spec.validate?.(args);
       if (!(args as { async?: boolean }).async) return await runInTurn(call, args);
       for (const p of spec.paths(args)) checkPath(p, spec.maxPathBytes);
-      const taskId = call.deps.tasks.start(call.conn.sessionId, spec.name, (signal) => {
+      const taskId = call.deps.tasks.start(call.conn.sessionId, spec.name, (signal, id) => {
         // the request that started it is over: no progress token, its own cancellation
         const extra = { ...call.extra, signal, _meta: undefined };
         const bg = new ToolCall({
@@ -47,8 +47,9 @@ export function backgroundableTool<
           extra,
           server: call.server,
         });
-        // answered without its text: the task keeps the result until task.result asks
-        return answerToolCall(bg, { ...args, async: false }, (c) => runInTurn(c, args));
+        // answered without its text: the task keeps the result until task.result asks; its
+        // record says it ran in the background, as which task (what task.status names)
+        return answerToolCall(bg, { ...args, task_id: id }, (c) => runInTurn(c, args));
       });
       return {
         structured: { task_id: taskId, status: "running" },
