@@ -4,6 +4,8 @@ import type { LogFile } from "./line_appender.ts";
 import { resumeChain, type ResumePoint } from "./resume.ts";
 
 const log = getLogger("audit");
+// logged whatever LOG_LEVEL says (see core/logger.ts)
+const anchor = getLogger("audit", "anchor");
 
 /** An audit log opened for appending, locked, with the point its chain continues from. */
 export interface OpenedLog {
@@ -75,12 +77,12 @@ export function logOpened(path: string, notes: OpenNotes): void {
       bytes: notes.droppedBytes,
     });
   }
-  log.info("Audit log {path} opened at seq {seq}, hash {hash}", { path, ...notes.head });
+  anchor.info("Audit log {path} opened at seq {seq}, hash {hash}", { path, ...notes.head });
 }
 
 /** Logs the last record stored before the log was closed: the anchor for the next start. */
 export function logClosed(path: string, head: ChainHead): void {
-  log.info("Audit log {path} closed at seq {seq}, hash {hash}", { path, ...head });
+  anchor.info("Audit log {path} closed at seq {seq}, hash {hash}", { path, ...head });
 }
 
 /** A file's device and inode: what tells one file from another behind the same path. */

@@ -69,6 +69,14 @@ export function configureLogging(level: Level): void {
     sinks: { stderr: stderrSink(queue) },
     loggers: [
       { category: [ROOT], lowestLevel, sinks: ["stderr"] },
+      // the audit log's chain head on open and close: an anchor kept outside the file, which
+      // must not depend on how much else is logged
+      {
+        category: [ROOT, "audit", "anchor"],
+        lowestLevel: "info",
+        sinks: ["stderr"],
+        parentSinks: "override",
+      },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
     ],
   });
