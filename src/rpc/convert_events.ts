@@ -50,10 +50,21 @@ export function taskErrorToProto(error: TaskError): wpb.TaskError {
   return { ...error, worker_leaving: error.worker_leaving ?? false };
 }
 
-/** An error from the wire; an unknown code (a newer peer) becomes INTERNAL. */
+/** Longest error message taken from a worker: it goes to the caller as the result's text. */
+export const MAX_ERROR_MESSAGE_CHARS = 8 * 1024;
+
+/**
+ * An error from the wire; an unknown code (a newer peer) becomes INTERNAL, and a message
+ * past {@link MAX_ERROR_MESSAGE_CHARS} is cut there.
+ */
 export function taskErrorFromProto(error: wpb.TaskError): TaskError {
   const code = isErrorCode(error.code) ? error.code : "INTERNAL";
-  const { message, retriable } = error;
+  const { retriable } = error;
+  const message = error.message.length <= MAX_ERROR_MESSAGE_CHARS
+    ? error.message
+    : `${
+      error.message.slice(0, MAX_ERROR_MESSAGE_CHARS)
+    }... (cut: ${error.message.length} characters)`;
   return error.worker_leaving
     ? { code, message, retriable, worker_leaving: true }
     : { code, message, retriable };

@@ -96,3 +96,21 @@ Deno.test("session limits survive a round trip", () => {
   const bytes = Limits.encode(limitsToProto(limits)).finish();
   assert.deepEqual(limitsFromProto(Limits.decode(bytes)), limits);
 });
+
+Deno.test("a worker's error message is cut at 8 KiB, and a code like __proto__ is INTERNAL", () => {
+  const long = "x".repeat(100_000);
+  const decoded = taskEventFromProto({
+    event: {
+      $case: "error",
+      value: { code: "__proto__", message: long, retriable: false, worker_leaving: false },
+    },
+  });
+  assert.equal(decoded?.kind, "outcome");
+  const outcome = decoded?.kind === "outcome" ? decoded.outcome : undefined;
+  assert.ok(outcome && !outcome.ok);
+  if (outcome && !outcome.ok) {
+    assert.equal(outcome.error.code, "INTERNAL");
+    assert.ok(outcome.error.message.length < 8_300, `${outcome.error.message.length}`);
+    assert.match(outcome.error.message, /\(cut: 100000 characters\)$/);
+  }
+});
