@@ -1,5 +1,6 @@
 import { getLogger } from "../core/mod.ts";
 import {
+  addressKey,
   type RegisterRequest,
   type RegisterResponse,
   validateRegistration,
@@ -59,7 +60,7 @@ export async function admitWorker(
   // the same id from another address: a restart elsewhere, or a second worker
   const live = registry.get(req.workerId);
   if (
-    live && live.address !== req.address &&
+    live && addressKey(live.address) !== addressKey(req.address) &&
     await stillServing(pool, req.workerId, live.address, { timeoutMs: LIVENESS_TIMEOUT_MS })
   ) {
     void probe.client.close();

@@ -40,3 +40,4 @@ export {
   validateRegistration,
 } from "./validate.ts";
 export { IndexedHeap } from "./indexed_heap.ts";
+export { addressKey } from "./address_key.ts";

@@ -1,4 +1,5 @@
 import { SETTING } from "../config/mod.ts";
+import { addressKey } from "./address_key.ts";
 import { type Clock, constantTimeEqual, getLogger, type IdGenerator } from "../core/mod.ts";
 import { IndexedHeap } from "./indexed_heap.ts";
 import { registrySettings, type WorkerRegistryOptions } from "./_registry_options.ts";
@@ -88,7 +89,7 @@ export class WorkerRegistry {
       log.warn("Refused worker registration: {reason}", { reason });
       return { accepted: false, reason };
     }
-    const holder = this.#byAddress.get(value.address);
+    const holder = this.#byAddress.get(addressKey(value.address));
     let displaced: { id: string; sessions: string[] } | undefined;
     if (holder && holder.id !== value.workerId) {
       // calls for one would reach the other: its sessions, its slots, under the wrong id
@@ -330,7 +331,7 @@ export class WorkerRegistry {
 
   #attach(record: WorkerRecord): void {
     this.#workers.set(record.id, record);
-    this.#byAddress.set(record.address, record);
+    this.#byAddress.set(addressKey(record.address), record);
     this.#expiry.push(record);
     if (record.state === "ready") this.#ready.add(record);
   }
@@ -338,7 +339,8 @@ export class WorkerRegistry {
   /** Forgets `record` and its sessions' assignments; returns those sessions. */
   #detach(record: WorkerRecord): string[] {
     this.#workers.delete(record.id);
-    if (this.#byAddress.get(record.address) === record) this.#byAddress.delete(record.address);
+    const key = addressKey(record.address);
+    if (this.#byAddress.get(key) === record) this.#byAddress.delete(key);
     this.#expiry.remove(record);
     this.#ready.remove(record);
     for (const sessionId of record.sessions) this.#sessions.delete(sessionId);

@@ -87,6 +87,22 @@ Deno.test("WorkerRegistry lets another token take an id once its worker has expi
   assert.equal(res.accepted, true);
 });
 
+Deno.test("WorkerRegistry.register() refuses a live worker's address however it is spelled", () => {
+  const { registry } = fakeRegistry();
+  mustRegister(registry, "w1", 2, { address: "127.0.0.1:50051" });
+  for (
+    const [i, address] of ["localhost:50051", "127.0.0.1:050051", "[::ffff:127.0.0.1]:50051"]
+      .entries()
+  ) {
+    const res = registry.register(registration(`ghost${i}`, 2, { address }));
+    assert.equal(res.accepted, false, address);
+  }
+  assert.equal(
+    registry.register(registration("w2", 2, { address: "127.0.0.1:50052" })).accepted,
+    true,
+  );
+});
+
 Deno.test("WorkerRegistry.register() refuses a second worker at a live worker's address", () => {
   const { registry, clock } = fakeRegistry();
   const seen = removals(registry);
