@@ -2,11 +2,11 @@
 export const REDACTED = "[redacted]";
 
 /**
- * Option and parameter names that announce a secret value (`pass` and `passphrase` only as
- * a whole word part, so `--passes` is kept).
+ * Option and parameter names that announce a secret value (`pass`, `passphrase` and `pw`
+ * only as a whole word part, so `--passes` and `--pwr` are kept).
  */
 export const SECRET_NAME =
-  /token|secret|passw(or)?d|pass(phrase)?\b|pwd|key|auth|credential|bearer|cookie/i;
+  /token|secret|pass[_-]?w(or)?d|pass(phrase)?\b|pwd|\bpw\b|jwt|key|auth|credential|bearer|cookie/i;
 
 // `--name=value`, `-name=value` or `NAME=value`: an option (or variable) and its value
 const NAMED_VALUE = /^(-{0,2}[A-Za-z0-9_.-]+)=/;
@@ -16,7 +16,7 @@ const BARE_OPTION = /^-{1,2}[A-Za-z0-9_.-]+$/;
 // needs no space after the colon), but not a URL's scheme
 const HEADER = /^([A-Za-z0-9_.-]+)\s*:(?!\/\/)/;
 // an HTTP credential scheme and the credential after it, anywhere in an argument
-const SCHEME_CREDENTIAL = /\b(Bearer|Basic)\s+\S+/gi;
+const SCHEME_CREDENTIAL = /\b(Bearer|Basic|Token)\s+\S+/gi;
 // a scheme (and `//`, or `\\` which parsers read alike) then `user:password@` where the
 // password may hold anything but white space and `@`
 const AMBIGUOUS_USERINFO = /^((?:[a-z][a-z0-9+.-]*:)?(?:\/\/|\\\\)?)[^\s@]*:[^\s@]*@/i;

@@ -146,3 +146,17 @@ Deno.test("redactArgs() finds URLs among words and in shapes without ://", () =>
     ],
   );
 });
+
+Deno.test("redactArgs() knows pass_word, pw and jwt options and a Token credential", () => {
+  assert.deepEqual(
+    redactArgs(["--pass_word=a", "--pass-word=b", "--pw=c", "--jwt=d", "Token e", "--pwr=1"]),
+    [
+      "--pass_word=[redacted]",
+      "--pass-word=[redacted]",
+      "--pw=[redacted]",
+      "--jwt=[redacted]",
+      "Token [redacted]",
+      "--pwr=1",
+    ],
+  );
+});
