@@ -97,6 +97,7 @@ export async function runServe(config: Config): Promise<number> {
           authToken: config.mcpAuthToken,
           allowedHosts: config.allowedHosts,
           maxRequestBytes: config.limits.maxRequestBytes,
+          maxSessions: config.limits.maxHttpSessions,
           createServer: (info) => createMcpServer(deps, info),
           onSessionClosed: (id) => {
             deps.tasks.closeOwner(id);

@@ -44,6 +44,7 @@ export const ENV_VARS = [
   "SANDBOX_MAX_FILE_SIZE",
   "MAX_TASK_RESULT_BYTES",
   "MAX_TASK_RESULT_BYTES_TOTAL",
+  "MAX_HTTP_SESSIONS",
   // where the default data directory lives
   "XDG_DATA_HOME",
   "HOME",

@@ -115,6 +115,7 @@ function loadLimits(env: Env): Partial<Limits> {
     maxWriteFileBytes: optional(e("SANDBOX_MAX_FILE_SIZE"), sizeValue),
     taskResultBytesPerSession: optional(e("MAX_TASK_RESULT_BYTES"), sizeValue),
     taskResultBytesTotal: optional(e("MAX_TASK_RESULT_BYTES_TOTAL"), sizeValue),
+    maxHttpSessions: optional(e("MAX_HTTP_SESSIONS"), (r) => integerValue(r, 1, 100_000)),
   };
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }

@@ -216,3 +216,14 @@ Deno.test("a worker without a coordinator address is told which flag or variable
   const fromEnv = loadWorkerConfig([], { ...ENV, COORDINATOR_ADDR: "10.0.0.1:50050" });
   assert.ok(fromEnv.ok && fromEnv.config.coordinator === "10.0.0.1:50050");
 });
+
+Deno.test("loadConfig reads MAX_HTTP_SESSIONS (default 1,000) and refuses one out of range", () => {
+  const plain = loadConfig([], ENV);
+  assert.ok(plain.ok && plain.config.limits.maxHttpSessions === 1_000);
+  const set = loadConfig([], { ...ENV, MAX_HTTP_SESSIONS: "5000" });
+  assert.ok(set.ok && set.config.limits.maxHttpSessions === 5_000);
+  assert.match(
+    failure(loadConfig([], { ...ENV, MAX_HTTP_SESSIONS: "0" })),
+    /MAX_HTTP_SESSIONS "0"/,
+  );
+});

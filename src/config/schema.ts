@@ -47,6 +47,8 @@ export const LimitsSchema = z.object({
    */
   taskResultBytesPerSession: z.number().int().positive().default(32 * MiB),
   taskResultBytesTotal: z.number().int().positive().default(256 * MiB),
+  /** MCP HTTP sessions (Streamable HTTP and SSE) open at once; a new one past it gets 503. */
+  maxHttpSessions: z.number().int().positive().default(1_000),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 

@@ -90,3 +90,20 @@ Deno.test("HTTP: the next request of an expired session gets 404 saying it expir
     /^Session not found: it expired after 1s without use and its files were removed; send initialize/,
   );
 });
+
+Deno.test("HTTP: MAX_HTTP_SESSIONS bounds the sessions open at once", async () => {
+  await using server = await startHttpCoordinator({ env: { MAX_HTTP_SESSIONS: "2" } });
+  const first = await initialize(server.url);
+  await initialize(server.url);
+  const third = await fetch(`${server.url}/mcp`, {
+    method: "POST",
+    headers: POST_HEADERS,
+    body: INITIALIZE_BODY,
+  });
+  await third.body?.cancel();
+  assert.equal(third.status, 503);
+  // one ends: its slot is free again
+  const closed = await fetch(`${server.url}/mcp`, { method: "DELETE", headers: first });
+  await closed.body?.cancel();
+  await initialize(server.url);
+});
