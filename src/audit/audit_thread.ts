@@ -9,7 +9,7 @@
  */
 import { CodegenError } from "../core/mod.ts";
 import { LineAppender } from "./line_appender.ts";
-import { checkStillAtPath, openLogForAppend, type OpenNotes, syncLogFile } from "./open_log.ts";
+import { openLogForAppend, type OpenNotes, stillAtPathCheck, syncLogFile } from "./open_log.ts";
 import { serveMailbox } from "./_mailbox.ts";
 import { type ProbeOp, probePermission, type ProbeResult } from "../core/mod.ts";
 
@@ -49,7 +49,7 @@ async function handle(request: AuditThreadRequest): Promise<Done> {
         path: request.path,
         size: at.size,
         fsync: request.fsync,
-        check: () => checkStillAtPath(request.path, identity),
+        check: stillAtPathCheck(request.path, identity),
       });
       log = { file, appender };
       return { ok: true, opened: notes };

@@ -3,10 +3,10 @@ import type { ChainHead } from "./chain.ts";
 import { ChainWriter } from "./chain_writer.ts";
 import type { AuditEvent } from "./event.ts";
 import {
-  checkStillAtPath,
   logClosed,
   logOpened,
   openLogForAppend,
+  stillAtPathCheck,
   syncLogFile,
 } from "./open_log.ts";
 import { SerialQueue } from "./serial_queue.ts";
@@ -49,7 +49,7 @@ export class FileAuditSink implements AuditSink {
       head: at.head,
       size: at.size,
       fsync: options.fsync ?? false,
-      check: () => checkStillAtPath(path, identity),
+      check: stillAtPathCheck(path, identity),
     });
     logOpened(path, notes);
     return new FileAuditSink(file, writer, path, options.clock ?? SYSTEM_CLOCK);

@@ -91,6 +91,25 @@ export interface FileIdentity {
   ino: number | null;
 }
 
+/** How often, at most, an append looks whether the log is still at its path. */
+const PATH_CHECK_EVERY_MS = 100;
+
+/**
+ * {@link checkStillAtPath} as an appender's check: run at most every 100 ms, as a path stat
+ * on every append cost the serving thread about 16 µs per call (it waits for the append).
+ * A log renamed away takes the records of at most that long before appends fail; they are
+ * in it, on its chain.
+ */
+export function stillAtPathCheck(path: string, identity: FileIdentity): () => void {
+  let checkedAt = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - checkedAt < PATH_CHECK_EVERY_MS) return;
+    checkStillAtPath(path, identity);
+    checkedAt = now;
+  };
+}
+
 /**
  * Throws unless `path` still names the file opened as `identity`. A log renamed or removed
  * while open (rotated, deleted) would take records no one reads, and a second coordinator

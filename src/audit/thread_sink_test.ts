@@ -189,8 +189,10 @@ Deno.test("ThreadAuditSink fails every append once its log was renamed or remove
       await sink.append(sampleEvent(1));
       if (how === "rename") await Deno.rename(path, `${path}.1`);
       else await Deno.remove(path);
-      // another writer (a second coordinator) may now create and lock a new file there
+      // another writer (a second coordinator) may now create and lock a new file there; the
+      // path is looked at every 100 ms at most
       await Deno.writeTextFile(path, "");
+      await new Promise((resolve) => setTimeout(resolve, 150));
       await assert.rejects(sink.append(sampleEvent(2)), /was replaced while open/);
       await assert.rejects(sink.append(sampleEvent(3)), /was replaced while open/, "for good");
       assert.equal(await Deno.readTextFile(path), "", "the new file is not written");
