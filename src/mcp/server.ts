@@ -64,9 +64,9 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       },
     );
   }
-  refuseUnknownTools(server, known, (tool, args, extra) => {
+  refuseUnknownTools(server, known, (tool, args, extra, why) => {
     const call = new ToolCall({ deps, conn, tool, extra: extra as Extra, server });
-    const err = new CodegenError("INVALID_ARGUMENT", `Unknown tool "${tool}"`);
+    const err = new CodegenError("INVALID_ARGUMENT", why);
     return runToolCall(call, args, () => Promise.reject(err), {
       readOnly: true,
       resultHidden: true,

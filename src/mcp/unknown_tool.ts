@@ -7,36 +7,55 @@ const MAX_NAME = 128;
 
 /**
  * Makes a call to a tool that does not exist a JSON-RPC error (-32602), as MCP asks, after
- * `onUnknown` has audited it. The SDK answers it as a tool result without a stable code
- * and without reaching any handler of ours, so such probes left no trace. Wraps the SDK's
- * registered `tools/call` handler (a private map: a pinned SDK without it fails here).
+ * `onRefused` has audited it; so too a call whose name is not a string or whose
+ * `arguments` is not an object, which the SDK's schema refuses before any handler of ours
+ * runs. Such probes left no trace. Wraps the SDK's registered `tools/call` handler (a
+ * private map: a pinned SDK without it fails here).
  */
 export function refuseUnknownTools(
   server: McpServer,
   known: ReadonlySet<string>,
-  onUnknown: (name: string, args: Record<string, unknown>, extra: unknown) => Promise<unknown>,
+  onRefused: (
+    name: string,
+    args: Record<string, unknown>,
+    extra: unknown,
+    why: string,
+  ) => Promise<unknown>,
 ): void {
   const handlers = sdkRequestHandlers(server, "unknown_tool.ts");
   const inner = handlers.get("tools/call");
   if (!inner) {
     throw new Error("The MCP SDK no longer keeps a tools/call handler; update unknown_tool.ts");
   }
-  const refuse = async (name: string, args: unknown, extra: unknown) => {
-    const shown = name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}...` : name;
-    const record = typeof args === "object" && args !== null && !Array.isArray(args)
-      ? args as Record<string, unknown>
-      : {};
-    await onUnknown(shown, record, extra);
-    throw rpcError(ErrorCode.InvalidParams, `Unknown tool "${shown}": tools/list names them`);
+  const refuse = async (
+    name: string,
+    args: Record<string, unknown>,
+    extra: unknown,
+    why: string,
+  ) => {
+    await onRefused(name, args, extra, why);
+    throw rpcError(ErrorCode.InvalidParams, why);
   };
   // not async itself: every tool call passes through here
   handlers.set("tools/call", (request, extra) => {
     const params = (request as { params?: { name?: unknown; arguments?: unknown } }).params;
     const name = params?.name;
+    const args = params?.arguments;
     if (typeof name !== "string") {
-      return Promise.reject(rpcError(ErrorCode.InvalidParams, "The tool name must be a string"));
+      const record = args === undefined ? {} : { arguments: args };
+      return refuse("(not a string)", record, extra, "The tool name must be a string");
     }
-    if (known.has(name)) return inner(request, extra);
-    return refuse(name, params?.arguments, extra);
+    const shown = name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}...` : name;
+    const isObject = typeof args === "object" && args !== null && !Array.isArray(args);
+    if (!known.has(name)) {
+      const record = isObject ? args as Record<string, unknown> : {};
+      return refuse(shown, record, extra, `Unknown tool "${shown}": tools/list names them`);
+    }
+    if (args !== undefined && !isObject) {
+      const why = "Invalid params for tools/call: params.arguments: expected an object, not " +
+        (Array.isArray(args) ? "a list" : args === null ? "null" : `a ${typeof args}`);
+      return refuse(shown, { arguments: args }, extra, why);
+    }
+    return inner(request, extra);
   });
 }

@@ -74,10 +74,12 @@ Deno.test("a call to a tool that does not exist is a JSON-RPC error, and audited
     client.callTool({ name: 5 as unknown as string, arguments: {} }),
     (err: Error & { code?: number }) => err.code === -32602 && /must be a string/.test(err.message),
   );
-  const [record] = t.audit.records.filter((r) => r.kind === "tool_call");
+  const [record, unnamed] = t.audit.records.filter((r) => r.kind === "tool_call");
   assert.equal(record?.tool, "nope");
   assert.equal(record?.error_code, "INVALID_ARGUMENT");
   assert.ok(!JSON.stringify(record).includes("s3cret"));
+  assert.equal(unnamed?.tool, "(not a string)", "a call without a usable name is audited too");
+  assert.equal(unnamed?.error_code, "INVALID_ARGUMENT");
   // and the connection goes on
   assert.equal(
     (await client.callTool({ name: "echo", arguments: { message: "hi" } })).isError,

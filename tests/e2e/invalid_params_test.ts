@@ -28,6 +28,11 @@ Deno.test("params the protocol schema refuses get -32602 naming the field, not a
     assert.match(err?.message?.replace(/^MCP error -32602: /, "") ?? "", message);
     assert.ok(!err?.message?.includes("\n"), "one line, not the schema library's dump");
   }
+  // a refused tool call is audited all the same, as an error, with what it carried
+  const echoes = t.audit.records.filter((r) => r.tool === "echo");
+  assert.deepEqual(echoes.map((r) => [r.error_code, r.arguments]), [
+    ["INVALID_ARGUMENT", { arguments: "x" }],
+  ]);
   // valid params still reach the handlers
   await client.setLoggingLevel("debug");
   const r = await client.callTool({ name: "echo", arguments: { message: "hi" } });
