@@ -120,8 +120,19 @@ export function registerWorkspaceResources(
   });
 
   s.setRequestHandler(ReadResourceRequestSchema, async (req, extra) => {
-    const path = fromUri(req.params.uri);
     const c = call("resources/read", extra);
+    let path: string;
+    try {
+      path = fromUri(req.params.uri);
+    } catch (err) {
+      // a URI outside the workspace is refused before any read, and recorded all the same
+      const refused = new CodegenError("INVALID_ARGUMENT", (err as Error).message);
+      await runToolCall(c, { uri: req.params.uri }, () => Promise.reject(refused), {
+        readOnly: true,
+        resultHidden: true,
+      });
+      throw err;
+    }
     const r = await audited(c, { path }, async (c) => {
       const result = unwrap(await c.execute({ tool: "artifact.get", args: { path } })).result;
       c.bytesOut = result.size_bytes;

@@ -160,4 +160,10 @@ Deno.test("resources/read of another scheme says which URIs name workspace files
       /Unknown resource "file:\/\/\/etc\/passwd": workspace files are workspace:\/\/\/\{path\}/
         .test(err.message),
   );
+  // recorded, as every read is
+  const [record] = t.audit.records.filter((r) => r.tool === "resources/read");
+  assert.deepEqual(
+    [record?.error_code, record?.arguments],
+    ["INVALID_ARGUMENT", { uri: "file:///etc/passwd" }],
+  );
 });
