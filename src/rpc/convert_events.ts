@@ -70,8 +70,15 @@ export function taskErrorFromProto(error: wpb.TaskError): TaskError {
     : { code, message, retriable };
 }
 
-/** A proto event → an event or the outcome; `undefined` for an empty (unknown) event. */
-export function taskEventFromProto(message: wpb.TaskEvent): DecodedTaskEvent | undefined {
+/**
+ * A proto event → an event or the outcome; `undefined` for an empty (unknown) event. With
+ * `asked` (the request's tool, as its proto case), a result for another tool is an
+ * INTERNAL failure: its fields would be read as the asked tool's.
+ */
+export function taskEventFromProto(
+  message: wpb.TaskEvent,
+  asked?: string,
+): DecodedTaskEvent | undefined {
   const e = message.event;
   switch (e?.$case) {
     case "progress":
@@ -88,6 +95,13 @@ export function taskEventFromProto(message: wpb.TaskEvent): DecodedTaskEvent | u
     }
     case "result": {
       const { response, is_error, error_text } = e.value;
+      const answered = response?.tool?.$case;
+      if (asked !== undefined && answered !== asked) {
+        const message = `The worker answered a ${asked} task with ${
+          answered === undefined ? "an empty result" : `a ${answered} result`
+        }`;
+        return { kind: "outcome", outcome: { ok: false, error: failedError(message) } };
+      }
       const result: TaskResultOf<ToolResult["tool"]> = toolResultFromProto(response ?? {}).result;
       const outcome: TaskOutcome = compact({
         ok: true as const,
@@ -102,6 +116,10 @@ export function taskEventFromProto(message: wpb.TaskEvent): DecodedTaskEvent | u
     case undefined:
       return undefined;
   }
+}
+
+function failedError(message: string): TaskError {
+  return { code: "INTERNAL", message, retriable: false };
 }
 
 /** Session limits → proto (same fields). */

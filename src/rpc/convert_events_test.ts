@@ -114,3 +114,27 @@ Deno.test("a worker's error message is cut at 8 KiB, and a code like __proto__ i
     assert.match(outcome.error.message, /\(cut: 100000 characters\)$/);
   }
 });
+
+Deno.test("a result for another tool than the one asked is refused as INTERNAL", () => {
+  const stats = { $case: "workspace_stats" as const, value: { workspace_bytes: 1, file_count: 2 } };
+  const result = (tool?: typeof stats) => ({
+    event: {
+      $case: "result" as const,
+      value: { response: tool ? { tool } : {}, is_error: false, error_text: "" },
+    },
+  });
+  assert.deepEqual(taskEventFromProto(result(stats), "fs_read"), {
+    kind: "outcome",
+    outcome: {
+      ok: false,
+      error: {
+        code: "INTERNAL",
+        message: "The worker answered a fs_read task with a workspace_stats result",
+        retriable: false,
+      },
+    },
+  });
+  assert.match(JSON.stringify(taskEventFromProto(result(), "fs_read")), /with an empty result/);
+  const right = taskEventFromProto(result(stats), "workspace_stats");
+  assert.equal(right?.kind === "outcome" && right.outcome.ok, true);
+});

@@ -13,6 +13,8 @@ import { tooLargeMessage } from "./_message_limit.ts";
 interface Pending {
   onEvent: ((event: TaskEvent) => void) | undefined;
   finish: (outcome: TaskOutcome) => void;
+  /** The tool asked for (its proto case): a result for another is refused. */
+  tool: string | undefined;
 }
 
 /**
@@ -82,7 +84,7 @@ export class TaskStream {
         signal?.removeEventListener("abort", onAbort);
         resolve(outcome);
       };
-      const pending: Pending = { onEvent, finish };
+      const pending: Pending = { onEvent, finish, tool: request.tool?.tool?.$case };
       this.#pending.set(taskId, pending);
       const start: wpb.TaskFrame = { frame: { $case: "start", value: request } };
       // alone on the stream, nothing could join it: send at once
@@ -105,7 +107,7 @@ export class TaskStream {
     const pending = this.#pending.get(message.task_id);
     if (!pending) return;
     try {
-      const decoded = taskEventFromProto(message.event ?? {});
+      const decoded = taskEventFromProto(message.event ?? {}, pending.tool);
       if (decoded?.kind === "event") pending.onEvent?.(decoded.event);
       else if (decoded?.kind === "outcome") pending.finish(decoded.outcome);
     } catch (err) {

@@ -146,7 +146,7 @@ export class WorkerServiceConnection {
       signal?.addEventListener("abort", onAbort, { once: true });
       call.on("data", (message) => {
         try {
-          const decoded = taskEventFromProto(message);
+          const decoded = taskEventFromProto(message, request.tool?.tool?.$case);
           if (decoded?.kind === "event") onEvent?.(decoded.event);
           else if (decoded?.kind === "outcome") outcome ??= decoded.outcome;
         } catch (err) {
