@@ -154,7 +154,9 @@ export async function createCoordinator(
   });
   const inFlight = new InFlight();
   const metrics = createCoordinatorMetrics({
-    activeSessions: () => sessions.count(),
+    // this process's own: on a shared Redis the store counts every replica's, and while it
+    // cannot be read (or lost records) it would say nothing true about this one
+    activeSessions: () => sessions.servedCount,
     workersRegistered: () => config.localWorkers + (fleet?.registry.size ?? 0),
     workersHealthy: () => config.localWorkers + (fleet?.registry.healthyCount() ?? 0),
     tasksInFlight: () => inFlight.count,

@@ -335,8 +335,13 @@ export class SessionManager {
     log.info("Session {id} ended ({reason})", { id: session.id, reason });
   }
 
-  /** Number of live sessions. */
+  /** Number of live sessions in the store (every coordinator's, on a shared store). */
   count(): Promise<number> {
     return this.#store.count();
+  }
+
+  /** Number of sessions this process serves now (its connections that have one). */
+  get servedCount(): number {
+    return this.#byConnection.size;
   }
 }

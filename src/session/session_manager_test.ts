@@ -257,3 +257,16 @@ Deno.test("SessionManager: a connection whose session was never recorded (the st
   // the connection, still open, gets a session when it comes back
   assert.ok((await sessions.forConnection("conn", "alice")).id);
 });
+
+Deno.test("SessionManager.servedCount counts this process's sessions, not a shared store's", async () => {
+  const store = new MemorySessionStore();
+  const [a, b] = [1, 2].map(() => new SessionManager({ store, maxAgeMs: 1_000 }));
+  a!.openConnection("c1");
+  b!.openConnection("c2");
+  await a!.forConnection("c1", "alice");
+  await b!.forConnection("c2", "bob");
+  assert.equal(await a!.count(), 2, "the store holds both");
+  assert.deepEqual([a!.servedCount, b!.servedCount], [1, 1]);
+  await a!.closeConnection("c1");
+  assert.equal(a!.servedCount, 0);
+});
