@@ -22,6 +22,12 @@ export interface ConnectionLimits {
   maxUnprovenPerHost: number;
   /** An unproven connection is closed this long after it opened. */
   proveWithinMs: number;
+  /**
+   * An unproven connection is closed once this many of its calls were refused: a client
+   * with a wrong token needs one to learn it, a stream of them (HTTP/2 rapid reset: open a
+   * call, cancel it, again) costs the server per call.
+   */
+  maxRefusedCalls: number;
 }
 
 /**
@@ -35,14 +41,19 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxUnproven: 64,
   maxUnprovenPerHost: 8,
   proveWithinMs: 10_000,
+  maxRefusedCalls: 8,
 };
 
 /** Why the gate closed a connection, as the end of "Closed a connection from X: ...". */
 export type GateRefusal =
+  | "its calls were refused maxRefusedCalls times"
   | "the listener has maxConnections open"
   | "its address has maxUnprovenPerHost connections that made no call yet"
   | "it was the oldest of maxUnproven connections that made no call yet"
   | "it made no admitted call in time";
+
+/** How long a refused call's answer has to leave before its connection is closed. */
+const REFUSAL_DRAIN_MS = 100;
 
 const EVICTED = "it was the oldest of maxUnproven connections that made no call yet";
 
@@ -50,6 +61,7 @@ interface Tracked {
   socket: net.Socket;
   host: string;
   timer: ReturnType<typeof setTimeout> | undefined;
+  refused: number;
 }
 
 /** The key gRPC's `getPeer()` gives the same connection. */
@@ -106,7 +118,7 @@ export class ConnectionGate {
       this.#onRefused(EVICTED, oldest);
       this.#close(oldest, tracked);
     }
-    const tracked: Tracked = { socket, host, timer: undefined };
+    const tracked: Tracked = { socket, host, timer: undefined, refused: 0 };
     tracked.timer = setTimeout(() => {
       this.#onRefused("it made no admitted call in time", peer);
       this.#close(peer, tracked);
@@ -122,6 +134,18 @@ export class ConnectionGate {
   prove(peer: string): void {
     const tracked = this.#open.get(peer);
     if (tracked) this.#settle(peer, tracked);
+  }
+
+  /** A call on the connection from `peer` was refused (a bad token): closed past the bound. */
+  refused(peer: string): void {
+    const tracked = this.#open.get(peer);
+    if (tracked?.timer === undefined) return; // proven, or gone
+    if (++tracked.refused !== this.#limits.maxRefusedCalls) return;
+    this.#onRefused("its calls were refused maxRefusedCalls times", peer);
+    // after the refusal on its way out, so the caller still reads why
+    setTimeout(() => {
+      if (tracked.timer !== undefined) this.#close(peer, tracked); // unless proven since
+    }, REFUSAL_DRAIN_MS);
   }
 
   /** Resolves once no connection is open. */

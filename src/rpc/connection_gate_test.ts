@@ -11,7 +11,12 @@ const HAS_OPENSSL = hasOpenssl();
 const PROVE_MS = 300;
 
 function serve(
-  connections: { maxConnections?: number; maxUnproven?: number; maxUnprovenPerHost?: number },
+  connections: {
+    maxConnections?: number;
+    maxUnproven?: number;
+    maxUnprovenPerHost?: number;
+    maxRefusedCalls?: number;
+  },
   tls?: TlsPem,
 ): Promise<GrpcServerHandle> {
   return startWorkerServiceServer(fakeHandler(), {
@@ -106,6 +111,20 @@ Deno.test("a caller with the token keeps its connection past the deadline; one w
     assert.deepEqual(server.connections, { open: 1, unproven: 0 }, "the same connection");
   } finally {
     good.close();
+    bad.close();
+    await server.close();
+  }
+});
+
+Deno.test("a connection whose calls keep being refused is closed at maxRefusedCalls", async () => {
+  const server = await serve({ maxRefusedCalls: 3 });
+  const bad = connect(server, { token: "wrong" });
+  try {
+    for (let i = 0; i < 2; i++) await assert.rejects(bad.getLimits(), { code: "UNAUTHENTICATED" });
+    assert.deepEqual(server.connections, { open: 1, unproven: 1 }, "two refusals: kept");
+    await assert.rejects(bad.getLimits(), { code: "UNAUTHENTICATED" });
+    assert.ok(await until(server, (c) => c.open === 0), "the third closes it");
+  } finally {
     bad.close();
     await server.close();
   }

@@ -78,6 +78,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   // the refused caller reads why; this side's operator must too
   const refusals = new RefusalLog();
   const onRefused = (r: { method: string; peer: string; reason: string }) => {
+    gate.refused(r.peer);
     const count = refusals.note(r.peer);
     if (count === undefined) return;
     log.warn(
