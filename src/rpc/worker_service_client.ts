@@ -16,6 +16,12 @@ import { cancelledOutcome, errorOutcome, failedOutcome, lostWorkerOutcome } from
 export interface WorkerConnectionSettings extends ChannelSettings {
   /** Deadline of session calls and GetLimits; default 60 s. */
   callTimeoutMs?: number;
+  /**
+   * Deadline of CreateSession (it makes a directory; the interpreter starts in the
+   * background); default 15 s, or `callTimeoutMs` when shorter. A new session's first call waits for it: a hung worker
+   * must not hold it for a minute.
+   */
+  createTimeoutMs?: number;
   /** How often a running task checks the connection is still up; default 250 ms. */
   watchdogMs?: number;
   /**
@@ -48,6 +54,7 @@ export class WorkerServiceConnection {
   readonly address: string;
   #client: WorkerServiceClient;
   #callTimeoutMs: number;
+  #createTimeoutMs: number;
   #watchdogMs: number;
   #useStream: boolean;
   #stream: TaskStream | undefined;
@@ -59,6 +66,7 @@ export class WorkerServiceConnection {
     this.address = address;
     this.#client = openChannel(WorkerServiceClient, address, settings);
     this.#callTimeoutMs = settings.callTimeoutMs ?? 60_000;
+    this.#createTimeoutMs = Math.min(settings.createTimeoutMs ?? 15_000, this.#callTimeoutMs);
     this.#watchdogMs = settings.watchdogMs ?? 250;
     this.#useStream = settings.taskStream ?? true;
   }
@@ -78,7 +86,11 @@ export class WorkerServiceConnection {
 
   /** Prepares a session; returns the limits it gets. */
   async createSession(sessionId: string): Promise<SessionLimits> {
-    const res = await this.#unary(this.#client.createSession, { session_id: sessionId });
+    const res = await this.#unary(
+      this.#client.createSession,
+      { session_id: sessionId },
+      this.#createTimeoutMs,
+    );
     if (!res.limits) throw new CodegenError("INTERNAL", "Worker sent no limits");
     return limitsFromProto(res.limits);
   }

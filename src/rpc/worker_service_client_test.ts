@@ -29,6 +29,18 @@ Deno.test("session calls return the worker's limits and map errors to project co
   await assert.rejects(conn.destroySession("plain"), { code: "INTERNAL", message: "boom" });
 });
 
+Deno.test("a worker that never answers CreateSession is given up on at its own, shorter deadline", async () => {
+  await using service = await serveAndConnect(
+    fakeHandler({ createSession: () => new Promise(() => {}) }),
+    { createTimeoutMs: 200 },
+  );
+  const began = performance.now();
+  await assert.rejects(service.conn.createSession("s1"), { code: "WORKER_UNAVAILABLE" });
+  const took = performance.now() - began;
+  assert.ok(took >= 180 && took < 5_000, `${took} ms`);
+  assert.deepEqual(await service.conn.getLimits(), FAKE_LIMITS, "other calls keep theirs");
+});
+
 // Every task behaviour holds for both ways of sending tasks.
 const MODES = [
   { name: "RunTasks stream", settings: {} },
