@@ -192,6 +192,22 @@ export async function runToolCall(
 }
 
 /**
+ * Records a call refused before anything ran, as INVALID_ARGUMENT with `message`, and
+ * answers it so. Nothing runs, so a failing audit log need not hold it back (`readOnly`).
+ * `resultHidden`: the caller answers otherwise (a JSON-RPC error), so a note for the
+ * session waits for a result that is shown.
+ */
+export function refuseToolCall(
+  call: ToolCall,
+  args: Record<string, unknown>,
+  message: string,
+  options: { resultHidden?: boolean } = {},
+): Promise<CallToolResult> {
+  const err = new CodegenError("INVALID_ARGUMENT", message);
+  return runToolCall(call, args, () => Promise.reject(err), { readOnly: true, ...options });
+}
+
+/**
  * {@link runToolCall}, answering before the result's text is built: what a background
  * task keeps until task.result asks for it.
  */

@@ -1,6 +1,6 @@
 import { CodegenError } from "../core/mod.ts";
 import { checkListAfter } from "../policy/mod.ts";
-import { type Extra, runToolCall, ToolCall, unwrap } from "./call.ts";
+import { type Extra, refuseToolCall, runToolCall, ToolCall, unwrap } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { filePage, type ListDirectory } from "./resource_pages.ts";
 import { rpcError } from "./rpc_error.ts";
@@ -126,9 +126,7 @@ export function registerWorkspaceResources(
       path = fromUri(req.params.uri);
     } catch (err) {
       // a URI outside the workspace is refused before any read, and recorded all the same
-      const refused = new CodegenError("INVALID_ARGUMENT", (err as Error).message);
-      await runToolCall(c, { uri: req.params.uri }, () => Promise.reject(refused), {
-        readOnly: true,
+      await refuseToolCall(c, { uri: req.params.uri }, (err as Error).message, {
         resultHidden: true,
       });
       throw err;

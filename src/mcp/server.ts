@@ -1,5 +1,5 @@
-import { CodegenError, getLogger, PROGRAM_NAME, VERSION } from "../core/mod.ts";
-import { type Extra, runToolCall, ToolCall } from "./call.ts";
+import { getLogger, PROGRAM_NAME, VERSION } from "../core/mod.ts";
+import { type Extra, refuseToolCall, runToolCall, ToolCall } from "./call.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { passRefusedArguments, refusedArguments } from "./invalid_input.ts";
 import { refuseInvalidParams } from "./invalid_params.ts";
@@ -53,11 +53,7 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
       (args: Record<string, unknown>, extra) => {
         const call = new ToolCall({ deps, conn, tool: def.name, extra, server });
         const refused = refusedArguments(args);
-        if (refused) {
-          const err = new CodegenError("INVALID_ARGUMENT", refused.message);
-          // nothing runs: no need to wait for a failing audit log
-          return runToolCall(call, refused.raw, () => Promise.reject(err), { readOnly: true });
-        }
+        if (refused) return refuseToolCall(call, refused.raw, refused.message);
         return runToolCall(call, args, (c) => def.run(c, args), {
           readOnly: def.annotations?.readOnlyHint === true,
         });
@@ -66,11 +62,7 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
   }
   refuseUnknownTools(server, known, (tool, args, extra, why) => {
     const call = new ToolCall({ deps, conn, tool, extra: extra as Extra, server });
-    const err = new CodegenError("INVALID_ARGUMENT", why);
-    return runToolCall(call, args, () => Promise.reject(err), {
-      readOnly: true,
-      resultHidden: true,
-    });
+    return refuseToolCall(call, args, why, { resultHidden: true });
   });
   // registering a tool declares tools.listChanged true; ours never change once registered
   server.server.registerCapabilities({ tools: { listChanged: false } });

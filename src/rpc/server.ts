@@ -144,13 +144,12 @@ function listen(tcp: net.Server, host: string, port: number): Promise<number> {
   });
 }
 
-// One line per reason at 1, 2, 4, 8... refusals: a flood must not flood the log.
+// One line per reason at 1, 2, 4, 8... connections closed: a flood must not flood the log.
 function gateLog(): (why: GateRefusal, peer: string) => void {
-  const counts = new Map<GateRefusal, number>();
+  const closes = new RefusalLog();
   return (why, peer) => {
-    const count = (counts.get(why) ?? 0) + 1;
-    counts.set(why, count);
-    if ((count & (count - 1)) !== 0) return;
+    const count = closes.count(why);
+    if (count === undefined) return;
     log.warn("Closed a gRPC connection from {peer}: {why} (closed {count} for this so far)", {
       peer,
       why,
