@@ -146,14 +146,16 @@ export class SessionManager {
   }
 
   async #endLost(id: string, connectionId: string, principal: string): Promise<void> {
-    const now = this.#clock.now();
-    await this.#onEnd?.(
-      { id, principal, connectionId, createdAt: now, lastActivityAt: now },
-      "replaced",
-    )
+    await this.#onEnd?.(this.#remains(id, connectionId, principal), "replaced")
       .catch((err) =>
         log.warn("Cleaning up session {id} failed: {error}", { id, error: String(err) })
       );
+  }
+
+  // What is known of a session whose record is gone: enough for onEnd to remove its remains.
+  #remains(id: string, connectionId: string, principal: string): Session {
+    const now = this.#clock.now();
+    return { id, principal, connectionId, createdAt: now, lastActivityAt: now };
   }
 
   /**
@@ -295,13 +297,8 @@ export class SessionManager {
         log.warn("Session {id} lost its record; it ended as expired", { id });
         this.#letGo(connectionId, id);
       }
-      const now = this.#clock.now();
-      const principal = "";
-      // a connection that never had a record still has its HTTP session closed
-      await this.#end(
-        { id: id ?? "", principal, connectionId, createdAt: now, lastActivityAt: lastUse },
-        "expired",
-      );
+      // a connection that never had a record (id "") still has its HTTP session closed
+      await this.#end(this.#remains(id ?? "", connectionId, ""), "expired");
       if (id !== undefined) ended.push(id);
     }
     return ended;
