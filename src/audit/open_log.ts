@@ -115,7 +115,7 @@ export function stillAtPathCheck(path: string, identity: FileIdentity): () => vo
  * while open (rotated, deleted) would take records no one reads, and a second coordinator
  * could lock the new file at the path and start another chain: appends must fail instead.
  */
-export function checkStillAtPath(path: string, identity: FileIdentity): void {
+function checkStillAtPath(path: string, identity: FileIdentity): void {
   let now: Deno.FileInfo | undefined;
   try {
     now = Deno.statSync(path);

@@ -116,7 +116,9 @@ function redactValue(value: string): string {
   return redactWords(value.replace(SCHEME_CREDENTIAL, `$1 ${REDACTED}`));
 }
 
-// Each URL among the words of a text (it may name several) redacted, the rest kept.
+// Each URL among the words of a text (it may name several) redacted, the rest kept. Most
+// texts hold no URL (every URL_LIKE word has a `:` or a `//` or `\\`): those are not split.
 function redactWords(text: string): string {
+  if (!text.includes(":") && !text.includes("//") && !text.includes("\\\\")) return text;
   return text.split(/(\s+)/).map((word) => URL_LIKE.test(word) ? redactUrl(word) : word).join("");
 }
