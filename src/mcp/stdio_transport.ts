@@ -264,8 +264,10 @@ export class StdioTransport implements Transport {
       return;
     }
     const refusal = this.#admit(parsed as JSONRPCMessage);
-    if (refusal) this.#sendError(refusal.id, refusal.message);
-    else this.onmessage?.(parsed as JSONRPCMessage);
+    if (refusal) {
+      this.onerror?.(new Error(`Dropped a frame: ${refusal.message}`));
+      this.#sendError(refusal.id, refusal.message);
+    } else this.onmessage?.(parsed as JSONRPCMessage);
   }
 
   // A message refuseFrame let through: counted when a request (which has a method, an id

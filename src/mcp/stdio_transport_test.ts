@@ -209,6 +209,8 @@ Deno.test("stdio: a request with a malformed _meta is answered -32600 at once, n
     }),
   ];
   const { t, received, written, closed } = transport(lines);
+  const dropped: string[] = [];
+  t.onerror = (err) => dropped.push(err.message);
   const started = Date.now();
   await t.start();
   await closed;
@@ -216,6 +218,8 @@ Deno.test("stdio: a request with a malformed _meta is answered -32600 at once, n
   assert.deepEqual(received, []);
   const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(answers.map((a) => [a.id, a.error?.code]), [[1, -32600], [2, -32600]]);
+  // logged like every other refused frame (the log leaves its contents out)
+  assert.deepEqual(dropped, Array(2).fill("Dropped a frame: Invalid request: params._meta"));
 });
 
 Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC error saying why", async () => {
