@@ -1,7 +1,8 @@
 /**
- * Which parsed stdio lines the protocol layer would drop without an answer, and how to
- * answer them instead: a client that sent a request waits for its answer, and a silent
- * drop leaves it waiting for ever with no word of what was wrong.
+ * Which parsed messages the protocol layer would drop without an answer (or, over HTTP,
+ * call a parse error), and how to answer them instead: a client that sent a request waits
+ * for its answer, and a silent drop leaves it waiting for ever with no word of what was
+ * wrong. One set of envelope rules and one batch rule for every transport.
  * @module
  */
 import type { JSONRPCMessage } from "./sdk.ts";
@@ -27,48 +28,78 @@ export function errorFrame(
 /** What a client that sent a malformed line should do instead. */
 export const ONE_PER_LINE = "send one JSON-RPC 2.0 message per line";
 
+/** The one protocol version with JSON-RPC batches: 2025-03-26 added them, 2025-06-18 removed them. */
+export const BATCH_VERSION = "2025-03-26";
+
+/** Whether a client speaking `version` may send batches (undefined: none negotiated yet). */
+export function batchesAllowed(version: string | undefined): boolean {
+  return version === BATCH_VERSION;
+}
+
+/** Why a batch is refused at `version`; `instead` says how to send the messages. */
+export function noBatches(version: string | undefined, instead: string): string {
+  const at = version === undefined ? "before initialize" : `at protocol version ${version}`;
+  return `Invalid request: batches are not supported ${at} (MCP has them only at ` +
+    `${BATCH_VERSION}); ${instead}`;
+}
+
 /**
- * The errors to answer a parsed line with, or none when it is a message the protocol layer
- * takes (a request, notification or response; it checks their fields). A batch, where the
- * protocol version has none (see _stdio_batches.ts), is answered once per request in it. A
- * notification with bad fields gets no answer, as JSON-RPC says.
+ * The first fault of one message's envelope, which every transport checks the same way
+ * before the protocol layer sees it: the layer drops a request with a bad envelope
+ * unanswered (stdio) or calls it a parse error (HTTP). A response or notification is left
+ * to the protocol layer: neither is ever answered.
  */
-export function refuseFrame(value: unknown): FrameRefusal[] {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return [{ message: "Invalid request: the batch is empty" }];
-    const message = "Invalid request: batches are not supported at this protocol version " +
-      `(MCP has them only at 2025-03-26); ${ONE_PER_LINE}`;
-    const ids = value.map(requestIdOf).filter((id) => id !== undefined);
-    return ids.length > 0 ? ids.map((id) => ({ id, message })) : [{ message }];
-  }
-  if (typeof value !== "object" || value === null) {
-    return [{ message: `Invalid request: not a JSON object; ${ONE_PER_LINE}` }];
+export function envelopeFault(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return "not a JSON object";
   }
   const m = value as Record<string, unknown>;
-  const id = requestIdOf(m);
-  const refuse = (
-    why: string,
-  ): FrameRefusal[] => [id === undefined ? { message: why } : { id, message: why }];
-  if (m.jsonrpc !== "2.0") return refuse('Invalid request: "jsonrpc" must be "2.0"');
-  if (!("method" in m)) return []; // a response to one of the server's requests
-  if (!("id" in m)) return []; // a notification: never answered
-  if (typeof m.method !== "string") return refuse('Invalid request: "method" must be a string');
-  if (id === undefined) return refuse('Invalid request: "id" must be a string or an integer');
+  if (m.jsonrpc !== "2.0") return '"jsonrpc" must be "2.0"';
+  if (!("method" in m) || !("id" in m)) return undefined;
+  if (typeof m.method !== "string") return '"method" must be a string';
+  if (requestIdOf(m) === undefined) return '"id" must be a string or an integer';
   const params = m.params;
   if (
     params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))
   ) {
-    return refuse('Invalid request: "params" must be an object');
+    return '"params" must be an object';
   }
-  // the protocol layer takes exactly these members, and drops a request with any other
+  // the protocol layer takes exactly these members
   const extra = Object.keys(m).find((key) => !REQUEST_MEMBERS.has(key));
   if (extra !== undefined) {
-    return refuse(
-      `Invalid request: unknown member ${JSON.stringify(extra.slice(0, 64))} ` +
-        "(a request has jsonrpc, id, method and params)",
-    );
+    return `unknown member ${JSON.stringify(extra.slice(0, 64))} ` +
+      "(a request has jsonrpc, id, method and params)";
   }
-  return [];
+  if (!hasValidMeta(params)) {
+    return '"params._meta" must be an object whose progressToken is a string or an integer';
+  }
+  return undefined;
+}
+
+/**
+ * The errors to answer a parsed stdio line with, or none when it is a message the
+ * protocol layer takes. A batch, where the protocol version has none (see
+ * _stdio_batches.ts), is answered once per request in it. A notification with bad fields
+ * gets no answer, as JSON-RPC says.
+ */
+export function refuseFrame(value: unknown, version?: string): FrameRefusal[] {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [{ message: "Invalid request: the batch is empty" }];
+    const message = noBatches(version, ONE_PER_LINE);
+    const ids = value.map(requestIdOf).filter((id) => id !== undefined);
+    return ids.length > 0 ? ids.map((id) => ({ id, message })) : [{ message }];
+  }
+  return refuseMessage(value);
+}
+
+/** {@link refuseFrame} for one message, where a batch is just not a JSON object. */
+export function refuseMessage(value: unknown): FrameRefusal[] {
+  const fault = envelopeFault(value);
+  if (fault === undefined) return [];
+  const why = `Invalid request: ${fault}` +
+    (fault === "not a JSON object" ? `; ${ONE_PER_LINE}` : "");
+  const id = requestIdOf(value);
+  return [id === undefined ? { message: why } : { id, message: why }];
 }
 
 const REQUEST_MEMBERS = new Set(["jsonrpc", "id", "method", "params"]);
@@ -80,12 +111,10 @@ function requestIdOf(value: unknown): string | number | undefined {
   return typeof id === "string" || Number.isInteger(id) ? id as string | number : undefined;
 }
 
-/**
- * Whether a request's `_meta`, when given, is an object whose progressToken is a string or
- * an integer, as the SDK's request schema demands (it drops one that is not, unanswered).
- */
-export function hasValidMeta(message: JSONRPCMessage): boolean {
-  const meta = (message as { params?: { _meta?: unknown } }).params?._meta;
+// A request's `_meta`, when given, must be an object whose progressToken is a string or
+// an integer, as the SDK's request schema demands.
+function hasValidMeta(params: unknown): boolean {
+  const meta = (params as { _meta?: unknown } | undefined)?._meta;
   if (meta === undefined) return true;
   if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return false;
   const token = (meta as { progressToken?: unknown }).progressToken;

@@ -5,18 +5,13 @@
  * asks.
  * @module
  */
-import { errorFrame, refuseFrame } from "./_frame_check.ts";
+import { errorFrame, refuseMessage } from "./_frame_check.ts";
 import type { JSONRPCMessage } from "./sdk.ts";
 
 type RequestId = string | number;
 
 /** Most messages in one batch, as the SDK's Streamable HTTP transport takes. */
 export const MAX_BATCH_MESSAGES = 100;
-
-/** Whether a client that negotiated `version` may send batches. */
-export function batchesAllowed(version: string | undefined): boolean {
-  return version === "2025-03-26";
-}
 
 /**
  * A batch's messages that go on, and the errors answering those refused (as a line of
@@ -32,7 +27,7 @@ export function splitBatch(
   const accepted: JSONRPCMessage[] = [];
   const errors: JSONRPCMessage[] = [];
   for (const item of items) {
-    const refusals = refuseFrame(item);
+    const refusals = refuseMessage(item);
     if (refusals.length === 0) accepted.push(item as JSONRPCMessage);
     for (const r of refusals) errors.push(errorFrame(r.id, r.message));
   }

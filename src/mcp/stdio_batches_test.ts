@@ -146,7 +146,10 @@ Deno.test("stdio refuses a batch before initialize, at 2025-06-18 and later, whe
     assert.deepEqual(c.received, [], version);
     const errors = c.lines().slice(1);
     assert.deepEqual(errors.map((e) => [e.id, e.error.code]), [[1, -32600], [2, -32600]], version);
-    assert.match(errors[0].error.message, /MCP has them only at 2025-03-26/);
+    assert.match(
+      errors[0].error.message,
+      new RegExp(`at protocol version ${version} \\(MCP has them only at 2025-03-26\\)`),
+    );
     await c.end();
   }
   const before = transport();
@@ -155,6 +158,7 @@ Deno.test("stdio refuses a batch before initialize, at 2025-06-18 and later, whe
   await settle();
   assert.deepEqual(before.received, []);
   assert.deepEqual(before.lines().map((e) => [e.id, e.error.code]), [[1, -32600]]);
+  assert.match(before.lines()[0].error.message, /batches are not supported before initialize/);
   await before.end();
 
   const c = await negotiated("2025-03-26");

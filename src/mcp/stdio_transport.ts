@@ -2,14 +2,8 @@ import { type ByteSink, concatBytes, getLogger, LineWriter, settlesWithin } from
 import { ErrorCode, type JSONRPCMessage, type Transport } from "./sdk.ts";
 import { type ChunkSource, stdinSource, streamSource } from "./stdin_source.ts";
 import { firstBytes, FRAME_EDGE_BYTES, frameRequestId, lastBytes } from "./_frame_id.ts";
-import {
-  errorFrame,
-  type FrameRefusal,
-  hasValidMeta,
-  ONE_PER_LINE,
-  refuseFrame,
-} from "./_frame_check.ts";
-import { BatchAnswers, batchesAllowed, splitBatch } from "./_stdio_batches.ts";
+import { batchesAllowed, errorFrame, ONE_PER_LINE, refuseFrame } from "./_frame_check.ts";
+import { BatchAnswers, splitBatch } from "./_stdio_batches.ts";
 import { answerId, cancelledRequestId } from "./_cancelled_id.ts";
 
 const log = getLogger("mcp", "stdio");
@@ -257,27 +251,20 @@ export class StdioTransport implements Transport {
     // only the envelope is checked here: the protocol layer validates each message's shape,
     // so a full schema parse here would be done twice on every message; what it would drop
     // without a word is answered here
-    const refusals = refuseFrame(parsed);
+    const refusals = refuseFrame(parsed, this.#version);
     if (refusals.length > 0) {
       this.onerror?.(new Error(`Dropped a frame: ${refusals[0]!.message}`));
       for (const r of refusals) this.#sendError(r.id, r.message);
       return;
     }
-    const refusal = this.#admit(parsed as JSONRPCMessage);
-    if (refusal) {
-      this.onerror?.(new Error(`Dropped a frame: ${refusal.message}`));
-      this.#sendError(refusal.id, refusal.message);
-    } else this.onmessage?.(parsed as JSONRPCMessage);
+    this.#admit(parsed as JSONRPCMessage);
+    this.onmessage?.(parsed as JSONRPCMessage);
   }
 
-  // A message refuseFrame let through: counted when a request (which has a method, an id
-  // and object params), or refused.
-  #admit(message: JSONRPCMessage): FrameRefusal | undefined {
+  // A message refuseFrame let through: counted when a request; a cancel stops the wait
+  // for the answer of the request it names.
+  #admit(message: JSONRPCMessage): void {
     if ("method" in message && "id" in message) {
-      // the SDK would drop it without an answer, and the client would wait for ever
-      if (!hasValidMeta(message)) {
-        return { id: message.id, message: "Invalid request: params._meta" };
-      }
       if (message.method === "initialize") this.#initializeId = message.id;
       this.#track(message.id);
     } else {
@@ -289,7 +276,6 @@ export class StdioTransport implements Transport {
         if (complete) this.#push(complete).catch(() => {});
       }
     }
-    return undefined;
   }
 
   // A batch, at the protocol version that has them: each message is checked and delivered
@@ -303,10 +289,8 @@ export class StdioTransport implements Transport {
     const now = this.#batches.open(ids, errors);
     if (now) this.#push(now).catch(() => {});
     for (const message of accepted) {
-      const refusal = this.#admit(message);
-      // the batch waits for this answer too
-      if (refusal) this.#write(errorFrame(refusal.id, refusal.message)).catch(() => {});
-      else this.onmessage?.(message);
+      this.#admit(message);
+      this.onmessage?.(message);
     }
   }
 

@@ -219,7 +219,10 @@ Deno.test("stdio: a request with a malformed _meta is answered -32600 at once, n
   const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(answers.map((a) => [a.id, a.error?.code]), [[1, -32600], [2, -32600]]);
   // logged like every other refused frame (the log leaves its contents out)
-  assert.deepEqual(dropped, Array(2).fill("Dropped a frame: Invalid request: params._meta"));
+  const why = 'Invalid request: "params._meta" must be an object whose progressToken is a ' +
+    "string or an integer";
+  assert.deepEqual(answers.map((a) => a.error.message), [why, why]);
+  assert.deepEqual(dropped, [why, why].map((w) => `Dropped a frame: ${w}`));
 });
 
 Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC error saying why", async () => {

@@ -62,15 +62,15 @@ Deno.test("Streamable HTTP takes a batch at protocol version 2025-03-26 and answ
   assert.equal((await post(http.url, noVersion, [ping(4)])).status, 200);
 });
 
-Deno.test("Streamable HTTP refuses a batch at protocol version 2025-06-18 and later, and an empty batch, with -32600", async () => {
+Deno.test("Streamable HTTP refuses a batch at every protocol version but 2025-03-26, and an empty batch, with -32600", async () => {
   await using http = await startHttpServer(options());
-  for (const version of ["2025-06-18", "2025-11-25"]) {
+  for (const version of ["2024-11-05", "2025-06-18", "2025-11-25"]) {
     const headers = await open(http.url, version);
     const res = await post(http.url, headers, [ping(2), ping(3)]);
     assert.equal(res.status, 400, version);
     const error = JSON.parse(res.text).error;
     assert.equal(error.code, -32600);
-    assert.match(error.message, new RegExp(`protocol version ${version} has no batches`));
+    assert.match(error.message, new RegExp(`not supported at protocol version ${version} `));
     // a single message still goes through
     assert.equal((await post(http.url, headers, ping(4))).status, 200);
   }
@@ -86,7 +86,13 @@ Deno.test("Streamable HTTP answers JSON that is no JSON-RPC message with -32600 
     [{ jsonrpc: "2.0", id: null, method: "ping" }, /"id" must be a string or an integer/],
     [{ jsonrpc: "1.0", id: 5, method: "ping" }, /"jsonrpc" must be "2.0"/],
     [{ hello: 1 }, /Invalid request/],
-    [42, /not a JSON-RPC 2.0 request, notification or response/],
+    [42, /not a JSON object/],
+    [{ jsonrpc: "2.0", id: 6, method: "ping", extra: 1 }, /unknown member "extra"/],
+    [{ jsonrpc: "2.0", id: 7, method: "ping", params: { _meta: 5 } }, /"params._meta" must be/],
+    [
+      { jsonrpc: "2.0", id: 8, method: "tools/call", params: { _meta: { progressToken: {} } } },
+      /"params._meta" must be/,
+    ],
   ];
   for (const [body, message] of cases) {
     const res = await post(http.url, headers, body);

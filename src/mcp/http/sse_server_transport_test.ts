@@ -84,8 +84,17 @@ Deno.test("SseServerTransport.deliver passes on JSON-RPC messages and refuses ot
   await transport.start();
   const ping = { jsonrpc: "2.0", id: 7, method: "ping" };
   assert.deepEqual(transport.deliver(ping), { ok: true });
-  assert.equal(transport.deliver({ id: 7 }).ok, false);
-  assert.equal(transport.deliver([ping]).ok, false);
+  // refused by the envelope rules every transport shares, saying why
+  assert.deepEqual(transport.deliver({ id: 7 }), {
+    ok: false,
+    message: 'Invalid request: "jsonrpc" must be "2.0"',
+  });
+  const badMeta = { ...ping, params: { _meta: { progressToken: [] } } };
+  assert.match((transport.deliver(badMeta) as { message: string }).message, /"params._meta"/);
+  assert.match(
+    (transport.deliver([ping]) as { message: string }).message,
+    /batches are not supported over HTTP\+SSE/,
+  );
   assert.deepEqual(received, [ping]);
   await transport.close();
   assert.equal(transport.deliver(ping).ok, false);
