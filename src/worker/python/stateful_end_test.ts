@@ -17,12 +17,18 @@ function withRuns(fn: (stateful: Run, stateless: Run, ctx: TaskContext) => Promi
   );
 }
 
-async function exists(path: string): Promise<boolean> {
+// Resolves once no process holds a lock on `path` (one held by a process is let go when it
+// ends); fails after `ms`.
+async function untilUnlocked(path: string, ms: number): Promise<void> {
+  using file = await Deno.open(path, { read: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${path} still locked after ${ms} ms`)), ms);
+  });
   try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
+    await Promise.race([file.lock(true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -69,8 +75,11 @@ Deno.test({
   ignore,
   fn: () =>
     withRuns(async (stateful, _stateless, ctx) => {
-      // a thread ends the interpreter once the kernel waits for the next call, saying so first
-      const later = "import os, sys, threading, time\n" +
+      // a thread ends the interpreter once the kernel waits for the next call; the lock it
+      // holds on "alive" is let go only when the process has ended
+      const later = "import fcntl, os, sys, threading, time\n" +
+        "alive = open('alive', 'w')\n" +
+        "fcntl.flock(alive, fcntl.LOCK_EX)\n" +
         "main = threading.main_thread().ident\n" +
         "def end():\n" +
         "    for _ in range(2000):\n" +
@@ -78,14 +87,11 @@ Deno.test({
         "        while frame is not None and frame.f_code.co_name != '_read_job':\n" +
         "            frame = frame.f_back\n" +
         "        if frame is not None:\n" +
-        "            open('ended', 'w').close()\n" +
         "            os._exit(140)\n" +
         "        time.sleep(0.005)\n" +
         "threading.Thread(target=end).start()";
       assert.equal(result(await stateful({ code: later })).exit_code, 0);
-      for (let i = 0; i < 200 && !(await exists(`${ctx.workspace}/ended`)); i++) {
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await untilUnlocked(`${ctx.workspace}/alive`, 5_000);
       const next = result(await stateful({ code: "print('ran')" }));
       assert.equal(next.stdout, "ran\n", "the call runs, in a new interpreter");
       assert.equal(next.interpreter_restarted, "previous interpreter exited with code 140");
