@@ -4,7 +4,9 @@
  * that was opened.
  * @module
  */
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { pathViolation } from "../../policy/mod.ts";
+import { failure, type Op } from "./_common.ts";
 import { isInside } from "./resolve.ts";
 
 const CHANGED = "path changed while it was being opened";
@@ -38,50 +40,98 @@ function unchangedBelow(workspace: string, host: string): Deno.FileInfo | null {
   }
 }
 
-/** An open file and its `fstat`. Close it with `file.close()` (or `using`). */
-export interface OpenedFile {
-  file: Deno.FsFile;
-  info: Deno.FileInfo;
+/** A file opened for reading by {@link openVerified}. */
+export class VerifiedFile {
+  #fd: number | undefined;
+
+  constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  /** Reads into `buffer` from byte `position`; 0 at end of file. */
+  readAt(buffer: Uint8Array, position: number): number {
+    if (this.#fd === undefined) throw new Error("the file is closed");
+    return readSync(this.#fd, buffer, 0, buffer.length, position);
+  }
+
+  close(): void {
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
 }
+
+/** An open file and what its `fstat` said. Close it with `file.close()`. */
+export interface OpenedFile {
+  file: VerifiedFile;
+  info: { size: number; dev: number; ino: number };
+}
+
+// The path was checked before the open, and user code may swap what it names in between.
+// O_NONBLOCK: a FIFO or device swapped in opens at once and is refused below, where a
+// blocking open stalled this thread (and every session's file calls behind it) until a
+// writer came. O_NOFOLLOW: a symlink swapped in fails, not opens what it names. O_NOCTTY: a
+// terminal never becomes this process's. Deno.open takes none of these flags; node:fs does.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW |
+  constants.O_NOCTTY;
 
 /** Opens the resolved `host` for reading and checks that it is still the file resolved. */
 // deno-lint-ignore require-await -- kept async: callers and tests treat failures as rejections
 export async function openVerified(
   workspace: string,
   host: string,
-  options: { path: string },
+  op: Op,
 ): Promise<OpenedFile> {
-  const path = options.path;
-  const file = Deno.openSync(host, { read: true });
+  let fd: number;
   try {
-    const info = file.statSync();
+    fd = openSync(host, READ_FLAGS);
+  } catch (err) {
+    throw openFailure(err, op);
+  }
+  const file = new VerifiedFile(fd);
+  try {
+    const stat = fstatSync(fd);
+    // only regular files are read: a FIFO or device would block or never end
+    if (!stat.isFile()) throw pathViolation(op.path, CHANGED);
     const now = unchangedBelow(workspace, host);
-    if (now === null || now.dev !== info.dev || now.ino !== info.ino) {
-      throw pathViolation(path, CHANGED);
+    if (now === null || now.dev !== stat.dev || now.ino !== stat.ino) {
+      throw pathViolation(op.path, CHANGED);
     }
-    return { file, info };
+    return { file, info: { size: stat.size, dev: stat.dev, ino: stat.ino } };
   } catch (err) {
     file.close();
     throw err;
   }
 }
 
+// What a failed open means to the caller, without the host path node:fs puts in its message.
+function openFailure(err: unknown, op: Op): Error {
+  switch ((err as { code?: unknown }).code) {
+    case "ENOENT":
+      return failure("NOT_FOUND", "no such file", op);
+    case "ELOOP": // the last component became a symlink
+    case "ENOTDIR": // a directory on the way became something else
+      return pathViolation(op.path, CHANGED);
+    default:
+      return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
 /**
- * Reads at most `length` bytes starting at `offset`; fewer at end of file. `file` is fresh
- * from {@link openVerified} (at position 0), so a read from the start needs no seek.
+ * Reads at most `length` bytes starting at `offset`; fewer at end of file. Reads at an
+ * offset, so the file's position does not matter.
  */
 // deno-lint-ignore require-await -- kept async: callers and tests treat failures as rejections
 export async function readRange(
-  file: Deno.FsFile,
+  file: VerifiedFile,
   options: { offset: number; length: number },
 ): Promise<Uint8Array> {
   const { offset, length } = options;
-  if (offset !== 0) file.seekSync(offset, Deno.SeekMode.Start);
   const buffer = new Uint8Array(length);
   let filled = 0;
   while (filled < length) {
-    const n = file.readSync(buffer.subarray(filled));
-    if (n === null) break;
+    const n = file.readAt(buffer.subarray(filled), offset + filled);
+    if (n === 0) break;
     filled += n;
   }
   return buffer.subarray(0, filled);

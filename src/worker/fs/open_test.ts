@@ -8,7 +8,10 @@ const violation = (e: unknown) => e instanceof CodegenError && e.code === "PATH_
 Deno.test("openVerified() opens a resolved file and readRange() reads one slice", async () => {
   await using fx = await createFixture();
   await Deno.writeTextFile(`${fx.workspace}/f.txt`, "0123456789");
-  const { file, info } = await openVerified(fx.workspace, `${fx.workspace}/f.txt`, { path: "f" });
+  const { file, info } = await openVerified(fx.workspace, `${fx.workspace}/f.txt`, {
+    verb: "read",
+    path: "f",
+  });
   try {
     assert.equal(info.size, 10);
     const bytes = await readRange(file, { offset: 2, length: 3 });
@@ -24,7 +27,7 @@ Deno.test("openVerified() refuses a host path that no longer resolves to itself"
   // as if a resolved directory had been swapped for a link to outside before the open
   await Deno.symlink(fx.outside, `${fx.workspace}/swapped`);
   await assert.rejects(
-    openVerified(fx.workspace, `${fx.workspace}/swapped/secret.txt`, { path: "p" }),
+    openVerified(fx.workspace, `${fx.workspace}/swapped/secret.txt`, { verb: "read", path: "p" }),
     violation,
   );
 });
@@ -57,9 +60,44 @@ Deno.test("openVerified() and verifyDirectory() refuse a symlink anywhere below 
     violation,
   );
   for (const host of [`${fx.workspace}/alias/sub/f.txt`, `${fx.workspace}/d/sub/link.txt`]) {
-    await assert.rejects(openVerified(fx.workspace, host, { path: "p" }), violation);
+    await assert.rejects(openVerified(fx.workspace, host, { verb: "read", path: "p" }), violation);
   }
   await verifyDirectory(fx.workspace, fx.workspace, { path: "." });
-  const { file } = await openVerified(fx.workspace, `${fx.workspace}/d/sub/f.txt`, { path: "f" });
+  const { file } = await openVerified(fx.workspace, `${fx.workspace}/d/sub/f.txt`, {
+    verb: "read",
+    path: "f",
+  });
   file.close();
+});
+
+Deno.test("openVerified() refuses a FIFO at once, not blocking until a writer comes", async () => {
+  await using fx = await createFixture();
+  const fifo = `${fx.workspace}/pipe`;
+  const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.ok(made.success, "mkfifo");
+  // were the open to block, this writer would end the wait after 2 s, and the test fail
+  const writer = new Deno.Command("sh", {
+    args: ["-c", `sleep 2; exec 3>"${fifo}"`],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const started = performance.now();
+    await assert.rejects(
+      openVerified(fx.workspace, fifo, { verb: "read", path: "pipe" }),
+      violation,
+    );
+    assert.ok(performance.now() - started < 1_000, "returned at once");
+  } finally {
+    writer.kill();
+    await writer.status;
+  }
+});
+
+Deno.test("openVerified() says NOT_FOUND for a file removed since it was resolved", async () => {
+  await using fx = await createFixture();
+  await assert.rejects(
+    openVerified(fx.workspace, `${fx.workspace}/gone.txt`, { verb: "read", path: "gone.txt" }),
+    (e) => e instanceof CodegenError && e.code === "NOT_FOUND" && !e.message.includes(fx.workspace),
+  );
 });

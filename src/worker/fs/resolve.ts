@@ -10,9 +10,11 @@
  *
  * Remaining race, stated plainly: user code running in the same workspace could replace a
  * directory on the resolved path with a symlink between this walk and the operation that
- * uses its result. Deno offers no `openat`/`O_NOFOLLOW`, so the window cannot be closed
- * here; it is narrowed instead: reads re-check after opening that the path still resolves
- * to itself and to the very file opened (device + inode), and writes re-check the parent
+ * uses its result. Neither Deno nor node:fs offers `openat`, so the window cannot be
+ * closed here; it is narrowed instead: reads open with O_NOFOLLOW (a last component
+ * swapped for a link fails) and O_NONBLOCK (a FIFO or device swapped in cannot stall the
+ * worker), then re-check that the path still resolves to itself and to the very file
+ * opened (device + inode), a regular file; writes re-check the parent
  * directory before and after the final rename (see open.ts and write.ts). The sandbox
  * keeps user code from seeing anything outside the workspace, which limits what a swapped
  * symlink could name. Hard links cannot be told apart by path; user code can only link
