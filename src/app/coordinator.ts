@@ -1,7 +1,13 @@
 import { type AuditSink, createThreadAuditSink } from "../audit/mod.ts";
 import { type Config, pathFailure, SETTING } from "../config/mod.ts";
 import { type Clock, CodegenError, getLogger, RANDOM_IDS, SYSTEM_CLOCK } from "../core/mod.ts";
-import { AsyncTasks, type McpDeps, ThreadStdout, toolNames } from "../mcp/mod.ts";
+import {
+  AsyncTasks,
+  defaultArgumentBudget,
+  type McpDeps,
+  ThreadStdout,
+  toolNames,
+} from "../mcp/mod.ts";
 import {
   type CoordinatorMetrics,
   createCoordinatorMetrics,
@@ -196,6 +202,7 @@ export async function createCoordinator(
     tasks,
     clock,
     inFlight,
+    arguments: defaultArgumentBudget(config.limits.maxArgumentBytes),
     onToolCall: (tool, outcome, ms) => metrics.toolCall(tool, outcome, ms),
     onSandboxKill: (reason) => metrics.sandboxKill(reason),
     ...(stdout ? { stdout } : {}),

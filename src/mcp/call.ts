@@ -19,6 +19,7 @@ import type {
 import type { Session } from "../session/mod.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
 import { auditFailure, noteAppend } from "./audit_gate.ts";
+import { heldArgumentBytes } from "./argument_budget.ts";
 import { answerToResult, type CallAnswer, type ToolReply } from "./results.ts";
 import type {
   CallToolResult,
@@ -255,7 +256,14 @@ async function runAudited(
         { retriable: true },
       );
     }
-    const reply = await handler(call);
+    // held until the call ends: a call waiting its turn keeps its arguments all along
+    const release = deps.arguments?.take(call.conn.sessionId, heldArgumentBytes(args));
+    let reply: ToolReply;
+    try {
+      reply = await handler(call);
+    } finally {
+      release?.();
+    }
     answer = { reply };
     // the code its failure's text starts with (EXIT_CODE:, TIMEOUT:, ...), read without
     // building the text (a run's whole output)

@@ -4,6 +4,7 @@ import type { Clock } from "../core/mod.ts";
 import type { InFlight, KillReason } from "../observability/mod.ts";
 import type { Router } from "../router/mod.ts";
 import type { SessionManager } from "../session/mod.ts";
+import type { ArgumentBudget } from "./argument_budget.ts";
 import type { AsyncTasks } from "./async_tasks.ts";
 import type { ByteSink } from "../core/mod.ts";
 
@@ -28,6 +29,8 @@ export interface McpDeps {
   onToolCall?: (tool: string, outcome: "ok" | "error" | "denied", durationMs: number) => void;
   /** Optional hook: a sandboxed run was killed (timeout, cancellation). */
   onSandboxKill?: (reason: KillReason) => void;
+  /** Bounds the bytes of arguments calls in flight hold; none when absent (tests). */
+  arguments?: ArgumentBudget;
   /** Counts worker tasks in flight (for metrics). */
   inFlight?: InFlight;
   /**

@@ -7,6 +7,7 @@ export { createMcpServer } from "./server.ts";
 export { auditFailure } from "./audit_gate.ts";
 export type { ConnectionInfo, McpDeps } from "./context.ts";
 export { AsyncTasks, type AsyncTasksOptions } from "./async_tasks.ts";
+export { ArgumentBudget, defaultArgumentBudget } from "./argument_budget.ts";
 export { serveStdio } from "./stdio.ts";
 export { STDOUT_THREAD_PERMISSIONS, ThreadStdout } from "./stdout_sink.ts";
 export { ALL_TOOLS, toolNames } from "./tools/mod.ts";
