@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { ChannelCredentials, ServerCredentials } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
+import { guardTlsInitRead } from "./_tls_crash_guard.ts";
 
 /** TLS settings as PEM file paths (see {@link readTlsFiles}). */
 export interface TlsFiles {
@@ -45,6 +46,7 @@ function read(path: string, what: string): Uint8Array {
 /** Server credentials: insecure without `tls`, TLS with cert+key, mutual TLS with `ca` too. */
 export function serverCredentials(tls: TlsPem | undefined): ServerCredentials {
   if (!tls?.cert && !tls?.key) return ServerCredentials.createInsecure();
+  guardTlsInitRead();
   if (!tls.cert || !tls.key) {
     throw new CodegenError("CONFIG_INVALID", "TLS needs both a certificate and a key");
   }
@@ -71,6 +73,7 @@ export function channelCredentials(
   verifyIp?: string,
 ): ChannelCredentials {
   if (!tls?.ca && !tls?.cert) return ChannelCredentials.createInsecure();
+  guardTlsInitRead();
   const ca = tls.ca ? Buffer.from(tls.ca) : null;
   const key = tls.key ? Buffer.from(tls.key) : null;
   const cert = tls.cert ? Buffer.from(tls.cert) : null;
