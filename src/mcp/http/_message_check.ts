@@ -1,10 +1,11 @@
 /**
  * What the Streamable HTTP front refuses in a POST body before, or instead of, the SDK's
- * transport: batches where the protocol has none, and JSON that is no JSON-RPC message,
- * which the SDK answers as a parse error (-32700) though the body parsed.
+ * transport: batches where the protocol has none or over its size, and JSON that is no
+ * JSON-RPC message, which the SDK answers as a parse error (-32700) though the body parsed.
  * @module
  */
 import { batchesAllowed, envelopeFault, noBatches } from "../_frame_check.ts";
+import { MAX_BATCH_MESSAGES } from "../_stdio_batches.ts";
 import { RPC_INVALID_REQUEST, RPC_PARSE_ERROR, rpcErrorResponse } from "./_responses.ts";
 
 /** What a client whose message was refused should do instead. */
@@ -13,15 +14,43 @@ export const ONE_PER_REQUEST = "post one JSON-RPC message per request";
 /**
  * A 400 for a batch the protocol does not allow, or undefined. `version` is the request's
  * `MCP-Protocol-Version` header; without one MCP says to assume 2025-03-26, the version
- * with batches.
+ * with batches. A batch over `MAX_BATCH_MESSAGES` (as on stdio) is refused here, before
+ * its requests take places in the session: else one over the session's in-flight limit
+ * would get a 429 that no retry could ever get past.
  */
 export function refuseBatch(body: unknown, version: string | null): Response | undefined {
   if (!Array.isArray(body)) return undefined;
   if (body.length === 0) {
     return rpcErrorResponse(400, RPC_INVALID_REQUEST, "Invalid request: the batch is empty");
   }
-  if (version === null || batchesAllowed(version)) return undefined;
-  return rpcErrorResponse(400, RPC_INVALID_REQUEST, noBatches(version, ONE_PER_REQUEST));
+  if (version !== null && !batchesAllowed(version)) {
+    return rpcErrorResponse(400, RPC_INVALID_REQUEST, noBatches(version, ONE_PER_REQUEST));
+  }
+  if (body.length <= MAX_BATCH_MESSAGES) return undefined;
+  return rpcErrorResponse(
+    400,
+    RPC_INVALID_REQUEST,
+    `Invalid request: a batch of ${body.length} messages is over the limit of ` +
+      `${MAX_BATCH_MESSAGES}`,
+  );
+}
+
+/**
+ * A 400 for an `initialize` the SDK takes for one (it checks only method and params) but
+ * that cannot open a session: a malformed envelope, which the SDK would call a parse error,
+ * or no id, a notification that would open a session whose id never reaches the client.
+ */
+export function refuseInitialize(body: unknown): Response | undefined {
+  const fault = envelopeFault(body);
+  if (fault !== undefined) {
+    return rpcErrorResponse(400, RPC_INVALID_REQUEST, `Invalid request: ${fault}`);
+  }
+  if (typeof body === "object" && body !== null && "id" in body) return undefined;
+  return rpcErrorResponse(
+    400,
+    RPC_INVALID_REQUEST,
+    "Invalid request: initialize must be a request with an id, not a notification",
+  );
 }
 
 /**

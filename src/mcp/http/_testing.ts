@@ -167,7 +167,7 @@ export async function rawStatus(port: number, head: string, body = ""): Promise<
       if (n === null) break;
       received += new TextDecoder().decode(buffer.subarray(0, n));
     }
-    const status = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1];
+    const status = /^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1];
     if (status === undefined) throw new Error(`No status line in ${JSON.stringify(received)}`);
     return Number(status);
   } finally {

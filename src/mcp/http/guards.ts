@@ -1,6 +1,7 @@
 import { normalizeHostname } from "../../config/mod.ts";
 import { constantTimeEqual } from "../../core/mod.ts";
 import { RPC_SERVER_ERROR, rpcErrorResponse } from "./_responses.ts";
+import { requestHost } from "./_request_host.ts";
 
 // the loader validates allow-list entries with the same function
 export { normalizeHostname };
@@ -70,17 +71,19 @@ function checkBearer(req: Request, token: string): Response | undefined {
 
 /**
  * Builds the check every non-public request passes first: the DNS-rebinding guard on
- * `Host` and `Origin` (403), then the bearer token when one is configured (401).
- * Returns the error response, or undefined when the request may proceed.
+ * `Host` (over HTTP/2, `:authority`) and `Origin` (403), then the bearer token when one is
+ * configured (401). The guard takes the request and the port it arrived on, and returns
+ * the error response, or undefined when the request may proceed.
  */
 export function createRequestGuard(
   options: RequestGuardOptions,
-): (req: Request) => Response | undefined {
+): (req: Request, port: number) => Response | undefined {
   const names = allowedHostnames(options.allowedHosts, options.boundHost);
   const token = options.authToken;
-  return function guard(req: Request): Response | undefined {
-    const host = req.headers.get("host");
-    const hostname = host === null ? undefined : normalizeHostname(host);
+  const boundHost = options.boundHost;
+  return function guard(req: Request, port: number): Response | undefined {
+    const host = requestHost(req, { boundHost, port });
+    const hostname = host === undefined ? undefined : normalizeHostname(host);
     if (hostname === undefined || !names.has(hostname)) {
       return forbidden(`Host "${host ?? ""}" is not allowed: ${ALLOW_HINT}`);
     }

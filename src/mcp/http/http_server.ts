@@ -64,7 +64,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   async function route(req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) {
     const publicResponse = await options.publicRoutes?.(req);
     if (publicResponse !== undefined) return publicResponse;
-    const refused = guard(req);
+    // `port` is set once the server listens, before any request arrives
+    const refused = guard(req, port);
     if (refused !== undefined) return refused;
     const handler = ROUTES.get(new URL(req.url).pathname);
     if (handler === undefined) return rpcErrorResponse(404, RPC_SERVER_ERROR, "Not found");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startHttpServer } from "./http_server.ts";
-import { POST_HEADERS, serverOptions as options } from "./_testing.ts";
+import { POST_HEADERS, readUntil, serverOptions as options } from "./_testing.ts";
 
 function initialize(protocolVersion?: string): string {
   return JSON.stringify({
@@ -117,4 +117,43 @@ Deno.test("Streamable HTTP answers an initialize without protocolVersion as inva
   assert.equal(error.code, -32602);
   assert.match(error.message, /initialize: protocolVersion/);
   assert.equal(http.sessionCount(), 0);
+});
+
+Deno.test("Streamable HTTP refuses a batch over 100 messages with 400 -32600, however large, in an idle session", async () => {
+  await using http = await startHttpServer(options());
+  const headers = await open(http.url, "2025-03-26");
+  const pings = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ping(from + i));
+  for (const count of [101, 257, 300]) {
+    const res = await post(http.url, headers, pings(1000 * count, count));
+    assert.equal(res.status, 400, String(count));
+    assert.deepEqual(JSON.parse(res.text).error, {
+      code: -32600,
+      message: `Invalid request: a batch of ${count} messages is over the limit of 100`,
+    });
+  }
+  // a batch of 100 is taken, and its places were never held by the ones refused
+  const full = await post(http.url, headers, pings(1, 100));
+  assert.equal(full.status, 200);
+  assert.equal(full.text.match(/"id":\d+\}/g)?.length, 100);
+});
+
+Deno.test("Legacy SSE refuses a batch of any size with 400 -32600, never 429", async () => {
+  await using http = await startHttpServer(options());
+  const stream = await fetch(`${http.url}/sse`);
+  const reader = stream.body!.getReader();
+  const endpoint = /data: (\S+)/.exec(await readUntil(reader, "\n\n"))?.[1];
+  assert.ok(endpoint !== undefined);
+  for (const count of [2, 300]) {
+    const res: Response = await fetch(`${http.url}${endpoint}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(Array.from({ length: count }, (_, i) => ping(i + 1))),
+    });
+    assert.equal(res.status, 400, String(count));
+    const error = (await res.json()).error;
+    assert.equal(error.code, -32600);
+    assert.match(error.message, /batches are not supported over HTTP\+SSE/);
+  }
+  await reader.cancel();
 });

@@ -68,7 +68,9 @@ export async function handleSseMessage(req: Request, ctx: RouteContext): Promise
     return sessionNotFound(ctx.sessions.endedReason(id, ctx.principal));
   }
   const requests = requestsInFlight(session.transport, ctx.maxInFlight);
-  const requestIds = requestIdsOf(body.value);
+  // HTTP+SSE has no batches: `deliver` refuses one whole (400), so it takes no places,
+  // whatever its size (counted, a huge one got a 429 no retry could get past)
+  const requestIds = Array.isArray(body.value) ? [] : requestIdsOf(body.value);
   const refused = admit(requests, requestIds);
   if (refused !== undefined) return refused;
   const delivered = session.transport.deliver(body.value, {

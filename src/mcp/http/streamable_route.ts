@@ -22,7 +22,7 @@ import {
   type RequestsInFlight,
   requestsInFlight,
 } from "./_in_flight.ts";
-import { invalidAsInvalidRequest, refuseBatch } from "./_message_check.ts";
+import { invalidAsInvalidRequest, refuseBatch, refuseInitialize } from "./_message_check.ts";
 import { cancelledIn, openedStream, refusedStream } from "./_settled_streams.ts";
 import type { HttpSession } from "./session_table.ts";
 
@@ -105,6 +105,9 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
       "Mcp-Session-Id header is required except on an initialize request",
     );
   }
+  // before a session exists: one for a message the SDK then refuses would be left open
+  const invalid = refuseInitialize(body.value);
+  if (invalid !== undefined) return invalid;
   const refusal = ctx.sessions.refusal;
   if (refusal !== undefined) return rpcErrorResponse(503, RPC_SERVER_ERROR, refusal);
   const id = crypto.randomUUID();
@@ -132,7 +135,7 @@ async function openSession(req: Request, ctx: RouteContext): Promise<Response> {
   const response = await handled(transport, req, body.value, { requests, requestIds });
   // The transport refused the initialize (e.g. a wrong Accept header): no session exists.
   if (transport.sessionId === undefined) await ctx.sessions.close(id);
-  return boundStreamableResponse(response, {
+  return boundStreamableResponse(await invalidAsInvalidRequest(response, body.value), {
     sessionId: id,
     transport,
     requestIds,

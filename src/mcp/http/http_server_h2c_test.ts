@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { startHttpServer } from "./http_server.ts";
+import { INITIALIZE_BODY, rawStatus, serverOptions as options } from "./_testing.ts";
+
+// fetch cannot force HTTP/2 without TLS: curl speaks h2c with prior knowledge
+const CURL = new Deno.Command("curl", { args: ["--version"], stdout: "piped", stderr: "null" });
+const hasH2c = await CURL.output().then(
+  (out) => out.success && /\bHTTP2\b/.test(new TextDecoder().decode(out.stdout)),
+  () => false,
+);
+
+/** POSTs an initialize over h2c with `curl`; its HTTP version and status. */
+async function postH2c(url: string, headers: string[] = []): Promise<string> {
+  const args = ["-s", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "--max-time", "10"];
+  args.push("--http2-prior-knowledge", "-X", "POST", "-d", INITIALIZE_BODY);
+  args.push("-H", "content-type: application/json");
+  args.push("-H", "accept: application/json, text/event-stream");
+  for (const header of headers) args.push("-H", header);
+  const out = await new Deno.Command("curl", { args: [...args, url], stdout: "piped" }).output();
+  return new TextDecoder().decode(out.stdout);
+}
+
+Deno.test({
+  name: "an HTTP/2 (h2c) request is guarded by its :authority, as HTTP/1.1 is by Host",
+  ignore: !hasH2c,
+  async fn() {
+    await using http = await startHttpServer(options());
+    assert.equal(await postH2c(`${http.url}/mcp`), "2 200");
+    // curl sends a Host header over HTTP/2 as :authority
+    assert.equal(await postH2c(`${http.url}/mcp`, [`host: [::1]:${http.port}`]), "2 200");
+    assert.equal(http.sessionCount(), 2);
+    assert.equal(await postH2c(`${http.url}/mcp`, ["host: evil.example"]), "2 403");
+    assert.equal(http.sessionCount(), 2);
+  },
+});
+
+Deno.test("an HTTP/1.1 or HTTP/1.0 request without Host is still refused with 403", async () => {
+  await using http = await startHttpServer(options());
+  for (const version of ["1.1", "1.0"]) {
+    assert.equal(await rawStatus(http.port, `GET /mcp HTTP/${version}`), 403, version);
+  }
+  assert.equal(await rawStatus(http.port, "GET /mcp HTTP/1.1\r\nhost: localhost"), 400);
+});
