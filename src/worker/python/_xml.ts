@@ -2,7 +2,8 @@
  * A small, safe XML reader for the subset pytest's JUnit report uses: elements, quoted
  * attributes, text, CDATA, comments and the XML declaration. Document type declarations
  * are refused outright, so no entity (internal or external) is ever expanded; only the five
- * predefined entities and numeric character references are decoded.
+ * predefined entities and numeric character references are decoded. Nesting depth and the
+ * number of elements are bounded, so no input can build more than a bounded tree.
  * @module
  */
 
@@ -14,9 +15,13 @@ export interface XmlElement {
   text: string;
 }
 
-/** The parsed root, or why the input was refused. */
-export type XmlParse = { ok: true; root: XmlElement } | { ok: false; reason: string };
+/** The parsed root, or why the input was refused (`tooLarge`: over {@link MAX_ELEMENTS}). */
+export type XmlParse =
+  | { ok: true; root: XmlElement }
+  | { ok: false; reason: string; tooLarge?: true };
 
+/** Most elements a document may hold: past it, parsing stops and the input is refused. */
+export const MAX_ELEMENTS = 100_000;
 const MAX_DEPTH = 32;
 const NAME = /[A-Za-z_:][A-Za-z0-9_:.-]*/y;
 const ATTR = /\s+([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
@@ -27,16 +32,19 @@ export function parseXml(input: string): XmlParse {
   try {
     return { ok: true, root: new Reader(input).document() };
   } catch (err) {
+    if (err instanceof XmlLimitError) return { ok: false, reason: err.message, tooLarge: true };
     if (err instanceof XmlSyntaxError) return { ok: false, reason: err.message };
     throw err;
   }
 }
 
 class XmlSyntaxError extends Error {}
+class XmlLimitError extends XmlSyntaxError {}
 
 class Reader {
   #s: string;
   #i = 0;
+  #elements = 0;
 
   constructor(input: string) {
     this.#s = input;
@@ -62,6 +70,9 @@ class Reader {
 
   #element(depth: number): XmlElement {
     if (depth > MAX_DEPTH) this.#fail("elements nest too deeply");
+    if (++this.#elements > MAX_ELEMENTS) {
+      throw new XmlLimitError(`more than ${MAX_ELEMENTS} elements (at offset ${this.#i})`);
+    }
     if (this.#s[this.#i] !== "<") this.#fail("expected an element");
     this.#i++;
     const name = this.#name();

@@ -25,6 +25,9 @@ import { PROCESS_TREE } from "./_process_tree.ts";
  * why.
  */
 export const FORK_SERVER_SOURCE = String.raw`${JOB_FRAMING}${PROCESS_TREE}
+# directories below /tmp the clean-up goes: one open file each, well within RLIMIT_NOFILE
+_EMPTY_DIR_MAX_DEPTH = 128
+
 def _serve():
     import resource, time
     # what every child needs, loaded once here: forked children inherit it for free
@@ -60,22 +63,73 @@ def _serve():
         return _kill_tree(os.getpid(), reap)
 
     def empty_dir(path):
-        ok = True
+        # Removes what the run left in path: iterative, relative to open directories (no
+        # recursion, no path-length limit) and never following a symlink. False if anything
+        # is left, e.g. below _EMPTY_DIR_MAX_DEPTH: the server then retires, and its private
+        # /tmp and /dev/shm end with its sandbox.
+        flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
         try:
-            entries = list(os.scandir(path))
+            top = os.open(path, flags)
         except OSError:
             return False
-        for entry in entries:
+        ok = True
+        stack = []  # (open directory, its name in the one above, subdirectories to empty)
+
+        def enter(fd, name):
+            # unlinks all but the subdirectories, which wait on the stack
+            clean, subdirs = True, []
+            stack.append((fd, name, subdirs))
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    os.chmod(entry.path, 0o700)
-                    ok = empty_dir(entry.path) and ok
-                    os.rmdir(entry.path)
-                else:
-                    os.unlink(entry.path)
+                with os.scandir(fd) as it:
+                    for entry in it:
+                        try:
+                            if entry.is_dir(follow_symlinks=False):
+                                subdirs.append(entry.name)
+                            else:
+                                os.unlink(entry.name, dir_fd=fd)
+                        except OSError:
+                            clean = False
             except OSError:
-                ok = False
+                clean = False
+            return clean
+
+        try:
+            ok = enter(top, None)
+            while stack:
+                fd, name, subdirs = stack[-1]
+                if subdirs:
+                    sub = subdirs.pop()
+                    if len(stack) >= _EMPTY_DIR_MAX_DEPTH:
+                        ok = False
+                        continue
+                    try:
+                        os.chmod(sub, 0o700, dir_fd=fd)  # a run may have made it unreadable
+                        ok = enter(os.open(sub, flags, dir_fd=fd), sub) and ok
+                    except OSError:
+                        ok = False
+                    continue
+                stack.pop()
+                os.close(fd)
+                if stack:
+                    try:
+                        os.rmdir(name, dir_fd=stack[-1][0])
+                    except OSError:
+                        ok = False
+        finally:
+            for fd, _, _ in stack:
+                os.close(fd)
         return ok
+
+    def clean_up():
+        # True when nothing of the run is left; an error here is the server's, never the run's
+        try:
+            clean = kill_leftovers()
+            if private_tmp:
+                clean = empty_dir("/tmp") and clean
+                clean = empty_dir("/dev/shm") and clean
+            return clean
+        except Exception:
+            return False
 
     def prefork():
         # The next run's process, forked as soon as the last run is cleaned up, from the same
@@ -118,12 +172,8 @@ def _serve():
         os.close(job_w)
         del body
         marker = _read_marker(ctl_in)
-        status = os.waitpid(pid, 0)[1]
-        clean = kill_leftovers()
-        if private_tmp:
-            clean = empty_dir("/tmp") and clean
-            clean = empty_dir("/dev/shm") and clean
-        result = _exit_status(status)
+        result = _exit_status(os.waitpid(pid, 0)[1])
+        clean = clean_up()
         if not clean or (cpu_budget is not None and time.process_time() >= cpu_budget):
             result["retire"] = True
         _end_job(ctl_out, marker, result)

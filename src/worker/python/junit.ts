@@ -21,8 +21,10 @@ export interface JunitSummary {
   failures: { test: string; message: string }[];
 }
 
-/** The summary, or why the report could not be read. */
-export type JunitParse = { ok: true; summary: JunitSummary } | { ok: false; reason: string };
+/** The summary, or why the report could not be read (`tooLarge`: too many elements). */
+export type JunitParse =
+  | { ok: true; summary: JunitSummary }
+  | { ok: false; reason: string; tooLarge?: true };
 
 /** Summarizes a report: one count per `<failure>`, `<error>`, `<skipped>`, else passed. */
 export function parseJunit(xml: string): JunitParse {

@@ -62,6 +62,11 @@ export interface KernelCallResult {
    */
   diedBefore?: true;
   /**
+   * Set with `diedBefore` when the interpreter took the job but could not set it up (earlier
+   * code broke it, e.g. closed its output for good), with why: the job did not run.
+   */
+  setupFailed?: string;
+  /**
    * Set when a stateful kernel's supervisor killed the interpreter (`died` is set too): its
    * sandbox's processes together had used up the interpreter's lifetime CPU limit.
    */
@@ -80,6 +85,8 @@ interface JobStatus {
   died?: boolean;
   /** ... before it took the job: the job did not run. */
   diedBefore?: boolean;
+  /** ... while it set the job up, with why: the job did not run. */
+  setupFailed?: string;
   /** ... killed by its supervisor: the sandbox used up its CPU time (see CPU_BUDGET). */
   cpuBudget?: boolean;
 }
@@ -229,6 +236,7 @@ export class Kernel {
         ...(failure === undefined ? {} : { failure }),
         ...(startFailed === undefined ? {} : { startFailed }),
         ...(first !== "died" && first.diedBefore ? { diedBefore: true as const } : {}),
+        ...(first !== "died" && first.setupFailed ? { setupFailed: first.setupFailed } : {}),
         ...(first !== "died" && first.cpuBudget ? { cpuBudgetUsed: true as const } : {}),
       };
     } finally {
@@ -290,6 +298,9 @@ export class Kernel {
       if (parsed.retire === true) status.retire = true;
       if (parsed.died === true) status.died = true;
       if (parsed.before === true) status.diedBefore = true;
+      if (typeof parsed.setup_failed === "string") {
+        status.setupFailed = parsed.setup_failed.slice(0, 500);
+      }
       if (parsed.cpu_budget === true) status.cpuBudget = true;
       if (typeof parsed.start_failed === "string") {
         status.startFailed = parsed.start_failed.slice(0, 500);

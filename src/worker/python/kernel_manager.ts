@@ -92,6 +92,8 @@ export class KernelManager {
         ? `previous call failed: ${result.failure}`
         : result.cancelled
         ? "previous call was cancelled"
+        : result.setupFailed !== undefined
+        ? `previous interpreter could not set up the call: ${result.setupFailed}`
         : result.cpuBudgetUsed
         ? `previous interpreter was killed (${result.signal ?? "SIGKILL"}): ` +
           "its sandbox had used up its CPU time"
@@ -105,6 +107,13 @@ export class KernelManager {
       await slot.kernel.dispose();
       slot.kernel = undefined;
       return await this.#call(slot, job, options, false);
+    }
+    if (result.setupFailed !== undefined) {
+      // a new interpreter could not set it up either: nothing ran, and it is no exit code
+      return {
+        ...result,
+        startFailed: `the interpreter could not set up the call: ${result.setupFailed}`,
+      };
     }
     return restarted === undefined ? result : { ...result, restarted };
   }

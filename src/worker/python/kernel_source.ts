@@ -5,6 +5,7 @@
  */
 import { CPU_BUDGET } from "./_cpu_budget.ts";
 import { JOB_FRAMING } from "./_job_framing.ts";
+import { KERNEL_REPAIR } from "./_kernel_repair.ts";
 
 /**
  * Stateful kernel, two processes. The supervisor holds the job channel: it reads each job and
@@ -25,15 +26,20 @@ import { JOB_FRAMING } from "./_job_framing.ts";
  * dies the supervisor, its parent, reads the true wait status: exit code or signal, which the
  * sandbox's own exit status (128 + n for signal n, as bubblewrap reports it) cannot tell
  * apart. It frames that as the current job's end with `died`, adding `before` when the
- * interpreter died before it read the job (the job never ran), and exits. Between calls and
+ * job's code never ran (the interpreter died before it took the job, or while it set the job
+ * up, which `setup_failed` then explains: earlier code can break the interpreter, e.g. close
+ * its output for good; see _kernel_repair.ts), and exits. Between calls and
  * during them it bounds the CPU time of the interpreter and of every process it started, left
  * running or not, by the interpreter's hard limit (see CPU_BUDGET); past it, it kills them
  * all, and the interpreter's death says `cpu_budget`.
  */
-export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}${CPU_BUDGET}
+export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}${CPU_BUDGET}${KERNEL_REPAIR}
 def _supervise():
-    import fcntl, resource, select, termios
+    import mmap, resource, select
     ctl_in, ctl_out = _open_channel()
+    # shared with the interpreter, which writes there the number of the job whose code it is
+    # about to run, or minus it and why when it could not set the job up (_mark_job)
+    started = mmap.mmap(-1, _MARK_BYTES)
     job_r, job_w = os.pipe()
     done_r, done_w = os.pipe()
     try:
@@ -52,7 +58,7 @@ def _supervise():
         for fd in (ctl_in, ctl_out, job_w, done_r):
             os.close(fd)
         try:
-            _kernel(job_r, done_w)
+            _kernel(job_r, done_w, started)
         finally:
             os._exit(70)
     os.close(done_w)
@@ -60,19 +66,22 @@ def _supervise():
     # process runs no user code, and its CPU (copying jobs) adds up over every call, so only
     # the interpreter's hard limit (the whole life's) bounds it
     resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
-    # job_r stays open here: what is still unread in it says whether the interpreter took the job
+    # job_r stays open here too: a job written after the interpreter died fills the pipe, not EPIPE
     os.set_blocking(job_w, False)
     child = os.pidfd_open(pid)
     budget = _CpuBudget(None if hard == resource.RLIM_INFINITY else hard, pid)
 
-    def unread():
-        return int.from_bytes(fcntl.ioctl(job_r, termios.FIONREAD, bytes(4)), sys.byteorder)
-
-    def died(wait_status, before):
+    def died(wait_status):
         status = _exit_status(wait_status)
         status["died"] = True
-        if before:
+        # the job's code never ran unless its mark says so: it died before taking the job, or
+        # while setting it up (e.g. earlier code broke its output), and may run elsewhere
+        mark = int.from_bytes(started[:8], "little", signed=True)
+        if mark != seq:
             status["before"] = True
+        if mark == -seq:
+            why = started[8:].rstrip(b"\0").decode("utf-8", "replace")
+            status["setup_failed"] = why or "unknown error"
         if budget.used_up:
             status["cpu_budget"] = True  # the supervisor killed it: see _CpuBudget
         return status
@@ -88,8 +97,6 @@ def _supervise():
         # a view: each write takes its bytes off the front without copying the rest
         pending = memoryview(_framed(body))
         del body
-        # a job still in the pipe, its predecessor's leftover bytes excepted, was never taken
-        sent, queued = 0, unread()
         done, status = b"", None
         while status is None:
             readable, writable, _ = select.select(
@@ -97,8 +104,7 @@ def _supervise():
             budget.check()  # when over, the interpreter is killed: child is readable next
             if writable:
                 try:
-                    n = os.write(job_w, pending)
-                    pending, sent = pending[n:], sent + n
+                    pending = pending[os.write(job_w, pending):]
                 except BlockingIOError:
                     pass
             if done_r in readable:
@@ -111,14 +117,14 @@ def _supervise():
                             status = {"exit_code": int(words[1])}
             if status is None and child in readable:
                 wait_status = os.waitpid(pid, 0)[1]
-                status = died(wait_status, unread() - queued >= sent)
+                status = died(wait_status)
         _end_job(ctl_out, marker, status)
         del marker
         if status.get("died"):
             os._exit(0)
 
-def _kernel(job_r, done_w):
-    import builtins, importlib, math, resource, traceback, types
+def _kernel(job_r, done_w, started):
+    import builtins, importlib, math, resource, types
     # started with SANDBOX_CPU_SECONDS as the soft limit: that is each call's budget
     cpu_per_call = resource.getrlimit(resource.RLIMIT_CPU)[0]
     _line_buffered()
@@ -129,6 +135,7 @@ def _kernel(job_r, done_w):
     _enable_site()  # the installed packages' .pth files run here, never in the supervisor
     sys.path.insert(0, "")  # as python3 -c has it (JOB_FRAMING took it out)
     idle_stdin = sys.stdin  # reads fd 0, /dev/null between calls
+    outputs = _Outputs()
     null = os.open(os.devnull, os.O_RDONLY)
 
     # The environment as raw bytes: copying and comparing it is cheap, where rebuilding
@@ -198,14 +205,22 @@ def _kernel(job_r, done_w):
     while True:
         job = _read_job(job_r)
         seq += 1
-        saved_env = env_snapshot()
-        os.environ.update(job.get("env") or {})
-        importlib.invalidate_caches()  # packages installed since the last call
-        renew_cpu_limit()
+        try:
+            # what fails here is the interpreter's (earlier code broke it), not the job's: the
+            # job never ran, and the supervisor says so (see _mark_job)
+            outputs.repair()
+            saved_env = env_snapshot()
+            os.environ.update(job.get("env") or {})
+            importlib.invalidate_caches()  # packages installed since the last call
+            renew_cpu_limit()
+            open_stdin(job)
+        except BaseException as e:
+            _mark_job(started, seq, "%s: %s" % (type(e).__name__, e))
+            os._exit(70)
+        _mark_job(started, seq)
         status = 0
         restore_path = None
         try:
-            open_stdin(job)
             filename, source, sys.argv = _job_program(job)
             if job.get("file") is not None:
                 main.__file__ = filename
@@ -217,14 +232,19 @@ def _kernel(job_r, done_w):
         except BaseException as e:
             if not isinstance(e, SyntaxError) and e.__traceback__ is not None:
                 e.__traceback__ = e.__traceback__.tb_next  # hide the kernel's frame
-            traceback.print_exception(type(e), e, e.__traceback__)
+            _report_error(e)
             status = 1
-        flush()
-        close_stdin()
-        if restore_path is not None:
-            restore_path()
-        restore_env(saved_env)
-        _write_all(done_w, b"%d %d\n" % (seq, status))
+        # each undone on its own: what fails is left for the next call's set-up to judge
+        for undo in (flush, close_stdin, restore_path, lambda: restore_env(saved_env)):
+            try:
+                if undo is not None:
+                    undo()
+            except BaseException:
+                pass
+        try:
+            _write_all(done_w, b"%d %d\n" % (seq, status))
+        except BaseException:
+            os._exit(status)  # code closed the pipe: the supervisor reads the status from the death
 
 _supervise()
 `;

@@ -2,7 +2,7 @@ import { getLogger } from "../../core/mod.ts";
 import type { TaskOutcome, TaskTypes, TestRunResult } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import type { SandboxResult, SandboxRunner } from "../sandbox/runner.ts";
-import { type JunitSummary, parseJunit } from "./junit.ts";
+import { type JunitReport, readJunitReport } from "./junit_report.ts";
 import { OutputCollector } from "./output_collector.ts";
 import { checkPytestArgs } from "./pytest_args.ts";
 import { CallDeadline, runTimeoutMs } from "./call_deadline.ts";
@@ -24,8 +24,6 @@ export interface TestRunDeps {
 /** Where the per-run report directory appears inside the sandbox. */
 const REPORT_MOUNT = "/run-out";
 const REPORT_FILE = "junit.xml";
-/** Largest JUnit report read back. */
-const MAX_REPORT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Exit codes of a pytest session that ran to its end, which always writes the report: all
@@ -95,10 +93,10 @@ export async function testRun(
         error: { code: "CANCELLED", message: "test.run was cancelled", retriable: false },
       };
     }
-    const summary = await readReport(`${reportDir}/${REPORT_FILE}`);
+    const report = await readJunitReport(`${reportDir}/${REPORT_FILE}`);
     const timedOut = `TIMEOUT: pytest did not finish within ${deadline.timeoutMs / 1000} s` +
       deadline.waitNote();
-    return outcome(run, summary, output.tail(), timedOut);
+    return outcome(run, report, output.tail(), timedOut);
   } finally {
     await Deno.remove(reportDir, { recursive: true }).catch((err) => {
       log.warn("Could not remove {dir}: {error}", { dir: reportDir, error: String(err) });
@@ -106,27 +104,18 @@ export async function testRun(
   }
 }
 
-/** Reads the report if pytest wrote a regular file of sane size; undefined otherwise. */
-async function readReport(path: string): Promise<JunitSummary | undefined> {
-  let info: Deno.FileInfo;
-  try {
-    // lstat: the sandbox could have left a symlink to somewhere else on the host
-    info = await Deno.lstat(path);
-  } catch {
-    return undefined;
-  }
-  if (!info.isFile || info.size > MAX_REPORT_BYTES) return undefined;
-  const parsed = parseJunit(await Deno.readTextFile(path));
-  if (!parsed.ok) log.warn("Unreadable JUnit report: {reason}", { reason: parsed.reason });
-  return parsed.ok ? parsed.summary : undefined;
-}
-
 function outcome(
   run: SandboxResult,
-  summary: JunitSummary | undefined,
+  report: JunitReport,
   tail: string,
   timedOut: string,
 ): TaskOutcome<"test.run"> {
+  const summary = report.ok ? report.summary : undefined;
+  // a report that was there but too large is ignored, and the result says so
+  const ignored = !report.ok && report.ignored !== undefined
+    ? `The JUnit report was ignored: ${report.ignored} (a test may have rewritten it)`
+    : undefined;
+  if (ignored !== undefined) tail = `${ignored}\n${tail}`;
   const result: TestRunResult = {
     passed: summary?.passed ?? 0,
     failed: summary?.failed ?? 0,
@@ -139,19 +128,29 @@ function outcome(
   };
   if (run.timedOut) return { ok: true, result, is_error: true, error_text: timedOut };
   if (summary === undefined && REPORTED_EXITS.has(run.exitCode)) {
-    const text = `TEST_RUN_FAILED: pytest exited with code ${run.exitCode} without a readable ` +
-      "report (a test may have ended the process)";
+    const text = ignored !== undefined
+      ? `TEST_RUN_FAILED: pytest exited with code ${run.exitCode}; ${lowerFirst(ignored)}`
+      : `TEST_RUN_FAILED: pytest exited with code ${run.exitCode} without a readable ` +
+        "report (a test may have ended the process)";
     return { ok: true, result, is_error: true, error_text: text };
   }
+  // the verdict follows pytest's exit code when the report disagrees with it
+  const reportFailed = result.failed + result.errors > 0;
+  const counts = `${result.failed} failed, ${result.errors} errors, ` +
+    `${result.passed} passed, ${result.skipped} skipped`;
   switch (run.exitCode) {
     case 0:
+      if (reportFailed) {
+        result.output_tail = `pytest exited with code 0 (all passed), but its report says ` +
+          `${counts} (a test may have rewritten it)\n${tail}`;
+      }
       return { ok: true, result };
     case 5:
       result.output_tail = `No tests were collected (pytest exit code 5).\n${tail}`;
       return { ok: true, result };
     case 1: {
-      const text = `TESTS_FAILED: ${result.failed} failed, ${result.errors} errors, ` +
-        `${result.passed} passed, ${result.skipped} skipped`;
+      const text = reportFailed ? `TESTS_FAILED: ${counts}` : "TESTS_FAILED: pytest exited with " +
+        `code 1 (tests failed), but its report says ${counts} (a test may have rewritten it)`;
       return { ok: true, result, is_error: true, error_text: text };
     }
     default: {
@@ -161,4 +160,8 @@ function outcome(
       return { ok: true, result, is_error: true, error_text: text };
     }
   }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
