@@ -56,13 +56,20 @@ export type EnvVar = typeof ENV_VARS[number];
 /** The environment as the loader sees it: only the variables it knows. */
 export type Env = Partial<Record<EnvVar, string>>;
 
-/** Reads the known variables this process may read; ungranted ones count as unset. */
+// Secrets whose empty value is refused, not taken as unset: an empty token is what an unset
+// secret interpolated into the environment gives, and taken as unset it turned the check off.
+const KEPT_WHEN_EMPTY: ReadonlySet<EnvVar> = new Set(["MCP_AUTH_TOKEN", "WORKER_TOKEN"]);
+
+/**
+ * Reads the known variables this process may read; ungranted ones count as unset, and so do
+ * empty ones, except the secrets (refused when empty).
+ */
 export function readEnv(): Env {
   const env: Env = {};
   for (const name of ENV_VARS) {
     if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") continue;
     const value = Deno.env.get(name);
-    if (value !== undefined && value !== "") env[name] = value;
+    if (value !== undefined && (value !== "" || KEPT_WHEN_EMPTY.has(name))) env[name] = value;
   }
   return env;
 }

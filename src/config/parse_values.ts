@@ -160,11 +160,22 @@ export function hostNameValue(raw: RawValue): string {
   return text;
 }
 
+// An empty secret is a mistake (an unset secret interpolated), never a way to turn it off.
+function refuseEmptySecret(raw: RawValue, what: string): void {
+  if (raw.text !== "") return;
+  throw invalidSetting(
+    raw.source,
+    undefined,
+    `a value: it is set but empty (unset it to go without ${what})`,
+  );
+}
+
 // RFC 6750 b64token (token68): what `Authorization: Bearer <token>` can carry
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** Parses a bearer token; the error never shows the value, which is a secret. */
 export function bearerTokenValue(raw: RawValue): string {
+  refuseEmptySecret(raw, "bearer tokens on HTTP");
   if (!TOKEN68.test(raw.text)) {
     throw invalidSetting(
       raw.source,
@@ -182,6 +193,7 @@ const WORKER_TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
 /** Parses the worker token; the error never shows the value, which is a secret. */
 export function workerTokenValue(raw: RawValue): string {
+  refuseEmptySecret(raw, "the worker token");
   if (!WORKER_TOKEN_CHARS.test(raw.text)) {
     throw invalidSetting(
       raw.source,

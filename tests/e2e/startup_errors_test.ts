@@ -100,6 +100,20 @@ Deno.test("settings that could never work are refused at load with one line and 
   const token = await run([], { MCP_AUTH_TOKEN: "s3cret\n" });
   assertConfigError(token, /MCP_AUTH_TOKEN/);
   assert.ok(!token.stderr.includes("s3cret"), "the token is never printed");
+  // an empty secret (an unset one interpolated) is refused, not taken as "no token"
+  assertConfigError(
+    await run(HTTP, { MCP_AUTH_TOKEN: "" }),
+    /invalid MCP_AUTH_TOKEN: expected a value: it is set but empty/,
+  );
+  assertConfigError(
+    await run(["worker", "--coordinator", "127.0.0.1:1"], { WORKER_TOKEN: "" }),
+    /invalid WORKER_TOKEN: expected a value: it is set but empty/,
+  );
+  // other variables set empty still mean unset: the one fault reported is the flag's
+  assertConfigError(
+    await run(["--transport", "carrier-pigeon"], { LOG_LEVEL: "", SESSION_MAX_AGE: "" }),
+    /--transport/,
+  );
   assertConfigError(await run(["--local-workers", "0"]), /--local-workers 0 needs --grpc-port/);
   assertConfigError(await run(["--host", ""]), /invalid --host ""/);
   assertConfigError(
