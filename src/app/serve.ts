@@ -10,10 +10,13 @@ import {
 } from "../observability/mod.ts";
 import { createCoordinator } from "./coordinator.ts";
 import { drainHttp } from "./http_drain.ts";
+import { Endings } from "./endings.ts";
 import { onShutdownSignal } from "./signals.ts";
 import { listenOn } from "./startup_checks.ts";
 
 const log = getLogger("app");
+/** How long a stop waits for the HTTP sessions it closed to have ended (workspaces removed). */
+const SESSION_END_GRACE_MS = 10_000;
 
 /** The start-up warning for an HTTP front any network peer can reach without a token. */
 export function exposureWarning(config: Config): string | undefined {
@@ -84,6 +87,7 @@ export async function runServe(config: Config): Promise<number> {
       closers.push(() => stdio.close());
       await Promise.race([stdio.closed, stopped.promise]);
     } else {
+      const ending = new Endings("Ending an HTTP session");
       const target = {
         host: config.host,
         port: config.port,
@@ -101,7 +105,7 @@ export async function runServe(config: Config): Promise<number> {
           createServer: (info) => createMcpServer(deps, info),
           onSessionClosed: (id) => {
             deps.tasks.closeOwner(id);
-            void deps.sessions.closeConnection(id);
+            ending.add(deps.sessions.closeConnection(id));
           },
           publicRoutes: routes,
         }));
@@ -110,6 +114,9 @@ export async function runServe(config: Config): Promise<number> {
       const expired = `it expired after ${formatDuration(config.sessionMaxAgeMs)} without use ` +
         "and its files were removed";
       coordinator.onConnectionEnded.add((id) => http.closeSession(id, { reason: expired }));
+      // after the HTTP front closed its sessions, before the workers close: their workspaces
+      // are removed (a stop used to leave every live session's files behind)
+      closers.push(() => ending.settled(SESSION_END_GRACE_MS));
       closers.push(() => http.close());
       log.info("Serving MCP over HTTP at {url}/mcp (SSE at {url}/sse)", { url: http.url });
       await stopped.promise;

@@ -83,6 +83,40 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "http: a stop ends the live sessions and removes their workspaces before it exits",
+  ignore: skipWithout("bwrap"),
+  async fn() {
+    await using c = await startHttpCoordinator();
+    const client = await connectMcp(c.url, "stop-cleanup-test");
+    try {
+      const ran = await client.callTool({
+        name: "run.python",
+        arguments: { code: "open('kept.txt', 'w').write('x')" },
+      });
+      assert.equal(ran.isError, undefined, resultText(ran));
+      assert.equal((await entries(`${c.dir}/ws/sessions`)).length, 1);
+      c.process.kill("SIGTERM");
+      assert.equal((await c.process.status).code, 0);
+      for (const dir of ["sessions", "state"]) {
+        assert.deepEqual(await entries(`${c.dir}/ws/${dir}`), [], `${dir}: ${c.log()}`);
+      }
+    } finally {
+      await client.close().catch(() => {});
+    }
+  },
+});
+
+async function entries(dir: string): Promise<string[]> {
+  const names = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return names;
+}
+
 // Whether a session directory under `root` holds the run's `started` file.
 async function started(root: string): Promise<boolean> {
   try {
