@@ -93,7 +93,7 @@ Deno.test("readJsonBody refuses a body past what all bodies read at once may hol
   const waiting = readJsonBody(post(body), 100, { budget, timeoutMs: 50 });
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(budget.held, 17, "a stalled body holds what it sent");
-  // streamed: refused at the chunk that does not fit; declared: before a byte is read
+  // refused at the chunk that does not fit, with or without a declared length
   const streamed = await readJsonBody(post('{"b":"0123456789"}'), 100, { budget });
   assert.equal(!streamed.ok && streamed.status, 503);
   assert.equal(!streamed.ok && streamed.retryAfterSeconds, 1);
@@ -122,4 +122,23 @@ Deno.test("readJsonBody answers 400 when the body's connection closes before it 
   const result = await readJsonBody(post(body), 100);
   assert.equal(!result.ok && result.status, 400);
   assert.match(!result.ok ? result.message : "", /cut short/);
+});
+
+Deno.test("readJsonBody holds a body as it arrives, not by the length it declares", async () => {
+  const budget = new BodyBudget(100);
+  // declares more than the whole budget and sends nothing yet: holds nothing
+  const { body, cancelled } = stalled("");
+  const idle = new Request("http://127.0.0.1/mcp", {
+    method: "POST",
+    headers: { "content-length": "90" },
+    body,
+  });
+  const waiting = readJsonBody(idle, 100, { budget, timeoutMs: 50 });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(budget.held, 0);
+  // so another client's body still fits
+  const other = await readJsonBody(post('{"b":"0123456789"}'), 100, { budget });
+  assert.deepEqual(other, { ok: true, value: { b: "0123456789" } });
+  assert.equal(!(await waiting).ok, true);
+  await cancelled;
 });
