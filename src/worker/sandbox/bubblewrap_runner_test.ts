@@ -154,6 +154,20 @@ Deno.test({
 });
 
 Deno.test({
+  name: "BubblewrapRunner.run() makes the sandbox's processes the OOM killer's first pick",
+  ignore,
+  fn: () =>
+    withWorkspace(async (ws) => {
+      const result = await new BubblewrapRunner().run({
+        ...spec(ws, ""),
+        argv: ["sh", "-c", "cat /proc/self/oom_score_adj"],
+      });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stdout.trim(), "1000");
+    }),
+});
+
+Deno.test({
   name:
     "a sandbox killed as it starts leaves no process behind, even from a thread that runs only bwrap",
   ignore,

@@ -34,6 +34,21 @@ for _dir in ("/proc/self/fd", "/dev/fd"):
     break
 `;
 
+/**
+ * Python that makes the sandbox's processes (all inherit it) the first the kernel's OOM
+ * killer picks: a session's runs together can use far more memory than one process's
+ * RLIMIT_AS (many processes, many runs, tmpfs), and when the machine or container runs out
+ * the killer should end a run, not the worker serving every session. Raising one's own
+ * score needs no privilege; where it cannot be written the run goes on as before.
+ */
+export const OOM_FIRST = `
+try:
+    with open("/proc/self/oom_score_adj", "w") as _f:
+        _f.write("1000")
+except OSError:
+    pass
+`;
+
 /** How the launcher says it could not install the filter (on stderr, then exit 126). */
 export const SECCOMP_REFUSED = "Cannot install the sandbox's seccomp filter";
 
@@ -74,7 +89,7 @@ export interface LauncherOptions {
 // Python ignores SIGPIPE and SIGXFSZ for itself, and an ignored signal stays ignored across
 // exec: the command gets the default actions back, as Python's subprocess gives them.
 function launcher({ filter, reportExit = false }: LauncherOptions): string {
-  const lines = ["import os, signal, sys", CLOSE_INHERITED_FDS];
+  const lines = ["import os, signal, sys", OOM_FIRST, CLOSE_INHERITED_FDS];
   if (reportExit) lines.push(WAIT_AND_REPORT);
   lines.push("signal.signal(signal.SIGPIPE, signal.SIG_DFL)");
   lines.push("signal.signal(signal.SIGXFSZ, signal.SIG_DFL)");
