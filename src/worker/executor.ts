@@ -11,7 +11,7 @@ import type {
 import { stoppedOutcome } from "./cancelled.ts";
 import type { TaskContext, WorkerOptions } from "./context.ts";
 import { DirSnapshots } from "./dir_snapshots.ts";
-import { FS_HANDLERS, removalsSettled, sumWorkspace, VISIT_FACTOR } from "./fs/mod.ts";
+import { FS_HANDLERS, measureWorkspace, removalsSettled, VISIT_FACTOR } from "./fs/mod.ts";
 import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
 import { SessionActivity } from "./session_activity.ts";
 import { WorkspaceManager } from "./workspace_manager.ts";
@@ -45,7 +45,7 @@ export class WorkerExecutor implements TaskExecutor {
     const maxVisits = options.limits.maxListEntries * VISIT_FACTOR;
     this.#usage = new WorkspaceUsage(
       options.limits.maxWorkspaceBytes,
-      async (workspace) => (await sumWorkspace(workspace, { maxVisits })).bytes,
+      (workspace) => measureWorkspace(workspace, maxVisits),
     );
   }
 

@@ -20,7 +20,8 @@ export {
   resolvePath,
 } from "./resolve.ts";
 export { removalsSettled } from "./atomic.ts";
-export { sumWorkspace, VISIT_FACTOR, type WorkspaceSum } from "./stats.ts";
+export { measureWorkspace, sumWorkspace, VISIT_FACTOR, type WorkspaceSum } from "./stats.ts";
+export { beyondHostReach, MAX_HOST_PATH_BYTES } from "./host_reach.ts";
 export { compileGlob } from "./glob.ts";
 export { type Detected, detectMime } from "./mime.ts";
 

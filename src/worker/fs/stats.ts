@@ -1,7 +1,8 @@
-import { getLogger } from "../../core/mod.ts";
+import { CodegenError, getLogger } from "../../core/mod.ts";
 import type { TaskOutcome, WorkspaceStatsArgs } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { throwIfAborted } from "./_common.ts";
+import { MAX_HOST_PATH_BYTES } from "./host_reach.ts";
 import { walk } from "./walk.ts";
 
 const log = getLogger("worker", "fs");
@@ -16,6 +17,8 @@ export interface WorkspaceSum {
   /** False when the walk stopped at `maxVisits`: the figures are lower bounds. */
   complete: boolean;
   visited: number;
+  /** A path too long for the worker to reach (see host_reach.ts): the figures miss it. */
+  beyondReach?: string;
 }
 
 /**
@@ -42,7 +45,30 @@ export async function sumWorkspace(
       return true;
     },
   });
-  return { bytes, files, complete: walked.complete, visited: walked.visited };
+  return {
+    bytes,
+    files,
+    complete: walked.complete,
+    visited: walked.visited,
+    ...(walked.beyondReach === undefined ? {} : { beyondReach: walked.beyondReach }),
+  };
+}
+
+/**
+ * The workspace's bytes for MAX_WORKSPACE_BYTES: {@link sumWorkspace}, refused with
+ * LIMIT_EXCEEDED while the workspace holds a path too long to measure (code can write any
+ * amount there), until it is deleted.
+ */
+export async function measureWorkspace(root: string, maxVisits: number): Promise<number> {
+  const sum = await sumWorkspace(root, { maxVisits });
+  if (sum.beyondReach === undefined) return sum.bytes;
+  const top = sum.beyondReach.split("/")[0]!;
+  throw new CodegenError(
+    "LIMIT_EXCEEDED",
+    `The workspace holds a path too long for the worker to measure (over ` +
+      `${MAX_HOST_PATH_BYTES} bytes on the host), so its size is unknown: delete ` +
+      `${JSON.stringify(top)} with fs.delete to use the workspace again`,
+  );
 }
 
 /**
@@ -58,7 +84,11 @@ export async function workspaceStats(
     maxVisits: ctx.limits.maxListEntries * VISIT_FACTOR,
     signal: ctx.signal,
   });
-  if (sum.complete) ctx.usage?.set(sum.bytes);
+  if (sum.beyondReach !== undefined) {
+    const data = `workspace.stats could not reach ${JSON.stringify(sum.beyondReach)} ` +
+      "(a path too long for the worker): figures are lower bounds";
+    ctx.emit({ type: "log", stream: "system", level: "warning", data });
+  } else if (sum.complete) ctx.usage?.set(sum.bytes);
   else {
     const data = `workspace.stats stopped after ${sum.visited} entries; figures are lower bounds`;
     log.warn(data);

@@ -1,4 +1,5 @@
 import { CodegenError } from "../../core/mod.ts";
+import { beyondHostReach } from "./host_reach.ts";
 
 /** How many entries walk reads between checks for a cancel. */
 const CANCEL_CHECK_EVERY = 1024;
@@ -27,6 +28,18 @@ export interface WalkOptions {
   visit(entry: WalkEntry): boolean | Promise<boolean>;
 }
 
+/** What a {@link walk} saw of the tree. */
+export interface WalkResult {
+  /** False when it stopped early (`maxVisits`, or `visit` said so). */
+  complete: boolean;
+  visited: number;
+  /**
+   * The first entry (relative path, cut to 200 characters) whose host path is too long for
+   * the system to name (see host_reach.ts): not visited, nor anything under it.
+   */
+  beyondReach?: string;
+}
+
 /**
  * Walks a directory tree without following symlinks (a symlink is visited as an entry,
  * never descended into), bounded by `maxVisits`. `complete` is false when it stopped early.
@@ -36,9 +49,14 @@ export interface WalkOptions {
 export async function walk(
   root: string,
   options: WalkOptions,
-): Promise<{ complete: boolean; visited: number }> {
+): Promise<WalkResult> {
   const pending: Array<{ host: string; relative: string }> = [{ host: root, relative: "" }];
   let visited = 0;
+  let beyondReach: string | undefined;
+  const result = (complete: boolean, n: number): WalkResult =>
+    beyondReach === undefined
+      ? { complete, visited: n }
+      : { complete, visited: n, beyondReach: beyondReach.slice(0, 200) };
   while (pending.length > 0) {
     if (options.signal?.aborted) throw new CodegenError("CANCELLED", "The task was cancelled");
     const dir = pending.pop()!;
@@ -47,7 +65,7 @@ export async function walk(
     }
     try {
       for await (const e of Deno.readDir(dir.host)) {
-        if (++visited > options.maxVisits) return { complete: false, visited: visited - 1 };
+        if (++visited > options.maxVisits) return result(false, visited - 1);
         // one directory may hold millions of entries: a cancel must not wait for all of them
         if (visited % CANCEL_CHECK_EVERY === 0 && options.signal?.aborted) {
           throw new CodegenError("CANCELLED", "The task was cancelled");
@@ -60,7 +78,11 @@ export async function walk(
           isFile: e.isFile,
           isSymlink: e.isSymlink,
         };
-        if (!(await options.visit(entry))) return { complete: false, visited };
+        if (beyondHostReach(entry.host)) {
+          beyondReach ??= entry.relative;
+          continue;
+        }
+        if (!(await options.visit(entry))) return result(false, visited);
         if (options.recursive && entry.isDirectory) {
           pending.push({ host: entry.host, relative: entry.relative });
         }
@@ -70,5 +92,5 @@ export async function walk(
       if (err instanceof CodegenError) throw err;
     }
   }
-  return { complete: true, visited };
+  return result(true, visited);
 }

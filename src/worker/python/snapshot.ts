@@ -1,4 +1,5 @@
 import type { Artifact } from "../../rpc/mod.ts";
+import { beyondHostReach } from "../fs/mod.ts";
 
 /**
  * Entries a run's workspace snapshot visits at least. Larger than `MAX_LIST_ENTRIES` (which
@@ -21,6 +22,8 @@ export interface WorkspaceSnapshot {
   foreignOwned: boolean;
   /** Whether the walk stopped at `maxEntries` before it saw the whole workspace. */
   truncated: boolean;
+  /** Whether it met a path too long for the worker to reach (see fs/host_reach.ts). */
+  beyondReach?: boolean;
 }
 
 /** Options for {@link snapshotWorkspace}. */
@@ -53,6 +56,7 @@ export async function snapshotWorkspace(
   let foreignOwned = false;
   let visited = 0;
   let truncated = false;
+  let beyondReach = false;
   const owner = options.ownerUid;
   try {
     const rootInfo = Deno.lstatSync(root);
@@ -82,6 +86,10 @@ export async function snapshotWorkspace(
         sliceStart = performance.now();
       }
       const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (beyondHostReach(`${root}/${path}`)) {
+        beyondReach = true;
+        continue;
+      }
       let info: Deno.FileInfo;
       try {
         info = Deno.lstatSync(`${root}/${path}`);
@@ -95,15 +103,17 @@ export async function snapshotWorkspace(
       }
     }
   }
-  return { files, foreignOwned, truncated };
+  return beyondReach
+    ? { files, foreignOwned, truncated, beyondReach }
+    : { files, foreignOwned, truncated };
 }
 
 /**
- * Bytes of the regular files a snapshot saw, or undefined when its walk stopped early (the
- * sum would then be only a lower bound).
+ * Bytes of the regular files a snapshot saw, or undefined when its walk stopped early or
+ * could not reach everything (the sum would then be only a lower bound).
  */
 export function snapshotBytes(snapshot: WorkspaceSnapshot): number | undefined {
-  if (snapshot.truncated) return undefined;
+  if (snapshot.truncated || snapshot.beyondReach) return undefined;
   let bytes = 0;
   for (const stamp of snapshot.files.values()) bytes += stamp.size;
   return bytes;
@@ -133,6 +143,7 @@ export function diffSnapshots(
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     artifacts: out.slice(0, options.max),
-    truncated: before.truncated || after.truncated || out.length > options.max,
+    truncated: before.truncated || after.truncated || after.beyondReach === true ||
+      out.length > options.max,
   };
 }
