@@ -1,4 +1,10 @@
-import { type Config, isLoopbackHost, pathFailure, SETTING } from "../config/mod.ts";
+import {
+  type Config,
+  isLoopbackHost,
+  type ListenTarget,
+  pathFailure,
+  SETTING,
+} from "../config/mod.ts";
 import { formatDuration, getLogger } from "../core/mod.ts";
 import { createMcpServer, serveStdio } from "../mcp/mod.ts";
 import { startHttpServer } from "../mcp/http/mod.ts";
@@ -12,7 +18,7 @@ import { createCoordinator } from "./coordinator.ts";
 import { drainHttp } from "./http_drain.ts";
 import { Endings } from "./endings.ts";
 import { onShutdownSignal } from "./signals.ts";
-import { listenOn } from "./startup_checks.ts";
+import { listenOn, probeListen } from "./startup_checks.ts";
 
 const log = getLogger("app");
 /** How long a stop waits for the HTTP sessions it closed to have ended (workspaces removed). */
@@ -25,6 +31,15 @@ export function exposureWarning(config: Config): string | undefined {
   }
   return `HTTP on non-loopback host "${config.host}" without MCP_AUTH_TOKEN: anyone who can ` +
     "reach the port can run code; set MCP_AUTH_TOKEN";
+}
+
+function httpTarget(config: Config): ListenTarget {
+  return {
+    host: config.host,
+    port: config.port,
+    hostSetting: SETTING.host,
+    portSetting: SETTING.port,
+  };
 }
 
 // Creates the directories the coordinator writes before anything starts, so an unusable
@@ -50,6 +65,9 @@ export async function runServe(config: Config): Promise<number> {
   const exposed = exposureWarning(config);
   if (exposed) log.warn(exposed);
   await preparePaths(config);
+  // the HTTP address first: a host that cannot be bound then names the address the user
+  // gave (--port), not the gRPC or admin listener the coordinator binds on the same host
+  if (config.transport === "http") probeListen(httpTarget(config));
   const coordinator = await createCoordinator(config, { dropPermissions: true });
   const { deps } = coordinator;
   const closers: (() => Promise<void>)[] = [() => coordinator.close()];
@@ -88,13 +106,7 @@ export async function runServe(config: Config): Promise<number> {
       await Promise.race([stdio.closed, stopped.promise]);
     } else {
       const ending = new Endings("Ending an HTTP session");
-      const target = {
-        host: config.host,
-        port: config.port,
-        hostSetting: SETTING.host,
-        portSetting: SETTING.port,
-      };
-      const http = await listenOn(target, () =>
+      const http = await listenOn(httpTarget(config), () =>
         startHttpServer({
           host: config.host,
           port: config.port,

@@ -1,5 +1,5 @@
 import { Metadata, type ServiceError } from "@grpc/grpc-js";
-import { fromServiceError } from "./grpc_status.ts";
+import { fromServiceError, type FromServiceErrorOptions } from "./grpc_status.ts";
 
 /** A generated grpc-js unary method (called with metadata and a deadline). */
 export type UnaryMethod<Req, Res> = (
@@ -11,13 +11,14 @@ export type UnaryMethod<Req, Res> = (
 
 /**
  * Calls a unary method of `client` with a deadline `timeoutMs` from now; a gRPC failure
- * becomes the project's error (via the one status table). Channel-level metadata (the
- * token) is added by the channel's interceptor.
+ * becomes the project's error (via the one status table; `unreachable` words a peer that
+ * could not be reached). Channel-level metadata (the token) is added by the channel's
+ * interceptor.
  */
 export function callUnary<Req, Res>(
   client: object,
   method: UnaryMethod<Req, Res>,
-  options: { request: Req; timeoutMs: number },
+  options: { request: Req; timeoutMs: number } & FromServiceErrorOptions,
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
     method.call(
@@ -25,7 +26,7 @@ export function callUnary<Req, Res>(
       options.request,
       new Metadata(),
       { deadline: Date.now() + options.timeoutMs },
-      (err, res) => (err ? reject(fromServiceError(err)) : resolve(res)),
+      (err, res) => (err ? reject(fromServiceError(err, options)) : resolve(res)),
     );
   });
 }

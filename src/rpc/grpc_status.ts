@@ -72,12 +72,22 @@ export function toServiceError(err: unknown): Partial<ServiceError> & { code: St
   return { ...status, metadata };
 }
 
+/** Options for {@link fromServiceError}. */
+export interface FromServiceErrorOptions {
+  /**
+   * The message for a peer gRPC could not reach, given gRPC's own text; default
+   * `Worker unreachable: <text>` (the coordinator calling a worker).
+   */
+  unreachable?: (detail: string) => string;
+}
+
 /**
  * A failed call's status as a project error; details `CODE: message` keep the exact code,
  * the trailing mark whether the worker is leaving on purpose.
  */
 export function fromServiceError(
   err: { code?: number; details?: string; metadata?: Metadata } | unknown,
+  options: FromServiceErrorOptions = {},
 ): CodegenError {
   const { code, details, metadata } = (err ?? {}) as {
     code?: number;
@@ -98,7 +108,8 @@ export function fromServiceError(
   const mapped = typeof code === "number" && code in FROM_STATUS
     ? FROM_STATUS[code as Status]
     : FROM_STATUS[Status.UNKNOWN];
-  const message = mapped.code === "WORKER_UNAVAILABLE" ? `Worker unreachable: ${text}` : text;
+  const unreachable = options.unreachable ?? ((detail: string) => `Worker unreachable: ${detail}`);
+  const message = mapped.code === "WORKER_UNAVAILABLE" ? unreachable(text) : text;
   return new CodegenError(mapped.code, message, { retriable: mapped.retriable, cause: err });
 }
 

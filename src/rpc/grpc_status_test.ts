@@ -87,3 +87,20 @@ Deno.test("the statuses other gRPC peers see are the conventional ones", () => {
   assert.equal(statusForCode("TIMEOUT"), Status.DEADLINE_EXCEEDED);
   assert.equal(statusForCode("NOT_FOUND"), Status.NOT_FOUND);
 });
+
+Deno.test("fromServiceError() words an unreachable peer as the caller says, else as a worker", () => {
+  const details = "No connection established";
+  const worded = fromServiceError(
+    { code: Status.UNAVAILABLE, details },
+    { unreachable: (detail) => `Coordinator unreachable at "c:1": ${detail}` },
+  );
+  assert.equal(worded.message, 'Coordinator unreachable at "c:1": No connection established');
+  assert.equal(worded.code, "WORKER_UNAVAILABLE");
+  assert.equal(worded.retriable, true);
+  // a status that carries a project code keeps its own message
+  const coded = fromServiceError(
+    { code: Status.UNAVAILABLE, details: "WORKER_UNAVAILABLE: draining" },
+    { unreachable: () => "never" },
+  );
+  assert.equal(coded.message, "draining");
+});

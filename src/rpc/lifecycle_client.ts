@@ -24,20 +24,40 @@ export interface LifecycleConnectionSettings extends ChannelSettings {
   callTimeoutMs?: number;
 }
 
+/**
+ * What a worker reports when the coordinator at `address` cannot be reached: the side that
+ * is missing and the settings that usually explain it.
+ */
+export function coordinatorUnreachable(address: string, detail: string): string {
+  // getaddrinfo EPERM: the runtime refused to look the name up (the process's network grant)
+  const check = /\bEPERM\b/.test(detail)
+    ? "the worker may not dial this host: its network grant allows only loopback and " +
+      "*.svc.cluster.local names; see docs/permissions.md"
+    : "check --coordinator against the coordinator's GRPC_PORT, and that the TLS flags match " +
+      "on both sides";
+  return `Coordinator unreachable at ${JSON.stringify(address)}: ${detail} (${check})`;
+}
+
 /** A worker's channel to the coordinator's `WorkerLifecycle`; calls reject with `CodegenError`. */
 export class LifecycleConnection {
   #client: WorkerLifecycleClient;
+  #address: string;
   #token: string;
   #timeoutMs: number;
 
   constructor(address: string, settings: LifecycleConnectionSettings = {}) {
     this.#client = openChannel(WorkerLifecycleClient, address, settings);
+    this.#address = address;
     this.#token = settings.token ?? "";
     this.#timeoutMs = settings.callTimeoutMs ?? 10_000;
   }
 
   #call<Req, Res>(method: UnaryMethod<Req, Res>, request: Req): Promise<Res> {
-    return callUnary(this.#client, method, { request, timeoutMs: this.#timeoutMs });
+    return callUnary(this.#client, method, {
+      request,
+      timeoutMs: this.#timeoutMs,
+      unreachable: (detail) => coordinatorUnreachable(this.#address, detail),
+    });
   }
 
   async register(req: WorkerRegistration): Promise<LifecycleRegisterResponse> {

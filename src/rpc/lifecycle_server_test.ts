@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startLifecycleServer } from "./lifecycle_server.ts";
-import { LifecycleConnection } from "./lifecycle_client.ts";
+import { coordinatorUnreachable, LifecycleConnection } from "./lifecycle_client.ts";
 import type { LifecycleHeartbeatRequest, LifecycleRegistry } from "./lifecycle_types.ts";
 
 const REGISTRATION = {
@@ -85,4 +85,34 @@ Deno.test("a registry that throws answers the call with its error code", async (
   await withLifecycle(registry, async (conn) => {
     await assert.rejects(conn.register(REGISTRATION), { code: "INTERNAL", message: /exploded/ });
   });
+});
+
+Deno.test("a worker that cannot reach the coordinator names the coordinator and what to check", async () => {
+  // a port nothing listens on: taken, then given back
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const address = `127.0.0.1:${listener.addr.port}`;
+  listener.close();
+  const conn = new LifecycleConnection(address, { token: "t", callTimeoutMs: 5_000 });
+  try {
+    await assert.rejects(conn.register(REGISTRATION), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "WORKER_UNAVAILABLE");
+      assert.match(err.message, new RegExp(`^Coordinator unreachable at "${address}": `));
+      assert.match(err.message, /check --coordinator against the coordinator's GRPC_PORT/);
+      assert.match(err.message, /TLS flags match on both sides/);
+      assert.doesNotMatch(err.message, /Worker unreachable/);
+      return true;
+    });
+  } finally {
+    conn.close();
+  }
+});
+
+Deno.test("coordinatorUnreachable() blames the network grant when the name lookup was refused", () => {
+  const text = coordinatorUnreachable(
+    "coordinator:18060",
+    "No connection established. Last error: Error: getaddrinfo EPERM coordinator",
+  );
+  assert.match(text, /^Coordinator unreachable at "coordinator:18060": No connection/);
+  assert.match(text, /\(the worker may not dial this host: its network grant allows only loopback/);
+  assert.doesNotMatch(text, /GRPC_PORT/);
 });

@@ -119,7 +119,7 @@ Deno.test("pkg.install's index_url without a scheme is refused with the form it 
   });
   assert.equal(
     resultText(r),
-    "INVALID_ARGUMENT: Invalid arguments for tool pkg.install: expected an absolute http(s) URL, " +
+    "INVALID_ARGUMENT: Invalid arguments for tool pkg.install: expected an absolute https URL, " +
       "like https://pypi.org/simple at index_url",
   );
 });

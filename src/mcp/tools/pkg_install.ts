@@ -21,9 +21,9 @@ export function pkgInstallTool(config: Config): ToolDefinition {
       ),
       upgrade: z.boolean().optional(),
       index_url: z.string().url({
-        error: "expected an absolute http(s) URL, like https://pypi.org/simple",
+        error: "expected an absolute https URL, like https://pypi.org/simple",
       }).max(2048).optional().describe(
-        "Package index (PEP 503 simple API)",
+        "Package index (PEP 503 simple API, https)",
       ),
       no_deps: z.boolean().optional(),
       async: asyncArg,

@@ -1,7 +1,9 @@
 /**
  * Checks the package index URL pip is given. pip runs with the host's network, so a URL a
  * caller supplies may not point at the worker's own machine (loopback) or at link-local
- * services such as cloud metadata endpoints; the operator's configured index may.
+ * services such as cloud metadata endpoints; the operator's configured index may. A
+ * caller's index must use https: pip trusts a plain-http host only when told to, which
+ * the download step does for the operator's index alone.
  *
  * This is the first of two checks: it sees only the literal host, before anything runs.
  * The worker thread has no network grant to resolve names, so the download step
@@ -50,6 +52,11 @@ export function checkIndexUrl(url: string, options: IndexUrlOptions): string {
   }
   if (options.fromCaller && isLocalHost(parsed.hostname)) {
     throw refuse("loopback and link-local hosts are not allowed");
+  }
+  // pip ignores a plain-http index unless told to trust its host, which only the
+  // operator's configured index is
+  if (options.fromCaller && parsed.protocol === "http:") {
+    throw refuse("an index given in the call must use https");
   }
   return url;
 }

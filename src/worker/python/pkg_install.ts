@@ -267,7 +267,7 @@ function failure(
   const killed = run.signal ? `, killed by ${run.signal}` : "";
   const why = run.timedOut ? "timed out" : `exit code ${run.exitCode}${killed}`;
   const hint = what.startsWith("Cannot download")
-    ? " (only wheels are installed unless source builds are enabled)"
+    ? " (only wheels are installed: no source distributions)"
     : "";
   return {
     ok: true,

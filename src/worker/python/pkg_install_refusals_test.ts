@@ -19,6 +19,7 @@ Deno.test("pkgInstall() refuses option injection and bad indexes before starting
     { packages: ["demo"], index_url: "http://127.0.0.1:6379/" },
     { packages: ["demo"], index_url: "http://169.254.169.254/latest/" },
     { packages: ["demo"], index_url: "https://ok.example/simple --trusted-host x" },
+    { packages: ["demo"], index_url: "http://10.1.2.3/simple" },
     { packages: [] },
   ];
   for (const args of attempts) {
@@ -36,14 +37,14 @@ Deno.test("pkgInstall() refuses a caller's index whose host resolves to loopback
   for (const [exitCode, reason] of [[86, /resolves to a loopback/], [87, /does not resolve/]]) {
     const { runner, calls } = scriptedRunner({ downloadExit: exitCode as number });
     const outcome = await callTool(() =>
-      pkgInstall(a.ctx, { packages: ["demo"], index_url: "http://sneaky.example/simple/" }, {
+      pkgInstall(a.ctx, { packages: ["demo"], index_url: "https://sneaky.example/simple/" }, {
         runner,
       })
     );
     assert.equal(outcome.ok, false);
     if (!outcome.ok) {
       assert.equal(outcome.error.code, "INVALID_ARGUMENT");
-      assert.match(outcome.error.message, /^Cannot use index_url "http:\/\/sneaky.example/);
+      assert.match(outcome.error.message, /^Cannot use index_url "https:\/\/sneaky.example/);
       assert.match(outcome.error.message, reason as RegExp);
     }
     assert.deepEqual(calls, ["download"]);

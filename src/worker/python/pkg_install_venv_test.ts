@@ -68,6 +68,11 @@ Deno.test("pkgInstall() neither creates nor touches the venv when the download f
     outcome.error_text ?? "",
     /^INSTALL_FAILED: Cannot download the packages \(exit code 1\): ERROR: No matching/,
   );
+  // the hint names the real rule: no setting lets a caller build source distributions
+  assert.match(
+    outcome.error_text ?? "",
+    / \(only wheels are installed: no source distributions\)$/,
+  );
   assert.deepEqual(outcome.result, {
     installed: [],
     failed: ["demo"],
