@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
 import { startHttpServer } from "./http_server.ts";
-import { echoServerFactory, POST_HEADERS, serverOptions as options } from "./_testing.ts";
+import {
+  echoServerFactory,
+  INITIALIZE_BODY,
+  POST_HEADERS,
+  serverOptions as options,
+} from "./_testing.ts";
 
-const INITIALIZE = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "raw", version: "0.0.0" },
-  },
-};
+const INITIALIZE = JSON.parse(INITIALIZE_BODY);
 
 async function postInitialize(url: string, body: unknown) {
   const res = await fetch(`${url}/mcp`, {
