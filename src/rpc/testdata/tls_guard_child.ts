@@ -11,10 +11,11 @@ fault.stack =
 process.nextTick(() => {
   throw fault;
 });
+const say = (text: string) => Deno.stdout.writeSync(new TextEncoder().encode(`${text}\n`));
 setTimeout(() => {
-  console.log("alive");
+  say("alive");
   process.nextTick(() => {
     throw new TypeError("another fault");
   });
 }, 50);
-setTimeout(() => console.log("still alive"), 500);
+setTimeout(() => say("still alive"), 500);
