@@ -115,7 +115,22 @@ export function urlValue(raw: RawValue, schemes: readonly string[]): string {
   const names = schemes.length > 1
     ? `${schemes.slice(0, -1).join(", ")} or ${schemes.at(-1)}`
     : schemes.join("");
-  throw invalidSetting(raw.source, raw.text, `an absolute ${names} URL`);
+  throw invalidSetting(raw.source, shownUrl(raw.text), `an absolute ${names} URL`);
+}
+
+/**
+ * A URL setting's value as an error may show it: without what may be a credential (the
+ * user and password before an `@`, a query, a fragment). A malformed URL cannot be parsed to
+ * find them, and a password with `#`, `/` or `@` in it is the usual way to make one.
+ */
+export function shownUrl(text: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
+  let rest = text.slice(scheme.length);
+  const at = rest.lastIndexOf("@");
+  if (at >= 0) rest = `[redacted]${rest.slice(at)}`;
+  const cut = rest.search(/[?#]/);
+  if (cut >= 0) rest = `${rest.slice(0, cut + 1)}[redacted]`;
+  return scheme + rest;
 }
 
 /** Parses `host:port` (host may be a name, IPv4 or bracketed IPv6). */

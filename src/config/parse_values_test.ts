@@ -93,3 +93,19 @@ Deno.test("urlValue names the schemes it accepts", () => {
     "https://pypi.example/simple",
   );
 });
+
+Deno.test("urlValue never shows a credential of a URL it refuses", () => {
+  const cases: [string, string][] = [
+    // a generated password with # and / in it, interpolated into REDIS_URL
+    ["redis://:p#w/d@codegen-redis:6379/0", "redis://[redacted]@codegen-redis:6379/0"],
+    ["https://user:hunter2@ex ample/simple", "https://[redacted]@ex ample/simple"],
+    ["https://ex ample/simple?token=hunter2", "https://ex ample/simple?[redacted]"],
+    ["redis//:hunter2@host", "[redacted]@host"],
+  ];
+  for (const [text, shown] of cases) {
+    const source = "REDIS_URL";
+    const message = errorOf(() => urlValue({ text, source }, ["redis", "https"]));
+    assert.equal(message, `invalid REDIS_URL "${shown}": expected an absolute redis or https URL`);
+    assert.ok(!message.includes("hunter2") && !message.includes("p#w"), message);
+  }
+});
