@@ -11,6 +11,7 @@ import type {
 import { stoppedOutcome } from "./cancelled.ts";
 import type { TaskContext, WorkerOptions } from "./context.ts";
 import { DirSnapshots } from "./dir_snapshots.ts";
+import { type SessionDirs, withoutHostPaths } from "./host_paths.ts";
 import { FS_HANDLERS, measureWorkspace, removalsSettled, VISIT_FACTOR } from "./fs/mod.ts";
 import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
 import { SessionActivity } from "./session_activity.ts";
@@ -82,12 +83,14 @@ export class WorkerExecutor implements TaskExecutor {
     this.#running.add(controller);
     let activity: ReturnType<SessionActivity["begin"]> | undefined;
     let outcome: TaskOutcome;
+    let dirs: SessionDirs | undefined;
     try {
       if (!isSafeId(sessionId)) {
         throw new CodegenError("INVALID_ARGUMENT", `Bad session id "${sessionId}"`);
       }
       activity = this.#activity.begin(sessionId);
-      const { workspace, stateDir } = await this.#workspaces.ensure(sessionId);
+      dirs = await this.#workspaces.ensure(sessionId);
+      const { workspace, stateDir } = dirs;
       const usage = this.#usage.session(sessionId, workspace);
       const ctx: TaskContext = {
         sessionId,
@@ -109,7 +112,10 @@ export class WorkerExecutor implements TaskExecutor {
       }
       outcome = noteOverLimit(task.tool, usage, outcome);
     } catch (err) {
-      const e = CodegenError.from(err, "INTERNAL", { disk: "the workspace's disk" });
+      const e = scrubbed(
+        CodegenError.from(err, "INTERNAL", { disk: "the workspace's disk" }),
+        dirs,
+      );
       if (e.code === "INTERNAL") {
         log.error("Task {tool} failed: {error}", { tool: task.tool, error: e.message });
       }
@@ -167,4 +173,16 @@ export class WorkerExecutor implements TaskExecutor {
     await removalsSettled();
     await this.#workspaces.close();
   }
+}
+
+// The error as the caller may see it: without the session's host paths.
+function scrubbed(e: CodegenError, dirs: SessionDirs | undefined): CodegenError {
+  if (dirs === undefined) return e;
+  const message = withoutHostPaths(e.message, dirs);
+  if (message === e.message) return e;
+  return new CodegenError(e.code, message, {
+    retriable: e.retriable,
+    workerLeaving: e.workerLeaving,
+    cause: e,
+  });
 }

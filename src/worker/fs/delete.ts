@@ -3,8 +3,9 @@ import { pathViolation } from "../../policy/mod.ts";
 import type { FsDeleteArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, throwIfAborted } from "./_common.ts";
+import { pathTurns } from "./_path_turns.ts";
 import { verifyDirectory } from "./open.ts";
-import { resolvePath } from "./resolve.ts";
+import { lstatOrNull, resolvePath } from "./resolve.ts";
 
 /**
  * fs.delete: removes a file, a symlink (the link itself, never its target) or a directory;
@@ -25,20 +26,33 @@ export async function fsDelete(
   if (resolved.host === ctx.workspace) {
     throw pathViolation(args.path, "the workspace root cannot be deleted");
   }
-  const info = resolved.info;
   const op = { verb: "delete", path: args.path };
-  if (info === null) throw failure("NOT_FOUND", "no such file or directory", op);
-  const recursive = args.recursive ?? false;
-  if (info.isDirectory && !recursive && !(await isEmpty(resolved.host))) {
-    const detail = "the directory is not empty (pass recursive: true)";
-    throw failure("INVALID_ARGUMENT", detail, op);
-  }
-  await verifyDirectory(ctx.workspace, posix.dirname(resolved.host), op);
-  await Deno.remove(resolved.host, { recursive: info.isDirectory && recursive });
-  // a removed tree's size is unknown without walking it: the next check measures again
-  if (info.isFile) ctx.usage?.add(-info.size);
-  else if (info.isDirectory) ctx.usage?.invalidate();
-  return { ok: true, result: { path: resolved.relative, deleted: true } };
+  const waited = pathTurns.busy(resolved.host);
+  return await pathTurns.run(resolved.host, async () => {
+    throwIfAborted(ctx); // cancelled while it waited its turn
+    // a write or delete of this path ran meanwhile: what is there now is what counts
+    const info = waited ? lstatOrNull(resolved.host) : resolved.info;
+    if (info === null) throw failure("NOT_FOUND", "no such file or directory", op);
+    const recursive = args.recursive ?? false;
+    if (info.isDirectory && !recursive && !(await isEmpty(resolved.host))) {
+      const detail = "the directory is not empty (pass recursive: true)";
+      throw failure("INVALID_ARGUMENT", detail, op);
+    }
+    await verifyDirectory(ctx.workspace, posix.dirname(resolved.host), op);
+    try {
+      await Deno.remove(resolved.host, { recursive: info.isDirectory && recursive });
+    } catch (err) {
+      // removed by other means meanwhile (a run, a recursive delete of a parent)
+      if (err instanceof Deno.errors.NotFound) {
+        throw failure("NOT_FOUND", "no such file or directory", op);
+      }
+      throw err;
+    }
+    // a removed tree's size is unknown without walking it: the next check measures again
+    if (info.isFile) ctx.usage?.add(-info.size);
+    else if (info.isDirectory) ctx.usage?.invalidate();
+    return { ok: true, result: { path: resolved.relative, deleted: true } };
+  });
 }
 
 async function isEmpty(dir: string): Promise<boolean> {

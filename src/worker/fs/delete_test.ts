@@ -65,3 +65,21 @@ Deno.test("fs.delete recursive does not follow symlinks inside the tree", async 
   assert.ok(!(await exists(`${fx.workspace}/d`)));
   assert.deepEqual(await fx.snapshotOutside(), before);
 });
+
+Deno.test("fs.delete: two deletes of one file sent together: one deletes it, the other says it is gone, without host paths", async () => {
+  await using fx = await createFixture();
+  for (let i = 0; i < 20; i++) {
+    await Deno.writeTextFile(`${fx.workspace}/f.txt`, "x");
+    const outcomes = await Promise.all([
+      fx.call("fs.delete", { path: "f.txt" }),
+      fx.call("fs.delete", { path: "f.txt" }),
+    ]);
+    assert.equal(outcomes.filter((o) => o.ok).length, 1);
+    const failed = outcomes.find((o) => !o.ok);
+    assert.deepEqual(failed && !failed.ok && failed.error, {
+      code: "NOT_FOUND",
+      message: 'Cannot delete "f.txt": no such file or directory',
+      retriable: false,
+    });
+  }
+});

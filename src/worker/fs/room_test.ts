@@ -66,3 +66,14 @@ Deno.test("workspace.stats refreshes the workspace's recorded size", async () =>
   assert.equal(fx.ctx.usage?.known(), 95);
   assert.equal((await write(fx, "c.txt", 6)).ok, false);
 });
+
+Deno.test("a write and a delete of one file sent together keep the count equal to the disk", async () => {
+  await using fx = await fixtureWithLimit(1_000);
+  for (let i = 0; i < 40; i++) {
+    assert.ok((await write(fx, "f.txt", 200)).ok);
+    // both may answer ok in either order; the count must follow what is left on disk
+    await Promise.all([write(fx, "f.txt", 200), fx.call("fs.delete", { path: "f.txt" })]);
+  }
+  const onDisk = (await sumWorkspace(fx.workspace, { maxVisits: 1000 })).bytes;
+  assert.equal(fx.ctx.usage!.known(), onDisk);
+});

@@ -1,9 +1,9 @@
 import { posix } from "node:path";
-import { KeyedQueue } from "../../core/mod.ts";
 import { requireWellFormed } from "../../policy/mod.ts";
 import type { FsWriteArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
+import { pathTurns } from "./_path_turns.ts";
 import { reserveRoom } from "./_room.ts";
 import { writeAtomically } from "./atomic.ts";
 import { base64Size, decodeBase64 } from "./encoding.ts";
@@ -11,10 +11,6 @@ import { openVerified, readRange } from "./open.ts";
 import { lstatOrNull, type ResolvedPath, resolvePath } from "./resolve.ts";
 
 const encoder = new TextEncoder();
-
-// Writes to one file take turns: an append reads the old bytes and renames the joined file
-// over them, so two at once would each drop the other's bytes.
-const writes = new KeyedQueue();
 
 /**
  * fs.write: writes `contents` (utf-8 or strict base64) atomically, creating parent
@@ -35,10 +31,10 @@ export async function fsWrite(
     allowRoot: false,
     maxPathBytes: ctx.limits.maxPathBytes,
   });
-  const waited = writes.busy(resolved.host);
-  return await writes.run(resolved.host, async () => {
+  const waited = pathTurns.busy(resolved.host);
+  return await pathTurns.run(resolved.host, async () => {
     throwIfAborted(ctx); // cancelled while it waited its turn
-    // another write to this file ran meanwhile: what is there now is what counts
+    // another write or a delete of this file ran meanwhile: what is there now is what counts
     const info = waited ? lstatOrNull(resolved.host) : resolved.info;
     await writeResolved(ctx, args, { ...resolved, info }, data);
     return { ok: true, result: { path: resolved.relative, bytes_written: data.length } };
