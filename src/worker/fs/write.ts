@@ -5,7 +5,7 @@ import type { TaskContext } from "../context.ts";
 import { failure, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
 import { pathTurns } from "./_path_turns.ts";
 import { reserveRoom } from "./_room.ts";
-import { writeAtomically } from "./atomic.ts";
+import { isWriteLeftover, writeAtomically } from "./atomic.ts";
 import { base64Size, decodeBase64 } from "./encoding.ts";
 import { openVerified, readRange } from "./open.ts";
 import { lstatOrNull, type ResolvedPath, resolvePath } from "./resolve.ts";
@@ -24,6 +24,13 @@ export async function fsWrite(
   args: FsWriteArgs,
 ): Promise<TaskOutcome<"fs.write">> {
   throwIfAborted(ctx);
+  // fs.list hides such names (a write in progress, or left by a crash): a file named so by
+  // the caller would be written and then never listed
+  if (isWriteLeftover(posix.basename(args.path))) {
+    const detail = "names like .NAME.<12 hex digits>.tmp or .old are kept for fs.write's " +
+      "temporary files; choose another name";
+    throw failure("INVALID_ARGUMENT", detail, { verb: "write", path: args.path });
+  }
   const data = decodeContents(args, ctx.limits.maxFileBytes);
   const resolved = await resolvePath(ctx.workspace, args.path, {
     intent: "write",

@@ -202,3 +202,16 @@ Deno.test("fs.write: a replaced file keeps its permission bits", async () => {
   await fx.call("fs.write", { path: "run.sh", contents: "x" });
   assert.equal((await Deno.stat(host)).mode! & 0o7777, 0o755, "the set-uid bit is dropped");
 });
+
+Deno.test("fs.write refuses a name kept for its own temporary files, which fs.list never shows", async () => {
+  await using fx = await createFixture();
+  for (const path of [".notes.0123456789ab.tmp", "dir/.cfg.aaaaaaaaaaaa.old"]) {
+    const r = await fx.call("fs.write", { path, contents: "x" });
+    assert.equal(!r.ok && r.error.code, "INVALID_ARGUMENT", path);
+    assert.match(!r.ok ? r.error.message : "", /kept for fs\.write's temporary files/);
+  }
+  // names that only look alike are fine
+  for (const path of [".notes.0123456789AB.tmp", ".notes.tmp", "a.0123456789ab.tmp"]) {
+    assert.ok((await fx.call("fs.write", { path, contents: "x" })).ok, path);
+  }
+});
