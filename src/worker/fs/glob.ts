@@ -18,7 +18,8 @@ export const MAX_PATTERN_CHARS = 1024;
 type Token =
   | { kind: "char"; char: string }
   | { kind: "one" }
-  | { kind: "set"; negate: boolean; items: Array<[string, string]> }
+  // ranges of code points: compared as strings, U+E000..U+FFFF sorted after astral ones
+  | { kind: "set"; negate: boolean; items: Array<[number, number]> }
   | { kind: "star" }
   | { kind: "globstar" }
   | { kind: "fork"; to: number };
@@ -75,15 +76,16 @@ function parseSet(chars: string[], start: number): { token: Token; end: number }
   let i = start + 1;
   const negate = chars[i] === "!" || chars[i] === "^";
   if (negate) i++;
-  const items: Array<[string, string]> = [];
+  const items: Array<[number, number]> = [];
+  const at = (k: number) => chars[k]!.codePointAt(0)!;
   for (let first = true; i < chars.length; i++, first = false) {
     const c = chars[i]!;
     if (c === "]" && !first) return { token: { kind: "set", negate, items }, end: i };
     if (chars[i + 1] === "-" && chars[i + 2] !== undefined && chars[i + 2] !== "]") {
-      items.push([c, chars[i + 2]!]);
+      items.push([at(i), at(i + 2)]);
       i += 2;
     } else {
-      items.push([c, c]);
+      items.push([at(i), at(i)]);
     }
   }
   return null;
@@ -121,7 +123,8 @@ function step(token: Token, ch: string, i: number): number {
       return ch === "/" ? -1 : i + 1;
     case "set": {
       if (ch === "/") return -1;
-      const inSet = token.items.some(([lo, hi]) => ch >= lo && ch <= hi);
+      const point = ch.codePointAt(0)!;
+      const inSet = token.items.some(([lo, hi]) => point >= lo && point <= hi);
       return inSet !== token.negate ? i + 1 : -1;
     }
     case "star":

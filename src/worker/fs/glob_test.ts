@@ -46,3 +46,16 @@ Deno.test("compileGlob() refuses over-long patterns with INVALID_ARGUMENT", () =
     (e) => e instanceof CodegenError && e.code === "INVALID_ARGUMENT",
   );
 });
+
+Deno.test("compileGlob() ranges compare code points, not UTF-16 units", () => {
+  const wide = compileGlob("[\uE000-\u{1F600}]");
+  assert.ok(wide("\uF000"));
+  assert.ok(wide("\u{1F600}"));
+  assert.ok(!wide("a"));
+  const astral = compileGlob("[\uFFFF-\u{10FFFF}]");
+  assert.ok(astral("\u{1F601}"));
+  assert.ok(!astral("\uE000"));
+  const not = compileGlob("[!\u{1F600}-\u{1F602}]");
+  assert.ok(!not("\u{1F601}"));
+  assert.ok(not("\uF000"));
+});
