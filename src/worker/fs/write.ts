@@ -64,7 +64,10 @@ async function writeResolved(
       parent = Deno.lstatSync(posix.dirname(resolved.host));
     } catch { /* missing: reported below */ }
     if (!parent?.isDirectory) {
-      const detail = "the parent directory does not exist (create_dirs is false)";
+      // with create_dirs it was made when the path was resolved: something removed it since
+      const detail = args.create_dirs === false
+        ? "the parent directory does not exist (create_dirs is false)"
+        : "the parent directory was removed while the write ran";
       throw failure("NOT_FOUND", detail, op);
     }
   }
