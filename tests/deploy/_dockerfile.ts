@@ -108,3 +108,39 @@ export function envNames(stage: Stage): string[] {
     return pairs.length > 0 ? pairs : [i.args.split(/\s+/)[0]!];
   });
 }
+
+/** A base image reference split up: `name[:tag][@digest]`. */
+export interface ImageRef {
+  name: string;
+  tag?: string | undefined;
+  digest?: string | undefined;
+}
+
+/** The digest form a pinned base image may carry (`@sha256:` and 64 lowercase hex digits). */
+export const SHA256_DIGEST: RegExp = /^sha256:[0-9a-f]{64}$/;
+
+/** Splits an image reference; a port in the registry host (`host:5000/x`) is not a tag. */
+export function parseImageRef(image: string): ImageRef {
+  const at = image.indexOf("@");
+  const named = at === -1 ? image : image.slice(0, at);
+  const colon = named.lastIndexOf(":");
+  const hasTag = colon > named.lastIndexOf("/");
+  return {
+    name: hasTag ? named.slice(0, colon) : named,
+    tag: hasTag ? named.slice(colon + 1) : undefined,
+    digest: at === -1 ? undefined : image.slice(at + 1),
+  };
+}
+
+/**
+ * `name:tag` of an image pinned by tag, with or without a digest after it
+ * (`denoland/deno:2.9.3@sha256:...` gives `denoland/deno:2.9.3`); throws on a digest
+ * that is not `sha256:` and 64 hex digits.
+ */
+export function taggedName(image: string): string {
+  const { name, tag, digest } = parseImageRef(image);
+  if (digest !== undefined && !SHA256_DIGEST.test(digest)) {
+    throw new Error(`"${image}": the digest is not sha256: and 64 hex digits`);
+  }
+  return tag === undefined ? name : `${name}:${tag}`;
+}

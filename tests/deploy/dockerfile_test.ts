@@ -4,9 +4,13 @@ import {
   execForm,
   exposedPorts,
   instructionsOf,
+  parseImageRef,
+  parseStages,
   readStages,
+  SHA256_DIGEST,
   splitOptions,
   type Stage,
+  taggedName,
 } from "./_dockerfile.ts";
 import { REPO_ROOT } from "./_manifests.ts";
 
@@ -27,6 +31,9 @@ const IMAGES = {
   },
 } as const;
 const FILES = Object.keys(IMAGES) as (keyof typeof IMAGES)[];
+// The base images by tag; a digest after the tag (docs/deployment.md) is allowed too.
+const BUILDER = "denoland/deno:2.9.3";
+const RUNTIME = /^gcr\.io\/distroless\/cc-debian\d+:nonroot$/;
 
 function finalStage(stages: Stage[]): Stage {
   return stages.at(-1)!;
@@ -70,7 +77,7 @@ Deno.test("the compile task embeds a named permission set from deno.json, never 
 Deno.test("the coordinator image's final stage is distroless with glibc, holding only the binary", () => {
   const stages = readStages("Dockerfile");
   const final = finalStage(stages);
-  assert.match(final.image, /^gcr\.io\/distroless\/cc-debian\d+:nonroot$/);
+  assert.match(taggedName(final.image), RUNTIME);
   assert.deepEqual(instructionsOf(final, "RUN"), [], "no shell at run time");
   for (const copy of instructionsOf(final, "COPY")) {
     const { options, rest } = splitOptions(copy.args);
@@ -127,14 +134,40 @@ Deno.test("no ADD fetches a remote URL, and every base image is pinned to a tag 
       }
       if (aliases.has(stage.image)) continue;
       assert.doesNotMatch(stage.image, /\$/, `${file}: ${stage.image} is literal`);
-      const digest = /@sha256:[0-9a-f]{64}$/.test(stage.image);
-      const tag = /:([\w][\w.-]*)$/.exec(stage.image.split("/").at(-1)!)?.[1];
-      assert.ok(digest || tag !== undefined, `${file}: ${stage.image} is pinned`);
+      const { tag, digest } = parseImageRef(stage.image);
+      assert.ok(digest === undefined || SHA256_DIGEST.test(digest), `${file}: ${stage.image}`);
+      assert.ok(digest !== undefined || tag !== undefined, `${file}: ${stage.image} is pinned`);
       assert.notEqual(tag, "latest", `${file}: ${stage.image} is not latest`);
     }
     // the compiled binary embeds the builder's Deno runtime: keep it at the project's pin
-    assert.equal(stages[0]!.image, "denoland/deno:2.9.3", `${file} builds with Deno 2.9.3`);
+    assert.equal(taggedName(stages[0]!.image), BUILDER, `${file} builds with Deno 2.9.3`);
   }
+});
+
+Deno.test("base images pinned by digest after their tag, as docs/deployment.md advises, pass the image checks", () => {
+  const hex = "0123456789abcdef".repeat(4);
+  const stages = parseStages(
+    `FROM ${BUILDER}@sha256:${hex} AS build\nRUN deno task compile\n` +
+      `FROM gcr.io/distroless/cc-debian12:nonroot@sha256:${hex}\n`,
+  );
+  assert.equal(stages[0]!.alias, "build");
+  assert.deepEqual(parseImageRef(stages[0]!.image), {
+    name: "denoland/deno",
+    tag: "2.9.3",
+    digest: `sha256:${hex}`,
+  });
+  assert.equal(taggedName(stages[0]!.image), BUILDER);
+  assert.match(taggedName(stages[1]!.image), RUNTIME);
+  // the tag is still checked, and a digest must be a whole sha256
+  assert.notEqual(taggedName(`denoland/deno:2.9.4@sha256:${hex}`), BUILDER);
+  assert.doesNotMatch(taggedName(`gcr.io/distroless/cc-debian12:latest@sha256:${hex}`), RUNTIME);
+  assert.throws(() => taggedName(`${BUILDER}@sha256:${hex.slice(1)}`), /64 hex digits/);
+  assert.throws(() => taggedName(`${BUILDER}@md5:${hex.slice(32)}`), /64 hex digits/);
+  assert.deepEqual(parseImageRef("registry.example:5000/deno"), {
+    name: "registry.example:5000/deno",
+    tag: undefined,
+    digest: undefined,
+  });
 });
 
 Deno.test("the worker image has Python 3, venv, pytest, bubblewrap and the sandbox's helpers", () => {
