@@ -66,7 +66,7 @@ export interface Container {
   startupProbe?: Probe;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: SecurityContext;
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 
 /** A pod spec (of a Deployment or StatefulSet template). */
@@ -80,7 +80,11 @@ export interface PodSpec {
   hostNetwork?: boolean;
   hostPID?: boolean;
   hostIPC?: boolean;
-  volumes?: { name: string; hostPath?: unknown }[];
+  volumes?: {
+    name: string;
+    hostPath?: unknown;
+    secret?: { secretName: string; defaultMode?: number; items?: unknown[] };
+  }[];
 }
 
 /** Any Kubernetes object; `spec` and the rest are read through the typed helpers below. */

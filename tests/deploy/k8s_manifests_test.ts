@@ -170,7 +170,9 @@ Deno.test("the coordinator keeps its audit log on a claimed volume and writes no
   const auditLog = envValue(container, "AUDIT_LOG");
   assert.equal(auditLog, "/data/audit/audit.jsonl");
   assert.equal(envValue(container, "WORKSPACE_ROOT"), "/data/workspaces");
-  const mounts = new Map(container.volumeMounts!.map((m) => [m.mountPath, m.name]));
+  // read-only mounts (the gRPC TLS Secret) are not places it writes
+  const writable = container.volumeMounts!.filter((m) => m.readOnly !== true);
+  const mounts = new Map(writable.map((m) => [m.mountPath, m.name]));
   const auditVolume = (pod.volumes ?? []).find((v) => v.name === mounts.get("/data/audit")) as
     | { persistentVolumeClaim?: { claimName: string } }
     | undefined;

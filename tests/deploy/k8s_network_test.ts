@@ -4,6 +4,7 @@ import {
   appliedObjects,
   type K8sObject,
   podSpecOf,
+  REPO_ROOT,
   workloads,
 } from "./_manifests.ts";
 
@@ -120,5 +121,18 @@ Deno.test("every port a NetworkPolicy opens is a containerPort of the pods it na
     const owner = direction === "ingress" ? target! : peer!;
     if (owner === "dns") continue;
     assert.ok(portsOf.get(owner)?.has(Number(port)), `${flow}: ${owner} listens on ${port}`);
+  }
+});
+
+Deno.test("docs/deployment.md does not say scrapers are blocked from a metrics port open to any pod", () => {
+  const open = policies().flatMap(flows).filter((f) => /^ingress \w+<-any /.test(f));
+  const doc = Deno.readTextFileSync(new URL("docs/deployment.md", REPO_ROOT));
+  const start = doc.indexOf("### Metrics");
+  const section = doc.slice(start, doc.indexOf("\n#", start + 1)).replace(/\s+/g, " ");
+  assert.ok(start !== -1, "docs/deployment.md has a Metrics section");
+  // the coordinator serves /metrics, /healthz and /readyz on its MCP port, without a token
+  if (open.includes("ingress coordinator<-any 8080/TCP")) {
+    assert.match(section, /any pod/, "the Metrics section says any pod can read them");
+    assert.doesNotMatch(section, /default-deny policy blocks scrapers/);
   }
 });

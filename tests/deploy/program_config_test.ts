@@ -1,59 +1,16 @@
 import assert from "node:assert/strict";
 import { type Env, loadConfig, loadWorkerConfig, parseCommand } from "../../src/config/mod.ts";
-import { envNames, execForm, instructionsOf, readStages } from "./_dockerfile.ts";
+import { execForm, instructionsOf, readStages } from "./_dockerfile.ts";
+import { appliedObjects, podSpecOf, programWorkloads, REPO_ROOT } from "./_manifests.ts";
 import {
-  appliedObjects,
-  type Container,
-  type K8sObject,
-  mainContainer,
-  podSpecOf,
-  programWorkloads,
-  REPO_ROOT,
-} from "./_manifests.ts";
-
-const NAMESPACE = "codegen-mcp";
-
-/** ENV values of a Dockerfile's final stage (`ENV A=1 B=2`). */
-function imageEnv(file: string): Record<string, string> {
-  const final = readStages(file).at(-1)!;
-  const env: Record<string, string> = {};
-  for (const i of instructionsOf(final, "ENV")) {
-    for (const m of i.args.matchAll(/(\w+)=("[^"]*"|\S+)/g)) env[m[1]!] = m[2]!.replace(/"/g, "");
-  }
-  assert.deepEqual(Object.keys(env).sort(), envNames(final).sort());
-  return env;
-}
-
-/** The environment the kubelet would give `container` in `pod`, secrets replaced by fakes. */
-function kubeletEnv(container: Container, podName: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const e of container.env ?? []) {
-    if (e.valueFrom?.secretKeyRef) env[e.name] = `fake${e.valueFrom.secretKeyRef.key.length}abc`;
-    else if (e.valueFrom?.fieldRef?.fieldPath === "metadata.name") env[e.name] = podName;
-    else if (e.valueFrom?.fieldRef?.fieldPath === "metadata.namespace") env[e.name] = NAMESPACE;
-    else {
-      // $(NAME) expands only to variables defined earlier in the list
-      env[e.name] = (e.value ?? "").replace(/\$\((\w+)\)/g, (ref, name) => env[name] ?? ref);
-    }
-  }
-  return env;
-}
-
-function argvOf(workload: K8sObject, entrypoint: string[]): string[] {
-  return [...entrypoint.slice(1), ...(mainContainer(workload).args ?? [])];
-}
+  imageEnv,
+  manifestCoordinatorConfig,
+  manifestWorkerConfig,
+  NAMESPACE,
+} from "./_program_config.ts";
 
 Deno.test("the coordinator's manifest arguments and environment load as the intended configuration", () => {
-  const { coordinator } = programWorkloads(appliedObjects());
-  const entrypoint = execForm(
-    instructionsOf(readStages("Dockerfile").at(-1)!, "ENTRYPOINT")[0]!.args,
-  )!;
-  const parsed = parseCommand(argvOf(coordinator, entrypoint));
-  assert.equal(parsed.command, "serve");
-  const env = { ...imageEnv("Dockerfile"), ...kubeletEnv(mainContainer(coordinator), "c-0") };
-  const loaded = loadConfig(parsed.command === "serve" ? parsed.args : [], env as Env);
-  assert.ok(loaded.ok, loaded.ok ? "" : loaded.message);
-  const config = loaded.config;
+  const config = manifestCoordinatorConfig();
   assert.equal(config.transport, "http");
   assert.equal(config.host, "0.0.0.0");
   assert.equal(config.port, 8080);
@@ -71,16 +28,8 @@ Deno.test("the coordinator's manifest arguments and environment load as the inte
 
 Deno.test("the worker's manifest arguments and environment load as the intended configuration", () => {
   const { worker } = programWorkloads(appliedObjects());
-  const entrypoint = execForm(
-    instructionsOf(readStages("Dockerfile.worker").at(-1)!, "ENTRYPOINT")[0]!.args,
-  )!;
-  const parsed = parseCommand(argvOf(worker, entrypoint));
-  assert.equal(parsed.command, "worker");
   const pod = `${worker.metadata.name}-1`;
-  const env = { ...imageEnv("Dockerfile.worker"), ...kubeletEnv(mainContainer(worker), pod) };
-  const loaded = loadWorkerConfig(parsed.command === "worker" ? parsed.args : [], env as Env);
-  assert.ok(loaded.ok, loaded.ok ? "" : loaded.message);
-  const config = loaded.config;
+  const config = manifestWorkerConfig(pod);
   assert.equal(config.coordinator, "codegen-coordinator.codegen-mcp.svc.cluster.local:50050");
   assert.equal(config.listen, "0.0.0.0:50051");
   assert.equal(config.advertise, `${pod}.codegen-workers.${NAMESPACE}.svc.cluster.local:50051`);
