@@ -119,7 +119,9 @@ export async function runServe(config: Config): Promise<number> {
             deps.tasks.closeOwner(id);
             ending.add(deps.sessions.closeConnection(id));
           },
-          publicRoutes: routes,
+          // with an admin port, metrics are served there only: whoever reaches the MCP port
+          // (any client) need not read them; health and readiness stay for load balancers
+          publicRoutes: config.adminPort === undefined ? routes : healthRoutes({ health }),
         }));
       listening = true;
       // a session ended by expiry: its client's next request is told so, with its 404

@@ -38,6 +38,8 @@ Deno.test("the coordinator's arguments select http on 0.0.0.0:8080, gRPC on 5005
   assert.deepEqual(listenersOf(coordinator, "serve"), [
     { role: "http", port: 8080, host: "0.0.0.0" },
     { role: "grpc", port: 50050, host: undefined },
+    // metrics only there (serve.ts): not readable by whoever reaches 8080
+    { role: "admin", port: 9090, host: undefined },
   ]);
 });
 

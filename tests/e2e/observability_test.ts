@@ -45,6 +45,18 @@ Deno.test("metrics change after tool calls and /healthz, /metrics need no token 
   assert.ok(metric(after, "process_resident_memory_bytes") > 0);
 });
 
+Deno.test("with --admin-port, /metrics is served there and not on the MCP port, which keeps /healthz and /readyz", async () => {
+  const adminPort = freePort();
+  await using c = await startHttpCoordinator({ args: ["--admin-port", String(adminPort)] });
+  const admin = await get(`http://127.0.0.1:${adminPort}/metrics`);
+  assert.equal(admin.status, 200);
+  assert.ok(metric(admin.body, "process_resident_memory_bytes") > 0);
+  assert.notEqual(c.url, `http://127.0.0.1:${adminPort}`);
+  assert.equal((await get(`${c.url}/metrics`)).status, 404);
+  assert.equal((await get(`${c.url}/healthz`)).status, 200);
+  assert.equal((await get(`${c.url}/readyz`)).status, 200);
+});
+
 Deno.test("readiness flips to 503 when the last worker goes and back when one registers", async () => {
   await using c = await startHttpCoordinator({
     args: ["--local-workers", "0"],

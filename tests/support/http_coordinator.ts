@@ -54,7 +54,9 @@ export async function startHttpCoordinator(
     stderr: "piped",
   }).spawn();
   const log = collectStderr(child);
-  const urlOf = (text: string) => /"url":"(http:\/\/[^"]+)"/.exec(text)?.[1];
+  // the MCP listener's line: an admin listener logs a url of its own before it
+  const urlOf = (text: string) =>
+    /Serving MCP over HTTP[^\n]*"url":"(http:\/\/[^"]+)"/.exec(text)?.[1];
   if (!(await log.waitFor((text) => urlOf(text) !== undefined, 30_000))) {
     child.kill("SIGKILL");
     await child.status;
