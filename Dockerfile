@@ -1,7 +1,12 @@
 # codegen-mcp coordinator image.
 #
 #   docker build -t codegen-mcp:0.1.0 .
-#   docker run --rm -p 127.0.0.1:8080:8080 -v codegen-data:/data codegen-mcp:0.1.0
+#   docker run --rm -p 127.0.0.1:8080:8080 -v codegen-data:/data \
+#     -e MCP_AUTH_TOKEN="$(openssl rand -hex 32)" codegen-mcp:0.1.0
+#
+# Inside the container the server listens on 0.0.0.0, where other containers on the same
+# network can reach it (and the Host guard takes `Host: localhost` from them): set
+# MCP_AUTH_TOKEN, and give clients the same token.
 #
 # Stage 1 compiles the single executable with `deno task compile`, which embeds the
 # `coordinator` permission set from deno.json; stage 2 is a distroless runtime holding
