@@ -26,8 +26,26 @@ export const EXIT_INDEX_UNRESOLVED = 87;
  */
 const DOWNLOAD_LAUNCHER = `
 import glob, ipaddress, os, runpy, socket, sys
-mode, host = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
+mode, host, builds = sys.argv[1], sys.argv[2], sys.argv[3]
+del sys.argv[1:4]
+if builds == "wheels-only":
+    # pip applies --only-binary to what it finds on the index, not to a URL in a package's
+    # metadata (name @ https://.../x.tar.gz, name @ git+https://...): it would run that sdist's
+    # build hooks, or git, in a child process, with network and outside the address filter
+    # below. pip downloading wheels starts no process: refuse every one.
+    def no_process(*args, **kwargs):
+        raise PermissionError(
+            "pkg.install downloads wheels only: a dependency given as a URL to a source "
+            "archive or a repository (in a package's metadata) would run its build code or "
+            "git, and is refused")
+    import _posixsubprocess, subprocess
+    _posixsubprocess.fork_exec = no_process
+    subprocess.Popen._execute_child = no_process
+    for name in ("system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp",
+                 "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp",
+                 "execlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe"):
+        if hasattr(os, name):
+            setattr(os, name, no_process)
 # link-local covers 169.254.169.254; these are the other cloud metadata addresses
 META = [ipaddress.ip_network(n) for n in (
     "0.0.0.0/8", "fd00:ec2::254/128", "100.100.100.200/32", "192.0.0.192/32")]
@@ -144,6 +162,7 @@ export function pipDownloadArgv(
     DOWNLOAD_LAUNCHER,
     options.fromCaller ? "caller" : "operator",
     bareHost(url.hostname),
+    options.allowSourceBuilds ? "builds" : "wheels-only",
     "--isolated", // ignore pip config files and PIP_* variables
     command[0] as string,
     "--disable-pip-version-check",
