@@ -49,19 +49,32 @@ export class ToolCall {
   readonly tool: string;
   readonly extra: Extra;
   readonly server: McpServer;
+  /**
+   * A background run (`async: true`): the request that started it is over, so its worker
+   * streams no events (output, progress) that nobody waits for.
+   */
+  readonly background: boolean;
   /** Bytes of file data returned (for the audit record). */
   bytesOut = 0;
   #notice: string | undefined;
   #session: Promise<Session> | undefined;
 
   constructor(
-    init: { deps: McpDeps; conn: ConnectionInfo; tool: string; extra: Extra; server: McpServer },
+    init: {
+      deps: McpDeps;
+      conn: ConnectionInfo;
+      tool: string;
+      extra: Extra;
+      server: McpServer;
+      background?: boolean;
+    },
   ) {
     this.deps = init.deps;
     this.conn = init.conn;
     this.tool = init.tool;
     this.extra = init.extra;
     this.server = init.server;
+    this.background = init.background === true;
   }
 
   /** The caller's session (created on first use); looked up (and touched) once per call. */
@@ -104,9 +117,10 @@ export class ToolCall {
       if (route.session.rehomedFrom) this.#notice = movedNotice(route);
     }
     const outcome = await withRpcSpan("ExecuteTask", () => {
+      const onEvent = options.onEvent ?? (this.background ? undefined : (e) => this.forward(e));
       const exec: ExecuteOptions = {
         signal: options.signal ?? this.extra.signal,
-        onEvent: options.onEvent ?? ((e) => this.forward(e)),
+        ...(onEvent ? { onEvent } : {}),
       };
       const traceparent = injectTraceparent();
       if (traceparent) exec.traceparent = traceparent;

@@ -105,6 +105,12 @@ Deno.test({
   async fn() {
     await using t = await startTestCoordinator();
     const { client } = await t.connect();
+    const logs: string[] = [];
+    client.setNotificationHandler(
+      (await import("../support/sdk_client.ts")).LoggingMessageNotificationSchema,
+      (n) => void logs.push(String(n.params.data)),
+    );
+    await client.setLoggingLevel("debug");
     const started = await client.callTool({
       name: "run.python",
       arguments: { code: "import time; time.sleep(0.5); print(6*7)", async: true },
@@ -120,6 +126,8 @@ Deno.test({
     }
     assert.equal(result?.status, "completed");
     assert.equal(result?.result?.stdout, "42\n");
+    // a background run streams nothing: its output is in task.result
+    assert.deepEqual(logs.filter((l) => l.includes("42")), []);
     // the run's own record says it ran in the background, and as which task
     const runs = t.audit.records.filter((r) => r.tool === "run.python");
     assert.deepEqual(runs.map((r) => [r.arguments.async, r.arguments.task_id]), [

@@ -46,6 +46,7 @@ export function backgroundableTool<
           tool: spec.name,
           extra,
           server: call.server,
+          background: true,
         });
         // answered without its text: the task keeps the result until task.result asks; its
         // record says it ran in the background, as which task (what task.status names)
