@@ -7,6 +7,8 @@
  * @module
  */
 import { bareHost } from "../../config/mod.ts";
+import { toHex } from "../../core/mod.ts";
+import { execDenyProgram, INSTALL_SECCOMP } from "../sandbox/mod.ts";
 import type { Requirement } from "./requirements.ts";
 
 /** Where the download directory appears in both the download and the install sandbox. */
@@ -114,9 +116,27 @@ except ImportError:
     if not wheels:
         sys.exit("The system python3 has no pip and no bundled pip wheel")
     sys.path.insert(0, wheels[0])
+#EXEC_GUARD
 sys.argv[0] = "pip"
 runpy.run_module("pip", run_name="__main__", alter_sys=True)
 `;
+
+/**
+ * The kernel's side of "start no process" (the Python patches above cover pip's own code):
+ * a seccomp filter refusing execve, stacked on the sandbox's, installed just before pip
+ * runs. Best effort: where it cannot be installed, the patches still refuse.
+ */
+function execGuard(): string {
+  const arch = Deno.build.arch;
+  const program = execDenyProgram(arch);
+  if (!program) return "";
+  return `${INSTALL_SECCOMP}
+try:
+    _seccomp(bytes.fromhex("${toHex(program)}"), "${arch}")
+except OSError:
+    pass
+`;
+}
 
 /** Options for {@link pipDownloadArgv}. */
 export interface PipDownloadOptions {
@@ -159,7 +179,10 @@ export function pipDownloadArgv(
     "python3",
     "-I",
     "-c",
-    DOWNLOAD_LAUNCHER,
+    DOWNLOAD_LAUNCHER.replace(
+      "#EXEC_GUARD\n",
+      options.allowSourceBuilds ? "" : execGuard(),
+    ),
     options.fromCaller ? "caller" : "operator",
     bareHost(url.hostname),
     options.allowSourceBuilds ? "builds" : "wheels-only",

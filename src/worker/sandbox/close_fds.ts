@@ -54,7 +54,7 @@ export const SECCOMP_REFUSED = "Cannot install the sandbox's seccomp filter";
 
 // The filter's numbers are the machine's: an interpreter of another ABI would be killed at
 // its next call, so it is refused first. prctl's arguments are unsigned longs.
-const INSTALL_SECCOMP = `
+export const INSTALL_SECCOMP = `
 def _seccomp(program, machine):
     if os.uname().machine != machine or sys.maxsize < 2 ** 32:
         raise OSError("the interpreter is not a 64-bit %s one" % machine)

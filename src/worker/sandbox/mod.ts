@@ -49,6 +49,8 @@ export { bubblewrapAvailable, type SandboxSupport, sandboxSupport } from "./prob
 export { collect, type CollectOptions, DRAIN_GRACE_MS, drainWithin } from "./collect.ts";
 export { CappedOutput } from "./capped_output.ts";
 export { readChunks } from "./read_chunks.ts";
+export { execDenyProgram } from "./seccomp_filter.ts";
+export { INSTALL_SECCOMP } from "./close_fds.ts";
 export { type BytePipe, bytePipe } from "./byte_pipe.ts";
 export { SANDBOX_WORKSPACE } from "./bwrap_args.ts";
 export { BubblewrapRunner, type BubblewrapRunnerOptions } from "./bubblewrap_runner.ts";

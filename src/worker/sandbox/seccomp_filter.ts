@@ -6,7 +6,12 @@
  * worker and can be checked without a kernel.
  * @module
  */
-import { DENIED_SYSCALLS, type DenyRule, type SeccompArch } from "./seccomp_table.ts";
+import {
+  DENIED_SYSCALLS,
+  type DeniedSyscall,
+  type DenyRule,
+  type SeccompArch,
+} from "./seccomp_table.ts";
 
 /** `AUDIT_ARCH_*`: what seccomp_data.arch holds for a native call. */
 export const AUDIT_ARCH: Record<SeccompArch, number> = {
@@ -58,7 +63,7 @@ const RULE_TARGET: Record<DenyRule, string> = {
   "socket-family": "socket-family",
 };
 
-function program(arch: SeccompArch): Insn[] {
+function program(arch: SeccompArch, denied: readonly DeniedSyscall[] = DENIED_SYSCALLS): Insn[] {
   const p: Insn[] = [
     { code: LD_ABS, k: ARCH },
     { code: JEQ, k: AUDIT_ARCH[arch], jf: "kill" },
@@ -69,7 +74,7 @@ function program(arch: SeccompArch): Insn[] {
     p.push({ code: JEQ, k: 0xffffffff, jt: "allow" });
     p.push({ code: JGE, k: X32_SYSCALL_BIT, jt: "kill" });
   }
-  for (const call of DENIED_SYSCALLS) {
+  for (const call of denied) {
     p.push({ code: JEQ, k: call[arch], jt: RULE_TARGET[call.rule] });
   }
   p.push(
@@ -123,4 +128,20 @@ export function seccompProgram(arch: string): Uint8Array | undefined {
   let bytes = built.get(arch);
   if (!bytes) built.set(arch, bytes = assemble(program(arch)));
   return bytes;
+}
+
+// starting a program: what a process that must run no other program is refused
+const EXEC_CALLS: readonly DeniedSyscall[] = [
+  { name: "execve", x86_64: 59, aarch64: 221, rule: "always", why: "starts a program" },
+  { name: "execveat", x86_64: 322, aarch64: 281, rule: "always", why: "starts a program" },
+];
+
+/**
+ * A filter refusing `execve` and `execveat` (EPERM), to stack on the sandbox's own in a
+ * process that must start no other program (pip downloading wheels); undefined for an
+ * architecture the table does not hold.
+ */
+export function execDenyProgram(arch: string): Uint8Array | undefined {
+  if (arch !== "x86_64" && arch !== "aarch64") return undefined;
+  return assemble(program(arch, EXEC_CALLS));
 }
