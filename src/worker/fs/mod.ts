@@ -20,6 +20,7 @@ export {
   resolvePath,
 } from "./resolve.ts";
 export { removalsSettled } from "./atomic.ts";
+export { type OpenedFile, openVerified, readRange } from "./open.ts";
 export { measureWorkspace, sumWorkspace, VISIT_FACTOR, type WorkspaceSum } from "./stats.ts";
 export { beyondHostReach, MAX_HOST_PATH_BYTES } from "./host_reach.ts";
 export { compileGlob } from "./glob.ts";

@@ -5,7 +5,9 @@
  * number of elements (see MAX_ELEMENTS), so no report can make the worker hold or parse more.
  * @module
  */
-import { getLogger } from "../../core/mod.ts";
+import { posix } from "node:path";
+import { CodegenError, getLogger } from "../../core/mod.ts";
+import { type OpenedFile, openVerified, readRange } from "../fs/mod.ts";
 import { type JunitSummary, parseJunit } from "./junit.ts";
 import { MAX_ELEMENTS } from "./_xml.ts";
 
@@ -27,51 +29,29 @@ const TOO_MANY = `it holds more than ${MAX_ELEMENTS} elements`;
 
 /** Reads the report at `path` if pytest wrote a regular file of sane size. */
 export async function readJunitReport(path: string): Promise<JunitReport> {
-  let info: Deno.FileInfo;
+  // opened as workspace files are: no link, no FIFO, the very file checked (see fs/open.ts)
+  const op = { verb: "read", path: posix.basename(path) };
+  let opened: OpenedFile;
   try {
-    // lstat: the sandbox could have left a symlink to somewhere else on the host
-    info = await Deno.lstat(path);
-  } catch {
+    opened = await openVerified(posix.dirname(path), path, op);
+  } catch (err) {
+    const code = err instanceof CodegenError ? err.code : undefined;
+    if (code !== "NOT_FOUND" && code !== "PATH_VIOLATION") {
+      log.warn("Could not read the JUnit report: {error}", { error: String(err) });
+    }
     return { ok: false };
   }
-  if (!info.isFile) return { ok: false };
-  if (info.size > MAX_REPORT_BYTES) return { ok: false, ignored: TOO_BIG };
+  const { file, info } = opened;
   let bytes: Uint8Array;
   try {
-    using file = await Deno.open(path, { read: true });
-    const opened = await file.stat();
-    // the same file as the one checked (not swapped for a symlink since), its size now
-    if (!opened.isFile || opened.ino !== info.ino || opened.dev !== info.dev) return { ok: false };
-    if (opened.size > MAX_REPORT_BYTES) return { ok: false, ignored: TOO_BIG };
-    bytes = await readAtMost(file, MAX_REPORT_BYTES + 1);
-  } catch (err) {
-    log.warn("Could not read the JUnit report: {error}", { error: String(err) });
-    return { ok: false };
+    if (info.size > MAX_REPORT_BYTES) return { ok: false, ignored: TOO_BIG };
+    bytes = await readRange(file, { offset: 0, length: info.size });
+  } finally {
+    file.close();
   }
-  if (bytes.length > MAX_REPORT_BYTES) return { ok: false, ignored: TOO_BIG }; // it grew
   const parsed = parseJunit(new TextDecoder().decode(bytes));
   if (parsed.ok) return parsed;
   if (parsed.tooLarge) return { ok: false, ignored: TOO_MANY };
   log.warn("Unreadable JUnit report: {reason}", { reason: parsed.reason });
   return { ok: false };
-}
-
-/** Reads until the end of the file or `max` bytes, whichever comes first. */
-async function readAtMost(file: Deno.FsFile, max: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  while (total < max) {
-    const buf = new Uint8Array(Math.min(max - total, 1 << 20));
-    const n = await file.read(buf);
-    if (n === null) break;
-    chunks.push(buf.subarray(0, n));
-    total += n;
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
