@@ -36,6 +36,21 @@ export function batchesAllowed(version: string | undefined): boolean {
   return version === BATCH_VERSION;
 }
 
+/** Most messages in one batch, as the SDK's Streamable HTTP transport takes. */
+export const MAX_BATCH_MESSAGES = 100;
+
+/** Why a batch of `size` messages is refused at any version (empty, too long), or none. */
+export function batchSizeFault(size: number): string | undefined {
+  if (size === 0) return "Invalid request: the batch is empty";
+  if (size <= MAX_BATCH_MESSAGES) return undefined;
+  return `Invalid request: a batch of ${size} messages is over the limit of ${MAX_BATCH_MESSAGES}`;
+}
+
+/** The error text for a message the protocol layer cannot take: its envelope's fault, if any. */
+export function invalidMessage(fault: string | undefined): string {
+  return `Invalid request: ${fault ?? "not a JSON-RPC 2.0 request, notification or response"}`;
+}
+
 /** Why a batch is refused at `version`; `instead` says how to send the messages. */
 export function noBatches(version: string | undefined, instead: string): string {
   const at = version === undefined ? "before initialize" : `at protocol version ${version}`;
@@ -84,7 +99,7 @@ export function envelopeFault(value: unknown): string | undefined {
  */
 export function refuseFrame(value: unknown, version?: string): FrameRefusal[] {
   if (Array.isArray(value)) {
-    if (value.length === 0) return [{ message: "Invalid request: the batch is empty" }];
+    if (value.length === 0) return [{ message: batchSizeFault(0)! }];
     const message = noBatches(version, ONE_PER_LINE);
     const ids = value.map(requestIdOf).filter((id) => id !== undefined);
     return ids.length > 0 ? ids.map((id) => ({ id, message })) : [{ message }];
@@ -96,7 +111,7 @@ export function refuseFrame(value: unknown, version?: string): FrameRefusal[] {
 export function refuseMessage(value: unknown): FrameRefusal[] {
   const fault = envelopeFault(value);
   if (fault === undefined) return [];
-  const why = `Invalid request: ${fault}` +
+  const why = invalidMessage(fault) +
     (fault === "not a JSON object" ? `; ${ONE_PER_LINE}` : "");
   const id = requestIdOf(value);
   return [id === undefined ? { message: why } : { id, message: why }];

@@ -5,13 +5,10 @@
  * asks.
  * @module
  */
-import { errorFrame, refuseMessage } from "./_frame_check.ts";
+import { batchSizeFault, errorFrame, refuseMessage } from "./_frame_check.ts";
 import type { JSONRPCMessage } from "./sdk.ts";
 
 type RequestId = string | number;
-
-/** Most messages in one batch, as the SDK's Streamable HTTP transport takes. */
-export const MAX_BATCH_MESSAGES = 100;
 
 /**
  * A batch's messages that go on, and the errors answering those refused (as a line of
@@ -20,10 +17,8 @@ export const MAX_BATCH_MESSAGES = 100;
 export function splitBatch(
   items: unknown[],
 ): { accepted: JSONRPCMessage[]; errors: JSONRPCMessage[] } | string {
-  if (items.length > MAX_BATCH_MESSAGES) {
-    return `Invalid request: a batch of ${items.length} messages is over the limit of ` +
-      `${MAX_BATCH_MESSAGES}`;
-  }
+  const fault = batchSizeFault(items.length);
+  if (fault !== undefined) return fault;
   const accepted: JSONRPCMessage[] = [];
   const errors: JSONRPCMessage[] = [];
   for (const item of items) {

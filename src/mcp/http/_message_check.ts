@@ -4,8 +4,13 @@
  * JSON-RPC message, which the SDK answers as a parse error (-32700) though the body parsed.
  * @module
  */
-import { batchesAllowed, envelopeFault, noBatches } from "../_frame_check.ts";
-import { MAX_BATCH_MESSAGES } from "../_stdio_batches.ts";
+import {
+  batchesAllowed,
+  batchSizeFault,
+  envelopeFault,
+  invalidMessage,
+  noBatches,
+} from "../_frame_check.ts";
 import { RPC_INVALID_REQUEST, RPC_PARSE_ERROR, rpcErrorResponse } from "./_responses.ts";
 
 /** What a client whose message was refused should do instead. */
@@ -20,19 +25,13 @@ export const ONE_PER_REQUEST = "post one JSON-RPC message per request";
  */
 export function refuseBatch(body: unknown, version: string | null): Response | undefined {
   if (!Array.isArray(body)) return undefined;
-  if (body.length === 0) {
-    return rpcErrorResponse(400, RPC_INVALID_REQUEST, "Invalid request: the batch is empty");
-  }
+  const invalid = (message: string) => rpcErrorResponse(400, RPC_INVALID_REQUEST, message);
+  if (body.length === 0) return invalid(batchSizeFault(0)!);
   if (version !== null && !batchesAllowed(version)) {
-    return rpcErrorResponse(400, RPC_INVALID_REQUEST, noBatches(version, ONE_PER_REQUEST));
+    return invalid(noBatches(version, ONE_PER_REQUEST));
   }
-  if (body.length <= MAX_BATCH_MESSAGES) return undefined;
-  return rpcErrorResponse(
-    400,
-    RPC_INVALID_REQUEST,
-    `Invalid request: a batch of ${body.length} messages is over the limit of ` +
-      `${MAX_BATCH_MESSAGES}`,
-  );
+  const fault = batchSizeFault(body.length);
+  return fault === undefined ? undefined : invalid(fault);
 }
 
 /**
@@ -76,11 +75,8 @@ export async function invalidAsInvalidRequest(
   return rpcErrorResponse(400, RPC_INVALID_REQUEST, whyInvalid(body));
 }
 
-// The first fault of a message's envelope, by the rules every transport shares.
+// The first message whose envelope is at fault says what is wrong; else the general text.
 function whyInvalid(body: unknown): string {
-  for (const message of Array.isArray(body) ? body : [body]) {
-    const fault = envelopeFault(message);
-    if (fault) return `Invalid request: ${fault}`;
-  }
-  return "Invalid request: not a JSON-RPC 2.0 request, notification or response";
+  const messages: unknown[] = Array.isArray(body) ? body : [body];
+  return invalidMessage(messages.map(envelopeFault).find((fault) => fault !== undefined));
 }

@@ -2,7 +2,7 @@ import { getLogger } from "../../core/mod.ts";
 import { boundEventStream, MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
 import type { EventBudget } from "./event_budget.ts";
 import { ONE_PER_REQUEST } from "./_message_check.ts";
-import { envelopeFault } from "../_frame_check.ts";
+import { envelopeFault, invalidMessage } from "../_frame_check.ts";
 import {
   type JSONRPCMessage,
   JSONRPCMessageSchema,
@@ -122,7 +122,7 @@ export class SseServerTransport implements Transport {
   deliver(value: unknown, extra?: MessageExtraInfo): DeliverResult {
     if (this.#closed) return { ok: false, message: "Session is closed" };
     const parsed = JSONRPCMessageSchema.safeParse(value);
-    if (!parsed.success) return { ok: false, message: `Invalid request: ${whyInvalid(value)}` };
+    if (!parsed.success) return { ok: false, message: whyInvalid(value) };
     this.onmessage?.(parsed.data, extra);
     return { ok: true };
   }
@@ -154,6 +154,6 @@ export class SseServerTransport implements Transport {
 
 // What is wrong with a posted value, by the rules every transport shares.
 function whyInvalid(value: unknown): string {
-  if (Array.isArray(value)) return `batches are not supported over HTTP+SSE; ${ONE_PER_REQUEST}`;
-  return envelopeFault(value) ?? "not a JSON-RPC 2.0 request, notification or response";
+  if (!Array.isArray(value)) return invalidMessage(envelopeFault(value));
+  return `Invalid request: batches are not supported over HTTP+SSE; ${ONE_PER_REQUEST}`;
 }
