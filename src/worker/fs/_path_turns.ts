@@ -7,6 +7,24 @@
  * @module
  */
 import { KeyedQueue } from "../../core/mod.ts";
+import type { TaskContext } from "../context.ts";
+import { throwIfAborted } from "./_common.ts";
+import { lstatOrNull, type ResolvedPath } from "./resolve.ts";
 
-/** Keyed by host path. */
-export const pathTurns = new KeyedQueue();
+const turns = new KeyedQueue();
+
+/**
+ * Runs `change` in the path's turn, with what is at the path now: `resolved.info`, or a
+ * fresh look when another change of the path ran while this one waited.
+ */
+export function inPathTurn<T>(
+  ctx: TaskContext,
+  resolved: ResolvedPath,
+  change: (info: Deno.FileInfo | null) => Promise<T>,
+): Promise<T> {
+  const waited = turns.busy(resolved.host);
+  return turns.run(resolved.host, () => {
+    throwIfAborted(ctx); // cancelled while it waited its turn
+    return change(waited ? lstatOrNull(resolved.host) : resolved.info);
+  });
+}

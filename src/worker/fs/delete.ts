@@ -3,9 +3,9 @@ import { pathViolation } from "../../policy/mod.ts";
 import type { FsDeleteArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, throwIfAborted } from "./_common.ts";
-import { pathTurns } from "./_path_turns.ts";
+import { inPathTurn } from "./_path_turns.ts";
 import { verifyDirectory } from "./open.ts";
-import { lstatOrNull, resolvePath } from "./resolve.ts";
+import { resolvePath } from "./resolve.ts";
 
 /**
  * fs.delete: removes a file, a symlink (the link itself, never its target) or a directory;
@@ -27,11 +27,7 @@ export async function fsDelete(
     throw pathViolation(args.path, "the workspace root cannot be deleted");
   }
   const op = { verb: "delete", path: args.path };
-  const waited = pathTurns.busy(resolved.host);
-  return await pathTurns.run(resolved.host, async () => {
-    throwIfAborted(ctx); // cancelled while it waited its turn
-    // a write or delete of this path ran meanwhile: what is there now is what counts
-    const info = waited ? lstatOrNull(resolved.host) : resolved.info;
+  return await inPathTurn(ctx, resolved, async (info) => {
     if (info === null) throw failure("NOT_FOUND", "no such file or directory", op);
     const recursive = args.recursive ?? false;
     if (info.isDirectory && !recursive && !(await isEmpty(resolved.host))) {

@@ -3,12 +3,12 @@ import { requireWellFormed } from "../../policy/mod.ts";
 import type { FsWriteArgs, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import { failure, requireEncoding, requireFile, throwIfAborted } from "./_common.ts";
-import { pathTurns } from "./_path_turns.ts";
+import { inPathTurn } from "./_path_turns.ts";
 import { reserveRoom } from "./_room.ts";
 import { isWriteLeftover, writeAtomically } from "./atomic.ts";
 import { base64Size, decodeBase64 } from "./encoding.ts";
 import { openVerified, readRange } from "./open.ts";
-import { lstatOrNull, type ResolvedPath, resolvePath } from "./resolve.ts";
+import { type ResolvedPath, resolvePath } from "./resolve.ts";
 
 const encoder = new TextEncoder();
 
@@ -38,11 +38,7 @@ export async function fsWrite(
     allowRoot: false,
     maxPathBytes: ctx.limits.maxPathBytes,
   });
-  const waited = pathTurns.busy(resolved.host);
-  return await pathTurns.run(resolved.host, async () => {
-    throwIfAborted(ctx); // cancelled while it waited its turn
-    // another write or a delete of this file ran meanwhile: what is there now is what counts
-    const info = waited ? lstatOrNull(resolved.host) : resolved.info;
+  return await inPathTurn(ctx, resolved, async (info) => {
     await writeResolved(ctx, args, { ...resolved, info }, data);
     return { ok: true, result: { path: resolved.relative, bytes_written: data.length } };
   });
