@@ -86,13 +86,14 @@ export async function snapshotWorkspace(
         sliceStart = performance.now();
       }
       const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (beyondHostReach(`${root}/${path}`)) {
+      const host = `${root}/${path}`;
+      if (beyondHostReach(host)) {
         beyondReach = true;
         continue;
       }
       let info: Deno.FileInfo;
       try {
-        info = Deno.lstatSync(`${root}/${path}`);
+        info = Deno.lstatSync(host);
       } catch {
         continue;
       }

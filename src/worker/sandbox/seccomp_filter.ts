@@ -119,15 +119,25 @@ function assemble(insns: Insn[]): Uint8Array {
 
 const built = new Map<string, Uint8Array>();
 
+// Assembled once per architecture and table.
+function cached(
+  arch: string,
+  name: string,
+  denied: readonly DeniedSyscall[],
+): Uint8Array | undefined {
+  if (arch !== "x86_64" && arch !== "aarch64") return undefined;
+  const key = `${name}:${arch}`;
+  let bytes = built.get(key);
+  if (!bytes) built.set(key, bytes = assemble(program(arch, denied)));
+  return bytes;
+}
+
 /**
  * The filter for `arch` as `struct sock_filter` bytes, or undefined for an architecture
  * whose system call numbers the table does not hold.
  */
 export function seccompProgram(arch: string): Uint8Array | undefined {
-  if (arch !== "x86_64" && arch !== "aarch64") return undefined;
-  let bytes = built.get(arch);
-  if (!bytes) built.set(arch, bytes = assemble(program(arch)));
-  return bytes;
+  return cached(arch, "sandbox", DENIED_SYSCALLS);
 }
 
 // starting a program: what a process that must run no other program is refused
@@ -142,6 +152,5 @@ const EXEC_CALLS: readonly DeniedSyscall[] = [
  * architecture the table does not hold.
  */
 export function execDenyProgram(arch: string): Uint8Array | undefined {
-  if (arch !== "x86_64" && arch !== "aarch64") return undefined;
-  return assemble(program(arch, EXEC_CALLS));
+  return cached(arch, "exec", EXEC_CALLS);
 }
