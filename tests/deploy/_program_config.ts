@@ -57,13 +57,20 @@ function argvOf(workload: K8sObject, file: string): string[] {
   return [...entrypoint.slice(1), ...(mainContainer(workload).args ?? [])];
 }
 
+// The subcommand's arguments and the environment `workload`'s pod `pod` starts with, from
+// its image (`file`) and its manifest.
+function startOf(workload: K8sObject, file: string, command: "serve" | "worker", pod: string) {
+  const parsed = parseCommand(argvOf(workload, file));
+  assert.equal(parsed.command, command);
+  const env = { ...imageEnv(file), ...kubeletEnv(mainContainer(workload), pod) } as Env;
+  return { args: "args" in parsed ? parsed.args : [], env };
+}
+
 /** The coordinator's configuration as its Deployment starts it. */
 export function manifestCoordinatorConfig(pod = "c-0"): Config {
   const { coordinator } = programWorkloads(appliedObjects());
-  const parsed = parseCommand(argvOf(coordinator, "Dockerfile"));
-  assert.equal(parsed.command, "serve");
-  const env = { ...imageEnv("Dockerfile"), ...kubeletEnv(mainContainer(coordinator), pod) };
-  const loaded = loadConfig(parsed.command === "serve" ? parsed.args : [], env as Env);
+  const { args, env } = startOf(coordinator, "Dockerfile", "serve", pod);
+  const loaded = loadConfig(args, env);
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.message);
   return loaded.config;
 }
@@ -71,10 +78,8 @@ export function manifestCoordinatorConfig(pod = "c-0"): Config {
 /** A worker's configuration as its StatefulSet starts pod `pod`. */
 export function manifestWorkerConfig(pod: string): WorkerConfig {
   const { worker } = programWorkloads(appliedObjects());
-  const parsed = parseCommand(argvOf(worker, "Dockerfile.worker"));
-  assert.equal(parsed.command, "worker");
-  const env = { ...imageEnv("Dockerfile.worker"), ...kubeletEnv(mainContainer(worker), pod) };
-  const loaded = loadWorkerConfig(parsed.command === "worker" ? parsed.args : [], env as Env);
+  const { args, env } = startOf(worker, "Dockerfile.worker", "worker", pod);
+  const loaded = loadWorkerConfig(args, env);
   assert.ok(loaded.ok, loaded.ok ? "" : loaded.message);
   return loaded.config;
 }
