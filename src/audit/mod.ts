@@ -35,6 +35,7 @@ export {
   ThreadAuditSink,
   type ThreadAuditSinkOptions,
 } from "./thread_sink.ts";
+export { isLogMoved } from "./log_moved.ts";
 export { carriedBytes, digestArguments, digestValue, type ValueDigest } from "./digest.ts";
 export {
   type AuditVerifyOptions,

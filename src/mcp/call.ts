@@ -18,7 +18,7 @@ import type {
 } from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { ConnectionInfo, McpDeps } from "./context.ts";
-import { auditFailure, noteAppend } from "./audit_gate.ts";
+import { auditFailure, auditRefusal, noteAppend, unrecorded } from "./audit_gate.ts";
 import { heldArgumentBytes } from "./argument_budget.ts";
 import { answerToResult, type CallAnswer, type ToolReply } from "./results.ts";
 import type {
@@ -263,12 +263,7 @@ async function runAudited(
   const failure = options.readOnly ? undefined : auditFailure(deps.audit);
   try {
     if (failure !== undefined) {
-      throw new CodegenError(
-        "INTERNAL",
-        `The audit log cannot be written (${failure}): calls that change files or run code ` +
-          "are refused until it can",
-        { retriable: true },
-      );
+      throw auditRefusal(failure);
     }
     // held until the call ends: a call waiting its turn keeps its arguments all along
     const release = deps.arguments?.take(call.conn.sessionId, heldArgumentBytes(args));
@@ -333,9 +328,7 @@ async function runAudited(
     log.error("Audit write failed: {error}", { error: String(err) });
     // a call refused for this very reason keeps saying why
     if (failure === undefined) {
-      answer = {
-        error: new CodegenError("INTERNAL", "The call could not be recorded in the audit log"),
-      };
+      answer = { error: unrecorded(auditFailure(deps.audit) ?? String(err)) };
     }
     outcome = "error";
     errorCode = "INTERNAL";
