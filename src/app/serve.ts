@@ -17,7 +17,7 @@ import {
 import { createCoordinator } from "./coordinator.ts";
 import { drainHttp } from "./http_drain.ts";
 import { Endings } from "./endings.ts";
-import { onShutdownSignal } from "./signals.ts";
+import { onShutdownSignal, survivePastFileSizeLimit } from "./signals.ts";
 import { listenOn, probeListen } from "./startup_checks.ts";
 
 const log = getLogger("app");
@@ -62,6 +62,7 @@ async function preparePaths(config: Config): Promise<void> {
 
 /** `codegen-mcp serve`: runs until the client disconnects (stdio) or a signal arrives. */
 export async function runServe(config: Config): Promise<number> {
+  survivePastFileSizeLimit();
   const exposed = exposureWarning(config);
   if (exposed) log.warn(exposed);
   await preparePaths(config);

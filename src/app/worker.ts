@@ -8,7 +8,7 @@ import {
   startAdminServer,
 } from "../observability/mod.ts";
 import { startRemoteWorker } from "../worker/remote/mod.ts";
-import { onShutdownSignal } from "./signals.ts";
+import { onShutdownSignal, survivePastFileSizeLimit } from "./signals.ts";
 import { listenOn, loadTls, probeListen } from "./startup_checks.ts";
 
 const log = getLogger("app", "worker");
@@ -19,6 +19,7 @@ const log = getLogger("app", "worker");
  * in-flight tasks within the grace period), deregisters and exits 0.
  */
 export async function runWorker(config: WorkerConfig): Promise<number> {
+  survivePastFileSizeLimit();
   let stats = () => ({ activeSessions: 0, activeTasks: 0, draining: false });
   const metrics = createWorkerMetrics({
     activeSessions: () => stats().activeSessions,

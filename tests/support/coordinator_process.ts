@@ -13,6 +13,8 @@ export interface StdioCoordinator extends AsyncDisposable {
   workspaceRoot: string;
   auditLog: string;
   dir: string;
+  /** The child's process id. */
+  pid: number;
   /** The child's stderr so far (structured logs). */
   stderr(): string;
   close(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startStdioCoordinator(
     workspaceRoot,
     auditLog,
     dir,
+    pid: transport.pid!,
     stderr: () => stderr,
     close,
     [Symbol.asyncDispose]: close,
