@@ -35,3 +35,4 @@ export { type ByteSink, LineWriter, type LineWriterOptions } from "./line_writer
 export { waitAsync } from "./wait_async.ts";
 export { PROGRAM_NAME, VERSION } from "./version.ts";
 export { type ProbeOp, probePermission, type ProbeResult } from "./permission_probe.ts";
+export { RefusalLog } from "./refusal_log.ts";

@@ -5,9 +5,8 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import net from "node:net";
-import { CodegenError, getLogger } from "../core/mod.ts";
+import { CodegenError, getLogger, RefusalLog } from "../core/mod.ts";
 import { requireToken, TOKEN_HINT } from "./auth.ts";
-import { RefusalLog } from "./_refusal_log.ts";
 import { serverCredentials, type TlsPem } from "./tls.ts";
 import { MAX_MESSAGE_BYTES } from "./_message_limit.ts";
 import {

@@ -114,6 +114,15 @@ Deno.test("HTTP: a bad Origin or Host gets 403 and a missing or wrong bearer tok
   // the token never reaches the audit log
   const audit = await Deno.readTextFile(`${server.dir}/audit.jsonl`);
   assert.ok(!audit.includes("s3cret-token"));
+  // the operator sees refusals, a caller's 1st, 2nd, 4th... (the 3rd is counted, not logged)
+  const refusals = server.log().split("\n").filter((l) => l.includes("Refused an HTTP request"))
+    .map((l) => JSON.parse(l).properties as { status: string; count: number });
+  assert.deepEqual(refusals.map((p) => [p.status.slice(0, 3), p.count]), [
+    ["401", 1],
+    ["401", 2],
+    ["403", 4],
+  ]);
+  assert.ok(!server.log().includes("nope"), "a wrong token is not logged");
 });
 
 Deno.test("HTTP: a session that never calls a tool is closed once idle past SESSION_MAX_AGE", async () => {

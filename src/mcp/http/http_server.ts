@@ -1,4 +1,4 @@
-import { getLogger, keepServing, settlesWithin } from "../../core/mod.ts";
+import { getLogger, keepServing, RefusalLog, settlesWithin } from "../../core/mod.ts";
 import { MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
 import { BodyBudget, MAX_BODY_BYTES_TOTAL } from "./body_budget.ts";
 import { EventBudget } from "./event_budget.ts";
@@ -41,6 +41,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     boundHost: options.host,
     authToken: options.authToken,
   });
+  // an operator sees token guessing and rebinding attempts, not one line per request
+  const refusals = new RefusalLog();
   // With a token every accepted caller is the same principal: work it out once.
   const bearerPrincipal = options.authToken === undefined
     ? undefined
@@ -66,7 +68,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (publicResponse !== undefined) return publicResponse;
     // `port` is set once the server listens, before any request arrives
     const refused = guard(req, port);
-    if (refused !== undefined) return refused;
+    if (refused !== undefined) {
+      const peer = info.remoteAddr.hostname;
+      const count = refusals.count(peer);
+      if (count !== undefined) {
+        log.warn("Refused an HTTP request from {peer} with {status} ({count} so far)", {
+          peer,
+          status: refused.status === 401 ? "401 (bearer token)" : "403 (Host or Origin)",
+          count,
+        });
+      }
+      return refused;
+    }
     const handler = ROUTES.get(new URL(req.url).pathname);
     if (handler === undefined) return rpcErrorResponse(404, RPC_SERVER_ERROR, "Not found");
     // No new session (or stream) may start while close() drains the listener.

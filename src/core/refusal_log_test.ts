@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RefusalLog } from "./_refusal_log.ts";
+import { RefusalLog } from "./refusal_log.ts";
 
 Deno.test("RefusalLog logs a caller's 1st, 2nd, 4th, 8th... refusal, whatever its port", () => {
   const log = new RefusalLog();
