@@ -35,7 +35,7 @@ Usage:
                      [--worker-id ID] [--max-sessions N] [--workspace-root DIR]
                      [--admin-port P] [--insecure-no-sandbox] [--debug]
   codegen-mcp permissions [--json] [--set NAME]
-  codegen-mcp audit verify FILE [--anchor SEQ:HASH]
+  codegen-mcp audit verify FILE [--anchor SEQ:HASH]...
   codegen-mcp health [--url http://127.0.0.1:8080/healthz] [--timeout MS]
   codegen-mcp --version | --help
 
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     case "audit-verify": {
       const { exitCode, message } = await runAuditVerify(
         parsed.file,
-        parsed.anchor ? { anchor: parsed.anchor } : {},
+        { anchors: parsed.anchors },
       );
       say(exitCode === 0 ? Deno.stdout : Deno.stderr, message);
       return exitCode;

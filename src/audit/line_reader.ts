@@ -8,11 +8,16 @@ export type Line =
   | { kind: "line"; bytes: Uint8Array; terminated: boolean }
   | { kind: "too_long" };
 
+/** What lines are read from: `read` fills `into` and resolves to the count, null at the end. */
+export interface ByteSource {
+  read(into: Uint8Array): Promise<number | null>;
+}
+
 /**
  * Yields the lines of `file` in order while holding at most `maxBytes` of one line in
  * memory, so a log of any size verifies in bounded memory. Stops after a `too_long`.
  */
-export async function* readLines(file: Deno.FsFile, maxBytes: number): AsyncGenerator<Line> {
+export async function* readLines(file: ByteSource, maxBytes: number): AsyncGenerator<Line> {
   const chunk = new Uint8Array(CHUNK_BYTES);
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;

@@ -1,7 +1,8 @@
+import { LOG_MOVED } from "./log_moved.ts";
 import { CodegenError, getLogger } from "../core/mod.ts";
 import type { ChainHead } from "./chain.ts";
 import type { LogFile } from "./line_appender.ts";
-import { resumeChain, type ResumePoint } from "./resume.ts";
+import { inspectChainEnd, type ResumePoint } from "./resume.ts";
 
 const log = getLogger("audit");
 // logged whatever LOG_LEVEL says (see core/logger.ts)
@@ -47,10 +48,12 @@ export async function openLogForAppend(path: string): Promise<OpenedLog> {
         `Cannot open audit log "${path}": another writer holds it`,
       );
     }
-    const modeWas = await narrowMode(file, path);
-    const at = await resumeChain(file, path);
+    // judge the file first: one refused (not an audit log, damaged) keeps its bytes and mode
+    const at = await inspectChainEnd(file, path);
     const notes: OpenNotes = { head: at.head, droppedBytes: at.droppedBytes };
+    const modeWas = await narrowMode(file, path);
     if (modeWas !== undefined) notes.modeWas = modeWas;
+    await cutPartialLine(file, path, notes, at.size);
     return { file, identity: { dev: info.dev, ino: info.ino }, at, notes };
   } catch (err) {
     file.close();
@@ -125,8 +128,8 @@ function checkStillAtPath(path: string, identity: FileIdentity): void {
   if (now?.dev === identity.dev && now.ino === identity.ino) return;
   throw new CodegenError(
     "INTERNAL",
-    `The audit log "${path}" was ${now ? "replaced" : "removed"} while open (renamed, deleted ` +
-      "or rotated): records would go to a file no one reads; restart to open the log at the path",
+    `The audit log "${path}" was ${now ? "replaced" : "removed"} ${LOG_MOVED}: records ` +
+      "would go to a file no one reads; restart to open the log at the path",
   );
 }
 
@@ -166,6 +169,31 @@ async function narrowMode(file: Deno.FsFile, path: string): Promise<number | und
     );
   }
   return mode & 0o777;
+}
+
+// Removes the partial last line found on opening. The mode is narrowed by now: the
+// error says so, as no warning will be logged for a log that failed to open.
+async function cutPartialLine(
+  file: Deno.FsFile,
+  path: string,
+  notes: OpenNotes,
+  size: number,
+): Promise<void> {
+  if (notes.droppedBytes === 0) return;
+  try {
+    await file.truncate(size);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    const narrowed = notes.modeWas === undefined
+      ? ""
+      : ` (its mode was narrowed from ${notes.modeWas.toString(8)} to 600)`;
+    throw new CodegenError(
+      "INTERNAL",
+      `Cannot open audit log "${path}": its partial last line (${notes.droppedBytes} bytes) ` +
+        `cannot be removed${narrowed}: ${detail}`,
+      { cause: err },
+    );
+  }
 }
 
 async function openLog(path: string): Promise<Deno.FsFile> {

@@ -9,7 +9,16 @@ const CHUNK_BYTES = 64 * 1024;
 // one the writer stored
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** Where an existing log ends: its chain head, its length, and any partial tail removed. */
+/**
+ * How every stored line begins: records are canonical JSON (keys sorted) and `arguments`,
+ * always an object, is the first key (see chain.ts).
+ */
+export const RECORD_START: Uint8Array = new TextEncoder().encode('{"arguments":{');
+
+/**
+ * Where an existing log's chain ends: its head, the length to keep, and how many bytes of
+ * a partial last line follow that length (to cut before appending).
+ */
 export interface ResumePoint {
   head: ChainHead;
   size: number;
@@ -17,21 +26,28 @@ export interface ResumePoint {
 }
 
 /**
- * Finds the last complete record of an open log so appends continue its chain. A partial
- * last line (the process died mid-write, so no caller was ever told it was stored) is
- * truncated away. A damaged last record is refused: starting a new chain over it would
- * hide the damage.
+ * Finds the last complete record of an open log so appends continue its chain, changing
+ * nothing: a file that is not an audit log must come out as it went in. A partial last
+ * line (the process died mid-write, so no caller was ever told it was stored) is reported
+ * for the caller to cut. A damaged last record is refused: starting a new chain over it
+ * would hide the damage. So is a file with no complete line whose text does not begin as
+ * a record does: it is some other file, not a log cut off in its first write.
  */
-export async function resumeChain(file: Deno.FsFile, path: string): Promise<ResumePoint> {
-  let size = (await file.stat()).size;
-  let droppedBytes = 0;
-  if (size > 0 && (await readAt(file, size - 1, 1))[0] !== NEWLINE) {
-    const keep = (await lastNewline(file, size, path)) + 1;
-    await file.truncate(keep);
-    droppedBytes = size - keep;
-    size = keep;
+export async function inspectChainEnd(file: Deno.FsFile, path: string): Promise<ResumePoint> {
+  const length = (await file.stat()).size;
+  if (length === 0) return { head: EMPTY_HEAD, size: 0, droppedBytes: 0 };
+  const size = (await lastNewline(file, length, path)) + 1;
+  const droppedBytes = length - size;
+  if (size === 0) {
+    if (!beginsAsRecord(await readAt(file, 0, RECORD_START.length))) {
+      throw new CodegenError(
+        "INTERNAL",
+        `Cannot resume audit log "${path}": it holds no complete record and does not begin ` +
+          "as one: it is not an audit log",
+      );
+    }
+    return { head: EMPTY_HEAD, size, droppedBytes };
   }
-  if (size === 0) return { head: EMPTY_HEAD, size, droppedBytes };
   const start = (await lastNewline(file, size - 1, path)) + 1;
   const parsed = parseLastLine(await readAt(file, start, size - 1 - start));
   if (!parsed.ok) {
@@ -41,6 +57,12 @@ export async function resumeChain(file: Deno.FsFile, path: string): Promise<Resu
     );
   }
   return { head: { seq: parsed.record.seq, hash: parsed.record.hash }, size, droppedBytes };
+}
+
+// Whether `head` (the first bytes of a file, as many as RECORD_START has, or all of a
+// shorter file) is how a record line begins, or a start of that.
+function beginsAsRecord(head: Uint8Array): boolean {
+  return head.every((byte, i) => byte === RECORD_START[i]);
 }
 
 function parseLastLine(bytes: Uint8Array): ParsedLine {

@@ -76,17 +76,7 @@ export class ThreadAuditSink implements AuditSink {
 
   /** Starts the thread with grants on `path`'s directory only and opens the log there. */
   static async open(path: string, options: ThreadAuditSinkOptions = {}): Promise<ThreadAuditSink> {
-    const absolute = absolutePath(path);
-    const dir = absolute.slice(0, absolute.lastIndexOf("/")) || "/";
-    try {
-      // the thread may not create its own grant's parent
-      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      throw new CodegenError("INTERNAL", `Cannot open audit log "${path}": ${detail}`, {
-        cause: err,
-      });
-    }
+    const { dir, absolute } = await prepareDir(path);
     const worker = new Worker(AUDIT_THREAD_URL, {
       type: "module",
       deno: { permissions: auditThreadPermissions(dir) },
@@ -267,6 +257,24 @@ export function createThreadAuditSink(
 
 function absolutePath(path: string): string {
   return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+}
+
+// Creates the log's directory (the thread may not create its own grant's parent) and
+// returns its real path and the log's path in it: grants hold real paths, so a directory
+// reached through a symlink is granted, and the log opened, where it really is.
+async function prepareDir(path: string): Promise<{ dir: string; absolute: string }> {
+  const given = absolutePath(path);
+  const slash = given.lastIndexOf("/");
+  try {
+    await Deno.mkdir(given.slice(0, slash) || "/", { recursive: true, mode: 0o700 });
+    const dir = await Deno.realPath(given.slice(0, slash) || "/");
+    return { dir, absolute: `${dir === "/" ? "" : dir}${given.slice(slash)}` };
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new CodegenError("INTERNAL", `Cannot open audit log "${path}": ${detail}`, {
+      cause: err,
+    });
+  }
 }
 
 // The event sealed after `head`, or undefined once the append is refused (a bad event).

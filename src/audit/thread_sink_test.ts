@@ -214,3 +214,21 @@ Deno.test("ThreadAuditSink refuses a log path that is not a regular file", { ign
   await assert.rejects(createThreadAuditSink(fifo), /not a regular file/);
   assert.equal((await Deno.stat(fifo)).mode! & 0o777, 0o666, "its mode untouched");
 });
+
+Deno.test("ThreadAuditSink opens a log in a directory reached through a symlink", {
+  ignore,
+}, async () => {
+  await using dir = await tempDir();
+  await Deno.mkdir(`${dir.path}/realdir`);
+  await Deno.symlink(`${dir.path}/realdir`, `${dir.path}/dirlink`);
+  const sink = await createThreadAuditSink(`${dir.path}/dirlink/audit.jsonl`);
+  try {
+    await sink.append(sampleEvent(1));
+  } finally {
+    await sink.close();
+  }
+  assert.deepEqual(await verifyAuditLog(`${dir.path}/realdir/audit.jsonl`), {
+    ok: true,
+    records: 1,
+  });
+});

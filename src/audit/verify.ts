@@ -1,17 +1,19 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { CodegenError } from "../core/mod.ts";
 import type { ChainHead } from "./chain.ts";
 import { type ChainBreak, ChainVerifier, jumpReason } from "./chain_verifier.ts";
 import { MAX_RECORD_BYTES } from "./event.ts";
-import { type Line, readLines } from "./line_reader.ts";
+import { type ByteSource, type Line, readLines } from "./line_reader.ts";
 
 /** Options for {@link verifyAuditLog}. */
 export interface AuditVerifyOptions {
   /**
-   * A record's `seq` and `hash` kept outside the file (the coordinator logs its head when it
-   * opens and closes the log): the log must hold that record. Catches what the chain alone
-   * cannot: records removed from the end, or a log rewritten and re-hashed to its end.
+   * Records' `seq` and `hash` kept outside the file (the coordinator logs its head when it
+   * opens and closes the log): the log must hold each of those records. Catches what the
+   * chain alone cannot: records removed from the end, or a log rewritten and re-hashed to
+   * its end.
    */
-  anchor?: ChainHead;
+  anchors?: readonly ChainHead[];
 }
 
 /** Result of {@link verifyAuditLog}: the record count, or the first bad line (1-based). */
@@ -28,25 +30,16 @@ const lenient = new TextDecoder();
  * Checks the whole hash chain of the log at `path`, streaming it line by line (memory is
  * bounded by one line, {@link MAX_RECORD_BYTES}). Reports the first line that was edited,
  * reordered, follows a removed record, or was cut off. Records removed from the end leave
- * no trace in the file itself: only `options.anchor` exposes them. Throws a `CodegenError` only if the file cannot be read.
+ * no trace in the file itself: only `options.anchors` expose them. Throws a `CodegenError`
+ * only if the file cannot be read or is not a regular file.
  */
 export async function verifyAuditLog(
   path: string,
   options: AuditVerifyOptions = {},
 ): Promise<AuditVerifyResult> {
-  let file: Deno.FsFile;
+  const file = openRegularFile(path);
   try {
-    file = await Deno.open(path, { read: true });
-  } catch (err) {
-    const missing = err instanceof Deno.errors.NotFound;
-    throw new CodegenError(
-      missing ? "NOT_FOUND" : "INTERNAL",
-      `Cannot read audit log "${path}": ${missing ? "no such file" : errorText(err)}`,
-      { cause: err },
-    );
-  }
-  try {
-    return await verifyOpenFile(file, options.anchor);
+    return await verifyOpenFile(file, anchorList(options.anchors));
   } catch (err) {
     throw new CodegenError("INTERNAL", `Cannot read audit log "${path}": ${errorText(err)}`, {
       cause: err,
@@ -56,11 +49,68 @@ export async function verifyAuditLog(
   }
 }
 
+/** A file open for reading by descriptor, as {@link openRegularFile} returns it. */
+interface OpenedFile extends ByteSource {
+  close(): void;
+}
+
+// O_NONBLOCK: a FIFO opens at once, to be refused below, where a blocking open waited for
+// a writer that may never come; O_NOCTTY: a terminal never becomes this process's. Deno.open
+// takes neither; node:fs does. Reads of a regular file ignore O_NONBLOCK.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
+
+// Opens `path` and refuses anything but a regular file, judged on what was opened (no
+// window for a swap): a FIFO would hang the read, and a device such as /dev/null reads as
+// an empty, "intact" log.
+function openRegularFile(path: string): OpenedFile {
+  let fd: number;
+  try {
+    fd = openSync(path, READ_FLAGS);
+  } catch (err) {
+    const missing = (err as { code?: unknown }).code === "ENOENT";
+    throw new CodegenError(
+      missing ? "NOT_FOUND" : "INTERNAL",
+      `Cannot read audit log "${path}": ${missing ? "no such file" : errorText(err)}`,
+      { cause: err },
+    );
+  }
+  try {
+    if (!fstatSync(fd).isFile()) {
+      throw new CodegenError(
+        "INVALID_ARGUMENT",
+        `Cannot read audit log "${path}": it is not a regular file (a directory, a device, ` +
+          "a pipe or a socket)",
+      );
+    }
+  } catch (err) {
+    closeSync(fd);
+    throw CodegenError.from(err);
+  }
+  return {
+    // synchronous reads: a local file, read by a command that does nothing else meanwhile
+    read: (into) => {
+      try {
+        const n = readSync(fd, into);
+        return Promise.resolve(n === 0 ? null : n);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+// The anchors in `seq` order, so the file is checked against them as it streams.
+function anchorList(anchors: AuditVerifyOptions["anchors"]): ChainHead[] {
+  return [...anchors ?? []].sort((a, b) => a.seq - b.seq);
+}
+
 async function verifyOpenFile(
-  file: Deno.FsFile,
-  anchor: ChainHead | undefined,
+  file: ByteSource,
+  anchors: ChainHead[],
 ): Promise<AuditVerifyResult> {
   const verifier = new ChainVerifier();
+  let nextAnchor = 0;
   const lines = readLines(file, MAX_RECORD_BYTES);
   let number = 0;
   for await (const line of lines) {
@@ -85,20 +135,29 @@ async function verifyOpenFile(
     if (broken !== undefined) {
       return { ok: false, line: number, reason: await explain(broken, lines, number) };
     }
-    if (anchor?.seq === verifier.records && anchor.hash !== verifier.head.hash) {
-      return {
-        ok: false,
-        line: number,
-        reason: `record ${anchor.seq} does not have the anchor's hash: ` +
-          "the log was rewritten at or before this line",
-      };
+    // anchors below this record were passed (seq 0, the empty log's head, asserts nothing)
+    for (
+      ;
+      nextAnchor < anchors.length && anchors[nextAnchor]!.seq <= verifier.records;
+      nextAnchor++
+    ) {
+      const anchor = anchors[nextAnchor]!;
+      if (anchor.seq === verifier.records && anchor.hash !== verifier.head.hash) {
+        return {
+          ok: false,
+          line: number,
+          reason: `record ${anchor.seq} does not have the anchor's hash: ` +
+            "the log was rewritten at or before this line",
+        };
+      }
     }
   }
-  if (anchor !== undefined && verifier.records < anchor.seq) {
+  const beyond = anchors.find((anchor) => anchor.seq > verifier.records);
+  if (beyond !== undefined) {
     return {
       ok: false,
       line: number + 1,
-      reason: `log ends at seq ${verifier.records}, before the anchor's seq ${anchor.seq}: ` +
+      reason: `log ends at seq ${verifier.records}, before the anchor's seq ${beyond.seq}: ` +
         "records were removed from the end",
     };
   }
@@ -132,7 +191,7 @@ function seqOf(bytes: Uint8Array): unknown {
 }
 
 /**
- * `codegen-mcp audit verify FILE [--anchor SEQ:HASH]`: one line for the operator and the
+ * `codegen-mcp audit verify FILE [--anchor SEQ:HASH]...`: one line for the operator and the
  * exit code.
  */
 export async function runAuditVerify(
@@ -142,13 +201,20 @@ export async function runAuditVerify(
   try {
     const result = await verifyAuditLog(file, options);
     if (result.ok) {
-      const anchored = options.anchor ? `, record ${options.anchor.seq} matches the anchor` : "";
+      const anchored = matchedAnchors(anchorList(options.anchors));
       return { exitCode: 0, message: `audit log intact: ${result.records} records${anchored}` };
     }
     return { exitCode: 1, message: `audit log broken at line ${result.line}: ${result.reason}` };
   } catch (err) {
     return { exitCode: 1, message: CodegenError.from(err).message };
   }
+}
+
+// What a verified log's line says of the anchors it was given.
+function matchedAnchors(anchors: ChainHead[]): string {
+  if (anchors.length === 0) return "";
+  if (anchors.length === 1) return `, record ${anchors[0]!.seq} matches the anchor`;
+  return `, records ${anchors.map((a) => a.seq).join(", ")} match the anchors`;
 }
 
 function errorText(err: unknown): string {

@@ -21,13 +21,13 @@ Deno.test("verifyAuditLog() with an anchor reports records removed from the end"
   await Deno.writeTextFile(path, lines.slice(0, 7).join("\n") + "\n");
   // the chain alone cannot tell
   assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 7 });
-  assert.deepEqual(await verifyAuditLog(path, { anchor: head }), {
+  assert.deepEqual(await verifyAuditLog(path, { anchors: [head] }), {
     ok: false,
     line: 8,
     reason: "log ends at seq 7, before the anchor's seq 10: records were removed from the end",
   });
   await Deno.writeTextFile(path, "");
-  const emptied = await verifyAuditLog(path, { anchor: head });
+  const emptied = await verifyAuditLog(path, { anchors: [head] });
   assert.equal(!emptied.ok && emptied.line, 1);
 });
 
@@ -46,7 +46,7 @@ Deno.test("verifyAuditLog() with an anchor reports a log rewritten and re-hashed
   });
   await Deno.writeTextFile(path, forged.join("\n") + "\n");
   assert.deepEqual(await verifyAuditLog(path), { ok: true, records: 10 });
-  assert.deepEqual(await verifyAuditLog(path, { anchor: head }), {
+  assert.deepEqual(await verifyAuditLog(path, { anchors: [head] }), {
     ok: false,
     line: 10,
     reason:
@@ -59,21 +59,44 @@ Deno.test("verifyAuditLog() accepts a log that has grown past its anchor", async
   const { path, lines } = await writeLog(dir.path);
   const fifth = JSON.parse(lines[4]!) as { seq: number; hash: string };
   const anchor = { seq: fifth.seq, hash: fifth.hash };
-  assert.deepEqual(await verifyAuditLog(path, { anchor }), { ok: true, records: 10 });
+  assert.deepEqual(await verifyAuditLog(path, { anchors: [anchor] }), { ok: true, records: 10 });
   const wrong = { seq: 5, hash: "f".repeat(64) };
-  const result = await verifyAuditLog(path, { anchor: wrong });
+  const result = await verifyAuditLog(path, { anchors: [wrong] });
   assert.equal(!result.ok && result.line, 5);
 });
 
 Deno.test("runAuditVerify() checks the anchor it is given and says so", async () => {
   await using dir = await tempDir();
   const { path, head, lines } = await writeLog(dir.path);
-  assert.deepEqual(await runAuditVerify(path, { anchor: head }), {
+  assert.deepEqual(await runAuditVerify(path, { anchors: [head] }), {
     exitCode: 0,
     message: "audit log intact: 10 records, record 10 matches the anchor",
   });
   await Deno.writeTextFile(path, lines.slice(0, 9).join("\n") + "\n");
-  const cut = await runAuditVerify(path, { anchor: head });
+  const cut = await runAuditVerify(path, { anchors: [head] });
   assert.equal(cut.exitCode, 1);
   assert.match(cut.message, /^audit log broken at line 10: log ends at seq 9/);
+});
+
+Deno.test("verifyAuditLog() checks every anchor it is given and reports the first that fails", async () => {
+  await using dir = await tempDir();
+  const { path, head, lines } = await writeLog(dir.path);
+  const third = JSON.parse(lines[2]!) as ChainHead;
+  const good = [head, { seq: third.seq, hash: third.hash }, { seq: 0, hash: "0".repeat(64) }];
+  assert.deepEqual(await verifyAuditLog(path, { anchors: good }), { ok: true, records: 10 });
+  assert.deepEqual(await runAuditVerify(path, { anchors: good }), {
+    exitCode: 0,
+    message: "audit log intact: 10 records, records 0, 3, 10 match the anchors",
+  });
+  // a wrong anchor before a right one: the right one alone would pass
+  const wrong = [{ seq: 6, hash: "f".repeat(64) }, { seq: 4, hash: "e".repeat(64) }, head];
+  const result = await verifyAuditLog(path, { anchors: wrong });
+  assert.equal(!result.ok && result.line, 4);
+  assert.match(!result.ok ? result.reason : "", /^record 4 does not have the anchor's hash/);
+  const beyond = await verifyAuditLog(path, { anchors: [head, { seq: 12, hash: head.hash }] });
+  assert.deepEqual(beyond, {
+    ok: false,
+    line: 11,
+    reason: "log ends at seq 10, before the anchor's seq 12: records were removed from the end",
+  });
 });

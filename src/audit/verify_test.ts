@@ -217,3 +217,42 @@ Deno.test("runAuditVerify() gives exit code and one line for each outcome", asyn
   assert.equal(directory.exitCode, 1);
   assert.match(directory.message, /^Cannot read audit log "/);
 });
+
+Deno.test("runAuditVerify() refuses a FIFO at once, not blocking until a writer comes", async () => {
+  await using dir = await tempDir();
+  const fifo = `${dir.path}/audit.fifo`;
+  const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.ok(made.success, "mkfifo");
+  // were the open to block, this writer would end the wait after 5 s: the log would then
+  // read as empty, and the test fail rather than hang
+  const writer = new Deno.Command("sh", {
+    args: ["-c", `sleep 5; exec 3>"${fifo}"`],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const result = await runAuditVerify(fifo);
+    assert.equal(result.exitCode, 1);
+    assert.match(
+      result.message,
+      /^Cannot read audit log ".*audit\.fifo": it is not a regular file/,
+    );
+  } finally {
+    try {
+      writer.kill();
+    } catch {
+      // it has ended: the open blocked until it came
+    }
+    await writer.status;
+  }
+});
+
+Deno.test("runAuditVerify() refuses a device such as /dev/null rather than call it intact", async () => {
+  const result = await runAuditVerify("/dev/null");
+  assert.deepEqual(result, {
+    exitCode: 1,
+    message: 'Cannot read audit log "/dev/null": it is not a regular file (a directory, a ' +
+      "device, a pipe or a socket)",
+  });
+  await assert.rejects(verifyAuditLog("/dev/null"), { code: "INVALID_ARGUMENT" });
+});

@@ -4,10 +4,16 @@ export type ParsedCommand =
   | { command: "worker"; args: string[] }
   | { command: "permissions"; args: string[] }
   | { command: "health"; args: string[] }
-  | { command: "audit-verify"; file: string; anchor?: { seq: number; hash: string } }
+  | { command: "audit-verify"; file: string; anchors: Anchor[] }
   | { command: "version" }
   | { command: "help" }
   | { command: "error"; message: string };
+
+/** A record's `seq` and `hash` given with `--anchor`. */
+export interface Anchor {
+  seq: number;
+  hash: string;
+}
 
 /** Splits `argv` into the subcommand (default `serve`) and its arguments. */
 export function parseCommand(argv: string[]): ParsedCommand {
@@ -37,31 +43,39 @@ export function parseCommand(argv: string[]): ParsedCommand {
 
 const AUDIT_USAGE: ParsedCommand = {
   command: "error",
-  message: "usage: codegen-mcp audit verify FILE [--anchor SEQ:HASH]",
+  message: "usage: codegen-mcp audit verify FILE [--anchor SEQ:HASH]...",
 };
 // seq 0 is the head an empty log logs when opened: only the chain's start, 64 zeros
 const ANCHOR = /^(?:([1-9][0-9]*):([0-9a-f]{64})|(0):(0{64}))$/;
 
-// FILE and an optional `--anchor SEQ:HASH` (or `--anchor=SEQ:HASH`), in either order
+// FILE and any number of `--anchor SEQ:HASH` (or `--anchor=SEQ:HASH`), in any order, each
+// of which the log must match
 function parseAuditVerify(args: string[]): ParsedCommand {
   const files: string[] = [];
-  let anchor: string | undefined;
+  const anchors: Anchor[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === "--anchor") anchor = args[++i] ?? "";
-    else if (arg.startsWith("--anchor=")) anchor = arg.slice("--anchor=".length);
+    let text: string | undefined;
+    if (arg === "--anchor") text = args[++i] ?? "";
+    else if (arg.startsWith("--anchor=")) text = arg.slice("--anchor=".length);
     else files.push(arg);
+    if (text === undefined) continue;
+    const anchor = parseAnchor(text);
+    if (anchor === undefined) {
+      return {
+        command: "error",
+        message: `Cannot use --anchor "${text}": expected SEQ:HASH (a record's seq and hash)`,
+      };
+    }
+    anchors.push(anchor);
   }
   if (files.length !== 1) return AUDIT_USAGE;
-  if (anchor === undefined) return { command: "audit-verify", file: files[0]! };
-  const match = ANCHOR.exec(anchor);
+  return { command: "audit-verify", file: files[0]!, anchors };
+}
+
+function parseAnchor(text: string): Anchor | undefined {
+  const match = ANCHOR.exec(text);
   const seq = Number(match?.[1] ?? match?.[3]);
-  if (!match || !Number.isSafeInteger(seq)) {
-    return {
-      command: "error",
-      message: `Cannot use --anchor "${anchor}": expected SEQ:HASH (a record's seq and hash)`,
-    };
-  }
-  const hash = match[2] ?? match[4]!;
-  return { command: "audit-verify", file: files[0]!, anchor: { seq, hash } };
+  if (!match || !Number.isSafeInteger(seq)) return undefined;
+  return { seq, hash: match[2] ?? match[4]! };
 }

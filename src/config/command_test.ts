@@ -7,8 +7,13 @@ Deno.test("parseCommand() reads audit verify FILE with an optional --anchor SEQ:
   assert.deepEqual(parseCommand(["audit", "verify", "log.jsonl"]), {
     command: "audit-verify",
     file: "log.jsonl",
+    anchors: [],
   });
-  const anchored = { command: "audit-verify", file: "log.jsonl", anchor: { seq: 12, hash: HASH } };
+  const anchored = {
+    command: "audit-verify",
+    file: "log.jsonl",
+    anchors: [{ seq: 12, hash: HASH }],
+  };
   assert.deepEqual(
     parseCommand(["audit", "verify", "log.jsonl", "--anchor", `12:${HASH}`]),
     anchored,
@@ -16,12 +21,44 @@ Deno.test("parseCommand() reads audit verify FILE with an optional --anchor SEQ:
   assert.deepEqual(parseCommand(["audit", "verify", `--anchor=12:${HASH}`, "log.jsonl"]), anchored);
 });
 
+Deno.test("parseCommand() keeps every --anchor of audit verify, in the order given", () => {
+  const other = "b".repeat(64);
+  assert.deepEqual(
+    parseCommand([
+      "audit",
+      "verify",
+      "--anchor",
+      `57:${other}`,
+      "log.jsonl",
+      `--anchor=12:${HASH}`,
+    ]),
+    {
+      command: "audit-verify",
+      file: "log.jsonl",
+      anchors: [{ seq: 57, hash: other }, { seq: 12, hash: HASH }],
+    },
+  );
+  const second = parseCommand([
+    "audit",
+    "verify",
+    "log.jsonl",
+    "--anchor",
+    `12:${HASH}`,
+    "--anchor",
+    "x",
+  ]);
+  assert.deepEqual(second, {
+    command: "error",
+    message: 'Cannot use --anchor "x": expected SEQ:HASH (a record\'s seq and hash)',
+  });
+});
+
 Deno.test("parseCommand() takes the head an empty log logs (seq 0, the chain's start)", () => {
   const start = `0:${"0".repeat(64)}`;
   assert.deepEqual(parseCommand(["audit", "verify", "log.jsonl", "--anchor", start]), {
     command: "audit-verify",
     file: "log.jsonl",
-    anchor: { seq: 0, hash: "0".repeat(64) },
+    anchors: [{ seq: 0, hash: "0".repeat(64) }],
   });
 });
 
