@@ -9,6 +9,7 @@ import { registerWorkspaceResources } from "./resources.ts";
 import { answerToolListOnce } from "./tool_list.ts";
 import { sharedTools } from "./tool_set.ts";
 import { AjvJsonSchemaValidator, McpServer } from "./sdk.ts";
+import { connectionLabel } from "./_connection_label.ts";
 
 const log = getLogger("mcp");
 
@@ -75,12 +76,12 @@ export function createMcpServer(deps: McpDeps, conn: ConnectionInfo): McpServer 
   // a tool, or never finishes its handshake, still expires when idle and is closed with it.
   deps.sessions.forConnection(conn.sessionId, conn.principal).catch((err) =>
     log.warn("Opening the session of {id} failed: {error}", {
-      id: conn.sessionId,
+      id: connectionLabel(conn.sessionId),
       error: String(err),
     })
   );
   log.debug("MCP server ready for connection {id} ({transport})", {
-    id: conn.sessionId,
+    id: connectionLabel(conn.sessionId),
     transport: conn.transport,
   });
   return server;

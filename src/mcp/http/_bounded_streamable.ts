@@ -5,6 +5,7 @@ import type { EventBudget } from "./event_budget.ts";
 import { RPC_SERVER_ERROR } from "./_responses.ts";
 import { sdkCancels } from "../_cancelled_id.ts";
 import { errorFrame } from "../_frame_check.ts";
+import { connectionLabel } from "../_connection_label.ts";
 
 const log = getLogger("mcp", "http");
 const encoder = new TextEncoder();
@@ -74,7 +75,7 @@ function overflowed(
   log.warn(
     "Ending an event stream of session {sessionId} ({stream}): {queued} bytes of events wait " +
       `for a client that does not read it (${over})`,
-    { stream: which, sessionId, queued, limit },
+    { stream: which, sessionId: connectionLabel(sessionId), queued, limit },
   );
   const error = {
     code: RPC_SERVER_ERROR,
@@ -100,7 +101,7 @@ function left(stream: StreamableStream): void {
   if (running.length === 0) return;
   log.debug("Cancelling requests {ids} of session {sessionId}: the client left their stream", {
     ids: running,
-    sessionId: stream.sessionId,
+    sessionId: connectionLabel(stream.sessionId),
   });
   const error = { code: RPC_SERVER_ERROR, message: "The client left the request's stream" };
   for (const id of running) cancel(stream.transport, id, error);

@@ -2,6 +2,7 @@ import { getLogger } from "../../core/mod.ts";
 import type { McpServer, Transport } from "../sdk.ts";
 import type { HttpTransportKind } from "./types.ts";
 import { answerRunning } from "./_in_flight.ts";
+import { connectionLabel } from "../_connection_label.ts";
 
 const log = getLogger("mcp", "http");
 
@@ -75,7 +76,10 @@ export class SessionTable {
    */
   async open<T extends Transport>(session: HttpSession<T>): Promise<void> {
     this.#sessions.set(session.id, session);
-    log.debug("MCP session {sessionId} opened", { sessionId: session.id, transport: session.kind });
+    log.debug("MCP session {sessionId} opened", {
+      sessionId: connectionLabel(session.id),
+      transport: session.kind,
+    });
     // Protocol.connect keeps an onclose set before it and calls it first.
     session.transport.onclose = () => this.#forget(session.id);
     try {
@@ -131,11 +135,17 @@ export class SessionTable {
     const session = this.#sessions.get(id);
     if (session === undefined) return;
     this.#sessions.delete(id);
-    log.debug("MCP session {sessionId} closed", { sessionId: id, transport: session.kind });
+    log.debug("MCP session {sessionId} closed", {
+      sessionId: connectionLabel(id),
+      transport: session.kind,
+    });
     try {
       this.#onSessionClosed?.(id);
     } catch (err) {
-      log.error("onSessionClosed failed for {sessionId}: {error}", { sessionId: id, error: err });
+      log.error("onSessionClosed failed for {sessionId}: {error}", {
+        sessionId: connectionLabel(id),
+        error: err,
+      });
     }
   }
 }
