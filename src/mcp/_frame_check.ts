@@ -70,7 +70,11 @@ export function envelopeFault(value: unknown): string | undefined {
   }
   const m = value as Record<string, unknown>;
   if (m.jsonrpc !== "2.0") return '"jsonrpc" must be "2.0"';
-  if (!("method" in m) || !("id" in m)) return undefined;
+  // an id with neither a method nor a result or error is no message at all
+  if (!("method" in m)) {
+    return "id" in m && !("result" in m) && !("error" in m) ? NO_KIND : undefined;
+  }
+  if (!("id" in m)) return undefined;
   if (typeof m.method !== "string") return '"method" must be a string';
   if (requestIdOf(m) === undefined) return '"id" must be a string or an integer';
   const params = m.params;
@@ -113,15 +117,21 @@ export function refuseMessage(value: unknown): FrameRefusal[] {
   if (fault === undefined) return [];
   const why = invalidMessage(fault) +
     (fault === "not a JSON object" ? `; ${ONE_PER_LINE}` : "");
-  const id = requestIdOf(value);
+  const id = fault === NO_KIND ? answerableId(value) : requestIdOf(value);
   return [id === undefined ? { message: why } : { id, message: why }];
 }
+
+const NO_KIND = 'no "method" (a request or notification), nor "result" or "error" (a response)';
 
 const REQUEST_MEMBERS = new Set(["jsonrpc", "id", "method", "params"]);
 
 // The id a request can be answered with: a string or an integer, as MCP allows.
 function requestIdOf(value: unknown): string | number | undefined {
   if (typeof value !== "object" || value === null || !("method" in value)) return undefined;
+  return answerableId(value);
+}
+
+function answerableId(value: unknown): string | number | undefined {
   const id = (value as { id?: unknown }).id;
   return typeof id === "string" || Number.isInteger(id) ? id as string | number : undefined;
 }

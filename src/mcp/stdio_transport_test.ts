@@ -240,16 +240,19 @@ Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC 
     // a notification is never answered, even a malformed one
     JSON.stringify({ jsonrpc: "2.0", method: "notifications/x", params: 5 }),
     JSON.stringify({ jsonrpc: "2.0", id: 5, method: "ping", extra: "x" }),
+    // neither request nor response: answered; a response to nothing is dropped, as the SDK does
+    JSON.stringify({ jsonrpc: "2.0", id: 7 }),
+    JSON.stringify({ jsonrpc: "2.0", id: 8, result: {} }),
     request(6),
   ];
   const { t, received, written, closed } = transport(lines);
   t.onmessage = (m) => {
     received.push(m);
-    if ("id" in m && m.id !== undefined) void t.send({ jsonrpc: "2.0", id: m.id, result: {} });
+    if ("method" in m && "id" in m) void t.send({ jsonrpc: "2.0", id: m.id, result: {} });
   };
   await t.start();
   await closed;
-  assert.deepEqual(received.map((m) => "id" in m ? m.id : "notification"), ["notification", 6]);
+  assert.deepEqual(received.map((m) => "id" in m ? m.id : "notification"), ["notification", 8, 6]);
   const answers = written.join("").trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(answers.map((a) => [a.id ?? null, a.error?.code ?? "ok"]), [
     [null, -32700],
@@ -260,6 +263,7 @@ Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC 
     [null, -32600],
     [null, -32600],
     [5, -32600],
+    [7, -32600],
     [6, "ok"],
   ]);
   const messages = answers.map((a) => a.error?.message);
@@ -269,6 +273,7 @@ Deno.test("stdio: lines the protocol layer would drop unanswered get a JSON-RPC 
   assert.match(messages[4], /"params" must be an object/);
   assert.match(messages[5], /"id" must be a string or an integer/);
   assert.match(messages[7], /unknown member "extra"/);
+  assert.match(messages[8], /no "method" .*nor "result" or "error"/);
   assert.ok(answers.every((a) => !("id" in a) || a.id !== null), "no id is written as none");
 });
 
