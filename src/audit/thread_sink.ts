@@ -265,6 +265,14 @@ function absolutePath(path: string): string {
 async function prepareDir(path: string): Promise<{ dir: string; absolute: string }> {
   const given = absolutePath(path);
   const slash = given.lastIndexOf("/");
+  // a directory named as the log would have its parent granted, and the parent refuse
+  if ((await Deno.stat(given).catch(() => undefined))?.isDirectory) {
+    throw new CodegenError(
+      "INVALID_ARGUMENT",
+      `Cannot open audit log "${path}": it is a directory; name a file (e.g. ` +
+        `"${given.replace(/\/+$/, "")}/audit.jsonl")`,
+    );
+  }
   try {
     await Deno.mkdir(given.slice(0, slash) || "/", { recursive: true, mode: 0o700 });
     const dir = await Deno.realPath(given.slice(0, slash) || "/");

@@ -63,7 +63,12 @@ Deno.test("serve: an audit log that is a directory, damaged at the end or held b
     await Deno.mkdir(`${dir}/is-a-dir`);
     assertConfigError(
       await run(["serve"], { AUDIT_LOG: `${dir}/is-a-dir` }),
-      /--audit-log \(AUDIT_LOG\) ".*is-a-dir"/,
+      /--audit-log \(AUDIT_LOG\) ".*is-a-dir": .*it is a directory/,
+    );
+    // a directory right under the root: its parent, "/", is never granted
+    assertConfigError(
+      await run(["serve"], { AUDIT_LOG: "/tmp" }),
+      /--audit-log \(AUDIT_LOG\) "\/tmp": .*it is a directory; name a file/,
     );
     await Deno.writeTextFile(`${dir}/damaged.jsonl`, '{"seq":1}\n');
     assertConfigError(
