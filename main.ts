@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     case "health": {
       const { exitCode, message } = await runHealthCheck(parsed.args);
-      if (exitCode !== 0) say(Deno.stderr, message);
+      if (exitCode !== 0) say(Deno.stderr, `codegen-mcp: ${message}`);
       return exitCode;
     }
     case "audit-verify": {
