@@ -103,7 +103,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case "permissions": {
       const { exitCode, output } = await runPermissions(parsed.args);
-      say(exitCode === 0 ? Deno.stdout : Deno.stderr, output);
+      say(
+        exitCode === 2 ? Deno.stderr : Deno.stdout,
+        exitCode === 2 ? `codegen-mcp: ${output}` : output,
+      );
       return exitCode;
     }
   }

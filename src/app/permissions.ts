@@ -211,7 +211,10 @@ export function renderPermissionsJson(report: PermissionReport): string {
   return JSON.stringify(report, null, 2);
 }
 
-/** `codegen-mcp permissions [--json] [--set NAME]`: the text to print and the exit code. */
+/**
+ * `codegen-mcp permissions [--json] [--set NAME]`: the text to print and the exit code (0
+ * when this process holds exactly the set, 1 when not, 2 for bad flags).
+ */
 export async function runPermissions(
   args: string[],
 ): Promise<{ exitCode: number; output: string }> {
@@ -233,7 +236,8 @@ export async function runPermissions(
   }
   const report = await describePermissions({ set });
   const output = values.json ? renderPermissionsJson(report) : renderPermissionsTable(report);
-  return { exitCode: 0, output };
+  // a process that does not hold the set it is checked against fails the check (scripts)
+  return { exitCode: report.matches_set ? 0 : 1, output };
 }
 
 /**

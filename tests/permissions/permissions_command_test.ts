@@ -62,7 +62,7 @@ Deno.test({
       "--allow-run=python3",
     ];
     const json = await run(flags, [MAIN, "permissions", "--json"]);
-    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.code, 1, "not holding the set fails the check: " + json.stderr);
     const report = JSON.parse(json.stdout);
     assert.equal(report.matches_set, false);
     assert.equal(report.permissions.read.state, "granted");
@@ -72,7 +72,7 @@ Deno.test({
     assert.deepEqual(report.permissions.run.values, ["python3"]);
     assert.equal(report.permissions.run.matches, false);
     const table = await run(flags, [MAIN, "permissions"]);
-    assert.equal(table.code, 0, table.stderr);
+    assert.equal(table.code, 1, table.stderr);
     assert.match(
       table.stdout,
       /^write +denied \(or granted only for values Deno cannot list\) +all +NO$/m,
