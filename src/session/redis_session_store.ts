@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import { CodegenError, getLogger } from "../core/mod.ts";
 import { CREDENTIALS_REFUSED, RedisConnection } from "./_redis_connection.ts";
 import { parseRedisUrl } from "./_redis_url.ts";
@@ -36,6 +37,8 @@ const DEFAULT_TIMEOUT_MS = 2_000;
 const BATCH = 256;
 /** The hash field naming the coordinator that wrote the record (see `owner`). */
 const OWNER_FIELD = "owner";
+/** Expiry of the start-up check's probe record, should deleting it fail. */
+const PROBE_TTL_MS = 60_000;
 
 // KEYS: session hash, activity index. ARGV: time, id, ttl in ms (0 = none).
 // Moves lastActivityAt (field and score) forward only; refreshes the expiry on every use.
@@ -124,13 +127,13 @@ export class RedisSessionStore implements SessionStore {
       if (this.#ttlMs > 0) {
         tx.pexpire(key, this.#ttlMs).eval(EXTEND_INDEX, 1, this.#index, String(this.#ttlMs));
       }
-      failed(await tx.exec());
+      await exec(tx);
     });
   }
 
   async delete(id: string): Promise<void> {
     await this.#connection.run(async (redis) => {
-      failed(await redis.multi().del(this.#key(id)).zrem(this.#index, id).exec());
+      await exec(redis.multi().del(this.#key(id)).zrem(this.#index, id));
     });
   }
 
@@ -171,16 +174,17 @@ export class RedisSessionStore implements SessionStore {
 
   /**
    * Whether this store can work with the server now, for a start-up check: a read of the
-   * index, so a refused password (or ACL) shows as well as a server that does not answer; a
-   * script run, as every write is one (an ACL user may read and not run scripts); and the
-   * database the connection uses (a number past the server's `databases` leaves it on 0).
-   * `fatal` when the server answered and refused: retrying will not help, the URL or the
-   * server's settings must change. Never throws.
+   * index, so a refused password (or ACL) shows as well as a server that does not answer;
+   * every command the store sends, on a probe record (an ACL user may read and not write);
+   * and the database the connection uses (a number past the server's `databases` leaves it
+   * on 0). `fatal` when the server answered and refused: retrying will not help, the URL or
+   * the server's settings must change. Never throws.
    */
   async verify(): Promise<RedisVerdict> {
     try {
       await this.count();
-      await this.#connection.run((redis) => redis.eval("return 1", 0));
+      await this.#connection.run((redis) => redis.ping());
+      await this.#probe();
       const db = await this.#connection.run((redis) => selectedDb(redis));
       if (db !== undefined && db !== this.#db) {
         const reason = `Redis did not select database ${this.#db} named in the URL (is it past ` +
@@ -203,6 +207,26 @@ export class RedisSessionStore implements SessionStore {
   /** Ends the connection. Later calls fail. */
   close(): Promise<void> {
     return this.#connection.close();
+  }
+
+  // The store's writes and reads, as `put`, `touch`, `delete` and `idleSince` send them
+  // (the scripts call their commands for real), on a record of its own under the same key
+  // names, deleted in the same transaction: none of it is ever seen by another client.
+  async #probe(): Promise<void> {
+    const id = `verify-${crypto.randomUUID()}`;
+    const key = this.#key(id);
+    const ttl = String(this.#ttlMs);
+    const probe = { id, principal: "", connectionId: "", createdAt: 0, lastActivityAt: 0 };
+    await this.#connection.run(async (redis) => {
+      const tx = redis.multi().del(key).hset(key, encodeSession(probe)).zadd(this.#index, 0, id);
+      tx.pexpire(key, this.#ttlMs || PROBE_TTL_MS);
+      // only when the store sets expiries: the index's must not be set by one that does not
+      if (this.#ttlMs > 0) tx.eval(EXTEND_INDEX, 1, this.#index, ttl);
+      tx.eval(TOUCH, 2, key, this.#index, "1", id, ttl);
+      tx.hgetall(key).zrangebyscore(this.#index, "-inf", "-inf").del(key).zrem(this.#index, id);
+      tx.eval(FORGET_IF_GONE, 2, key, this.#index, id);
+      await exec(tx);
+    });
   }
 
   #key(id: string): string {
@@ -252,6 +276,17 @@ interface HashReply {
 function hashReply(err: Error | null, fields: unknown): HashReply {
   if (err && !err.message.startsWith("WRONGTYPE")) throw err;
   return { err, fields: (fields ?? {}) as Record<string, string> };
+}
+
+/**
+ * Runs a transaction. A discarded one throws the error that made the server discard it
+ * (ioredis keeps it apart from its EXECABORT): NOPERM names the command refused.
+ */
+async function exec(tx: ReturnType<Redis["multi"]>): Promise<void> {
+  const replies = await tx.exec().catch((err: unknown) => {
+    throw (err as { previousErrors?: unknown[] }).previousErrors?.[0] ?? err;
+  });
+  failed(replies);
 }
 
 /** Throws the first error of a transaction's replies (ioredis reports them per command). */

@@ -8,6 +8,7 @@ import {
 } from "../core/mod.ts";
 import type { ReplacedSession, Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
+import { EndedSessions } from "./_ended_sessions.ts";
 
 const log = getLogger("session");
 /** A call at least this long touches its session again when it ends. */
@@ -60,9 +61,12 @@ export class SessionManager {
   // whose record is gone from the store (emptied, evicted, or never written while it was
   // down) still expires when idle, so its workspace and HTTP session do not stay for ever
   #lastUse = new Map<string, number>();
+  #ended: EndedSessions;
+  #sweeping: Promise<string[]> | undefined;
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
+    this.#ended = new EndedSessions(options.store);
     this.#maxAgeMs = options.maxAgeMs;
     this.#clock = options.clock ?? SYSTEM_CLOCK;
     this.#ids = options.ids ?? RANDOM_IDS;
@@ -104,7 +108,8 @@ export class SessionManager {
         this.#byConnection.delete(connectionId);
         this.#replaced.set(connectionId, { id: known, reason: "lost" });
         log.warn("Session {id} lost its record; a new one replaces it", { id: known });
-        this.#whenIdle(connectionId, () => this.#endLost(known, connectionId, principal));
+        const lost = this.#remains(known, connectionId, principal);
+        this.#whenIdle(connectionId, async () => void await this.#end(lost, "replaced"));
         this.#startOpening(connectionId, principal);
       }
     }
@@ -143,13 +148,6 @@ export class SessionManager {
   #whenIdle(connectionId: string, fn: () => Promise<void>): void {
     if (!this.#busy.has(connectionId)) return void fn();
     void this.#drainedOf(connectionId).promise.then(fn);
-  }
-
-  async #endLost(id: string, connectionId: string, principal: string): Promise<void> {
-    await this.#onEnd?.(this.#remains(id, connectionId, principal), "replaced")
-      .catch((err) =>
-        log.warn("Cleaning up session {id} failed: {error}", { id, error: String(err) })
-      );
   }
 
   // What is known of a session whose record is gone: enough for onEnd to remove its remains.
@@ -245,7 +243,8 @@ export class SessionManager {
   /**
    * Ends the session of a connection that closed (workspace removed via `onEnd`): after the
    * calls still using it have ended (their requests were cancelled with the connection) and
-   * after a session still being opened is open. The connection gets no session again.
+   * after a session still being opened is open. The connection gets no session again. It
+   * ends even when the store cannot be read or lost the record: nothing would end it later.
    */
   async closeConnection(connectionId: string): Promise<void> {
     this.#openConnections.delete(connectionId);
@@ -256,29 +255,52 @@ export class SessionManager {
     const id = this.#byConnection.get(connectionId);
     if (!id) return;
     this.#byConnection.delete(connectionId);
-    const session = await this.#store.get(id);
-    if (session) await this.#end(session, "closed");
+    const session = await this.#store.get(id).catch((err) => {
+      log.warn("Cannot read session {id}; ending what is known of it: {error}", {
+        id,
+        error: String(err),
+      });
+      return undefined;
+    });
+    // without its record the router still finds where the session was placed
+    await this.#end(session ?? this.#remains(id, connectionId, ""), "closed");
   }
 
   /**
    * Ends every session idle for longer than the maximum age and not in use; returns their
    * ids. Whether a call runs in a session is checked right before it is ended (ending the
    * ones before it takes time), and the connection is let go of at once: a call that comes
-   * later gets a new session.
+   * later gets a new session. While the store cannot list them, the connections that need
+   * no store (never recorded) still expire. A call while a sweep runs gets that sweep.
    */
-  async expire(): Promise<string[]> {
+  expire(): Promise<string[]> {
+    return this.#sweeping ??= this.#sweep().finally(() => this.#sweeping = undefined);
+  }
+
+  async #sweep(): Promise<string[]> {
     const cutoff = this.#clock.now() - this.#maxAgeMs;
+    await this.#ended.beforeSweep();
     const ended: string[] = [];
     const seen = new Set<string>();
-    for (const session of await this.#store.idleSince(cutoff)) {
+    for (const session of await this.#listIdle(cutoff)) {
       seen.add(session.connectionId);
-      if (this.#busy.has(session.connectionId)) continue;
+      if (this.#busy.has(session.connectionId) || this.#ended.has(session.id)) continue;
       const current = this.#letGo(session.connectionId, session.id);
-      await this.#end(session, current ? "expired" : "replaced");
-      ended.push(session.id);
+      if (await this.#end(session, current ? "expired" : "replaced")) ended.push(session.id);
     }
     for (const id of await this.#expireUnrecorded(cutoff, seen)) ended.push(id);
     return ended;
+  }
+
+  async #listIdle(cutoff: number): Promise<Session[]> {
+    try {
+      return await this.#store.idleSince(cutoff);
+    } catch (err) {
+      log.warn("Cannot list idle sessions; expiring only those without a record: {error}", {
+        error: String(err),
+      });
+      return [];
+    }
   }
 
   // Open connections of this process idle since `cutoff` whose session the store does not
@@ -289,7 +311,8 @@ export class SessionManager {
     for (const [connectionId, lastUse] of [...this.#lastUse]) {
       if (lastUse > cutoff || seen.has(connectionId) || !this.#idle(connectionId)) continue;
       const id = this.#byConnection.get(connectionId);
-      if (id !== undefined && await this.#store.get(id)) continue; // the store says when
+      // the store says when; when it cannot say now, a later sweep asks again
+      if (id !== undefined && await this.#recorded(id) !== false) continue;
       if (!this.#idle(connectionId) || this.#byConnection.get(connectionId) !== id) continue;
       if ((this.#lastUse.get(connectionId) ?? Infinity) > cutoff) continue;
       this.#lastUse.delete(connectionId);
@@ -302,6 +325,15 @@ export class SessionManager {
       if (id !== undefined) ended.push(id);
     }
     return ended;
+  }
+
+  // Whether the store holds the record of `id`; undefined when it cannot say now.
+  async #recorded(id: string): Promise<boolean | undefined> {
+    try {
+      return await this.#store.get(id) !== undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   #idle(connectionId: string): boolean {
@@ -321,15 +353,21 @@ export class SessionManager {
     return true;
   }
 
-  async #end(session: Session, reason: EndReason): Promise<void> {
+  // Ends the session unless it is ending or ended already (then false); its record is
+  // deleted best effort.
+  async #end(session: Session, reason: EndReason): Promise<boolean> {
+    const { id } = session;
+    // "": a connection that never had a record
+    if (id !== "" && !this.#ended.begin(id)) return false;
     try {
       await this.#onEnd?.(session, reason);
     } catch (err) {
-      log.warn("Cleaning up session {id} failed: {error}", { id: session.id, error: String(err) });
+      log.warn("Cleaning up session {id} failed: {error}", { id, error: String(err) });
     }
-    if (session.id === "") return; // a connection that never had a record
-    await this.#store.delete(session.id);
-    log.info("Session {id} ended ({reason})", { id: session.id, reason });
+    if (id === "") return true;
+    log.info("Session {id} ended ({reason})", { id, reason });
+    await this.#ended.finish(id);
+    return true;
   }
 
   /** Number of live sessions in the store (every coordinator's, on a shared store). */
