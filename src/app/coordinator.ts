@@ -130,7 +130,7 @@ export async function createCoordinator(
   // server refuses the URL's password; before workers may register
   if (store instanceof RedisSessionStore) await checkRedis(store);
   const fleet = config.grpcPort !== undefined || config.localWorkers === 0
-    // loaded only when needed: stdio with embedded workers never loads gRPC
+    // started only when needed: stdio with embedded workers opens no port and keeps no registry
     ? await (await import("./fleet.ts")).startFleet(config, { clock })
     : undefined;
   const router = new Router({

@@ -133,7 +133,11 @@ export async function runServe(config: Config): Promise<number> {
       // are removed (a stop used to leave every live session's files behind)
       closers.push(() => ending.settled(SESSION_END_GRACE_MS));
       closers.push(() => http.close());
-      log.info("Serving MCP over HTTP at {url}/mcp (SSE at {url}/sse)", { url: http.url });
+      log.info("Serving MCP over HTTP at {mcp} (SSE at {sse})", {
+        url: http.url,
+        mcp: `${http.url}/mcp`,
+        sse: `${http.url}/sse`,
+      });
       await stopped.promise;
       const running = () => deps.inFlight?.count ?? 0;
       await drainHttp({ drain: () => http.drain(), running }, config.drainGraceMs, hurry.promise);

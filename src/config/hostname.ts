@@ -27,7 +27,9 @@ export function normalizeHostname(value: string): string | undefined {
 export function isLoopbackHost(host: string): boolean {
   const name = normalizeHostname(host);
   if (name === undefined) return false;
-  return name === "localhost" || name === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(name);
+  // 127/8 also written as an IPv4-mapped IPv6 address, which URL parsing turns into hex
+  return name === "localhost" || name === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(name) ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(name);
 }
 
 /** `host` without the brackets an IPv6 address wears in `host:port` ("[::1]" → "::1"). */
