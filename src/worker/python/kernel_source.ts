@@ -6,6 +6,7 @@
 import { CPU_BUDGET } from "./_cpu_budget.ts";
 import { JOB_FRAMING } from "./_job_framing.ts";
 import { KERNEL_REPAIR } from "./_kernel_repair.ts";
+import { STALE_MODULES } from "./_stale_modules.ts";
 
 /**
  * Stateful kernel, two processes. The supervisor holds the job channel: it reads each job and
@@ -33,7 +34,7 @@ import { KERNEL_REPAIR } from "./_kernel_repair.ts";
  * running or not, by the interpreter's hard limit (see CPU_BUDGET); past it, it kills them
  * all, and the interpreter's death says `cpu_budget`.
  */
-export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}${CPU_BUDGET}${KERNEL_REPAIR}
+export const KERNEL_SOURCE = String.raw`${JOB_FRAMING}${CPU_BUDGET}${KERNEL_REPAIR}${STALE_MODULES}
 def _supervise():
     import mmap, resource, select
     ctl_in, ctl_out = _open_channel()
@@ -137,6 +138,7 @@ def _kernel(job_r, done_w, started):
     idle_stdin = sys.stdin  # reads fd 0, /dev/null between calls
     outputs = _Outputs()
     null = os.open(os.devnull, os.O_RDONLY)
+    stale = _StaleModules()
 
     # The environment as raw bytes: copying and comparing it is cheap, where rebuilding
     # os.environ would cost a putenv per variable on every call.
@@ -221,6 +223,10 @@ def _kernel(job_r, done_w, started):
         status = 0
         restore_path = None
         try:
+            stale.warn()
+        except Exception:
+            pass
+        try:
             filename, source, sys.argv = _job_program(job)
             if job.get("file") is not None:
                 main.__file__ = filename
@@ -235,7 +241,7 @@ def _kernel(job_r, done_w, started):
             _report_error(e)
             status = 1
         # each undone on its own: what fails is left for the next call's set-up to judge
-        for undo in (flush, close_stdin, restore_path, lambda: restore_env(saved_env)):
+        for undo in (stale.note, flush, close_stdin, restore_path, lambda: restore_env(saved_env)):
             try:
                 if undo is not None:
                     undo()
