@@ -19,6 +19,7 @@ import { drainHttp } from "./http_drain.ts";
 import { Endings } from "./endings.ts";
 import { onShutdownSignal, survivePastFileSizeLimit } from "./signals.ts";
 import { listenOn, probeListen } from "./startup_checks.ts";
+import { checkProcessCeiling } from "./process_ceiling.ts";
 
 const log = getLogger("app");
 /** How long a stop waits for the HTTP sessions it closed to have ended (workspaces removed). */
@@ -65,6 +66,9 @@ export async function runServe(config: Config): Promise<number> {
   survivePastFileSizeLimit();
   const exposed = exposureWarning(config);
   if (exposed) log.warn(exposed);
+  if (config.localWorkers > 0) {
+    checkProcessCeiling(config.limits, { insecure: config.insecureNoSandbox });
+  }
   await preparePaths(config);
   // the HTTP address first: a host that cannot be bound then names the address the user
   // gave (--port), not the gRPC or admin listener the coordinator binds on the same host

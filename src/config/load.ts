@@ -33,6 +33,11 @@ import { SETTING } from "./settings.ts";
 /** Result of loading configuration: a config or one line to print before exiting 2. */
 export type LoadResult<T> = { ok: true; config: T } | { ok: false; message: string };
 
+const MiB = 1024 * 1024;
+// Python needs about 16 MiB of address space to start; below it a run fails with an
+// unrelated exec error. Generous, as the need varies with the Python and the C library.
+const MIN_SANDBOX_MEMORY = 64 * MiB;
+
 /** The flags `serve` takes (node:util parseArgs options); the README lists each. */
 export const SERVE_OPTIONS = {
   transport: { type: "string" },
@@ -108,7 +113,7 @@ function loadLimits(env: Env): Partial<Limits> {
     runTimeoutMaxSeconds: optional(e("RUN_TIMEOUT_MAX"), secondsValue),
     outputLimitBytes: optional(e("OUTPUT_LIMIT"), sizeValue),
     cpuSeconds: optional(e("SANDBOX_CPU_SECONDS"), (r) => integerValue(r, 1, 86_400)),
-    memoryBytes: optional(e("SANDBOX_MEMORY"), sizeValue),
+    memoryBytes: optional(e("SANDBOX_MEMORY"), sandboxMemoryValue),
     // at least 3: a stateless run is a child of the session's fork server, and under a root
     // worker the sandbox's inner launcher runs as the same uid; both count
     maxProcesses: optional(e("SANDBOX_MAX_PROCESSES"), (r) => integerValue(r, 3, 100_000)),
@@ -118,6 +123,14 @@ function loadLimits(env: Env): Partial<Limits> {
     maxHttpSessions: optional(e("MAX_HTTP_SESSIONS"), (r) => integerValue(r, 1, 100_000)),
   };
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+}
+
+function sandboxMemoryValue(raw: RawValue): number {
+  const bytes = sizeValue(raw);
+  if (bytes < MIN_SANDBOX_MEMORY) {
+    throw invalidSetting(raw.source, raw.text, "a size of at least 64MiB (Python must start)");
+  }
+  return bytes;
 }
 
 // for messages: field → the flag (and variable) that sets it

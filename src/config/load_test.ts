@@ -227,3 +227,19 @@ Deno.test("loadConfig reads MAX_HTTP_SESSIONS (default 1,000) and refuses one ou
     /MAX_HTTP_SESSIONS "0"/,
   );
 });
+
+Deno.test("SANDBOX_MEMORY below 64MiB, too little for Python to start, is refused naming it", () => {
+  const MiB = 1024 ** 2;
+  for (const text of ["1", "16MiB", "67108863"]) {
+    assert.match(
+      failure(loadConfig([], { ...ENV, SANDBOX_MEMORY: text })),
+      new RegExp(`^invalid SANDBOX_MEMORY "${text}": expected a size of at least 64MiB`),
+    );
+    assert.match(
+      failure(loadWorkerConfig(WORKER_ARGS, { ...ENV, SANDBOX_MEMORY: text })),
+      /SANDBOX_MEMORY/,
+    );
+  }
+  const least = loadConfig([], { ...ENV, SANDBOX_MEMORY: "64MiB" });
+  assert.ok(least.ok && least.config.limits.memoryBytes === 64 * MiB);
+});

@@ -15,14 +15,21 @@ import { spawnProcess } from "./spawned_process.ts";
 const log = getLogger("worker", "sandbox");
 
 // Applies the rlimits, closes inherited descriptors, then becomes the command: the only
-// isolation the opt-out keeps.
+// isolation the opt-out keeps. It starts without PATH (see start): argv gives the command's
+// PATH and the names of the variables it gets, as a python3 that is a version manager's
+// shim adds variables of its own.
 const LIMITER = `import os, resource, sys
 try:
     import ctypes
     ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL: die with the worker
 except Exception:
     pass
-cpu, cpu_hard, mem, nproc, fsize = (int(v) for v in sys.argv[1:6])
+path, count = sys.argv[1], int(sys.argv[2])
+names, rest = sys.argv[3:3 + count], sys.argv[3 + count:]
+env = {name: os.environ[name] for name in names if name in os.environ}
+if path:
+    env["PATH"] = path
+cpu, cpu_hard, mem, nproc, fsize = (int(v) for v in rest[:5])
 for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu_hard), (resource.RLIMIT_AS, mem, mem),
         (resource.RLIMIT_NPROC, nproc, nproc), (resource.RLIMIT_FSIZE, fsize, fsize),
         (resource.RLIMIT_NOFILE, ${MAX_OPEN_FILES}, ${MAX_OPEN_FILES}),
@@ -32,7 +39,7 @@ for res, soft, hard in ((resource.RLIMIT_CPU, cpu, cpu_hard), (resource.RLIMIT_A
     except (ValueError, OSError):
         pass
 ${CLOSE_INHERITED_FDS}
-os.execvp(sys.argv[6], sys.argv[6:])
+os.execvpe(rest[5], rest[5:], env)
 `;
 
 /**
@@ -66,12 +73,19 @@ export class InsecureRunner implements InteractiveSandboxRunner {
     const limits = [l.cpuSeconds, cpuHard, l.memoryBytes, l.maxProcesses, l.maxFileBytes].map(
       String,
     );
-    const env = Object.fromEntries(
+    const { PATH: path = "", ...env } = Object.fromEntries(
       Object.entries(spec.env).map(([k, v]) => [k, v.split(":").map(rewrite).join(":")]),
     );
+    // Deno resolved the `run` grant "python3" against this process's PATH at start-up, and
+    // resolves the program against the PATH given here, or its own when none is: so the
+    // limiter gets none, starts on the granted python3, and hands the command its PATH.
     return Promise.resolve(spawnProcess({
       program: "python3",
-      args: ["-c", LIMITER, ...limits, ...spec.argv.map(rewrite)],
+      args: [
+        ...["-c", LIMITER, path, String(Object.keys(env).length), ...Object.keys(env)],
+        ...limits,
+        ...spec.argv.map(rewrite),
+      ],
       env,
       cwd: rewrite(spec.cwd ?? SANDBOX_WORKSPACE),
     }));
