@@ -1,4 +1,4 @@
-import { type Config, SETTING } from "../config/mod.ts";
+import { bareHost, type Config, SETTING } from "../config/mod.ts";
 import { type Clock, CodegenError, getLogger, SYSTEM_CLOCK } from "../core/mod.ts";
 import { WorkerRegistry } from "../registry/mod.ts";
 import {
@@ -7,7 +7,7 @@ import {
   type RemoteWorkers,
   type WorkerClient,
 } from "../router/mod.ts";
-import { type LifecycleServerHandle, startLifecycleServer } from "../rpc/mod.ts";
+import { type LifecycleServerHandle, routeGrpcLogs, startLifecycleServer } from "../rpc/mod.ts";
 import { loadTls, probeListen } from "./startup_checks.ts";
 import { TokenRefusals } from "./token_refusals.ts";
 import { type AdmissionDeps, admitWorker, logTokenMismatch } from "./worker_admission.ts";
@@ -43,6 +43,8 @@ export interface FleetOptions {
  * remote-worker side the router uses: registry-backed placement and pooled gRPC clients.
  */
 export async function startFleet(config: Config, options: FleetOptions = {}): Promise<Fleet> {
+  // the listener and the channels to workers are the coordinator's only grpc-js users
+  routeGrpcLogs();
   // read once: the bytes checked are the bytes used, by the listener and every channel
   const pem = loadTls(config);
   const clock = options.clock ?? SYSTEM_CLOCK;
@@ -97,8 +99,10 @@ export async function startFleet(config: Config, options: FleetOptions = {}): Pr
       portSetting: SETTING.grpcPort,
     });
     server = await startLifecycleServer({
-      host: config.host,
+      // HTTP_HOST may be written "[::1]"; the listener takes the address itself
+      host: bareHost(config.host),
       port: config.grpcPort,
+      settings: { host: SETTING.host, port: SETTING.grpcPort },
       token: config.workerToken,
       tls,
       registry: {

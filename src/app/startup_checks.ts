@@ -6,7 +6,7 @@ import {
   pathFailure,
   SETTING,
 } from "../config/mod.ts";
-import type { TlsPem } from "../rpc/mod.ts";
+import { checkTlsPem, type TlsPem } from "../rpc/mod.ts";
 
 /**
  * Binds `target` once and lets it go. grpc-js binds in a later tick, where a refused net
@@ -35,8 +35,25 @@ export async function listenOn<T>(target: ListenTarget, start: () => T | Promise
 }
 
 /**
- * Reads each TLS file given, once: grpc-js would read them deep inside, where a wrong path
- * names no flag, and a second read could see other bytes than the ones checked. Undefined
+ * Creates the workspace root, checks that sessions can be made in it, and returns its real
+ * path; a root that is a file or cannot be written (under /proc, say) fails here, naming
+ * the setting, instead of in every call later with a host path in the message.
+ */
+export async function prepareWorkspaceRoot(root: string): Promise<string> {
+  try {
+    await Deno.mkdir(root, { recursive: true, mode: 0o700 });
+    const real = await Deno.realPath(root);
+    await Deno.remove(await Deno.makeTempDir({ dir: real, prefix: ".start-" }));
+    return real;
+  } catch (err) {
+    throw pathFailure(err, root, SETTING.workspaceRoot);
+  }
+}
+
+/**
+ * Reads each TLS file given, once, and checks what it holds: grpc-js would read them deep
+ * inside, where a wrong path names no flag, a second read could see other bytes than the
+ * ones checked, and bad contents would fail every handshake with nothing logged. Undefined
  * when no file is given.
  */
 export function loadTls(
@@ -55,5 +72,15 @@ export function loadTls(
     key: read(SETTING.tlsKey, files.tlsKey),
     ca: read(SETTING.tlsCa, files.tlsCa),
   };
-  return pem.cert || pem.key || pem.ca ? pem : undefined;
+  if (!pem.cert && !pem.key && !pem.ca) return undefined;
+  const check = checkTlsPem(pem);
+  if (!check.ok) {
+    const at = {
+      cert: { flag: SETTING.tlsCert, path: files.tlsCert },
+      key: { flag: SETTING.tlsKey, path: files.tlsKey },
+      ca: { flag: SETTING.tlsCa, path: files.tlsCa },
+    }[check.part];
+    throw pathFailure(new Error(check.reason), at.path ?? "", at.flag);
+  }
+  return pem;
 }

@@ -7,9 +7,11 @@ import {
   instrumentTaskHandler,
   startAdminServer,
 } from "../observability/mod.ts";
+import { routeGrpcLogs } from "../rpc/mod.ts";
 import { startRemoteWorker } from "../worker/remote/mod.ts";
 import { onShutdownSignal, survivePastFileSizeLimit } from "./signals.ts";
-import { listenOn, loadTls, probeListen } from "./startup_checks.ts";
+import { listenOn, loadTls, prepareWorkspaceRoot, probeListen } from "./startup_checks.ts";
+import { checkProcessCeiling } from "./process_ceiling.ts";
 
 const log = getLogger("app", "worker");
 
@@ -20,17 +22,21 @@ const log = getLogger("app", "worker");
  */
 export async function runWorker(config: WorkerConfig): Promise<number> {
   survivePastFileSizeLimit();
+  routeGrpcLogs();
   let stats = () => ({ activeSessions: 0, activeTasks: 0, draining: false });
   const metrics = createWorkerMetrics({
     activeSessions: () => stats().activeSessions,
     tasksInFlight: () => stats().activeTasks,
   });
   let registered = false;
+  checkProcessCeiling(config.limits, { insecure: config.insecureNoSandbox });
   // read once: the bytes checked are the bytes used
   const tls = loadTls(config);
+  // before it listens or registers: a worker that cannot make sessions must not look ready
+  const workspaceRoot = await prepareWorkspaceRoot(config.workspaceRoot);
   const { host, port } = parseHostPort(config.listen);
   probeListen({ host, port, hostSetting: SETTING.listen, portSetting: SETTING.listen });
-  const worker = await startRemoteWorker(config, {
+  const worker = await startRemoteWorker({ ...config, workspaceRoot }, {
     tls,
     wrapHandler: (handler) => instrumentTaskHandler(handler, { metrics }),
   });

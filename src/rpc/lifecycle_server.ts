@@ -4,7 +4,7 @@ import { type WorkerLifecycleServer, WorkerLifecycleService } from "./gen/codege
 import { stateFromProto } from "./convert_enums.ts";
 import { toServiceError } from "./grpc_status.ts";
 import { presentedToken } from "./auth.ts";
-import { startGrpcServer } from "./server.ts";
+import { type GrpcServerOptions, startGrpcServer } from "./server.ts";
 import type { TlsPem } from "./tls.ts";
 import type { LifecycleRegistry } from "./lifecycle_types.ts";
 
@@ -20,6 +20,32 @@ export interface LifecycleServerOptions {
   token?: string | undefined;
   tls?: TlsPem | undefined;
   registry: LifecycleRegistry;
+  /** The settings that chose `host` and `port`, named when they cannot be bound. */
+  settings?: GrpcServerOptions["settings"];
+}
+
+// Bounded, so a hostile worker id cannot flood a log line or overflow an error's trailer.
+function cut(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(cut(value));
+}
+
+// host:port, IPv6 in brackets: the coordinator dials it by name, so a target with a scheme
+// ("dns:///h:p", "unix:/path") or a bare IPv6 address would fail later with a confusing
+// INTERNAL error on every call.
+const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[^:/\[\]@\s]+):\d{1,5}$/;
+
+/** Why `address` cannot be dialled as a worker's `host:port`, or undefined when it can. */
+export function addressProblem(address: string): string | undefined {
+  if (address === "" || HOST_PORT.test(address)) return undefined;
+  const hint = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^(?:dns|unix|unix-abstract|ipv4|ipv6|vsock):/i
+      .test(address)
+    ? "give host:port without a scheme"
+    : "expected host:port, an IPv6 address in brackets";
+  return `Invalid worker address ${quote(address)}: ${hint}`;
 }
 
 /** The running lifecycle listener. */
@@ -32,6 +58,17 @@ function unary<T>(callback: sendUnaryData<T>, work: () => Promise<T>): void {
   work().then((value) => callback(null, value), (err) => callback(toServiceError(err)));
 }
 
+function refuse(workerId: string, reason: string) {
+  log.warn("Refused worker {id}: {reason}", { id: cut(workerId), reason });
+  return {
+    accepted: false,
+    reason,
+    registration_id: "",
+    heartbeat_interval_sec: 0,
+    session_idle_sec: 0,
+  };
+}
+
 function implement(registry: LifecycleRegistry, token: string | undefined): WorkerLifecycleServer {
   return {
     registerWorker: (call, cb) =>
@@ -41,8 +78,13 @@ function implement(registry: LifecycleRegistry, token: string | undefined): Work
         // present they must agree.
         const presented = r.auth_token || presentedToken(call.metadata) || "";
         if (token !== undefined && !constantTimeEqual(presented, token)) {
-          throw new CodegenError("UNAUTHENTICATED", `Worker "${r.worker_id}" sent a bad token`);
+          throw new CodegenError(
+            "UNAUTHENTICATED",
+            `Worker ${quote(r.worker_id)} sent a bad token`,
+          );
         }
+        const badAddress = addressProblem(r.grpc_address);
+        if (badAddress !== undefined) return refuse(r.worker_id, badAddress);
         const caps = r.capabilities ?? { tools: [], languages: [], max_sessions: 0 };
         const res = await registry.register({
           workerId: r.worker_id,
@@ -55,16 +97,7 @@ function implement(registry: LifecycleRegistry, token: string | undefined): Work
           },
           version: r.version,
         });
-        if (!res.accepted) {
-          log.warn("Refused worker {id}: {reason}", { id: r.worker_id, reason: res.reason });
-          return {
-            accepted: false,
-            reason: res.reason,
-            registration_id: "",
-            heartbeat_interval_sec: 0,
-            session_idle_sec: 0,
-          };
-        }
+        if (!res.accepted) return refuse(r.worker_id, res.reason);
         log.info("Worker {id} registered at {address}", {
           id: r.worker_id,
           address: r.grpc_address,
@@ -97,7 +130,7 @@ function implement(registry: LifecycleRegistry, token: string | undefined): Work
       unary(cb, async () => {
         const { worker_id, registration_id } = call.request;
         await registry.deregister({ workerId: worker_id, registrationId: registration_id });
-        log.info("Worker {id} deregistered", { id: worker_id });
+        log.info("Worker {id} deregistered", { id: cut(worker_id) });
         return {};
       }),
   };

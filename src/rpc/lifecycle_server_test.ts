@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
-import { startLifecycleServer } from "./lifecycle_server.ts";
+import { configureSync, type LogRecord, resetSync } from "@logtape/logtape";
+import { addressProblem, startLifecycleServer } from "./lifecycle_server.ts";
 import { coordinatorUnreachable, LifecycleConnection } from "./lifecycle_client.ts";
+import { openChannel } from "./channel.ts";
+import { callUnary } from "./_unary.ts";
+import { WorkerLifecycleClient } from "./gen/codegen/v1/lifecycle.ts";
 import type { LifecycleHeartbeatRequest, LifecycleRegistry } from "./lifecycle_types.ts";
 
 const REGISTRATION = {
@@ -115,4 +119,103 @@ Deno.test("coordinatorUnreachable() blames the network grant when the name looku
   assert.match(text, /^Coordinator unreachable at "coordinator:18060": No connection/);
   assert.match(text, /\(the worker may not dial this host: its network grant allows only loopback/);
   assert.doesNotMatch(text, /GRPC_PORT/);
+});
+
+/** Runs `fn` with the project's log records collected instead of written. */
+async function collectingLogs(fn: (records: LogRecord[]) => Promise<void>): Promise<void> {
+  const records: LogRecord[] = [];
+  configureSync({
+    reset: true,
+    sinks: { memory: (r) => records.push(r) },
+    loggers: [
+      { category: ["codegen"], lowestLevel: "debug", sinks: ["memory"] },
+      { category: ["logtape", "meta"], lowestLevel: "error", sinks: [] },
+    ],
+  });
+  try {
+    await fn(records);
+  } finally {
+    resetSync();
+  }
+}
+
+Deno.test("a worker with a huge id and a bad token is told UNAUTHENTICATED, its id cut short", async () => {
+  const registry: LifecycleRegistry = {
+    register: () => ({ accepted: true, registrationId: "r", heartbeatIntervalSec: 1 }),
+    heartbeat: () => ({ continueServing: true, commands: [] }),
+    deregister: () => {},
+  };
+  const server = await startLifecycleServer({ token: "t", registry });
+  // the right token in metadata, another in the body: the handler's own check refuses it
+  const client = openChannel(WorkerLifecycleClient, `127.0.0.1:${server.port}`, { token: "t" });
+  try {
+    const huge = "w".repeat(3_900_000);
+    const call = callUnary(client, client.registerWorker, {
+      request: {
+        worker_id: huge,
+        auth_token: "wrong",
+        grpc_address: REGISTRATION.address,
+        capabilities: { tools: [], languages: [], max_sessions: 1 },
+        version: "1",
+      },
+      timeoutMs: 10_000,
+    });
+    await assert.rejects(call, (err: Error) => {
+      assert.equal((err as Error & { code?: string }).code, "UNAUTHENTICATED");
+      assert.ok(err.message.length < 400, `message of ${err.message.length} characters`);
+      assert.match(err.message, /Worker "w{80}…" sent a bad token/);
+      return true;
+    });
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
+
+Deno.test("a refused worker's id is logged cut short", async () => {
+  const registry: LifecycleRegistry = {
+    register: () => ({ accepted: false, reason: "Invalid worker id" }),
+    heartbeat: () => ({ continueServing: true, commands: [] }),
+    deregister: () => {},
+  };
+  await collectingLogs(async (records) => {
+    await withLifecycle(registry, async (conn) => {
+      const res = await conn.register({ ...REGISTRATION, workerId: "x".repeat(2_000_000) });
+      assert.equal(res.accepted, false);
+    });
+    const refused = records.find((r) => r.rawMessage === "Refused worker {id}: {reason}");
+    assert.ok(refused, "the refusal is logged");
+    const logged = JSON.stringify(refused.properties);
+    assert.ok(logged.length < 300, `log properties of ${logged.length} characters`);
+  });
+});
+
+Deno.test("a worker address with a scheme is refused with the reason, before the registry", async () => {
+  const seen: string[] = [];
+  const registry: LifecycleRegistry = {
+    register(req) {
+      seen.push(req.address);
+      return { accepted: true, registrationId: "r", heartbeatIntervalSec: 1 };
+    },
+    heartbeat: () => ({ continueServing: true, commands: [] }),
+    deregister: () => {},
+  };
+  await withLifecycle(registry, async (conn) => {
+    const res = await conn.register({ ...REGISTRATION, address: "dns:///127.0.0.1:50051" });
+    assert.deepEqual(res, {
+      accepted: false,
+      reason: 'Invalid worker address "dns:///127.0.0.1:50051": give host:port without a scheme',
+    });
+    assert.deepEqual(seen, []);
+  });
+});
+
+Deno.test("addressProblem() takes host:port and bracketed IPv6, and refuses schemes and bare IPv6", () => {
+  for (const ok of ["10.0.0.5:50051", "[::1]:5", "worker-0.workers.svc.cluster.local:50051"]) {
+    assert.equal(addressProblem(ok), undefined, ok);
+  }
+  assert.match(addressProblem("unix:/tmp/worker.sock") ?? "", /without a scheme/);
+  assert.match(addressProblem("ipv4:127.0.0.1:5") ?? "", /without a scheme/);
+  assert.match(addressProblem("::1:5") ?? "", /IPv6 address in brackets/);
+  assert.match(addressProblem(`${"h".repeat(1_000)}:/x`) ?? "", /^Invalid worker address "h{80}…"/);
 });

@@ -65,8 +65,10 @@ export {
 } from "./auth.ts";
 export {
   channelCredentials,
+  checkTlsPem,
   readTlsFiles,
   serverCredentials,
+  type TlsCheck,
   type TlsFiles,
   type TlsPem,
 } from "./tls.ts";
@@ -76,6 +78,7 @@ export {
   type HostedService,
   startGrpcServer,
 } from "./server.ts";
+export { routeGrpcLogs } from "./grpc_logging.ts";
 export { type ChannelSettings, type ClientConstructor, openChannel } from "./channel.ts";
 export {
   type RemoteTaskOptions,

@@ -38,6 +38,11 @@ export interface GrpcServerOptions {
   connections?: Partial<ConnectionLimits>;
   /** Largest message a call may send; default the project's limit (MAX_MESSAGE_BYTES). */
   maxReceiveBytes?: number;
+  /**
+   * The settings that chose `host` and `port` (e.g. `--host (HTTP_HOST)`), named by the
+   * error when the address cannot be bound.
+   */
+  settings?: { host: string; port: string };
 }
 
 /** A running gRPC server. */
@@ -111,11 +116,16 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     };
     socket.on("readable", start);
   });
-  const host = options.host ?? "127.0.0.1";
+  // a host as written in host:port ("[::1]") is the bare address to bind
+  const host = (options.host ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1");
   const target = `${host.includes(":") ? `[${host}]` : host}:${options.port ?? 0}`;
   const port = await listen(tcp, host, options.port ?? 0).catch((err) => {
     server.forceShutdown();
-    throw new CodegenError("CONFIG_INVALID", `Cannot listen on "${target}": ${err.message}`);
+    throw new CodegenError(
+      "CONFIG_INVALID",
+      `Cannot listen on "${target}"${settingAtFault(err, options.settings)}: ${err.message}`,
+      { cause: err },
+    );
   });
   // an accept that fails (the open-file limit) must not end the process; the listener
   // goes on accepting once descriptors are free
@@ -131,6 +141,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       return closing;
     },
   };
+}
+
+// A taken or privileged port is the port's fault; anything else (a bad host) the host's.
+function settingAtFault(err: unknown, settings: GrpcServerOptions["settings"]): string {
+  if (!settings) return "";
+  const code = (err as { code?: unknown } | null)?.code;
+  return ` (check ${code === "EADDRINUSE" || code === "EACCES" ? settings.port : settings.host})`;
 }
 
 function listen(tcp: net.Server, host: string, port: number): Promise<number> {

@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { ChannelCredentials, ServerCredentials } from "@grpc/grpc-js";
 import { CodegenError } from "../core/mod.ts";
@@ -41,6 +42,59 @@ function read(path: string, what: string): Uint8Array {
       cause: err,
     });
   }
+}
+
+/** Whether TLS bytes can be used, or which part is at fault and why. */
+export type TlsCheck = { ok: true } | { ok: false; part: "cert" | "key" | "ca"; reason: string };
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+// Every certificate in a PEM file; X509Certificate alone reads only the first.
+function certificates(pem: Uint8Array): X509Certificate[] {
+  const blocks = new TextDecoder().decode(pem).match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) throw new Error("no PEM certificate in it");
+  return blocks.map((block) => new X509Certificate(block));
+}
+
+function failed(part: "cert" | "key" | "ca", what: string, err: unknown): TlsCheck {
+  const detail = err instanceof Error ? err.message : String(err);
+  return { ok: false, part, reason: `${what}: ${detail}` };
+}
+
+/**
+ * Parses the certificates and key, and checks that the key belongs to the certificate.
+ * Neither grpc-js nor the runtime checks them before a handshake (the runtime's
+ * `createSecureContext` accepts any bytes), where a fault fails every connection and is
+ * logged nowhere; run it once at start-up.
+ */
+export function checkTlsPem(pem: TlsPem): TlsCheck {
+  let leaf: X509Certificate | undefined;
+  if (pem.cert) {
+    try {
+      leaf = certificates(pem.cert)[0];
+    } catch (err) {
+      return failed("cert", "not a PEM certificate", err);
+    }
+  }
+  if (pem.key) {
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(Buffer.from(pem.key));
+    } catch (err) {
+      return failed("key", "not a PEM private key", err);
+    }
+    if (leaf && !leaf.checkPrivateKey(key)) {
+      return { ok: false, part: "key", reason: "the key does not belong to the certificate" };
+    }
+  }
+  if (pem.ca) {
+    try {
+      certificates(pem.ca);
+    } catch (err) {
+      return failed("ca", "not a PEM certificate", err);
+    }
+  }
+  return { ok: true };
 }
 
 /** Server credentials: insecure without `tls`, TLS with cert+key, mutual TLS with `ca` too. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FAKE_LIMITS, fakeHandler, hasOpenssl, makeTestCerts, type TestCerts } from "./_testing.ts";
 import { startWorkerServiceServer } from "./worker_service_server.ts";
 import { WorkerServiceConnection } from "./worker_service_client.ts";
-import { readTlsFiles, type TlsFiles } from "./tls.ts";
+import { checkTlsPem, readTlsFiles, type TlsFiles } from "./tls.ts";
 
 const HAS_OPENSSL = hasOpenssl();
 if (!HAS_OPENSSL && Deno.env.get("CI") === "true") {
@@ -152,6 +152,40 @@ Deno.test({
       });
     } finally {
       await server.close();
+      await Deno.remove(certs.dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "checkTlsPem() names the part at fault: garbage, a key of another certificate, swapped files, a garbage CA (skipped without openssl)",
+  ignore: !HAS_OPENSSL,
+  async fn() {
+    const certs = await makeTestCerts();
+    try {
+      const pem = readTlsFiles({ cert: certs.peerCert, key: certs.peerKey, ca: certs.ca });
+      const garbage = new TextEncoder().encode(
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+      );
+      const otherKey = readTlsFiles({ key: certs.clientKey }).key;
+      const part = (p: typeof pem) => {
+        const check = checkTlsPem(p);
+        return check.ok ? "ok" : `${check.part}: ${check.reason.replace(/:.*$/, "")}`;
+      };
+      assert.equal(part(pem), "ok");
+      // a bundle of several certificates is read whole
+      assert.equal(part({ ...pem, ca: new Uint8Array([...pem.ca!, ...pem.cert!]) }), "ok");
+      assert.equal(part({ ...pem, cert: garbage }), "cert: not a PEM certificate");
+      assert.equal(part({ ...pem, key: garbage }), "key: not a PEM private key");
+      assert.equal(
+        part({ ...pem, key: otherKey }),
+        "key: the key does not belong to the certificate",
+      );
+      assert.equal(part({ ...pem, cert: pem.key, key: pem.cert }), "cert: not a PEM certificate");
+      assert.equal(part({ ...pem, ca: garbage }), "ca: not a PEM certificate");
+      assert.equal(part({ ca: pem.key }), "ca: not a PEM certificate");
+    } finally {
       await Deno.remove(certs.dir, { recursive: true });
     }
   },

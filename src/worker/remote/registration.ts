@@ -32,6 +32,13 @@ export interface RegistrationOptions {
   onSessionIdle?: ((idleMs: number | undefined) => void) | undefined;
 }
 
+/**
+ * Longest wait before a failed heartbeat is tried again: a coordinator that restarted
+ * answers "unknown worker" to the retry, and the worker registers again within this long
+ * instead of a whole heartbeat interval later.
+ */
+const HEARTBEAT_RETRY_MAX_MS = 2_000;
+
 /** Failures are logged on the 1st, 2nd, 4th, 8th... attempt so an absent coordinator does not flood logs. */
 function worthLogging(attempt: number): boolean {
   return (attempt & (attempt - 1)) === 0;
@@ -47,6 +54,8 @@ export class Registration {
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
   #accepted: PromiseWithResolvers<void> = Promise.withResolvers();
+  /** Heartbeats failed in a row since the last one answered. */
+  #missedHeartbeats = 0;
 
   constructor(options: RegistrationOptions) {
     this.#o = options;
@@ -70,6 +79,7 @@ export class Registration {
     let failures = 0;
     let intervalMs = 30_000;
     const { initialMs, maxMs } = this.#o.backoff ?? { initialMs: 250, maxMs: 15_000 };
+    const backoff = (n: number, cap: number) => Math.min(cap, initialMs * 2 ** Math.min(n - 1, 20));
     while (!this.#stop.signal.aborted) {
       if (this.#registrationId === undefined) {
         const accepted = await this.#register(++failures);
@@ -78,10 +88,13 @@ export class Registration {
           intervalMs = this.#o.heartbeatIntervalMs ?? accepted * 1000;
           continue;
         }
-        await this.#sleep(Math.min(maxMs, initialMs * 2 ** Math.min(failures - 1, 20)));
+        await this.#sleep(backoff(failures, maxMs));
         continue;
       }
-      await this.#sleep(intervalMs);
+      // after a failed heartbeat the next comes soon: the coordinator may be back already
+      const missed = this.#missedHeartbeats;
+      const retryCap = Math.min(maxMs, HEARTBEAT_RETRY_MAX_MS, intervalMs);
+      await this.#sleep(missed > 0 ? backoff(missed, retryCap) : intervalMs);
       if (!this.#stop.signal.aborted) await this.heartbeat();
     }
   }
@@ -93,6 +106,7 @@ export class Registration {
       const res = await calls.register(registration);
       if (res.accepted) {
         this.#registrationId = res.registrationId;
+        this.#missedHeartbeats = 0;
         log.info("Registered as {id} with the coordinator", { id: registration.workerId });
         this.#accepted.resolve();
         const idleSec = res.sessionIdleSec ?? 0;
@@ -116,7 +130,10 @@ export class Registration {
     return undefined;
   }
 
-  /** Sends one heartbeat now; on "unknown worker" the next loop turn registers again. */
+  /**
+   * Sends one heartbeat now; on "unknown worker" the next loop turn registers again, and
+   * after a failure it tries again on a short backoff.
+   */
   async heartbeat(): Promise<void> {
     const registrationId = this.#registrationId;
     if (registrationId === undefined) return;
@@ -129,6 +146,7 @@ export class Registration {
         activeSessions: load.activeSessions,
         activeTasks: load.activeTasks,
       });
+      this.#missedHeartbeats = 0;
       if (!res.continueServing && !load.draining) {
         log.warn("The coordinator no longer knows this worker; registering again");
         this.#registrationId = undefined;
@@ -137,7 +155,12 @@ export class Registration {
     } catch (err) {
       const e = CodegenError.from(err);
       if (e.code === "NOT_FOUND" || e.code === "UNAUTHENTICATED") this.#registrationId = undefined;
-      log.warn("Heartbeat failed: {error}", { error: e.message });
+      // the registration is kept while unreachable: registering again would drop the
+      // sessions of a coordinator that is still up behind a passing fault
+      const missed = ++this.#missedHeartbeats;
+      if (worthLogging(missed)) {
+        log.warn("Heartbeat failed (attempt {missed}): {error}", { missed, error: e.message });
+      }
     }
   }
 

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../core/mod.ts";
-import type { LifecycleHeartbeatRequest, LifecycleRegisterResponse } from "../../rpc/mod.ts";
+import {
+  LifecycleConnection,
+  type LifecycleHeartbeatRequest,
+  type LifecycleRegisterResponse,
+  startLifecycleServer,
+} from "../../rpc/mod.ts";
+import { within } from "./_testing.ts";
 import { type LifecycleCalls, Registration } from "./registration.ts";
 import { WorkerLoad } from "./worker_load.ts";
 
@@ -155,4 +161,64 @@ Deno.test("deregister stops the loop and tells the coordinator once", async () =
   await registration.deregister();
   assert.equal(coordinator.calls.filter((c) => c === "deregister").length, 1);
   assert.equal(registration.registrationId, undefined);
+});
+
+/** A coordinator's lifecycle listener that knows no worker until one registers with it. */
+async function freshCoordinator(port: number) {
+  const registered = Promise.withResolvers<void>();
+  const known = new Set<string>();
+  const server = await startLifecycleServer({
+    port,
+    registry: {
+      register(req) {
+        known.add(req.workerId);
+        registered.resolve();
+        return { accepted: true, registrationId: `r-${port}`, heartbeatIntervalSec: 30 };
+      },
+      heartbeat: (req) => ({ continueServing: known.has(req.workerId), commands: [] }),
+      deregister: () => {},
+    },
+  });
+  return { server, registered: registered.promise };
+}
+
+Deno.test("a worker whose heartbeat failed is back with a restarted coordinator well within its interval", async () => {
+  const first = await freshCoordinator(0);
+  const port = first.server.port;
+  const connection = new LifecycleConnection(`127.0.0.1:${port}`, { callTimeoutMs: 2_000 });
+  const failed = Promise.withResolvers<void>();
+  const calls: LifecycleCalls = {
+    register: (req) => connection.register(req),
+    heartbeat: (req) =>
+      connection.heartbeat(req).catch((err) => {
+        failed.resolve();
+        throw err;
+      }),
+    deregister: (req) => connection.deregister(req),
+  };
+  const intervalMs = 3_000;
+  const registration = new Registration({
+    calls,
+    registration: REGISTRATION,
+    load: new WorkerLoad(3),
+    heartbeatIntervalMs: intervalMs,
+  });
+  let second: Awaited<ReturnType<typeof freshCoordinator>> | undefined;
+  try {
+    registration.start();
+    await within(registration.accepted, 5_000, "the first registration");
+    await first.server.close();
+    await within(failed.promise, intervalMs + 5_000, "a heartbeat to the stopped coordinator");
+    // the same port, a registry that has never heard of the worker
+    second = await freshCoordinator(port);
+    const restartedAt = performance.now();
+    await within(second.registered, intervalMs + 5_000, "registering again");
+    const tookMs = performance.now() - restartedAt;
+    // before, the worker waited a whole interval after the failed heartbeat
+    assert.ok(tookMs < intervalMs / 2, `registered again after ${Math.round(tookMs)} ms`);
+  } finally {
+    await registration.stop();
+    connection.close();
+    await second?.server.close();
+  }
 });
