@@ -1,3 +1,4 @@
+import { connectivityState } from "@grpc/grpc-js";
 import { WorkerLifecycleClient } from "./gen/codegen/v1/lifecycle.ts";
 import { stateToProto } from "./convert_enums.ts";
 import { callUnary, type UnaryMethod } from "./_unary.ts";
@@ -44,6 +45,7 @@ export class LifecycleConnection {
   #address: string;
   #token: string;
   #timeoutMs: number;
+  #closed = false;
 
   constructor(address: string, settings: LifecycleConnectionSettings = {}) {
     this.#client = openChannel(WorkerLifecycleClient, address, settings);
@@ -104,7 +106,27 @@ export class LifecycleConnection {
     });
   }
 
+  /**
+   * Calls `onLost` each time the connection to the coordinator, once up, goes down (the
+   * coordinator stopped or restarted, or the network dropped it), so the worker can look at
+   * once instead of at its next heartbeat. Ends with {@link close}.
+   */
+  watchConnection(onLost: () => void): void {
+    const channel = this.#client.getChannel();
+    const watch = (state: connectivityState) => {
+      if (this.#closed) return;
+      channel.watchConnectivityState(state, Infinity, (err) => {
+        if (err || this.#closed) return;
+        const next = channel.getConnectivityState(false);
+        if (state === connectivityState.READY && next !== connectivityState.READY) onLost();
+        watch(next);
+      });
+    };
+    watch(channel.getConnectivityState(false));
+  }
+
   close(): void {
+    this.#closed = true;
     this.#client.close();
   }
 }

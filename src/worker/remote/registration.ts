@@ -14,6 +14,8 @@ export interface LifecycleCalls {
   register(req: WorkerRegistration): Promise<LifecycleRegisterResponse>;
   heartbeat(req: LifecycleHeartbeatRequest): Promise<LifecycleHeartbeatResponse>;
   deregister(req: { workerId: string; registrationId: string }): Promise<void>;
+  /** Calls `onLost` whenever the connection to the coordinator goes down (optional). */
+  watchConnection?(onLost: () => void): void;
 }
 
 /** Options for {@link Registration}. */
@@ -56,6 +58,8 @@ export class Registration {
   #accepted: PromiseWithResolvers<void> = Promise.withResolvers();
   /** Heartbeats failed in a row since the last one answered. */
   #missedHeartbeats = 0;
+  /** Ends the loop's current wait early (a lost connection: look now). */
+  #wake: (() => void) | undefined;
 
   constructor(options: RegistrationOptions) {
     this.#o = options;
@@ -72,7 +76,12 @@ export class Registration {
   }
 
   start(): void {
-    this.#loop ??= this.#run();
+    if (this.#loop) return;
+    // a coordinator that restarted between heartbeats is noticed when its connection drops,
+    // not up to a whole interval later: the heartbeat sent then is refused, and the worker
+    // registers again
+    this.#o.calls.watchConnection?.(() => this.#wake?.());
+    this.#loop = this.#run();
   }
 
   async #run(): Promise<void> {
@@ -167,13 +176,15 @@ export class Registration {
   #sleep(ms: number): Promise<void> {
     if (this.#stop.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
       const signal = this.#stop.signal;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
         signal.removeEventListener("abort", done);
+        this.#wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
       signal.addEventListener("abort", done, { once: true });
     });
   }

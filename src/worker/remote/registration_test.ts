@@ -222,3 +222,28 @@ Deno.test("a worker whose heartbeat failed is back with a restarted coordinator 
     await second?.server.close();
   }
 });
+
+Deno.test("a coordinator that restarted between heartbeats has the worker back without waiting for the next", async () => {
+  const first = await freshCoordinator(0);
+  const port = first.server.port;
+  const connection = new LifecycleConnection(`127.0.0.1:${port}`, { callTimeoutMs: 2_000 });
+  const intervalMs = 60_000; // far longer than the test may wait
+  const registration = new Registration({
+    calls: connection,
+    registration: REGISTRATION,
+    load: new WorkerLoad(3),
+    heartbeatIntervalMs: intervalMs,
+  });
+  let second: Awaited<ReturnType<typeof freshCoordinator>> | undefined;
+  try {
+    registration.start();
+    await within(registration.accepted, 5_000, "the first registration");
+    await first.server.close();
+    second = await freshCoordinator(port);
+    await within(second.registered, 10_000, "registering with the restarted coordinator");
+  } finally {
+    await registration.stop();
+    connection.close();
+    await second?.server.close();
+  }
+});
