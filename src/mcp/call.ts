@@ -139,12 +139,13 @@ export class ToolCall {
   }
 
   // The session's worker answered WORKER_UNAVAILABLE: the next call places it elsewhere
-  // (the router tells a worker leaving on purpose from a lost one). A call that started
-  // before the session moved changes nothing: the session is no longer on that worker.
+  // (the router tells a worker leaving on purpose from a lost one), unless the router keeps
+  // it there (a missed answer deadline on a live connection). A call that started before
+  // the session moved changes nothing: the session is no longer on that worker.
   async #leave(session: Session, workerId: string, error: TaskError): Promise<void> {
     const current = await this.deps.sessions.get(session.id);
     if (current?.workerId !== workerId) return;
-    this.deps.router.unavailable(current, error);
+    if (!this.deps.router.unavailable(current, error)) return;
     const orphaned = { ...current, workerId: undefined, rehomedFrom: workerId };
     await this.deps.sessions.update(orphaned);
     this.#session = Promise.resolve(orphaned);

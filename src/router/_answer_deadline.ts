@@ -3,10 +3,11 @@
  * watchdog notices a worker that is gone, not one that is connected and never answers (hung,
  * or broken): without a deadline such a call waited until someone killed the worker. A task
  * gets its own time limit (`timeout_seconds`, or the worker's default for a run) plus a
- * grace for the worker to report, or a fixed allowance for the tools without one.
+ * grace for the worker to report, or a fixed allowance for the tools without one. A missed
+ * deadline fails that call only: the worker stays registered and its sessions stay on it.
  * @module
  */
-import type { SessionLimits, TaskOutcome, TaskRequest } from "../rpc/mod.ts";
+import type { SessionLimits, TaskError, TaskOutcome, TaskRequest } from "../rpc/mod.ts";
 
 /** Past a task's own time limit, how long a worker may take to report. */
 export const ANSWER_GRACE_MS = 30_000;
@@ -28,6 +29,18 @@ export function answerDeadlineMs(
   return seconds * 1000 + graceMs;
 }
 
+/** The errors {@link withAnswerDeadline} made: told apart from a lost worker by identity. */
+const missed = new WeakSet<TaskError>();
+
+/**
+ * Whether `error` is a missed answer deadline rather than a lost or leaving worker: the
+ * connection was still up (its keepalive fails a call on a dead or hung peer within
+ * seconds), so the worker stays registered and the session stays where its files are.
+ */
+export function missedAnswerDeadline(error: TaskError): boolean {
+  return missed.has(error);
+}
+
 /**
  * `run`'s outcome, or after `ms` a retriable WORKER_UNAVAILABLE saying the worker did not
  * answer; `abort` is then called (to cancel the task where it may still run) and a late
@@ -43,15 +56,16 @@ export function withAnswerDeadline(
     timer = setTimeout(() => {
       what.abort();
       const seconds = Math.round(ms / 1000);
-      resolve({
-        ok: false,
-        error: {
-          code: "WORKER_UNAVAILABLE",
-          message: `Worker "${what.workerId}" did not answer within ${seconds} s ` +
-            "(the task's time limit and a grace); it may still be running there",
-          retriable: true,
-        },
-      });
+      const error: TaskError = {
+        code: "WORKER_UNAVAILABLE",
+        message: `Worker "${what.workerId}" did not answer within ${seconds} s ` +
+          "(the task's time limit and a grace), though its connection is up: the task was " +
+          "cancelled there and may have run in part; the session stays on that worker " +
+          "with its files",
+        retriable: true,
+      };
+      missed.add(error);
+      resolve({ ok: false, error });
     }, ms);
   });
   run.catch(() => {}); // a late failure has no one to tell

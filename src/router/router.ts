@@ -2,6 +2,8 @@ import { CodegenError, getLogger } from "../core/mod.ts";
 import type { SessionLimits, TaskError, WorkspaceStatsResult } from "../rpc/mod.ts";
 import type { Session } from "../session/mod.ts";
 import type { WorkerClient } from "./worker_client.ts";
+import { missedAnswerDeadline } from "./_answer_deadline.ts";
+import { discardWorkspace as discard, LeftBehind } from "./_left_behind.ts";
 
 const log = getLogger("router");
 
@@ -56,6 +58,7 @@ export class Router {
   #local: WorkerClient[];
   #remote: RemoteWorkers | undefined;
   #localLoad = new Map<string, Set<string>>();
+  #leftBehind = new LeftBehind();
 
   constructor(options: RouterOptions) {
     this.#local = options.local;
@@ -69,11 +72,14 @@ export class Router {
    * does not get the session back silently: it is placed again with `rehomedFrom` set. One
    * that registered again still holding the session's files (it fell silent for a while, or
    * was evicted while alive) keeps the session, with nothing to tell; so does one a call
-   * lost the connection to (the session was left with `rehomedFrom` and no worker).
+   * lost the connection to (the session was left with `rehomedFrom` and no worker). What a
+   * moved session left on a worker that was gone is removed when it registers again.
    */
   async route(session: Session): Promise<Route> {
+    if (this.#remote) this.#leftBehind.sweep(this.#remote);
     if (session.workerId) {
-      const client = await this.#clientFor(session.workerId);
+      const from = session.workerId;
+      const client = await this.#clientFor(from);
       if (client && this.#hosts(session.id, session.workerId)) {
         return { client, session, placed: false };
       }
@@ -83,12 +89,14 @@ export class Router {
       }
       log.warn("Session {id} lost worker {worker}; placing it again", {
         id: session.id,
-        worker: session.workerId,
+        worker: from,
         restarted: client !== undefined,
       });
       // nothing to free: its slot there is already gone (and a slot the session now holds
       // elsewhere, placed by a concurrent call, is not this call's to free)
-      return await this.#place({ ...session, rehomedFrom: session.workerId });
+      const route = await this.#place({ ...session, rehomedFrom: from });
+      if (!client) this.#leftOn(from, route);
+      return route;
     }
     // orphaned by a call that lost its worker: the worker may be back, with the files
     const from = session.rehomedFrom;
@@ -97,7 +105,15 @@ export class Router {
       const { rehomedFrom: _moved, ...kept } = session;
       return { client, session: { ...kept, workerId: client.workerId }, placed: true };
     }
-    return await this.#place(session);
+    const route = await this.#place(session);
+    if (from && !client && !this.isLocal(from)) this.#leftOn(from, route);
+    return route;
+  }
+
+  // The session moved away from a worker that is not registered now, but may be alive with
+  // its workspace (and a slot) there: removed once it registers again.
+  #leftOn(workerId: string, route: Route): void {
+    if (route.client.workerId !== workerId) this.#leftBehind.add(workerId, route.session.id);
   }
 
   /**
@@ -110,7 +126,12 @@ export class Router {
     // a concurrent call already placed the session there (or took its slot back): that
     // slot is this call's too, and never this call's to free
     if (this.#hosts(session.id, client.workerId)) return true;
-    if (!this.#remote?.reserveOn(session.id, client.workerId)) return false;
+    if (!this.#remote) return false;
+    if (!this.#remote.reserveOn(session.id, client.workerId)) {
+      // full, draining, or the session is already elsewhere: what it left is no one's
+      await discard(client, session.id);
+      return false;
+    }
     try {
       await client.createSession(session.id);
       const stats = await client.execute(session.id, { tool: "workspace.stats", args: {} });
@@ -130,6 +151,9 @@ export class Router {
         error: String(err),
       });
     }
+    // removed before the slot is freed, so a placement there right after is not undone;
+    // kept, the empty copy would hold a slot until the worker drops idle sessions
+    await discard(client, session.id);
     this.#remote.release(session.id);
     return false;
   }
@@ -156,6 +180,7 @@ export class Router {
       client = await this.#placeRemote(session.id);
     }
     const { workerId } = client;
+    this.#leftBehind.delete(workerId, session.id);
     return { client, session: { ...session, workerId }, placed: true };
   }
 
@@ -249,18 +274,38 @@ export class Router {
     return known.limits();
   }
 
-  /** Removes the session from its worker and frees its slot. */
+  /**
+   * Removes the session from its worker and frees its slot. A worker that is not registered
+   * may still be alive with the workspace: it is removed when the worker registers again.
+   */
   async endSession(session: Session): Promise<void> {
+    if (this.#remote) this.#leftBehind.sweep(this.#remote);
     // a session known only by id (its record lost) is looked up where it was placed
     const workerId = session.workerId ?? this.#placedOn(session.id);
-    if (!workerId) return;
+    if (!workerId) {
+      // orphaned by a lost call: its files may be on the worker it left
+      const from = session.rehomedFrom;
+      if (from && !this.isLocal(from)) await this.#endLeft(from, session.id);
+      return;
+    }
     try {
-      // a gone remote worker took the workspace with it: nothing to remove
       const client = await this.#clientFor(workerId);
-      await client?.destroySession(session.id);
+      if (client) await client.destroySession(session.id);
+      else this.#leftBehind.add(workerId, session.id);
     } finally {
       this.release(session.id, workerId);
     }
+  }
+
+  async #endLeft(workerId: string, sessionId: string): Promise<void> {
+    const client = await this.#remote?.clientFor(workerId).catch(() => undefined);
+    if (!client) this.#leftBehind.add(workerId, sessionId);
+    else if (this.#remote?.workerOf(sessionId) !== workerId) await discard(client, sessionId);
+  }
+
+  /** Settles when the removal of left-behind workspaces under way (if any) has ended. */
+  leftBehindRemoved(): Promise<void> {
+    return this.#leftBehind.settled();
   }
 
   /** Whether `workerId` is one of this process's embedded workers. */
@@ -274,19 +319,30 @@ export class Router {
   }
 
   /**
-   * The session's worker answered a task with WORKER_UNAVAILABLE; the slot is freed and the
-   * next call places the session again. A lost connection also evicts the worker (so no
-   * session lands there); a worker leaving on purpose (`worker_leaving`) counts as draining
-   * and is left to go, as its other sessions' tasks may still be finishing.
+   * The session's worker answered a task with WORKER_UNAVAILABLE; returns whether the
+   * session left it (its slot freed, the next call places it again). A lost connection also
+   * evicts the worker (so no session lands there); a worker leaving on purpose
+   * (`worker_leaving`) counts as draining and is left to go, as its other sessions' tasks
+   * may still be finishing. A missed answer deadline on a connection that is up changes
+   * nothing: a dead or hung peer fails its calls through the keepalive instead, and one slow
+   * task (a huge workspace, say) must not move every session off a worker that serves them.
    */
-  unavailable(session: Session, error: TaskError): void {
+  unavailable(session: Session, error: TaskError): boolean {
     const { id, workerId } = session;
-    if (!workerId) return;
+    if (!workerId) return false;
+    if (missedAnswerDeadline(error)) {
+      log.warn("Worker {worker} did not answer a task of session {id} in time; both stay", {
+        worker: workerId,
+        id,
+      });
+      return false;
+    }
     if (!this.isLocal(workerId)) {
       if (error.worker_leaving) this.#remote?.leaving(workerId);
       else this.#remote?.evict(workerId, `call for session ${id} lost the connection`);
     }
     this.release(id, workerId);
+    return true;
   }
 
   /** Frees a session's slot without contacting the worker. */

@@ -40,9 +40,14 @@ export function sessionInfoTool(_config: Config): ToolDefinition {
         ...(session.rehomedFrom ? { rehomed_from: session.rehomedFrom } : {}),
         limits,
       };
-      const moved = session.rehomedFrom
-        ? `\nMoved from worker ${session.rehomedFrom} (gone); files written there were lost.`
-        : "";
+      // in the words of the call's notice: back on the same id means it restarted
+      const from = session.rehomedFrom;
+      const moved = !from
+        ? ""
+        : from === session.workerId
+        ? `\nMoved from worker ${from}, which restarted; files written before are lost.`
+        : `\nMoved from worker ${from}, which is gone; files written before are not on ` +
+          "this worker.";
       return {
         structured,
         text:

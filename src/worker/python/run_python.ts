@@ -1,4 +1,4 @@
-import { KeyedQueue } from "../../core/mod.ts";
+import { CodegenError, KeyedQueue } from "../../core/mod.ts";
 import type { RunPythonResult, TaskOutcome } from "../../rpc/mod.ts";
 import type { TaskContext } from "../context.ts";
 import type { InteractiveSandboxRunner } from "../sandbox/mod.ts";
@@ -25,6 +25,12 @@ import type { WarmPool } from "./warm_pool.ts";
 const PROGRESS_MS = 500;
 /** Most artifacts a result lists. */
 const MAX_ARTIFACTS = 1_000;
+/**
+ * The share of what is left of a call's time limit its walk of the workspace before the run
+ * may take: past it the walk gives up (the result says `artifacts_truncated`), so the run
+ * still gets the rest.
+ */
+const BEFORE_WALK_SHARE = 0.5;
 
 /** What run.python needs besides its arguments. */
 export interface RunPythonDeps {
@@ -54,7 +60,10 @@ export function runPython(
 ): Promise<TaskOutcome<"run.python">> {
   // A session's stateful calls run in the order they arrived, as cells in a notebook: the
   // awaits before a call reaches its kernel would otherwise let a later one overtake it.
-  if (args.stateful) return statefulTurns.run(ctx.sessionId, () => runNow(ctx, args, deps));
+  if (args.stateful) {
+    const queuedAt = performance.now();
+    return statefulTurns.run(ctx.sessionId, () => runNow(ctx, args, deps, queuedAt));
+  }
   return runNow(ctx, args, deps);
 }
 
@@ -64,16 +73,28 @@ async function runNow(
   ctx: TaskContext,
   args: RunPythonArgs,
   deps: RunPythonDeps,
+  queuedAt = performance.now(),
 ): Promise<TaskOutcome<"run.python">> {
+  // time spent behind the session's earlier stateful calls, before this one's turn
+  const queuedMs = performance.now() - queuedAt;
   const insecure = deps.runner.kind === "insecure";
   const job = await buildJob(ctx, args, insecure ? { workspaceDir: ctx.workspace } : {});
   const deadline = deps.deadline ?? new CallDeadline(ctx, job.timeoutMs);
   const hasVenv = await (deps.hasVenv ?? venvExists)(ctx);
   const ownerUid = deps.runner.sandboxUid(ctx.workspace);
   const maxEntries = Math.max(ctx.limits.maxListEntries, SNAPSHOT_MAX_ENTRIES);
+  // what came before (measuring a huge workspace for its size limit, say) may have used the
+  // whole time limit: then nothing starts, and the caller is told why
+  refuseIfLate(deadline, queuedMs);
   const before = deps.snapshots?.take(ctx) ??
-    await snapshotWorkspace(ctx.workspace, { maxEntries, ownerUid });
+    await snapshotWorkspace(ctx.workspace, {
+      maxEntries,
+      ownerUid,
+      until: performance.now() + deadline.leftMs() * BEFORE_WALK_SHARE,
+    });
   if (before.foreignOwned) await deps.runner.ensureOwnership(ctx.workspace);
+  // one directory of very many entries is read whole before the walk can stop
+  refuseIfLate(deadline, queuedMs);
 
   const progress = startProgress(ctx);
   // with the owner check, so the next run can start from it (see SnapshotCache); taken as
@@ -136,6 +157,27 @@ async function runNow(
     return { ok: true, result, is_error: true, error_text: text };
   }
   return { ok: true, result };
+}
+
+/**
+ * TIMEOUT, retriable, when the call's time limit ran out before its run could start: the
+ * worker was still preparing it. A retry is quicker (the workspace's size is then known).
+ */
+function refuseIfLate(deadline: CallDeadline, queuedMs: number): void {
+  if (deadline.leftMs() > 0) return;
+  // mostly spent waiting for its turn: the earlier calls' time, not the worker's preparing
+  if (queuedMs > deadline.elapsedMs() - queuedMs) {
+    throw deadline.waitedTooLong("the session's earlier stateful calls");
+  }
+  const took = Math.round(deadline.elapsedMs() / 100) / 10;
+  throw new CodegenError(
+    "TIMEOUT",
+    `The call's timeout (${deadline.timeoutMs / 1000} s) ran out ${took} s after it reached ` +
+      "the worker, before its run started: the worker was still preparing it (measuring and " +
+      "walking the workspace, which takes long with very many files, or waiting for a run " +
+      "slot); delete files the session no longer needs, or give a longer timeout_seconds",
+    { retriable: true },
+  );
 }
 
 /** What a spare must have been started with to serve a run: with or without the venv. */

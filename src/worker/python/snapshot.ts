@@ -24,6 +24,8 @@ export interface WorkspaceSnapshot {
   truncated: boolean;
   /** Whether it met a path too long for the worker to reach (see fs/host_reach.ts). */
   beyondReach?: boolean;
+  /** Whether the walk stopped (and is `truncated`) because its time was up. */
+  outOfTime?: boolean;
 }
 
 /** Options for {@link snapshotWorkspace}. */
@@ -32,6 +34,12 @@ export interface SnapshotOptions {
   maxEntries: number;
   /** The uid sandboxed code runs as, when the worker re-owns files for it. */
   ownerUid?: number | undefined;
+  /**
+   * When the walk gives up (a `performance.now()` time): a call's time limit bounds the
+   * walk before its run. Default: none. Checked between directories and with the clock
+   * (one directory of very many entries is read whole first).
+   */
+  until?: number;
 }
 
 /**
@@ -57,7 +65,9 @@ export async function snapshotWorkspace(
   let visited = 0;
   let truncated = false;
   let beyondReach = false;
+  let outOfTime = false;
   const owner = options.ownerUid;
+  const until = options.until ?? Infinity;
   try {
     const rootInfo = Deno.lstatSync(root);
     if (owner !== undefined && rootInfo.uid !== owner) foreignOwned = true;
@@ -67,6 +77,10 @@ export async function snapshotWorkspace(
   const stack = [""];
   let sliceStart = performance.now();
   while (stack.length > 0 && !truncated) {
+    if (performance.now() >= until) {
+      truncated = outOfTime = true;
+      break;
+    }
     const rel = stack.pop()!;
     let entries: Deno.DirEntry[];
     try {
@@ -81,9 +95,16 @@ export async function snapshotWorkspace(
         truncated = true;
         break;
       }
-      if (visited % CLOCK_EVERY === 0 && performance.now() - sliceStart >= SNAPSHOT_SLICE_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        sliceStart = performance.now();
+      if (visited % CLOCK_EVERY === 0) {
+        const now = performance.now();
+        if (now >= until) {
+          truncated = outOfTime = true;
+          break;
+        }
+        if (now - sliceStart >= SNAPSHOT_SLICE_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          sliceStart = performance.now();
+        }
       }
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       const host = `${root}/${path}`;
@@ -104,9 +125,13 @@ export async function snapshotWorkspace(
       }
     }
   }
-  return beyondReach
-    ? { files, foreignOwned, truncated, beyondReach }
-    : { files, foreignOwned, truncated };
+  return {
+    files,
+    foreignOwned,
+    truncated,
+    ...(beyondReach ? { beyondReach } : {}),
+    ...(outOfTime ? { outOfTime } : {}),
+  };
 }
 
 /**
@@ -133,6 +158,9 @@ export function diffSnapshots(
   after: WorkspaceSnapshot,
   options: { max: number },
 ): SnapshotDiff {
+  // a walk before the run that ran out of time saw an unknown part of the workspace: any
+  // file it missed would look created by the run, so none is listed rather than false ones
+  if (before.outOfTime) return { artifacts: [], truncated: true };
   const out: Artifact[] = [];
   for (const [path, stamp] of after.files) {
     const old = before.files.get(path);
