@@ -125,6 +125,18 @@ function loadLimits(env: Env): Partial<Limits> {
   return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }
 
+// Workers heartbeat at most once a second and the registry asks for three heartbeats per
+// timeout: a shorter one removes healthy workers between their heartbeats.
+const MIN_HEARTBEAT_TIMEOUT_MS = 3_000;
+
+function heartbeatTimeoutValue(raw: RawValue): number {
+  const ms = durationValue(raw);
+  if (ms < MIN_HEARTBEAT_TIMEOUT_MS) {
+    throw invalidSetting(raw.source, raw.text, "a duration of at least 3s (three heartbeats)");
+  }
+  return ms;
+}
+
 function sandboxMemoryValue(raw: RawValue): number {
   const bytes = sizeValue(raw);
   if (bytes < MIN_SANDBOX_MEMORY) {
@@ -240,7 +252,7 @@ export function loadConfig(args: string[], env: Env): LoadResult<Config> {
       cleanupIntervalMs: optional(pick(flags, "", env, "CLEANUP_INTERVAL"), durationValue),
       workerHeartbeatTimeoutMs: optional(
         pick(flags, "", env, "WORKER_HEARTBEAT_TIMEOUT"),
-        durationValue,
+        heartbeatTimeoutValue,
       ),
       workerToken: optional(pick({}, "", env, "WORKER_TOKEN"), workerTokenValue),
       mcpAuthToken: optional(pick(flags, "", env, "MCP_AUTH_TOKEN"), bearerTokenValue),

@@ -243,3 +243,14 @@ Deno.test("SANDBOX_MEMORY below 64MiB, too little for Python to start, is refuse
   const least = loadConfig([], { ...ENV, SANDBOX_MEMORY: "64MiB" });
   assert.ok(least.ok && least.config.limits.memoryBytes === 64 * MiB);
 });
+
+Deno.test("WORKER_HEARTBEAT_TIMEOUT below 3s, shorter than three heartbeats, is refused naming it", () => {
+  for (const text of ["200ms", "2999ms", "2s"]) {
+    assert.match(
+      failure(loadConfig([], { ...ENV, WORKER_HEARTBEAT_TIMEOUT: text })),
+      new RegExp(`^invalid WORKER_HEARTBEAT_TIMEOUT "${text}": expected a duration of at least 3s`),
+    );
+  }
+  const least = loadConfig([], { ...ENV, WORKER_HEARTBEAT_TIMEOUT: "3s" });
+  assert.ok(least.ok && least.config.workerHeartbeatTimeoutMs === 3_000);
+});
