@@ -13,7 +13,7 @@ import type { TaskContext, WorkerOptions } from "./context.ts";
 import { DirSnapshots } from "./dir_snapshots.ts";
 import { type SessionDirs, withoutHostPaths } from "./host_paths.ts";
 import { FS_HANDLERS, measureWorkspace, removalsSettled, VISIT_FACTOR } from "./fs/mod.ts";
-import { createPythonRuntime, type PythonRuntime } from "./python/mod.ts";
+import { createPythonRuntime, type PythonRuntime, taskTimeLimitMs } from "./python/mod.ts";
 import { SessionActivity } from "./session_activity.ts";
 import { WorkspaceManager } from "./workspace_manager.ts";
 import { changedUnseen, noteOverLimit, refuseOverLimit } from "./workspace_quota.ts";
@@ -104,7 +104,8 @@ export class WorkerExecutor implements TaskExecutor {
         usage,
         snapshots: this.#snapshots.session(sessionId),
       };
-      await refuseOverLimit(task.tool, usage);
+      const limitMs = taskTimeLimitMs(task, this.#options.limits) ?? Infinity;
+      await refuseOverLimit(task.tool, usage, limitMs - (performance.now() - startedAt));
       try {
         outcome = await this.#dispatch(ctx, task);
       } finally {

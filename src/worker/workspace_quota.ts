@@ -1,4 +1,4 @@
-import { CodegenError } from "../core/mod.ts";
+import { CodegenError, settlesWithin } from "../core/mod.ts";
 import type { TaskOutcome, TaskTool } from "../rpc/mod.ts";
 import type { SessionUsage } from "./workspace_usage.ts";
 
@@ -8,11 +8,28 @@ const RUNS_CODE: ReadonlySet<TaskTool> = new Set(["run.python", "test.run", "pkg
 /**
  * Refuses to start a tool that runs code while the workspace is already over its limit: a
  * run could only add to it. The file tools are never refused here (fs.write checks its own
- * growth; fs.delete is how a session gets back under the limit).
+ * growth; fs.delete is how a session gets back under the limit). Measuring a workspace of
+ * very many files takes long: past `withinMs` (what the call's time limit leaves) the call
+ * is a retriable TIMEOUT while the measure goes on for the next call.
  */
-export async function refuseOverLimit(tool: TaskTool, usage: SessionUsage): Promise<void> {
+export async function refuseOverLimit(
+  tool: TaskTool,
+  usage: SessionUsage,
+  withinMs = Infinity,
+): Promise<void> {
   if (!RUNS_CODE.has(tool)) return;
-  const bytes = await usage.bytes();
+  const measuring = usage.bytes();
+  if (Number.isFinite(withinMs) && !(await settlesWithin(measuring, Math.max(0, withinMs)))) {
+    measuring.catch(() => {}); // its failure is the next call's to report
+    throw new CodegenError(
+      "TIMEOUT",
+      `Cannot start ${tool}: the call's time limit ran out while the worker measured the ` +
+        "workspace (very many files); the measure goes on, so a retry is quicker; delete " +
+        "files the session no longer needs, or give a longer timeout_seconds",
+      { retriable: true },
+    );
+  }
+  const bytes = await measuring;
   if (bytes <= usage.limit) return;
   throw new CodegenError(
     "LIMIT_EXCEEDED",

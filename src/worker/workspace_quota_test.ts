@@ -3,6 +3,9 @@ import { ignoreUnless, skipReason } from "../../tests/support/python_sessions.ts
 import { LimitsSchema } from "../config/mod.ts";
 import type { TaskOutcome, TaskRequest } from "../rpc/mod.ts";
 import { withExecutor } from "./_testing.ts";
+import { CodegenError } from "../core/mod.ts";
+import { refuseOverLimit } from "./workspace_quota.ts";
+import type { SessionUsage } from "./workspace_usage.ts";
 
 const MiB = 1024 * 1024;
 const sandboxed = ignoreUnless("workspace limit sandbox", await skipReason({ pytest: true }));
@@ -95,4 +98,31 @@ Deno.test({
       const next = await executor.execute("s1", { tool: "run.python", args: { code: "1" } });
       assert.equal(codeOf(next), "LIMIT_EXCEEDED");
     }, { limits: LimitsSchema.parse({ maxWorkspaceBytes: MiB }) }),
+});
+
+Deno.test("a run whose time limit passes while the workspace is measured is a retriable TIMEOUT; the measure goes on", async () => {
+  const measured = Promise.withResolvers<number>();
+  let walks = 0;
+  const usage: SessionUsage = {
+    limit: 100,
+    bytes: () => (walks++, measured.promise),
+    known: () => undefined,
+    add() {},
+    set() {},
+    invalidate() {},
+  };
+  const started = performance.now();
+  await assert.rejects(refuseOverLimit("run.python", usage, 50), (err: CodegenError) => {
+    assert.equal(err.code, "TIMEOUT");
+    assert.equal(err.retriable, true);
+    assert.match(err.message, /^Cannot start run\.python: the call's time limit ran out while/);
+    return true;
+  });
+  assert.ok(performance.now() - started < 2_000, "not the whole measure");
+  // once measured, the same call starts
+  measured.resolve(10);
+  await refuseOverLimit("run.python", usage, 50);
+  assert.equal(walks, 2);
+  // the file tools never wait for it
+  await refuseOverLimit("fs.read", { ...usage, bytes: () => new Promise(() => {}) }, 0);
 });

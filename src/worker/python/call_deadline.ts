@@ -78,3 +78,21 @@ export function runTimeoutMs(seconds: unknown, limits: Limits): number {
 function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10);
 }
+
+/**
+ * The time limit of a task that runs code, in ms, or undefined for other tools (and for a
+ * `timeout_seconds` the tool itself will refuse): run.python and test.run take theirs,
+ * pkg.install has RUN_TIMEOUT_MAX. The wait before such a task starts counts against it.
+ */
+export function taskTimeLimitMs(
+  task: { tool: string; args: unknown },
+  limits: Limits,
+): number | undefined {
+  if (task.tool === "pkg.install") return limits.runTimeoutMaxSeconds * 1000;
+  if (task.tool !== "run.python" && task.tool !== "test.run") return undefined;
+  try {
+    return runTimeoutMs((task.args as { timeout_seconds?: unknown }).timeout_seconds, limits);
+  } catch {
+    return undefined;
+  }
+}

@@ -40,6 +40,7 @@ export {
   type WarmPoolStats,
 } from "./warm_pool.ts";
 export { KernelManager } from "./kernel_manager.ts";
+export { taskTimeLimitMs } from "./call_deadline.ts";
 
 /** The Python side of a worker. */
 export interface PythonRuntime {
