@@ -3,7 +3,7 @@ import { ignoreUnless, skipReason } from "../../tests/support/python_sessions.ts
 import { LimitsSchema } from "../config/mod.ts";
 import type { TaskOutcome, TaskRequest } from "../rpc/mod.ts";
 import { withExecutor } from "./_testing.ts";
-import { CodegenError } from "../core/mod.ts";
+import type { CodegenError } from "../core/mod.ts";
 import { refuseOverLimit } from "./workspace_quota.ts";
 import type { SessionUsage } from "./workspace_usage.ts";
 
