@@ -1,21 +1,14 @@
 import assert from "node:assert/strict";
-import { startHttpCoordinator } from "../support/http_coordinator.ts";
+import {
+  sessionWorkspaces as workspaces,
+  startHttpCoordinator,
+} from "../support/http_coordinator.ts";
 import { INITIALIZE_BODY, POST_HEADERS } from "../../src/mcp/http/_testing.ts";
 
 async function activeSessions(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split("\n").find((l) => l.startsWith("codegen_active_sessions "));
   return Number(line?.split(" ")[1] ?? NaN);
-}
-
-async function workspaces(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(`${dir}/ws/sessions`)) names.push(e.name);
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-  return names;
 }
 
 /** Opens a Streamable HTTP session with a raw initialize; returns its headers. */

@@ -1,21 +1,14 @@
 // Sessions whose connection closes while Redis is down end all the same: their workspace is
 // removed (and a remote worker's slot freed), with nothing left for a sweep to find.
 import assert from "node:assert/strict";
-import { startHttpCoordinator } from "../support/http_coordinator.ts";
+import {
+  sessionWorkspaces as workspaces,
+  startHttpCoordinator,
+} from "../support/http_coordinator.ts";
 import { ignoreWithoutRedis, startRedisServer } from "../support/redis_server.ts";
 import { Client, StreamableHTTPClientTransport } from "../support/sdk_client.ts";
 
 const ignore = ignoreWithoutRedis();
-
-async function workspaces(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(`${dir}/ws/sessions`)) names.push(e.name);
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-  return names;
-}
 
 /** A client that wrote a file, so its session has a workspace; and its transport. */
 async function writer(url: string, name: string) {

@@ -9,21 +9,11 @@ import { hasOpenssl, makeTestCerts } from "../../src/rpc/_testing.ts";
 import { collectStderr } from "../support/child_log.ts";
 import { freePort } from "../support/free_port.ts";
 import { startHttpCoordinator } from "../support/http_coordinator.ts";
-import { runToExit, SERVE_HTTP } from "../support/run_main.ts";
+import { assertConfigError, runToExit, SERVE_HTTP } from "../support/run_main.ts";
 import { startWorkerProcess } from "../support/worker_process.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const WORKER_FLAGS = ["-P=worker", "--ignore-env"];
-type Run = Awaited<ReturnType<typeof runToExit>>;
-
-// Exit 2 and, besides structured log lines, exactly one line: `codegen-mcp: ...`.
-function assertConfigError(r: Run, pattern: RegExp): void {
-  const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("{"));
-  assert.equal(r.code, 2, r.stderr);
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^codegen-mcp: /);
-  assert.match(lines[0]!, pattern);
-}
 
 /** `worker` against a coordinator nobody runs, with `args` added. */
 function worker(args: string[]): string[] {

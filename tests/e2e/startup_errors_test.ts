@@ -5,20 +5,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { runMain, runToExit, SERVE_HTTP } from "../support/run_main.ts";
+import { assertConfigError, runMain, runToExit, SERVE_HTTP } from "../support/run_main.ts";
 
 const HTTP = SERVE_HTTP;
 const run = runToExit;
-type Run = Awaited<ReturnType<typeof runToExit>>;
-
-// Exit 2 and, besides structured log lines, exactly one line: `codegen-mcp: ...`.
-function assertConfigError(r: Run, pattern: RegExp): void {
-  const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("{"));
-  assert.equal(r.code, 2, r.stderr);
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^codegen-mcp: /);
-  assert.match(lines[0]!, pattern);
-}
 
 Deno.test("serve: a port already in use prints one line naming --port, --admin-port or --grpc-port and exits 2", async () => {
   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -98,3 +98,14 @@ export async function connectMcp(url: string, name: string): Promise<Client> {
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
   return client;
 }
+
+/** The session workspaces under an HTTP coordinator's dir (none when it has no root yet). */
+export async function sessionWorkspaces(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(`${dir}/ws/sessions`)) names.push(e.name);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return names;
+}

@@ -1,4 +1,6 @@
 /** Runs `main.ts` to completion as a user would and captures its output. */
+import assert from "node:assert/strict";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** Exit code and output of one run. */
@@ -107,4 +109,13 @@ export async function stopStdioMain(child: Deno.ChildProcess, dir: string): Prom
   } catch { /* already gone */ }
   await child.status;
   await Deno.remove(dir, { recursive: true });
+}
+
+/** Exit 2 and, besides structured log lines, exactly one line: `codegen-mcp: ...`. */
+export function assertConfigError(r: { code: number; stderr: string }, pattern: RegExp): void {
+  const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("{"));
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^codegen-mcp: /);
+  assert.match(lines[0]!, pattern);
 }
