@@ -96,6 +96,7 @@ export class Router {
       // elsewhere, placed by a concurrent call, is not this call's to free)
       const route = await this.#place({ ...session, rehomedFrom: from });
       if (!client) this.#leftOn(from, route);
+      await this.#dropCopy(client, route);
       return route;
     }
     // orphaned by a call that lost its worker: the worker may be back, with the files
@@ -107,7 +108,17 @@ export class Router {
     }
     const route = await this.#place(session);
     if (from && !client && !this.isLocal(from)) this.#leftOn(from, route);
+    await this.#dropCopy(client, route);
     return route;
+  }
+
+  // Placed elsewhere: what the session had on the worker it was looked for on (an empty copy
+  // made while looking, or files it could not go back to) is no one's, and holds a slot
+  // there. Placed back there, nothing is dropped: its venv and interpreter are kept.
+  async #dropCopy(looked: WorkerClient | undefined, route: Route): Promise<void> {
+    if (looked && route.client.workerId !== looked.workerId) {
+      await discard(looked, route.session.id);
+    }
   }
 
   // The session moved away from a worker that is not registered now, but may be alive with
@@ -127,11 +138,8 @@ export class Router {
     // slot is this call's too, and never this call's to free
     if (this.#hosts(session.id, client.workerId)) return true;
     if (!this.#remote) return false;
-    if (!this.#remote.reserveOn(session.id, client.workerId)) {
-      // full, draining, or the session is already elsewhere: what it left is no one's
-      await discard(client, session.id);
-      return false;
-    }
+    // full, draining, or the session is already elsewhere: placed anew (see route)
+    if (!this.#remote.reserveOn(session.id, client.workerId)) return false;
     try {
       await client.createSession(session.id);
       const stats = await client.execute(session.id, { tool: "workspace.stats", args: {} });
@@ -151,9 +159,6 @@ export class Router {
         error: String(err),
       });
     }
-    // removed before the slot is freed, so a placement there right after is not undone;
-    // kept, the empty copy would hold a slot until the worker drops idle sessions
-    await discard(client, session.id);
     this.#remote.release(session.id);
     return false;
   }

@@ -150,3 +150,23 @@ Deno.test("LeftBehind forgets the oldest workspaces past its bound and hands eac
   assert.deepEqual(left.take("w2"), []);
   assert.equal(left.size, 0);
 });
+
+Deno.test("Router.route() keeps a file-less session's copy on the worker it goes back to (its venv and interpreter live there)", async () => {
+  const registry = registryWith({ w1: 4 });
+  const w1 = fakeClient("w1");
+  const destroyed: string[] = [];
+  const destroy = w1.client.destroySession.bind(w1.client);
+  w1.client.destroySession = (id) => (destroyed.push(id), destroy(id));
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", w1.client]])),
+  });
+  const placed = (await router.route(session("s1"))).session;
+  // a lost call evicts w1, alive; it registers again at its next heartbeat
+  router.unavailable(placed, { code: "WORKER_UNAVAILABLE", message: "lost", retriable: true });
+  assert.ok(registry.register(registration("w1", 4)).accepted);
+  const back = await router.route({ ...placed, workerId: undefined, rehomedFrom: "w1" });
+  assert.equal(back.client.workerId, "w1");
+  assert.deepEqual(destroyed, [], "nothing of the session on w1 is removed");
+  assert.ok(w1.sessions.has("s1"));
+});
