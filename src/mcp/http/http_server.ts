@@ -105,9 +105,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     try {
       return await route(req, info);
     } catch (err) {
-      log.error("HTTP request {method} {url} failed: {error}", {
+      // the path only: an SSE post's query is its session's key
+      log.error("HTTP request {method} {path} failed: {error}", {
         method: req.method,
-        url: req.url,
+        path: new URL(req.url).pathname,
         error: err,
       });
       return rpcErrorResponse(500, RPC_INTERNAL_ERROR, "Internal error");

@@ -1,4 +1,5 @@
 import { getLogger } from "../../core/mod.ts";
+import { connectionLabel } from "../_connection_label.ts";
 import { boundEventStream, MAX_BUFFERED_BYTES } from "./bounded_event_stream.ts";
 import type { EventBudget } from "./event_budget.ts";
 import { ONE_PER_REQUEST } from "./_message_check.ts";
@@ -88,7 +89,8 @@ export class SseServerTransport implements Transport {
         const limit = bound === "stream"
           ? `limit ${maxBufferedBytes}`
           : `limit ${options.budget?.max} for all streams, and it held the most`;
-        const message = `Closing SSE session ${this.sessionId}: ${queued} bytes of events ` +
+        const message =
+          `Closing SSE session ${connectionLabel(this.sessionId)}: ${queued} bytes of events ` +
           `wait for a client that does not read its stream (${limit})`;
         log.warn(message);
         this.onerror?.(new Error(message));

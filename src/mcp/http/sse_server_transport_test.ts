@@ -115,10 +115,12 @@ Deno.test("SseServerTransport closes the session when its unread events pass max
     method: "notifications/message",
     params: { data: "x".repeat(300) },
   };
-  const endpoint = "/messages?sessionId=s-slow";
+  // the session's key: its whole id goes to no log
+  const id = "5e55104a-0000-4000-8000-000000000000";
+  const endpoint = `/messages?sessionId=${id}`;
   const endpointBytes = `event: endpoint\ndata: ${endpoint}\n\n`.length;
   const eventBytes = `event: message\ndata: ${JSON.stringify(message)}\n\n`.length;
-  const transport = new SseServerTransport("s-slow", {
+  const transport = new SseServerTransport(id, {
     endpoint,
     timers: fakeTimers(),
     // room for the endpoint event and three and a half messages
@@ -141,7 +143,7 @@ Deno.test("SseServerTransport closes the session when its unread events pass max
   // it closed at the fourth event, not before
   assert.equal(
     errors[0],
-    `Closing SSE session s-slow: ${endpointBytes + 4 * eventBytes} bytes of events wait for ` +
+    `Closing SSE session 5e55104a…: ${endpointBytes + 4 * eventBytes} bytes of events wait for ` +
       `a client that does not read its stream (limit ${endpointBytes + 3.5 * eventBytes})`,
   );
   await assert.rejects(transport.send(message), /Not connected/);
