@@ -4,6 +4,7 @@ import type { Session } from "../session/mod.ts";
 import type { WorkerClient } from "./worker_client.ts";
 import { missedAnswerDeadline } from "./_answer_deadline.ts";
 import { discardWorkspace as discard, LeftBehind } from "./_left_behind.ts";
+import { MISSED_DEADLINE_SESSIONS, MissedDeadlines } from "./_missed_deadlines.ts";
 
 const log = getLogger("router");
 
@@ -59,6 +60,7 @@ export class Router {
   #remote: RemoteWorkers | undefined;
   #localLoad = new Map<string, Set<string>>();
   #leftBehind = new LeftBehind();
+  #missed = new MissedDeadlines();
 
   constructor(options: RouterOptions) {
     this.#local = options.local;
@@ -329,20 +331,28 @@ export class Router {
    * evicts the worker (so no session lands there); a worker leaving on purpose
    * (`worker_leaving`) counts as draining and is left to go, as its other sessions' tasks
    * may still be finishing. A missed answer deadline on a connection that is up changes
-   * nothing: a dead or hung peer fails its calls through the keepalive instead, and one slow
-   * task (a huge workspace, say) must not move every session off a worker that serves them.
+   * nothing: a dead peer fails its calls through the keepalive instead, and one slow task
+   * (a huge workspace, say) must not move every session off a worker that serves them; but
+   * misses for several sessions (a worker hung behind a live connection) evict it.
    */
   unavailable(session: Session, error: TaskError): boolean {
     const { id, workerId } = session;
     if (!workerId) return false;
+    const remote = !this.isLocal(workerId);
     if (missedAnswerDeadline(error)) {
-      log.warn("Worker {worker} did not answer a task of session {id} in time; both stay", {
-        worker: workerId,
-        id,
-      });
-      return false;
-    }
-    if (!this.isLocal(workerId)) {
+      if (!remote || !this.#missed.note(workerId, id)) {
+        log.warn("Worker {worker} did not answer a task of session {id} in time; both stay", {
+          worker: workerId,
+          id,
+        });
+        return false;
+      }
+      this.#missed.forget(workerId);
+      this.#remote?.evict(
+        workerId,
+        `tasks of ${MISSED_DEADLINE_SESSIONS} sessions missed their answer deadline`,
+      );
+    } else if (remote) {
       if (error.worker_leaving) this.#remote?.leaving(workerId);
       else this.#remote?.evict(workerId, `call for session ${id} lost the connection`);
     }

@@ -50,6 +50,24 @@ Deno.test("Router.unavailable() keeps the worker and every session on it when a 
   assert.equal(registry.get("wa"), undefined);
 });
 
+Deno.test("Router.unavailable() evicts a worker whose tasks missed their deadline for three sessions, not one session three times", async () => {
+  const registry = registryWith({ wa: 8 });
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["wa", fakeClient("wa").client]])),
+  });
+  const [a, b, c] = await Promise.all(
+    ["a", "b", "c"].map(async (id) => (await router.route(session(id))).session),
+  );
+  const error = await missedDeadline("wa");
+  for (let i = 0; i < 5; i++) assert.equal(router.unavailable(a!, error), false);
+  assert.equal(router.unavailable(b!, error), false);
+  assert.ok(registry.get("wa"), "two sessions' misses keep it");
+  // a hung worker answers no one: the third session's miss takes it out of rotation
+  assert.equal(router.unavailable(c!, error), true);
+  assert.equal(registry.get("wa"), undefined);
+});
+
 Deno.test("Router.route() removes the empty copy it made on a worker restarted under the same id before placing the session elsewhere", async () => {
   const registry = registryWith({ w1: 2 });
   const w1 = fakeClient("w1");
