@@ -10,6 +10,7 @@ import {
   envelopeFault,
   invalidMessage,
   noBatches,
+  refuseMessage,
 } from "../_frame_check.ts";
 import { RPC_INVALID_REQUEST, RPC_PARSE_ERROR, rpcErrorResponse } from "./_responses.ts";
 
@@ -72,7 +73,9 @@ export async function invalidAsInvalidRequest(
   if (code !== RPC_PARSE_ERROR) {
     return new Response(text, { status: response.status, headers: response.headers });
   }
-  return rpcErrorResponse(400, RPC_INVALID_REQUEST, whyInvalid(body));
+  // one message: answered with its id when it has one that can be read
+  const id = Array.isArray(body) ? undefined : refuseMessage(body)[0]?.id;
+  return rpcErrorResponse(400, RPC_INVALID_REQUEST, whyInvalid(body), {}, id ?? null);
 }
 
 // The first message whose envelope is at fault says what is wrong; else the general text.

@@ -15,16 +15,17 @@ export const RPC_PARSE_ERROR = -32700;
 export const RPC_INTERNAL_ERROR = -32603;
 
 /**
- * An HTTP error whose body is a JSON-RPC error without an id, so MCP clients can show the
- * message whatever the status.
+ * An HTTP error whose body is a JSON-RPC error, with `id` when the refused message's can be
+ * read (else null), so MCP clients can show the message whatever the status.
  */
 export function rpcErrorResponse(
   status: number,
   code: number,
   message: string,
   headers: Record<string, string> = {},
+  id: string | number | null = null,
 ): Response {
-  const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null });
+  const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id });
   return new Response(body, {
     status,
     headers: { "content-type": "application/json", ...headers },

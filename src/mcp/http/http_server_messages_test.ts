@@ -82,24 +82,28 @@ Deno.test("Streamable HTTP refuses a batch at every protocol version but 2025-03
 Deno.test("Streamable HTTP answers JSON that is no JSON-RPC message with -32600 saying why, not a parse error", async () => {
   await using http = await startHttpServer(options());
   const headers = await open(http.url, "2025-06-18");
-  const cases: [unknown, RegExp][] = [
-    [{ jsonrpc: "2.0", id: null, method: "ping" }, /"id" must be a string or an integer/],
-    [{ jsonrpc: "1.0", id: 5, method: "ping" }, /"jsonrpc" must be "2.0"/],
-    [{ hello: 1 }, /Invalid request/],
-    [42, /not a JSON object/],
-    [{ jsonrpc: "2.0", id: 6, method: "ping", extra: 1 }, /unknown member "extra"/],
-    [{ jsonrpc: "2.0", id: 7, method: "ping", params: { _meta: 5 } }, /"params._meta" must be/],
+  // each with the id the answer carries: the message's own when it can be read
+  const cases: [unknown, RegExp, string | number | null][] = [
+    [{ jsonrpc: "2.0", id: null, method: "ping" }, /"id" must be a string or an integer/, null],
+    [{ jsonrpc: "1.0", id: 5, method: "ping" }, /"jsonrpc" must be "2.0"/, 5],
+    [{ hello: 1 }, /Invalid request/, null],
+    [42, /not a JSON object/, null],
+    [{ jsonrpc: "2.0", id: 6, method: "ping", extra: 1 }, /unknown member "extra"/, 6],
+    [{ jsonrpc: "2.0", id: 7, method: "ping", params: { _meta: 5 } }, /"params._meta" must be/, 7],
     [
       { jsonrpc: "2.0", id: 8, method: "tools/call", params: { _meta: { progressToken: {} } } },
       /"params._meta" must be/,
+      8,
     ],
+    [{ jsonrpc: "2.0", id: "nine" }, /no "method" .*nor "result" or "error"/, "nine"],
   ];
-  for (const [body, message] of cases) {
+  for (const [body, message, id] of cases) {
     const res = await post(http.url, headers, body);
     assert.equal(res.status, 400, JSON.stringify(body));
-    const error = JSON.parse(res.text).error;
-    assert.equal(error.code, -32600, JSON.stringify(body));
-    assert.match(error.message, message);
+    const answer = JSON.parse(res.text);
+    assert.equal(answer.error.code, -32600, JSON.stringify(body));
+    assert.match(answer.error.message, message);
+    assert.equal(answer.id, id, JSON.stringify(body));
   }
   const notJson = await fetch(`${http.url}/mcp`, { method: "POST", headers, body: "{oops" });
   assert.deepEqual([notJson.status, (await notJson.json()).error.code], [400, -32700]);
