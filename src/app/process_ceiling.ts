@@ -5,8 +5,7 @@
  */
 import { CodegenError } from "../core/mod.ts";
 import type { Limits } from "../config/mod.ts";
-import { sandboxLimits } from "../worker/python/launch.ts";
-import { type HostLimits, hostLimits } from "../worker/sandbox/host_limits.ts";
+import { type HostLimits, hostLimits, sandboxLimits } from "../worker/mod.ts";
 
 /**
  * Processes one session's sandboxes need under the host's hard RLIMIT_NPROC: under a root
@@ -39,9 +38,13 @@ export function checkProcessCeiling(
     } else hi = mid - 1;
   }
   const who = sessionTotal ? "a session's sandboxes together" : "a sandboxed run";
+  // at least 3 processes are needed (see the loader): then no value fits this host
+  const fix = fits >= 3
+    ? `expected at most ${fits}`
+    : `no value fits this host: raise its hard process limit (RLIMIT_NPROC)`;
   throw new CodegenError(
     "CONFIG_INVALID",
-    `invalid SANDBOX_MAX_PROCESSES "${limits.maxProcesses}": expected at most ${fits}: with it ` +
+    `invalid SANDBOX_MAX_PROCESSES "${limits.maxProcesses}": ${fix}: with it ` +
       `${who} would need ${processesNeeded(limits, sessionTotal)} processes, more than this ` +
       `host's hard process limit (RLIMIT_NPROC) of ${hard}`,
   );

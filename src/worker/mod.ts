@@ -11,3 +11,5 @@ export {
   type WorkerThreadOptions,
   workerThreadPermissions,
 } from "./thread/mod.ts";
+export { sandboxLimits } from "./python/launch.ts";
+export { type HostLimits, hostLimits } from "./sandbox/host_limits.ts";
