@@ -7,8 +7,11 @@
  * ring streams through it in pieces, so the ring's size bounds memory, not messages.
  *
  * Layout: four int32 control words (bytes written so far, bytes read so far, closed flag,
- * unused), then the data area. The counters wrap at 2^32; their difference is what is
- * queued. Each message is a 4-byte little-endian length and its UTF-8 bytes.
+ * and a signal count the writer bumps after each of its changes), then the data area. The
+ * counters wrap at 2^32; their difference is what is queued. Each message is a 4-byte
+ * little-endian length and its UTF-8 bytes. The reader waits on the signal word, not on
+ * the written count: a close changes no byte count, so a close landing between the
+ * reader's look at the closed flag and its wait would otherwise never wake it.
  * @module
  */
 import { waitAsync } from "./wait_async.ts";
@@ -16,6 +19,7 @@ import { waitAsync } from "./wait_async.ts";
 const WRITTEN = 0;
 const READ = 1;
 const CLOSED = 2;
+const SIGNAL = 3;
 const CONTROL_BYTES = 16;
 const HEADER_BYTES = 4;
 /** Longest message a reader accepts: a longer length can only be corruption. */
@@ -101,7 +105,7 @@ export class RingWriter {
 
   #markClosed(): void {
     Atomics.store(this.#ring.control, CLOSED, 1);
-    Atomics.notify(this.#ring.control, WRITTEN);
+    signal(this.#ring.control);
   }
 
   #flush(): void {
@@ -122,7 +126,7 @@ export class RingWriter {
       }
     }
     Atomics.store(control, WRITTEN, written);
-    Atomics.notify(control, WRITTEN);
+    signal(control);
     if (this.#queue.length > 0) void this.#waitForRoom(read);
     else if (this.#closed) this.#markClosed();
   }
@@ -167,11 +171,13 @@ export class RingReader {
       Atomics.notify(control, READ);
     };
     while (!this.#stopped) {
+      // read before what it guards: any change after this load also changes the signal
+      const signalled = Atomics.load(control, SIGNAL);
       const written = Atomics.load(control, WRITTEN);
       let available = (written - read) | 0;
       if (available === 0) {
         if (Atomics.load(control, CLOSED) === 1) return;
-        const wait = waitAsync(control, WRITTEN, written);
+        const wait = waitAsync(control, SIGNAL, signalled);
         if (wait.async) await wait.value;
         continue;
       }
@@ -209,8 +215,14 @@ export class RingReader {
   /** Ends {@link run} (at once if it is waiting), leaving unread messages unread. */
   stop(): void {
     this.#stopped = true;
-    Atomics.notify(this.#ring.control, WRITTEN);
+    Atomics.notify(this.#ring.control, SIGNAL);
   }
+}
+
+// After the writer stored a new count or the closed flag: wakes a reader waiting for either.
+function signal(control: Int32Array): void {
+  Atomics.add(control, SIGNAL, 1);
+  Atomics.notify(control, SIGNAL);
 }
 
 // Copies `bytes` into the ring at `at`, wrapping around its end.
