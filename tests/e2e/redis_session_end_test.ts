@@ -47,7 +47,9 @@ Deno.test({
       await client.close();
       const gone = await eventually(async () => (await workspaces(server.dir)).length === 0);
       assert.ok(gone, `workspace left behind:\n${server.log()}`);
-      assert.match(server.log(), /"message":"Session [^ ]+ ended \(\\"closed\\"\)"/);
+      // logged once the removal is done: its line may reach stderr a moment after
+      const ended = /"message":"Session [^ ]+ ended \(\\"closed\\"\)"/;
+      assert.ok(await eventually(() => Promise.resolve(ended.test(server.log())), 5_000));
     } finally {
       await redis.close();
     }
