@@ -32,23 +32,26 @@ export function registryWith(workers: Record<string, number>): WorkerRegistry {
   return registry;
 }
 
-/**
- * A remote worker's client that records sessions, or refuses new ones as full; `files`
- * holds each session's file count, which `workspace.stats` reports.
- */
-/** A fake client and what it holds: each session, and its file count. */
+/** A fake client and what it holds: each session, its file count, and which hold state. */
 export interface FakeClient {
   client: WorkerClient;
   sessions: Set<string>;
   files: Map<string, number>;
+  /** Sessions with a venv or a running interpreter there. */
+  state: Set<string>;
 }
 
+/**
+ * A remote worker's client that records sessions, or refuses new ones as full; `files` and
+ * `state` are what `workspace.stats` reports of each session.
+ */
 export function fakeClient(
   workerId: string,
   options: { full?: boolean; refuse?: CodegenError } = {},
 ): FakeClient {
   const sessions = new Set<string>();
   const files = new Map<string, number>();
+  const state = new Set<string>();
   const client: WorkerClient = {
     workerId,
     createSession(sessionId) {
@@ -63,6 +66,7 @@ export function fakeClient(
     },
     destroySession(sessionId) {
       sessions.delete(sessionId);
+      state.delete(sessionId);
       return Promise.resolve();
     },
     execute: (sessionId, task) =>
@@ -70,14 +74,18 @@ export function fakeClient(
         {
           ok: true,
           result: task.tool === "workspace.stats"
-            ? { workspace_bytes: 0, file_count: files.get(sessionId) ?? 0 }
+            ? {
+              workspace_bytes: 0,
+              file_count: files.get(sessionId) ?? 0,
+              has_state: state.has(sessionId),
+            }
             : {},
         } as TaskOutcome,
       ),
     limits: () => LIMITS,
     close: () => Promise.resolve(),
   };
-  return { client, sessions, files };
+  return { client, sessions, files, state };
 }
 
 /** The fleet's remote side over a real registry, with fake clients. */

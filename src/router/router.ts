@@ -131,9 +131,9 @@ export class Router {
 
   /**
    * The session's worker is registered again but holds no slot for it: takes the slot back
-   * there when the worker still has the session's files. A worker that restarted with a
-   * fresh disk shows an empty workspace, and the session is placed as if moved; so is one
-   * whose session wrote nothing, as nothing is lost then.
+   * there when the worker still has the session's files, venv or running interpreter. A
+   * worker that restarted with a fresh disk shows none of them, and the session is placed
+   * as if moved; so is one whose session has nothing there, as nothing is lost then.
    */
   async #reclaim(session: Session, client: WorkerClient): Promise<boolean> {
     // a concurrent call already placed the session there (or took its slot back): that
@@ -145,9 +145,10 @@ export class Router {
     try {
       await client.createSession(session.id);
       const stats = await client.execute(session.id, { tool: "workspace.stats", args: {} });
-      // a fake or older worker may send no count: then nothing is known to be there
-      const files = stats.ok ? (stats.result as Partial<WorkspaceStatsResult>).file_count : 0;
-      if ((files ?? 0) > 0) {
+      // a fake or older worker may send no count: then nothing is known to be there; a
+      // session with no files may still have its venv and interpreter there
+      const found = stats.ok ? (stats.result as Partial<WorkspaceStatsResult>) : {};
+      if ((found.file_count ?? 0) > 0 || found.has_state === true) {
         log.info("Session {id} is back on worker {worker}, its files intact", {
           id: session.id,
           worker: client.workerId,

@@ -188,3 +188,24 @@ Deno.test("Router.route() keeps a file-less session's copy on the worker it goes
   assert.deepEqual(destroyed, [], "nothing of the session on w1 is removed");
   assert.ok(w1.sessions.has("s1"));
 });
+
+Deno.test("Router.route() takes back a file-less session whose venv or interpreter is on its worker, rather than move it", async () => {
+  const registry = registryWith({ w1: 4 });
+  const w1 = fakeClient("w1");
+  const w2 = fakeClient("w2");
+  const router = new Router({
+    local: [],
+    remote: remoteOver(registry, new Map([["w1", w1.client], ["w2", w2.client]])),
+  });
+  const placed = (await router.route(session("s1"))).session;
+  assert.equal(placed.workerId, "w1");
+  w1.state.add("s1"); // a stateful interpreter runs, no file written
+  // a lost call evicts w1, alive; w2, with far more room, registers meanwhile; w1 comes back
+  router.unavailable(placed, { code: "WORKER_UNAVAILABLE", message: "lost", retriable: true });
+  assert.ok(registry.register(registration("w2", 64)).accepted);
+  assert.ok(registry.register(registration("w1", 4)).accepted);
+  const back = await router.route({ ...placed, workerId: undefined, rehomedFrom: "w1" });
+  assert.equal(back.client.workerId, "w1", "kept where its interpreter runs");
+  assert.equal(back.session.rehomedFrom, undefined, "nothing to tell");
+  assert.ok(w1.sessions.has("s1") && w1.state.has("s1"));
+});

@@ -116,7 +116,10 @@ Deno.test("a worker's error message is cut at 8 KiB, and a code like __proto__ i
 });
 
 Deno.test("a result for another tool than the one asked is refused as INTERNAL", () => {
-  const stats = { $case: "workspace_stats" as const, value: { workspace_bytes: 1, file_count: 2 } };
+  const stats = {
+    $case: "workspace_stats" as const,
+    value: { workspace_bytes: 1, file_count: 2, has_state: false },
+  };
   const result = (tool?: typeof stats) => ({
     event: {
       $case: "result" as const,

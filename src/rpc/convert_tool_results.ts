@@ -28,7 +28,12 @@ export function toolResultToProto(value: ToolResult): pb.ToolResponse {
     case "fs.delete":
       return { tool: { $case: "fs_delete", value: { ...value.result } } };
     case "workspace.stats":
-      return { tool: { $case: "workspace_stats", value: { ...value.result } } };
+      return {
+        tool: {
+          $case: "workspace_stats",
+          value: { ...value.result, has_state: value.result.has_state ?? false },
+        },
+      };
     case "run.python": {
       const r = value.result;
       const artifacts = r.artifacts.map((a) => ({ ...a, change: changeToProto(a.change) }));
@@ -61,8 +66,10 @@ export function toolResultFromProto(message: pb.ToolResponse): ToolResult {
       return { tool: "fs.list", result: compact({ ...tool.value }) };
     case "fs_delete":
       return { tool: "fs.delete", result: { ...tool.value } };
-    case "workspace_stats":
-      return { tool: "workspace.stats", result: { ...tool.value } };
+    case "workspace_stats": {
+      const { has_state, ...counts } = tool.value;
+      return { tool: "workspace.stats", result: has_state ? { ...counts, has_state } : counts };
+    }
     case "run_python": {
       const r = tool.value;
       const artifacts = r.artifacts.map((a) => ({ ...a, change: changeFromProto(a.change) }));

@@ -65,6 +65,7 @@ const RESULTS: ToolResult[] = [
   },
   { tool: "fs.delete", result: { path: "x", deleted: true } },
   { tool: "workspace.stats", result: { workspace_bytes: 10, file_count: 1 } },
+  { tool: "workspace.stats", result: { workspace_bytes: 0, file_count: 0, has_state: true } },
   {
     tool: "run.python",
     result: {

@@ -76,6 +76,8 @@ export interface WorkspaceStatsArgs {
 export interface WorkspaceStatsResult {
   workspace_bytes: number;
   file_count: number;
+  /** Set (true) when the session has a venv or a live stateful interpreter on this worker. */
+  has_state?: true;
 }
 
 // ---- python tools ----------------------------------------------------------------------

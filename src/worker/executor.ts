@@ -130,6 +130,18 @@ export class WorkerExecutor implements TaskExecutor {
     return stoppedOutcome(controller.signal, outcome);
   }
 
+  // the files, and whether the session holds more here: a venv or a running interpreter
+  async #workspaceStats(
+    ctx: TaskContext,
+    args: TaskTypes["workspace.stats"]["args"],
+  ): Promise<TaskOutcome<"workspace.stats">> {
+    const outcome = await FS_HANDLERS["workspace.stats"](ctx, args);
+    if (!outcome.ok) return outcome;
+    // said only when true, as it crosses the wire (proto3 drops a false)
+    if (!(await this.#python.holdsState(ctx))) return outcome;
+    return { ...outcome, result: { ...outcome.result, has_state: true } };
+  }
+
   #dispatch(ctx: TaskContext, task: TaskRequest): Promise<TaskOutcome> {
     switch (task.tool) {
       case "fs.read":
@@ -141,7 +153,7 @@ export class WorkerExecutor implements TaskExecutor {
       case "fs.delete":
         return FS_HANDLERS["fs.delete"](ctx, task.args);
       case "workspace.stats":
-        return FS_HANDLERS["workspace.stats"](ctx, task.args);
+        return this.#workspaceStats(ctx, task.args);
       case "artifact.get":
         return FS_HANDLERS["artifact.get"](ctx, task.args);
       case "run.python":

@@ -94,5 +94,6 @@ export async function workspaceStats(
     log.warn(data);
     ctx.emit({ type: "log", stream: "system", level: "warning", data });
   }
+  // has_state is the Python runtime's to say (see the executor)
   return { ok: true, result: { workspace_bytes: sum.bytes, file_count: sum.files } };
 }

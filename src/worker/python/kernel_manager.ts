@@ -118,6 +118,11 @@ export class KernelManager {
     return restarted === undefined ? result : { ...result, restarted };
   }
 
+  /** Whether the session's interpreter is running (its variables live in it). */
+  alive(sessionId: string): boolean {
+    return this.#slots.get(sessionId)?.kernel?.alive === true;
+  }
+
   /** The session's environment changed: a kernel started without the venv restarts. */
   environmentChanged(sessionId: string): void {
     const slot = this.#slots.get(sessionId);

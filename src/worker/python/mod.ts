@@ -57,6 +57,11 @@ export interface PythonRuntime {
   prewarm?(
     ctx: Pick<TaskContext, "sessionId" | "workspace" | "stateDir" | "limits">,
   ): Promise<void>;
+  /**
+   * Whether the session holds more here than its workspace files: a venv, or a stateful
+   * interpreter that is running (what a move to another worker would lose unseen).
+   */
+  holdsState(ctx: Pick<TaskContext, "sessionId" | "stateDir">): Promise<boolean>;
   /** Stops the session's persistent interpreter, if any. */
   closeSession(sessionId: string): Promise<void>;
   /** Stops every interpreter and the warm pool. */
@@ -150,6 +155,10 @@ export class SandboxedPythonRuntime implements PythonRuntime {
       },
     };
     return this.#slots.run(ctx.sessionId, options, fn);
+  }
+
+  async holdsState(ctx: Pick<TaskContext, "sessionId" | "stateDir">): Promise<boolean> {
+    return this.#kernels.alive(ctx.sessionId) || await this.#hasVenv(ctx);
   }
 
   async #hasVenv(ctx: Pick<TaskContext, "sessionId" | "stateDir">): Promise<boolean> {

@@ -1,6 +1,8 @@
 /**
- * A package pkg.install replaced after a stateful interpreter imported it: the interpreter
- * keeps the module it loaded (Python does not reload), and the next call is told so, once.
+ * What a stateful interpreter holds beyond a call: a package pkg.install replaced after the
+ * interpreter imported it (it keeps the module it loaded, and the next call is told so,
+ * once), and the session state workspace.stats reports so a moved session is not torn from
+ * it.
  */
 import assert from "node:assert/strict";
 import { startPypiIndex } from "../../../tests/support/pypi_index.ts";
@@ -40,5 +42,22 @@ Deno.test({
       assert.equal(fresh.stdout, "demo 2.0\n");
       assert.doesNotMatch(String(fresh.stderr), WARNING);
     }, { pipIndexUrl: index.url });
+  },
+});
+
+Deno.test({
+  name: "workspace.stats says whether a session holds more than files: a running interpreter",
+  ignore,
+  async fn() {
+    await withExecutor(async (executor) => {
+      const exec = succeeding(executor, "s");
+      await executor.createSession("s");
+      const stats = () => exec({ tool: "workspace.stats", args: {} });
+      assert.deepEqual(await stats(), { workspace_bytes: 0, file_count: 0 });
+      await exec({ tool: "run.python", args: { code: "x = 1", stateful: true } });
+      assert.equal((await stats()).has_state, true, "its variables live in the interpreter");
+      await exec({ tool: "run.python", args: { code: "import os\nos._exit(0)", stateful: true } });
+      assert.equal((await stats()).has_state, undefined, "nothing left once it ended");
+    });
   },
 });

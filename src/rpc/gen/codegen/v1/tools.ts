@@ -130,6 +130,8 @@ export interface WorkspaceStatsRequest {
 export interface WorkspaceStatsResponse {
   workspace_bytes: number;
   file_count: number;
+  /** the session has more on this worker than files: a venv or a live stateful interpreter */
+  has_state: boolean;
 }
 
 export interface Artifact {
@@ -1112,7 +1114,7 @@ export const WorkspaceStatsRequest: MessageFns<WorkspaceStatsRequest> = {
 };
 
 function createBaseWorkspaceStatsResponse(): WorkspaceStatsResponse {
-  return { workspace_bytes: 0, file_count: 0 };
+  return { workspace_bytes: 0, file_count: 0, has_state: false };
 }
 
 export const WorkspaceStatsResponse: MessageFns<WorkspaceStatsResponse> = {
@@ -1122,6 +1124,9 @@ export const WorkspaceStatsResponse: MessageFns<WorkspaceStatsResponse> = {
     }
     if (message.file_count !== 0) {
       writer.uint32(16).int64(message.file_count);
+    }
+    if (message.has_state !== false) {
+      writer.uint32(24).bool(message.has_state);
     }
     return writer;
   },
@@ -1155,6 +1160,14 @@ export const WorkspaceStatsResponse: MessageFns<WorkspaceStatsResponse> = {
             message.file_count = longToNumber(reader.int64());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.has_state = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1174,6 +1187,7 @@ export const WorkspaceStatsResponse: MessageFns<WorkspaceStatsResponse> = {
     const message = createBaseWorkspaceStatsResponse();
     message.workspace_bytes = object.workspace_bytes ?? 0;
     message.file_count = object.file_count ?? 0;
+    message.has_state = object.has_state ?? false;
     return message;
   },
 };
