@@ -25,6 +25,8 @@ export interface WorkerRegistryOptions {
    * Set it well above `SESSION_MAX_AGE`. Default: not sent (workers keep sessions).
    */
   sessionIdleMs?: number;
+  /** This process's own monotonic time in ms, for noticing its stalls. Default: performance.now. */
+  processNow?: () => number;
 }
 
 /** The registry's settings from its options, checked, with defaults filled in. */

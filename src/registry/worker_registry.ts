@@ -12,6 +12,7 @@ import {
   type WorkerRecord,
 } from "./_worker_record.ts";
 import { CapacityIndex } from "./_capacity_index.ts";
+import { OwnStall } from "./_own_stall.ts";
 import type {
   DeregisterRequest,
   HeartbeatRequest,
@@ -54,6 +55,8 @@ export class WorkerRegistry {
   /** Every worker: the one silent the longest on top. */
   readonly #expiry = new IndexedHeap<WorkerRecord>(longestSilentFirst);
   readonly #listeners = new Set<WorkerRemovedListener>();
+  /** After this process stalled, workers get a grace to be heard (see _own_stall.ts). */
+  readonly #stall: OwnStall;
 
   constructor(options: WorkerRegistryOptions) {
     const settings = registrySettings(options);
@@ -62,6 +65,12 @@ export class WorkerRegistry {
     this.#intervalSec = settings.intervalSec;
     this.#ids = settings.ids;
     this.#sessionIdleSec = settings.sessionIdleSec;
+    // the sweep looks at least every quarter timeout; two heartbeats reach it after a stall
+    this.#stall = new OwnStall(
+      this.#timeoutMs / 2,
+      2 * this.#intervalSec * 1000,
+      options.processNow,
+    );
   }
 
   /** How many workers are registered (ready or draining). */
@@ -301,6 +310,7 @@ export class WorkerRegistry {
   }
 
   #expireStale(): string[] {
+    if (this.#stall.excused()) return [];
     const cutoff = this.#clock.monotonic() - this.#timeoutMs;
     const removed: Array<[string, string[]]> = [];
     // Each pass removes the top worker, so this ends after at most n passes.

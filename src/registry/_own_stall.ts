@@ -1,0 +1,33 @@
+/**
+ * Notices that this process itself did not run for a while (stopped, swapped out, a long
+ * pause): the heartbeats workers sent meanwhile are still waiting to be read, so their
+ * silence is not theirs. Measured on the process's own monotonic time, never on the
+ * registry's clock (which tests move by hand).
+ * @module
+ */
+export class OwnStall {
+  readonly #thresholdMs: number;
+  readonly #graceMs: number;
+  readonly #now: () => number;
+  #last: number;
+  #graceUntil = -Infinity;
+
+  /**
+   * A gap of more than `thresholdMs` between two looks is a stall; silence does not count
+   * for `graceMs` after one.
+   */
+  constructor(thresholdMs: number, graceMs: number, now: () => number = () => performance.now()) {
+    this.#thresholdMs = thresholdMs;
+    this.#graceMs = graceMs;
+    this.#now = now;
+    this.#last = now();
+  }
+
+  /** Called at each look at the workers' silence; true while it must not count. */
+  excused(): boolean {
+    const now = this.#now();
+    if (now - this.#last > this.#thresholdMs) this.#graceUntil = now + this.#graceMs;
+    this.#last = now;
+    return now < this.#graceUntil;
+  }
+}
