@@ -29,7 +29,7 @@ function stallable() {
 }
 
 Deno.test("a worker silent while the coordinator itself was stopped is not removed for it", () => {
-  const { registry, live, stop } = stallable();
+  const { registry, stop } = stallable();
   const id = mustRegister(registry, "w1");
   // stopped 6 s, then it looks before it reads the heartbeats that waited meanwhile
   stop(6_000);
