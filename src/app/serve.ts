@@ -122,7 +122,9 @@ export async function runServe(config: Config): Promise<number> {
           createServer: (info) => createMcpServer(deps, info),
           onSessionClosed: (id) => {
             deps.tasks.closeOwner(id);
-            ending.add(deps.sessions.closeConnection(id));
+            const closed = deps.sessions.closeConnection(id);
+            ending.add(closed);
+            return closed;
           },
           // with an admin port, metrics are served there only: whoever reaches the MCP port
           // (any client) need not read them; health and readiness stay for load balancers

@@ -105,7 +105,7 @@ Deno.test("POST /messages takes one message with 202 and refuses bad input", asy
 
 Deno.test("close() ends open legacy SSE streams and calls onSessionClosed", async () => {
   const closed: string[] = [];
-  const http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  const http = await startHttpServer(options({ onSessionClosed: (id) => void closed.push(id) }));
   const client = await connectSse(http.url);
   await client.listTools();
   await http.close();

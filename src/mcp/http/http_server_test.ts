@@ -55,7 +55,9 @@ Deno.test("startHttpServer gives each Streamable HTTP client its own session and
 
 Deno.test("DELETE /mcp ends the session, reports it closed, and the id then gets 404", async () => {
   const closed: string[] = [];
-  await using http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  await using http = await startHttpServer(
+    options({ onSessionClosed: (id) => void closed.push(id) }),
+  );
   const { client, transport } = await connectStreamable(http.url);
   const id = transport.sessionId!;
   await transport.terminateSession();
@@ -73,9 +75,27 @@ Deno.test("DELETE /mcp ends the session, reports it closed, and the id then gets
   assert.equal(body.error.message, "Session not found; send initialize to start a new session");
 });
 
+Deno.test("DELETE /mcp answers once the session's ending is done, so its worker slot is free", async () => {
+  let ended = false;
+  await using http = await startHttpServer(
+    options({
+      // the workspace and slot are freed a moment after the transport closes
+      onSessionClosed: () => new Promise((r) => setTimeout(r, 300)).then(() => void (ended = true)),
+    }),
+  );
+  const { client, transport } = await connectStreamable(http.url);
+  const started = performance.now();
+  await transport.terminateSession();
+  assert.equal(ended, true, "DELETE answered before the session had ended");
+  assert.ok(performance.now() - started >= 250);
+  await client.close();
+});
+
 Deno.test("closeSession ends one session and calls onSessionClosed once", async () => {
   const closed: string[] = [];
-  await using http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  await using http = await startHttpServer(
+    options({ onSessionClosed: (id) => void closed.push(id) }),
+  );
   const a = await connectStreamable(http.url);
   const b = await connectStreamable(http.url);
   try {
@@ -145,7 +165,9 @@ Deno.test("a POST to /mcp without a session id that is not initialize gets 400",
 
 Deno.test("an initialize the transport refuses leaves no session behind", async () => {
   const closed: string[] = [];
-  await using http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  await using http = await startHttpServer(
+    options({ onSessionClosed: (id) => void closed.push(id) }),
+  );
   const res = await fetch(`${http.url}/mcp`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
@@ -178,7 +200,7 @@ Deno.test("startHttpServer refuses a session beyond maxSessions with 503", async
 
 Deno.test("close() ends every session, including an open GET stream, and stops listening", async () => {
   const closed: string[] = [];
-  const http = await startHttpServer(options({ onSessionClosed: (id) => closed.push(id) }));
+  const http = await startHttpServer(options({ onSessionClosed: (id) => void closed.push(id) }));
   const { client, transport } = await connectStreamable(http.url);
   await client.listTools();
   const id = transport.sessionId!;

@@ -1,4 +1,4 @@
-import { getLogger } from "../../core/mod.ts";
+import { getLogger, settlesWithin } from "../../core/mod.ts";
 import type { McpServer, Transport } from "../sdk.ts";
 import type { HttpTransportKind } from "./types.ts";
 import { answerRunning } from "./_in_flight.ts";
@@ -19,8 +19,8 @@ export interface HttpSession<T extends Transport = Transport> {
 export interface SessionTableOptions {
   /** Most sessions held at once. */
   maxSessions: number;
-  /** Told once per session when it ends. */
-  onSessionClosed?: ((sessionId: string) => void) | undefined;
+  /** Told once per session when it ends; may return when its ending is done. */
+  onSessionClosed?: ((sessionId: string) => void | Promise<void>) | undefined;
   /** How many sessions closed with a reason are remembered to say why. Default 10 000. */
   maxEnded?: number;
 }
@@ -35,7 +35,9 @@ const MAX_ENDED = 10_000;
 export class SessionTable {
   #sessions = new Map<string, HttpSession>();
   #maxSessions: number;
-  #onSessionClosed: ((sessionId: string) => void) | undefined;
+  #onSessionClosed: ((sessionId: string) => void | Promise<void>) | undefined;
+  // endings under way, by session: a DELETE answers once its session's is done
+  #endings = new Map<string, Promise<void>>();
   // sessions closed with a reason (expired), oldest first: their next request is told why
   #ended = new Map<string, { principal: string; reason: string }>();
   #maxEnded: number;
@@ -126,6 +128,15 @@ export class SessionTable {
     }
   }
 
+  /**
+   * Resolves once the ending of the session that just closed is done (its workspace and
+   * slot freed), or after `ms`, whichever comes first; at once when none is under way.
+   */
+  async ended(id: string, ms: number): Promise<void> {
+    const ending = this.#endings.get(id);
+    if (ending) await settlesWithin(ending, ms);
+  }
+
   /** Closes every session. */
   async closeAll(): Promise<void> {
     await Promise.allSettled([...this.#sessions.keys()].map((id) => this.close(id)));
@@ -140,7 +151,11 @@ export class SessionTable {
       transport: session.kind,
     });
     try {
-      this.#onSessionClosed?.(id);
+      const ending = this.#onSessionClosed?.(id);
+      if (ending) {
+        const settled = ending.catch(() => {}).finally(() => this.#endings.delete(id));
+        this.#endings.set(id, settled);
+      }
     } catch (err) {
       log.error("onSessionClosed failed for {sessionId}: {error}", {
         sessionId: connectionLabel(id),

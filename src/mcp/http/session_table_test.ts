@@ -27,7 +27,10 @@ Deno.test("SessionTable.get returns a session only to the principal that opened 
 
 Deno.test("SessionTable forgets a session whose transport closed and reports it once", async () => {
   const closed: string[] = [];
-  const table = new SessionTable({ maxSessions: 10, onSessionClosed: (id) => closed.push(id) });
+  const table = new SessionTable({
+    maxSessions: 10,
+    onSessionClosed: (id) => void closed.push(id),
+  });
   const a = session("a");
   const b = session("b");
   await table.open(a);
@@ -70,4 +73,27 @@ Deno.test("SessionTable remembers why a session was closed, for its owner and th
   await table.close("d", { reason: "it expired" });
   assert.equal(table.endedReason("a", "anonymous@127.0.0.1"), undefined, "the oldest forgotten");
   assert.equal(table.endedReason("d", "anonymous@127.0.0.1"), "it expired");
+});
+
+Deno.test("SessionTable.ended waits for a closed session's ending, at most the time given", async () => {
+  let finish = () => {};
+  const table = new SessionTable({
+    maxSessions: 10,
+    onSessionClosed: (id) =>
+      id === "stuck" ? new Promise(() => {}) : new Promise<void>((r) => finish = r),
+  });
+  await table.open(session("a"));
+  await table.open(session("stuck"));
+  await table.close("a");
+  let done = false;
+  const waiting = table.ended("a", 5_000).then(() => done = true);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(done, false, "its ending is still under way");
+  finish();
+  await waiting;
+  await table.close("stuck");
+  const started = performance.now();
+  await table.ended("stuck", 50);
+  assert.ok(performance.now() - started < 1_000, "a stuck ending holds no one past the bound");
+  await table.ended("never-open", 5_000); // none under way: at once
 });

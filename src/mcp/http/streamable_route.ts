@@ -28,6 +28,9 @@ import type { HttpSession } from "./session_table.ts";
 
 type StreamableSession = HttpSession<WebStandardStreamableHTTPServerTransport>;
 
+/** Longest a DELETE waits for its session's ending before it answers. */
+const DELETE_WAIT_MS = 5_000;
+
 /**
  * Streamable HTTP at `/mcp`: an `initialize` POST without `Mcp-Session-Id` opens a
  * session; every other request must name a session its principal owns. The SDK's
@@ -59,6 +62,13 @@ export async function handleStreamable(req: Request, ctx: RouteContext): Promise
     maxBufferedBytes: ctx.maxBufferedBytes,
     budget: ctx.eventBudget,
   };
+  if (req.method === "DELETE") {
+    const answer = await transport.handleRequest(req);
+    // answered once the session's workspace and worker slot are freed, so a new session
+    // right after finds the slot (bounded: a stuck worker does not hold the answer)
+    if (answer.ok) await ctx.sessions.ended(id, DELETE_WAIT_MS);
+    return answer;
+  }
   if (req.method !== "POST") {
     return boundStreamableResponse(await transport.handleRequest(req), {
       ...stream,

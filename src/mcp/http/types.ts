@@ -31,8 +31,11 @@ export interface HttpServerOptions {
   maxBodyBytesTotal?: number;
   /** Builds one MCP server per session; called once per new session. */
   createServer: (info: ConnectionInfo) => McpServer;
-  /** Told once when a session ends, however it ends. */
-  onSessionClosed?: (sessionId: string) => void;
+  /**
+   * Told once when a session ends, however it ends; what it returns settles once the
+   * session's workspace and worker slot are freed (a DELETE waits for it, bounded).
+   */
+  onSessionClosed?: (sessionId: string) => void | Promise<void>;
   /** Consulted before any guard (health, readiness, metrics); undefined falls through. */
   publicRoutes?: (req: Request) => Response | Promise<Response> | undefined;
   /** Most concurrent sessions; a new one beyond this gets 503. Default 1000. */
