@@ -176,7 +176,11 @@ export class RingReader {
       const written = Atomics.load(control, WRITTEN);
       let available = (written - read) | 0;
       if (available === 0) {
-        if (Atomics.load(control, CLOSED) === 1) return;
+        if (Atomics.load(control, CLOSED) === 1) {
+          // a last write and the close may both have landed after the count was read
+          if (Atomics.load(control, SIGNAL) !== signalled) continue;
+          return;
+        }
         const wait = waitAsync(control, SIGNAL, signalled);
         if (wait.async) await wait.value;
         continue;

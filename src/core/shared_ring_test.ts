@@ -173,3 +173,51 @@ test("a close right after the reader took the last message always ends its run",
     URL.revokeObjectURL(url);
   }
 });
+
+test("a last message written just before the close is read even when both land mid-look", async () => {
+  // replays one interleaving: the writer's last write and its close land between the
+  // reader's look at the byte count and its look at the closed flag
+  const buffer = createRingBuffer(64);
+  const writer = new RingWriter(buffer);
+  const reader = new RingReader(buffer);
+  const load = Atomics.load;
+  let armed = true;
+  const atomics = Atomics as unknown as { load: typeof Atomics.load };
+  atomics.load = ((array: Int32Array, index: number) => {
+    if (armed && array.buffer === buffer && index === 2) {
+      armed = false;
+      writer.write("last");
+      writer.close();
+    }
+    return load(array, index);
+  }) as typeof Atomics.load;
+  try {
+    assert.deepEqual(await readAll(reader), ["last"]);
+  } finally {
+    atomics.load = load;
+  }
+});
+
+test("a close landing right after the reader looked at the closed flag ends its run", async () => {
+  // replays the interleaving the threaded test above hits only now and then
+  const buffer = createRingBuffer(64);
+  const writer = new RingWriter(buffer);
+  const load = Atomics.load;
+  let armed = true;
+  const atomics = Atomics as unknown as { load: typeof Atomics.load };
+  atomics.load = ((array: Int32Array, index: number) => {
+    const value = load(array, index);
+    if (armed && array.buffer === buffer && index === 2) {
+      armed = false;
+      writer.close();
+    }
+    return value;
+  }) as typeof Atomics.load;
+  try {
+    const run = readAll(new RingReader(buffer));
+    const late = new Promise<"hung">((r) => setTimeout(() => r("hung"), 2_000));
+    assert.deepEqual(await Promise.race([run, late]), []);
+  } finally {
+    atomics.load = load;
+  }
+});
