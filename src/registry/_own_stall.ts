@@ -8,17 +8,24 @@
 export class OwnStall {
   readonly #thresholdMs: number;
   readonly #graceMs: number;
+  readonly #spacingMs: number;
   readonly #now: () => number;
   #last: number;
   #graceUntil = -Infinity;
+  #graceAt = -Infinity;
 
   /**
    * A gap of more than `thresholdMs` between two looks is a stall; silence does not count
-   * for `graceMs` after one.
+   * for `graceMs` after one. At most one grace starts per `spacingMs`, so stalls that keep
+   * coming cannot keep a dead worker registered.
    */
-  constructor(thresholdMs: number, graceMs: number, now: () => number = () => performance.now()) {
-    this.#thresholdMs = thresholdMs;
-    this.#graceMs = graceMs;
+  constructor(
+    options: { thresholdMs: number; graceMs: number; spacingMs: number },
+    now: () => number = () => performance.now(),
+  ) {
+    this.#thresholdMs = options.thresholdMs;
+    this.#graceMs = options.graceMs;
+    this.#spacingMs = options.spacingMs;
     this.#now = now;
     this.#last = now();
   }
@@ -26,7 +33,10 @@ export class OwnStall {
   /** Called at each look at the workers' silence; true while it must not count. */
   excused(): boolean {
     const now = this.#now();
-    if (now - this.#last > this.#thresholdMs) this.#graceUntil = now + this.#graceMs;
+    if (now - this.#last > this.#thresholdMs && now - this.#graceAt >= this.#spacingMs) {
+      this.#graceAt = now;
+      this.#graceUntil = now + this.#graceMs;
+    }
     this.#last = now;
     return now < this.#graceUntil;
   }

@@ -67,3 +67,20 @@ Deno.test("past the grace after a stall, and while the coordinator runs, silence
   }
   assert.deepEqual(removed, ["w3"]);
 });
+
+Deno.test("stalls that keep coming excuse a silent worker at most once per timeout", () => {
+  const { registry, stop } = stallable();
+  mustRegister(registry, "dead");
+  // stopped 2 s of every 2.5 s, looking in between: a grace at most once per 3 s
+  let removedAt: number | undefined;
+  for (let t = 0; t < 20_000 && removedAt === undefined; t += 2_500) {
+    stop(2_000);
+    if (registry.sweep().length > 0) removedAt = t + 2_000;
+    stop(500);
+    if (registry.sweep().length > 0) removedAt = t + 2_500;
+  }
+  assert.ok(
+    removedAt !== undefined && removedAt <= 2 * TIMEOUT_MS + 2_000,
+    `removed at ${removedAt}`,
+  );
+});

@@ -65,12 +65,13 @@ export class WorkerRegistry {
     this.#intervalSec = settings.intervalSec;
     this.#ids = settings.ids;
     this.#sessionIdleSec = settings.sessionIdleSec;
-    // the sweep looks at least every quarter timeout; two heartbeats reach it after a stall
-    this.#stall = new OwnStall(
-      this.#timeoutMs / 2,
-      2 * this.#intervalSec * 1000,
-      options.processNow,
-    );
+    // the sweep looks at least every quarter timeout; two heartbeats reach it after a stall,
+    // and one grace per timeout bounds a dead worker's stay to about twice the timeout
+    this.#stall = new OwnStall({
+      thresholdMs: this.#timeoutMs / 2,
+      graceMs: 2 * this.#intervalSec * 1000,
+      spacingMs: this.#timeoutMs,
+    }, options.processNow);
   }
 
   /** How many workers are registered (ready or draining). */
