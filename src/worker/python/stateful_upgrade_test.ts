@@ -26,6 +26,9 @@ Deno.test({
       await executor.createSession("s");
       const run = (code: string) => exec({ tool: "run.python", args: { code, stateful: true } });
       await exec({ tool: "pkg.install", args: { packages: ["demo==1.0"] } });
+      // a venv and no file: more than files to lose if the session moved
+      const stats = await exec({ tool: "workspace.stats", args: {} });
+      assert.deepEqual(stats, { workspace_bytes: 0, file_count: 0, has_state: true });
       const first = await run("import demo\nprint(demo.VALUE)");
       assert.equal(first.stdout, "demo 1.0\n", String(first.stderr));
       // a package the interpreter never imported changes nothing it runs
