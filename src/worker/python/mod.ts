@@ -73,6 +73,8 @@ export interface PythonRuntimeDeps {
   /** Default: {@link createSandboxRunner} from `options.insecureNoSandbox`. */
   runner?: InteractiveSandboxRunner;
   pool?: WarmPoolOptions;
+  /** Whether a session has a venv on disk. Default: {@link venvExists}. */
+  venvExists?: (ctx: Pick<TaskContext, "stateDir">) => Promise<boolean>;
 }
 
 /** Builds the Python runtime for a worker. */
@@ -91,9 +93,13 @@ export class SandboxedPythonRuntime implements PythonRuntime {
   #snapshots = new SnapshotCache();
   /** Sessions known to have (true) or lack (false) a venv; only pkg.install changes it. */
   #venvs = new Map<string, boolean>();
+  // bumped by every environment change: a look at the disk begun before one is not cached
+  #venvEpoch = 0;
+  #venvExists: (ctx: Pick<TaskContext, "stateDir">) => Promise<boolean>;
 
   constructor(options: WorkerOptions, deps: PythonRuntimeDeps = {}) {
     this.#options = options;
+    this.#venvExists = deps.venvExists ?? venvExists;
     this.#runner = deps.runner ??
       createSandboxRunner({ insecureNoSandbox: options.insecureNoSandbox });
     this.#pool = new WarmPool(deps.pool);
@@ -164,13 +170,16 @@ export class SandboxedPythonRuntime implements PythonRuntime {
   async #hasVenv(ctx: Pick<TaskContext, "sessionId" | "stateDir">): Promise<boolean> {
     const known = this.#venvs.get(ctx.sessionId);
     if (known !== undefined) return known;
-    const has = await venvExists(ctx);
-    this.#venvs.set(ctx.sessionId, has);
+    const epoch = this.#venvEpoch;
+    const has = await this.#venvExists(ctx);
+    // a pkg.install that changed the venv meanwhile may have made the answer stale
+    if (epoch === this.#venvEpoch) this.#venvs.set(ctx.sessionId, has);
     return has;
   }
 
   /** The session's venv changed: its spare is stale, and a kernel without it restarts. */
   async environmentChanged(sessionId: string): Promise<void> {
+    this.#venvEpoch++;
     this.#venvs.delete(sessionId);
     this.#kernels.environmentChanged(sessionId);
     await this.#pool.invalidate(sessionId);
