@@ -311,9 +311,10 @@ export class StdioTransport implements Transport {
     if (this.#closed) return Promise.reject(new Error("stdio transport is closed"));
     const isNotification = "method" in message && !("id" in message);
     if (isNotification && this.#output.full) {
-      // a client this far behind is not reading; its answers are kept, not these
+      // answers are kept, not these: the queue is past its bound (a client slow to read,
+      // or large answers waiting to go out)
       if (this.#dropped++ % 1000 === 0) {
-        log.warn("Dropped {dropped} notification(s): the client is not reading stdout", {
+        log.warn("Dropped {dropped} notification(s): more output waits than the bound allows", {
           dropped: this.#dropped,
         });
       }
