@@ -36,3 +36,4 @@ export { waitAsync } from "./wait_async.ts";
 export { PROGRAM_NAME, VERSION } from "./version.ts";
 export { type ProbeOp, probePermission, type ProbeResult } from "./permission_probe.ts";
 export { RefusalLog } from "./refusal_log.ts";
+export { boundedQuote, boundedText } from "./bounded_quote.ts";

@@ -1,5 +1,5 @@
 import { MAX_SESSIONS_PER_WORKER } from "../config/mod.ts";
-import { isSafeId } from "../core/mod.ts";
+import { boundedQuote as quote, isSafeId } from "../core/mod.ts";
 import type { RegisterRequest } from "./types.ts";
 
 /** The most sessions one worker may declare (the worker's own loader refuses more too). */
@@ -65,9 +65,4 @@ function listProblem(what: string, names: string[]): string | undefined {
   }
   const bad = names.find((name) => name.length === 0 || name.length > MAX_NAME_LENGTH);
   return bad === undefined ? undefined : `Invalid entry in ${what}: ${quote(bad)}`;
-}
-
-// Bounded so a hostile value cannot flood a log line or an error message.
-function quote(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 }

@@ -1,5 +1,12 @@
 import type { sendUnaryData } from "@grpc/grpc-js";
-import { CodegenError, constantTimeEqual, getLogger, sha256Hex } from "../core/mod.ts";
+import {
+  boundedQuote as quote,
+  boundedText as cut,
+  CodegenError,
+  constantTimeEqual,
+  getLogger,
+  sha256Hex,
+} from "../core/mod.ts";
 import { type WorkerLifecycleServer, WorkerLifecycleService } from "./gen/codegen/v1/lifecycle.ts";
 import { stateFromProto } from "./convert_enums.ts";
 import { toServiceError } from "./grpc_status.ts";
@@ -22,15 +29,6 @@ export interface LifecycleServerOptions {
   registry: LifecycleRegistry;
   /** The settings that chose `host` and `port`, named when they cannot be bound. */
   settings?: GrpcServerOptions["settings"];
-}
-
-// Bounded, so a hostile worker id cannot flood a log line or overflow an error's trailer.
-function cut(value: string): string {
-  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
-}
-
-function quote(value: string): string {
-  return JSON.stringify(cut(value));
 }
 
 // host:port, IPv6 in brackets: the coordinator dials it by name, so a target with a scheme
