@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { CodegenError } from "../core/mod.ts";
+import { closeSync, readSync } from "node:fs";
+import { CodegenError, openForRead } from "../core/mod.ts";
 import type { ChainHead } from "./chain.ts";
 import { type ChainBreak, ChainVerifier, jumpReason } from "./chain_verifier.ts";
 import { MAX_RECORD_BYTES } from "./event.ts";
@@ -54,18 +54,16 @@ interface OpenedFile extends ByteSource {
   close(): void;
 }
 
-// O_NONBLOCK: a FIFO opens at once, to be refused below, where a blocking open waited for
-// a writer that may never come; O_NOCTTY: a terminal never becomes this process's. Deno.open
-// takes neither; node:fs does. Reads of a regular file ignore O_NONBLOCK.
-const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
-
 // Opens `path` and refuses anything but a regular file, judged on what was opened (no
 // window for a swap): a FIFO would hang the read, and a device such as /dev/null reads as
 // an empty, "intact" log.
 function openRegularFile(path: string): OpenedFile {
   let fd: number;
+  let isFile: boolean;
   try {
-    fd = openSync(path, READ_FLAGS);
+    const opened = openForRead(path);
+    fd = opened.fd;
+    isFile = opened.stat.isFile();
   } catch (err) {
     const missing = (err as { code?: unknown }).code === "ENOENT";
     throw new CodegenError(
@@ -74,17 +72,13 @@ function openRegularFile(path: string): OpenedFile {
       { cause: err },
     );
   }
-  try {
-    if (!fstatSync(fd).isFile()) {
-      throw new CodegenError(
-        "INVALID_ARGUMENT",
-        `Cannot read audit log "${path}": it is not a regular file (a directory, a device, ` +
-          "a pipe or a socket)",
-      );
-    }
-  } catch (err) {
+  if (!isFile) {
     closeSync(fd);
-    throw CodegenError.from(err);
+    throw new CodegenError(
+      "INVALID_ARGUMENT",
+      `Cannot read audit log "${path}": it is not a regular file (a directory, a device, ` +
+        "a pipe or a socket)",
+    );
   }
   return {
     // synchronous reads: a local file, read by a command that does nothing else meanwhile

@@ -37,3 +37,4 @@ export { PROGRAM_NAME, VERSION } from "./version.ts";
 export { type ProbeOp, probePermission, type ProbeResult } from "./permission_probe.ts";
 export { RefusalLog } from "./refusal_log.ts";
 export { boundedQuote, boundedText } from "./bounded_quote.ts";
+export { openForRead } from "./open_for_read.ts";

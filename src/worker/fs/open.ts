@@ -4,7 +4,8 @@
  * that was opened.
  * @module
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
+import { openForRead } from "../../core/mod.ts";
 import { pathViolation } from "../../policy/mod.ts";
 import { failure, type Op } from "./_common.ts";
 import { isInside } from "./resolve.ts";
@@ -67,13 +68,10 @@ export interface OpenedFile {
   info: { size: number; dev: number; ino: number };
 }
 
-// The path was checked before the open, and user code may swap what it names in between.
-// O_NONBLOCK: a FIFO or device swapped in opens at once and is refused below, where a
-// blocking open stalled this thread (and every session's file calls behind it) until a
-// writer came. O_NOFOLLOW: a symlink swapped in fails, not opens what it names. O_NOCTTY: a
-// terminal never becomes this process's. Deno.open takes none of these flags; node:fs does.
-const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW |
-  constants.O_NOCTTY;
+// The path was checked before the open, and user code may swap what it names in between:
+// a FIFO or device swapped in must not block the open (it stalled this thread, and every
+// session's file calls behind it, until a writer came), and a symlink swapped in must fail,
+// not open what it names (see openForRead).
 
 /** Opens the resolved `host` for reading and checks that it is still the file resolved. */
 // deno-lint-ignore require-await -- kept async: callers and tests treat failures as rejections
@@ -82,15 +80,15 @@ export async function openVerified(
   host: string,
   op: Op,
 ): Promise<OpenedFile> {
-  let fd: number;
+  let opened: ReturnType<typeof openForRead>;
   try {
-    fd = openSync(host, READ_FLAGS);
+    opened = openForRead(host, { noFollow: true });
   } catch (err) {
     throw openFailure(err, op);
   }
+  const { fd, stat } = opened;
   const file = new VerifiedFile(fd);
   try {
-    const stat = fstatSync(fd);
     // only regular files are read: a FIFO or device would block or never end
     if (!stat.isFile()) throw pathViolation(op.path, CHANGED);
     const now = unchangedBelow(workspace, host);
