@@ -6,13 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { hasOpenssl, makeTestCerts } from "../../src/rpc/_testing.ts";
-import { collectStderr } from "../support/child_log.ts";
 import { freePort } from "../support/free_port.ts";
 import { startHttpCoordinator } from "../support/http_coordinator.ts";
 import { assertConfigError, runToExit, SERVE_HTTP } from "../support/run_main.ts";
 import { startWorkerProcess } from "../support/worker_process.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const WORKER_FLAGS = ["-P=worker", "--ignore-env"];
 
 /** `worker` against a coordinator nobody runs, with `args` added. */
@@ -106,31 +104,27 @@ Deno.test("serve: HTTP_HOST written with IPv6 brackets serves HTTP and the worke
 
 Deno.test("worker: grpc-js's own lines (a proxy it cannot reach) reach stderr as JSON log lines", async () => {
   const home = await Deno.makeTempDir({ prefix: "codegen-grpc-log-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...WORKER_FLAGS, "--quiet", MAIN, ...worker(["--workspace-root", `${home}/ws`])],
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: home,
-      // nothing listens there: grpc-js logs its failure to connect to the proxy
-      http_proxy: `http://127.0.0.1:${freePort()}`,
-    },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const log = collectStderr(child);
+  const w = await startWorkerProcess({
+    id: "w-proxy",
+    coordinator: `127.0.0.1:${freePort()}`,
+    workspaceRoot: `${home}/ws`,
+    // nothing listens there: grpc-js logs its failure to connect to the proxy
+    env: { http_proxy: `http://127.0.0.1:${freePort()}` },
+    waitForRegistration: false,
+  });
   try {
-    const seen = await log.waitFor((t) => /Failed to connect to proxy[^\n]*\n/.test(t), 30_000);
-    assert.ok(seen, log.text());
+    let seen = false;
+    for (let i = 0; i < 300 && !seen; i++) {
+      seen = /Failed to connect to proxy[^\n]*\n/.test(w.log());
+      if (!seen) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(seen, w.log());
   } finally {
-    child.kill("SIGTERM");
-    await child.status;
-    await log.ended;
+    await w.stop("SIGTERM");
     await Deno.remove(home, { recursive: true });
   }
-  for (const line of log.text().trim().split("\n")) {
+  for (const line of w.log().trim().split("\n")) {
     assert.doesNotThrow(() => JSON.parse(line), `not a JSON line: ${line.slice(0, 200)}`);
   }
-  assert.match(log.text(), /"logger":"codegen\.rpc\.grpc"[^\n]*Failed to connect to proxy/);
+  assert.match(w.log(), /"logger":"codegen\.rpc\.grpc"[^\n]*Failed to connect to proxy/);
 });
