@@ -36,6 +36,9 @@ async function verdictOf(url: string, maxAgeMs?: number) {
   }
 }
 
+/** A session record the tests store. */
+const SESSION_A = { id: "a", principal: "p", connectionId: "c", createdAt: 1, lastActivityAt: 1 };
+
 Deno.test({
   name: "RedisSessionStore.verify() refuses, as fatal, an ACL user that may read but not write",
   ignore,
@@ -71,13 +74,7 @@ Deno.test({
     // and the store works with just these
     const store = new RedisSessionStore({ url, maxAgeMs: 60_000 });
     try {
-      await store.put({
-        id: "a",
-        principal: "p",
-        connectionId: "c",
-        createdAt: 1,
-        lastActivityAt: 1,
-      });
+      await store.put(SESSION_A);
       await store.touch("a", 2);
       assert.equal((await store.get("a"))?.lastActivityAt, 2);
       assert.deepEqual((await store.idleSince(5)).map((s) => s.id), ["a"]);
@@ -122,13 +119,7 @@ Deno.test({
     await using admin = rawClient(server.url);
     const store = new RedisSessionStore({ url: server.url });
     try {
-      await store.put({
-        id: "a",
-        principal: "p",
-        connectionId: "c",
-        createdAt: 1,
-        lastActivityAt: 1,
-      });
+      await store.put(SESSION_A);
       assert.deepEqual(await store.verify(), { ok: true });
       assert.deepEqual(await admin.zrange("codegen:sessions:activity", 0, -1), ["a"]);
       assert.equal(await admin.pttl("codegen:sessions:activity"), -1, "no expiry was set");
